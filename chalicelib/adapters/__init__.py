@@ -1,0 +1,1 @@
+"""I/O: DynamoDB, Step Functions, SES, CloudWatch metrics."""

@@ -1,0 +1,39 @@
+"""Send rendered emails through Amazon SES, as MIME with a text and an HTML part."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from functools import cached_property
+from typing import Sequence
+
+import boto3
+
+from ..emails import render_email
+
+
+class SesNotifier:
+    def __init__(self, sender: str, region: str, configuration_set: str = ""):
+        self.sender = sender
+        self.region = region
+        self.configuration_set = configuration_set
+
+    @cached_property
+    def _client(self):
+        return boto3.client("ses", region_name=self.region)
+
+    def send(self, to: Sequence[str], template: str, context: dict) -> str:
+        rendered = render_email(template, context)
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = ", ".join(to)
+        message["Subject"] = rendered.subject
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = make_msgid(domain="aspirasi.kaltimprov.go.id")
+        message.set_content(rendered.text)
+        message.add_alternative(rendered.html, subtype="html")
+        kwargs = {"ConfigurationSetName": self.configuration_set} if self.configuration_set else {}
+        response = self._client.send_raw_email(
+            Source=self.sender, Destinations=list(to), RawMessage={"Data": message.as_bytes()}, **kwargs
+        )
+        return response["MessageId"]

@@ -1,0 +1,184 @@
+"""DynamoDB access, hidden behind plain methods the use cases call.
+
+Every write that must not be repeated is conditional; writes that belong
+together are one transaction, so a crash never leaves half a decision.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Iterable, Optional
+
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from .tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
+
+
+class ConditionFailed(Exception):
+    """A conditional write found the record not in the expected state."""
+
+    def __init__(self, reasons: Iterable[Optional[str]] = ()):
+        super().__init__("condition failed")
+        self.reasons = list(reasons)
+
+
+def _condition_failed(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _transaction_reasons(error: TransactWriteError) -> list[Optional[str]]:
+    return [r.code if r else None for r in (error.cancellation_reasons or [])]
+
+
+def _connection():
+    return ComplaintModel._get_connection().connection
+
+
+def audit_entry(complaint_id: str, at: str, actor: str, action: str, stage: str | None = None,
+                details: dict[str, Any] | None = None) -> AuditModel:
+    return AuditModel(complaint_id, f"{at}#{secrets.token_hex(4)}", at=at, actor=actor, action=action,
+                      stage=stage, details=details or None)
+
+
+class Store:
+    """The tables, as the use cases need them."""
+
+    # -- complaints -----------------------------------------------------------
+    def create_complaint(self, complaint: ComplaintModel, audit: AuditModel) -> None:
+        """Insert the complaint, its tracking number and its first audit entry, or nothing.
+
+        Raises ConditionFailed with reasons ``[complaint, tracking, audit]``.
+        """
+        tracking = TrackingNumberModel(complaint.tracking_number, complaint_id=complaint.id)
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.save(complaint, condition=ComplaintModel.id.does_not_exist())
+                tx.save(tracking, condition=TrackingNumberModel.tracking_number.does_not_exist())
+                tx.save(audit, condition=AuditModel.seq.does_not_exist())
+        except TransactWriteError as error:
+            reasons = _transaction_reasons(error)
+            if "ConditionalCheckFailed" in reasons:
+                raise ConditionFailed(reasons) from error
+            raise
+
+    def get_complaint(self, complaint_id: str) -> ComplaintModel | None:
+        try:
+            return ComplaintModel.get(complaint_id, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def complaint_by_tracking_number(self, tracking_number: str) -> ComplaintModel | None:
+        try:
+            entry = TrackingNumberModel.get(tracking_number)
+        except DoesNotExist:
+            return None
+        return self.get_complaint(entry.complaint_id)
+
+    def complaints_of(self, citizen_id: str, limit: int, start_key: dict | None = None):
+        """A page of a citizen's complaints, newest first, and the key of the next page."""
+        result = ComplaintModel.by_citizen.query(
+            citizen_id, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
+        )
+        items = list(result)
+        return items, result.last_evaluated_key
+
+    def update_complaint(self, complaint_id: str, actions: list, condition=None,
+                         audit: AuditModel | None = None) -> None:
+        """Update a complaint (conditionally) together with its audit entry."""
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.update(ComplaintModel(complaint_id), actions=actions,
+                          condition=(ComplaintModel.id.exists() & condition) if condition is not None
+                          else ComplaintModel.id.exists())
+                if audit is not None:
+                    tx.save(audit, condition=AuditModel.seq.does_not_exist())
+        except TransactWriteError as error:
+            reasons = _transaction_reasons(error)
+            if "ConditionalCheckFailed" in reasons:
+                raise ConditionFailed(reasons) from error
+            raise
+
+    # -- work items -----------------------------------------------------------
+    def open_work_item(self, item: WorkItemModel, complaint_actions: list, audit: AuditModel) -> bool:
+        """Create the work item of a stage visit (with the complaint's new stage and an audit entry).
+
+        Returns False, changing nothing, if it exists already (a redelivered message).
+        """
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.save(item, condition=WorkItemModel.step.does_not_exist())
+                tx.update(ComplaintModel(item.complaint_id), actions=complaint_actions,
+                          condition=ComplaintModel.id.exists())
+                tx.save(audit, condition=AuditModel.seq.does_not_exist())
+        except TransactWriteError as error:
+            if _transaction_reasons(error)[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise
+        return True
+
+    def get_work_item(self, complaint_id: str, step: int) -> WorkItemModel | None:
+        try:
+            return WorkItemModel.get(complaint_id, step, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def work_items(self, complaint_id: str) -> list[WorkItemModel]:
+        return list(WorkItemModel.query(complaint_id, consistent_read=True))
+
+    def open_items_of(self, queue: str, limit: int = 50) -> list[WorkItemModel]:
+        """A team's open work items, soonest due first."""
+        return list(WorkItemModel.by_queue.query(queue, limit=limit))
+
+    def update_work_item(self, complaint_id: str, step: int, actions: list, condition=None) -> WorkItemModel:
+        """Update and return the item as it is now; raises ConditionFailed."""
+        item = WorkItemModel(complaint_id, step)
+        guard = WorkItemModel.step.exists()
+        try:
+            item.update(actions=actions, condition=guard & condition if condition is not None else guard)
+        except UpdateError as error:
+            if _condition_failed(error):
+                raise ConditionFailed() from error
+            raise
+        return item
+
+    def record_decision(self, item: WorkItemModel, item_actions: list, complaint_actions: list,
+                        audit: AuditModel, link_hash: str | None, used_at: str) -> None:
+        """Write a decision once: work item (only if undecided), complaint, audit, link (only if unused)."""
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.update(WorkItemModel(item.complaint_id, item.step), actions=item_actions,
+                          condition=WorkItemModel.step.exists() & WorkItemModel.decision.does_not_exist())
+                if complaint_actions:
+                    tx.update(ComplaintModel(item.complaint_id), actions=complaint_actions,
+                              condition=ComplaintModel.id.exists())
+                tx.save(audit, condition=AuditModel.seq.does_not_exist())
+                if link_hash:
+                    tx.update(LinkModel(link_hash), actions=[LinkModel.used_at.set(used_at)],
+                              condition=LinkModel.token_hash.exists() & LinkModel.used_at.does_not_exist())
+        except TransactWriteError as error:
+            reasons = _transaction_reasons(error)
+            if "ConditionalCheckFailed" in reasons:
+                raise ConditionFailed(reasons) from error
+            raise
+
+    # -- links and audit --------------------------------------------------------
+    def put_link(self, link: LinkModel) -> None:
+        try:
+            link.save(condition=LinkModel.token_hash.does_not_exist())
+        except PutError as error:
+            if _condition_failed(error):
+                raise ConditionFailed() from error
+            raise
+
+    def get_link(self, token_hash: str) -> LinkModel | None:
+        try:
+            return LinkModel.get(token_hash, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def append_audit(self, entry: AuditModel) -> None:
+        entry.save(condition=AuditModel.seq.does_not_exist())
+
+    def audit_trail(self, complaint_id: str) -> list[AuditModel]:
+        return list(AuditModel.query(complaint_id, consistent_read=True))

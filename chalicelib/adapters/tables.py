@@ -1,0 +1,176 @@
+"""The DynamoDB tables, declared once as PynamoDB models.
+
+The local stack creates tables from these models and the CDK stack derives its
+table definitions from them: they are the single source of truth for keys and
+indexes. Every access path is a key or an index query.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+PREFIX = os.environ.get("TABLE_PREFIX", "aspirasi-kaltim")
+REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
+
+
+def _meta(name: str):
+    class Meta:
+        table_name = f"{PREFIX}-{name}"
+        region = REGION
+        billing_mode = "PAY_PER_REQUEST"
+
+    return Meta
+
+
+class CitizenIndex(GlobalSecondaryIndex):
+    """A citizen's complaints, newest first."""
+
+    class Meta:
+        index_name = "by-citizen"
+        projection = AllProjection()
+
+    citizen_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ComplaintModel(Model):
+    Meta = _meta("complaints")
+
+    id = UnicodeAttribute(hash_key=True)
+    tracking_number = UnicodeAttribute()
+    citizen_id = UnicodeAttribute()
+    citizen_email = UnicodeAttribute()
+    citizen_name = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()  # ISO 8601 UTC, sorts as time
+    updated_at = UnicodeAttribute()
+    category = UnicodeAttribute()
+    subcategory = UnicodeAttribute()
+    title = UnicodeAttribute()
+    description = UnicodeAttribute()
+    location = UnicodeAttribute(null=True)
+    anonymous = BooleanAttribute(default=False)
+    confidential = BooleanAttribute(default=False)
+    status = UnicodeAttribute()
+    stage = UnicodeAttribute(null=True)
+    step = NumberAttribute(default=0)
+    due_at = UnicodeAttribute(null=True)
+    overdue = BooleanAttribute(default=False)
+    kind = UnicodeAttribute(null=True)
+    opd = UnicodeAttribute(null=True)
+    opd_response = UnicodeAttribute(null=True)
+    reply = UnicodeAttribute(null=True)
+    close_reason = UnicodeAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    request_fingerprint = UnicodeAttribute(null=True)  # for Idempotency-Key replays
+
+    by_citizen = CitizenIndex()
+
+
+class TrackingNumberModel(Model):
+    """Reserves a tracking number (uniqueness by conditional put) and finds its complaint."""
+
+    Meta = _meta("tracking-numbers")
+
+    tracking_number = UnicodeAttribute(hash_key=True)
+    complaint_id = UnicodeAttribute()
+
+
+class QueueIndex(GlobalSecondaryIndex):
+    """Open work items of one team (``role#operator``, ``opd#DINKES``) by due time.
+
+    Sparse: ``queue`` is removed when the item is decided.
+    """
+
+    class Meta:
+        index_name = "by-queue"
+        projection = AllProjection()
+
+    queue = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class WorkItemModel(Model):
+    """One visit of a human stage. Holds the current task token server-side."""
+
+    Meta = _meta("work-items")
+
+    complaint_id = UnicodeAttribute(hash_key=True)
+    step = NumberAttribute(range_key=True)
+    stage = UnicodeAttribute()
+    role = UnicodeAttribute()
+    opd = UnicodeAttribute(null=True)
+    queue = UnicodeAttribute(null=True)
+    entered_at = UnicodeAttribute()
+    remind_at = UnicodeAttribute()
+    due_at = UnicodeAttribute()
+    task_token = UnicodeAttribute(null=True)
+    assigned_notified = BooleanAttribute(default=False)
+    reminded_at = UnicodeAttribute(null=True)
+    escalations = NumberAttribute(default=0)
+    last_tick = UnicodeAttribute(null=True)  # marks the timer message last acted on
+    overdue = BooleanAttribute(default=False)
+    decision = JSONAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    sla_outcome = UnicodeAttribute(null=True)  # "met" or "breached"
+    business_minutes = NumberAttribute(null=True)
+
+    by_queue = QueueIndex()
+
+
+class LinkModel(Model):
+    """An emailed action link. Only the SHA-256 of the token is stored."""
+
+    Meta = _meta("action-links")
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    complaint_id = UnicodeAttribute()
+    step = NumberAttribute()
+    role = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    used_at = UnicodeAttribute(null=True)
+    ttl = TTLAttribute(null=True)  # DynamoDB removes the record a while after expiry
+
+
+class AuditModel(Model):
+    """Append-only trail: every entry is a conditional put of a new key."""
+
+    Meta = _meta("audit")
+
+    complaint_id = UnicodeAttribute(hash_key=True)
+    seq = UnicodeAttribute(range_key=True)  # "<ISO time>#<random>": sorts as time
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    stage = UnicodeAttribute(null=True)
+    details = JSONAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (ComplaintModel, TrackingNumberModel, WorkItemModel, LinkModel, AuditModel)
+# Attributes DynamoDB's TTL is switched on for, per model.
+TTL_ATTRIBUTES = {LinkModel: "ttl"}
+
+
+def create_tables() -> None:
+    """Create every table (local stack and tests); the cloud gets them from CDK."""
+    import boto3
+
+    for model in MODELS:
+        if not model.exists():
+            model.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
+        if model in TTL_ATTRIBUTES:
+            boto3.client("dynamodb", region_name=REGION).update_time_to_live(
+                TableName=model.Meta.table_name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTES[model]},
+            )

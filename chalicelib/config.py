@@ -1,0 +1,164 @@
+"""Settings from the environment, read once per process and validated.
+
+Every variable is documented in the README ("Configuration").
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, time
+from functools import lru_cache
+from typing import Mapping
+
+from .domain import catalog, sop
+from .domain.calendar import AlwaysOpen, Calendar, office_calendar
+from .domain.planner import MAX_ESCALATIONS, SlaPolicy
+
+DEFAULT_REGION = "ap-southeast-3"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _env_key(text: str) -> str:
+    return text.upper().replace("-", "_")
+
+
+def _addresses(value: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in value.split(",") if a.strip())
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        value = float(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name} must be a number") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        return int(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number") from None
+
+
+def _hours(value: str) -> tuple[time, time]:
+    try:
+        opens, closes = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    except ValueError:
+        raise ConfigError("OFFICE_HOURS must look like 08:00-16:00") from None
+    return opens, closes
+
+
+def _days(value: str) -> list[int]:
+    """ISO weekdays (1=Monday) as "1-5" or "1,2,3,4,5", to Python's 0=Monday."""
+    days: set[int] = set()
+    try:
+        for part in value.split(","):
+            lo, _, hi = part.strip().partition("-")
+            days.update(range(int(lo), int(hi or lo) + 1))
+    except ValueError:
+        raise ConfigError("OFFICE_DAYS must look like 1-5 (1 is Monday)") from None
+    if not days or not days <= set(range(1, 8)):
+        raise ConfigError("OFFICE_DAYS must name days 1 (Monday) to 7 (Sunday)")
+    return [d - 1 for d in sorted(days)]
+
+
+def _dates(value: str) -> list[date]:
+    try:
+        return [date.fromisoformat(d.strip()) for d in value.split(",") if d.strip()]
+    except ValueError:
+        raise ConfigError("CUTI_BERSAMA must be a comma-separated list of YYYY-MM-DD dates") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str = DEFAULT_REGION
+    public_base_url: str = "http://127.0.0.1:8000"
+    email_from: str = "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>"
+    ses_configuration_set: str = ""
+    mail_domain: str = "aspirasi.kaltimprov.go.id"
+    mailboxes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    state_machine_arn: str = ""
+    time_scale: float = 1.0
+    calendar_mode: str = "office"
+    office_hours: tuple[time, time] = (time(8, 0), time(16, 0))
+    office_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    cuti_bersama: tuple[date, ...] = ()
+    sla: SlaPolicy = SlaPolicy()
+    max_escalations: int = MAX_ESCALATIONS
+    link_ttl_hours: int = 14 * 24
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
+        mailboxes = {
+            key: _addresses(value)
+            for key, value in env.items()
+            if key.startswith("MAILBOX_") and _addresses(value)
+        }
+        calendar_mode = env.get("SLA_CALENDAR", "office").lower()
+        if calendar_mode not in ("office", "24x7"):
+            raise ConfigError("SLA_CALENDAR must be 'office' or '24x7'")
+        stage_minutes = {
+            s: _int(env, f"SLA_MINUTES_{_env_key(s)}", 0) for s in sop.STAGE_NAMES if f"SLA_MINUTES_{_env_key(s)}" in env
+        }
+        opd_minutes = {
+            c: _int(env, f"SLA_OPD_MINUTES_{_env_key(c)}", 0)
+            for c in catalog.CATEGORIES
+            if f"SLA_OPD_MINUTES_{_env_key(c)}" in env
+        }
+        fractions = {
+            s: _float(env, f"SLA_REMIND_FRACTION_{_env_key(s)}", 0.5)
+            for s in sop.STAGE_NAMES
+            if f"SLA_REMIND_FRACTION_{_env_key(s)}" in env
+        }
+        if any(f > 1 for f in fractions.values()):
+            raise ConfigError("SLA_REMIND_FRACTION_* must be between 0 and 1")
+        if any(m <= 0 for m in (*stage_minutes.values(), *opd_minutes.values())):
+            raise ConfigError("SLA_MINUTES_* and SLA_OPD_MINUTES_* must be positive")
+        return cls(
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
+            public_base_url=env.get("PUBLIC_BASE_URL", cls.public_base_url).rstrip("/"),
+            email_from=env.get("EMAIL_FROM", cls.email_from),
+            ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
+            mail_domain=env.get("MAIL_DOMAIN", cls.mail_domain),
+            mailboxes=mailboxes,
+            state_machine_arn=env.get("STATE_MACHINE_ARN", ""),
+            time_scale=_float(env, "SLA_TIME_SCALE", 1.0),
+            calendar_mode=calendar_mode,
+            office_hours=_hours(env.get("OFFICE_HOURS", "08:00-16:00")),
+            office_days=tuple(_days(env.get("OFFICE_DAYS", "1-5"))),
+            cuti_bersama=tuple(_dates(env.get("CUTI_BERSAMA", ""))),
+            sla=SlaPolicy(stage_minutes, opd_minutes, fractions,
+                          _float(env, "FEEDBACK_WINDOW_MINUTES", 1) if "FEEDBACK_WINDOW_MINUTES" in env else None),
+            max_escalations=_int(env, "MAX_ESCALATIONS", MAX_ESCALATIONS),
+            link_ttl_hours=_int(env, "LINK_TTL_HOURS", 14 * 24),
+        )
+
+    def calendar(self) -> Calendar:
+        if self.calendar_mode == "24x7":
+            return AlwaysOpen()
+        opens, closes = self.office_hours
+        return office_calendar(opens, closes, self.office_days, self.cuti_bersama)
+
+    def mailbox(self, role: sop.Role, opd: str | None = None) -> tuple[str, ...]:
+        """The team mailbox of a role (of one agency for the OPD role)."""
+        if role is sop.Role.OPD:
+            if not opd:
+                raise ValueError("the OPD role needs an agency code")
+            key = f"MAILBOX_OPD_{_env_key(opd)}"
+            default = f"opd-{opd.lower()}@{self.mail_domain}"
+        else:
+            key = f"MAILBOX_{_env_key(role.value)}"
+            default = f"{role.value}@{self.mail_domain}"
+        return self.mailboxes.get(key) or (default,)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,1 @@
+"""Pure domain: the SOP, the catalog, business time, decisions. No AWS, no HTTP."""

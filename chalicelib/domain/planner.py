@@ -1,0 +1,112 @@
+"""Plan a stage's clock: when it is due, when to remind, how long the state machine waits.
+
+The state machine never holds a duration of its own: at each stage entry and at
+each timer our code calls these functions and hands the state machine the
+number of seconds to wait (``TimeoutSecondsPath``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Mapping
+
+from . import sop
+from .calendar import Calendar
+
+# After this many escalations the case stops sending mail and waits quietly
+# (still decidable) until Step Functions' one-year execution limit.
+MAX_ESCALATIONS = 20
+LONG_WAIT_SECONDS = 365 * 24 * 3600
+
+REMIND = "remind"
+ESCALATE = "escalate"
+WAIT = "wait"
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    started_at: datetime
+    remind_at: datetime
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class ClockStep:
+    """What to do now, and how many seconds the state machine should wait next."""
+
+    action: str  # REMIND, ESCALATE or WAIT
+    wait_seconds: int
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """SOP times with configured overrides (business minutes per stage and, for the OPD stage, per category)."""
+
+    stage_minutes: Mapping[str, int] | None = None
+    opd_minutes_by_category: Mapping[str, int] | None = None
+    remind_fractions: Mapping[str, float] | None = None
+    feedback_minutes: float | None = None
+
+    def allowed(self, stage_name: str, calendar: Calendar, category: str | None = None) -> timedelta:
+        if stage_name == "opd_response" and category and category in (self.opd_minutes_by_category or {}):
+            return timedelta(minutes=self.opd_minutes_by_category[category])
+        if stage_name in (self.stage_minutes or {}):
+            return timedelta(minutes=self.stage_minutes[stage_name])
+        sla = sop.stage(stage_name).sla
+        return timedelta(minutes=sla.minutes) + sla.working_days * calendar.working_day()
+
+    def remind_fraction(self, stage_name: str) -> float:
+        return (self.remind_fractions or {}).get(stage_name, sop.stage(stage_name).remind_at_fraction)
+
+
+def seconds_until(now: datetime, moment: datetime) -> int:
+    """Whole seconds to wait, at least 1 (AWS refuses zero timeouts)."""
+    return max(1, math.ceil((moment - now).total_seconds()))
+
+
+def plan_stage(
+    stage_name: str,
+    start: datetime,
+    calendar: Calendar,
+    scale: float = 1.0,
+    policy: SlaPolicy = SlaPolicy(),
+    category: str | None = None,
+) -> StagePlan:
+    allowed = policy.allowed(stage_name, calendar, category) * scale
+    return StagePlan(
+        started_at=start,
+        remind_at=calendar.add(start, allowed * policy.remind_fraction(stage_name)),
+        due_at=calendar.add(start, allowed),
+    )
+
+
+def clock_step(
+    now: datetime,
+    plan: StagePlan,
+    reminded: bool,
+    escalations: int,
+    calendar: Calendar,
+    scale: float = 1.0,
+    max_escalations: int = MAX_ESCALATIONS,
+) -> ClockStep:
+    """Decide, when a wait ends, whether to remind or escalate and how long to wait next."""
+    if now < plan.remind_at:
+        return ClockStep(WAIT, seconds_until(now, plan.remind_at))
+    if now < plan.due_at:
+        return ClockStep(WAIT if reminded else REMIND, seconds_until(now, plan.due_at))
+    if escalations < max_escalations:
+        next_escalation = calendar.add(now, calendar.working_day() * scale)
+        return ClockStep(ESCALATE, seconds_until(now, next_escalation))
+    return ClockStep(WAIT, LONG_WAIT_SECONDS)
+
+
+def feedback_window(now: datetime, calendar: Calendar, scale: float = 1.0, policy: SlaPolicy = SlaPolicy()) -> int:
+    """Seconds the case stays answered before it closes."""
+    if policy.feedback_minutes is not None:
+        duration = timedelta(minutes=policy.feedback_minutes)
+    else:
+        window = sop.FEEDBACK_WINDOW
+        duration = timedelta(minutes=window.minutes) + window.working_days * calendar.working_day()
+    return seconds_until(now, calendar.add(now, duration * scale))

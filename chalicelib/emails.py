@@ -1,0 +1,57 @@
+"""Email rendering with Jinja2: HTML autoescaped, text plain, Indonesian first then English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .domain.calendar import WITA
+
+TEMPLATES = Path(__file__).parent / "templates"
+_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember")
+
+
+def format_wita(value: datetime | str | None) -> str:
+    """'Senin, 30 November 2026 10:00 WITA' — how officers read a deadline."""
+    if not value:
+        return "-"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = moment.astimezone(WITA)
+    return f"{_DAYS[local.weekday()]}, {local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M} WITA"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["wita"] = format_wita
+    return env
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(name: str, context: dict) -> RenderedEmail:
+    env = environment()
+    subject = env.get_template(f"emails/{name}.subject.txt").render(context)
+    return RenderedEmail(
+        # A subject is one line: a citizen's text must not inject headers.
+        subject=" ".join(subject.split()),
+        text=env.get_template(f"emails/{name}.txt").render(context),
+        html=env.get_template(f"emails/{name}.html").render(context),
+    )

@@ -1,0 +1,1 @@
+"""Use cases: what citizens, staff and the state machine can do. No Chalice, no HTTP here."""

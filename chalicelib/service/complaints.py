@@ -1,0 +1,142 @@
+"""Citizens' use cases: submit a complaint, list theirs, read one with its timeline."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+
+from ..adapters.store import ConditionFailed, audit_entry
+from ..adapters.tables import ComplaintModel
+from ..domain import sop
+from ..domain.errors import IdempotencyKeyReused, NotFound, ValidationFailed
+from ..domain.submission import parse_submission
+from ..domain.tracking import new_tracking_number
+from .ports import Services, iso
+from .views import complaint_view, summary_view
+
+# Complaint ids derived from (citizen, Idempotency-Key) live in their own namespace.
+_IDEMPOTENCY_NAMESPACE = uuid.UUID("5d1f0c3e-8a7b-4f7e-9c51-6b0e2a9d4c11")
+_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
+_TRACKING_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Citizen:
+    id: str  # Cognito "sub"
+    email: str
+    name: str | None = None
+
+
+def _fingerprint(submission) -> str:
+    return hashlib.sha256(json.dumps(submission.fingerprint_fields()).encode()).hexdigest()
+
+
+def _complaint_id(citizen: Citizen, idempotency_key: str | None) -> str:
+    if idempotency_key is None:
+        return uuid.uuid4().hex
+    if not _KEY_PATTERN.match(idempotency_key):
+        raise ValidationFailed([{"field": "Idempotency-Key", "code": "invalid_idempotency_key"}])
+    return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{citizen.id}\n{idempotency_key}").hex
+
+
+def _replay(svc: Services, existing: ComplaintModel, fingerprint: str) -> dict:
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused("this Idempotency-Key was used for a different complaint")
+    # The first attempt may have stopped before the execution started.
+    svc.workflow.start(existing.id, {"complaint_id": existing.id})
+    return complaint_view(existing, svc.store.work_items(existing.id))
+
+
+def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: str | None = None) -> tuple[dict, bool]:
+    """Record a complaint and start its execution. Returns (view, created).
+
+    With an Idempotency-Key the complaint id is derived from (citizen, key), so a
+    retry finds the first complaint instead of making a second one, and the
+    execution (named after the complaint) starts at most once.
+    """
+    submission = parse_submission(payload)
+    fingerprint = _fingerprint(submission)
+    complaint_id = _complaint_id(citizen, idempotency_key)
+    if idempotency_key is not None:
+        existing = svc.store.get_complaint(complaint_id)
+        if existing is not None:
+            return _replay(svc, existing, fingerprint), False
+
+    now = iso(svc.now())
+    for _ in range(_TRACKING_ATTEMPTS):
+        complaint = ComplaintModel(
+            complaint_id,
+            tracking_number=new_tracking_number(),
+            citizen_id=citizen.id,
+            citizen_email=citizen.email,
+            citizen_name=None if submission.anonymous else citizen.name,
+            created_at=now,
+            updated_at=now,
+            category=submission.category,
+            subcategory=submission.subcategory,
+            title=submission.title,
+            description=submission.description,
+            location=submission.location,
+            anonymous=submission.anonymous,
+            confidential=submission.confidential,
+            status=sop.STATUS_OPEN,
+            stage=sop.FIRST_STAGE,
+            step=0,
+            request_fingerprint=fingerprint,
+        )
+        audit = audit_entry(complaint_id, now, f"citizen:{citizen.id}", "submitted", details={
+            "tracking_number": complaint.tracking_number, "category": submission.category})
+        try:
+            svc.store.create_complaint(complaint, audit)
+            break
+        except ConditionFailed as failed:
+            if failed.reasons[0] == "ConditionalCheckFailed":  # a concurrent retry won the race
+                return _replay(svc, svc.store.get_complaint(complaint_id), fingerprint), False
+            # Otherwise the tracking number was taken: draw another.
+    else:
+        raise RuntimeError("could not reserve a unique tracking number")
+
+    svc.workflow.start(complaint_id, {"complaint_id": complaint_id})
+    svc.metrics.count("ComplaintSubmitted", dimensions={"Category": submission.category})
+    return complaint_view(complaint, []), True
+
+
+def get_complaint(svc: Services, complaint_id: str, citizen_id: str) -> dict:
+    """The owner's view; anyone else is told it does not exist (no probing of ids)."""
+    complaint = svc.store.get_complaint(complaint_id)
+    if complaint is None or complaint.citizen_id != citizen_id:
+        raise NotFound("complaint not found")
+    return complaint_view(complaint, svc.store.work_items(complaint_id))
+
+
+def _encode_token(key: dict | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
+
+
+def _decode_token(token: str | None) -> dict | None:
+    if not token:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (ValueError, binascii.Error):
+        raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}]) from None
+    if not isinstance(key, dict):
+        raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
+    return key
+
+
+def list_complaints(svc: Services, citizen_id: str, limit: int = 20, next_token: str | None = None) -> dict:
+    """The citizen's own complaints, newest first, a page at a time."""
+    start_key = _decode_token(next_token)
+    if start_key is not None and start_key.get("citizen_id", {}).get("S") != citizen_id:
+        raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
+    items, last_key = svc.store.complaints_of(citizen_id, max(1, min(limit, 100)), start_key)
+    page = {"items": [summary_view(c) for c in items]}
+    if last_key:
+        page["next_token"] = _encode_token(last_key)
+    return page

@@ -1,0 +1,62 @@
+"""Staff decide a stage: written once, durably, then handed to the state machine."""
+
+from __future__ import annotations
+
+from ..adapters.store import ConditionFailed, audit_entry
+from ..adapters.tables import ComplaintModel, WorkItemModel
+from ..domain.decisions import parse_decision
+from ..domain.errors import AlreadyDecided, NotFound
+from .links import resolve_link
+from .ports import Services, iso, parse_iso
+
+
+def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, link_hash: str | None = None) -> dict:
+    """Record the decision on the work item (only if undecided), then SendTaskSuccess.
+
+    If the token has timed out meanwhile the decision is not lost: the stage's next
+    handoff finds it on the work item and completes the task at once.
+    """
+    item = svc.store.get_work_item(complaint_id, step)
+    if item is None:
+        raise NotFound("work item not found")
+    if item.decision is not None:
+        raise AlreadyDecided("this stage has been decided already")
+    decision = parse_decision(item.stage, payload)
+    now = svc.now()
+    minutes = round(svc.settings.calendar().between(parse_iso(item.entered_at), now).total_seconds() / 60, 1)
+    sla = "met" if now <= parse_iso(item.due_at) else "breached"
+    output = decision.as_output()
+    complaint_actions = [getattr(ComplaintModel, name).set(value) for name, value in decision.complaint_changes().items()]
+    complaint_actions.append(ComplaintModel.updated_at.set(iso(now)))
+    try:
+        svc.store.record_decision(
+            item,
+            item_actions=[
+                WorkItemModel.decision.set(output), WorkItemModel.decided_at.set(iso(now)),
+                WorkItemModel.decided_by.set(actor), WorkItemModel.queue.remove(),
+                WorkItemModel.sla_outcome.set(sla), WorkItemModel.business_minutes.set(minutes),
+            ],
+            complaint_actions=complaint_actions,
+            audit=audit_entry(complaint_id, iso(now), actor, "decided", item.stage,
+                              {"step": step, "sla": sla, **output}),
+            link_hash=link_hash,
+            used_at=iso(now),
+        )
+    except ConditionFailed:
+        raise AlreadyDecided("this stage has been decided already") from None
+    svc.metrics.count("StageCompleted", dimensions={"Stage": item.stage})
+    svc.metrics.count("StageDurationBusinessMinutes", value=minutes, unit="None", dimensions={"Stage": item.stage})
+    # Read the token again after the write: whichever of us and the consumer wrote
+    # second sees both the decision and the newest token, so one of us completes it.
+    current = svc.store.get_work_item(complaint_id, step)
+    if current.task_token:
+        svc.workflow.complete(current.task_token, output)
+    return {"stage": item.stage, "outcome": decision.outcome, "leads_to": decision.leads_to, "sla": sla}
+
+
+def decide_by_link(svc: Services, token: str, payload) -> dict:
+    link = resolve_link(svc, token)
+    if link.used_at:
+        raise AlreadyDecided("this link has been used already")
+    return decide(svc, link.complaint_id, int(link.step), payload, actor=f"link:{link.role}",
+                  link_hash=link.token_hash)

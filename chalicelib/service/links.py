@@ -1,0 +1,45 @@
+"""Action links: opaque, hashed at rest, bound to one work item and role, expiring, single-use."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from ..adapters.tables import LinkModel, WorkItemModel
+from ..domain.errors import LinkExpired, NotFound
+from .ports import Services, iso, parse_iso
+
+# A link token is 32 random bytes; URL-safe base64 gives 43 characters.
+_TOKEN_BYTES = 32
+_MAX_TOKEN_LENGTH = 128
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_link(svc: Services, item: WorkItemModel, now: datetime) -> tuple[str, str]:
+    """A new link for the item's team; returns (url, expires_at). The raw token is never stored."""
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    expires = now + timedelta(hours=svc.settings.link_ttl_hours)
+    svc.store.put_link(LinkModel(
+        hash_token(token), complaint_id=item.complaint_id, step=item.step, role=item.role,
+        expires_at=iso(expires), ttl=expires + timedelta(days=30),
+    ))
+    return f"{svc.settings.public_base_url}/actions/{token}", iso(expires)
+
+
+def resolve_link(svc: Services, token: str) -> LinkModel:
+    """The link behind a token. Unknown or malformed -> NotFound; past its expiry -> LinkExpired.
+
+    A used link is returned as it is; the caller decides (409 for a decision).
+    """
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        raise NotFound("unknown link")
+    link = svc.store.get_link(hash_token(token))
+    if link is None:
+        raise NotFound("unknown link")
+    if parse_iso(link.expires_at) <= svc.now():
+        raise LinkExpired("link expired")
+    return link

@@ -1,0 +1,63 @@
+"""The ports the use cases need, and the container that wires real adapters to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Protocol, Sequence
+
+from ..config import Settings
+
+
+class Workflow(Protocol):
+    def start(self, complaint_id: str, execution_input: dict) -> bool: ...
+
+    def complete(self, task_token: str, output: dict) -> bool: ...
+
+
+class Notifier(Protocol):
+    def send(self, to: Sequence[str], template: str, context: dict) -> str: ...
+
+
+class Metrics(Protocol):
+    def count(self, name: str, value: float = 1, unit: str = "Count",
+              dimensions: dict[str, str] | None = None) -> None: ...
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """One timestamp format everywhere, so stored strings sort as time."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: "Store"  # noqa: F821  (adapters.store.Store; kept out of imports to stay light)
+    workflow: Workflow
+    notifier: Notifier
+    metrics: Metrics
+    now: Callable[[], datetime] = field(default=utcnow)
+
+
+def build_services(settings: Settings) -> Services:
+    """Wire the AWS adapters; clients are created on first use."""
+    from ..adapters.metrics import PowertoolsMetrics
+    from ..adapters.ses import SesNotifier
+    from ..adapters.store import Store
+    from ..adapters.workflow import StepFunctionsWorkflow
+
+    return Services(
+        settings=settings,
+        store=Store(),
+        workflow=StepFunctionsWorkflow(settings.state_machine_arn, settings.region),
+        notifier=SesNotifier(settings.email_from, settings.region, settings.ses_configuration_set),
+        metrics=PowertoolsMetrics(),
+    )

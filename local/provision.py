@@ -1,0 +1,65 @@
+"""Create the resources the app needs in moto, from the same definitions the cloud uses.
+
+Tables come from the PynamoDB models, the state machine from statemachine/complaint.asl.json
+with the same substitutions the CDK stack makes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+
+from chalicelib.adapters import tables
+
+ROOT = Path(__file__).resolve().parent.parent
+ASL_FILE = ROOT / "statemachine" / "complaint.asl.json"
+STATE_MACHINE_NAME = "aspirasi-kaltim-complaint"
+ACCOUNT_ROLE = "arn:aws:iam::123456789012:role/aspirasi-kaltim-states"
+
+
+def render_definition(substitutions: dict[str, str]) -> str:
+    """The ASL with ``${Name}`` placeholders filled, as CDK's definitionSubstitutions would."""
+    text = ASL_FILE.read_text()
+    for key, value in substitutions.items():
+        text = text.replace("${" + key + "}", value)
+    if "${" in text:
+        raise ValueError("statemachine definition has an unfilled placeholder")
+    return text
+
+
+@dataclass(frozen=True)
+class Resources:
+    region: str
+    queue_url: str
+    queue_arn: str
+    dead_letter_url: str
+    state_machine_arn: str
+
+
+def provision(region: str, queue_name: str, sender_domain: str) -> Resources:
+    tables.create_tables()
+    sqs = boto3.client("sqs", region_name=region)
+    dlq_url = sqs.create_queue(QueueName=f"{queue_name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_url = sqs.create_queue(
+        QueueName=queue_name,
+        Attributes={
+            "VisibilityTimeout": "30",
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}),
+        },
+    )["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    boto3.client("ses", region_name=region).verify_domain_identity(Domain=sender_domain)
+    sfn = boto3.client("stepfunctions", region_name=region)
+    definition = render_definition({"HandoffQueueUrl": queue_url})
+    existing = [m for m in sfn.list_state_machines()["stateMachines"] if m["name"] == STATE_MACHINE_NAME]
+    if existing:
+        arn = existing[0]["stateMachineArn"]
+        sfn.update_state_machine(stateMachineArn=arn, definition=definition)
+    else:
+        arn = sfn.create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=ACCOUNT_ROLE,
+                                       type="STANDARD")["stateMachineArn"]
+    return Resources(region, queue_url, queue_arn, dlq_url, arn)

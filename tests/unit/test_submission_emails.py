@@ -1,0 +1,73 @@
+"""What a citizen may submit, and that emails escape what citizens wrote."""
+
+import pytest
+
+from chalicelib.domain.errors import ValidationFailed
+from chalicelib.domain.submission import parse_submission
+from chalicelib.emails import format_wita, render_email
+
+GOOD = {"category": "infrastruktur", "subcategory": "jalan-rusak", "title": "Jalan berlubang",
+        "description": "Jalan poros Samarinda-Bontang km 12 berlubang besar."}
+
+
+def test_a_good_submission():
+    submission = parse_submission(dict(GOOD, location=" Km 12 ", anonymous=True))
+    assert submission.location == "Km 12" and submission.anonymous and not submission.confidential
+
+
+@pytest.mark.parametrize("change, field, code", [
+    ({"category": None}, "category", "required"),
+    ({"category": "sihir"}, "category", "unknown_category"),
+    ({"subcategory": "ppdb"}, "subcategory", "unknown_subcategory"),
+    ({"title": "x" * 151}, "title", "too_long"),
+    ({"description": "pendek"}, "description", "too_short"),
+    ({"description": "x" * 5001}, "description", "too_long"),
+    ({"anonymous": "yes"}, "anonymous", "not_boolean"),
+    ({"title": ["a"]}, "title", "not_text"),
+])
+def test_bad_submissions_name_the_field(change, field, code):
+    with pytest.raises(ValidationFailed) as refused:
+        parse_submission({**GOOD, **change})
+    assert any(e["field"] == field and e["code"] == code for e in refused.value.errors)
+
+
+def test_not_an_object():
+    with pytest.raises(ValidationFailed):
+        parse_submission(["a"])
+
+
+def _case(**overrides):
+    case = {"id": "c1", "tracking_number": "KT-AAAA-BBBB", "category_name": "Infrastruktur",
+            "subcategory_name": "Jalan", "title": "<script>alert(1)</script>", "description": "a & b <b>",
+            "location": None, "confidential": False, "citizen_name": "Budi <img>", "reply": "<i>ok</i>",
+            "close_reason": None}
+    case.update(overrides)
+    return case
+
+
+def test_html_email_escapes_citizen_text_and_text_part_keeps_it_readable():
+    email = render_email("reply", {"c": _case(), "base_url": "http://x"})
+    assert "<script>" not in email.html and "&lt;script&gt;" in email.html
+    assert "<i>ok</i>" not in email.html and "&lt;i&gt;ok&lt;/i&gt;" in email.html
+    assert "Budi &lt;img&gt;" in email.html
+    assert "<i>ok</i>" in email.text  # plain text is not HTML: shown as written
+    assert "Jawaban" in email.subject and "KT-AAAA-BBBB" in email.subject
+
+
+def test_subject_is_one_line_whatever_the_citizen_wrote():
+    email = render_email("reply", {"c": _case(tracking_number="KT-AAAA\r\nBcc: x@y"), "base_url": "h"})
+    assert "\n" not in email.subject and "\r" not in email.subject
+
+
+def test_confidential_case_keeps_its_text_out_of_staff_email():
+    from chalicelib.domain import sop
+    context = {"c": _case(confidential=True, description="rahasia sekali"), "stage": sop.stage("intake"),
+               "team": "Operator", "due_at": "2026-11-30T02:00:00+00:00", "entered_at": "2026-11-30T01:00:00+00:00",
+               "link": "http://x/actions/t", "link_expires_at": "2026-12-14T02:00:00+00:00"}
+    email = render_email("assigned", context)
+    assert "rahasia sekali" not in email.html and "rahasia sekali" not in email.text
+    assert "http://x/actions/t" in email.html and "http://x/actions/t" in email.text
+
+
+def test_deadlines_read_in_wita():
+    assert format_wita("2026-11-30T02:00:00+00:00") == "Senin, 30 November 2026 10:00 WITA"
