@@ -1,0 +1,50 @@
+"""moto with real Step Functions executions of statemachine/complaint.asl.json."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from moto import mock_aws
+
+from chalicelib import config
+from chalicelib.adapters import tables
+from local.provision import provision
+
+from .harness import Harness
+
+REGION = "ap-southeast-3"
+# A fast but ordered clock for the paths: 24x7, every SOP time x 0.1 (intake reminds
+# after 30 s, so no reminder fires while a test plays its roles), feedback window ~1 s.
+BASE_ENV = {
+    "SLA_CALENDAR": "24x7",
+    "SLA_TIME_SCALE": "0.1",
+    "FEEDBACK_WINDOW_MINUTES": "0.05",
+    "PUBLIC_BASE_URL": "https://aspirasi.test",
+    "EMAIL_FROM": "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>",
+    "HANDOFF_QUEUE_NAME": "test-handoff",
+}
+
+
+@pytest.fixture
+def stack_env():
+    """Override in a test module (or parametrize) to change the clock."""
+    return {}
+
+
+@pytest.fixture
+def stack(monkeypatch, stack_env):
+    for key, value in {**BASE_ENV, **stack_env}.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        for model in tables.MODELS:  # PynamoDB caches a connection per model
+            model._connection = None
+        resources = provision(REGION, "test-handoff", "aspirasi.kaltimprov.go.id")
+        monkeypatch.setenv("STATE_MACHINE_ARN", resources.state_machine_arn)
+        config.settings.cache_clear()
+        app = importlib.import_module("app")
+        app.services.cache_clear()
+        harness = Harness(app, resources, app.services())
+        yield harness
+        app.services.cache_clear()
+        config.settings.cache_clear()

@@ -1,0 +1,107 @@
+"""Drive real executions of our ASL in moto through the real SQS consumer.
+
+The Harness plays Lambda's event source mapping (local.poller) and reads what
+SES received; decisions are taken through the links in those emails.
+"""
+
+from __future__ import annotations
+
+import email
+import re
+import time
+from email import policy
+
+import boto3
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from chalicelib.adapters.tables import WorkItemModel
+from chalicelib.service import decide as decide_uc
+from local.poller import Poller
+
+LINK = re.compile(r"/actions/([A-Za-z0-9_\-]+)")
+
+
+class Harness:
+    def __init__(self, app_module, resources, services):
+        self.app = app_module
+        self.resources = resources
+        self.svc = services
+        self.region = resources.region
+        self.sqs = boto3.client("sqs", region_name=self.region)
+        self.sfn = boto3.client("stepfunctions", region_name=self.region)
+        self.poller = Poller(self.sqs, resources.queue_url, resources.queue_arn, self.region,
+                             app_module.on_handoff)
+
+    # -- delivering -----------------------------------------------------------------
+    def pump(self) -> int:
+        handled = 0
+        while (n := self.poller.poll_once()):
+            handled += n
+        return handled
+
+    def run_until(self, predicate, timeout: float = 30, what: str = "condition"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump()
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    # -- reading state ----------------------------------------------------------------
+    def items(self, complaint_id: str) -> list[WorkItemModel]:
+        return sorted(self.svc.store.work_items(complaint_id), key=lambda i: i.step)
+
+    def waiting_at(self, complaint_id: str, stage: str, timeout: float = 30) -> WorkItemModel:
+        """Pump until the stage's newest visit holds a task token and is undecided."""
+        def ready():
+            items = self.items(complaint_id)
+            last = items[-1] if items else None
+            return last if last and last.stage == stage and last.task_token and last.decision is None \
+                and last.assigned_notified else None
+        return self.run_until(ready, timeout, f"{stage} to wait for a decision")
+
+    def complaint(self, complaint_id: str):
+        return self.svc.store.get_complaint(complaint_id)
+
+    def execution(self, complaint_id: str) -> dict:
+        arn = self.resources.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{complaint_id}"
+        return self.sfn.describe_execution(executionArn=arn)
+
+    def finished(self, complaint_id: str, timeout: float = 30) -> dict:
+        return self.run_until(lambda: (e := self.execution(complaint_id))["status"] != "RUNNING" and e,
+                              timeout, "the execution to finish")
+
+    def audit_actions(self, complaint_id: str) -> list[str]:
+        return [e.action for e in self.svc.store.audit_trail(complaint_id)]
+
+    # -- email --------------------------------------------------------------------------
+    def emails(self) -> list[dict]:
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][self.region]
+        out = []
+        for sent in backend.sent_messages:
+            parsed = email.message_from_string(sent.raw_data, policy=policy.default)
+            out.append({
+                "to": list(sent.destinations),
+                "subject": str(parsed["Subject"]),
+                "text": parsed.get_body(("plain",)).get_content(),
+                "html": parsed.get_body(("html",)).get_content(),
+            })
+        return out
+
+    def emails_to(self, address: str) -> list[dict]:
+        return [m for m in self.emails() if address in m["to"]]
+
+    def last_link(self, address: str) -> str:
+        for message in reversed(self.emails_to(address)):
+            found = LINK.search(message["text"])
+            if found:
+                return found.group(1)
+        raise AssertionError(f"no action link was sent to {address}")
+
+    # -- acting ---------------------------------------------------------------------------
+    def decide(self, address: str, payload: dict) -> dict:
+        """Act as the team behind ``address``: take the link from its newest email and decide."""
+        return decide_uc.decide_by_link(self.svc, self.last_link(address), payload)
