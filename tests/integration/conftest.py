@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import uuid
 
 import pytest
 from moto import mock_aws
@@ -39,12 +40,21 @@ def stack(monkeypatch, stack_env):
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         for model in tables.MODELS:  # PynamoDB caches a connection per model
             model._connection = None
-        resources = provision(REGION, "test-handoff", "aspirasi.kaltimprov.go.id")
+        # A queue of its own per test: an execution thread left over from an earlier
+        # test cannot send into it.
+        resources = provision(REGION, f"test-handoff-{uuid.uuid4().hex[:8]}", "aspirasi.kaltimprov.go.id")
         monkeypatch.setenv("STATE_MACHINE_ARN", resources.state_machine_arn)
         config.settings.cache_clear()
         app = importlib.import_module("app")
         app.services.cache_clear()
         harness = Harness(app, resources, app.services())
         yield harness
+        # Executions run in threads; stop them so none sends into the next test's queue.
+        for execution in harness.sfn.list_executions(
+                stateMachineArn=resources.state_machine_arn, statusFilter="RUNNING")["executions"]:
+            try:
+                harness.sfn.stop_execution(executionArn=execution["executionArn"])
+            except AttributeError:  # moto cannot stop an execution whose worker has not started yet
+                pass
         app.services.cache_clear()
         config.settings.cache_clear()

@@ -40,10 +40,12 @@ class Harness:
             handled += n
         return handled
 
-    def run_until(self, predicate, timeout: float = 30, what: str = "condition"):
+    def run_until(self, predicate, timeout: float = 30, what: str = "condition", deliver: bool = True):
+        """Deliver messages (unless told not to) until ``predicate()`` is truthy; return its value."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self.pump()
+            if deliver:
+                self.pump()
             value = predicate()
             if value:
                 return value

@@ -1,0 +1,147 @@
+"""No retry, redelivery or late answer loses or duplicates a complaint or a decision."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from chalicelib.domain.errors import AlreadyDecided, IdempotencyKeyReused, NotFound, ValidationFailed
+from chalicelib.service import decide as decide_uc
+from chalicelib.service.complaints import Citizen, get_complaint, list_complaints, submit_complaint
+from local.poller import LambdaContext, sqs_event
+
+from .test_paths import CITIZEN, COMPLAINT, DISKOMINFO, OPERATOR, submit
+
+pytestmark = pytest.mark.integration
+
+
+def executions(stack):
+    return stack.sfn.list_executions(stateMachineArn=stack.resources.state_machine_arn)["executions"]
+
+
+def test_same_idempotency_key_gives_one_complaint_and_one_execution(stack):
+    first, created = submit_complaint(stack.svc, CITIZEN, COMPLAINT, idempotency_key="retry-7f3a")
+    again, created_again = submit_complaint(stack.svc, CITIZEN, COMPLAINT, idempotency_key="retry-7f3a")
+    assert created and not created_again
+    assert again["id"] == first["id"] and again["tracking_number"] == first["tracking_number"]
+    assert [e["name"] for e in executions(stack)] == [first["id"]]
+    assert list_complaints(stack.svc, CITIZEN.id)["items"][0]["id"] == first["id"]
+    assert len(list_complaints(stack.svc, CITIZEN.id)["items"]) == 1
+    # The same key from another citizen is another complaint.
+    other = Citizen(id="citizen-2", email="lain@example.id")
+    theirs, _ = submit_complaint(stack.svc, other, COMPLAINT, idempotency_key="retry-7f3a")
+    assert theirs["id"] != first["id"]
+    assert len(executions(stack)) == 2
+
+
+def test_idempotency_key_reused_for_another_complaint_is_refused(stack):
+    submit_complaint(stack.svc, CITIZEN, COMPLAINT, idempotency_key="k-1")
+    with pytest.raises(IdempotencyKeyReused):
+        submit_complaint(stack.svc, CITIZEN, {**COMPLAINT, "title": "Lain"}, idempotency_key="k-1")
+    assert len(list_complaints(stack.svc, CITIZEN.id)["items"]) == 1
+    with pytest.raises(ValidationFailed):
+        submit_complaint(stack.svc, CITIZEN, COMPLAINT, idempotency_key="bad key with spaces")
+
+
+def test_bad_submission_changes_nothing(stack):
+    with pytest.raises(ValidationFailed):
+        submit_complaint(stack.svc, CITIZEN, {**COMPLAINT, "category": "tidak-ada"})
+    assert list_complaints(stack.svc, CITIZEN.id) == {"items": []}
+    assert executions(stack) == []
+
+
+def test_a_citizen_reads_only_their_own_complaints(stack):
+    cid = submit(stack)
+    view = get_complaint(stack.svc, cid, CITIZEN.id)
+    assert view["tracking_number"] and view["status"] == "open"
+    with pytest.raises(NotFound):
+        get_complaint(stack.svc, cid, "someone-else")
+    assert list_complaints(stack.svc, "someone-else") == {"items": []}
+
+
+def test_complaints_list_newest_first_in_pages(stack):
+    ids = []
+    for n in range(3):
+        ids.append(submit(stack, title=f"Laporan {n}"))
+        time.sleep(0.002)  # distinct creation times
+    page = list_complaints(stack.svc, CITIZEN.id, limit=2)
+    assert [c["id"] for c in page["items"]] == ids[::-1][:2]
+    rest = list_complaints(stack.svc, CITIZEN.id, limit=2, next_token=page["next_token"])
+    assert [c["id"] for c in rest["items"]] == ids[:1]
+    with pytest.raises(ValidationFailed):
+        list_complaints(stack.svc, "someone-else", next_token=page["next_token"])
+
+
+def test_a_second_decision_on_the_same_work_item_is_refused(stack):
+    cid = submit(stack)
+    stack.waiting_at(cid, "intake")
+    first_link = stack.last_link(OPERATOR)
+    decide_uc.decide_by_link(stack.svc, first_link, {"decision": "accept"})
+    with pytest.raises(AlreadyDecided):  # the same link again
+        decide_uc.decide_by_link(stack.svc, first_link, {"decision": "reject", "reason": "x"})
+    with pytest.raises(AlreadyDecided):  # the same work item by another route
+        decide_uc.decide(stack.svc, cid, 1, {"decision": "reject", "reason": "x"}, actor="test")
+    stack.waiting_at(cid, "classification")
+    assert stack.items(cid)[0].decision == {"outcome": "accept"}
+    assert stack.audit_actions(cid).count("decided") == 1
+    with pytest.raises(NotFound):
+        decide_uc.decide_by_link(stack.svc, first_link[:-2] + "xx", {"decision": "accept"})
+
+
+def test_an_invalid_decision_changes_nothing(stack):
+    cid = submit(stack)
+    stack.waiting_at(cid, "intake")
+    link = stack.last_link(OPERATOR)
+    with pytest.raises(ValidationFailed):
+        decide_uc.decide_by_link(stack.svc, link, {"kind": "information"})
+    item = stack.items(cid)[0]
+    assert item.decision is None and item.queue == "role#operator"
+    assert stack.svc.store.get_link(decide_uc.resolve_link(stack.svc, link).token_hash).used_at is None
+    decide_uc.decide_by_link(stack.svc, link, {"decision": "accept"})  # still usable
+    stack.waiting_at(cid, "classification")
+
+
+def test_redelivered_messages_do_not_send_a_second_email_or_open_a_second_work_item(stack):
+    cid = submit(stack)
+    deliveries = 0
+    for _ in range(100):  # deliver every message twice, as SQS may
+        messages = stack.sqs.receive_message(QueueUrl=stack.resources.queue_url, MaxNumberOfMessages=10,
+                                             AttributeNames=["All"]).get("Messages", [])
+        if messages:
+            event = sqs_event(messages, stack.resources.queue_arn, stack.region)
+            for _ in range(2):
+                assert stack.app.on_handoff(event, LambdaContext()) == {"batchItemFailures": []}
+            deliveries += len(messages)
+            for m in messages:
+                stack.sqs.delete_message(QueueUrl=stack.resources.queue_url, ReceiptHandle=m["ReceiptHandle"])
+        items = stack.items(cid)
+        if items and items[0].assigned_notified:
+            break
+        time.sleep(0.05)
+    assert deliveries == 2  # stage_entered, then handoff
+    assert len(stack.items(cid)) == 1
+    assert len(stack.emails_to(OPERATOR)) == 1
+    assert len(stack.emails_to(CITIZEN.email)) == 1  # the receipt
+    assert stack.audit_actions(cid) == ["submitted", "stage_entered"]
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+
+
+def test_a_failing_record_is_reported_alone_and_delivered_again(stack):
+    cid = submit(stack)
+    messages = stack.run_until(lambda: _peek(stack), what="the first message", deliver=False)
+    bogus = dict(messages[0], MessageId="bogus-1", ReceiptHandle="r-bogus",
+                 Body=json.dumps({"type": "handoff", "complaint_id": "missing", "stage": "intake", "step": 1,
+                                  "task_token": "t"}))
+    result = stack.app.on_handoff(sqs_event([bogus, messages[0]], stack.resources.queue_arn, stack.region),
+                                  LambdaContext())
+    assert result == {"batchItemFailures": [{"itemIdentifier": "bogus-1"}]}
+    assert len(stack.items(cid)) == 1  # the good record was handled
+
+
+def _peek(stack):
+    """Look at the next message without the harness delivering it."""
+    return stack.sqs.receive_message(QueueUrl=stack.resources.queue_url, MaxNumberOfMessages=1,
+                                     VisibilityTimeout=0).get("Messages", [])
