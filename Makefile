@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit integration clean
+.PHONY: run demo test unit integration clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: $(STAMP)
 	$(PY) -m local.demo
+
+demo: $(STAMP)
+	POWERTOOLS_LOG_LEVEL=WARNING $(PY) -m local.demo
 
 test: $(STAMP)
 	$(PY) -m pytest

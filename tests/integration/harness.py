@@ -6,20 +6,14 @@ SES received; decisions are taken through the links in those emails.
 
 from __future__ import annotations
 
-import email
-import re
 import time
-from email import policy
 
 import boto3
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ses.models import ses_backends
 
 from chalicelib.adapters.tables import WorkItemModel
 from chalicelib.service import decide as decide_uc
+from local.outbox import action_tokens, sent_emails
 from local.poller import Poller
-
-LINK = re.compile(r"/actions/([A-Za-z0-9_\-]+)")
 
 
 class Harness:
@@ -81,26 +75,16 @@ class Harness:
 
     # -- email --------------------------------------------------------------------------
     def emails(self) -> list[dict]:
-        backend = ses_backends[DEFAULT_ACCOUNT_ID][self.region]
-        out = []
-        for sent in backend.sent_messages:
-            parsed = email.message_from_string(sent.raw_data, policy=policy.default)
-            out.append({
-                "to": list(sent.destinations),
-                "subject": str(parsed["Subject"]),
-                "text": parsed.get_body(("plain",)).get_content(),
-                "html": parsed.get_body(("html",)).get_content(),
-            })
-        return out
+        return sent_emails(self.region)
 
     def emails_to(self, address: str) -> list[dict]:
         return [m for m in self.emails() if address in m["to"]]
 
     def last_link(self, address: str) -> str:
         for message in reversed(self.emails_to(address)):
-            found = LINK.search(message["text"])
-            if found:
-                return found.group(1)
+            tokens = action_tokens(message)
+            if tokens:
+                return tokens[0]
         raise AssertionError(f"no action link was sent to {address}")
 
     # -- acting ---------------------------------------------------------------------------

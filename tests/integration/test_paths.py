@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from chalicelib.service.complaints import Citizen, submit_complaint
@@ -43,7 +45,19 @@ def assert_answered_and_closed(stack, cid, reply_text):
     assert "Jawaban" in reply_mail["subject"] and reply_text in reply_mail["text"]
 
 
-def test_information_path(stack):
+def emitted_metrics(captured: str) -> list[tuple[str, dict]]:
+    """(metric name, dimensions) of every EMF document Powertools printed."""
+    out = []
+    for line in captured.splitlines():
+        if line.startswith('{"_aws"'):
+            doc = json.loads(line)
+            for directive in doc["_aws"]["CloudWatchMetrics"]:
+                dims = {d: doc[d] for group in directive["Dimensions"] for d in group}
+                out += [(m["Name"], dims) for m in directive["Metrics"]]
+    return out
+
+
+def test_information_path(stack, capsys):
     cid = submit(stack)
     tracking = stack.complaint(cid).tracking_number
     stack.waiting_at(cid, "intake")
@@ -68,6 +82,9 @@ def test_information_path(stack):
     assert_emails(stack, OPERATOR, ["Penerimaan pengaduan", "Balasan kepada pelapor"])
     assert_emails(stack, DISKOMINFO, ["Klasifikasi"])
     assert_emails(stack, CITIZEN.email, ["diterima", "Jawaban"])
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert ("ComplaintSubmitted", {"Category": "kesehatan"}) in metrics
+    assert [d["Stage"] for name, d in metrics if name == "StageCompleted"] == ["intake", "classification", "reply"]
     for message in stack.emails_to(OPERATOR) + stack.emails_to(DISKOMINFO):
         assert tracking in message["subject"]
         assert "https://aspirasi.test/actions/" in message["text"] and "https://aspirasi.test/actions/" in message["html"]
