@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from functools import lru_cache
+from urllib.parse import parse_qsl
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from chalice import Chalice
+from chalice import Chalice, Response
 
 from chalicelib.config import settings
+from chalicelib.domain import catalog, sop
+from chalicelib.domain.errors import DomainError, Unauthorized
+from chalicelib.rendering import render_page
+from chalicelib.service import accounts, actions, complaints, decide
+from chalicelib.service.complaints import Citizen
 from chalicelib.service.ports import Services, build_services
 from chalicelib.service.stages import handle_message
+from chalicelib.web.problems import CONTENT_TYPE as PROBLEM_JSON
+from chalicelib.web.problems import problem, problem_for
 
 app = Chalice(app_name="aspirasi-kaltim")
 logger = Logger(service="aspirasi-kaltim")
 HANDOFF_QUEUE = os.environ.get("HANDOFF_QUEUE_NAME", "aspirasi-kaltim-handoff")
 _processor = BatchProcessor(event_type=EventType.SQS)
+_JSON_OR_FORM = ["application/json", "application/x-www-form-urlencoded"]
+# Pages that carry an action link's token must not leak it (Referer) or be cached or indexed.
+_PAGE_HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                               "style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+}
 
 
 @lru_cache(maxsize=1)
@@ -26,6 +47,173 @@ def services() -> Services:
     return build_services(settings())
 
 
+class BadRequest(Exception):
+    """The body could not be read as JSON."""
+
+
+# -- request and response helpers ----------------------------------------------------
+def _wants_html() -> bool:
+    accept = (app.current_request.headers or {}).get("accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
+def _json(body, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
+                    headers={"Content-Type": "application/json", "Cache-Control": "no-store", **(headers or {})})
+
+
+def _page(html: str, status: int = 200) -> Response:
+    return Response(body=html, status_code=status, headers=dict(_PAGE_HEADERS))
+
+
+def _problem_response(status: int, body: dict) -> Response:
+    if _wants_html():
+        title_id, _, title_en = body["title"].partition(" / ")
+        detail_id, _, detail_en = body["detail"].partition(" / ")
+        return _page(render_page("message", {"ok": False, "title_id": title_id, "title_en": title_en,
+                                             "text_id": detail_id, "text_en": detail_en}), status)
+    headers = {"Content-Type": PROBLEM_JSON, "Cache-Control": "no-store"}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="aspirasi-kaltim"'
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status, headers=headers)
+
+
+def _body() -> dict:
+    """The request body as a dict, from JSON or an HTML form."""
+    request = app.current_request
+    raw = request.raw_body or b""
+    content_type = (request.headers or {}).get("content-type", "")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest() from None
+
+
+def api(view):
+    """Turn domain errors into problem documents, and anything unexpected into a 500 that logs."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        path = getattr(app.current_request, "path", None)
+        try:
+            return view(*args, **kwargs)
+        except DomainError as error:
+            return _problem_response(*problem_for(error, path))
+        except BadRequest:
+            return _problem_response(*problem("bad_request", path))
+        except Exception:
+            logger.exception("request failed", extra={"route": path})
+            return _problem_response(*problem("internal", path))
+    return wrapper
+
+
+def _citizen() -> Citizen:
+    """The caller, from a verified Cognito ID token (signature, expiry, audience, token use)."""
+    header = (app.current_request.headers or {}).get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("missing token")
+    claims = services().verifier.verify(token.strip())
+    return Citizen(id=claims["sub"], email=claims.get("email", ""), name=claims.get("name"))
+
+
+# -- citizens -------------------------------------------------------------------------------
+@app.route("/", methods=["GET"])
+@api
+def index():
+    lang = (app.current_request.query_params or {}).get("lang", "id")
+    stages = {s.name: {"id": s.label_id, "en": s.label_en} for s in sop.STAGES}
+    return _page(render_page("index", {
+        "lang": "en" if lang == "en" else "id",
+        # JSON inside a <script>: no "<" can close the element early.
+        "stages_json": json.dumps(stages).replace("<", "\\u003c"),
+    }))
+
+
+@app.route("/auth/register", methods=["POST"], content_types=["application/json"])
+@api
+def register():
+    return _json(accounts.register(services().identity, _body()), status=201)
+
+
+@app.route("/auth/confirm", methods=["POST"], content_types=["application/json"])
+@api
+def confirm():
+    accounts.confirm(services().identity, _body())
+    return Response(body="", status_code=204)
+
+
+@app.route("/auth/login", methods=["POST"], content_types=["application/json"])
+@api
+def login():
+    return _json(accounts.login(services().identity, _body()))
+
+
+@app.route("/categories", methods=["GET"])
+@api
+def categories():
+    return _json(catalog.as_json(), headers={"Cache-Control": "public, max-age=3600"})
+
+
+@app.route("/complaints", methods=["POST"], content_types=["application/json"])
+@api
+def submit_complaint():
+    citizen = _citizen()
+    key = (app.current_request.headers or {}).get("idempotency-key")
+    view, created = complaints.submit_complaint(services(), citizen, _body(), idempotency_key=key)
+    logger.info("complaint submitted", extra={"complaint_id": view["id"], "new_complaint": created})
+    return _json(view, status=201 if created else 200, headers={"Location": f"/complaints/{view['id']}"})
+
+
+@app.route("/complaints", methods=["GET"])
+@api
+def list_complaints():
+    citizen = _citizen()
+    params = app.current_request.query_params or {}
+    try:
+        limit = int(params.get("limit", 20))
+    except ValueError:
+        limit = 20
+    return _json(complaints.list_complaints(services(), citizen.id, limit, params.get("next_token")))
+
+
+@app.route("/complaints/{complaint_id}", methods=["GET"])
+@api
+def get_complaint(complaint_id):
+    citizen = _citizen()
+    return _json(complaints.get_complaint(services(), complaint_id, citizen.id))
+
+
+# -- staff action links ---------------------------------------------------------------------
+@app.route("/actions/{link_token}", methods=["GET"])
+@api
+def show_action(link_token):
+    """Describe the pending decision. Never changes anything (mail scanners prefetch links)."""
+    described = actions.describe_action(services(), link_token)
+    if "application/json" in (app.current_request.headers or {}).get("accept", ""):
+        return _json(described)
+    return _page(render_page("action", {"a": described}))
+
+
+@app.route("/actions/{link_token}", methods=["POST"], content_types=_JSON_OR_FORM)
+@api
+def perform_action(link_token):
+    result = decide.decide_by_link(services(), link_token, _body())
+    logger.info("decision recorded", extra={"stage": result["stage"], "outcome": result["outcome"]})
+    if (app.current_request.headers or {}).get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        stage = sop.stage(result["stage"])
+        return _page(render_page("message", {
+            "ok": True, "title_id": "Keputusan tersimpan", "title_en": "Decision recorded",
+            "text_id": f"{stage.label_id}: {result['outcome']}. Terima kasih; tahap berikutnya sudah diberi tahu.",
+            "text_en": f"{stage.label_en}: {result['outcome']}. Thank you; the next stage has been notified.",
+        }))
+    return _json(result)
+
+
+# -- the state machine's messages ---------------------------------------------------------------
 def _handle_record(record: SQSRecord) -> None:
     message = json.loads(record.body)
     # Log what identifies the work, never the message itself: it carries a task token.

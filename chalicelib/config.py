@@ -93,6 +93,10 @@ class Settings:
     sla: SlaPolicy = SlaPolicy()
     max_escalations: int = MAX_ESCALATIONS
     link_ttl_hours: int = 14 * 24
+    cognito_user_pool_id: str = ""
+    cognito_client_id: str = ""
+    cognito_jwks_url: str = ""
+    auto_confirm_signup: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -138,6 +142,10 @@ class Settings:
                           _float(env, "FEEDBACK_WINDOW_MINUTES", 1) if "FEEDBACK_WINDOW_MINUTES" in env else None),
             max_escalations=_int(env, "MAX_ESCALATIONS", MAX_ESCALATIONS),
             link_ttl_hours=_int(env, "LINK_TTL_HOURS", 14 * 24),
+            cognito_user_pool_id=env.get("COGNITO_USER_POOL_ID", ""),
+            cognito_client_id=env.get("COGNITO_CLIENT_ID", ""),
+            cognito_jwks_url=env.get("COGNITO_JWKS_URL", ""),
+            auto_confirm_signup=env.get("AUTO_CONFIRM_SIGNUP", "").lower() in ("1", "true", "yes"),
         )
 
     def calendar(self) -> Calendar:

@@ -63,3 +63,45 @@ def provision(region: str, queue_name: str, sender_domain: str) -> Resources:
         arn = sfn.create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=ACCOUNT_ROLE,
                                        type="STANDARD")["stateMachineArn"]
     return Resources(region, queue_url, queue_arn, dlq_url, arn)
+
+
+@dataclass(frozen=True)
+class Identity:
+    user_pool_id: str
+    client_id: str
+    staff: dict[str, str]  # email -> password
+
+
+
+
+
+def provision_cognito(region: str, staff_emails: dict[str, str], password_factory) -> Identity:
+    """The user pool (email sign-in), its app client, staff groups and seeded staff accounts.
+
+    ``staff_emails`` maps each staff email to its group (``opd-<CODE>`` for an agency team).
+    """
+    idp = boto3.client("cognito-idp", region_name=region)
+    pool_id = idp.create_user_pool(
+        PoolName="aspirasi-kaltim",
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
+                                     "RequireNumbers": True, "RequireSymbols": False}},
+        Schema=[{"Name": "name", "AttributeDataType": "String", "Mutable": True, "Required": False}],
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="web", GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    for group in sorted(set(staff_emails.values())):
+        idp.create_group(GroupName=group, UserPoolId=pool_id)
+    passwords = {}
+    for email, group in staff_emails.items():
+        password = password_factory()
+        idp.admin_create_user(UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": email},
+                                              {"Name": "email_verified", "Value": "true"}])
+        idp.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=password, Permanent=True)
+        idp.admin_add_user_to_group(UserPoolId=pool_id, Username=email, GroupName=group)
+        passwords[email] = password
+    return Identity(pool_id, client_id, passwords)

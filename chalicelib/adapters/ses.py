@@ -9,7 +9,7 @@ from typing import Sequence
 
 import boto3
 
-from ..emails import render_email
+from ..rendering import render_email
 
 
 class SesNotifier:

@@ -39,3 +39,21 @@ class IdempotencyKeyReused(DomainError):
     """The same Idempotency-Key was sent with a different request body."""
 
     code = "idempotency_key_reused"
+
+
+class Unauthorized(DomainError):
+    """No valid identity: log in (again)."""
+
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    code = "too_many_requests"

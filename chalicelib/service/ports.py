@@ -19,6 +19,12 @@ class Notifier(Protocol):
     def send(self, to: Sequence[str], template: str, context: dict) -> str: ...
 
 
+class TokenVerifier(Protocol):
+    def verify(self, token: str) -> dict:
+        """The claims of a valid ID token; raises Unauthorized otherwise."""
+        ...
+
+
 class Metrics(Protocol):
     def count(self, name: str, value: float = 1, unit: str = "Count",
               dimensions: dict[str, str] | None = None) -> None: ...
@@ -44,11 +50,14 @@ class Services:
     workflow: Workflow
     notifier: Notifier
     metrics: Metrics
+    identity: "IdentityProvider | None" = None  # noqa: F821  (service.accounts.IdentityProvider)
+    verifier: "TokenVerifier | None" = None
     now: Callable[[], datetime] = field(default=utcnow)
 
 
 def build_services(settings: Settings) -> Services:
     """Wire the AWS adapters; clients are created on first use."""
+    from ..adapters.cognito import CognitoIdentity, JwtVerifier
     from ..adapters.metrics import PowertoolsMetrics
     from ..adapters.ses import SesNotifier
     from ..adapters.store import Store
@@ -60,4 +69,8 @@ def build_services(settings: Settings) -> Services:
         workflow=StepFunctionsWorkflow(settings.state_machine_arn, settings.region),
         notifier=SesNotifier(settings.email_from, settings.region, settings.ses_configuration_set),
         metrics=PowertoolsMetrics(),
+        identity=CognitoIdentity(settings.region, settings.cognito_user_pool_id, settings.cognito_client_id,
+                                 auto_confirm=settings.auto_confirm_signup),
+        verifier=JwtVerifier(settings.region, settings.cognito_user_pool_id, settings.cognito_client_id,
+                             settings.cognito_jwks_url or None),
     )

@@ -10,7 +10,7 @@ from moto import mock_aws
 
 from chalicelib import config
 from chalicelib.adapters import tables
-from local.provision import provision
+from local.provision import provision, provision_cognito
 
 from .harness import Harness
 
@@ -44,10 +44,16 @@ def stack(monkeypatch, stack_env):
         # test cannot send into it.
         resources = provision(REGION, f"test-handoff-{uuid.uuid4().hex[:8]}", "aspirasi.kaltimprov.go.id")
         monkeypatch.setenv("STATE_MACHINE_ARN", resources.state_machine_arn)
+        identity = provision_cognito(REGION, {"operator@aspirasi.kaltimprov.go.id": "operator"},
+                                     lambda: "Staff-Passw0rd")
+        monkeypatch.setenv("COGNITO_USER_POOL_ID", identity.user_pool_id)
+        monkeypatch.setenv("COGNITO_CLIENT_ID", identity.client_id)
+        monkeypatch.setenv("AUTO_CONFIRM_SIGNUP", "1")
         config.settings.cache_clear()
         app = importlib.import_module("app")
         app.services.cache_clear()
         harness = Harness(app, resources, app.services())
+        harness.identity = identity
         yield harness
         # Executions run in threads; stop them so none sends into the next test's queue.
         for execution in harness.sfn.list_executions(

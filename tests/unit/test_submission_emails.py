@@ -4,7 +4,7 @@ import pytest
 
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.submission import parse_submission
-from chalicelib.emails import format_wita, render_email
+from chalicelib.rendering import format_wita, render_email
 
 GOOD = {"category": "infrastruktur", "subcategory": "jalan-rusak", "title": "Jalan berlubang",
         "description": "Jalan poros Samarinda-Bontang km 12 berlubang besar."}

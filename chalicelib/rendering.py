@@ -1,4 +1,4 @@
-"""Email rendering with Jinja2: HTML autoescaped, text plain, Indonesian first then English."""
+"""Rendering with Jinja2: emails and pages. HTML is autoescaped; text parts are plain; Indonesian first."""
 
 from __future__ import annotations
 
@@ -55,3 +55,7 @@ def render_email(name: str, context: dict) -> RenderedEmail:
         text=env.get_template(f"emails/{name}.txt").render(context),
         html=env.get_template(f"emails/{name}.html").render(context),
     )
+
+
+def render_page(name: str, context: dict) -> str:
+    return environment().get_template(f"pages/{name}.html").render(context)

@@ -1,0 +1,54 @@
+"""What a member of staff sees behind an action link (GET: never changes anything)."""
+
+from __future__ import annotations
+
+from ..domain import catalog, sop
+from ..domain.errors import AlreadyDecided, NotFound
+from .links import resolve_link
+from .ports import Services
+from .stages import team_name
+from .views import case_context
+
+
+def _allowed(stage: sop.Stage) -> list[dict]:
+    out = []
+    for outcome in stage.outcomes:
+        key, value = outcome.selector
+        out.append({
+            "outcome": outcome.name,
+            "label": {"id": outcome.label_id, "en": outcome.label_en},
+            "select": {key: value} if value is not None else None,
+            "fields": [{"name": f.name, "kind": f.kind, "max_length": f.max_length} for f in outcome.fields],
+            "leads_to": outcome.leads_to,
+        })
+    return out
+
+
+def describe_action(svc: Services, token: str) -> dict:
+    """The pending decision behind a link. Used link or decided stage -> AlreadyDecided (409)."""
+    link = resolve_link(svc, token)
+    item = svc.store.get_work_item(link.complaint_id, int(link.step))
+    complaint = svc.store.get_complaint(link.complaint_id)
+    if item is None or complaint is None:
+        raise NotFound("unknown link")
+    if link.used_at or item.decision is not None:
+        raise AlreadyDecided("this stage has been decided already")
+    stage = sop.stage(item.stage)
+    earlier = [i for i in svc.store.work_items(complaint.id) if i.step < item.step and i.decision]
+    history = [{"stage": i.stage, "label": {"id": sop.stage(i.stage).label_id, "en": sop.stage(i.stage).label_en},
+                "decision": i.decision, "decided_at": i.decided_at} for i in sorted(earlier, key=lambda i: i.step)]
+    return {
+        "stage": stage.name,
+        "label": {"id": stage.label_id, "en": stage.label_en},
+        "role": item.role,
+        "team": team_name(sop.Role(item.role), item.opd),
+        "due_at": item.due_at,
+        "overdue": bool(item.overdue),
+        "allowed": _allowed(stage),
+        "case": {**case_context(complaint), "created_at": complaint.created_at, "kind": complaint.kind,
+                 "opd": complaint.opd, "opd_response": complaint.opd_response},
+        "history": history,
+        "link_expires_at": link.expires_at,
+        "opds": [{"code": o.code, "name": o.name} for o in catalog.OPDS.values()],
+        "suggested_opd": catalog.CATEGORIES[complaint.category].opd if complaint.category in catalog.CATEGORIES else None,
+    }

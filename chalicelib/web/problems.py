@@ -1,0 +1,93 @@
+"""RFC 9457 problem documents, in Indonesian and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.errors import DomainError
+
+TYPE_BASE = "https://aspirasi.kaltimprov.go.id/problems/"
+CONTENT_TYPE = "application/problem+json"
+
+# code -> (status, Indonesian title, English title, what the person can do, in both languages)
+PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
+    "bad_request": (400, "Permintaan tidak dapat dibaca", "The request could not be read",
+                    "Kirim JSON yang valid.", "Send valid JSON."),
+    "validation_failed": (422, "Data belum benar", "Some data is not right",
+                          "Perbaiki isian yang disebutkan lalu kirim lagi.", "Correct the fields listed and send again."),
+    "unauthorized": (401, "Silakan masuk", "Please log in",
+                     "Masuk lagi untuk melanjutkan.", "Log in again to continue."),
+    "forbidden": (403, "Tidak diizinkan", "Not allowed",
+                  "Akun ini tidak dapat melakukan tindakan tersebut.", "This account cannot do that."),
+    "not_found": (404, "Tidak ditemukan", "Not found",
+                  "Periksa alamatnya. Tautan tindakan hanya berlaku untuk tim yang menerimanya.",
+                  "Check the address. Action links only work for the team that received them."),
+    "already_decided": (409, "Sudah diputuskan", "Already decided",
+                        "Tahap ini sudah diputuskan; tautan hanya dapat dipakai sekali.",
+                        "This stage has been decided; a link works only once."),
+    "conflict": (409, "Sudah ada", "Already exists",
+                 "Akun dengan email ini sudah terdaftar. Silakan masuk.",
+                 "An account with this email exists. Please log in."),
+    "link_expired": (410, "Tautan kedaluwarsa", "Link expired",
+                     "Gunakan tautan pada email pengingat terbaru, atau hubungi Diskominfo.",
+                     "Use the link in the newest reminder email, or contact Diskominfo."),
+    "idempotency_key_reused": (422, "Kunci idempotensi sudah dipakai", "Idempotency key already used",
+                               "Kunci ini sudah dipakai untuk laporan lain; buat kunci baru.",
+                               "This key was used for another complaint; make a new key."),
+    "unsupported_media_type": (415, "Format tidak didukung", "Unsupported format",
+                               "Kirim application/json.", "Send application/json."),
+    "too_many_requests": (429, "Terlalu banyak percobaan", "Too many attempts",
+                          "Tunggu sebentar lalu coba lagi.", "Wait a moment and try again."),
+    "internal": (500, "Terjadi kesalahan pada sistem", "Something went wrong on our side",
+                 "Coba lagi sebentar lagi. Laporan Anda tidak hilang.", "Try again shortly. Nothing was lost."),
+}
+
+# field error code -> (Indonesian, English); {max_length} and {min_length} are filled in.
+FIELD_MESSAGES: dict[str, tuple[str, str]] = {
+    "required": ("wajib diisi", "is required"),
+    "too_long": ("terlalu panjang (maksimal {max_length} karakter)", "is too long (at most {max_length} characters)"),
+    "too_short": ("terlalu pendek (minimal {min_length} karakter)", "is too short (at least {min_length} characters)"),
+    "not_text": ("harus berupa teks", "must be text"),
+    "not_boolean": ("harus true atau false", "must be true or false"),
+    "not_an_object": ("isi permintaan harus objek JSON", "the body must be a JSON object"),
+    "unknown_category": ("kategori tidak dikenal; lihat GET /categories", "unknown category; see GET /categories"),
+    "unknown_subcategory": ("sub-kategori tidak ada pada kategori ini", "no such sub-category in this category"),
+    "unknown_opd": ("OPD tidak dikenal", "unknown agency"),
+    "not_allowed": ("keputusan ini tidak tersedia pada tahap ini", "this decision is not available at this stage"),
+    "invalid_email": ("alamat email tidak valid", "not a valid email address"),
+    "invalid_phone": ("nomor telepon harus format internasional, mis. +6281234567890",
+                      "phone must be international format, e.g. +6281234567890"),
+    "weak_password": ("kata sandi minimal 8 karakter dengan huruf besar, huruf kecil dan angka",
+                      "password needs 8+ characters with upper case, lower case and a digit"),
+    "invalid_parameter": ("isian tidak diterima", "value not accepted"),
+    "wrong_code": ("kode konfirmasi salah", "wrong confirmation code"),
+    "expired_code": ("kode konfirmasi kedaluwarsa", "confirmation code expired"),
+    "invalid_token": ("token halaman tidak valid", "invalid page token"),
+    "invalid_idempotency_key": ("Idempotency-Key harus 1-255 karakter ASCII tanpa spasi",
+                                "Idempotency-Key must be 1-255 ASCII characters without spaces"),
+}
+
+
+def _field_message(error: dict[str, Any]) -> dict[str, str]:
+    id_text, en_text = FIELD_MESSAGES.get(error.get("code", ""), ("tidak valid", "is not valid"))
+    return {"id": id_text.format(**error), "en": en_text.format(**error)}
+
+
+def problem(code: str, instance: str | None = None, errors: list[dict] | None = None) -> tuple[int, dict]:
+    status, title_id, title_en, detail_id, detail_en = PROBLEMS.get(code, PROBLEMS["internal"])
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + code.replace("_", "-"),
+        "title": f"{title_id} / {title_en}",
+        "status": status,
+        "detail": f"{detail_id} / {detail_en}",
+        "messages": {"id": f"{title_id}. {detail_id}", "en": f"{title_en}. {detail_en}"},
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = [{**e, "message": _field_message(e)} for e in errors]
+    return status, body
+
+
+def problem_for(error: DomainError, instance: str | None = None) -> tuple[int, dict]:
+    return problem(error.code, instance, getattr(error, "errors", None))
