@@ -14,7 +14,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m local.demo
+	$(PY) -m local.stack
 
 demo: $(STAMP)
 	POWERTOOLS_LOG_LEVEL=WARNING $(PY) -m local.demo

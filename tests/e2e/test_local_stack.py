@@ -1,0 +1,138 @@
+"""End to end over HTTP only: the real local stack, a citizen, every team through its emailed links."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.e2e
+
+STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1", "FEEDBACK_WINDOW_MINUTES": "0.05"}
+OPERATOR = "operator@aspirasi.kaltimprov.go.id"
+DISKOMINFO = "diskominfo@aspirasi.kaltimprov.go.id"
+DLH = "opd-dlh@aspirasi.kaltimprov.go.id"
+LINK = re.compile(r"(http://127\.0\.0\.1:\d+/actions/[A-Za-z0-9_\-]+)")
+
+
+class Citizen:
+    def __init__(self, stack):
+        self.stack = stack
+        self.email = f"warga-{uuid.uuid4().hex[:8]}@example.id"
+        response = requests.post(f"{stack.api}/auth/register", json={
+            "email": self.email, "password": "Rahasia-123", "name": "Siti Aminah", "phone": "+6281234567890"},
+            timeout=10)
+        assert response.status_code == 201, response.text
+        response = requests.post(f"{stack.api}/auth/login", json={"email": self.email, "password": "Rahasia-123"},
+                                 timeout=10)
+        assert response.status_code == 200, response.text
+        self.headers = {"Authorization": f"Bearer {response.json()['id_token']}"}
+
+    def submit(self, **body) -> dict:
+        response = requests.post(f"{self.stack.api}/complaints", json=body, timeout=10,
+                                 headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def read(self, complaint_id) -> dict:
+        response = requests.get(f"{self.stack.api}/complaints/{complaint_id}", headers=self.headers, timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def wait_for(predicate, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def next_link(stack, address, tracking, used):
+    def find():
+        for message in stack.messages():
+            if address in message["to"] and tracking in message["subject"]:
+                for link in LINK.findall(message["text"]):
+                    if link not in used:
+                        assert link in message["html"]
+                        return link
+        return None
+    link = wait_for(find, f"an action link for {address}")
+    used.add(link)
+    return link
+
+
+def act(link, payload, form=False):
+    """As a team member: open the link (changes nothing), then decide."""
+    page = requests.get(link, headers={"Accept": "text/html"}, timeout=10)
+    assert page.status_code == 200 and "<form" in page.text
+    described = requests.get(link, headers={"Accept": "application/json"}, timeout=10).json()
+    if form:
+        response = requests.post(link, data=payload, headers={"Accept": "text/html"}, timeout=10)
+        assert response.status_code == 200 and "Keputusan tersimpan" in response.text
+    else:
+        response = requests.post(link, json=payload, timeout=10)
+        assert response.status_code == 200, response.text
+    again = requests.post(link, json=payload, timeout=10)
+    assert again.status_code == 409 and again.headers["Content-Type"] == "application/problem+json"
+    return described
+
+
+def test_aspiration_path_over_http(local_stack):
+    citizen = Citizen(local_stack)
+    created = citizen.submit(category="lingkungan", subcategory="sampah", title="Sampah menumpuk di Jl. Juanda",
+                             description="Sampah tidak diangkut selama dua minggu di depan pasar.",
+                             location="Jl. Juanda, Samarinda")
+    tracking, used = created["tracking_number"], set()
+    receipt = wait_for(lambda: [m for m in local_stack.messages() if citizen.email in m["to"]], "the receipt")
+    assert tracking in receipt[0]["subject"]
+
+    assert act(next_link(local_stack, OPERATOR, tracking, used), {"decision": "accept"})["stage"] == "intake"
+    described = act(next_link(local_stack, DISKOMINFO, tracking, used), {"kind": "aspiration", "opd": "DLH"},
+                    form=True)
+    assert described["stage"] == "classification" and described["suggested_opd"] == "DLH"
+    act(next_link(local_stack, DLH, tracking, used), {"response": "Pengangkutan dijadwalkan ulang setiap hari."})
+    described = act(next_link(local_stack, DISKOMINFO, tracking, used), {"decision": "approve"})
+    assert described["case"]["opd_response"] == "Pengangkutan dijadwalkan ulang setiap hari."
+    act(next_link(local_stack, OPERATOR, tracking, used),
+        {"reply": "DLH menjadwalkan pengangkutan sampah setiap hari mulai besok."}, form=True)
+
+    view = wait_for(lambda: (v := citizen.read(created["id"]))["status"] in ("answered", "closed") and v, "answered")
+    assert view["reply"] == "DLH menjadwalkan pengangkutan sampah setiap hari mulai besok."
+    assert [s["stage"] for s in view["timeline"]] == ["intake", "classification", "opd_response", "review", "reply"]
+    assert view["opd"] == {"code": "DLH", "name": "Dinas Lingkungan Hidup"}
+    reply_mail = wait_for(lambda: [m for m in local_stack.messages()
+                                   if citizen.email in m["to"] and "Jawaban" in m["subject"]], "the reply email")
+    assert "DLH menjadwalkan pengangkutan sampah" in reply_mail[0]["text"]
+    closed = wait_for(lambda: (v := citizen.read(created["id"]))["status"] == "closed" and v, "closed", 30)
+    assert closed["closed_at"]
+
+
+def test_information_path_over_http(local_stack):
+    citizen = Citizen(local_stack)
+    created = citizen.submit(category="informasi-publik", subcategory="ppid", title="Cara meminta data APBD",
+                             description="Bagaimana cara meminta salinan APBD Provinsi Kaltim 2026?")
+    tracking, used = created["tracking_number"], set()
+    act(next_link(local_stack, OPERATOR, tracking, used), {"decision": "accept"})
+    act(next_link(local_stack, DISKOMINFO, tracking, used), {"kind": "information"})
+    act(next_link(local_stack, OPERATOR, tracking, used), {"reply": "Ajukan melalui ppid.kaltimprov.go.id."})
+    view = wait_for(lambda: (v := citizen.read(created["id"]))["status"] in ("answered", "closed") and v, "answered")
+    assert view["reply"] == "Ajukan melalui ppid.kaltimprov.go.id." and view["kind"] == "information"
+    assert [s["stage"] for s in view["timeline"]] == ["intake", "classification", "reply"]
+    assert wait_for(lambda: [m for m in local_stack.messages() if citizen.email in m["to"]
+                             and "ppid.kaltimprov.go.id" in m["text"]], "the reply email")
+
+
+def test_outbox_contract(local_stack):
+    messages = local_stack.messages()
+    assert messages, "earlier tests sent mail"
+    assert set(messages[0]) == {"id", "to", "subject", "text", "html", "sent_at"}
+    assert [m["sent_at"] for m in messages] == sorted(m["sent_at"] for m in messages)
+    page = requests.get(f"{local_stack.outbox}/", timeout=10)
+    assert page.status_code == 200 and "Outbox" in page.text
+    assert requests.get(f"{local_stack.api}/complaints", timeout=10).status_code == 401
