@@ -1,0 +1,80 @@
+"""A person in a browser: headless Debian Chromium, driven by Playwright, on the real local stack."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = pytest.mark.e2e
+
+STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 412, "height": 915}, locale="id-ID")  # a phone
+        yield context.new_page()
+        browser.close()
+
+
+def test_register_submit_and_see_the_tracking_number(local_stack, page):
+    page.goto(f"{local_stack.api}/")
+    expect(page.locator("h2", has_text="Daftar akun baru")).to_be_visible()
+    page.fill("#reg-name", "Rudi Hartono")
+    page.fill("#reg-email", f"rudi-{uuid.uuid4().hex[:6]}@example.id")
+    page.fill("#reg-password", "Rahasia-123")
+    page.click("#register-form button[type=submit]")
+    expect(page.locator("#complaint-form")).to_be_visible()
+
+    page.select_option("#category", "perhubungan")
+    page.select_option("#subcategory", "lalu-lintas")
+    expect(page.locator("#opd-name")).to_have_text("Dinas Perhubungan")
+    page.fill("#title", "Lampu lalu lintas <mati>")
+    page.fill("#description", "Lampu lalu lintas di simpang Lembuswana mati sejak kemarin malam.")
+    page.click("#send")
+    number = page.locator("#tracking-number")
+    expect(number).to_have_text(__import__("re").compile(r"^KT-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
+
+    entry = page.locator("#complaints li button").first
+    expect(entry).to_contain_text("Lampu lalu lintas <mati>")  # shown as text, never as markup
+    entry.click()
+    expect(page.locator("#detail-number")).to_have_text(number.inner_text())
+    expect(page.locator("#detail-timeline li").first).to_contain_text("Penerimaan pengaduan")
+
+    page.click("#lang-en")
+    expect(page.locator("h2", has_text="My reports")).to_be_visible()
+    expect(page.locator("#detail-status")).to_have_text("In progress")
+    expect(page.locator("#complaints li button").first).to_contain_text(number.inner_text())
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "citizen-page.png"), full_page=True)
+
+
+def test_staff_decide_from_a_phone(local_stack, page):
+    import requests
+    citizen = requests.post(f"{local_stack.api}/auth/register", timeout=10, json={
+        "email": f"ani-{uuid.uuid4().hex[:6]}@example.id", "password": "Rahasia-123", "name": "Ani"}).json()
+    token = requests.post(f"{local_stack.api}/auth/login", timeout=10, json={
+        "email": citizen["email"], "password": "Rahasia-123"}).json()["id_token"]
+    created = requests.post(f"{local_stack.api}/complaints", timeout=10, headers={"Authorization": f"Bearer {token}"},
+                            json={"category": "kebencanaan", "subcategory": "banjir", "title": "Banjir di Sempaja",
+                                  "description": "Air setinggi lutut sejak pagi di Sempaja Selatan."}).json()
+    from .test_local_stack import next_link, wait_for  # the same outbox reading as the HTTP tests
+    link = next_link(local_stack, "operator@aspirasi.kaltimprov.go.id", created["tracking_number"], set())
+    page.goto(link)
+    expect(page.locator("h2", has_text="Penerimaan pengaduan")).to_be_visible()
+    expect(page.locator("dd", has_text="Banjir di Sempaja")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "staff-action-page.png"), full_page=True)
+    page.click("form.choice >> nth=0 >> button[type=submit]")  # "Terima / Accept"
+    expect(page.locator("h2", has_text="Keputusan tersimpan")).to_be_visible()
+    assert wait_for(lambda: next_link(local_stack, "diskominfo@aspirasi.kaltimprov.go.id",
+                                      created["tracking_number"], set()), "classification")
