@@ -227,3 +227,19 @@ def test_citizen_page_and_escaping(client, stack):
     assert "<img src=x" not in html
     staff_mail = stack.emails_to(OPERATOR)[-1]["html"]
     assert "<script>alert(1)</script>" not in staff_mail and "&lt;script&gt;" in staff_mail
+
+
+def test_confirmation_flow_when_accounts_are_not_confirmed_at_registration(client, stack, monkeypatch):
+    monkeypatch.setattr(stack.svc.identity, "auto_confirm", False)  # as in the cloud
+    response, body = call(client, "post", "/auth/register", {"email": "baru@example.id", "password": PASSWORD,
+                                                              "name": "Baru"})
+    assert response.status_code == 201 and body == {"email": "baru@example.id", "confirmed": False}
+    response, problem = call(client, "post", "/auth/login", {"email": "baru@example.id", "password": PASSWORD})
+    assert_problem(response, problem, 403)
+    response, problem = call(client, "post", "/auth/confirm", {"email": "baru@example.id"})
+    assert_problem(response, problem, 422)
+    assert problem["errors"][0]["field"] == "code"
+    response, _ = call(client, "post", "/auth/confirm", {"email": "baru@example.id", "code": "123456"})
+    assert response.status_code == 204
+    response, tokens = call(client, "post", "/auth/login", {"email": "baru@example.id", "password": PASSWORD})
+    assert response.status_code == 200 and tokens["id_token"]
