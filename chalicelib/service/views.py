@@ -42,7 +42,8 @@ def timeline_entry(item) -> dict[str, Any]:
         "due_at": item.due_at,
         "completed_at": item.decided_at,
         "overdue": bool(item.overdue),
-        "sla": item.sla_outcome,
+        "sla": item.sla_outcome,  # "met" or "breached" once decided
+        "business_minutes": item.business_minutes,
     }
 
 
