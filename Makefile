@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test unit integration e2e chromium clean
+.PHONY: run demo test unit integration e2e infra synth chromium clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,5 +37,14 @@ integration: $(STAMP)
 e2e: $(STAMP) chromium
 	$(PY) -m pytest tests/e2e
 
+infra: $(STAMP)
+	$(PY) -m pytest tests/infra
+
+# Offline synthesis of the CDK app into cdk.out/ (cdk-nag's AwsSolutions checks run as aspects).
+synth: $(STAMP)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-ap-southeast-3} JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 \
+	  CDK_OUTDIR=cdk.out $(PY) infra/cdk_app.py
+	@echo "Synthesized: cdk.out/AspirasiKaltim.template.json"
+
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts cdk.out chalice.out

@@ -25,6 +25,7 @@ REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or
 
 def _meta(name: str):
     class Meta:
+        suffix = name  # the deployment prefixes it: "{TABLE_PREFIX}-{suffix}"
         table_name = f"{PREFIX}-{name}"
         region = REGION
         billing_mode = "PAY_PER_REQUEST"

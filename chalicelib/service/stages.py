@@ -165,8 +165,10 @@ def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: st
     if item.escalations == 1:
         svc.store.update_complaint(complaint.id, [ComplaintModel.overdue.set(True),
                                                   ComplaintModel.updated_at.set(iso(now))])
-        breach = dict(dimensions, Opd=item.opd) if item.opd else dimensions
-        svc.metrics.count("SlaBreached", dimensions=breach)
+        # By stage (what the alarms watch) and, for the OPD stage, by agency too (the dashboard).
+        svc.metrics.count("SlaBreached", dimensions=dimensions)
+        if item.opd:
+            svc.metrics.count("SlaBreached", dimensions=dict(dimensions, Opd=item.opd))
     svc.store.append_audit(audit_entry(item.complaint_id, iso(now), SYSTEM, "escalated", stage.name,
                                        {"step": item.step, "escalations": item.escalations}))
     role = sop.Role(item.role)

@@ -145,3 +145,29 @@ def _peek(stack):
     """Look at the next message without the harness delivering it."""
     return stack.sqs.receive_message(QueueUrl=stack.resources.queue_url, MaxNumberOfMessages=1,
                                      VisibilityTimeout=0).get("Messages", [])
+
+
+def test_a_restarted_execution_fast_forwards(stack):
+    """The runbook's recovery: a new execution replays recorded decisions and waits where the case was."""
+    cid = submit(stack)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+    emails_before = len(stack.emails())
+    stack.sfn.stop_execution(executionArn=stack.execution(cid)["executionArn"])
+    stack.sfn.start_execution(stateMachineArn=stack.resources.state_machine_arn, name=f"{cid}-r1",
+                              input=json.dumps({"complaint_id": cid}))
+    restarted = stack.resources.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{cid}-r1"
+
+    def waiting_again():
+        items = stack.items(cid)
+        return len(items) == 2 and items[1].task_token and \
+            stack.sfn.describe_execution(executionArn=restarted)["status"] == "RUNNING" and \
+            any(e["type"] == "TaskSubmitted" for e in stack.sfn.get_execution_history(
+                executionArn=restarted, maxResults=1000)["events"][-3:])
+    stack.run_until(waiting_again, what="the restarted execution to wait at classification")
+    assert len(stack.emails()) == emails_before  # nobody is emailed again
+    assert [i.stage for i in stack.items(cid)] == ["intake", "classification"]
+    stack.decide(DISKOMINFO, {"kind": "information"})
+    stack.waiting_at(cid, "reply")
+    assert stack.audit_actions(cid).count("decided") == 2

@@ -1,0 +1,122 @@
+"""Alarms and the ops dashboard. docs/operations.md says what each alarm means and what to do."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as actions
+from constructs import Construct
+
+from chalicelib.adapters.metrics import NAMESPACE
+from chalicelib.domain import sop
+
+FIVE_MINUTES = Duration.minutes(5)
+
+
+def app_metric(name: str, statistic: str = "Sum", **dimensions: str) -> cw.Metric:
+    return cw.Metric(namespace=NAMESPACE, metric_name=name, dimensions_map=dimensions or None,
+                     statistic=statistic, period=FIVE_MINUTES)
+
+
+def sop_minutes(stage: sop.Stage) -> int:
+    """The SOP time in business minutes (a working day is 8 office hours by default)."""
+    return stage.sla.minutes + stage.sla.working_days * 8 * 60
+
+
+class Observability(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, prefix: str, state_machine, dead_letters,
+                 functions: dict[str, str], api_name: str, topic) -> None:
+        super().__init__(scope, construct_id)
+        action = actions.SnsAction(topic)
+        self.alarms: dict[str, cw.Alarm] = {}
+
+        def alarm(name: str, metric: cw.IMetric, description: str, threshold: float = 1,
+                  comparison=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) -> None:
+            created = cw.Alarm(self, name, alarm_name=f"{prefix}-{name}", metric=metric, threshold=threshold,
+                               evaluation_periods=1, comparison_operator=comparison,
+                               treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+                               alarm_description=f"{description} Runbook: docs/operations.md#{name.lower()}")
+            created.add_alarm_action(action)
+            self.alarms[name] = created
+
+        breaches = {s.name: app_metric("SlaBreached", Stage=s.name) for s in sop.STAGES}
+        alarm("OpdDeadlineBreached", breaches["opd_response"],
+              "An agency (OPD) missed its 2-working-day deadline for a complaint.")
+        alarm("StageDeadlineBreached",
+              cw.MathExpression(expression=" + ".join(f"m{i}" for i in range(len(breaches))),
+                                using_metrics={f"m{i}": m for i, m in enumerate(breaches.values())},
+                                period=FIVE_MINUTES, label="SLA breaches, all stages"),
+              "A stage of the SOP passed its deadline.")
+        alarm("DeadLettersWaiting",
+              dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
+              "Handoff messages failed 5 times and wait in the dead-letter queue: a complaint is stuck.")
+        alarm("ExecutionsFailed", state_machine.metric_failed(period=FIVE_MINUTES), "A complaint's execution failed.")
+        alarm("ExecutionsTimedOut", state_machine.metric_timed_out(period=FIVE_MINUTES),
+              "A complaint's execution reached the one-year limit.")
+        alarm("ExecutionsAborted", state_machine.metric_aborted(period=FIVE_MINUTES),
+              "A complaint's execution was stopped by hand.")
+        for label, function_name in functions.items():
+            lambda_metric = dict(namespace="AWS/Lambda", dimensions_map={"FunctionName": function_name},
+                                 statistic="Sum", period=FIVE_MINUTES)
+            alarm(f"{label}FunctionErrors", cw.Metric(metric_name="Errors", **lambda_metric),
+                  f"The {label} Lambda function raised errors.")
+            alarm(f"{label}FunctionThrottles", cw.Metric(metric_name="Throttles", **lambda_metric),
+                  f"The {label} Lambda function was throttled.")
+        api = dict(namespace="AWS/ApiGateway", dimensions_map={"ApiName": api_name}, period=FIVE_MINUTES)
+        server_errors = cw.Metric(metric_name="5XXError", statistic="Average", **api)  # a rate: 0..1
+        alarm("Api5xxRate", server_errors, "More than 5% of API requests failed with a 5xx.", threshold=0.05,
+              comparison=cw.ComparisonOperator.GREATER_THAN_THRESHOLD)
+
+        self.dashboard = self._dashboard(prefix, state_machine, dead_letters, functions, api)
+
+    def _dashboard(self, prefix, state_machine, dead_letters, functions, api) -> cw.Dashboard:
+        def search(expression: str, label: str) -> cw.MathExpression:
+            return cw.MathExpression(expression=expression, using_metrics={}, label=label, period=FIVE_MINUTES)
+
+        board = cw.Dashboard(self, "Dashboard", dashboard_name=f"{prefix}-ops",
+                             default_interval=Duration.days(7))
+        board.add_widgets(
+            cw.TextWidget(markdown="# Aspirasi Kaltim\nComplaints, SOP deadlines and the machinery behind them. "
+                          "Alarms and what to do: `docs/operations.md`.", width=24, height=2))
+        board.add_widgets(
+            cw.GraphWidget(title="Complaints submitted", width=8, left=[search(
+                f"SUM(SEARCH('{{{NAMESPACE},Category}} MetricName=\"ComplaintSubmitted\"', 'Sum', 300))",
+                "submitted")]),
+            cw.GraphWidget(title="SLA breaches by stage", width=8, left=[
+                app_metric("SlaBreached", Stage=s.name).with_(label=s.name) for s in sop.STAGES]),
+            cw.GraphWidget(title="SLA breaches by OPD", width=8, left=[search(
+                f"SEARCH('{{{NAMESPACE},Opd,Stage}} MetricName=\"SlaBreached\"', 'Sum', 300)", "")]),
+        )
+        board.add_widgets(*[
+            cw.GraphWidget(
+                title=f"{stage.label_en}: business minutes (SOP {stage.sla.describe_en()})", width=8,
+                left=[app_metric("StageDurationBusinessMinutes", "Average", Stage=stage.name).with_(label="average"),
+                      app_metric("StageDurationBusinessMinutes", "p90", Stage=stage.name).with_(label="p90")],
+                left_annotations=[cw.HorizontalAnnotation(value=sop_minutes(stage), label="SOP", color="#d13212")])
+            for stage in sop.STAGES])
+        board.add_widgets(
+            cw.GraphWidget(title="Reminders and escalations", width=8, left=[
+                search(f"SUM(SEARCH('{{{NAMESPACE},Stage}} MetricName=\"RemindersSent\"', 'Sum', 300))", "reminders"),
+                search(f"SUM(SEARCH('{{{NAMESPACE},Stage}} MetricName=\"EscalationsSent\"', 'Sum', 300))",
+                       "escalations")]),
+            cw.GraphWidget(title="Executions", width=8, left=[
+                state_machine.metric_started(label="started"), state_machine.metric_succeeded(label="succeeded"),
+                state_machine.metric_failed(label="failed"), state_machine.metric_timed_out(label="timed out")]),
+            cw.GraphWidget(title="Dead-letter queue depth", width=8, left=[
+                dead_letters.metric_approximate_number_of_messages_visible(statistic="Maximum", label="messages")]),
+        )
+        board.add_widgets(
+            cw.GraphWidget(title="API latency (ms)", width=8, left=[
+                cw.Metric(metric_name="Latency", statistic="p50", label="p50", **api),
+                cw.Metric(metric_name="Latency", statistic="p90", label="p90", **api)]),
+            cw.GraphWidget(title="API errors", width=8, left=[
+                cw.Metric(metric_name="4XXError", statistic="Sum", label="4xx", **api),
+                cw.Metric(metric_name="5XXError", statistic="Sum", label="5xx", **api)]),
+            cw.GraphWidget(title="Lambda errors and duration", width=8, left=[
+                cw.Metric(namespace="AWS/Lambda", metric_name="Errors", statistic="Sum", label=f"{name} errors",
+                          dimensions_map={"FunctionName": fn}) for name, fn in functions.items()],
+                right=[cw.Metric(namespace="AWS/Lambda", metric_name="Duration", statistic="p90",
+                                 label=f"{name} p90 ms", dimensions_map={"FunctionName": fn})
+                       for name, fn in functions.items()]),
+        )
+        return board

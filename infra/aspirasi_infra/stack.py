@@ -1,0 +1,264 @@
+"""Aspirasi Kaltim on AWS: one stack with everything the local stack runs, secured and observable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import CfnParameter, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from chalice.cdk import Chalice
+from cdk_nag import NagSuppressions
+from constructs import Construct
+
+from chalicelib.adapters.tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
+from chalicelib.domain import catalog
+
+from .observability import Observability
+from .tables import tables
+
+ROOT = Path(__file__).resolve().parents[2]
+ASL_FILE = ROOT / "statemachine" / "complaint.asl.json"
+RETENTION = logs.RetentionDays.THREE_MONTHS
+
+# The only IAM actions this stack grants on "*", and why AWS requires it.
+WILDCARD_ACTIONS = {
+    "xray:PutTraceSegments": "X-Ray trace APIs have no resource-level permissions.",
+    "xray:PutTelemetryRecords": "X-Ray trace APIs have no resource-level permissions.",
+    "xray:GetSamplingRules": "X-Ray sampling APIs have no resource-level permissions.",
+    "xray:GetSamplingTargets": "X-Ray sampling APIs have no resource-level permissions.",
+    "logs:CreateLogDelivery": "Step Functions log delivery APIs do not support resource-level permissions.",
+    "logs:GetLogDelivery": "Step Functions log delivery APIs do not support resource-level permissions.",
+    "logs:UpdateLogDelivery": "Step Functions log delivery APIs do not support resource-level permissions.",
+    "logs:DeleteLogDelivery": "Step Functions log delivery APIs do not support resource-level permissions.",
+    "logs:ListLogDeliveries": "Step Functions log delivery APIs do not support resource-level permissions.",
+    "logs:PutResourcePolicy": "Step Functions log delivery APIs do not support resource-level permissions.",
+    "logs:DescribeResourcePolicies": "Step Functions log delivery APIs do not support resource-level permissions.",
+    "logs:DescribeLogGroups": "Step Functions log delivery APIs do not support resource-level permissions.",
+}
+
+# What each function does to each table (TransactWriteItems is authorised per contained action).
+API_TABLE_ACTIONS = {
+    ComplaintModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+    TrackingNumberModel: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    WorkItemModel: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+    LinkModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    AuditModel: ["dynamodb:PutItem"],
+}
+HANDOFF_TABLE_ACTIONS = {
+    ComplaintModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    WorkItemModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    LinkModel: ["dynamodb:PutItem"],
+    AuditModel: ["dynamodb:PutItem"],
+}
+STAFF_GROUPS = ["operator", "diskominfo", "supervisor"] + [f"opd-{code}" for code in catalog.OPDS]
+ACCESS_LOG_FORMAT = (
+    # resourcePath is the route template (/actions/{link_token}): the link token itself is never logged.
+    '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","time":"$context.requestTime",'
+    '"method":"$context.httpMethod","route":"$context.resourcePath","status":"$context.status",'
+    '"bytes":"$context.responseLength","latencyMs":"$context.responseLatency",'
+    '"integrationLatencyMs":"$context.integrationLatency","error":"$context.error.message"}'
+)
+
+
+class AspirasiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        context = self.node.try_get_context
+        prefix = context("tablePrefix") or "aspirasi-kaltim"
+        sender_domain = context("senderDomain") or "aspirasi.kaltimprov.go.id"
+        ops_email = CfnParameter(self, "OpsEmail", type="String", allowed_pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                 description="Email address that receives the ops alarms.")
+
+        self.tables = tables(self, prefix)
+
+        # -- the handoff queue ------------------------------------------------------------
+        dead_letters = sqs.Queue(self, "HandoffDeadLetters", queue_name=f"{prefix}-handoff-dlq",
+                                 encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
+                                 retention_period=Duration.days(14))
+        self.queue = sqs.Queue(
+            self, "Handoff", queue_name=f"{prefix}-handoff",
+            encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
+            visibility_timeout=Duration.seconds(6 * 60),  # six times the consumer's timeout
+            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=5, queue=dead_letters),
+        )
+        self.dead_letters = dead_letters
+
+        # -- the state machine, from the same file the local stack uses -------------------
+        machine_logs = logs.LogGroup(self, "StateMachineLogs", retention=RETENTION,
+                                     removal_policy=RemovalPolicy.RETAIN)
+        machine_role = iam.Role(self, "StateMachineRole", assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
+                                description="Complaint state machine: send to the handoff queue, log, trace.")
+        machine_role.add_to_policy(iam.PolicyStatement(actions=["sqs:SendMessage"],
+                                                       resources=[self.queue.queue_arn]))
+        self.state_machine = sfn.StateMachine(
+            self, "ComplaintStateMachine", state_machine_name=f"{prefix}-complaint",
+            definition_body=sfn.DefinitionBody.from_string(ASL_FILE.read_text()),
+            definition_substitutions={"HandoffQueueUrl": self.queue.queue_url},
+            role=machine_role, tracing_enabled=True, state_machine_type=sfn.StateMachineType.STANDARD,
+            # Execution data would put task tokens in the logs: keep it out.
+            logs=sfn.LogOptions(destination=machine_logs, level=sfn.LogLevel.ALL, include_execution_data=False),
+        )
+
+        # -- email and identities ----------------------------------------------------------
+        configuration_set = ses.ConfigurationSet(self, "MailConfiguration",
+                                                 configuration_set_name=f"{prefix}-mail",
+                                                 reputation_metrics=True, sending_enabled=True)
+        ses.EmailIdentity(self, "SenderDomain", identity=ses.Identity.domain(sender_domain),
+                                     configuration_set=configuration_set)
+        self.user_pool = cognito.UserPool(
+            self, "Users", user_pool_name=f"{prefix}-users",
+            sign_in_aliases=cognito.SignInAliases(email=True), self_sign_up_enabled=True,
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                fullname=cognito.StandardAttribute(required=False, mutable=True),
+                phone_number=cognito.StandardAttribute(required=False, mutable=True)),
+            password_policy=cognito.PasswordPolicy(min_length=8, require_lowercase=True, require_uppercase=True,
+                                                   require_digits=True, require_symbols=False,
+                                                   temp_password_validity=Duration.days(3)),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            mfa=cognito.Mfa.OPTIONAL, mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            deletion_protection=True, removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.client = self.user_pool.add_client(
+            "Web", auth_flows=cognito.AuthFlow(user_password=True), generate_secret=False,
+            prevent_user_existence_errors=True, id_token_validity=Duration.hours(1),
+            access_token_validity=Duration.hours(1), refresh_token_validity=Duration.days(30),
+        )
+        for group in STAFF_GROUPS:
+            cognito.CfnUserPoolGroup(self, f"Group-{group}", user_pool_id=self.user_pool.user_pool_id,
+                                     group_name=group, description=f"Aspirasi Kaltim staff: {group}")
+
+        # -- the functions' roles: least privilege, one per function -----------------------
+        api_logs = logs.LogGroup(self, "ApiFunctionLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN)
+        handoff_logs = logs.LogGroup(self, "HandoffFunctionLogs", retention=RETENTION,
+                                     removal_policy=RemovalPolicy.RETAIN)
+        api_role = self._function_role("ApiFunctionRole", api_logs, API_TABLE_ACTIONS,
+                                       "HTTP API: citizens' complaints and staff decisions.")
+        api_role.add_to_policy(iam.PolicyStatement(
+            actions=["states:StartExecution"], resources=[self.state_machine.state_machine_arn]))
+        handoff_role = self._function_role("HandoffFunctionRole", handoff_logs, HANDOFF_TABLE_ACTIONS,
+                                           "SQS consumer: the state machine's messages.")
+        handoff_role.add_to_policy(iam.PolicyStatement(
+            actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                     "sqs:ChangeMessageVisibility"], resources=[self.queue.queue_arn]))
+        handoff_role.add_to_policy(iam.PolicyStatement(
+            actions=["ses:SendRawEmail"],
+            resources=[self.format_arn(service="ses", resource="identity", resource_name=sender_domain),
+                       self.format_arn(service="ses", resource="configuration-set",
+                                       resource_name=configuration_set.configuration_set_name)]))
+        for role in (api_role, handoff_role):  # decisions and system steps answer the state machine
+            role.add_to_policy(iam.PolicyStatement(
+                actions=["states:SendTaskSuccess"], resources=[self.state_machine.state_machine_arn]))
+
+        # -- the Chalice app ---------------------------------------------------------------
+        environment = {
+            "TABLE_PREFIX": prefix,
+            "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
+            "COGNITO_USER_POOL_ID": self.user_pool.user_pool_id,
+            "COGNITO_CLIENT_ID": self.client.user_pool_client_id,
+            "EMAIL_FROM": f"Aspirasi Kaltim <noreply@{sender_domain}>",
+            "SES_CONFIGURATION_SET": configuration_set.configuration_set_name,
+            "MAIL_DOMAIN": sender_domain,
+            "SLA_CALENDAR": context("slaCalendar") or "office",
+            "CUTI_BERSAMA": context("cutiBersama") or "",
+            "POWERTOOLS_SERVICE_NAME": "aspirasi-kaltim",
+            "POWERTOOLS_METRICS_NAMESPACE": "AspirasiKaltim",
+        }
+        self.chalice = Chalice(self, "App", source_dir=str(ROOT), stage_config={
+            "api_gateway_stage": "api",
+            "manage_iam_role": False,
+            "iam_role_arn": api_role.role_arn,
+            "xray": True,
+            "lambda_memory_size": 512,
+            "lambda_timeout": 30,
+            "environment_variables": environment,
+        })
+        api_function = self.chalice.get_resource("APIHandler")
+        api_function.add_property_override("LoggingConfig", {"LogGroup": api_logs.log_group_name,
+                                                             "LogFormat": "JSON"})
+        handoff = self.chalice.get_resource("OnHandoff")
+        handoff.add_property_override("Role", handoff_role.role_arn)
+        handoff.add_property_override("Timeout", 60)
+        handoff.add_property_override("LoggingConfig", {"LogGroup": handoff_logs.log_group_name, "LogFormat": "JSON"})
+        event = "Events.OnHandoffSqsEventSource.Properties"
+        handoff.add_property_override(f"{event}.Queue", self.queue.queue_arn)
+        handoff.add_property_override(f"{event}.FunctionResponseTypes", ["ReportBatchItemFailures"])
+        rest_api = self.chalice.get_resource("RestAPI")
+        self.api_url = f"https://{rest_api.ref}.execute-api.{self.region}.{self.url_suffix}/api"
+        self.chalice.add_environment_variable("PUBLIC_BASE_URL", context("publicBaseUrl") or self.api_url,
+                                              "OnHandoff")
+
+        # -- API Gateway: throttling, access logs without link tokens, tracing ---------------
+        access_logs = logs.LogGroup(self, "ApiAccessLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN)
+        rest_api.add_property_override("TracingEnabled", True)
+        rest_api.add_property_override("MethodSettings", [{
+            "ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100,
+            "MetricsEnabled": True, "LoggingLevel": "ERROR", "DataTraceEnabled": False,
+        }])
+        rest_api.add_property_override("AccessLogSetting", {"DestinationArn": access_logs.log_group_arn,
+                                                            "Format": ACCESS_LOG_FORMAT})
+        # API Gateway writes to CloudWatch Logs through one account-wide role.
+        gateway_logging = iam.Role(self, "ApiGatewayLoggingRole",
+                                   assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+                                   managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(
+                                       "service-role/AmazonAPIGatewayPushToCloudWatchLogs")])
+        account = apigateway.CfnAccount(self, "ApiGatewayAccount", cloud_watch_role_arn=gateway_logging.role_arn)
+        rest_api.node.add_dependency(account)
+
+        # -- alarms and the ops dashboard ----------------------------------------------------
+        key = kms.Key(self, "AlarmTopicKey", enable_key_rotation=True,
+                      description="Encrypts the ops alarm topic; CloudWatch may use it to publish.")
+        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        self.alarm_topic = sns.Topic(self, "OpsAlarms", topic_name=f"{prefix}-ops-alarms", master_key=key,
+                                     enforce_ssl=True)
+        self.alarm_topic.add_subscription(subscriptions.EmailSubscription(ops_email.value_as_string))
+        Observability(self, "Ops", prefix=prefix, state_machine=self.state_machine, dead_letters=dead_letters,
+                      functions={"API": api_function.ref, "Handoff": handoff.ref}, api_name="aspirasi-kaltim",
+                      topic=self.alarm_topic)
+        self._suppress(gateway_logging, machine_role, api_role, handoff_role)
+
+    def _function_role(self, name: str, log_group: logs.LogGroup, table_actions: dict, description: str) -> iam.Role:
+        role = iam.Role(self, name, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
+        role.add_to_policy(iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                                               resources=[log_group.log_group_arn]))
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]))
+        for model, actions in table_actions.items():
+            table = self.tables[model]
+            resources = [table.table_arn]
+            if "dynamodb:Query" in actions and model._get_schema()["global_secondary_indexes"]:
+                resources.append(f"{table.table_arn}/index/*")
+            role.add_to_policy(iam.PolicyStatement(actions=actions, resources=resources))
+        return role
+
+    def _suppress(self, gateway_logging, *roles) -> None:
+        """Every cdk-nag finding we accept, each with its reason."""
+        for role in roles:
+            NagSuppressions.add_resource_suppressions(role, [
+                {"id": "AwsSolutions-IAM5", "reason": "Only X-Ray and Step Functions log-delivery actions use '*' "
+                 "(no resource-level permissions exist for them); DynamoDB '/index/*' covers this table's "
+                 "own indexes for Query."}], apply_to_children=True)
+        NagSuppressions.add_resource_suppressions(gateway_logging, [
+            {"id": "AwsSolutions-IAM4", "reason": "AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented "
+             "policy for API Gateway's account-wide logging role."}])
+        NagSuppressions.add_resource_suppressions(self.user_pool, [
+            {"id": "AwsSolutions-COG1", "reason": "Passwords need 8+ characters with upper case, lower case and a "
+             "digit; a mandatory symbol adds friction for citizens on phones with little security gain "
+             "(NIST SP 800-63B advises against composition rules)."},
+            {"id": "AwsSolutions-COG2", "reason": "Citizens must be able to file a complaint without a second "
+             "factor; MFA is optional and offered (TOTP)."},
+            {"id": "AwsSolutions-COG3", "reason": "Threat protection (advanced security) is a paid plan; enable "
+             "it per deployment when the budget allows."},
+            {"id": "AwsSolutions-COG8", "reason": "The Plus feature plan (threat protection) is a paid plan; the "
+             "Essentials plan is enough for email sign-in at provincial scale. Revisit with the budget."}])
+        NagSuppressions.add_resource_suppressions(self.dead_letters, [
+            {"id": "AwsSolutions-SQS3", "reason": "This queue is the dead-letter queue."}])

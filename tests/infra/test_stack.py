@@ -1,0 +1,178 @@
+"""The deployable stack, asserted offline: resources, least privilege, one source of truth, nag, cfn-lint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from aws_cdk.assertions import Annotations, Match, Template
+
+from chalicelib.adapters.tables import MODELS, TTL_ATTRIBUTES
+from chalicelib.domain import catalog
+
+pytestmark = pytest.mark.infra
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def stack(synthesized):
+    return synthesized[0]
+
+
+@pytest.fixture(scope="module")
+def template(stack):
+    return Template.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def resources(template):
+    return template.to_json()["Resources"]
+
+
+def of_type(resources, kind):
+    return {k: v for k, v in resources.items() if v["Type"] == kind}
+
+
+def test_tables_are_exactly_what_the_models_declare(resources):
+    tables = {v["Properties"]["TableName"]: v["Properties"] for v in of_type(resources, "AWS::DynamoDB::Table").values()}
+    assert set(tables) == {f"aspirasi-kaltim-{m.Meta.suffix}" for m in MODELS}
+    for model in MODELS:
+        props, schema = tables[f"aspirasi-kaltim-{model.Meta.suffix}"], model._get_schema()
+        key = lambda items: sorted((i["AttributeName"], i["KeyType"]) for i in items)  # noqa: E731
+        assert key(props["KeySchema"]) == key(schema["key_schema"])
+        definitions = {(d["AttributeName"], d["AttributeType"]) for d in schema["attribute_definitions"]}
+        for index in schema["global_secondary_indexes"]:
+            definitions |= {(d["AttributeName"], d["AttributeType"]) for d in index["attribute_definitions"]}
+        assert {(d["AttributeName"], d["AttributeType"]) for d in props["AttributeDefinitions"]} == definitions
+        indexes = {i["IndexName"]: (key(i["KeySchema"]), i["Projection"]["ProjectionType"])
+                   for i in props.get("GlobalSecondaryIndexes", [])}
+        assert indexes == {i["index_name"]: (key(i["key_schema"]), i["projection"]["ProjectionType"])
+                           for i in schema["global_secondary_indexes"]}
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert props["DeletionProtectionEnabled"] is True and props["SSESpecification"]["SSEEnabled"] is True
+        ttl = TTL_ATTRIBUTES.get(model)
+        assert props.get("TimeToLiveSpecification") == ({"AttributeName": ttl, "Enabled": True} if ttl else None)
+
+
+def test_state_machine_is_the_statemachine_file_with_substitutions(resources):
+    (machine,) = of_type(resources, "AWS::StepFunctions::StateMachine").values()
+    props = machine["Properties"]
+    deployed = props["DefinitionString"]
+    assert json.loads(deployed) == json.loads((ROOT / "statemachine" / "complaint.asl.json").read_text())
+    (queue_id,) = [k for k, v in of_type(resources, "AWS::SQS::Queue").items() if "RedrivePolicy" in v["Properties"]]
+    assert props["DefinitionSubstitutions"] == {"HandoffQueueUrl": {"Ref": queue_id}}
+    assert props["TracingConfiguration"] == {"Enabled": True}
+    assert props["LoggingConfiguration"]["IncludeExecutionData"] is False  # task tokens stay out of logs
+    assert props["LoggingConfiguration"]["Level"] == "ALL"
+
+
+def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
+    queues = of_type(resources, "AWS::SQS::Queue")
+    assert len(queues) == 2 and all(q["Properties"]["SqsManagedSseEnabled"] for q in queues.values())
+    (handoff,) = [q["Properties"] for q in queues.values() if "RedrivePolicy" in q["Properties"]]
+    assert handoff["RedrivePolicy"]["maxReceiveCount"] == 5
+    functions = of_type(resources, "AWS::Serverless::Function")
+    event = functions["OnHandoff"]["Properties"]["Events"]["OnHandoffSqsEventSource"]["Properties"]
+    assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert "Fn::GetAtt" in event["Queue"]
+
+
+def test_functions_are_traced_sized_and_log_with_retention(resources):
+    functions = of_type(resources, "AWS::Serverless::Function")
+    assert set(functions) == {"APIHandler", "OnHandoff"}
+    log_groups = of_type(resources, "AWS::Logs::LogGroup")
+    assert all(g["Properties"].get("RetentionInDays") for g in log_groups.values())
+    roles = set()
+    for name, function in functions.items():
+        props = function["Properties"]
+        assert props["Tracing"] == "Active" and props["MemorySize"] == 512
+        assert props["Timeout"] == (60 if name == "OnHandoff" else 30)
+        assert props["LoggingConfig"]["LogGroup"]["Ref"] in log_groups
+        assert props["Environment"]["Variables"]["TABLE_PREFIX"] == "aspirasi-kaltim"
+        roles.add(json.dumps(props["Role"]))
+    assert len(roles) == 2  # one least-privilege role per function
+
+
+def test_api_gateway_throttles_and_logs_without_link_tokens(resources):
+    (api,) = of_type(resources, "AWS::Serverless::Api").values()
+    props = api["Properties"]
+    assert props["MethodSettings"][0]["ThrottlingRateLimit"] > 0 and props["MethodSettings"][0]["ThrottlingBurstLimit"] > 0
+    assert props["TracingEnabled"] is True
+    log_format = props["AccessLogSetting"]["Format"]
+    assert "$context.resourcePath" in log_format and "$context.path" not in log_format
+
+
+def test_cognito_ses_and_alarm_topic(template, resources):
+    template.has_resource_properties("AWS::Cognito::UserPool", {
+        "UsernameAttributes": ["email"],
+        "Policies": {"PasswordPolicy": Match.object_like({"MinimumLength": 8, "RequireNumbers": True})},
+    })
+    template.has_resource_properties("AWS::Cognito::UserPoolClient", {
+        "ExplicitAuthFlows": Match.array_with(["ALLOW_USER_PASSWORD_AUTH"]), "GenerateSecret": False})
+    groups = {g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {"operator", "diskominfo", "supervisor"} | {f"opd-{c}" for c in catalog.OPDS}
+    template.resource_count_is("AWS::SES::EmailIdentity", 1)
+    template.resource_count_is("AWS::SES::ConfigurationSet", 1)
+    template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
+    template.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email",
+                                                                 "Endpoint": {"Ref": "OpsEmail"}})
+
+
+def test_alarms(resources):
+    alarms = {a["Properties"]["AlarmName"].removeprefix("aspirasi-kaltim-"): a["Properties"]
+              for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
+    assert set(alarms) == {"OpdDeadlineBreached", "StageDeadlineBreached", "DeadLettersWaiting", "ExecutionsFailed",
+                           "ExecutionsTimedOut", "ExecutionsAborted", "APIFunctionErrors", "APIFunctionThrottles",
+                           "HandoffFunctionErrors", "HandoffFunctionThrottles", "Api5xxRate"}
+    opd = alarms["OpdDeadlineBreached"]
+    assert (opd["Namespace"], opd["MetricName"]) == ("AspirasiKaltim", "SlaBreached")
+    assert opd["Dimensions"] == [{"Name": "Stage", "Value": "opd_response"}]
+    assert len(alarms["StageDeadlineBreached"]["Metrics"]) == 6  # five stages and their sum
+    for name, alarm in alarms.items():
+        assert alarm["AlarmActions"], name
+        assert f"docs/operations.md#{name.lower()}" in alarm["AlarmDescription"]
+        anchor = f"<a id=\"{name.lower()}\"></a>"
+        assert anchor in (ROOT / "docs" / "operations.md").read_text(), f"runbook entry for {name}"
+
+
+def test_dashboard_has_the_ops_views(resources):
+    (dashboard,) = of_type(resources, "AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    for title in ("Complaints submitted", "SLA breaches by stage", "SLA breaches by OPD", "business minutes",
+                  "Reminders and escalations", "API latency", "API errors", "Lambda errors and duration",
+                  "Executions", "Dead-letter queue depth"):
+        assert title in body, title
+
+
+def test_every_iam_statement_names_its_resources(stack, resources):
+    from aspirasi_infra.stack import WILDCARD_ACTIONS
+
+    for name, policy in of_type(resources, "AWS::IAM::Policy").items():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            if "*" in targets:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                assert set(actions) <= set(WILDCARD_ACTIONS), (name, actions)
+            for action in statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]:
+                assert not action.endswith(":*"), (name, action)
+
+
+def test_cdk_nag_aws_solutions_has_no_unsuppressed_errors(stack):
+    errors = Annotations.from_stack(stack).find_error("*", Match.string_like_regexp("AwsSolutions-.*"))
+    assert [f"{e.id}: {e.entry.data}" for e in errors] == []
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("AwsSolutions-.*"))
+    assert [f"{w.id}: {w.entry.data}" for w in warnings] == []
+
+
+def test_cfn_lint_reports_no_errors(synthesized):
+    from cfnlint.api import ManualArgs, lint_all  # noqa: F401
+    from cfnlint.api import lint_file
+
+    _, assembly = synthesized
+    for artifact in assembly.stacks:
+        path = Path(assembly.directory) / artifact.template_file
+        matches = lint_file(path, config=ManualArgs(regions=["ap-southeast-3"]))
+        errors = [f"{m.rule.id} {m.message} ({m.path})" for m in matches if m.rule.id.startswith("E")]
+        assert errors == []
