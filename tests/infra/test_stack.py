@@ -63,6 +63,11 @@ def test_state_machine_is_the_statemachine_file_with_substitutions(resources):
     assert json.loads(deployed) == json.loads((ROOT / "statemachine" / "complaint.asl.json").read_text())
     (queue_id,) = [k for k, v in of_type(resources, "AWS::SQS::Queue").items() if "RedrivePolicy" in v["Properties"]]
     assert props["DefinitionSubstitutions"] == {"HandoffQueueUrl": {"Ref": queue_id}}
+    # After substitution the cloud runs exactly what the local stack runs.
+    from local.provision import render_definition
+    url = "https://sqs.ap-southeast-3.amazonaws.com/123456789012/aspirasi-kaltim-handoff"
+    assert json.loads(deployed.replace("${HandoffQueueUrl}", url)) == json.loads(
+        render_definition({"HandoffQueueUrl": url}))
     assert props["TracingConfiguration"] == {"Enabled": True}
     assert props["LoggingConfiguration"]["IncludeExecutionData"] is False  # task tokens stay out of logs
     assert props["LoggingConfiguration"]["Level"] == "ALL"
