@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_paths import CITIZEN, DINKES, DISKOMINFO, OPERATOR, emitted_metrics, submit
+from .test_paths import CITIZEN, DINKES, DISKOMINFO, OPERATOR, emitted_metrics, submit, to_opd
 
 pytestmark = pytest.mark.integration
 
@@ -24,16 +24,6 @@ BASE = {
 @pytest.fixture
 def stack_env(request):
     return {**BASE, **getattr(request, "param", {})}
-
-
-def to_opd(stack):
-    cid = submit(stack)
-    stack.waiting_at(cid, "intake")
-    stack.decide(OPERATOR, {"decision": "accept"})
-    stack.waiting_at(cid, "classification")
-    stack.decide(DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"})
-    stack.waiting_at(cid, "opd_response")
-    return cid
 
 
 def finish(stack, cid):

@@ -26,6 +26,17 @@ def submit(stack, **changes):
     return view["id"]
 
 
+def to_opd(stack) -> str:
+    """Submit, accept, classify as an aspiration for Dinas Kesehatan; return when the OPD is waiting."""
+    cid = submit(stack)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+    stack.decide(DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"})
+    stack.waiting_at(cid, "opd_response")
+    return cid
+
+
 def assert_emails(stack, address, subjects_contain):
     """The team (or citizen) got exactly these emails, in order, each naming the case."""
     got = stack.emails_to(address)
@@ -119,12 +130,7 @@ def test_aspiration_path(stack):
 
 
 def test_review_returns_the_answer_to_the_opd(stack):
-    cid = submit(stack)
-    stack.waiting_at(cid, "intake")
-    stack.decide(OPERATOR, {"decision": "accept"})
-    stack.waiting_at(cid, "classification")
-    stack.decide(DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"})
-    stack.waiting_at(cid, "opd_response")
+    cid = to_opd(stack)
     stack.decide(DINKES, {"response": "Sudah."})
     stack.waiting_at(cid, "review")
     assert stack.decide(DISKOMINFO, {"decision": "return", "reason": "Sebutkan tanggal perbaikan."})[
@@ -147,12 +153,7 @@ def test_review_returns_the_answer_to_the_opd(stack):
 
 
 def test_not_our_authority_goes_back_to_classification(stack):
-    cid = submit(stack)
-    stack.waiting_at(cid, "intake")
-    stack.decide(OPERATOR, {"decision": "accept"})
-    stack.waiting_at(cid, "classification")
-    stack.decide(DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"})
-    stack.waiting_at(cid, "opd_response")
+    cid = to_opd(stack)
     assert stack.decide(DINKES, {"decision": "not_our_authority", "reason": "Sekolah, bukan puskesmas."})[
         "leads_to"] == "classification"
     stack.waiting_at(cid, "classification")
