@@ -99,6 +99,20 @@ class Store:
                 raise ConditionFailed(reasons) from error
             raise
 
+    def claim_notification(self, complaint_id: str, key: str) -> bool:
+        """Mark a citizen email as sent, once: False if it was claimed before (a redelivery)."""
+        try:
+            self.update_complaint(complaint_id, [ComplaintModel.notified.add({key})],
+                                  condition=ComplaintModel.notified.does_not_exist()
+                                  | ~ComplaintModel.notified.contains(key))
+        except ConditionFailed:
+            return False
+        return True
+
+    def release_notification(self, complaint_id: str, key: str) -> None:
+        """Undo a claim whose email could not be sent, so the next delivery sends it."""
+        self.update_complaint(complaint_id, [ComplaintModel.notified.delete({key})])
+
     # -- work items -----------------------------------------------------------
     def open_work_item(self, item: WorkItemModel, complaint_actions: list, audit: AuditModel) -> bool:
         """Create the work item of a stage visit (with the complaint's new stage and an audit entry).

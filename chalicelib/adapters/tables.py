@@ -15,6 +15,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -74,6 +75,7 @@ class ComplaintModel(Model):
     answered_at = UnicodeAttribute(null=True)
     closed_at = UnicodeAttribute(null=True)
     request_fingerprint = UnicodeAttribute(null=True)  # for Idempotency-Key replays
+    notified = UnicodeSetAttribute(null=True)  # citizen emails sent: "received", "reply", "rejected"
 
     by_citizen = CitizenIndex()
 

@@ -53,6 +53,19 @@ def _complaint(svc: Services, complaint_id: str) -> ComplaintModel:
     return complaint
 
 
+def _tell_citizen(svc: Services, complaint_id: str, template: str) -> None:
+    """Email the citizen once per kind of news, even when SQS delivers the message again."""
+    if not svc.store.claim_notification(complaint_id, template):
+        return
+    try:
+        complaint = _complaint(svc, complaint_id)
+        svc.notifier.send([complaint.citizen_email], template,
+                          {"c": case_context(complaint), "base_url": svc.settings.public_base_url})
+    except Exception:
+        svc.store.release_notification(complaint_id, template)  # the redelivery sends it
+        raise
+
+
 # -- stage entry --------------------------------------------------------------
 def enter_stage(svc: Services, message: dict) -> None:
     """Open the work item of this stage visit, plan its clock, answer with the first wait."""
@@ -80,9 +93,8 @@ def enter_stage(svc: Services, message: dict) -> None:
     )
     if not created:
         item = svc.store.get_work_item(complaint.id, step)  # redelivered: keep the first plan
-    elif step == 1:
-        svc.notifier.send([complaint.citizen_email], "received",
-                          {"c": case_context(complaint), "base_url": svc.settings.public_base_url})
+    if step == 1:
+        _tell_citizen(svc, complaint.id, "received")
     clock = clock_step(now, _plan_of(item), bool(item.reminded_at), item.escalations,
                        svc.settings.calendar(), svc.settings.time_scale, svc.settings.max_escalations)
     svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds})
@@ -196,11 +208,8 @@ def deliver_reply(svc: Services, message: dict) -> None:
             audit=audit_entry(complaint_id, iso(now), SYSTEM, "reply_delivered"),
         )
     except ConditionFailed:
-        pass  # delivered already (a redelivered message): do not email twice
-    else:
-        complaint = _complaint(svc, complaint_id)
-        svc.notifier.send([complaint.citizen_email], "reply",
-                          {"c": case_context(complaint), "base_url": svc.settings.public_base_url})
+        pass  # answered already: a redelivered message
+    _tell_citizen(svc, complaint_id, "reply")
     seconds = feedback_window(now, svc.settings.calendar(), svc.settings.time_scale, svc.settings.sla)
     svc.workflow.complete(message["task_token"], {"feedback_seconds": seconds})
 
@@ -235,11 +244,8 @@ def reject(svc: Services, message: dict) -> None:
             audit=audit_entry(complaint_id, now, SYSTEM, "rejected"),
         )
     except ConditionFailed:
-        pass
-    else:
-        complaint = _complaint(svc, complaint_id)
-        svc.notifier.send([complaint.citizen_email], "rejected",
-                          {"c": case_context(complaint), "base_url": svc.settings.public_base_url})
+        pass  # closed already: a redelivered message
+    _tell_citizen(svc, complaint_id, "rejected")
     svc.workflow.complete(message["task_token"], {"closed": True})
 
 

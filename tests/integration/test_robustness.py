@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import boto3
 import pytest
 
 from chalicelib.domain.errors import AlreadyDecided, IdempotencyKeyReused, NotFound, ValidationFailed
@@ -171,3 +172,25 @@ def test_a_restarted_execution_fast_forwards(stack):
     stack.decide(DISKOMINFO, {"kind": "information"})
     stack.waiting_at(cid, "reply")
     assert stack.audit_actions(cid).count("decided") == 2
+
+
+def test_an_email_that_ses_refuses_is_sent_once_when_the_message_comes_back(stack):
+    cid = submit(stack)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+    stack.decide(DISKOMINFO, {"kind": "information"})
+    stack.waiting_at(cid, "reply")
+    stack.sqs.set_queue_attributes(QueueUrl=stack.resources.queue_url, Attributes={"VisibilityTimeout": "1"})
+    ses = boto3.client("ses", region_name=stack.region)
+    ses.delete_identity(Identity="aspirasi.kaltimprov.go.id")  # SES now refuses our sender
+    stack.decide(OPERATOR, {"reply": "Jawaban kami."})
+    stack.run_until(lambda: stack.complaint(cid).status == "answered", what="the reply step to run")
+    stack.pump()
+    assert [m for m in stack.emails_to(CITIZEN.email) if "Jawaban" in m["subject"]] == []
+
+    ses.verify_domain_identity(Domain="aspirasi.kaltimprov.go.id")  # SES is back
+    stack.run_until(lambda: stack.complaint(cid).status == "closed", what="the case to close")
+    replies = [m for m in stack.emails_to(CITIZEN.email) if "Jawaban" in m["subject"]]
+    assert len(replies) == 1 and "Jawaban kami." in replies[0]["text"]
+    assert stack.finished(cid)["status"] == "SUCCEEDED"
