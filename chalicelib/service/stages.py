@@ -153,44 +153,59 @@ def stage_timer(svc: Services, message: dict) -> None:
 
 
 def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: str) -> None:
-    # The timer message's token marks this tick: a redelivery finds it and does nothing twice.
+    """Claim this tick on the work item, send its emails, then record it.
+
+    The timer message's token marks the tick: a redelivery finds the mark and does nothing
+    twice. If an email cannot be sent the claim is undone, so the redelivery tries again.
+    """
     not_this_tick = WorkItemModel.last_tick.does_not_exist() | (WorkItemModel.last_tick != mark)
     undecided = WorkItemModel.decision.does_not_exist()
     if action == REMIND:
-        actions = [WorkItemModel.reminded_at.set(iso(now)), WorkItemModel.last_tick.set(mark)]
+        claim = [WorkItemModel.reminded_at.set(iso(now)), WorkItemModel.last_tick.set(mark)]
+        undo = [WorkItemModel.reminded_at.remove(), WorkItemModel.last_tick.remove()]
     else:
-        actions = [WorkItemModel.escalations.add(1), WorkItemModel.overdue.set(True),
-                   WorkItemModel.last_tick.set(mark)]
+        claim = [WorkItemModel.escalations.add(1), WorkItemModel.overdue.set(True), WorkItemModel.last_tick.set(mark)]
+        undo = [WorkItemModel.escalations.add(-1), WorkItemModel.last_tick.remove()]
     try:
-        item = svc.store.update_work_item(item.complaint_id, item.step, actions, condition=not_this_tick & undecided)
+        item = svc.store.update_work_item(item.complaint_id, item.step, claim, condition=not_this_tick & undecided)
     except ConditionFailed:
         return
     complaint = _complaint(svc, item.complaint_id)
     stage = sop.stage(item.stage)
-    dimensions = {"Stage": stage.name}
+    try:
+        if action == REMIND:
+            _send_to_team(svc, complaint, item, "reminder")
+        else:
+            role = sop.Role(item.role)
+            svc.notifier.send(
+                svc.settings.mailbox(stage.supervisor), "escalation",
+                {"c": case_context(complaint), "stage": stage, "team": team_name(role, item.opd),
+                 "supervisor": team_name(stage.supervisor, None), "due_at": item.due_at,
+                 "entered_at": item.entered_at, "escalations": item.escalations},
+            )
+            _send_to_team(svc, complaint, item, "overdue", escalations=item.escalations)
+    except Exception:
+        svc.store.update_work_item(item.complaint_id, item.step, undo, condition=WorkItemModel.last_tick == mark)
+        raise
+    _record_tick(svc, item, action, now)
+
+
+def _record_tick(svc: Services, item: WorkItemModel, action: str, now) -> None:
+    dimensions = {"Stage": item.stage}
     if action == REMIND:
-        svc.store.append_audit(audit_entry(item.complaint_id, iso(now), SYSTEM, "reminder_sent", stage.name,
+        svc.store.append_audit(audit_entry(item.complaint_id, iso(now), SYSTEM, "reminder_sent", item.stage,
                                            {"step": item.step}))
-        _send_to_team(svc, complaint, item, "reminder")
         svc.metrics.count("RemindersSent", dimensions=dimensions)
         return
     if item.escalations == 1:
-        svc.store.update_complaint(complaint.id, [ComplaintModel.overdue.set(True),
-                                                  ComplaintModel.updated_at.set(iso(now))])
+        svc.store.update_complaint(item.complaint_id, [ComplaintModel.overdue.set(True),
+                                                       ComplaintModel.updated_at.set(iso(now))])
         # By stage (what the alarms watch) and, for the OPD stage, by agency too (the dashboard).
         svc.metrics.count("SlaBreached", dimensions=dimensions)
         if item.opd:
             svc.metrics.count("SlaBreached", dimensions=dict(dimensions, Opd=item.opd))
-    svc.store.append_audit(audit_entry(item.complaint_id, iso(now), SYSTEM, "escalated", stage.name,
+    svc.store.append_audit(audit_entry(item.complaint_id, iso(now), SYSTEM, "escalated", item.stage,
                                        {"step": item.step, "escalations": item.escalations}))
-    role = sop.Role(item.role)
-    svc.notifier.send(
-        svc.settings.mailbox(stage.supervisor), "escalation",
-        {"c": case_context(complaint), "stage": stage, "team": team_name(role, item.opd),
-         "supervisor": team_name(stage.supervisor, None), "due_at": item.due_at,
-         "entered_at": item.entered_at, "escalations": item.escalations},
-    )
-    _send_to_team(svc, complaint, item, "overdue", escalations=item.escalations)
     svc.metrics.count("EscalationsSent", dimensions=dimensions)
 
 

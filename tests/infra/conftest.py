@@ -20,7 +20,7 @@ def synthesized(tmp_path_factory):
     from cdk_app import build
 
     out = tmp_path_factory.mktemp("cdk")
-    cwd = os.getcwd()
+    cwd, environ = os.getcwd(), dict(os.environ)
     os.chdir(out)  # chalice.cdk packages into ./chalice.out
     try:
         app = cdk.App(outdir=str(out / "cdk.out"))
@@ -28,4 +28,7 @@ def synthesized(tmp_path_factory):
         assembly = app.synth()
     finally:
         os.chdir(cwd)
+        # Chalice's packager exports the stage's environment variables into this process: undo it.
+        os.environ.clear()
+        os.environ.update(environ)
     return stack, assembly
