@@ -125,7 +125,7 @@ def _decode_token(token: str | None) -> dict | None:
         key = json.loads(base64.urlsafe_b64decode(token.encode()))
     except (ValueError, binascii.Error):
         raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}]) from None
-    if not isinstance(key, dict):
+    if not isinstance(key, dict) or not all(isinstance(v, dict) for v in key.values()):
         raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
     return key
 

@@ -73,6 +73,9 @@ def test_complaints_list_newest_first_in_pages(stack):
     assert [c["id"] for c in rest["items"]] == ids[:1]
     with pytest.raises(ValidationFailed):
         list_complaints(stack.svc, "someone-else", next_token=page["next_token"])
+    for forged in ("not-base64!", "WzFd", "eyJjaXRpemVuX2lkIjogIngifQ=="):  # garbage, [1], {"citizen_id": "x"}
+        with pytest.raises(ValidationFailed):
+            list_complaints(stack.svc, CITIZEN.id, next_token=forged)
 
 
 def test_a_second_decision_on_the_same_work_item_is_refused(stack):
