@@ -118,6 +118,7 @@ class WorkItemModel(Model):
     remind_at = UnicodeAttribute()
     due_at = UnicodeAttribute()
     task_token = UnicodeAttribute(null=True)
+    token_sent_at = UnicodeAttribute(null=True)  # when the state machine sent that token: newest wins
     assigned_notified = BooleanAttribute(default=False)
     reminded_at = UnicodeAttribute(null=True)
     escalations = NumberAttribute(default=0)

@@ -115,7 +115,18 @@ def _send_to_team(svc: Services, complaint: ComplaintModel, item: WorkItemModel,
 def hand_off(svc: Services, message: dict) -> None:
     """Keep the newest token; complete at once if a decision is already recorded; else tell the team once."""
     complaint_id, step = message["complaint_id"], int(message["step"])
-    item = svc.store.update_work_item(complaint_id, step, [WorkItemModel.task_token.set(message["task_token"])])
+    sent_at = iso(parse_iso(message["sent_at"]))  # one format, so stored times compare as strings
+    try:
+        # A redelivered older handoff must not put back a token that has already timed out.
+        item = svc.store.update_work_item(
+            complaint_id, step,
+            [WorkItemModel.task_token.set(message["task_token"]), WorkItemModel.token_sent_at.set(sent_at)],
+            condition=WorkItemModel.token_sent_at.does_not_exist() | (WorkItemModel.token_sent_at <= sent_at))
+    except ConditionFailed:
+        if svc.store.get_work_item(complaint_id, step) is None:
+            raise LookupError(f"no work item {complaint_id}#{step}") from None
+        log.info("an older handoff arrived after a newer one; its token is dead, nothing to do")
+        return
     if item.decision is not None:
         svc.workflow.complete(message["task_token"], item.decision)
         return

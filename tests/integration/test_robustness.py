@@ -11,6 +11,7 @@ import pytest
 from chalicelib.domain.errors import AlreadyDecided, IdempotencyKeyReused, NotFound, ValidationFailed
 from chalicelib.service import decide as decide_uc
 from chalicelib.service.complaints import Citizen, get_complaint, list_complaints, submit_complaint
+from chalicelib.service.ports import parse_iso
 from local.poller import LambdaContext, sqs_event
 
 from .test_paths import CITIZEN, COMPLAINT, DISKOMINFO, OPERATOR, submit
@@ -138,7 +139,7 @@ def test_a_failing_record_is_reported_alone_and_delivered_again(stack):
     messages = stack.run_until(lambda: _peek(stack), what="the first message", deliver=False)
     bogus = dict(messages[0], MessageId="bogus-1", ReceiptHandle="r-bogus",
                  Body=json.dumps({"type": "handoff", "complaint_id": "missing", "stage": "intake", "step": 1,
-                                  "task_token": "t"}))
+                                  "sent_at": "2026-01-01T00:00:00.000Z", "task_token": "t"}))
     result = stack.app.on_handoff(sqs_event([bogus, messages[0]], stack.resources.queue_arn, stack.region),
                                   LambdaContext())
     assert result == {"batchItemFailures": [{"itemIdentifier": "bogus-1"}]}
@@ -197,3 +198,18 @@ def test_an_email_that_ses_refuses_is_sent_once_when_the_message_comes_back(stac
     replies = [m for m in stack.emails_to(CITIZEN.email) if "Jawaban" in m["subject"]]
     assert len(replies) == 1 and "Jawaban kami." in replies[0]["text"]
     assert stack.finished(cid)["status"] == "SUCCEEDED"
+
+
+def test_an_older_handoff_delivered_late_does_not_replace_the_newer_token(stack):
+    cid = submit(stack)
+    current = stack.waiting_at(cid, "intake")
+    assert parse_iso(current.token_sent_at)  # the state machine's own clock ($$.State.EnteredTime)
+    late = {"MessageId": "late-1", "ReceiptHandle": "r-late", "Body": json.dumps({
+        "type": "handoff", "complaint_id": cid, "stage": "intake", "step": 1,
+        "sent_at": "2026-01-01T00:00:00.000Z", "task_token": "an-expired-token"})}
+    result = stack.app.on_handoff(sqs_event([late], stack.resources.queue_arn, stack.region), LambdaContext())
+    assert result == {"batchItemFailures": []}
+    item = stack.items(cid)[0]
+    assert (item.task_token, item.token_sent_at) == (current.task_token, current.token_sent_at)
+    stack.decide(OPERATOR, {"decision": "accept"})  # so the decision reaches the live task at once
+    stack.waiting_at(cid, "classification", timeout=5)
