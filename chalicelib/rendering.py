@@ -46,6 +46,11 @@ class RenderedEmail:
     html: str
 
 
+def email_templates() -> list[str]:
+    """The names of every email the system sends (one per ``emails/<name>.subject.txt``)."""
+    return sorted(p.name.removesuffix(".subject.txt") for p in (TEMPLATES / "emails").glob("*.subject.txt"))
+
+
 def render_email(name: str, context: dict) -> RenderedEmail:
     env = environment()
     subject = env.get_template(f"emails/{name}.subject.txt").render(context)

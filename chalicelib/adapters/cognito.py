@@ -11,7 +11,8 @@ import jwt
 import requests
 from botocore.exceptions import ClientError
 
-from ..domain.errors import Conflict, DomainError, Forbidden, TooManyRequests, Unauthorized, ValidationFailed
+from ..domain.errors import (Conflict, DomainError, Forbidden, TooManyRequests, Unauthorized, Unavailable,
+                             ValidationFailed)
 
 # Cognito's error codes, as the messages a person can act on.
 _SIGNUP_ERRORS = {
@@ -89,27 +90,34 @@ class CognitoIdentity:
 class JwtVerifier:
     """Checks an ID token: RS256 signature against the pool's JWKS, expiry, issuer, audience, token use."""
 
-    _REFRESH_SECONDS = 3600
+    _REFRESH_SECONDS = 3600  # keys rotate rarely: look again hourly
+    _MIN_REFETCH_SECONDS = 60  # an unknown kid (forged tokens, say) refetches at most once a minute
 
     def __init__(self, region: str, user_pool_id: str, client_id: str, jwks_url: str | None = None):
         self.issuer = f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
         self.client_id = client_id
         self.jwks_url = jwks_url or f"{self.issuer}/.well-known/jwks.json"
         self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched_at = 0.0
+        self._fetched_at: float | None = None
         self._lock = threading.Lock()
 
     def _load_keys(self) -> None:
-        response = requests.get(self.jwks_url, timeout=5)
-        response.raise_for_status()
-        keys = jwt.PyJWKSet.from_dict(response.json())
-        self._keys = {key.key_id: key for key in keys.keys}
         self._fetched_at = time.monotonic()
+        try:
+            response = requests.get(self.jwks_url, timeout=5)
+            response.raise_for_status()
+            keys = jwt.PyJWKSet.from_dict(response.json())
+        except (requests.RequestException, ValueError, jwt.PyJWTError):
+            if not self._keys:
+                raise Unavailable("the sign-in keys cannot be fetched") from None
+            return  # keep the keys we have
+        self._keys = {key.key_id: key for key in keys.keys}
 
     def _key(self, kid: str) -> jwt.PyJWK:
         with self._lock:
-            stale = time.monotonic() - self._fetched_at > self._REFRESH_SECONDS
-            if stale or kid not in self._keys:  # keys rotate: look again once for an unknown kid
+            age = None if self._fetched_at is None else time.monotonic() - self._fetched_at
+            if not self._keys or age > self._REFRESH_SECONDS or (
+                    kid not in self._keys and age > self._MIN_REFETCH_SECONDS):
                 self._load_keys()
             try:
                 return self._keys[kid]

@@ -8,8 +8,14 @@ from functools import cached_property
 from typing import Sequence
 
 import boto3
+from botocore.exceptions import ClientError
 
 from ..rendering import render_email
+from ..service.ports import EmailRejected
+
+# SES answers these for a message that can never be sent as it is.
+_PERMANENT = {"MessageRejected", "MailFromDomainNotVerifiedException", "ConfigurationSetDoesNotExist",
+              "AccountSendingPausedException"}
 
 
 class SesNotifier:
@@ -33,7 +39,12 @@ class SesNotifier:
         message.set_content(rendered.text)
         message.add_alternative(rendered.html, subtype="html")
         kwargs = {"ConfigurationSetName": self.configuration_set} if self.configuration_set else {}
-        response = self._client.send_raw_email(
-            Source=self.sender, Destinations=list(to), RawMessage={"Data": message.as_bytes()}, **kwargs
-        )
+        try:
+            response = self._client.send_raw_email(
+                Source=self.sender, Destinations=list(to), RawMessage={"Data": message.as_bytes()}, **kwargs
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _PERMANENT:
+                raise EmailRejected(error.response["Error"]["Code"]) from error
+            raise
         return response["MessageId"]

@@ -62,6 +62,19 @@ class Store:
                 raise ConditionFailed(reasons) from error
             raise
 
+    def withdraw_complaint(self, complaint: ComplaintModel, audit: AuditModel) -> None:
+        """Remove a complaint whose execution never started (and free its tracking number)."""
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.delete(ComplaintModel(complaint.id), condition=ComplaintModel.step == 0)
+                tx.delete(TrackingNumberModel(complaint.tracking_number))
+                tx.save(audit, condition=AuditModel.seq.does_not_exist())
+        except TransactWriteError as error:
+            reasons = _transaction_reasons(error)
+            if "ConditionalCheckFailed" in reasons:
+                raise ConditionFailed(reasons) from error
+            raise
+
     def get_complaint(self, complaint_id: str) -> ComplaintModel | None:
         try:
             return ComplaintModel.get(complaint_id, consistent_read=True)

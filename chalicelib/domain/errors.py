@@ -57,3 +57,9 @@ class Conflict(DomainError):
 
 class TooManyRequests(DomainError):
     code = "too_many_requests"
+
+
+class Unavailable(DomainError):
+    """A service we depend on cannot answer now; try again shortly."""
+
+    code = "unavailable"

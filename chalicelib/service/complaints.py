@@ -101,9 +101,23 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
     else:
         raise RuntimeError("could not reserve a unique tracking number")
 
-    svc.workflow.start(complaint_id, {"complaint_id": complaint_id})
+    try:
+        svc.workflow.start(complaint_id, {"complaint_id": complaint_id})
+    except Exception:
+        if idempotency_key is None:
+            # Without a key a retry would be a second complaint: take this one back instead.
+            _withdraw(svc, complaint)
+        raise  # with a key, the retry finds the complaint and starts its execution
     svc.metrics.count("ComplaintSubmitted", dimensions={"Category": submission.category})
     return complaint_view(complaint, []), True
+
+
+def _withdraw(svc: Services, complaint: ComplaintModel) -> None:
+    try:
+        svc.store.withdraw_complaint(complaint, audit_entry(
+            complaint.id, iso(svc.now()), "system:api", "withdrawn", details={"reason": "execution did not start"}))
+    except ConditionFailed:
+        pass  # its execution did start after all (the stage was entered): keep it
 
 
 def get_complaint(svc: Services, complaint_id: str, citizen_id: str) -> dict:

@@ -15,6 +15,14 @@ class Workflow(Protocol):
     def complete(self, task_token: str, output: dict) -> bool: ...
 
 
+class EmailRejected(Exception):
+    """The mail service refused this message for good (bad or suppressed address, unverified sender).
+
+    Retrying cannot help, so the workflow goes on without it; the EmailsRejected metric and alarm
+    tell ops. Transient failures (throttling, outages) raise anything else and are retried.
+    """
+
+
 class Notifier(Protocol):
     def send(self, to: Sequence[str], template: str, context: dict) -> str: ...
 

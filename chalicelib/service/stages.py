@@ -15,7 +15,7 @@ from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import catalog, sop
 from ..domain.planner import ESCALATE, REMIND, StagePlan, clock_step, feedback_window, plan_stage
 from .links import issue_link
-from .ports import Services, iso, parse_iso
+from .ports import EmailRejected, Services, iso, parse_iso
 from .views import case_context
 
 log = logging.getLogger(__name__)
@@ -53,14 +53,23 @@ def _complaint(svc: Services, complaint_id: str) -> ComplaintModel:
     return complaint
 
 
+def _send(svc: Services, to, template: str, context: dict) -> None:
+    """Send, or, if the mail service refuses the message for good, record that and go on."""
+    try:
+        svc.notifier.send(to, template, context)
+    except EmailRejected as rejected:
+        log.warning("email %s refused for good (%s); the case goes on without it", template, rejected)
+        svc.metrics.count("EmailsRejected", dimensions={"Template": template})
+
+
 def _tell_citizen(svc: Services, complaint_id: str, template: str) -> None:
     """Email the citizen once per kind of news, even when SQS delivers the message again."""
     if not svc.store.claim_notification(complaint_id, template):
         return
     try:
         complaint = _complaint(svc, complaint_id)
-        svc.notifier.send([complaint.citizen_email], template,
-                          {"c": case_context(complaint), "base_url": svc.settings.public_base_url})
+        _send(svc, [complaint.citizen_email], template,
+              {"c": case_context(complaint), "base_url": svc.settings.public_base_url})
     except Exception:
         svc.store.release_notification(complaint_id, template)  # the redelivery sends it
         raise
@@ -105,8 +114,8 @@ def _send_to_team(svc: Services, complaint: ComplaintModel, item: WorkItemModel,
     role = sop.Role(item.role)
     now = svc.now()
     link, expires = issue_link(svc, item, now)
-    svc.notifier.send(
-        svc.settings.mailbox(role, item.opd), template,
+    _send(
+        svc, svc.settings.mailbox(role, item.opd), template,
         {"c": case_context(complaint), "stage": sop.stage(item.stage), "team": team_name(role, item.opd),
          "due_at": item.due_at, "entered_at": item.entered_at, "link": link, "link_expires_at": expires, **extra},
     )
@@ -188,8 +197,8 @@ def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: st
             _send_to_team(svc, complaint, item, "reminder")
         else:
             role = sop.Role(item.role)
-            svc.notifier.send(
-                svc.settings.mailbox(stage.supervisor), "escalation",
+            _send(
+                svc, svc.settings.mailbox(stage.supervisor), "escalation",
                 {"c": case_context(complaint), "stage": stage, "team": team_name(role, item.opd),
                  "supervisor": team_name(stage.supervisor, None), "due_at": item.due_at,
                  "entered_at": item.entered_at, "escalations": item.escalations},

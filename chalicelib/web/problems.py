@@ -38,6 +38,8 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
                                "Kirim application/json.", "Send application/json."),
     "too_many_requests": (429, "Terlalu banyak percobaan", "Too many attempts",
                           "Tunggu sebentar lalu coba lagi.", "Wait a moment and try again."),
+    "unavailable": (503, "Layanan sedang tidak tersedia", "Service unavailable",
+                    "Coba lagi beberapa saat lagi.", "Try again in a moment."),
     "internal": (500, "Terjadi kesalahan pada sistem", "Something went wrong on our side",
                  "Coba lagi sebentar lagi. Laporan Anda tidak hilang.", "Try again shortly. Nothing was lost."),
 }

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from chalicelib.adapters.metrics import NAMESPACE
 from chalicelib.domain import sop
+from chalicelib.rendering import email_templates
 
 FIVE_MINUTES = Duration.minutes(5)
 
@@ -47,6 +48,12 @@ class Observability(Construct):
                                 using_metrics={f"m{i}": m for i, m in enumerate(breaches.values())},
                                 period=FIVE_MINUTES, label="SLA breaches, all stages"),
               "A stage of the SOP passed its deadline.")
+        refused = {f"m{i}": app_metric("EmailsRejected", Template=name) for i, name in enumerate(email_templates())}
+        alarm("EmailsRejected",
+              cw.MathExpression(expression=" + ".join(refused), using_metrics=refused, period=FIVE_MINUTES,
+                                label="emails refused, all kinds"),
+              "SES refused an email for good (bad or suppressed address, unverified sender); the case went on "
+              "without it.")
         alarm("DeadLettersWaiting",
               dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
               "Handoff messages failed 5 times and wait in the dead-letter queue: a complaint is stuck.")

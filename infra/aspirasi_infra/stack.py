@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from aws_cdk import CfnParameter, Duration, RemovalPolicy, Stack
@@ -49,8 +50,10 @@ WILDCARD_ACTIONS = {
 
 # What each function does to each table (TransactWriteItems is authorised per contained action).
 API_TABLE_ACTIONS = {
-    ComplaintModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
-    TrackingNumberModel: ["dynamodb:GetItem", "dynamodb:PutItem"],
+    # DeleteItem: a complaint whose execution could not start is taken back (service/complaints.py).
+    ComplaintModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                     "dynamodb:Query"],
+    TrackingNumberModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
     WorkItemModel: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     LinkModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
     AuditModel: ["dynamodb:PutItem"],
@@ -69,6 +72,17 @@ ACCESS_LOG_FORMAT = (
     '"bytes":"$context.responseLength","latencyMs":"$context.responseLatency",'
     '"integrationLatencyMs":"$context.integrationLatency","error":"$context.error.message"}'
 )
+
+
+def _mailboxes(value) -> dict[str, str]:
+    """The ``mailboxes`` context: a JSON object (or its text) of MAILBOX_* variables."""
+    if not value:
+        return {}
+    mailboxes = json.loads(value) if isinstance(value, str) else dict(value)
+    unknown = [k for k in mailboxes if not k.startswith("MAILBOX_")]
+    if unknown:
+        raise ValueError(f"the mailboxes context only takes MAILBOX_* variables, not {unknown}")
+    return {k: str(v) for k, v in mailboxes.items()}
 
 
 class AspirasiStack(Stack):
@@ -173,6 +187,8 @@ class AspirasiStack(Stack):
             "CUTI_BERSAMA": context("cutiBersama") or "",
             "POWERTOOLS_SERVICE_NAME": "aspirasi-kaltim",
             "POWERTOOLS_METRICS_NAMESPACE": "AspirasiKaltim",
+            # Team mailboxes, e.g. -c mailboxes='{"MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}'.
+            **_mailboxes(context("mailboxes")),
         }
         self.chalice = Chalice(self, "App", source_dir=str(ROOT), stage_config={
             "api_gateway_stage": "api",

@@ -130,7 +130,7 @@ def test_alarms(resources):
               for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
     assert set(alarms) == {"OpdDeadlineBreached", "StageDeadlineBreached", "DeadLettersWaiting", "ExecutionsFailed",
                            "ExecutionsTimedOut", "ExecutionsAborted", "APIFunctionErrors", "APIFunctionThrottles",
-                           "HandoffFunctionErrors", "HandoffFunctionThrottles", "Api5xxRate"}
+                           "HandoffFunctionErrors", "HandoffFunctionThrottles", "Api5xxRate", "EmailsRejected"}
     opd = alarms["OpdDeadlineBreached"]
     assert (opd["Namespace"], opd["MetricName"]) == ("AspirasiKaltim", "SlaBreached")
     assert opd["Dimensions"] == [{"Name": "Stage", "Value": "opd_response"}]
@@ -181,3 +181,14 @@ def test_cfn_lint_reports_no_errors(synthesized):
         matches = lint_file(path, config=ManualArgs(regions=["ap-southeast-3"]))
         errors = [f"{m.rule.id} {m.message} ({m.path})" for m in matches if m.rule.id.startswith("E")]
         assert errors == []
+
+
+def test_team_mailboxes_come_from_the_deployment_context():
+    from aspirasi_infra.stack import _mailboxes
+
+    assert _mailboxes(None) == {}
+    assert _mailboxes('{"MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}') == {
+        "MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}
+    assert _mailboxes({"MAILBOX_OPERATOR": "op@x.id"}) == {"MAILBOX_OPERATOR": "op@x.id"}
+    with pytest.raises(ValueError):
+        _mailboxes({"TABLE_PREFIX": "evil"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import time
 
-import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import AlreadyDecided, IdempotencyKeyReused, NotFound, ValidationFailed
 from chalicelib.service import decide as decide_uc
@@ -52,6 +52,21 @@ def test_bad_submission_changes_nothing(stack):
         submit_complaint(stack.svc, CITIZEN, {**COMPLAINT, "category": "tidak-ada"})
     assert list_complaints(stack.svc, CITIZEN.id) == {"items": []}
     assert executions(stack) == []
+
+
+def test_a_complaint_whose_execution_cannot_start_is_not_left_behind(stack, monkeypatch):
+    real_arn = stack.svc.workflow.state_machine_arn
+    monkeypatch.setattr(stack.svc.workflow, "state_machine_arn", real_arn + "-missing")
+    with pytest.raises(ClientError):  # without a key: taken back, so the citizen's retry is no duplicate
+        submit_complaint(stack.svc, CITIZEN, COMPLAINT)
+    assert list_complaints(stack.svc, CITIZEN.id) == {"items": []}
+    with pytest.raises(ClientError):  # with a key: kept, and the retry with the same key resumes it
+        submit_complaint(stack.svc, CITIZEN, COMPLAINT, idempotency_key="k-9")
+    assert len(list_complaints(stack.svc, CITIZEN.id)["items"]) == 1
+    monkeypatch.setattr(stack.svc.workflow, "state_machine_arn", real_arn)
+    view, created = submit_complaint(stack.svc, CITIZEN, COMPLAINT, idempotency_key="k-9")
+    assert not created and [e["name"] for e in executions(stack)] == [view["id"]]
+    stack.waiting_at(view["id"], "intake")
 
 
 def test_a_citizen_reads_only_their_own_complaints(stack):
@@ -178,7 +193,20 @@ def test_a_restarted_execution_fast_forwards(stack):
     assert stack.audit_actions(cid).count("decided") == 2
 
 
-def test_an_email_that_ses_refuses_is_sent_once_when_the_message_comes_back(stack):
+def ses_fault(stack, monkeypatch, should_fail):
+    """Make SES refuse some messages, at the boundary of the AWS client (moto cannot throttle)."""
+    client = stack.svc.notifier._client
+    real = client.send_raw_email
+
+    def send_raw_email(**kwargs):
+        code = should_fail(kwargs)
+        if code:
+            raise ClientError({"Error": {"Code": code, "Message": "injected"}}, "SendRawEmail")
+        return real(**kwargs)
+    monkeypatch.setattr(client, "send_raw_email", send_raw_email)
+
+
+def test_an_email_ses_cannot_send_now_is_sent_once_when_the_message_comes_back(stack, monkeypatch):
     cid = submit(stack)
     stack.waiting_at(cid, "intake")
     stack.decide(OPERATOR, {"decision": "accept"})
@@ -186,18 +214,35 @@ def test_an_email_that_ses_refuses_is_sent_once_when_the_message_comes_back(stac
     stack.decide(DISKOMINFO, {"kind": "information"})
     stack.waiting_at(cid, "reply")
     stack.sqs.set_queue_attributes(QueueUrl=stack.resources.queue_url, Attributes={"VisibilityTimeout": "1"})
-    ses = boto3.client("ses", region_name=stack.region)
-    ses.delete_identity(Identity="aspirasi.kaltimprov.go.id")  # SES now refuses our sender
+    outage = {"on": True}
+    ses_fault(stack, monkeypatch, lambda _: "Throttling" if outage["on"] else None)
     stack.decide(OPERATOR, {"reply": "Jawaban kami."})
     stack.run_until(lambda: stack.complaint(cid).status == "answered", what="the reply step to run")
     stack.pump()
     assert [m for m in stack.emails_to(CITIZEN.email) if "Jawaban" in m["subject"]] == []
 
-    ses.verify_domain_identity(Domain="aspirasi.kaltimprov.go.id")  # SES is back
+    outage["on"] = False  # SES is back; SQS delivers the message again
     stack.run_until(lambda: stack.complaint(cid).status == "closed", what="the case to close")
     replies = [m for m in stack.emails_to(CITIZEN.email) if "Jawaban" in m["subject"]]
     assert len(replies) == 1 and "Jawaban kami." in replies[0]["text"]
     assert stack.finished(cid)["status"] == "SUCCEEDED"
+
+
+def test_an_address_ses_refuses_for_good_does_not_stop_the_case(stack, monkeypatch, capsys):
+    ses_fault(stack, monkeypatch, lambda kw: "MessageRejected" if CITIZEN.email in kw["Destinations"] else None)
+    cid = submit(stack)
+    stack.waiting_at(cid, "intake")  # the operator was told all the same
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+    stack.decide(DISKOMINFO, {"kind": "information"})
+    stack.waiting_at(cid, "reply")
+    stack.decide(OPERATOR, {"reply": "Jawaban kami."})
+    stack.run_until(lambda: stack.complaint(cid).status == "closed", what="the case to close")
+    assert stack.finished(cid)["status"] == "SUCCEEDED"
+    assert stack.emails_to(CITIZEN.email) == []
+    assert get_complaint(stack.svc, cid, CITIZEN.id)["reply"] == "Jawaban kami."  # the page still shows it
+    rejected = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"EmailsRejected"' in line]
+    assert [doc["Template"] for doc in rejected] == ["received", "reply"]
 
 
 def test_an_older_handoff_delivered_late_does_not_replace_the_newer_token(stack):

@@ -243,3 +243,28 @@ def test_confirmation_flow_when_accounts_are_not_confirmed_at_registration(clien
     assert response.status_code == 204
     response, tokens = call(client, "post", "/auth/login", {"email": "baru@example.id", "password": PASSWORD})
     assert response.status_code == 200 and tokens["id_token"]
+
+
+def test_signing_keys_out_of_reach_is_503_and_unknown_keys_are_not_refetched_each_time(client, stack, monkeypatch):
+    from chalicelib.adapters.cognito import JwtVerifier
+    from chalicelib.domain.errors import Unauthorized, Unavailable
+
+    token = citizen_token(client)
+    pool, app_client = stack.identity.user_pool_id, stack.identity.client_id
+    unreachable = JwtVerifier("ap-southeast-3", pool, app_client, jwks_url="http://127.0.0.1:9/jwks.json")
+    with pytest.raises(Unavailable):
+        unreachable.verify(token)
+    monkeypatch.setattr(stack.svc, "verifier", unreachable)
+    response, problem = call(client, "get", "/complaints", token=token)
+    assert_problem(response, problem, 503)
+
+    verifier = JwtVerifier("ap-southeast-3", pool, app_client)
+    assert verifier.verify(token)["sub"]
+    fetched = verifier._fetched_at
+    claims = jwt.decode(token, options={"verify_signature": False})
+    other_kid = jwt.encode(claims, rsa.generate_private_key(public_exponent=65537, key_size=2048),
+                           algorithm="RS256", headers={"kid": "rotated-or-forged"})
+    for _ in range(3):
+        with pytest.raises(Unauthorized):
+            verifier.verify(other_kid)
+    assert verifier._fetched_at == fetched  # no refetch within a minute of the last one
