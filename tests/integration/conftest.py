@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 import uuid
 
 import pytest
@@ -25,6 +26,22 @@ BASE_ENV = {
     "EMAIL_FROM": "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>",
     "HANDOFF_QUEUE_NAME": "test-handoff",
 }
+
+
+def _stop_executions(sfn, state_machine_arn: str, patience: float = 3.0) -> None:
+    """Executions run in threads: stop them so none outlives this test's mock."""
+    deadline = time.monotonic() + patience
+    while True:
+        running = sfn.list_executions(stateMachineArn=state_machine_arn, statusFilter="RUNNING")["executions"]
+        pending = []
+        for execution in running:
+            try:
+                sfn.stop_execution(executionArn=execution["executionArn"])
+            except AttributeError:  # moto cannot stop an execution whose worker has not started yet
+                pending.append(execution)
+        if not pending or time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -55,12 +72,6 @@ def stack(monkeypatch, stack_env):
         harness = Harness(app, resources, app.services())
         harness.identity = identity
         yield harness
-        # Executions run in threads; stop them so none sends into the next test's queue.
-        for execution in harness.sfn.list_executions(
-                stateMachineArn=resources.state_machine_arn, statusFilter="RUNNING")["executions"]:
-            try:
-                harness.sfn.stop_execution(executionArn=execution["executionArn"])
-            except AttributeError:  # moto cannot stop an execution whose worker has not started yet
-                pass
+        _stop_executions(harness.sfn, resources.state_machine_arn)
         app.services.cache_clear()
         config.settings.cache_clear()
