@@ -7,6 +7,7 @@ together are one transaction, so a crash never leaves half a decision.
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
 from typing import Any, Iterable, Optional
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -35,6 +36,19 @@ def _connection():
     return ComplaintModel._get_connection().connection
 
 
+@contextmanager
+def _transaction():
+    """One DynamoDB transaction; a failed condition becomes ConditionFailed with one reason per item."""
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            yield tx
+    except TransactWriteError as error:
+        reasons = _transaction_reasons(error)
+        if "ConditionalCheckFailed" in reasons:
+            raise ConditionFailed(reasons) from error
+        raise
+
+
 def audit_entry(complaint_id: str, at: str, actor: str, action: str, stage: str | None = None,
                 details: dict[str, Any] | None = None) -> AuditModel:
     return AuditModel(complaint_id, f"{at}#{secrets.token_hex(4)}", at=at, actor=actor, action=action,
@@ -51,29 +65,17 @@ class Store:
         Raises ConditionFailed with reasons ``[complaint, tracking, audit]``.
         """
         tracking = TrackingNumberModel(complaint.tracking_number, complaint_id=complaint.id)
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                tx.save(complaint, condition=ComplaintModel.id.does_not_exist())
-                tx.save(tracking, condition=TrackingNumberModel.tracking_number.does_not_exist())
-                tx.save(audit, condition=AuditModel.seq.does_not_exist())
-        except TransactWriteError as error:
-            reasons = _transaction_reasons(error)
-            if "ConditionalCheckFailed" in reasons:
-                raise ConditionFailed(reasons) from error
-            raise
+        with _transaction() as tx:
+            tx.save(complaint, condition=ComplaintModel.id.does_not_exist())
+            tx.save(tracking, condition=TrackingNumberModel.tracking_number.does_not_exist())
+            tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
     def withdraw_complaint(self, complaint: ComplaintModel, audit: AuditModel) -> None:
         """Remove a complaint whose execution never started (and free its tracking number)."""
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                tx.delete(ComplaintModel(complaint.id), condition=ComplaintModel.step == 0)
-                tx.delete(TrackingNumberModel(complaint.tracking_number))
-                tx.save(audit, condition=AuditModel.seq.does_not_exist())
-        except TransactWriteError as error:
-            reasons = _transaction_reasons(error)
-            if "ConditionalCheckFailed" in reasons:
-                raise ConditionFailed(reasons) from error
-            raise
+        with _transaction() as tx:
+            tx.delete(ComplaintModel(complaint.id), condition=ComplaintModel.step == 0)
+            tx.delete(TrackingNumberModel(complaint.tracking_number))
+            tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
     def get_complaint(self, complaint_id: str) -> ComplaintModel | None:
         try:
@@ -99,18 +101,12 @@ class Store:
     def update_complaint(self, complaint_id: str, actions: list, condition=None,
                          audit: AuditModel | None = None) -> None:
         """Update a complaint (conditionally) together with its audit entry."""
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                tx.update(ComplaintModel(complaint_id), actions=actions,
-                          condition=(ComplaintModel.id.exists() & condition) if condition is not None
-                          else ComplaintModel.id.exists())
-                if audit is not None:
-                    tx.save(audit, condition=AuditModel.seq.does_not_exist())
-        except TransactWriteError as error:
-            reasons = _transaction_reasons(error)
-            if "ConditionalCheckFailed" in reasons:
-                raise ConditionFailed(reasons) from error
-            raise
+        with _transaction() as tx:
+            tx.update(ComplaintModel(complaint_id), actions=actions,
+                      condition=(ComplaintModel.id.exists() & condition) if condition is not None
+                      else ComplaintModel.id.exists())
+            if audit is not None:
+                tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
     def claim_notification(self, complaint_id: str, key: str) -> bool:
         """Mark a citizen email as sent, once: False if it was claimed before (a redelivery)."""
@@ -133,13 +129,13 @@ class Store:
         Returns False, changing nothing, if it exists already (a redelivered message).
         """
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with _transaction() as tx:
                 tx.save(item, condition=WorkItemModel.step.does_not_exist())
                 tx.update(ComplaintModel(item.complaint_id), actions=complaint_actions,
                           condition=ComplaintModel.id.exists())
                 tx.save(audit, condition=AuditModel.seq.does_not_exist())
-        except TransactWriteError as error:
-            if _transaction_reasons(error)[:1] == ["ConditionalCheckFailed"]:
+        except ConditionFailed as failed:
+            if failed.reasons[:1] == ["ConditionalCheckFailed"]:
                 return False
             raise
         return True
@@ -172,22 +168,16 @@ class Store:
     def record_decision(self, item: WorkItemModel, item_actions: list, complaint_actions: list,
                         audit: AuditModel, link_hash: str | None, used_at: str) -> None:
         """Write a decision once: work item (only if undecided), complaint, audit, link (only if unused)."""
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                tx.update(WorkItemModel(item.complaint_id, item.step), actions=item_actions,
-                          condition=WorkItemModel.step.exists() & WorkItemModel.decision.does_not_exist())
-                if complaint_actions:
-                    tx.update(ComplaintModel(item.complaint_id), actions=complaint_actions,
-                              condition=ComplaintModel.id.exists())
-                tx.save(audit, condition=AuditModel.seq.does_not_exist())
-                if link_hash:
-                    tx.update(LinkModel(link_hash), actions=[LinkModel.used_at.set(used_at)],
-                              condition=LinkModel.token_hash.exists() & LinkModel.used_at.does_not_exist())
-        except TransactWriteError as error:
-            reasons = _transaction_reasons(error)
-            if "ConditionalCheckFailed" in reasons:
-                raise ConditionFailed(reasons) from error
-            raise
+        with _transaction() as tx:
+            tx.update(WorkItemModel(item.complaint_id, item.step), actions=item_actions,
+                      condition=WorkItemModel.step.exists() & WorkItemModel.decision.does_not_exist())
+            if complaint_actions:
+                tx.update(ComplaintModel(item.complaint_id), actions=complaint_actions,
+                          condition=ComplaintModel.id.exists())
+            tx.save(audit, condition=AuditModel.seq.does_not_exist())
+            if link_hash:
+                tx.update(LinkModel(link_hash), actions=[LinkModel.used_at.set(used_at)],
+                          condition=LinkModel.token_hash.exists() & LinkModel.used_at.does_not_exist())
 
     # -- links and audit --------------------------------------------------------
     def put_link(self, link: LinkModel) -> None:
