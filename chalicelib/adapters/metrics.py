@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.base import SingleMetric
@@ -19,8 +20,12 @@ class PowertoolsMetrics:
 
     def __init__(self, namespace: str = NAMESPACE):
         self.namespace = namespace
+        # Powertools' own switch, honoured here too (the local stack keeps its terminal quiet).
+        self.disabled = os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() in ("1", "true")
 
     def count(self, name: str, value: float = 1, unit: str = "Count", dimensions: dict[str, str] | None = None):
+        if self.disabled:
+            return
         metric = SingleMetric(namespace=self.namespace, service="")
         metric.add_metric(name=name, unit=MetricUnit(unit), value=value)
         for key, dim in (dimensions or {}).items():

@@ -16,3 +16,9 @@ def test_dimensions_are_exactly_the_named_ones(monkeypatch, capsys):
     assert directive["Metrics"] == [{"Name": "SlaBreached", "Unit": "Count"}]
     assert (first["Stage"], first["SlaBreached"]) == ("opd_response", [1.0])
     assert second["StageDurationBusinessMinutes"] == [12.5]
+
+
+def test_powertools_switch_turns_metrics_off(monkeypatch, capsys):
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    PowertoolsMetrics().count("SlaBreached", dimensions={"Stage": "intake"})
+    assert capsys.readouterr().out == ""
