@@ -46,6 +46,13 @@ def _plan_of(item: WorkItemModel) -> StagePlan:
     return StagePlan(parse_iso(item.entered_at), parse_iso(item.remind_at), parse_iso(item.due_at))
 
 
+def _clock(svc: Services, item: WorkItemModel, now):
+    """The planner's next step for this work item, under the configured calendar and scale."""
+    settings = svc.settings
+    return clock_step(now, _plan_of(item), bool(item.reminded_at), item.escalations,
+                      settings.calendar(), settings.time_scale, settings.max_escalations)
+
+
 def _complaint(svc: Services, complaint_id: str) -> ComplaintModel:
     complaint = svc.store.get_complaint(complaint_id)
     if complaint is None:
@@ -104,8 +111,7 @@ def enter_stage(svc: Services, message: dict) -> None:
         item = svc.store.get_work_item(complaint.id, step)  # redelivered: keep the first plan
     if step == 1:
         _tell_citizen(svc, complaint.id, "received")
-    clock = clock_step(now, _plan_of(item), bool(item.reminded_at), item.escalations,
-                       svc.settings.calendar(), svc.settings.time_scale, svc.settings.max_escalations)
+    clock = _clock(svc, item, now)
     svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds})
 
 
@@ -163,10 +169,8 @@ def stage_timer(svc: Services, message: dict) -> None:
     """A wait ran out: remind or escalate as the planner says, answer with the next wait."""
     complaint_id, step = message["complaint_id"], int(message["step"])
     item = svc.store.get_work_item(complaint_id, step)
-    settings = svc.settings
     now = svc.now()
-    clock = clock_step(now, _plan_of(item), bool(item.reminded_at), item.escalations,
-                       settings.calendar(), settings.time_scale, settings.max_escalations)
+    clock = _clock(svc, item, now)
     if item.decision is None and clock.action in (REMIND, ESCALATE):
         _act_on_clock(svc, item, clock.action, now, _token_mark(message["task_token"]))
     svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds})
