@@ -8,6 +8,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.domain import tracking
 from chalicelib.domain.errors import AlreadyDecided, IdempotencyKeyReused, NotFound, ValidationFailed
 from chalicelib.service import decide as decide_uc
 from chalicelib.service.complaints import Citizen, get_complaint, list_complaints, submit_complaint
@@ -67,6 +68,14 @@ def test_a_complaint_whose_execution_cannot_start_is_not_left_behind(stack, monk
     view, created = submit_complaint(stack.svc, CITIZEN, COMPLAINT, idempotency_key="k-9")
     assert not created and [e["name"] for e in executions(stack)] == [view["id"]]
     stack.waiting_at(view["id"], "intake")
+
+
+def test_a_complaint_is_found_by_its_tracking_number_as_dictated(stack):
+    cid = submit(stack)
+    number = stack.complaint(cid).tracking_number
+    dictated = number.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+    assert stack.svc.store.complaint_by_tracking_number(tracking.normalize(dictated)).id == cid
+    assert stack.svc.store.complaint_by_tracking_number("KT-0000-0000") is None
 
 
 def test_a_citizen_reads_only_their_own_complaints(stack):
