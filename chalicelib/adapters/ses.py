@@ -11,7 +11,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from ..rendering import render_email
-from ..service.ports import EmailRejected
+from ..service.ports import EmailRejected, SentEmail
 
 # SES answers these for a message that can never be sent as it is.
 _PERMANENT = {"MessageRejected", "MailFromDomainNotVerifiedException", "ConfigurationSetDoesNotExist",
@@ -28,7 +28,7 @@ class SesNotifier:
     def _client(self):
         return boto3.client("ses", region_name=self.region)
 
-    def send(self, to: Sequence[str], template: str, context: dict) -> str:
+    def send(self, to: Sequence[str], template: str, context: dict) -> SentEmail:
         rendered = render_email(template, context)
         message = EmailMessage()
         message["From"] = self.sender
@@ -47,4 +47,4 @@ class SesNotifier:
             if error.response["Error"]["Code"] in _PERMANENT:
                 raise EmailRejected(error.response["Error"]["Code"]) from error
             raise
-        return response["MessageId"]
+        return SentEmail(response["MessageId"], rendered.subject)

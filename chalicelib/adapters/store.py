@@ -149,9 +149,20 @@ class Store:
     def work_items(self, complaint_id: str) -> list[WorkItemModel]:
         return list(WorkItemModel.query(complaint_id, consistent_read=True))
 
-    def open_items_of(self, queue: str, limit: int = 50) -> list[WorkItemModel]:
-        """A team's open work items, soonest due first."""
-        return list(WorkItemModel.by_queue.query(queue, limit=limit))
+    def open_items_of(self, queue: str, limit: int = 50, after: tuple[str, str, int] | None = None,
+                      due_by: str | None = None) -> list[WorkItemModel]:
+        """A team's open work items, soonest due first, from the sparse queue index.
+
+        ``after`` is the (due_at, complaint_id, step) of the last item already shown; ``due_by``
+        keeps only items due by then (overdue ones), as a key condition, not a filter.
+        """
+        start = None
+        if after is not None:
+            due_at, complaint_id, step = after
+            start = {"queue": {"S": queue}, "due_at": {"S": due_at}, "complaint_id": {"S": complaint_id},
+                     "step": {"N": str(step)}}
+        condition = WorkItemModel.due_at <= due_by if due_by else None
+        return list(WorkItemModel.by_queue.query(queue, condition, limit=limit, last_evaluated_key=start))
 
     def update_work_item(self, complaint_id: str, step: int, actions: list, condition=None) -> WorkItemModel:
         """Update and return the item as it is now; raises ConditionFailed."""

@@ -50,9 +50,13 @@ class ComplaintModel(Model):
 
     id = UnicodeAttribute(hash_key=True)
     tracking_number = UnicodeAttribute()
-    citizen_id = UnicodeAttribute()
-    citizen_email = UnicodeAttribute()
+    citizen_id = UnicodeAttribute(null=True)  # the Cognito "sub"; none for a complaint staff entered
+    citizen_email = UnicodeAttribute(null=True)  # where the reporter's emails go (optional off the web)
     citizen_name = UnicodeAttribute(null=True)
+    citizen_phone = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(default="web")  # web, or how staff received it (phone, walk_in, ...)
+    external_ref = UnicodeAttribute(null=True)  # e.g. the SP4N-LAPOR! tracking ID
+    entered_by = UnicodeAttribute(null=True)  # the operator who entered it (email)
     created_at = UnicodeAttribute()  # ISO 8601 UTC, sorts as time
     updated_at = UnicodeAttribute()
     category = UnicodeAttribute()
@@ -69,6 +73,7 @@ class ComplaintModel(Model):
     overdue = BooleanAttribute(default=False)
     kind = UnicodeAttribute(null=True)
     opd = UnicodeAttribute(null=True)
+    routed_opds = UnicodeSetAttribute(null=True)  # every agency the case was ever routed to (who may see it)
     opd_response = UnicodeAttribute(null=True)
     reply = UnicodeAttribute(null=True)
     close_reason = UnicodeAttribute(null=True)
@@ -114,6 +119,10 @@ class WorkItemModel(Model):
     role = UnicodeAttribute()
     opd = UnicodeAttribute(null=True)
     queue = UnicodeAttribute(null=True)
+    # Copied from the complaint when the visit opens, so a queue page needs no second read.
+    tracking_number = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)
     entered_at = UnicodeAttribute()
     remind_at = UnicodeAttribute()
     due_at = UnicodeAttribute()

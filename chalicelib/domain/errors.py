@@ -55,6 +55,18 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class AlreadyEntered(Conflict):
+    """A complaint with this external reference (an SP4N-LAPOR! ID, say) was entered before."""
+
+    code = "already_entered"
+
+
+class NotCurrentStage(Conflict):
+    """A console decision named a stage the case is not waiting at (decided, or moved on)."""
+
+    code = "not_current_stage"
+
+
 class TooManyRequests(DomainError):
     code = "too_many_requests"
 

@@ -10,7 +10,8 @@ from .stages import team_name
 from .views import case_context
 
 
-def _allowed(stage: sop.Stage) -> list[dict]:
+def allowed_decisions(stage: sop.Stage) -> list[dict]:
+    """The decisions a stage allows, as the action page and the console render their forms."""
     out = []
     for outcome in stage.outcomes:
         key, value = outcome.selector
@@ -44,7 +45,7 @@ def describe_action(svc: Services, token: str) -> dict:
         "team": team_name(sop.Role(item.role), item.opd),
         "due_at": item.due_at,
         "overdue": bool(item.overdue),
-        "allowed": _allowed(stage),
+        "allowed": allowed_decisions(stage),
         "case": {**case_context(complaint), "created_at": complaint.created_at, "kind": complaint.kind,
                  "opd": complaint.opd, "opd_response": complaint.opd_response},
         "history": history,

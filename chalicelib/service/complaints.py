@@ -8,13 +8,14 @@ import hashlib
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel
 from ..domain import sop
-from ..domain.errors import IdempotencyKeyReused, NotFound, ValidationFailed
-from ..domain.submission import parse_submission
+from ..domain.errors import AlreadyEntered, IdempotencyKeyReused, NotFound, ValidationFailed
+from ..domain.staff import StaffMember
+from ..domain.submission import WEB, parse_entry, parse_submission
 from ..domain.tracking import new_tracking_number
 from .ports import Services, iso
 from .views import complaint_view, summary_view
@@ -32,36 +33,83 @@ class Citizen:
     name: str | None = None
 
 
-def _fingerprint(submission) -> str:
-    return hashlib.sha256(json.dumps(submission.fingerprint_fields()).encode()).hexdigest()
+@dataclass(frozen=True)
+class Reporter:
+    """Who a complaint is from, and how it reached us."""
+
+    citizen_id: str | None  # the Cognito "sub" of a web citizen; None when staff entered it
+    email: str | None
+    name: str | None
+    key_scope: str  # whose Idempotency-Keys these are: the citizen, or the operator entering it
+    actor: str  # who the audit names
+    channel: str = WEB
+    phone: str | None = None
+    entered_by: str | None = None
+    external_ref: str | None = None
 
 
-def _complaint_id(citizen: Citizen, idempotency_key: str | None) -> str:
+def _fingerprint(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _complaint_id(scope: str, idempotency_key: str | None) -> str:
     if idempotency_key is None:
         return uuid.uuid4().hex
     if not _KEY_PATTERN.match(idempotency_key):
         raise ValidationFailed([{"field": "Idempotency-Key", "code": "invalid_idempotency_key"}])
-    return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{citizen.id}\n{idempotency_key}").hex
+    return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{scope}\n{idempotency_key}").hex
 
 
-def _replay(svc: Services, existing: ComplaintModel, fingerprint: str) -> dict:
+def _replay(svc: Services, existing: ComplaintModel, fingerprint: str) -> ComplaintModel:
     if existing.request_fingerprint != fingerprint:
+        if existing.external_ref is not None and existing.citizen_id is None:
+            raise AlreadyEntered("this external reference was entered already",
+                           details={"tracking_number": existing.tracking_number})
         raise IdempotencyKeyReused("this Idempotency-Key was used for a different complaint")
     # The first attempt may have stopped before the execution started.
     svc.workflow.start(existing.id, {"complaint_id": existing.id})
-    return complaint_view(existing, svc.store.work_items(existing.id))
+    return existing
 
 
 def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: str | None = None) -> tuple[dict, bool]:
-    """Record a complaint and start its execution. Returns (view, created).
-
-    With an Idempotency-Key the complaint id is derived from (citizen, key), so a
-    retry finds the first complaint instead of making a second one, and the
-    execution (named after the complaint) starts at most once.
-    """
+    """A citizen's complaint from the web. Returns (view, created)."""
     submission = parse_submission(payload)
-    fingerprint = _fingerprint(submission)
-    complaint_id = _complaint_id(citizen, idempotency_key)
+    reporter = Reporter(citizen_id=citizen.id, email=citizen.email,
+                        name=None if submission.anonymous else citizen.name,
+                        key_scope=citizen.id, actor=f"citizen:{citizen.id}")
+    complaint, created = _submit(svc, reporter, submission, _fingerprint(submission.fingerprint_fields()),
+                                 idempotency_key)
+    return complaint_view(complaint, [] if created else svc.store.work_items(complaint.id)), created
+
+
+def enter_complaint(svc: Services, member: StaffMember, payload,
+                    idempotency_key: str | None = None) -> tuple[ComplaintModel, bool]:
+    """A complaint an operator entered for someone who phoned, walked in, wrote, ... Same SOP from here.
+
+    A complaint with an external reference (an SP4N-LAPOR! ID, say) can be entered once: its id
+    is derived from the reference, so entering it again finds the first one.
+    """
+    submission, entry = parse_entry(payload)
+    reporter = Reporter(citizen_id=None, email=entry.reporter_email, name=entry.reporter_name,
+                        key_scope=f"staff:{member.email}", actor=member.email, channel=entry.channel,
+                        phone=entry.reporter_phone, entered_by=member.email, external_ref=entry.external_ref)
+    if entry.external_ref is not None:
+        idempotency_key = None
+        reporter = replace(reporter, key_scope=f"ref:{entry.channel}:{entry.external_ref.upper()}")
+    fingerprint = _fingerprint(submission.fingerprint_fields(), entry.fingerprint_fields())
+    key = "external-ref" if entry.external_ref is not None else idempotency_key
+    return _submit(svc, reporter, submission, fingerprint, key)
+
+
+def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
+            idempotency_key: str | None) -> tuple[ComplaintModel, bool]:
+    """Record a complaint and start its execution. Returns (complaint, created).
+
+    With an Idempotency-Key the complaint id is derived from (scope, key), so a retry
+    finds the first complaint instead of making a second one, and the execution
+    (named after the complaint) starts at most once.
+    """
+    complaint_id = _complaint_id(reporter.key_scope, idempotency_key)
     if idempotency_key is not None:
         existing = svc.store.get_complaint(complaint_id)
         if existing is not None:
@@ -72,9 +120,13 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
         complaint = ComplaintModel(
             complaint_id,
             tracking_number=new_tracking_number(),
-            citizen_id=citizen.id,
-            citizen_email=citizen.email,
-            citizen_name=None if submission.anonymous else citizen.name,
+            citizen_id=reporter.citizen_id,
+            citizen_email=reporter.email,
+            citizen_name=None if submission.anonymous else reporter.name,
+            citizen_phone=None if submission.anonymous else reporter.phone,
+            channel=reporter.channel,
+            external_ref=reporter.external_ref,
+            entered_by=reporter.entered_by,
             created_at=now,
             updated_at=now,
             category=submission.category,
@@ -89,8 +141,11 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
             step=0,
             request_fingerprint=fingerprint,
         )
-        audit = audit_entry(complaint_id, now, f"citizen:{citizen.id}", "submitted", details={
-            "tracking_number": complaint.tracking_number, "category": submission.category})
+        details = {"tracking_number": complaint.tracking_number, "category": submission.category,
+                   "channel": reporter.channel}
+        if reporter.external_ref:
+            details["external_ref"] = reporter.external_ref
+        audit = audit_entry(complaint_id, now, reporter.actor, "submitted", details=details)
         try:
             svc.store.create_complaint(complaint, audit)
             break
@@ -109,7 +164,8 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
             _withdraw(svc, complaint)
         raise  # with a key, the retry finds the complaint and starts its execution
     svc.metrics.count("ComplaintSubmitted", dimensions={"Category": submission.category})
-    return complaint_view(complaint, []), True
+    svc.metrics.count("ComplaintSubmitted", dimensions={"Channel": reporter.channel})
+    return complaint, True
 
 
 def _withdraw(svc: Services, complaint: ComplaintModel) -> None:

@@ -28,6 +28,8 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
     output = decision.as_output()
     complaint_actions = [getattr(ComplaintModel, name).set(value) for name, value in decision.complaint_changes().items()]
     complaint_actions.append(ComplaintModel.updated_at.set(iso(now)))
+    if "opd" in decision.values:  # routed to an agency: its staff may see the case from now on
+        complaint_actions.append(ComplaintModel.routed_opds.add({decision.values["opd"]}))
     try:
         svc.store.record_decision(
             item,

@@ -13,6 +13,7 @@ import logging
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import catalog, sop
+from ..domain.staff import queue_of
 from ..domain.planner import ESCALATE, REMIND, StagePlan, clock_step, feedback_window, plan_stage
 from .links import issue_link
 from .ports import EmailRejected, Services, iso, parse_iso
@@ -24,11 +25,6 @@ SYSTEM = "system:state-machine"
 
 class UnknownMessage(ValueError):
     pass
-
-
-def queue_of(role: sop.Role, opd: str | None) -> str:
-    """The key of a team's queue (the work-item index)."""
-    return f"opd#{opd}" if role is sop.Role.OPD else f"role#{role.value}"
 
 
 def team_name(role: sop.Role, opd: str | None) -> str:
@@ -60,13 +56,22 @@ def _complaint(svc: Services, complaint_id: str) -> ComplaintModel:
     return complaint
 
 
-def _send(svc: Services, to, template: str, context: dict) -> None:
-    """Send, or, if the mail service refuses the message for good, record that and go on."""
+def _send(svc: Services, complaint_id: str, stage: str | None, to, template: str, context: dict) -> None:
+    """Send, or, if the mail service refuses the message for good, record that and go on.
+
+    Each email sent is noted in the case's audit trail (staff see what the case caused).
+    """
     try:
-        svc.notifier.send(to, template, context)
+        sent = svc.notifier.send(to, template, context)
     except EmailRejected as rejected:
         log.warning("email %s refused for good (%s); the case goes on without it", template, rejected)
         svc.metrics.count("EmailsRejected", dimensions={"Template": template})
+        return
+    try:
+        svc.store.append_audit(audit_entry(complaint_id, iso(svc.now()), SYSTEM, "email_sent", stage, {
+            "template": template, "to": list(to), "subject": sent.subject}))
+    except Exception:  # the email is out: a missing note must not make a redelivery send it twice
+        log.exception("could not note email %s in the audit trail", template)
 
 
 def _tell_citizen(svc: Services, complaint_id: str, template: str) -> None:
@@ -75,7 +80,9 @@ def _tell_citizen(svc: Services, complaint_id: str, template: str) -> None:
         return
     try:
         complaint = _complaint(svc, complaint_id)
-        _send(svc, [complaint.citizen_email], template,
+        if not complaint.citizen_email:
+            return  # entered by staff for a reporter without email: the operator keeps them informed
+        _send(svc, complaint_id, complaint.stage, [complaint.citizen_email], template,
               {"c": case_context(complaint), "base_url": svc.settings.public_base_url})
     except Exception:
         svc.store.release_notification(complaint_id, template)  # the redelivery sends it
@@ -94,7 +101,8 @@ def enter_stage(svc: Services, message: dict) -> None:
                       svc.settings.sla, complaint.category)
     item = WorkItemModel(
         complaint.id, step, stage=stage.name, role=stage.role.value, opd=opd,
-        queue=queue_of(stage.role, opd), entered_at=iso(plan.started_at),
+        queue=queue_of(stage.role, opd), tracking_number=complaint.tracking_number, title=complaint.title,
+        category=complaint.category, entered_at=iso(plan.started_at),
         remind_at=iso(plan.remind_at), due_at=iso(plan.due_at),
     )
     created = svc.store.open_work_item(
@@ -121,7 +129,7 @@ def _send_to_team(svc: Services, complaint: ComplaintModel, item: WorkItemModel,
     now = svc.now()
     link, expires = issue_link(svc, item, now)
     _send(
-        svc, svc.settings.mailbox(role, item.opd), template,
+        svc, item.complaint_id, item.stage, svc.settings.mailbox(role, item.opd), template,
         {"c": case_context(complaint), "stage": sop.stage(item.stage), "team": team_name(role, item.opd),
          "due_at": item.due_at, "entered_at": item.entered_at, "link": link, "link_expires_at": expires, **extra},
     )
@@ -202,7 +210,7 @@ def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: st
         else:
             role = sop.Role(item.role)
             _send(
-                svc, svc.settings.mailbox(stage.supervisor), "escalation",
+                svc, item.complaint_id, item.stage, svc.settings.mailbox(stage.supervisor), "escalation",
                 {"c": case_context(complaint), "stage": stage, "team": team_name(role, item.opd),
                  "supervisor": team_name(stage.supervisor, None), "due_at": item.due_at,
                  "entered_at": item.entered_at, "escalations": item.escalations},

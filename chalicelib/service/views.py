@@ -28,6 +28,7 @@ def case_context(complaint) -> dict[str, Any]:
         "location": complaint.location,
         "confidential": bool(complaint.confidential),
         "citizen_name": complaint.citizen_name,
+        "channel": complaint.channel or "web",
         "reply": complaint.reply,
         "close_reason": complaint.close_reason,
     }

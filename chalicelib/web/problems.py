@@ -23,11 +23,31 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
                   "Periksa alamatnya. Tautan tindakan hanya berlaku untuk tim yang menerimanya.",
                   "Check the address. Action links only work for the team that received them."),
     "already_decided": (409, "Sudah diputuskan", "Already decided",
-                        "Tahap ini sudah diputuskan; tautan hanya dapat dipakai sekali.",
-                        "This stage has been decided; a link works only once."),
+                        "Tahap ini sudah diputuskan (lewat tautan email atau konsol staf); tautan hanya dapat dipakai "
+                        "sekali.",
+                        "This stage has been decided (by email link or the staff console); a link works only once."),
     "conflict": (409, "Sudah ada", "Already exists",
                  "Akun dengan email ini sudah terdaftar. Silakan masuk.",
                  "An account with this email exists. Please log in."),
+    "already_entered": (409, "Laporan ini sudah dicatat", "This report was entered already",
+                        "Nomor referensi ini sudah dipakai untuk laporan yang disebutkan (tracking_number).",
+                        "This external reference belongs to the report named (tracking_number)."),
+    "not_current_stage": (409, "Bukan tahap yang sedang berjalan", "Not the current stage",
+                          "Tahap ini sudah diputuskan (lewat tautan email atau konsol) atau laporan sudah berpindah "
+                          "tahap. Muat ulang laporan.",
+                          "This stage was decided already (by email link or console) or the case has moved on. "
+                          "Reload the case."),
+    "password_change_required": (403, "Buat kata sandi baru", "Choose a new password",
+                                 "Ini login pertama Anda: masuk lagi dengan kata sandi sementara dan kata sandi baru "
+                                 "(new_password).",
+                                 "This is your first login: log in again with the temporary password and a new "
+                                 "password (new_password)."),
+    "member_exists": (409, "Akun sudah ada", "Account exists",
+                      "Sudah ada akun dengan email ini (petugas, petugas yang dinonaktifkan, atau warga).",
+                      "An account with this email exists (a member, a disabled member, or a citizen)."),
+    "last_admin": (409, "Admin terakhir", "The last admin",
+                   "Admin aktif terakhir tidak dapat dinonaktifkan; undang admin lain terlebih dahulu.",
+                   "The last enabled admin cannot be disabled; invite another admin first."),
     "link_expired": (410, "Tautan kedaluwarsa", "Link expired",
                      "Gunakan tautan pada email pengingat terbaru, atau hubungi Diskominfo.",
                      "Use the link in the newest reminder email, or contact Diskominfo."),
@@ -65,6 +85,19 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "wrong_code": ("kode konfirmasi salah", "wrong confirmation code"),
     "expired_code": ("kode konfirmasi kedaluwarsa", "confirmation code expired"),
     "invalid_token": ("token halaman tidak valid", "invalid page token"),
+    "invalid_phone_number": ("nomor telepon tidak valid (mis. 0812-3456-7890 atau +6281234567890)",
+                             "not a phone number (e.g. 0812-3456-7890 or +6281234567890)"),
+    "unknown_channel": ("saluran tidak dikenal: phone, walk_in, letter, whatsapp, social_media, email, sp4n_lapor",
+                        "unknown channel: phone, walk_in, letter, whatsapp, social_media, email, sp4n_lapor"),
+    "invalid_external_ref": ("nomor referensi hanya boleh berisi huruf, angka dan tanda baca (maksimal 100)",
+                             "the reference may only hold letters, digits and punctuation (at most 100)"),
+    "unknown_stage": ("tahap tidak dikenal: intake, classification, opd_response, review, reply",
+                      "unknown stage: intake, classification, opd_response, review, reply"),
+    "invalid_tracking_number": ("nomor laporan tidak valid (contoh KT-7K4M-9Q2X)",
+                                "not a tracking number (e.g. KT-7K4M-9Q2X)"),
+    "invalid_state": ("harus open atau overdue", "must be open or overdue"),
+    "unknown_group": ("grup tidak dikenal (lihat daftar grup staf)", "unknown group (see the staff groups)"),
+    "not_a_list": ("harus berupa daftar", "must be a list"),
     "invalid_idempotency_key": ("Idempotency-Key harus 1-255 karakter ASCII tanpa spasi",
                                 "Idempotency-Key must be 1-255 ASCII characters without spaces"),
 }
@@ -92,4 +125,7 @@ def problem(code: str, instance: str | None = None, errors: list[dict] | None = 
 
 
 def problem_for(error: DomainError, instance: str | None = None) -> tuple[int, dict]:
-    return problem(error.code, instance, getattr(error, "errors", None))
+    status, body = problem(error.code, instance, getattr(error, "errors", None))
+    if isinstance(error.details, dict):  # extension members (RFC 9457 §3.2), e.g. the existing tracking number
+        body.update({k: v for k, v in error.details.items() if k not in body})
+    return status, body

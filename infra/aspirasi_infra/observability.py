@@ -86,12 +86,15 @@ class Observability(Construct):
             cw.TextWidget(markdown="# Aspirasi Kaltim\nComplaints, SOP deadlines and the machinery behind them. "
                           "Alarms and what to do: `docs/operations.md`.", width=24, height=2))
         board.add_widgets(
-            cw.GraphWidget(title="Complaints submitted", width=8, left=[search(
+            cw.GraphWidget(title="Complaints submitted", width=6, left=[search(
                 f"SUM(SEARCH('{{{NAMESPACE},Category}} MetricName=\"ComplaintSubmitted\"', 'Sum', 300))",
                 "submitted")]),
-            cw.GraphWidget(title="SLA breaches by stage", width=8, left=[
+            # web, or how an operator received it: phone, walk_in, letter, whatsapp, social_media, email, sp4n_lapor
+            cw.GraphWidget(title="Complaints by channel", width=6, left=[search(
+                f"SEARCH('{{{NAMESPACE},Channel}} MetricName=\"ComplaintSubmitted\"', 'Sum', 300)", "")]),
+            cw.GraphWidget(title="SLA breaches by stage", width=6, left=[
                 app_metric("SlaBreached", Stage=s.name).with_(label=s.name) for s in sop.STAGES]),
-            cw.GraphWidget(title="SLA breaches by OPD", width=8, left=[search(
+            cw.GraphWidget(title="SLA breaches by OPD", width=6, left=[search(
                 f"SEARCH('{{{NAMESPACE},Opd,Stage}} MetricName=\"SlaBreached\"', 'Sum', 300)", "")]),
         )
         board.add_widgets(*[

@@ -71,7 +71,11 @@ class Harness:
                               timeout, "the execution to finish")
 
     def audit_actions(self, complaint_id: str) -> list[str]:
-        return [e.action for e in self.svc.store.audit_trail(complaint_id)]
+        """What happened to the case, without the notes of emails sent (see ``emails_noted``)."""
+        return [e.action for e in self.svc.store.audit_trail(complaint_id) if e.action != "email_sent"]
+
+    def emails_noted(self, complaint_id: str) -> list[dict]:
+        return [e.details for e in self.svc.store.audit_trail(complaint_id) if e.action == "email_sent"]
 
     # -- email --------------------------------------------------------------------------
     def emails(self) -> list[dict]:

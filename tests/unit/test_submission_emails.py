@@ -40,7 +40,7 @@ def _case(**overrides):
     case = {"id": "c1", "tracking_number": "KT-AAAA-BBBB", "category_name": "Infrastruktur",
             "subcategory_name": "Jalan", "title": "<script>alert(1)</script>", "description": "a & b <b>",
             "location": None, "confidential": False, "citizen_name": "Budi <img>", "reply": "<i>ok</i>",
-            "close_reason": None}
+            "close_reason": None, "channel": "web"}
     case.update(overrides)
     return case
 
@@ -52,6 +52,15 @@ def test_html_email_escapes_citizen_text_and_text_part_keeps_it_readable():
     assert "Budi &lt;img&gt;" in email.html
     assert "<i>ok</i>" in email.text  # plain text is not HTML: shown as written
     assert "Jawaban" in email.subject and "KT-AAAA-BBBB" in email.subject
+
+
+def test_a_reporter_who_phoned_is_not_told_to_log_in():
+    web = render_email("received", {"c": _case(), "base_url": "http://x"})
+    phoned = render_email("received", {"c": _case(channel="phone"), "base_url": "http://x"})
+    assert "dengan akun Anda" in web.text and "log in" in web.html
+    assert "akun" not in phoned.text and "log in" not in phoned.html and "operator" in phoned.text
+    reply = render_email("reply", {"c": _case(channel="letter"), "base_url": "http://x"})
+    assert "http://x" not in reply.text and "KT-AAAA-BBBB" in reply.text
 
 
 def test_subject_is_one_line_whatever_the_citizen_wrote():
