@@ -6,7 +6,7 @@ import functools
 import json
 import os
 from functools import lru_cache
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote, unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -15,9 +15,10 @@ from chalice import Chalice, Response
 
 from chalicelib.config import settings
 from chalicelib.domain import catalog, sop
-from chalicelib.domain.errors import DomainError, Unauthorized
+from chalicelib.domain.errors import DomainError, Forbidden, Unauthorized
+from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.rendering import render_page
-from chalicelib.service import accounts, actions, complaints, decide
+from chalicelib.service import accounts, actions, complaints, decide, members, staff
 from chalicelib.service.complaints import Citizen
 from chalicelib.service.ports import Services, build_services
 from chalicelib.service.stages import handle_message
@@ -110,14 +111,29 @@ def api(view):
     return wrapper
 
 
-def _citizen() -> Citizen:
-    """The caller, from a verified Cognito ID token (signature, expiry, audience, token use)."""
+def _claims() -> dict:
+    """The caller's verified Cognito ID token claims (signature, expiry, audience, token use)."""
     header = (app.current_request.headers or {}).get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing token")
-    claims = services().verifier.verify(token.strip())
-    return Citizen(id=claims["sub"], email=claims.get("email", ""), name=claims.get("name"))
+    return services().verifier.verify(token.strip())
+
+
+def _citizen() -> Citizen:
+    claims = _claims()
+    return Citizen(id=claims["sub"], email=claims.get("email", ""), name=claims.get("name"),
+                   phone=claims.get("phone_number"))
+
+
+def _staff(action: Action) -> StaffMember:
+    """The caller as a member of staff allowed ``action`` (401 without a token, 403 otherwise)."""
+    claims = _claims()
+    groups = claims.get("cognito:groups") or []
+    member = StaffMember(email=claims.get("email", ""), groups=frozenset(g for g in groups if isinstance(g, str)))
+    if not member.may(action):
+        raise Forbidden("staff only" if not member.is_staff else f"not allowed: {action.value}")
+    return member
 
 
 # -- citizens -------------------------------------------------------------------------------
@@ -211,6 +227,113 @@ def perform_action(link_token):
             "text_en": f"{stage.label_en}: {result['outcome']}. Thank you; the next stage has been notified.",
         }))
     return _json(result)
+
+
+# -- staff: console page (GET /staff) ------------------------------------------------------
+@app.route("/staff", methods=["GET"])
+@api
+def staff_console():
+    """The staff console: one page; what it shows comes from the JSON routes under /staff/... ."""
+    lang = (app.current_request.query_params or {}).get("lang", "id")
+    stages = {s.name: {"id": s.label_id, "en": s.label_en,
+                       "outcomes": {o.name: {"id": o.label_id, "en": o.label_en} for o in s.outcomes}}
+              for s in sop.STAGES}
+    return _page(render_page("staff", {
+        "lang": "en" if lang == "en" else "id",
+        # JSON inside a <script>: no "<" can close the element early.
+        "stages_json": json.dumps(stages).replace("<", "\\u003c"),
+    }))
+
+
+# -- staff: members (admin) -----------------------------------------------------------------
+@app.route("/staff/members", methods=["GET"])
+@api
+def staff_members():
+    _staff(Action.MANAGE_MEMBERS)
+    return _json(members.list_members(services().directory))
+
+
+@app.route("/staff/members", methods=["POST"], content_types=["application/json"])
+@api
+def staff_invite_member():
+    admin = _staff(Action.MANAGE_MEMBERS)
+    member = members.invite_member(services(), _body())
+    logger.info("staff member invited", extra={"by": admin.email, "member": member["email"],
+                                               "groups": member["groups"]})
+    return _json(member, status=201, headers={"Location": f"/staff/members/{quote(member['email'])}"})
+
+
+@app.route("/staff/members/{email}", methods=["DELETE"])
+@api
+def staff_disable_member(email):
+    admin = _staff(Action.MANAGE_MEMBERS)
+    members.disable_member(services().directory, unquote(email))
+    logger.info("staff member disabled", extra={"by": admin.email, "member": unquote(email).lower()})
+    return Response(body="", status_code=204)
+
+
+
+# -- staff: queues, cases, decisions, entered complaints -----------------------------------------
+
+def _limit(params: dict, default: int = 20) -> int:
+    try:
+        return int(params.get("limit", default))
+    except ValueError:
+        return default
+
+
+@app.route("/staff/me", methods=["GET"])
+@api
+def staff_me():
+    """Who is signed in, with which roles and permissions (the console shows what they may use)."""
+    return _json(staff.me(services(), _staff(Action.READ_QUEUE)))
+
+
+@app.route("/staff/work-items", methods=["GET"])
+@api
+def staff_work_items():
+    member = _staff(Action.READ_QUEUE)
+    params = app.current_request.query_params or {}
+    return _json(staff.work_queue(services(), member, params.get("state", "open"), _limit(params),
+                                  params.get("next_token")))
+
+
+@app.route("/staff/complaints", methods=["GET"])
+@api
+def staff_find_complaints():
+    member = _staff(Action.READ_CASE)
+    params = app.current_request.query_params or {}
+    return _json(staff.find_by_tracking_number(services(), member, params.get("tracking_number")))
+
+
+@app.route("/staff/complaints", methods=["POST"], content_types=["application/json"])
+@api
+def staff_enter_complaint():
+    """A complaint that came by phone, in person, by letter, WhatsApp, ...: the same SOP from here."""
+    member = _staff(Action.ENTER_COMPLAINT)
+    key = (app.current_request.headers or {}).get("idempotency-key")
+    complaint, created = complaints.enter_complaint(services(), member, _body(), idempotency_key=key)
+    logger.info("complaint entered by staff", extra={"complaint_id": complaint.id, "channel": complaint.channel,
+                                                      "new_complaint": created})
+    return _json(staff.staff_case(services(), member, complaint.id), status=201 if created else 200,
+                 headers={"Location": f"/staff/complaints/{complaint.id}"})
+
+
+@app.route("/staff/complaints/{complaint_id}", methods=["GET"])
+@api
+def staff_get_complaint(complaint_id):
+    return _json(staff.staff_case(services(), _staff(Action.READ_CASE), complaint_id))
+
+
+@app.route("/staff/complaints/{complaint_id}/decision", methods=["POST"], content_types=["application/json"])
+@api
+def staff_decide(complaint_id):
+    result = staff.decide_as_staff(services(), _staff(Action.DECIDE), complaint_id, _body())
+    logger.info("decision recorded from the console", extra={"complaint_id": complaint_id, "stage": result["stage"],
+                                                              "outcome": result["outcome"]})
+    return _json(result)
+
+
 
 
 # -- the state machine's messages ---------------------------------------------------------------

@@ -97,6 +97,8 @@ class Settings:
     cognito_client_id: str = ""
     cognito_jwks_url: str = ""
     auto_confirm_signup: bool = False
+    # Cognito emails staff invitations itself (the cloud); off, we send them (the local stack: moto sends nothing).
+    cognito_sends_invitations: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -146,6 +148,7 @@ class Settings:
             cognito_client_id=env.get("COGNITO_CLIENT_ID", ""),
             cognito_jwks_url=env.get("COGNITO_JWKS_URL", ""),
             auto_confirm_signup=env.get("AUTO_CONFIRM_SIGNUP", "").lower() in ("1", "true", "yes"),
+            cognito_sends_invitations=env.get("COGNITO_SENDS_INVITATIONS", "true").lower() not in ("0", "false", "no"),
         )
 
     def calendar(self) -> Calendar:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import boto3
 
@@ -75,10 +76,12 @@ class Identity:
 
 
 
-def provision_cognito(region: str, staff_emails: dict[str, str], password_factory) -> Identity:
+def provision_cognito(region: str, staff_emails: dict[str, str], password_factory,
+                      groups: Iterable[str] = ()) -> Identity:
     """The user pool (email sign-in), its app client, staff groups and seeded staff accounts.
 
-    ``staff_emails`` maps each staff email to its group (``opd-<CODE>`` for an agency team).
+    ``staff_emails`` maps each staff email to its group (``opd-<CODE>`` for an agency team);
+    ``groups`` names more groups to create, empty ones too (the cloud pool has every staff group).
     """
     idp = boto3.client("cognito-idp", region_name=region)
     pool_id = idp.create_user_pool(
@@ -93,7 +96,7 @@ def provision_cognito(region: str, staff_emails: dict[str, str], password_factor
         UserPoolId=pool_id, ClientName="web", GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]["ClientId"]
-    for group in sorted(set(staff_emails.values())):
+    for group in sorted(set(staff_emails.values()) | set(groups)):
         idp.create_group(GroupName=group, UserPoolId=pool_id)
     passwords = {}
     for email, group in staff_emails.items():

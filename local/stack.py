@@ -38,9 +38,10 @@ def _staff_password() -> str:
 def _staff(mail_domain: str) -> dict[str, str]:
     from chalicelib.config import Settings
     from chalicelib.domain import catalog, sop
+    from chalicelib.domain.staff import ADMIN
 
     settings = Settings.from_env()
-    staff = {}
+    staff = {f"{ADMIN}@{mail_domain}": ADMIN}  # the admin invites everyone else from the console
     for role in (sop.Role.OPERATOR, sop.Role.DISKOMINFO, sop.Role.SUPERVISOR):
         for email in settings.mailbox(role):
             staff[email] = role.value
@@ -90,6 +91,7 @@ def main() -> int:
         "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
         "AUTO_CONFIRM_SIGNUP": "1",
+        "COGNITO_SENDS_INVITATIONS": "0",  # moto emails nothing: staff invitations go through SES to the outbox
     })
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
@@ -110,7 +112,9 @@ def main() -> int:
     from local.provision import provision, provision_cognito
 
     resources = provision(REGION, os.environ["HANDOFF_QUEUE_NAME"], SENDER_DOMAIN)
-    identity = provision_cognito(REGION, _staff(SENDER_DOMAIN), _staff_password)
+    from chalicelib.domain.staff import all_groups
+
+    identity = provision_cognito(REGION, _staff(SENDER_DOMAIN), _staff_password, groups=all_groups())
     os.environ.update({
         "STATE_MACHINE_ARN": resources.state_machine_arn,
         "COGNITO_USER_POOL_ID": identity.user_pool_id,
@@ -152,8 +156,10 @@ Aspirasi Kaltim — local stack (moto on 127.0.0.1:{moto_port}; SLA_TIME_SCALE={
   Citizen page and API   http://127.0.0.1:{port}/
   Outbox (every email)   http://127.0.0.1:{outbox_port}/      JSON: http://127.0.0.1:{outbox_port}/messages
   Links in emails start  {cfg.public_base_url}/actions/...
+  Staff console          http://127.0.0.1:{port}/staff   (the admin invites and disables members there)
 
-Staff accounts (log in with POST /auth/login; they act through the links in their emails):""")
+Staff accounts (log in at http://127.0.0.1:{port}/staff; they also act through the links in their emails;
+invitations sent from the console arrive in the outbox):""")
     for email, password in identity.staff.items():
         print(f"  {email:<45} {password}")
     print("\nReady. Ctrl-C stops everything.", flush=True)

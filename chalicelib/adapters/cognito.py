@@ -1,4 +1,4 @@
-"""Amazon Cognito: citizen accounts, and verification of the ID tokens it issues."""
+"""Amazon Cognito: citizen accounts, staff accounts (for admins), and verification of the ID tokens it issues."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import jwt
 import requests
 from botocore.exceptions import ClientError
 
-from ..domain.errors import (Conflict, DomainError, Forbidden, TooManyRequests, Unauthorized, Unavailable,
+from ..domain.errors import (Conflict, DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized, Unavailable,
                              ValidationFailed)
+from ..service.members import Member, MemberExists
 
 # Cognito's error codes, as the messages a person can act on.
 _SIGNUP_ERRORS = {
@@ -71,14 +72,28 @@ class CognitoIdentity:
         except ClientError as error:
             raise _translate(error, "code") from None
 
-    def login(self, email: str, password: str) -> dict:
+    def login(self, email: str, password: str, new_password: str | None = None) -> dict:
+        """The tokens; ``{"challenge": "new_password_required"}`` for an invited member who has not yet
+        chosen a password and gave no ``new_password`` (with one, the challenge is answered)."""
         try:
-            result = self._client.initiate_auth(
+            response = self._client.initiate_auth(
                 ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
                 AuthParameters={"USERNAME": email, "PASSWORD": password},
-            )["AuthenticationResult"]
+            )
+            if response.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+                if not new_password:
+                    return {"challenge": "new_password_required"}
+                parameters = response.get("ChallengeParameters") or {}
+                response = self._client.respond_to_auth_challenge(
+                    ClientId=self.client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=response["Session"],
+                    ChallengeResponses={"USERNAME": parameters.get("USER_ID_FOR_SRP") or parameters.get("USERNAME")
+                                        or email, "NEW_PASSWORD": new_password},
+                )
         except ClientError as error:
-            raise _translate(error) from None
+            raise _translate(error, "new_password") from None
+        result = response.get("AuthenticationResult")
+        if not result:  # another challenge (an MFA code, say), which this API does not take
+            raise Forbidden(f"unsupported challenge: {response.get('ChallengeName')}")
         return {
             "id_token": result["IdToken"],
             "access_token": result["AccessToken"],
@@ -139,3 +154,83 @@ class JwtVerifier:
         if claims.get("token_use") != "id":
             raise Unauthorized("invalid_token")
         return claims
+
+
+_MEMBER_STATUS = {"FORCE_CHANGE_PASSWORD": "invited", "CONFIRMED": "active"}
+
+
+def _member(user: dict, groups: list[str]) -> Member:
+    attributes = {a["Name"]: a["Value"] for a in user.get("Attributes") or user.get("UserAttributes") or []}
+    status = user.get("UserStatus", "")
+    return Member(email=attributes.get("email", user.get("Username", "")), name=attributes.get("name", ""),
+                  groups=tuple(sorted(groups)), enabled=bool(user.get("Enabled", True)),
+                  status=_MEMBER_STATUS.get(status, status.lower()))
+
+
+class CognitoDirectory:
+    """Staff accounts in the user pool, for admins (``service.members.Directory``).
+
+    Only the pool's staff groups are ever listed: citizens share the pool, so there is no ListUsers.
+    """
+
+    page_size = 60  # Cognito's maximum for both listings
+
+    def __init__(self, region: str, user_pool_id: str):
+        self.region = region
+        self.user_pool_id = user_pool_id
+
+    @cached_property
+    def _client(self):
+        return boto3.client("cognito-idp", region_name=self.region)
+
+    def _pages(self, operation: str, key: str, **kwargs):
+        paginator = self._client.get_paginator(operation)
+        for page in paginator.paginate(UserPoolId=self.user_pool_id, PaginationConfig={"PageSize": self.page_size},
+                                       **kwargs):
+            yield from page.get(key, [])
+
+    def members_of(self, group: str) -> list[Member]:
+        try:
+            return [_member(user, [group]) for user in self._pages("list_users_in_group", "Users", GroupName=group)]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ResourceNotFoundException":  # the group is not in the pool
+                return []
+            raise _translate(error) from None
+
+    def find(self, email: str) -> Member | None:
+        try:
+            user = self._client.admin_get_user(UserPoolId=self.user_pool_id, Username=email)
+            groups = [g["GroupName"] for g in self._pages("admin_list_groups_for_user", "Groups", Username=email)]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                return None
+            raise _translate(error) from None
+        return _member(user, groups)
+
+    def create(self, email: str, name: str, groups: list[str], temporary_password: str | None) -> Member:
+        """Create the account in its groups. Without ``temporary_password`` Cognito makes one and emails the
+        invitation (the pool's invitation template); with one, nothing is sent (the caller sends it)."""
+        delivery = ({"TemporaryPassword": temporary_password, "MessageAction": "SUPPRESS"} if temporary_password
+                    else {"DesiredDeliveryMediums": ["EMAIL"]})
+        try:
+            user = self._client.admin_create_user(
+                UserPoolId=self.user_pool_id, Username=email,
+                UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"},
+                                {"Name": "name", "Value": name}], **delivery)["User"]
+            for group in groups:
+                self._client.admin_add_user_to_group(UserPoolId=self.user_pool_id, Username=email, GroupName=group)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UsernameExistsException":
+                raise MemberExists("account exists") from None
+            raise _translate(error, "email") from None
+        return _member(user, groups)
+
+    def disable(self, email: str) -> None:
+        """Disable the account and revoke its refresh tokens. Safe to repeat."""
+        try:
+            self._client.admin_disable_user(UserPoolId=self.user_pool_id, Username=email)
+            self._client.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=email)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                raise NotFound("no such member") from None
+            raise _translate(error) from None

@@ -1,11 +1,11 @@
-"""Citizen accounts: checked here, kept by the identity provider (Cognito)."""
+"""Accounts (citizens register; everyone logs in): checked here, kept by the identity provider (Cognito)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any, Mapping, Protocol
 
-from ..domain.errors import ValidationFailed
+from ..domain.errors import Forbidden, ValidationFailed
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^\+[1-9][0-9]{7,14}$")
@@ -17,7 +17,15 @@ class IdentityProvider(Protocol):
 
     def confirm(self, email: str, code: str) -> None: ...
 
-    def login(self, email: str, password: str) -> dict: ...
+    def login(self, email: str, password: str, new_password: str | None = None) -> dict:
+        """The tokens, or ``{"challenge": "new_password_required"}`` (first login without ``new_password``)."""
+        ...
+
+
+class PasswordChangeRequired(Forbidden):
+    """An invited member logs in for the first time: they must choose a new password (``new_password``)."""
+
+    code = "password_change_required"
 
 
 def _fields(payload: Any, names: tuple[str, ...], errors: list | None = None) -> dict[str, str]:
@@ -72,4 +80,12 @@ def confirm(identity: IdentityProvider, payload: Any) -> None:
 
 def login(identity: IdentityProvider, payload: Any) -> dict:
     values = _fields(payload, ("email", "password"))
-    return identity.login(_email(values["email"]), values["password"])
+    new_password = payload.get("new_password")
+    if new_password in (None, ""):
+        new_password = None
+    elif not isinstance(new_password, str) or not MIN_PASSWORD <= len(new_password) <= 256:
+        raise ValidationFailed([{"field": "new_password", "code": "weak_password"}])
+    result = identity.login(_email(values["email"]), values["password"], new_password)
+    if result.get("challenge") == "new_password_required":
+        raise PasswordChangeRequired("choose a new password")
+    return result

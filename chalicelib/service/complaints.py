@@ -31,6 +31,7 @@ class Citizen:
     id: str  # Cognito "sub"
     email: str
     name: str | None = None
+    phone: str | None = None  # the verified token's phone_number, if the citizen gave one
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
     """A citizen's complaint from the web. Returns (view, created)."""
     submission = parse_submission(payload)
     reporter = Reporter(citizen_id=citizen.id, email=citizen.email,
-                        name=None if submission.anonymous else citizen.name,
+                        name=None if submission.anonymous else citizen.name, phone=citizen.phone,
                         key_scope=citizen.id, actor=f"citizen:{citizen.id}")
     complaint, created = _submit(svc, reporter, submission, _fingerprint(submission.fingerprint_fields()),
                                  idempotency_key)

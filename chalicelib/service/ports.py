@@ -23,8 +23,14 @@ class EmailRejected(Exception):
     """
 
 
+@dataclass(frozen=True)
+class SentEmail:
+    message_id: str
+    subject: str
+
+
 class Notifier(Protocol):
-    def send(self, to: Sequence[str], template: str, context: dict) -> str: ...
+    def send(self, to: Sequence[str], template: str, context: dict) -> SentEmail: ...
 
 
 class TokenVerifier(Protocol):
@@ -60,12 +66,13 @@ class Services:
     metrics: Metrics
     identity: "IdentityProvider | None" = None  # noqa: F821  (service.accounts.IdentityProvider)
     verifier: "TokenVerifier | None" = None
+    directory: "Directory | None" = None  # noqa: F821  (service.members.Directory: staff accounts, for admins)
     now: Callable[[], datetime] = field(default=utcnow)
 
 
 def build_services(settings: Settings) -> Services:
     """Wire the AWS adapters; clients are created on first use."""
-    from ..adapters.cognito import CognitoIdentity, JwtVerifier
+    from ..adapters.cognito import CognitoDirectory, CognitoIdentity, JwtVerifier
     from ..adapters.metrics import PowertoolsMetrics
     from ..adapters.ses import SesNotifier
     from ..adapters.store import Store
@@ -81,4 +88,5 @@ def build_services(settings: Settings) -> Services:
                                  auto_confirm=settings.auto_confirm_signup),
         verifier=JwtVerifier(settings.region, settings.cognito_user_pool_id, settings.cognito_client_id,
                              settings.cognito_jwks_url or None),
+        directory=CognitoDirectory(settings.region, settings.cognito_user_pool_id),
     )

@@ -94,6 +94,8 @@ def work_queue(svc: Services, member: StaffMember, state: str = "open", limit: i
     cursors = _decode(next_token, state, queues) if next_token else {q: None for q in queues}
     now, calendar, office_open = _calendar_now(svc)
     due_by = iso(now) if state == "overdue" else None
+    if due_by and any(c and c[0] > due_by for c in cursors.values()):  # outside the key condition: not ours
+        raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
     fetched = {q: svc.store.open_items_of(q, limit, after=cursors[q], due_by=due_by) for q in cursors}
     page = sorted((item for items in fetched.values() for item in items), key=_sort_key)[:limit]
     taken = {id(item) for item in page}
@@ -214,6 +216,7 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
     view.update({
         "channel": complaint.channel or "web",
         "external_ref": complaint.external_ref,
+        "opd_response": complaint.opd_response,
         "entered_by": complaint.entered_by,
         "reporter": reporter,
         "attachments": [],

@@ -21,7 +21,9 @@ from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from chalicelib.adapters.tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
-from chalicelib.domain import catalog
+from chalicelib.domain.staff import all_groups
+from chalicelib.rendering import render_email
+from chalicelib.service.members import TEMPORARY_PASSWORD_DAYS, invitation_context
 
 from .observability import Observability
 from .tables import tables
@@ -56,7 +58,7 @@ API_TABLE_ACTIONS = {
     TrackingNumberModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
     WorkItemModel: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     LinkModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-    AuditModel: ["dynamodb:PutItem"],
+    AuditModel: ["dynamodb:PutItem", "dynamodb:Query"],  # Query: the staff console reads a case's trail
 }
 HANDOFF_TABLE_ACTIONS = {
     ComplaintModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
@@ -64,7 +66,10 @@ HANDOFF_TABLE_ACTIONS = {
     LinkModel: ["dynamodb:PutItem"],
     AuditModel: ["dynamodb:PutItem"],
 }
-STAFF_GROUPS = ["operator", "diskominfo", "supervisor"] + [f"opd-{code}" for code in catalog.OPDS]
+# What admins do to staff accounts (service/members.py, adapters/cognito.py CognitoDirectory), on the pool only.
+API_COGNITO_ACTIONS = ["cognito-idp:ListUsersInGroup", "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser",
+                       "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup",
+                       "cognito-idp:AdminDisableUser", "cognito-idp:AdminUserGlobalSignOut"]
 ACCESS_LOG_FORMAT = (
     # resourcePath is the route template (/actions/{link_token}): the link token itself is never logged.
     '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","time":"$context.requestTime",'
@@ -139,7 +144,8 @@ class AspirasiStack(Stack):
                 phone_number=cognito.StandardAttribute(required=False, mutable=True)),
             password_policy=cognito.PasswordPolicy(min_length=8, require_lowercase=True, require_uppercase=True,
                                                    require_digits=True, require_symbols=False,
-                                                   temp_password_validity=Duration.days(3)),
+                                                   temp_password_validity=Duration.days(TEMPORARY_PASSWORD_DAYS)),
+            user_invitation=self._invitation(context("publicBaseUrl")),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             mfa=cognito.Mfa.OPTIONAL, mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             deletion_protection=True, removal_policy=RemovalPolicy.RETAIN,
@@ -149,7 +155,7 @@ class AspirasiStack(Stack):
             prevent_user_existence_errors=True, id_token_validity=Duration.hours(1),
             access_token_validity=Duration.hours(1), refresh_token_validity=Duration.days(30),
         )
-        for group in STAFF_GROUPS:
+        for group in all_groups():
             cognito.CfnUserPoolGroup(self, f"Group-{group}", user_pool_id=self.user_pool.user_pool_id,
                                      group_name=group, description=f"Aspirasi Kaltim staff: {group}")
 
@@ -161,6 +167,8 @@ class AspirasiStack(Stack):
                                        "HTTP API: citizens' complaints and staff decisions.")
         api_role.add_to_policy(iam.PolicyStatement(
             actions=["states:StartExecution"], resources=[self.state_machine.state_machine_arn]))
+        api_role.add_to_policy(iam.PolicyStatement(actions=API_COGNITO_ACTIONS,
+                                                   resources=[self.user_pool.user_pool_arn]))
         handoff_role = self._function_role("HandoffFunctionRole", handoff_logs, HANDOFF_TABLE_ACTIONS,
                                            "SQS consumer: the state machine's messages.")
         handoff_role.add_to_policy(iam.PolicyStatement(
@@ -243,6 +251,17 @@ class AspirasiStack(Stack):
                       functions={"API": api_function.ref, "Handoff": handoff.ref}, api_name="aspirasi-kaltim",
                       topic=self.alarm_topic)
         self._suppress(gateway_logging, machine_role, api_role, handoff_role)
+
+    @staticmethod
+    def _invitation(public_base_url: str | None) -> cognito.UserInvitationConfig:
+        """Cognito's staff invitation: our ``staff_invitation`` email, with Cognito's placeholders.
+
+        The console address is known only from the ``publicBaseUrl`` context (the API's own URL would make
+        the pool depend on the API, whose function needs the pool).
+        """
+        console = f"{public_base_url.rstrip('/')}/staff" if public_base_url else None
+        email = render_email("staff_invitation", invitation_context(console, None, "{####}", "{username}"))
+        return cognito.UserInvitationConfig(email_subject=email.subject, email_body=email.html)
 
     def _function_role(self, name: str, log_group: logs.LogGroup, table_actions: dict, description: str) -> iam.Role:
         role = iam.Role(self, name, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)

@@ -10,6 +10,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from chalicelib.adapters.tables import MODELS, TTL_ATTRIBUTES
 from chalicelib.domain import catalog
+from chalicelib.domain.staff import all_groups
 
 pytestmark = pytest.mark.infra
 ROOT = Path(__file__).parents[2]
@@ -117,12 +118,45 @@ def test_cognito_ses_and_alarm_topic(template, resources):
     template.has_resource_properties("AWS::Cognito::UserPoolClient", {
         "ExplicitAuthFlows": Match.array_with(["ALLOW_USER_PASSWORD_AUTH"]), "GenerateSecret": False})
     groups = {g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()}
-    assert groups == {"operator", "diskominfo", "supervisor"} | {f"opd-{c}" for c in catalog.OPDS}
+    assert groups == set(all_groups()) == {"operator", "diskominfo", "supervisor", "admin"} | {
+        f"opd-{c}" for c in catalog.OPDS}
     template.resource_count_is("AWS::SES::EmailIdentity", 1)
     template.resource_count_is("AWS::SES::ConfigurationSet", 1)
     template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
     template.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email",
                                                                  "Endpoint": {"Ref": "OpsEmail"}})
+
+
+def test_staff_invitation_is_our_email_with_cognitos_placeholders(resources):
+    (pool,) = of_type(resources, "AWS::Cognito::UserPool").values()
+    config = pool["Properties"]["AdminCreateUserConfig"]
+    assert config["AllowAdminCreateUserOnly"] is False  # citizens still sign up
+    template = config["InviteMessageTemplate"]
+    assert template["EmailSubject"].startswith("[Aspirasi Kaltim] Undangan akun petugas")
+    body = template["EmailMessage"]
+    assert "{username}" in body and "{####}" in body and len(body) <= 20000
+    assert "harus diganti saat pertama kali masuk" in body and "must be changed at your first login" in body
+    assert pool["Properties"]["Policies"]["PasswordPolicy"]["TemporaryPasswordValidityDays"] == 3
+
+
+def test_api_role_manages_staff_accounts_on_the_user_pool_only(resources):
+    from aspirasi_infra.stack import API_COGNITO_ACTIONS
+
+    (pool_id,) = of_type(resources, "AWS::Cognito::UserPool")
+    statements = [(name, s) for name, policy in of_type(resources, "AWS::IAM::Policy").items()
+                  for s in policy["Properties"]["PolicyDocument"]["Statement"]
+                  if any(a.startswith("cognito-idp:") for a in (s["Action"] if isinstance(s["Action"], list)
+                                                                 else [s["Action"]]))]
+    assert len(statements) == 1
+    name, statement = statements[0]
+    assert name.startswith("ApiFunctionRole")
+    assert sorted(statement["Action"]) == sorted(API_COGNITO_ACTIONS) == sorted(
+        f"cognito-idp:{a}" for a in ("ListUsersInGroup", "AdminGetUser", "AdminListGroupsForUser", "AdminCreateUser",
+                                     "AdminAddUserToGroup", "AdminDisableUser", "AdminUserGlobalSignOut"))
+    assert statement["Resource"] == {"Fn::GetAtt": [pool_id, "Arn"]}
+    ses_users = {name for name, policy in of_type(resources, "AWS::IAM::Policy").items()
+                 for s in policy["Properties"]["PolicyDocument"]["Statement"] if "ses:SendRawEmail" in s["Action"]}
+    assert ses_users and not any(n.startswith("ApiFunctionRole") for n in ses_users)  # Cognito emails invitations
 
 
 def test_alarms(resources):
@@ -145,7 +179,8 @@ def test_alarms(resources):
 def test_dashboard_has_the_ops_views(resources):
     (dashboard,) = of_type(resources, "AWS::CloudWatch::Dashboard").values()
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
-    for title in ("Complaints submitted", "SLA breaches by stage", "SLA breaches by OPD", "business minutes",
+    assert "AspirasiKaltim,Channel" in body  # complaints by channel (web, phone, walk_in, ...)
+    for title in ("Complaints submitted", "Complaints by channel", "SLA breaches by stage", "SLA breaches by OPD", "business minutes",
                   "Reminders and escalations", "API latency", "API errors", "Lambda errors and duration",
                   "Executions", "Dead-letter queue depth"):
         assert title in body, title

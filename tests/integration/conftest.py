@@ -11,6 +11,7 @@ from moto import mock_aws
 
 from chalicelib import config
 from chalicelib.adapters import tables
+from chalicelib.domain.staff import all_groups
 from local.provision import provision, provision_cognito
 
 from .harness import Harness
@@ -62,7 +63,7 @@ def stack(monkeypatch, stack_env):
         resources = provision(REGION, f"test-handoff-{uuid.uuid4().hex[:8]}", "aspirasi.kaltimprov.go.id")
         monkeypatch.setenv("STATE_MACHINE_ARN", resources.state_machine_arn)
         identity = provision_cognito(REGION, {"operator@aspirasi.kaltimprov.go.id": "operator"},
-                                     lambda: "Staff-Passw0rd")
+                                     lambda: "Staff-Passw0rd", groups=all_groups())
         monkeypatch.setenv("COGNITO_USER_POOL_ID", identity.user_pool_id)
         monkeypatch.setenv("COGNITO_CLIENT_ID", identity.client_id)
         monkeypatch.setenv("AUTO_CONFIRM_SIGNUP", "1")

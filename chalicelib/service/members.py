@@ -1,0 +1,141 @@
+"""Staff accounts, for admins: list the members of the staff groups, invite one, disable one.
+
+The accounts live in the identity provider (Cognito), reached through the small ``Directory``
+port. In the cloud Cognito emails the invitation itself (the pool's invitation template, rendered
+from the same ``staff_invitation`` email); where it cannot (moto), we create the account with a
+temporary password and send that same invitation through our notifier.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any, Mapping, Protocol
+
+from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.staff import ADMIN, all_groups
+
+TEMPORARY_PASSWORD_DAYS = 3  # the user pool's temporary password validity (infra) and what the invitation says
+MAX_NAME = 100
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+class MemberExists(Conflict):
+    """An account with this email exists already (a member, a disabled member, or a citizen)."""
+
+    code = "member_exists"
+
+
+class LastAdmin(Conflict):
+    """Disabling this admin would leave no admin who can log in (enabled and active) to manage the members."""
+
+    code = "last_admin"
+
+
+@dataclass(frozen=True)
+class Member:
+    email: str
+    name: str
+    groups: tuple[str, ...]
+    enabled: bool
+    status: str  # "invited" (has not chosen a password yet), "active", or Cognito's other states in lower case
+
+    def as_json(self) -> dict:
+        return {"email": self.email, "name": self.name, "groups": list(self.groups), "enabled": self.enabled,
+                "status": self.status}
+
+
+class Directory(Protocol):
+    def members_of(self, group: str) -> list[Member]: ...
+
+    def find(self, email: str) -> Member | None: ...
+
+    def create(self, email: str, name: str, groups: list[str], temporary_password: str | None) -> Member: ...
+
+    def disable(self, email: str) -> None: ...
+
+
+def list_members(directory: Directory) -> dict:
+    """Every account in any staff group, once, with all its staff groups; by email."""
+    merged: dict[str, Member] = {}
+    for group in all_groups():
+        for member in directory.members_of(group):
+            known = merged.get(member.email)
+            groups = tuple(sorted(set(member.groups) | set(known.groups if known else ())))
+            merged[member.email] = Member(member.email, member.name, groups, member.enabled, member.status)
+    return {"items": [merged[email].as_json() for email in sorted(merged)]}
+
+
+def _invitation(payload: Any) -> tuple[str, str, list[str]]:
+    if not isinstance(payload, Mapping):
+        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
+    errors: list[dict] = []
+    email, name = payload.get("email"), payload.get("name")
+    if not isinstance(email, str) or not email.strip():
+        errors.append({"field": "email", "code": "required"})
+    elif len(email.strip()) > 256:
+        errors.append({"field": "email", "code": "too_long", "max_length": 256})
+    elif not _EMAIL.match(email.strip().lower()):
+        errors.append({"field": "email", "code": "invalid_email"})
+    if not isinstance(name, str) or not name.strip():
+        errors.append({"field": "name", "code": "required"})
+    elif len(name.strip()) > MAX_NAME:
+        errors.append({"field": "name", "code": "too_long", "max_length": MAX_NAME})
+    groups = payload.get("groups")
+    known = all_groups()
+    if groups is None or groups == []:
+        errors.append({"field": "groups", "code": "required"})
+    elif not isinstance(groups, list):
+        errors.append({"field": "groups", "code": "not_a_list"})
+    else:
+        errors += [{"field": "groups", "code": "unknown_group", "group": g if isinstance(g, str) else repr(g)}
+                   for g in groups if g not in known]
+    if errors:
+        raise ValidationFailed(errors)
+    return email.strip().lower(), name.strip(), sorted(set(groups), key=known.index)
+
+
+def temporary_password() -> str:
+    """12 characters meeting the pool's policy (upper case, lower case, a digit), without look-alikes."""
+    upper, lower, digits = "ABCDEFGHJKMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789"
+    chars = [secrets.choice(upper), secrets.choice(lower), secrets.choice(digits)]
+    chars += [secrets.choice(upper + lower + digits) for _ in range(9)]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def invitation_context(console_url: str, email: str | None, temporary_password: str,
+                       account: str | None = None) -> dict:
+    """What the ``staff_invitation`` email shows. The cloud's template is rendered with Cognito's
+    placeholders: no email (the message goes to it), ``{username}`` and ``{####}``."""
+    return {"console_url": console_url, "email": email, "account": account,
+            "temporary_password": temporary_password, "valid_days": TEMPORARY_PASSWORD_DAYS}
+
+
+def invite_member(svc, payload: Any) -> dict:
+    """Create the account in its groups and invite it: 201 body. ``svc`` is the ``Services`` container."""
+    email, name, groups = _invitation(payload)
+    if svc.settings.cognito_sends_invitations:
+        member = svc.directory.create(email, name, groups, None)
+    else:
+        password = temporary_password()
+        member = svc.directory.create(email, name, groups, password)
+        svc.notifier.send([email], "staff_invitation",
+                          invitation_context(f"{svc.settings.public_base_url}/staff", email, password))
+    return member.as_json()
+
+
+def disable_member(directory: Directory, email: str) -> None:
+    """Disable a member (idempotent), never the last enabled admin."""
+    email = (email or "").strip().lower()
+    member = directory.find(email) if _EMAIL.match(email) else None
+    if member is None or not set(member.groups) & set(all_groups()):
+        raise NotFound("no such member")
+    if ADMIN in member.groups and member.enabled:
+        # Another admin must still be able to log in: enabled, with a password of their own (not only invited).
+        others = [m for m in directory.members_of(ADMIN)
+                  if m.enabled and m.status == "active" and m.email != member.email]
+        if not others:
+            raise LastAdmin(f"{email} is the last enabled admin")
+    directory.disable(email)

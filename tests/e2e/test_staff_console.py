@@ -1,0 +1,248 @@
+"""Staff at work on a phone: the console at /staff, headless Chromium, on the real local stack."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import expect, sync_playwright
+
+from .test_local_stack import Citizen, wait_for
+
+pytestmark = pytest.mark.e2e
+
+STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DOMAIN = "aspirasi.kaltimprov.go.id"
+OPERATOR, DISKOMINFO, ADMIN, DLH = (f"{name}@{DOMAIN}" for name in ("operator", "diskominfo", "admin", "opd-dlh"))
+ACCOUNT = re.compile(r"^\s+(\S+@\S+)\s+(\S+)\s*$")
+
+
+def password_of(stack, email: str) -> str:
+    """The seeded staff accounts are printed in the stack's banner as '  <email>  <password>'."""
+    for line in stack.banner:
+        match = ACCOUNT.match(line)
+        if match and match.group(1) == email:
+            return match.group(2)
+    raise AssertionError(f"{email} is not in the banner:\n" + "".join(stack.banner))
+
+
+def staff_token(stack, email: str) -> str:
+    response = requests.post(f"{stack.api}/auth/login", json={"email": email, "password": password_of(stack, email)},
+                             timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()["id_token"]
+
+
+def decide_by_api(stack, email: str, complaint_id: str, body: dict) -> dict:
+    """Decide with the console's JSON route, once the stage has been handed off (409 until then)."""
+    headers = {"Authorization": f"Bearer {staff_token(stack, email)}"}
+
+    def attempt():
+        response = requests.post(f"{stack.api}/staff/complaints/{complaint_id}/decision", json=body,
+                                 headers=headers, timeout=10)
+        if response.status_code == 409:
+            return None
+        assert response.status_code == 200, response.text
+        return response.json()
+    return wait_for(attempt, f"{body['stage']} to be decidable")
+
+
+def mail_to(stack, address: str, *words: str):
+    """Wait for a message to ``address`` whose subject has every word."""
+    return wait_for(lambda: [m for m in stack.messages()
+                             if address in m["to"] and all(w in m["subject"] for w in words)],
+                    f"an email to {address} about {words}")
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 412, "height": 915}, locale="id-ID")  # a phone
+        page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        yield page
+        # The ID token lives in sessionStorage only: never in the address bar or the console.
+        assert "eyJ" not in page.url
+        assert not [line for line in console if "eyJ" in line], console
+        browser.close()
+
+
+def sign_in(page, stack, email: str) -> None:
+    page.goto(f"{stack.api}/staff")
+    expect(page.locator("h2", has_text="Masuk sebagai staf")).to_be_visible()
+    page.fill("#login-email", email)
+    page.fill("#login-password", password_of(stack, email))
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#queue-view")).to_be_visible()
+    expect(page.locator("#who-email")).to_have_text(email)
+
+
+def queue_row(page, tracking: str):
+    return page.locator(f'[data-testid=queue-item][data-tracking="{tracking}"]')
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_operator_accepts_a_case_from_the_queue(local_stack, page):
+    citizen = Citizen(local_stack)
+    created = citizen.submit(category="kebencanaan", subcategory="banjir", title="Banjir <b>di</b> Sempaja",
+                             description="Air setinggi lutut sejak pagi di Sempaja Selatan.", location="Sempaja")
+    tracking = created["tracking_number"]
+    mail_to(local_stack, OPERATOR, tracking, "Penerimaan pengaduan")  # the intake stage is handed off
+
+    sign_in(page, local_stack, OPERATOR)
+    # Found by number as a caller dictates it: lower case, without dashes.
+    page.fill("#search-number", tracking.lower().replace("-", " "))
+    page.click("#search-form button[type=submit]")
+    expect(page.locator(f'[data-testid=search-result][data-tracking="{tracking}"]')).to_contain_text("Diproses")
+    page.fill("#search-number", "KT-2222-2222")
+    page.click("#search-form button[type=submit]")
+    expect(page.locator("#search-empty")).to_have_text("Laporan KT-2222-2222 tidak ditemukan.")
+
+    row = queue_row(page, tracking)
+    expect(row).to_contain_text("Banjir <b>di</b> Sempaja")  # text, never markup
+    expect(row).to_contain_text("Penerimaan pengaduan")
+    expect(row).to_contain_text("WITA")
+    expect(row.locator(".tag")).to_have_text(re.compile(r"^(sisa (\d+ j )?\d+ m kerja|terlambat (\d+ j )?\d+ m)$"))
+    shot(page, "staff-queue.png")
+
+    row.locator("button").click()
+    expect(page.locator("#case-number")).to_have_text(tracking)
+    expect(page.locator("#case-reporter")).to_contain_text(citizen.email)
+    expect(page.locator("#case-channel")).to_have_text("Web (warga)")
+    expect(page.locator("[data-testid=decide-reject] textarea[name=reason]")).to_be_visible()
+    expect(page.locator("#case-emails li").first).to_be_visible()
+    shot(page, "staff-case.png")
+
+    page.click("[data-testid=decide-accept] button[type=submit]")
+    expect(page.locator("#flash")).to_have_text("Keputusan tersimpan: Terima → Klasifikasi.")
+    expect(page.locator("[data-testid=case-step][data-stage=intake]")).to_contain_text(f"oleh {OPERATOR}")
+    expect(page.locator("[data-testid=decide-accept]")).to_have_count(0)
+    expect(queue_row(page, tracking)).to_have_count(0)  # the queue was reloaded: no longer waiting at intake
+    mail_to(local_stack, DISKOMINFO, tracking, "Klasifikasi")
+    shot(page, "staff-case-decided.png")
+
+    page.click("#lang-en")
+    expect(page.locator("[data-testid=case-step][data-stage=intake] strong")).to_have_text("Intake")
+    page.click("#case-back")
+    expect(page.locator("h2", has_text="My queue")).to_be_visible()
+    expect(queue_row(page, tracking)).to_have_count(0)
+
+
+def test_agency_answers_from_the_console(local_stack, page):
+    citizen = Citizen(local_stack)
+    created = citizen.submit(category="lingkungan", subcategory="sampah", title="Sampah menumpuk di Jl. Juanda",
+                             description="Sampah tidak diangkut selama dua minggu di depan pasar.")
+    tracking = created["tracking_number"]
+    decide_by_api(local_stack, OPERATOR, created["id"], {"stage": "intake", "decision": "accept"})
+    decide_by_api(local_stack, DISKOMINFO, created["id"], {"stage": "classification", "kind": "aspiration", "opd": "DLH"})
+    mail_to(local_stack, DLH, tracking, "Tanggapan OPD")
+
+    sign_in(page, local_stack, DLH)
+    row = queue_row(page, tracking)
+    expect(row).to_contain_text("Tanggapan OPD")
+    expect(row).to_contain_text("Dinas Lingkungan Hidup")
+    row.locator("button").click()
+    expect(page.locator("#case-number")).to_have_text(tracking)
+    expect(page.locator("[data-testid=case-step][data-stage=classification]")).to_contain_text("Dinas Lingkungan Hidup")
+    page.fill("[data-testid=decide-respond] textarea[name=response]", "Pengangkutan dijadwalkan ulang setiap hari.")
+    shot(page, "staff-agency-case.png")
+    page.click("[data-testid=decide-respond] button[type=submit]")
+    expect(page.locator("#flash")).to_have_text("Keputusan tersimpan: Kirim tanggapan → Pemeriksaan tanggapan.")
+    expect(page.locator("[data-testid=case-step][data-stage=opd_response]")).to_contain_text(
+        "Tanggapan: Pengangkutan dijadwalkan ulang setiap hari.")
+    expect(queue_row(page, tracking)).to_have_count(0)
+    mail_to(local_stack, DISKOMINFO, tracking, "Pemeriksaan tanggapan")
+
+
+def test_operator_records_a_phone_complaint(local_stack, page):
+    sign_in(page, local_stack, OPERATOR)
+    page.click("#nav-new")
+    page.select_option("#new-channel", "phone")
+    page.fill("#new-name", "Pak Darto")
+    page.fill("#new-phone", "0812-3456-7890")
+    page.select_option("#new-category", "perhubungan")
+    page.select_option("#new-subcategory", "lalu-lintas")
+    expect(page.locator("#new-opd-name")).to_have_text("Dinas Perhubungan")
+    page.fill("#new-title", "Lampu lalu lintas mati")
+    page.fill("#new-description", "Penelepon melaporkan lampu lalu lintas di simpang Lembuswana mati.")
+    shot(page, "staff-new-complaint.png")
+    page.click("#new-send")
+    number = page.locator("#entered-number")
+    expect(number).to_have_text(re.compile(r"^KT-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
+    expect(page.locator("#case-number")).to_have_text(number.inner_text())
+    expect(page.locator("#case-channel")).to_have_text("Telepon")
+    expect(page.locator("#case-reporter")).to_contain_text("Pak Darto")
+    shot(page, "staff-entered.png")
+
+    # Someone else accepts it first (a colleague's console or the emailed link): this console is told and reloads.
+    tracking = number.inner_text()
+    mail_to(local_stack, OPERATOR, tracking, "Penerimaan pengaduan")
+    page.click("#case-reload")
+    expect(page.locator("[data-testid=decide-accept]")).to_be_visible()
+    found = requests.get(f"{local_stack.api}/staff/complaints", params={"tracking_number": tracking}, timeout=10,
+                         headers={"Authorization": f"Bearer {staff_token(local_stack, OPERATOR)}"}).json()
+    complaint_id = found["items"][0]["id"]
+    decide_by_api(local_stack, OPERATOR, complaint_id, {"stage": "intake", "decision": "accept"})
+    page.click("[data-testid=decide-accept] button[type=submit]")
+    expect(page.locator("#flash")).to_contain_text("Bukan tahap yang sedang berjalan")
+    expect(page.locator("[data-testid=decide-accept]")).to_have_count(0)
+    expect(page.locator("[data-testid=case-step][data-stage=intake]")).to_contain_text(f"oleh {OPERATOR}")
+
+
+def test_admin_invites_a_member(local_stack, page):
+    sign_in(page, local_stack, ADMIN)
+    expect(page.locator("#nav-new")).to_be_hidden()
+    page.click("#nav-members")
+    expect(page.locator(f'[data-testid=member][data-email="{OPERATOR}"]')).to_be_visible()
+    email = f"petugas-{uuid.uuid4().hex[:6]}@example.id"
+    page.fill("#invite-email", email)
+    page.fill("#invite-name", "Petugas <i>Baru</i>")
+    page.check("#invite-groups input[value=operator]")
+    page.check("#invite-groups input[value=opd-DLH]")
+    page.click("#invite-send")
+    expect(page.locator("#flash")).to_have_text(f"Undangan dikirim ke {email}.")
+    member = page.locator(f'[data-testid=member][data-email="{email}"]')
+    expect(member).to_contain_text("Petugas <i>Baru</i> diundang")
+    expect(member).to_contain_text("Operator/Agen, OPD DLH")
+    shot(page, "staff-members.png")
+    invitation = wait_for(lambda: [m for m in local_stack.messages() if email in m["to"]], "the invitation email")[0]
+    temporary = re.search(r"Kata sandi sementara: (\S+)", invitation["text"]).group(1)
+
+    # The new member's first login: the console asks for a new password, then opens the queue.
+    page.click("#logout")
+    page.fill("#login-email", email)
+    page.fill("#login-password", temporary)
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#login-new-password")).to_be_visible()
+    shot(page, "staff-first-login.png")
+    page.fill("#login-new-password", "Baru-Rahasia-42")
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#queue-view")).to_be_visible()
+    expect(page.locator("#queue-roles")).to_have_text("Peran: Operator/Agen, OPD DLH.")
+    expect(page.locator("#nav-new")).to_be_visible()
+    expect(page.locator("#nav-members")).to_be_hidden()
+
+    # The admin disables the account again.
+    page.click("#logout")
+    sign_in(page, local_stack, ADMIN)
+    page.click("#nav-members")
+    expect(member).to_contain_text("Petugas <i>Baru</i> aktif")
+    page.once("dialog", lambda dialog: dialog.accept())
+    member.locator("[data-testid=member-disable]").click()
+    expect(page.locator("#flash")).to_have_text(f"{email} dinonaktifkan.")
+    expect(member).to_contain_text("nonaktif")
+    expect(member.locator("[data-testid=member-disable]")).to_have_count(0)
