@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
+from .test_browser import ARTIFACTS, CHROMIUM, FLAGS
 from .test_local_stack import Citizen, wait_for
 
 pytestmark = pytest.mark.e2e
 
 STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DOMAIN = "aspirasi.kaltimprov.go.id"
 OPERATOR, DISKOMINFO, ADMIN, DLH = (f"{name}@{DOMAIN}" for name in ("operator", "diskominfo", "admin", "opd-dlh"))
 ACCOUNT = re.compile(r"^\s+(\S+@\S+)\s+(\S+)\s*$")

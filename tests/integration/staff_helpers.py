@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import boto3
 import pytest
-from chalice.test import Client
 
-ROOT = Path(__file__).parents[2]
+from .test_routes import call, client  # noqa: F401  (client is a fixture)
+
 PASSWORD = "Petugas-Kaltim1"
 DOMAIN = "aspirasi.kaltimprov.go.id"
 
@@ -50,22 +47,6 @@ class Staff:
             assert response.status_code == 200, body
             self.tokens[email] = body["id_token"]
         return self.tokens[email]
-
-
-def call(client, method, path, body=None, token=None, headers=None):
-    h = {"Content-Type": "application/json", "Accept": "application/json", **(headers or {})}
-    if token:
-        h["Authorization"] = f"Bearer {token}"
-    raw = body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
-    response = getattr(client, method)(path, headers=h, body=raw or b"")
-    payload = json.loads(response.body) if response.body else None
-    return response, payload
-
-
-@pytest.fixture
-def client(stack):
-    with Client(stack.app.app, stage_name="dev", project_dir=str(ROOT)) as test_client:
-        yield test_client.http
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from chalicelib.service import decide as decide_uc
 from chalicelib.service import staff as staff_uc
 
 from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_paths import CITIZEN, DINKES, DISKOMINFO, OPERATOR, emitted_metrics, submit, to_opd
+from .test_paths import CITIZEN, DINKES, OPERATOR, emitted_metrics, submit, to_opd
 
 pytestmark = pytest.mark.integration
 
@@ -289,7 +289,6 @@ def test_search_reads_a_number_as_people_say_it(stack, client, staff):
 
 def test_queues_are_index_queries_merged_by_due_time_and_paged(stack, client, staff):
     """Many closed visits in the table cost nothing: only open ones are in the index, read a page at a time."""
-    store = stack.svc.store
     for n in range(300):  # closed visits: decided, so out of the sparse index
         WorkItemModel(f"closed-{n:04d}", 1, stage="intake", role="operator", entered_at="2026-01-05T01:00:00.000+00:00",
                       remind_at="2026-01-05T01:05:00.000+00:00", due_at="2026-01-05T01:10:00.000+00:00",
