@@ -90,7 +90,7 @@ def _body() -> dict:
         return {}
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadRequest() from None
 
 
@@ -133,6 +133,11 @@ def _staff(action: Action) -> StaffMember:
     member = StaffMember(email=claims.get("email", ""), groups=frozenset(g for g in groups if isinstance(g, str)))
     if not member.may(action):
         raise Forbidden("staff only" if not member.is_staff else f"not allowed: {action.value}")
+    # An address changed but not yet verified must not name the person in the audit trail.
+    if claims.get("email_verified") in (False, "false") or not member.email:
+        raise Forbidden("verified email required")
+    if not services().account_status.enabled(claims.get("cognito:username") or claims["sub"]):
+        raise Unauthorized("account disabled")
     return member
 
 
@@ -268,6 +273,7 @@ def staff_invite_member():
 def staff_disable_member(email):
     admin = _staff(Action.MANAGE_MEMBERS)
     members.disable_member(services().directory, unquote(email))
+    services().account_status.forget()  # this process shuts the member out at once
     logger.info("staff member disabled", extra={"by": admin.email, "member": unquote(email).lower()})
     return Response(body="", status_code=204)
 

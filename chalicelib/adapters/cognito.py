@@ -156,6 +156,48 @@ class JwtVerifier:
         return claims
 
 
+class StaffAccountStatus:
+    """Whether a staff account is still enabled, so a disabled member's ID token stops working.
+
+    ID tokens are verified offline and live an hour; disabling an account only revokes its refresh
+    tokens. Staff routes therefore ask Cognito (AdminGetUser), remembering the answer for a minute
+    per process: a disabled member is shut out within a minute everywhere, at once in the process
+    that disabled them.
+    """
+
+    ttl_seconds = 60
+
+    def __init__(self, region: str, user_pool_id: str):
+        self.region = region
+        self.user_pool_id = user_pool_id
+        self._known: dict[str, tuple[float, bool]] = {}
+        self._lock = threading.Lock()
+
+    @cached_property
+    def _client(self):
+        return boto3.client("cognito-idp", region_name=self.region)
+
+    def enabled(self, username: str) -> bool:
+        with self._lock:
+            known = self._known.get(username)
+        if known and time.monotonic() < known[0]:
+            return known[1]
+        try:
+            enabled = bool(self._client.admin_get_user(UserPoolId=self.user_pool_id, Username=username)["Enabled"])
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "UserNotFoundException":
+                raise
+            enabled = False
+        with self._lock:
+            self._known[username] = (time.monotonic() + self.ttl_seconds, enabled)
+        return enabled
+
+    def forget(self) -> None:
+        """After a member is disabled here: ask again next time."""
+        with self._lock:
+            self._known.clear()
+
+
 _MEMBER_STATUS = {"FORCE_CHANGE_PASSWORD": "invited", "CONFIRMED": "active"}
 
 
@@ -217,19 +259,53 @@ class CognitoDirectory:
                 UserPoolId=self.user_pool_id, Username=email,
                 UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"},
                                 {"Name": "name", "Value": name}], **delivery)["User"]
-            for group in groups:
-                self._client.admin_add_user_to_group(UserPoolId=self.user_pool_id, Username=email, GroupName=group)
         except ClientError as error:
             if error.response["Error"]["Code"] == "UsernameExistsException":
                 raise MemberExists("account exists") from None
             raise _translate(error, "email") from None
+        self.add_to_groups(email, groups)
         return _member(user, groups)
+
+    def add_to_groups(self, email: str, groups: list[str]) -> None:
+        """AdminAddUserToGroup, once per group: adding to a group the account is in already is fine."""
+        try:
+            for group in groups:
+                self._client.admin_add_user_to_group(UserPoolId=self.user_pool_id, Username=email, GroupName=group)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                raise NotFound("no such member") from None
+            raise _translate(error, "email") from None
+
+    def reinvite(self, email: str, temporary_password: str | None) -> None:
+        """A new temporary password for an invited account. Without one, Cognito makes it and emails its
+        invitation again (AdminCreateUser RESEND); with one (no Cognito emails: moto), it is set as temporary
+        (AdminSetUserPassword, Permanent false) and the caller sends the invitation."""
+        try:
+            if temporary_password is None:
+                self._client.admin_create_user(UserPoolId=self.user_pool_id, Username=email, MessageAction="RESEND",
+                                               DesiredDeliveryMediums=["EMAIL"])
+            else:
+                self._client.admin_set_user_password(UserPoolId=self.user_pool_id, Username=email,
+                                                     Password=temporary_password, Permanent=False)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("UserNotFoundException", "UnsupportedUserStateException"):
+                raise MemberExists("account changed meanwhile") from None  # gone, or has chosen a password
+            raise _translate(error, "email") from None
 
     def disable(self, email: str) -> None:
         """Disable the account and revoke its refresh tokens. Safe to repeat."""
         try:
             self._client.admin_disable_user(UserPoolId=self.user_pool_id, Username=email)
             self._client.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=email)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                raise NotFound("no such member") from None
+            raise _translate(error) from None
+
+    def enable(self, email: str) -> None:
+        """Enable the account again (undoes ``disable``, except its revoked refresh tokens). Safe to repeat."""
+        try:
+            self._client.admin_enable_user(UserPoolId=self.user_pool_id, Username=email)
         except ClientError as error:
             if error.response["Error"]["Code"] == "UserNotFoundException":
                 raise NotFound("no such member") from None

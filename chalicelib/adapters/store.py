@@ -78,6 +78,8 @@ class Store:
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
     def get_complaint(self, complaint_id: str) -> ComplaintModel | None:
+        if not complaint_id or len(complaint_id) > 64:  # not an id of ours (DynamoDB refuses keys over 2 KB)
+            return None
         try:
             return ComplaintModel.get(complaint_id, consistent_read=True)
         except DoesNotExist:

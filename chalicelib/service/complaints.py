@@ -96,7 +96,8 @@ def enter_complaint(svc: Services, member: StaffMember, payload,
                         phone=entry.reporter_phone, entered_by=member.email, external_ref=entry.external_ref)
     if entry.external_ref is not None:
         idempotency_key = None
-        reporter = replace(reporter, key_scope=f"ref:{entry.channel}:{entry.external_ref.upper()}")
+        # The reference alone names the report, whichever channel the operator picks for it.
+        reporter = replace(reporter, key_scope=f"ref:{entry.external_ref.upper()}")
     fingerprint = _fingerprint(submission.fingerprint_fields(), entry.fingerprint_fields())
     key = "external-ref" if entry.external_ref is not None else idempotency_key
     return _submit(svc, reporter, submission, fingerprint, key)

@@ -4,6 +4,11 @@ The accounts live in the identity provider (Cognito), reached through the small 
 port. In the cloud Cognito emails the invitation itself (the pool's invitation template, rendered
 from the same ``staff_invitation`` email); where it cannot (moto), we create the account with a
 temporary password and send that same invitation through our notifier.
+
+Inviting takes several calls (create the account, add it to each group, send the invitation); when one
+fails after the account exists, inviting again with the same email is a retry: the account, still only
+invited, gets the groups it lacks and a new invitation. Only an account someone uses (active), a disabled
+one, or a citizen's is refused as ``member_exists``.
 """
 
 from __future__ import annotations
@@ -53,7 +58,16 @@ class Directory(Protocol):
 
     def create(self, email: str, name: str, groups: list[str], temporary_password: str | None) -> Member: ...
 
+    def add_to_groups(self, email: str, groups: list[str]) -> None:
+        """Idempotent: a group the account is in already is fine."""
+
+    def reinvite(self, email: str, temporary_password: str | None) -> None:
+        """A new temporary password for an invited account: without one, made and emailed by the identity
+        provider (its invitation again); with one, set, and nothing is sent (the caller sends it)."""
+
     def disable(self, email: str) -> None: ...
+
+    def enable(self, email: str) -> None: ...
 
 
 def list_members(directory: Directory) -> dict:
@@ -114,16 +128,34 @@ def invitation_context(console_url: str, email: str | None, temporary_password: 
 
 
 def invite_member(svc, payload: Any) -> dict:
-    """Create the account in its groups and invite it: 201 body. ``svc`` is the ``Services`` container."""
+    """Create the account in its groups and invite it: 201 body. ``svc`` is the ``Services`` container.
+
+    An account that exists and is still only invited (enabled, no password chosen yet) is a retry of an
+    invitation that failed midway: it gets the groups it lacks and a new invitation (new temporary password).
+    """
     email, name, groups = _invitation(payload)
-    if svc.settings.cognito_sends_invitations:
-        member = svc.directory.create(email, name, groups, None)
-    else:
-        password = temporary_password()
-        member = svc.directory.create(email, name, groups, password)
+    directory: Directory = svc.directory
+    password = None if svc.settings.cognito_sends_invitations else temporary_password()
+    try:
+        member = directory.create(email, name, groups, password)
+    except MemberExists:
+        existing = directory.find(email)
+        # Citizens sign up (unconfirmed or active), they are never "invited": only our invitations are retried.
+        if existing is None or not existing.enabled or existing.status != "invited":
+            raise
+        directory.add_to_groups(email, [g for g in groups if g not in existing.groups])
+        directory.reinvite(email, password)
+        staff_groups = (set(existing.groups) & set(all_groups())) | set(groups)
+        member = Member(existing.email, existing.name, tuple(sorted(staff_groups)), True, "invited")
+    if password is not None:
         svc.notifier.send([email], "staff_invitation",
                           invitation_context(f"{svc.settings.public_base_url}/staff", email, password))
     return member.as_json()
+
+
+def _other_admins(directory: Directory, email: str) -> list[Member]:
+    """The other admins who can log in: enabled, with a password of their own (not only invited)."""
+    return [m for m in directory.members_of(ADMIN) if m.enabled and m.status == "active" and m.email != email]
 
 
 def disable_member(directory: Directory, email: str) -> None:
@@ -132,10 +164,18 @@ def disable_member(directory: Directory, email: str) -> None:
     member = directory.find(email) if _EMAIL.match(email) else None
     if member is None or not set(member.groups) & set(all_groups()):
         raise NotFound("no such member")
-    if ADMIN in member.groups and member.enabled:
-        # Another admin must still be able to log in: enabled, with a password of their own (not only invited).
-        others = [m for m in directory.members_of(ADMIN)
-                  if m.enabled and m.status == "active" and m.email != member.email]
-        if not others:
-            raise LastAdmin(f"{email} is the last enabled admin")
+    guarded = ADMIN in member.groups and member.enabled
+    if guarded and not _other_admins(directory, member.email):
+        raise LastAdmin(f"{email} is the last enabled admin")
     directory.disable(email)
+    if guarded:
+        # Check again: two admins disabling each other at the same time both passed the check above.
+        # Whoever finds no other admin left now puts their account back (both may: then neither is disabled).
+        try:
+            remaining = _other_admins(directory, member.email)
+        except BaseException:
+            directory.enable(email)
+            raise
+        if not remaining:
+            directory.enable(email)
+            raise LastAdmin(f"{email} is the last enabled admin")

@@ -39,6 +39,14 @@ class TokenVerifier(Protocol):
         ...
 
 
+class AccountStatus(Protocol):
+    def enabled(self, username: str) -> bool:
+        """Whether the staff account may still act (a disabled member's token must stop working)."""
+        ...
+
+    def forget(self) -> None: ...
+
+
 class Metrics(Protocol):
     def count(self, name: str, value: float = 1, unit: str = "Count",
               dimensions: dict[str, str] | None = None) -> None: ...
@@ -67,12 +75,13 @@ class Services:
     identity: "IdentityProvider | None" = None  # noqa: F821  (service.accounts.IdentityProvider)
     verifier: "TokenVerifier | None" = None
     directory: "Directory | None" = None  # noqa: F821  (service.members.Directory: staff accounts, for admins)
+    account_status: "AccountStatus | None" = None
     now: Callable[[], datetime] = field(default=utcnow)
 
 
 def build_services(settings: Settings) -> Services:
     """Wire the AWS adapters; clients are created on first use."""
-    from ..adapters.cognito import CognitoDirectory, CognitoIdentity, JwtVerifier
+    from ..adapters.cognito import CognitoDirectory, CognitoIdentity, JwtVerifier, StaffAccountStatus
     from ..adapters.metrics import PowertoolsMetrics
     from ..adapters.ses import SesNotifier
     from ..adapters.store import Store
@@ -89,4 +98,5 @@ def build_services(settings: Settings) -> Services:
         verifier=JwtVerifier(settings.region, settings.cognito_user_pool_id, settings.cognito_client_id,
                              settings.cognito_jwks_url or None),
         directory=CognitoDirectory(settings.region, settings.cognito_user_pool_id),
+        account_status=StaffAccountStatus(settings.region, settings.cognito_user_pool_id),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from datetime import timedelta
 from typing import Any, Mapping
 
@@ -52,12 +53,29 @@ def _encode(state: str, cursors: dict[str, list | None]) -> str:
     return base64.urlsafe_b64encode(json.dumps({"s": state, "q": cursors}).encode()).decode()
 
 
+_COMPLAINT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _valid_cursor(cursor: Any) -> bool:
+    """A position as we wrote it: [due_at (ISO time), complaint id, step]."""
+    if not isinstance(cursor, list) or len(cursor) != 3:
+        return False
+    due_at, complaint_id, step = cursor
+    if not (isinstance(due_at, str) and isinstance(complaint_id, str) and type(step) is int and 0 < step < 10**6):
+        return False
+    try:
+        parse_iso(due_at)
+    except ValueError:
+        return False
+    return bool(_COMPLAINT_ID.match(complaint_id)) and len(due_at) <= 40
+
+
 def _decode(token: str, state: str, queues: list[str]) -> dict[str, tuple | None]:
     """The per-queue positions of a page token; only the caller's own queues are accepted."""
     invalid = ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
     try:
         data = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):
         raise invalid from None
     if not isinstance(data, dict) or data.get("s") != state or not isinstance(data.get("q"), dict):
         raise invalid
@@ -65,18 +83,14 @@ def _decode(token: str, state: str, queues: list[str]) -> dict[str, tuple | None
     for queue, cursor in data["q"].items():
         if queue not in queues:
             raise invalid
-        if cursor is None:
-            cursors[queue] = None
-            continue
-        if (not isinstance(cursor, list) or len(cursor) != 3 or not all(isinstance(c, str) for c in cursor[:2])
-                or not isinstance(cursor[2], int) or len(cursor[0]) > 40 or len(cursor[1]) > 64):
+        if cursor is not None and not _valid_cursor(cursor):
             raise invalid
-        cursors[queue] = tuple(cursor)
+        cursors[queue] = tuple(cursor) if cursor is not None else None
     return cursors
 
 
-def _sort_key(item: WorkItemModel) -> tuple:
-    return item.due_at, item.complaint_id, int(item.step)
+def _cursor(item: WorkItemModel) -> list:
+    return [item.due_at, item.complaint_id, int(item.step)]
 
 
 def work_queue(svc: Services, member: StaffMember, state: str = "open", limit: int = 20,
@@ -97,15 +111,23 @@ def work_queue(svc: Services, member: StaffMember, state: str = "open", limit: i
     if due_by and any(c and c[0] > due_by for c in cursors.values()):  # outside the key condition: not ours
         raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
     fetched = {q: svc.store.open_items_of(q, limit, after=cursors[q], due_by=due_by) for q in cursors}
-    page = sorted((item for items in fetched.values() for item in items), key=_sort_key)[:limit]
-    taken = {id(item) for item in page}
+    # Merge by due time, taking from each queue only a prefix of what the index returned (DynamoDB's
+    # own order of equal due times is kept), so each queue's position is the last item taken from it.
+    taken = {q: 0 for q in fetched}
+    page: list[WorkItemModel] = []
+    while len(page) < limit:
+        heads = [(fetched[q][n].due_at, order, q) for order, (q, n) in enumerate(taken.items()) if n < len(fetched[q])]
+        if not heads:
+            break
+        queue = min(heads)[2]
+        page.append(fetched[queue][taken[queue]])
+        taken[queue] += 1
     remaining: dict[str, list | None] = {}
     for queue, items in fetched.items():
-        shown = [item for item in items if id(item) in taken]
-        exhausted = len(items) < limit and len(shown) == len(items)
-        if not exhausted:
-            last = shown[-1] if shown else None
-            remaining[queue] = list(_sort_key(last)) if last else (list(cursors[queue]) if cursors[queue] else None)
+        if len(items) < limit and taken[queue] == len(items):
+            continue  # this queue has nothing more
+        last = items[taken[queue] - 1] if taken[queue] else None
+        remaining[queue] = _cursor(last) if last else (list(cursors[queue]) if cursors[queue] else None)
     result: dict[str, Any] = {
         "items": [_queue_entry(item, now, calendar) for item in page],
         "office_open": office_open,

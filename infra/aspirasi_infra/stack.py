@@ -69,7 +69,8 @@ HANDOFF_TABLE_ACTIONS = {
 # What admins do to staff accounts (service/members.py, adapters/cognito.py CognitoDirectory), on the pool only.
 API_COGNITO_ACTIONS = ["cognito-idp:ListUsersInGroup", "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser",
                        "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup",
-                       "cognito-idp:AdminDisableUser", "cognito-idp:AdminUserGlobalSignOut"]
+                       "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser",
+                       "cognito-idp:AdminUserGlobalSignOut"]
 ACCESS_LOG_FORMAT = (
     # resourcePath is the route template (/actions/{link_token}): the link token itself is never logged.
     '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","time":"$context.requestTime",'
@@ -139,6 +140,8 @@ class AspirasiStack(Stack):
             self, "Users", user_pool_name=f"{prefix}-users",
             sign_in_aliases=cognito.SignInAliases(email=True), self_sign_up_enabled=True,
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            # A new address counts only once verified: the audit names staff by their email.
+            keep_original=cognito.KeepOriginalAttrs(email=True),
             standard_attributes=cognito.StandardAttributes(
                 fullname=cognito.StandardAttribute(required=False, mutable=True),
                 phone_number=cognito.StandardAttribute(required=False, mutable=True)),

@@ -114,6 +114,7 @@ def test_cognito_ses_and_alarm_topic(template, resources):
     template.has_resource_properties("AWS::Cognito::UserPool", {
         "UsernameAttributes": ["email"],
         "Policies": {"PasswordPolicy": Match.object_like({"MinimumLength": 8, "RequireNumbers": True})},
+        "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
     })
     template.has_resource_properties("AWS::Cognito::UserPoolClient", {
         "ExplicitAuthFlows": Match.array_with(["ALLOW_USER_PASSWORD_AUTH"]), "GenerateSecret": False})
@@ -152,7 +153,8 @@ def test_api_role_manages_staff_accounts_on_the_user_pool_only(resources):
     assert name.startswith("ApiFunctionRole")
     assert sorted(statement["Action"]) == sorted(API_COGNITO_ACTIONS) == sorted(
         f"cognito-idp:{a}" for a in ("ListUsersInGroup", "AdminGetUser", "AdminListGroupsForUser", "AdminCreateUser",
-                                     "AdminAddUserToGroup", "AdminDisableUser", "AdminUserGlobalSignOut"))
+                                     "AdminAddUserToGroup", "AdminDisableUser", "AdminEnableUser",
+                                     "AdminUserGlobalSignOut"))
     assert statement["Resource"] == {"Fn::GetAtt": [pool_id, "Arn"]}
     ses_users = {name for name, policy in of_type(resources, "AWS::IAM::Policy").items()
                  for s in policy["Properties"]["PolicyDocument"]["Statement"] if "ses:SendRawEmail" in s["Action"]}

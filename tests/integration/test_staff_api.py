@@ -185,6 +185,8 @@ def test_a_walk_in_without_email_and_an_sp4n_lapor_report_entered_once(stack, cl
     assert response.status_code == 200 and again["id"] == first["id"]  # the same report, not a second case
     response, problem = call(client, "post", "/staff/complaints", {**lapor, "title": "Lain"}, operator)
     assert response.status_code == 409 and problem["tracking_number"] == first["tracking_number"]
+    response, problem = call(client, "post", "/staff/complaints", {**lapor, "channel": "email"}, operator)
+    assert response.status_code == 409 and problem["tracking_number"] == first["tracking_number"]  # any channel
     stack.waiting_at(first["id"], "intake")
     _, case = call(client, "get", f"/staff/complaints/{first['id']}", token=operator)
     assert case["reporter"] is None
@@ -287,6 +289,9 @@ def test_search_reads_a_number_as_people_say_it(stack, client, staff):
     assert response.status_code == 422 and problem["errors"][0]["field"] == "tracking_number"
 
 
+OPEN = [f"{n:032x}" for n in range(1, 6)]  # complaint ids look like uuid4().hex
+
+
 def test_queues_are_index_queries_merged_by_due_time_and_paged(stack, client, staff):
     """Many closed visits in the table cost nothing: only open ones are in the index, read a page at a time."""
     for n in range(300):  # closed visits: decided, so out of the sparse index
@@ -299,7 +304,7 @@ def test_queues_are_index_queries_merged_by_due_time_and_paged(stack, client, st
                                             ("reply", "operator", "2026-11-20T02:00"),
                                             ("review", "diskominfo", "2030-01-01T00:00"),
                                             ("intake", "operator", "2030-01-02T00:00")]):
-        item = WorkItemModel(f"open-{n}", 1, stage=stage, role=role, queue=f"role#{role}",
+        item = WorkItemModel(OPEN[n], 1, stage=stage, role=role, queue=f"role#{role}",
                              tracking_number=f"KT-0000-000{n}", title=f"t{n}", category="kesehatan",
                              entered_at="2026-11-20T00:00:00.000+00:00", remind_at=f"{due}:00.000+00:00",
                              due_at=f"{due}:00.000+00:00")
@@ -318,14 +323,14 @@ def test_queues_are_index_queries_merged_by_due_time_and_paged(stack, client, st
         token = page.get("next_token")
         if not token:
             break
-    assert pages[:3] == [["open-1", "open-2"], ["open-0", "open-3"], ["open-4"]] and pages[3:] in ([], [[]])
+    assert pages[:3] == [[OPEN[1], OPEN[2]], [OPEN[0], OPEN[3]], [OPEN[4]]] and pages[3:] in ([], [[]])
     assert {name for name, _ in reads} == {"Query"}  # never a Scan
     assert sum(parsed["ScannedCount"] for _, parsed in reads) <= 2 * 2 * len(pages)  # pages x queues x limit
 
     overdue = queue(client, duo, state="overdue")
-    assert [i["complaint_id"] for i in overdue["items"]] == ["open-1", "open-2", "open-0"]
+    assert [i["complaint_id"] for i in overdue["items"]] == [OPEN[1], OPEN[2], OPEN[0]]
     assert all(i["overdue"] and i["business_minutes_left"] < 0 for i in overdue["items"])
-    assert [i["complaint_id"] for i in queue(client, staff.token("operator"))["items"]] == ["open-2", "open-0", "open-4"]
+    assert [i["complaint_id"] for i in queue(client, staff.token("operator"))["items"]] == [OPEN[2], OPEN[0], OPEN[4]]
     assert len(queue(client, staff.token("supervisor"))["items"]) == 5
 
     for bad in ("nonsense", token or "e30="):
@@ -337,3 +342,53 @@ def test_queues_are_index_queries_merged_by_due_time_and_paged(stack, client, st
     assert response.status_code == 422
     response, _ = call(client, "get", "/staff/work-items?state=late", token=duo)
     assert response.status_code == 422
+
+
+def test_equal_due_times_page_without_gaps_or_repeats(stack, client, staff):
+    """Visits that open together (say at 08:00 on Monday) share a due time: every one shows once."""
+    due = "2026-11-23T00:10:00.000+00:00"
+    ids = {f"{n:032x}" for n in range(100, 113)}
+    for n, cid in enumerate(sorted(ids)):
+        role = ("operator", "diskominfo")[n % 2]
+        WorkItemModel(cid, 1, stage="intake" if role == "operator" else "classification", role=role,
+                      queue=f"role#{role}", tracking_number="KT-0000-0000", title="t", category="kesehatan",
+                      entered_at="2026-11-23T00:00:00.000+00:00", remind_at=due, due_at=due).save()
+    duo = staff.token("operator", "diskominfo")
+    for limit in (1, 2, 5):
+        seen, token = [], None
+        while True:
+            page = queue(client, duo, limit=limit, **({"next_token": token} if token else {}))
+            seen += [i["complaint_id"] for i in page["items"]]
+            token = page.get("next_token")
+            if not token:
+                break
+        assert sorted(seen) == sorted(ids), limit  # each exactly once
+
+
+@pytest.mark.parametrize("token", [
+    base64.urlsafe_b64encode(b"[" * 5000).decode(),  # nested too deep to read
+    base64.urlsafe_b64encode(json.dumps({"s": "open", "q": {"role#operator": ["2026-11-20T00:00:00+00:00",
+                                                                               "0" * 32, True]}}).encode()).decode(),
+    base64.urlsafe_b64encode(json.dumps({"s": "open", "q": {"role#operator": ["", "", 1]}}).encode()).decode(),
+    base64.urlsafe_b64encode(json.dumps({"s": "open", "q": {"role#operator": ["x" * 3000, "0" * 32, 1]}}).encode()).decode(),
+])
+def test_crafted_page_tokens_are_refused(stack, client, staff, token):
+    response, problem = call(client, "get", f"/staff/work-items?next_token={token}", token=staff.token("operator"))
+    assert response.status_code == 422 and problem["errors"][0]["field"] == "next_token"
+
+
+def test_crafted_bodies_and_ids_are_refused(stack, client, staff):
+    operator = staff.token("operator")
+    response, _ = call(client, "post", "/staff/complaints", "[" * 100000, operator)
+    assert response.status_code == 400
+    response, _ = call(client, "get", "/staff/complaints/" + "a" * 3000, token=operator)
+    assert response.status_code == 404
+
+
+def test_a_disabled_member_is_shut_out_at_once(stack, client, staff):
+    operator, admin = staff.token("operator"), staff.token("admin")
+    assert call(client, "get", "/staff/work-items", token=operator)[0].status_code == 200
+    response, _ = call(client, "delete", "/staff/members/operator%40aspirasi.kaltimprov.go.id", token=admin)
+    assert response.status_code == 204
+    response, problem = call(client, "get", "/staff/work-items", token=operator)  # the same, unexpired token
+    assert response.status_code == 401 and problem["type"].endswith("unauthorized")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -11,14 +13,21 @@ from chalicelib.config import Settings
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.rendering import render_email
 from chalicelib.service import accounts, members
-from chalicelib.service.members import LastAdmin, Member
+from chalicelib.service.members import LastAdmin, Member, MemberExists
 
 
 class FakeDirectory:
+    """Accounts in memory. ``fail_group`` makes adding to that group fail (once); ``before_disable`` runs
+    just before an account is disabled (another request in between)."""
+
     def __init__(self, *accounts: Member):
         self.accounts = {m.email: m for m in accounts}
         self.created: list[tuple] = []
+        self.reinvited: list[tuple] = []
         self.disabled: list[str] = []
+        self.enabled: list[str] = []
+        self.fail_group: str | None = None
+        self.before_disable = None
 
     def members_of(self, group):
         return [Member(m.email, m.name, (group,), m.enabled, m.status) for m in self.accounts.values()
@@ -28,11 +37,38 @@ class FakeDirectory:
         return self.accounts.get(email)
 
     def create(self, email, name, groups, temporary_password):
+        if email in self.accounts:
+            raise MemberExists("account exists")
         self.created.append((email, name, groups, temporary_password))
+        self.accounts[email] = Member(email, name, (), True, "invited")
+        self.add_to_groups(email, groups)
         return Member(email, name, tuple(groups), True, "invited")
 
+    def add_to_groups(self, email, groups):
+        for group in groups:
+            if group == self.fail_group:
+                self.fail_group = None
+                raise RuntimeError("Cognito is unavailable")
+            account = self.accounts[email]
+            if group not in account.groups:
+                self.accounts[email] = dataclasses.replace(account, groups=account.groups + (group,))
+
+    def reinvite(self, email, temporary_password):
+        self.reinvited.append((email, temporary_password))
+
+    def _set(self, email, enabled):
+        self.accounts[email] = dataclasses.replace(self.accounts[email], enabled=enabled)
+
     def disable(self, email):
+        if self.before_disable:
+            hook, self.before_disable = self.before_disable, None
+            hook()
         self.disabled.append(email)
+        self._set(email, False)
+
+    def enable(self, email):
+        self.enabled.append(email)
+        self._set(email, True)
 
 
 def member(email, *groups, enabled=True, status="active"):
@@ -85,6 +121,63 @@ def test_invitation_through_cognito_or_through_our_notifier():
     assert "http://127.0.0.1:8000/staff" in text and "b@y.id" in text and password in text
 
 
+def notifier_and_outbox():
+    sent = []
+    return SimpleNamespace(send=lambda to, template, context: sent.append((to, template, context))), sent
+
+
+def test_an_invitation_that_failed_midway_is_retried_with_the_missing_groups():
+    notifier, sent = notifier_and_outbox()
+    directory = FakeDirectory()
+    local = SimpleNamespace(settings=Settings(cognito_sends_invitations=False), directory=directory,
+                            notifier=notifier)
+    invitation = {"email": "a@y.id", "name": "A", "groups": ["admin", "operator", "opd-DINKES"]}
+    directory.fail_group = "admin"  # added in the groups' order: operator, admin, opd-DINKES
+    with pytest.raises(RuntimeError):
+        members.invite_member(local, invitation)
+    assert directory.accounts["a@y.id"].groups == ("operator",) and sent == []  # created, half done, not invited
+
+    assert members.invite_member(local, invitation) == {
+        "email": "a@y.id", "name": "A", "groups": ["admin", "opd-DINKES", "operator"], "enabled": True,
+        "status": "invited"}
+    assert sorted(directory.accounts["a@y.id"].groups) == ["admin", "opd-DINKES", "operator"]
+    (_, password), = directory.reinvited  # a new temporary password, set and sent by us
+    assert password and sent == [(["a@y.id"], "staff_invitation", members.invitation_context(
+        f"{local.settings.public_base_url}/staff", "a@y.id", password))]
+
+    # An invited account in no group at all (every group add failed) is retried too; with more groups.
+    directory.accounts["n@y.id"] = member("n@y.id", status="invited")
+    assert members.invite_member(local, {"email": "n@y.id", "name": "N", "groups": ["supervisor"]})["groups"] == [
+        "supervisor"]
+
+
+def test_in_the_cloud_a_retry_asks_cognito_to_resend_its_invitation():
+    notifier, sent = notifier_and_outbox()
+    directory = FakeDirectory(member("a@y.id", "operator", status="invited"))
+    cloud = SimpleNamespace(settings=Settings(), directory=directory, notifier=notifier)
+    assert members.invite_member(cloud, {"email": "a@y.id", "name": "A", "groups": ["operator", "supervisor"]}) == {
+        "email": "a@y.id", "name": "a", "groups": ["operator", "supervisor"], "enabled": True, "status": "invited"}
+    assert directory.reinvited == [("a@y.id", None)] and sent == [] and directory.created == []
+    assert directory.accounts["a@y.id"].groups == ("operator", "supervisor")
+
+
+@pytest.mark.parametrize("existing", [
+    member("a@y.id", "operator"),  # active: has chosen a password
+    member("a@y.id", "operator", status="invited", enabled=False),  # disabled by an admin
+    member("a@y.id", "operator", enabled=False),
+    member("a@y.id"),  # a citizen
+    member("a@y.id", status="unconfirmed"),  # a citizen who has not confirmed yet
+])
+def test_an_account_in_use_or_disabled_is_not_invited_again(existing):
+    notifier, sent = notifier_and_outbox()
+    directory = FakeDirectory(existing)
+    for settings in (Settings(), Settings(cognito_sends_invitations=False)):
+        svc = SimpleNamespace(settings=settings, directory=directory, notifier=notifier)
+        with pytest.raises(MemberExists):
+            members.invite_member(svc, {"email": "a@y.id", "name": "A", "groups": ["admin"]})
+    assert directory.accounts["a@y.id"] == existing and directory.reinvited == [] and sent == []
+
+
 def test_temporary_passwords_meet_the_pool_policy():
     for _ in range(200):
         password = members.temporary_password()
@@ -106,6 +199,45 @@ def test_the_last_active_admin_stays():
     for unknown in ("nobody@x.id", "not-an-email", ""):
         with pytest.raises(NotFound):
             members.disable_member(directory, unknown)
+    assert directory.enabled == []
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one():
+    directory = FakeDirectory(member("a@x.id", "admin"), member("b@x.id", "admin"))
+    # b disables a while a's own request has checked that b remains, and has not yet disabled b.
+    directory.before_disable = lambda: members.disable_member(directory, "a@x.id")
+    with pytest.raises(LastAdmin):
+        members.disable_member(directory, "b@x.id")
+    assert directory.disabled == ["a@x.id", "b@x.id"] and directory.enabled == ["b@x.id"]
+    assert [m.email for m in directory.accounts.values() if m.enabled] == ["b@x.id"]
+
+
+def test_two_admins_disabling_each_other_in_lockstep_are_both_refused():
+    directory = FakeDirectory(member("a@x.id", "admin"), member("b@x.id", "admin"), member("o@x.id", "operator"))
+    checked, disabled = threading.Barrier(2, timeout=5), threading.Barrier(2, timeout=5)
+    disable = directory.disable
+
+    def in_lockstep(email):  # both have checked before either disables; both have disabled before either checks
+        checked.wait()
+        disable(email)
+        disabled.wait()
+
+    directory.disable = in_lockstep
+    refused = []
+
+    def request(email):
+        try:
+            members.disable_member(directory, email)
+        except LastAdmin:
+            refused.append(email)
+
+    threads = [threading.Thread(target=request, args=(email,)) for email in ("a@x.id", "b@x.id")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert refused  # at least one of them is refused, and some admin can still log in
+    assert [m.email for m in directory.members_of("admin") if m.enabled] == sorted(refused)
 
 
 class FakeIdentity:
