@@ -102,6 +102,9 @@ def main() -> int:
     import requests
     from moto.server import ThreadedMotoServer
 
+    from local.atomic_dynamodb import serialize_dynamodb
+
+    serialize_dynamodb()  # the server answers on many threads; DynamoDB's writes are atomic, moto's are not
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     requests.post(f"http://127.0.0.1:{moto_port}/moto-api/config",

@@ -12,11 +12,13 @@ from moto import mock_aws
 from chalicelib import config
 from chalicelib.adapters import tables
 from chalicelib.domain.staff import all_groups
+from local.atomic_dynamodb import serialize_dynamodb
 from local.provision import provision, provision_cognito
 
 from .harness import Harness
 
 REGION = "ap-southeast-3"
+serialize_dynamodb()  # DynamoDB's atomicity, which moto lacks under threads (races are tested here)
 # A fast but ordered clock for the paths: 24x7, every SOP time x 0.1 (intake reminds
 # after 30 s, so no reminder fires while a test plays its roles), feedback window ~1 s.
 BASE_ENV = {

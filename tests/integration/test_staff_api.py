@@ -98,7 +98,7 @@ def test_link_and_console_race_for_one_stage(stack, client, staff):
     sfn.meta.events.register("before-parameter-build.sfn.SendTaskSuccess",
                              lambda params, **_: sent.append(params["taskToken"]))
     operator = StaffMember("operator@aspirasi.kaltimprov.go.id", frozenset({"operator"}))
-    for round_ in range(3):
+    for round_ in range(5):
         cid = submit(stack, title=f"Balapan {round_}")
         item = stack.waiting_at(cid, "intake")
         link = stack.last_link(OPERATOR)
