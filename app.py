@@ -94,6 +94,14 @@ def _body() -> dict:
         raise BadRequest() from None
 
 
+def _limit(params: dict, default: int = 20) -> int:
+    """The page size asked for (a malformed one gets the default; the use case bounds it)."""
+    try:
+        return int(params.get("limit", default))
+    except ValueError:
+        return default
+
+
 def api(view):
     """Turn domain errors into problem documents, and anything unexpected into a 500 that logs."""
     @functools.wraps(view)
@@ -194,11 +202,7 @@ def submit_complaint():
 def list_complaints():
     citizen = _citizen()
     params = app.current_request.query_params or {}
-    try:
-        limit = int(params.get("limit", 20))
-    except ValueError:
-        limit = 20
-    return _json(complaints.list_complaints(services(), citizen.id, limit, params.get("next_token")))
+    return _json(complaints.list_complaints(services(), citizen.id, _limit(params), params.get("next_token")))
 
 
 @app.route("/complaints/{complaint_id}", methods=["GET"])
@@ -280,13 +284,6 @@ def staff_disable_member(email):
 
 
 # -- staff: queues, cases, decisions, entered complaints -----------------------------------------
-
-def _limit(params: dict, default: int = 20) -> int:
-    try:
-        return int(params.get("limit", default))
-    except ValueError:
-        return default
-
 
 @app.route("/staff/me", methods=["GET"])
 @api

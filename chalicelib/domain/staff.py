@@ -47,10 +47,6 @@ def all_groups() -> list[str]:
     return ["operator", "diskominfo", "supervisor", ADMIN] + [OPD_GROUP_PREFIX + code for code in catalog.OPDS]
 
 
-def is_staff_group(group: str) -> bool:
-    return group in all_groups()
-
-
 @dataclass(frozen=True)
 class StaffMember:
     """A signed-in member of staff, from the verified ID token."""

@@ -79,7 +79,8 @@ def parse_submission(payload: Any) -> Submission:
 # How a complaint reached the operators when it did not come through the web form.
 CHANNELS = ("phone", "walk_in", "letter", "whatsapp", "social_media", "email", "sp4n_lapor")
 WEB = "web"
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+# What we accept as an email address, everywhere (accounts, staff members, reporters).
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,22}$")  # as an operator writes it down: 0812-3456-7890, +62 ...
 _REF = re.compile(r"^[\x21-\x7e]([\x20-\x7e]{0,98}[\x21-\x7e])?$")
 
@@ -127,7 +128,7 @@ def parse_entry(payload: Any) -> tuple[Submission, Entry]:
     for error in errors:  # name the nested fields as the body does
         if error["field"] in ("name", "email", "phone") and error.get("code") != "not_an_object":
             error["field"] = f"reporter.{error['field']}"
-    if email is not None and not _EMAIL.match(email):
+    if email is not None and not EMAIL.match(email):
         errors.append({"field": "reporter.email", "code": "invalid_email"})
     if phone is not None and not _PHONE.match(phone):
         errors.append({"field": "reporter.phone", "code": "invalid_phone_number"})

@@ -6,8 +6,8 @@ import re
 from typing import Any, Mapping, Protocol
 
 from ..domain.errors import Forbidden, ValidationFailed
+from ..domain.submission import EMAIL
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^\+[1-9][0-9]{7,14}$")
 MIN_PASSWORD = 8
 
@@ -50,7 +50,7 @@ def _fields(payload: Any, names: tuple[str, ...], errors: list | None = None) ->
 
 def _email(value: str) -> str:
     email = value.lower()
-    if not _EMAIL.match(email):
+    if not EMAIL.match(email):
         raise ValidationFailed([{"field": "email", "code": "invalid_email"}])
     return email
 
@@ -58,7 +58,7 @@ def _email(value: str) -> str:
 def register(identity: IdentityProvider, payload: Any) -> dict:
     errors: list[dict] = []
     values = _fields(payload, ("email", "password", "name"), errors)
-    if "email" in values and not _EMAIL.match(values["email"].lower()):
+    if "email" in values and not EMAIL.match(values["email"].lower()):
         errors.append({"field": "email", "code": "invalid_email"})
     if "password" in values and len(values["password"]) < MIN_PASSWORD:
         errors.append({"field": "password", "code": "weak_password"})

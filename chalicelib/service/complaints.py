@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import re
@@ -17,6 +15,7 @@ from ..domain.errors import AlreadyEntered, IdempotencyKeyReused, NotFound, Vali
 from ..domain.staff import StaffMember
 from ..domain.submission import WEB, parse_entry, parse_submission
 from ..domain.tracking import new_tracking_number
+from .paging import decode_page_token, encode_page_token, invalid_token
 from .ports import Services, iso
 from .views import complaint_view, summary_view
 
@@ -49,8 +48,9 @@ class Reporter:
     external_ref: str | None = None
 
 
-def _fingerprint(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+def _fingerprint(*fields) -> str:
+    """What a replay must match (for web complaints, the same hash as before staff entries existed)."""
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
 
 
 def _complaint_id(scope: str, idempotency_key: str | None) -> str:
@@ -78,7 +78,7 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
     reporter = Reporter(citizen_id=citizen.id, email=citizen.email,
                         name=None if submission.anonymous else citizen.name, phone=citizen.phone,
                         key_scope=citizen.id, actor=f"citizen:{citizen.id}")
-    complaint, created = _submit(svc, reporter, submission, _fingerprint(submission.fingerprint_fields()),
+    complaint, created = _submit(svc, reporter, submission, _fingerprint(*submission.fingerprint_fields()),
                                  idempotency_key)
     return complaint_view(complaint, [] if created else svc.store.work_items(complaint.id)), created
 
@@ -95,12 +95,11 @@ def enter_complaint(svc: Services, member: StaffMember, payload,
                         key_scope=f"staff:{member.email}", actor=member.email, channel=entry.channel,
                         phone=entry.reporter_phone, entered_by=member.email, external_ref=entry.external_ref)
     if entry.external_ref is not None:
-        idempotency_key = None
         # The reference alone names the report, whichever channel the operator picks for it.
         reporter = replace(reporter, key_scope=f"ref:{entry.external_ref.upper()}")
-    fingerprint = _fingerprint(submission.fingerprint_fields(), entry.fingerprint_fields())
-    key = "external-ref" if entry.external_ref is not None else idempotency_key
-    return _submit(svc, reporter, submission, fingerprint, key)
+        idempotency_key = "external-ref"
+    fingerprint = _fingerprint(*submission.fingerprint_fields(), *entry.fingerprint_fields())
+    return _submit(svc, reporter, submission, fingerprint, idempotency_key)
 
 
 def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
@@ -186,19 +185,12 @@ def get_complaint(svc: Services, complaint_id: str, citizen_id: str) -> dict:
     return complaint_view(complaint, svc.store.work_items(complaint_id))
 
 
-def _encode_token(key: dict | None) -> str | None:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
-
-
 def _decode_token(token: str | None) -> dict | None:
     if not token:
         return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (ValueError, binascii.Error):
-        raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}]) from None
+    key = decode_page_token(token)
     if not isinstance(key, dict) or not all(isinstance(v, dict) for v in key.values()):
-        raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
+        raise invalid_token()
     return key
 
 
@@ -206,9 +198,9 @@ def list_complaints(svc: Services, citizen_id: str, limit: int = 20, next_token:
     """The citizen's own complaints, newest first, a page at a time."""
     start_key = _decode_token(next_token)
     if start_key is not None and start_key.get("citizen_id", {}).get("S") != citizen_id:
-        raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
+        raise invalid_token()
     items, last_key = svc.store.complaints_of(citizen_id, max(1, min(limit, 100)), start_key)
     page = {"items": [summary_view(c) for c in items]}
     if last_key:
-        page["next_token"] = _encode_token(last_key)
+        page["next_token"] = encode_page_token(last_key)
     return page

@@ -10,13 +10,15 @@ from .links import resolve_link
 from .ports import Services, iso, parse_iso
 
 
-def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, link_hash: str | None = None) -> dict:
+def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, link_hash: str | None = None,
+           item: WorkItemModel | None = None) -> dict:
     """Record the decision on the work item (only if undecided), then SendTaskSuccess.
 
     If the token has timed out meanwhile the decision is not lost: the stage's next
-    handoff finds it on the work item and completes the task at once.
+    handoff finds it on the work item and completes the task at once. ``item`` is the work item
+    when the caller has just read it (the conditional write, not this read, guards the decision).
     """
-    item = svc.store.get_work_item(complaint_id, step)
+    item = item or svc.store.get_work_item(complaint_id, step)
     if item is None:
         raise NotFound("work item not found")
     if item.decision is not None:

@@ -13,17 +13,16 @@ one, or a citizen's is refused as ``member_exists``.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any, Mapping, Protocol
 
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.staff import ADMIN, all_groups
+from ..domain.submission import EMAIL
 
 TEMPORARY_PASSWORD_DAYS = 3  # the user pool's temporary password validity (infra) and what the invitation says
 MAX_NAME = 100
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
 class MemberExists(Conflict):
@@ -90,7 +89,7 @@ def _invitation(payload: Any) -> tuple[str, str, list[str]]:
         errors.append({"field": "email", "code": "required"})
     elif len(email.strip()) > 256:
         errors.append({"field": "email", "code": "too_long", "max_length": 256})
-    elif not _EMAIL.match(email.strip().lower()):
+    elif not EMAIL.match(email.strip().lower()):
         errors.append({"field": "email", "code": "invalid_email"})
     if not isinstance(name, str) or not name.strip():
         errors.append({"field": "name", "code": "required"})
@@ -161,7 +160,7 @@ def _other_admins(directory: Directory, email: str) -> list[Member]:
 def disable_member(directory: Directory, email: str) -> None:
     """Disable a member (idempotent), never the last enabled admin."""
     email = (email or "").strip().lower()
-    member = directory.find(email) if _EMAIL.match(email) else None
+    member = directory.find(email) if EMAIL.match(email) else None
     if member is None or not set(member.groups) & set(all_groups()):
         raise NotFound("no such member")
     guarded = ADMIN in member.groups and member.enabled

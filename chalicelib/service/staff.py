@@ -7,9 +7,6 @@ were routed to it, and a decision needs the stage's owner as the SOP names it.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from datetime import timedelta
 from typing import Any, Mapping
@@ -20,6 +17,7 @@ from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFail
 from ..domain.staff import PERMISSIONS, StaffMember
 from .actions import allowed_decisions
 from .decide import decide
+from .paging import decode_page_token, encode_page_token, invalid_token
 from .ports import Services, iso, parse_iso
 from .stages import team_name
 from .views import complaint_view, summary_view
@@ -49,10 +47,6 @@ def me(svc: Services, member: StaffMember) -> dict:
 
 
 # -- queues ------------------------------------------------------------------------------
-def _encode(state: str, cursors: dict[str, list | None]) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"s": state, "q": cursors}).encode()).decode()
-
-
 _COMPLAINT_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -72,11 +66,8 @@ def _valid_cursor(cursor: Any) -> bool:
 
 def _decode(token: str, state: str, queues: list[str]) -> dict[str, tuple | None]:
     """The per-queue positions of a page token; only the caller's own queues are accepted."""
-    invalid = ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (ValueError, binascii.Error, RecursionError):
-        raise invalid from None
+    invalid = invalid_token()
+    data = decode_page_token(token)
     if not isinstance(data, dict) or data.get("s") != state or not isinstance(data.get("q"), dict):
         raise invalid
     cursors: dict[str, tuple | None] = {}
@@ -109,7 +100,7 @@ def work_queue(svc: Services, member: StaffMember, state: str = "open", limit: i
     now, calendar, office_open = _calendar_now(svc)
     due_by = iso(now) if state == "overdue" else None
     if due_by and any(c and c[0] > due_by for c in cursors.values()):  # outside the key condition: not ours
-        raise ValidationFailed([{"field": "next_token", "code": "invalid_token"}])
+        raise invalid_token()
     fetched = {q: svc.store.open_items_of(q, limit, after=cursors[q], due_by=due_by) for q in cursors}
     # Merge by due time, taking from each queue only a prefix of what the index returned (DynamoDB's
     # own order of equal due times is kept), so each queue's position is the last item taken from it.
@@ -134,7 +125,7 @@ def work_queue(svc: Services, member: StaffMember, state: str = "open", limit: i
         "as_of": iso(now),
     }
     if remaining:
-        result["next_token"] = _encode(state, remaining)
+        result["next_token"] = encode_page_token({"s": state, "q": remaining})
     return result
 
 
@@ -282,4 +273,4 @@ def decide_as_staff(svc: Services, member: StaffMember, complaint_id: str, paylo
     if not member.owns_stage(item.stage, item.opd):
         raise Forbidden("this stage belongs to another agency")
     body = {key: value for key, value in payload.items() if key != "stage"}
-    return decide(svc, complaint_id, int(item.step), body, actor=member.email)
+    return decide(svc, complaint_id, int(item.step), body, actor=member.email, item=item)
