@@ -18,10 +18,12 @@ from chalicelib.domain import catalog, sop
 from chalicelib.domain.errors import DomainError, Forbidden, Unauthorized
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.rendering import render_page
-from chalicelib.service import accounts, actions, complaints, decide, members, staff
+from chalicelib.service import accounts, actions, complaints, decide, followup, members, staff
 from chalicelib.service.complaints import Citizen
 from chalicelib.service.ports import Services, build_services
 from chalicelib.service.stages import handle_message
+from chalicelib.adapters.uploads import landed_objects
+from chalicelib.service import attachments as attachment_uc
 from chalicelib.web.problems import CONTENT_TYPE as PROBLEM_JSON
 from chalicelib.web.problems import problem, problem_for
 
@@ -29,6 +31,8 @@ app = Chalice(app_name="aspirasi-kaltim")
 logger = Logger(service="aspirasi-kaltim")
 HANDOFF_QUEUE = os.environ.get("HANDOFF_QUEUE_NAME", "aspirasi-kaltim-handoff")
 _processor = BatchProcessor(event_type=EventType.SQS)
+UPLOADS_QUEUE = os.environ.get("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
+_upload_processor = BatchProcessor(event_type=EventType.SQS)  # its own: the local stack polls both queues at once
 _JSON_OR_FORM = ["application/json", "application/x-www-form-urlencoded"]
 # Pages that carry an action link's token must not leak it (Referer) or be cached or indexed.
 _PAGE_HEADERS = {
@@ -155,11 +159,14 @@ def _staff(action: Action) -> StaffMember:
 def index():
     lang = (app.current_request.query_params or {}).get("lang", "id")
     stages = {s.name: {"id": s.label_id, "en": s.label_en} for s in sop.STAGES}
-    return _page(render_page("index", {
+    page = _page(render_page("index", {
         "lang": "en" if lang == "en" else "id",
         # JSON inside a <script>: no "<" can close the element early.
         "stages_json": json.dumps(stages).replace("<", "\\u003c"),
     }))
+    if services().uploads is not None:  # attachments: the browser uploads straight to the bucket
+        page.headers["Content-Security-Policy"] += f"; connect-src 'self' {services().uploads.origin}"
+    return page
 
 
 @app.route("/auth/register", methods=["POST"], content_types=["application/json"])
@@ -210,6 +217,59 @@ def list_complaints():
 def get_complaint(complaint_id):
     citizen = _citizen()
     return _json(complaints.get_complaint(services(), complaint_id, citizen.id))
+
+
+@app.route("/complaints/{complaint_id}/information", methods=["POST"], content_types=["application/json"])
+@api
+def answer_question(complaint_id):
+    """The citizen answers the question a stage asked; the stage resumes with the time it had left."""
+    citizen = _citizen()
+    result = followup.answer_as_citizen(services(), complaint_id, citizen.id, _body())
+    logger.info("citizen answered a question", extra={"complaint_id": complaint_id, "stage": result["stage"]})
+    return _json(complaints.get_complaint(services(), complaint_id, citizen.id))
+
+
+@app.route("/complaints/{complaint_id}/rating", methods=["POST"], content_types=["application/json"])
+@api
+def rate_complaint(complaint_id):
+    citizen = _citizen()
+    rating = followup.rate_as_citizen(services(), complaint_id, citizen.id, _body())
+    logger.info("citizen rated a reply", extra={"complaint_id": complaint_id, "score": rating["score"]})
+    return _json(rating, status=201)
+
+
+@app.route("/complaints/{complaint_id}/reopen", methods=["POST"], content_types=["application/json"])
+@api
+def reopen_complaint(complaint_id):
+    """Not solved: within the feedback window the case goes back to classification (at most twice)."""
+    citizen = _citizen()
+    result = followup.reopen(services(), complaint_id, citizen.id, _body())
+    logger.info("citizen reopened a case", extra={"complaint_id": complaint_id, "round": result["round"]})
+    return _json(complaints.get_complaint(services(), complaint_id, citizen.id))
+
+
+# -- rating links (from the reply email) ----------------------------------------------------
+@app.route("/ratings/{link_token}", methods=["GET"])
+@api
+def show_rating(link_token):
+    """The rating page. Records nothing: mail scanners open links; only the page's POST rates."""
+    described = followup.describe_rating(services(), link_token)
+    score = (app.current_request.query_params or {}).get("score", "")
+    return _page(render_page("rating", {"r": described, "score": score if score in ("1", "2", "3", "4", "5") else ""}))
+
+
+@app.route("/ratings/{link_token}", methods=["POST"], content_types=_JSON_OR_FORM)
+@api
+def post_rating(link_token):
+    rating = followup.rate_by_link(services(), link_token, _body())
+    logger.info("reply rated by link", extra={"score": rating["score"]})
+    if (app.current_request.headers or {}).get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return _page(render_page("message", {
+            "ok": True, "title_id": "Terima kasih atas penilaian Anda", "title_en": "Thank you for your rating",
+            "text_id": f"Nilai {rating['score']} dari 5 tersimpan. Masukan Anda membantu kami memperbaiki layanan.",
+            "text_en": f"Your score of {rating['score']} out of 5 is recorded. It helps us improve the service.",
+        }), 201)
+    return _json(rating, status=201)
 
 
 # -- staff action links ---------------------------------------------------------------------
@@ -328,6 +388,16 @@ def staff_get_complaint(complaint_id):
     return _json(staff.staff_case(services(), _staff(Action.READ_CASE), complaint_id))
 
 
+@app.route("/staff/complaints/{complaint_id}/information", methods=["POST"], content_types=["application/json"])
+@api
+def staff_answer_for_reporter(complaint_id):
+    """An operator records the answer a reporter gave by phone, in person or by letter."""
+    member = _staff(Action.ENTER_COMPLAINT)
+    staff.answer_for_reporter(services(), member, complaint_id, _body())
+    logger.info("answer recorded for a reporter", extra={"complaint_id": complaint_id, "by": member.email})
+    return _json(staff.staff_case(services(), member, complaint_id))
+
+
 @app.route("/staff/complaints/{complaint_id}/decision", methods=["POST"], content_types=["application/json"])
 @api
 def staff_decide(complaint_id):
@@ -337,6 +407,41 @@ def staff_decide(complaint_id):
     return _json(result)
 
 
+
+
+# -- attachments (service/attachments.py) ---------------------------------------------------------
+@app.route("/complaints/{complaint_id}/attachments", methods=["POST"], content_types=["application/json"])
+@api
+def request_attachment_upload(complaint_id):
+    """A slot for one photo or document and an S3 presigned POST: the browser uploads straight to S3."""
+    citizen = _citizen()
+    result = attachment_uc.request_upload(services(), citizen.id, complaint_id, _body())
+    logger.info("attachment upload requested", extra={"complaint_id": complaint_id, "attachment_id": result["id"]})
+    return _json(result, status=201, headers={"Location": f"/complaints/{complaint_id}"})
+
+
+def _handle_upload_record(record: SQSRecord) -> None:
+    message = json.loads(record.body)
+    if message.get("Event") == "s3:TestEvent":  # S3 sends one when the notification is configured
+        return
+    for bucket, key, _size in landed_objects(message):
+        with logger.append_context_keys(message_id=record.message_id, s3_key=key):
+            if bucket != settings().attachments_bucket:
+                logger.warning("upload event for another bucket ignored", extra={"bucket": bucket})
+                continue
+            try:
+                outcome = attachment_uc.check_upload(services(), key)
+            except Exception:
+                logger.exception("upload check failed; SQS will deliver it again")
+                raise
+            logger.info("upload checked", extra={"outcome": outcome})
+
+
+@app.on_sqs_message(queue=UPLOADS_QUEUE, batch_size=10)
+def on_upload(event):
+    """S3's ObjectCreated events for attachments. Failed records go back to the queue (ReportBatchItemFailures)."""
+    return process_partial_response(event=event.to_dict(), record_handler=_handle_upload_record,
+                                    processor=_upload_processor, context=event.context)
 
 
 # -- the state machine's messages ---------------------------------------------------------------

@@ -99,6 +99,8 @@ class Settings:
     auto_confirm_signup: bool = False
     # Cognito emails staff invitations itself (the cloud); off, we send them (the local stack: moto sends nothing).
     cognito_sends_invitations: bool = True
+    # Where citizens' attachments go (S3); empty switches attachments off (503).
+    attachments_bucket: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -140,8 +142,10 @@ class Settings:
             office_hours=_hours(env.get("OFFICE_HOURS", "08:00-16:00")),
             office_days=tuple(_days(env.get("OFFICE_DAYS", "1-5"))),
             cuti_bersama=tuple(_dates(env.get("CUTI_BERSAMA", ""))),
-            sla=SlaPolicy(stage_minutes, opd_minutes, fractions,
-                          _float(env, "FEEDBACK_WINDOW_MINUTES", 1) if "FEEDBACK_WINDOW_MINUTES" in env else None),
+            sla=SlaPolicy(stage_minutes, opd_minutes, fractions, *(
+                _float(env, name, 1) if name in env else None
+                for name in ("FEEDBACK_WINDOW_MINUTES", "ANSWER_REMINDER_MINUTES", "ANSWER_DEADLINE_MINUTES",
+                             "WHOLE_SOP_MINUTES"))),
             max_escalations=_int(env, "MAX_ESCALATIONS", MAX_ESCALATIONS),
             link_ttl_hours=_int(env, "LINK_TTL_HOURS", 14 * 24),
             cognito_user_pool_id=env.get("COGNITO_USER_POOL_ID", ""),
@@ -149,6 +153,7 @@ class Settings:
             cognito_jwks_url=env.get("COGNITO_JWKS_URL", ""),
             auto_confirm_signup=env.get("AUTO_CONFIRM_SIGNUP", "").lower() in ("1", "true", "yes"),
             cognito_sends_invitations=env.get("COGNITO_SENDS_INVITATIONS", "true").lower() not in ("0", "false", "no"),
+            attachments_bucket=env.get("ATTACHMENTS_BUCKET", "").strip(),
         )
 
     def calendar(self) -> Calendar:

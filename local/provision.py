@@ -67,6 +67,43 @@ def provision(region: str, queue_name: str, sender_domain: str) -> Resources:
 
 
 @dataclass(frozen=True)
+class UploadResources:
+    bucket: str
+    queue_url: str
+    queue_arn: str
+    dead_letter_url: str
+
+
+def provision_uploads(region: str, bucket: str, queue_name: str, origins: Iterable[str]) -> UploadResources:
+    """The attachments bucket (private, CORS for the page's origins) telling the uploads queue of new objects.
+
+    As in the CDK stack: ObjectCreated under ``attachments/`` -> the queue (with its dead-letter queue).
+    moto delivers S3 event notifications to SQS in both server and decorator mode; S3 first sends
+    an ``s3:TestEvent``, which the consumer ignores.
+    """
+    s3 = boto3.client("s3", region_name=region)
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": sorted(set(origins)), "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"],
+        "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]})
+    sqs = boto3.client("sqs", region_name=region)
+    dlq_url = sqs.create_queue(QueueName=f"{queue_name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_url = sqs.create_queue(QueueName=queue_name, Attributes={
+        "VisibilityTimeout": "30",
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}),
+    })["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
+        "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"],
+        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "attachments/"}]}},
+    }]})
+    return UploadResources(bucket, queue_url, queue_arn, dlq_url)
+
+
+@dataclass(frozen=True)
 class Identity:
     user_pool_id: str
     client_id: str

@@ -51,6 +51,14 @@ def _staff(mail_domain: str) -> dict[str, str]:
     return staff
 
 
+def _page_origins(public_base_url: str, port: int) -> list[str]:
+    """Where the citizen page may be opened from: the bucket's CORS lets these post uploads."""
+    from urllib.parse import urlsplit
+
+    public = urlsplit(public_base_url)
+    return [f"{public.scheme}://{public.netloc}", f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+
+
 def outbox_server(port: int, region: str) -> ThreadingHTTPServer:
     from chalicelib.rendering import render_page
     from local.outbox import sent_emails
@@ -97,6 +105,8 @@ def main() -> int:
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("HANDOFF_QUEUE_NAME", "aspirasi-kaltim-handoff")
+    os.environ.setdefault("ATTACHMENTS_BUCKET", "aspirasi-kaltim-attachments")
+    os.environ.setdefault("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
 
     import boto3
     import requests
@@ -112,9 +122,12 @@ def main() -> int:
 
     from chalicelib.config import settings
     from local.poller import Poller
-    from local.provision import provision, provision_cognito
+    from local.provision import provision, provision_cognito, provision_uploads
 
     resources = provision(REGION, os.environ["HANDOFF_QUEUE_NAME"], SENDER_DOMAIN)
+    # Attachments: the browser posts files straight to moto's S3 (another port: CORS for the page's origin).
+    uploads = provision_uploads(REGION, os.environ["ATTACHMENTS_BUCKET"], os.environ["UPLOADS_QUEUE_NAME"],
+                                _page_origins(os.environ["PUBLIC_BASE_URL"], port))
     from chalicelib.domain.staff import all_groups
 
     identity = provision_cognito(REGION, _staff(SENDER_DOMAIN), _staff_password, groups=all_groups())
@@ -129,10 +142,12 @@ def main() -> int:
     app_module.services.cache_clear()
 
     stop = threading.Event()
-    poller = Poller(boto3.client("sqs", region_name=REGION), resources.queue_url, resources.queue_arn, REGION,
-                    app_module.on_handoff)
+    sqs = boto3.client("sqs", region_name=REGION)
+    handoff_poller = Poller(sqs, resources.queue_url, resources.queue_arn, REGION, app_module.on_handoff)
+    # S3's ObjectCreated events for attachments, to the uploads consumer (as the second event source mapping).
+    uploads_poller = Poller(sqs, uploads.queue_url, uploads.queue_arn, REGION, app_module.on_upload)
 
-    def poll_forever():
+    def poll_forever(poller):
         while not stop.is_set():
             try:
                 if not poller.poll_once(wait_seconds=1):
@@ -147,7 +162,8 @@ def main() -> int:
     api = create_local_server(app_module.app, Config.create(chalice_stage="dev", app_name="aspirasi-kaltim",
                                                             chalice_app=app_module.app), "127.0.0.1", port)
     outbox = outbox_server(outbox_port, REGION)
-    threads = [threading.Thread(target=poll_forever, name="sqs-poller", daemon=True),
+    threads = [threading.Thread(target=poll_forever, args=(handoff_poller,), name="sqs-poller", daemon=True),
+               threading.Thread(target=poll_forever, args=(uploads_poller,), name="uploads-poller", daemon=True),
                threading.Thread(target=outbox.serve_forever, name="outbox", daemon=True)]
     for thread in threads:
         thread.start()

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Optional
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from .attachment_store import AttachmentStore
 from .tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
 
 
@@ -55,7 +56,7 @@ def audit_entry(complaint_id: str, at: str, actor: str, action: str, stage: str 
                       stage=stage, details=details or None)
 
 
-class Store:
+class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
     """The tables, as the use cases need them."""
 
     # -- complaints -----------------------------------------------------------
@@ -191,6 +192,17 @@ class Store:
             if link_hash:
                 tx.update(LinkModel(link_hash), actions=[LinkModel.used_at.set(used_at)],
                           condition=LinkModel.token_hash.exists() & LinkModel.used_at.does_not_exist())
+
+    def record_answer(self, complaint_id: str, step: int, item_actions: list, complaint_actions: list,
+                      audit: AuditModel) -> None:
+        """Write the citizen's answer once: only while the question waits and its time has not run out."""
+        with _transaction() as tx:
+            tx.update(WorkItemModel(complaint_id, step), actions=item_actions,
+                      condition=WorkItemModel.question.exists() & WorkItemModel.answer.does_not_exist()
+                      & WorkItemModel.info_expired_at.does_not_exist())
+            tx.update(ComplaintModel(complaint_id), actions=complaint_actions,
+                      condition=ComplaintModel.pending_question.exists())
+            tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
     # -- links and audit --------------------------------------------------------
     def put_link(self, link: LinkModel) -> None:

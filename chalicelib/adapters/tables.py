@@ -81,6 +81,22 @@ class ComplaintModel(Model):
     closed_at = UnicodeAttribute(null=True)
     request_fingerprint = UnicodeAttribute(null=True)  # for Idempotency-Key replays
     notified = UnicodeSetAttribute(null=True)  # citizen emails sent: "received", "reply", "rejected"
+    # The whole SOP's target (section E: 2 days), paused time excluded; judged at the first reply.
+    sop_due_at = UnicodeAttribute(null=True)
+    paused_seconds = NumberAttribute(default=0)  # business seconds spent waiting for the citizen
+    sop_outcome = UnicodeAttribute(null=True)  # "met" or "breached", set once at the first reply
+    # A stage asked the citizen: {"question", "asked_at", "step", "stage"} until they answer.
+    pending_question = JSONAttribute(null=True)
+    duplicate_of = UnicodeAttribute(null=True)  # tracking number of the case that carries on
+    # After the reply: the feedback window, reopening (at most sop.MAX_REOPENS) and the rating.
+    feedback_ends_at = UnicodeAttribute(null=True)
+    feedback_token = UnicodeAttribute(null=True)  # the state machine's wait for a reopen
+    feedback_token_sent_at = UnicodeAttribute(null=True)
+    reopens = NumberAttribute(default=0)
+    reopen_pending = BooleanAttribute(default=False)  # reopened, the new round not yet entered
+    reopen_reason = UnicodeAttribute(null=True)
+    rating = JSONAttribute(null=True)  # {"score", "comment", "at"}; once per case
+    attachment_count = NumberAttribute(default=0)  # attachments reserved (pending or accepted)
 
     by_citizen = CitizenIndex()
 
@@ -138,6 +154,21 @@ class WorkItemModel(Model):
     decided_by = UnicodeAttribute(null=True)
     sla_outcome = UnicodeAttribute(null=True)  # "met" or "breached"
     business_minutes = NumberAttribute(null=True)
+    # A visit that resumes a stage after the citizen answered: business time used before the pause,
+    # and what the team needs to know (the question and answer, or a reopening's reason).
+    carried_seconds = NumberAttribute(default=0)
+    context = JSONAttribute(null=True)
+    # A visit that asked the citizen (decision "request_information"): the wait for their answer.
+    question = UnicodeAttribute(null=True)
+    answer = UnicodeAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+    answered_by = UnicodeAttribute(null=True)
+    info_remind_at = UnicodeAttribute(null=True)
+    info_expires_at = UnicodeAttribute(null=True)
+    info_reminded_at = UnicodeAttribute(null=True)
+    info_expired_at = UnicodeAttribute(null=True)
+    answer_token = UnicodeAttribute(null=True)
+    answer_token_sent_at = UnicodeAttribute(null=True)
 
     by_queue = QueueIndex()
 
@@ -170,7 +201,32 @@ class AuditModel(Model):
     details = JSONAttribute(null=True)
 
 
-MODELS: tuple[type[Model], ...] = (ComplaintModel, TrackingNumberModel, WorkItemModel, LinkModel, AuditModel)
+class AttachmentModel(Model):
+    """A photo or document a citizen attached to a complaint (the file itself is in S3).
+
+    Its slot on the complaint (``attachment_count``) is reserved when the upload is requested and
+    freed again if the upload is rejected; the object's type is checked from its bytes when it lands.
+    """
+
+    Meta = _meta("attachments")
+
+    complaint_id = UnicodeAttribute(hash_key=True)
+    attachment_id = UnicodeAttribute(range_key=True)  # time-ordered: 12 hex digits of ms, 12 random
+    filename = UnicodeAttribute()  # cleaned: no path, no control characters
+    content_type = UnicodeAttribute()  # as declared by the browser (the upload policy requires it)
+    size = NumberAttribute()  # bytes: declared, then what landed
+    status = UnicodeAttribute()  # pending | accepted | rejected (domain/attachments.py)
+    s3_key = UnicodeAttribute()  # attachments/{complaint_id}/{attachment_id}
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute(null=True)  # the audit's actor: citizen:<sub>
+    checked_at = UnicodeAttribute(null=True)
+    detected_type = UnicodeAttribute(null=True)  # what the bytes are (the ``filetype`` library)
+    etag = UnicodeAttribute(null=True)  # of the object accepted: a later overwrite is checked again
+    reject_reason = UnicodeAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (ComplaintModel, TrackingNumberModel, WorkItemModel, LinkModel, AuditModel,
+                                   AttachmentModel)
 # Attributes DynamoDB's TTL is switched on for, per model.
 TTL_ATTRIBUTES = {LinkModel: "ttl"}
 

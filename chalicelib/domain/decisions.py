@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from . import catalog, sop
 from .errors import ValidationFailed
+from .tracking import normalize
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class Decision:
 
     def complaint_changes(self) -> dict[str, str]:
         """The complaint fields this decision sets (its other values live in the work item and audit)."""
+        if self.outcome == "request_information":
+            return {}  # the use case sets the pending question (it knows the time and the visit)
+        if self.outcome == "duplicate":
+            return {"kind": sop.DUPLICATE, "duplicate_of": self.values["of"]}
         if self.stage == "classification":
             return {"kind": self.outcome, **{k: v for k, v in self.values.items() if k == "opd"}}
         changes = {"opd_response" if k == "response" else k: v
@@ -64,6 +69,12 @@ def parse_decision(stage_name: str, payload: Mapping[str, Any]) -> Decision:
             errors.append({"field": spec.name, "code": "too_long", "max_length": spec.max_length})
         elif spec.kind == "opd" and text not in catalog.OPDS:
             errors.append({"field": spec.name, "code": "unknown_opd"})
+        elif spec.kind == "tracking":
+            number = normalize(text)
+            if number is None:
+                errors.append({"field": spec.name, "code": "invalid_tracking_number"})
+            else:
+                values[spec.name] = number
         else:
             values[spec.name] = text
     if errors:

@@ -67,6 +67,18 @@ class NotCurrentStage(Conflict):
     code = "not_current_stage"
 
 
+class AttachmentLimitReached(Conflict):
+    """The complaint holds as many attachments as allowed (or has had too many refused)."""
+
+    code = "attachment_limit"
+
+
+class ComplaintNotOpen(Conflict):
+    """Attachments can be added only while the complaint is open (not answered or closed)."""
+
+    code = "complaint_not_open"
+
+
 class TooManyRequests(DomainError):
     code = "too_many_requests"
 
@@ -75,3 +87,29 @@ class Unavailable(DomainError):
     """A service we depend on cannot answer now; try again shortly."""
 
     code = "unavailable"
+
+
+class NotAnswered(Conflict):
+    """Rating or reopening before the reply has reached the citizen."""
+
+    code = "not_answered"
+
+
+class AlreadyRated(Conflict):
+    code = "already_rated"
+
+
+class FeedbackWindowClosed(Conflict):
+    """The case closed after its feedback window: it can no longer be reopened."""
+
+    code = "feedback_window_closed"
+
+
+class ReopenLimit(Conflict):
+    code = "reopen_limit"
+
+
+class NoQuestionPending(Conflict):
+    """An answer came when no question waits for one (answered already, or the case closed)."""
+
+    code = "no_question_pending"

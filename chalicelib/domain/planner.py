@@ -22,6 +22,7 @@ LONG_WAIT_SECONDS = 365 * 24 * 3600
 
 REMIND = "remind"
 ESCALATE = "escalate"
+EXPIRE = "expire"  # the citizen did not answer in time: the case closes
 WAIT = "wait"
 
 
@@ -48,6 +49,27 @@ class SlaPolicy:
     opd_minutes_by_category: Mapping[str, int] | None = None
     remind_fractions: Mapping[str, float] | None = None
     feedback_minutes: float | None = None
+    answer_reminder_minutes: float | None = None
+    answer_deadline_minutes: float | None = None
+    whole_sop_minutes: float | None = None
+
+    @staticmethod
+    def _span(override: float | None, default: sop.Duration, calendar: Calendar) -> timedelta:
+        if override is not None:
+            return timedelta(minutes=override)
+        return timedelta(minutes=default.minutes) + default.working_days * calendar.working_day()
+
+    def feedback(self, calendar: Calendar) -> timedelta:
+        return self._span(self.feedback_minutes, sop.FEEDBACK_WINDOW, calendar)
+
+    def answer_reminder(self, calendar: Calendar) -> timedelta:
+        return self._span(self.answer_reminder_minutes, sop.ANSWER_REMINDER, calendar)
+
+    def answer_deadline(self, calendar: Calendar) -> timedelta:
+        return self._span(self.answer_deadline_minutes, sop.ANSWER_DEADLINE, calendar)
+
+    def whole_sop(self, calendar: Calendar) -> timedelta:
+        return self._span(self.whole_sop_minutes, sop.WHOLE_SOP, calendar)
 
     def allowed(self, stage_name: str, calendar: Calendar, category: str | None = None) -> timedelta:
         if stage_name == "opd_response" and category and category in (self.opd_minutes_by_category or {}):
@@ -73,12 +95,16 @@ def plan_stage(
     scale: float = 1.0,
     policy: SlaPolicy = SlaPolicy(),
     category: str | None = None,
+    used: timedelta = timedelta(0),
 ) -> StagePlan:
+    """The clock of a stage visit. ``used`` is business time the stage already spent before
+    it paused to ask the citizen: the resumed visit gets exactly what was left."""
     allowed = policy.allowed(stage_name, calendar, category) * scale
+    zero = timedelta(0)
     return StagePlan(
         started_at=start,
-        remind_at=calendar.add(start, allowed * policy.remind_fraction(stage_name)),
-        due_at=calendar.add(start, allowed),
+        remind_at=calendar.add(start, max(zero, allowed * policy.remind_fraction(stage_name) - used)),
+        due_at=calendar.add(start, max(zero, allowed - used)),
     )
 
 
@@ -102,11 +128,36 @@ def clock_step(
     return ClockStep(WAIT, LONG_WAIT_SECONDS)
 
 
-def feedback_window(now: datetime, calendar: Calendar, scale: float = 1.0, policy: SlaPolicy = SlaPolicy()) -> int:
-    """Seconds the case stays answered before it closes."""
-    if policy.feedback_minutes is not None:
-        duration = timedelta(minutes=policy.feedback_minutes)
-    else:
-        window = sop.FEEDBACK_WINDOW
-        duration = timedelta(minutes=window.minutes) + window.working_days * calendar.working_day()
-    return seconds_until(now, calendar.add(now, duration * scale))
+def feedback_ends(now: datetime, calendar: Calendar, scale: float = 1.0, policy: SlaPolicy = SlaPolicy()) -> datetime:
+    """When the answered case closes (until then the citizen may reopen it)."""
+    return calendar.add(now, policy.feedback(calendar) * scale)
+
+
+@dataclass(frozen=True)
+class AnswerPlan:
+    """The wait for a citizen's answer: one reminder, then the case closes."""
+
+    asked_at: datetime
+    remind_at: datetime
+    expires_at: datetime
+
+
+def plan_answer(asked_at: datetime, calendar: Calendar, scale: float = 1.0,
+                policy: SlaPolicy = SlaPolicy()) -> AnswerPlan:
+    return AnswerPlan(asked_at, calendar.add(asked_at, policy.answer_reminder(calendar) * scale),
+                      calendar.add(asked_at, policy.answer_deadline(calendar) * scale))
+
+
+def answer_step(now: datetime, plan: AnswerPlan, reminded: bool) -> ClockStep:
+    """When a wait for the citizen ends: remind once, and close the case at the deadline."""
+    if now >= plan.expires_at:
+        return ClockStep(EXPIRE, 1)
+    if now < plan.remind_at:
+        return ClockStep(WAIT, seconds_until(now, plan.remind_at))
+    return ClockStep(WAIT if reminded else REMIND, seconds_until(now, plan.expires_at))
+
+
+def whole_sop_due(submitted_at: datetime, paused: timedelta, calendar: Calendar, scale: float = 1.0,
+                  policy: SlaPolicy = SlaPolicy()) -> datetime:
+    """SOP section E's target for the whole case; business time spent waiting for the citizen is added back."""
+    return calendar.add(submitted_at, policy.whole_sop(calendar) * scale + paused)

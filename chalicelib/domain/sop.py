@@ -25,7 +25,10 @@ class Role(str, Enum):
 # Where a case goes when it leaves the human stages.
 ANSWERED = "answered"  # reply delivered to the citizen (SOP step 7)
 REJECTED = "rejected"  # refused at intake, closed with a reason
-TERMINALS = (ANSWERED, REJECTED)
+DUPLICATE = "duplicate"  # closed: another case about the same thing carries on
+TERMINALS = (ANSWERED, REJECTED, DUPLICATE)
+# Not a stage: the case waits for the citizen's answer, then the same stage resumes.
+AWAITING_CITIZEN = "awaiting_citizen"
 
 # Complaint status values.
 STATUS_OPEN = "open"
@@ -38,7 +41,7 @@ class Field:
     """A value a decision carries, e.g. the reason for a rejection."""
 
     name: str
-    kind: str = "text"  # "text" or "opd" (an agency code from the catalog)
+    kind: str = "text"  # "text", "opd" (an agency code from the catalog) or "tracking" (another case)
     max_length: int = 4000
 
 
@@ -94,6 +97,10 @@ class Stage:
 
 
 REASON = Field("reason", max_length=2000)
+QUESTION = Field("question", max_length=2000)
+# Intake, classification and the agency may ask the citizen first; their clock pauses meanwhile.
+ASK_CITIZEN = Outcome("request_information", ("decision", "request_information"), AWAITING_CITIZEN, (QUESTION,),
+                      label_id="Minta informasi kepada pelapor", label_en="Ask the citizen for information")
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -109,6 +116,7 @@ STAGES: tuple[Stage, ...] = (
                     label_id="Terima", label_en="Accept"),
             Outcome("reject", ("decision", "reject"), REJECTED, (REASON,),
                     label_id="Tolak", label_en="Reject"),
+            ASK_CITIZEN,
         ),
     ),
     Stage(
@@ -126,6 +134,10 @@ STAGES: tuple[Stage, ...] = (
             Outcome("aspiration", ("kind", "aspiration"), "opd_response", (Field("opd", kind="opd"),),
                     label_id="Aspirasi/pengaduan (teruskan ke OPD)",
                     label_en="Aspiration/complaint (forward to the agency)"),
+            Outcome("duplicate", ("kind", "duplicate"), DUPLICATE, (Field("of", kind="tracking", max_length=32),),
+                    label_id="Duplikat (laporan lain yang sama dilanjutkan)",
+                    label_en="Duplicate (another case about the same carries on)"),
+            ASK_CITIZEN,
         ),
     ),
     Stage(
@@ -141,6 +153,7 @@ STAGES: tuple[Stage, ...] = (
                     label_id="Kirim tanggapan", label_en="Send response"),
             Outcome("not_our_authority", ("decision", "not_our_authority"), "classification", (REASON,),
                     label_id="Bukan wewenang kami", label_en="Not our authority"),
+            ASK_CITIZEN,
         ),
     ),
     Stage(
@@ -177,8 +190,20 @@ FIRST_STAGE = "intake"
 STAGE_NAMES: tuple[str, ...] = tuple(stage.name for stage in STAGES)
 _BY_NAME = {stage.name: stage for stage in STAGES}
 
-# The citizen's feedback window after the reply, before the case closes.
+# The citizen's feedback window after the reply, before the case closes. Within it the citizen
+# may reopen the case (back to classification), at most MAX_REOPENS times.
 FEEDBACK_WINDOW = Duration(working_days=5)
+MAX_REOPENS = 2
+REOPEN_TO = "classification"
+
+# SOP section E: the whole service takes 2 (working) days, time spent waiting for the citizen excluded.
+WHOLE_SOP = Duration(working_days=2)
+
+# A question to the citizen: one reminder after 5 working days; without an answer the case
+# closes after 10 working days (the 10-working-day rule SP4N-LAPOR! applies).
+ANSWER_REMINDER = Duration(working_days=5)
+ANSWER_DEADLINE = Duration(working_days=10)
+RATING_SCORES = range(1, 6)
 
 
 def stage(name: str) -> Stage:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..domain import catalog, sop
 from ..domain.errors import AlreadyDecided, NotFound
+from .attachments import attachments_of
 from .links import resolve_link
 from .ports import Services
 from .stages import team_name
@@ -37,7 +38,8 @@ def describe_action(svc: Services, token: str) -> dict:
     stage = sop.stage(item.stage)
     earlier = [i for i in svc.store.work_items(complaint.id) if i.step < item.step and i.decision]
     history = [{"stage": i.stage, "label": {"id": sop.stage(i.stage).label_id, "en": sop.stage(i.stage).label_en},
-                "decision": i.decision, "decided_at": i.decided_at} for i in sorted(earlier, key=lambda i: i.step)]
+                "decision": i.decision, "decided_at": i.decided_at, "answer": i.answer}
+               for i in sorted(earlier, key=lambda i: i.step)]
     return {
         "stage": stage.name,
         "label": {"id": stage.label_id, "en": stage.label_en},
@@ -49,6 +51,8 @@ def describe_action(svc: Services, token: str) -> dict:
         "case": {**case_context(complaint), "created_at": complaint.created_at, "kind": complaint.kind,
                  "opd": complaint.opd, "opd_response": complaint.opd_response},
         "history": history,
+        "attachments": attachments_of(svc, complaint.id),
+        "visit": item.context or {},  # the citizen's answer that resumed this stage, or a reopening's reason
         "link_expires_at": link.expires_at,
         "opds": [{"code": o.code, "name": o.name} for o in catalog.OPDS.values()],
         "suggested_opd": catalog.CATEGORIES[complaint.category].opd if complaint.category in catalog.CATEGORIES else None,

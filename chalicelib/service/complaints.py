@@ -7,6 +7,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel
@@ -14,6 +15,7 @@ from ..domain import sop
 from ..domain.errors import AlreadyEntered, IdempotencyKeyReused, NotFound, ValidationFailed
 from ..domain.staff import StaffMember
 from ..domain.submission import WEB, parse_entry, parse_submission
+from ..domain.planner import whole_sop_due
 from ..domain.tracking import new_tracking_number
 from .paging import decode_page_token, encode_page_token, invalid_token
 from .ports import Services, iso
@@ -116,7 +118,10 @@ def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
         if existing is not None:
             return _replay(svc, existing, fingerprint), False
 
-    now = iso(svc.now())
+    moment = svc.now()
+    now = iso(moment)
+    settings = svc.settings
+    sop_due_at = iso(whole_sop_due(moment, timedelta(0), settings.calendar(), settings.time_scale, settings.sla))
     for _ in range(_TRACKING_ATTEMPTS):
         complaint = ComplaintModel(
             complaint_id,
@@ -140,6 +145,7 @@ def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
             status=sop.STATUS_OPEN,
             stage=sop.FIRST_STAGE,
             step=0,
+            sop_due_at=sop_due_at,
             request_fingerprint=fingerprint,
         )
         details = {"tracking_number": complaint.tracking_number, "category": submission.category,
@@ -182,7 +188,12 @@ def get_complaint(svc: Services, complaint_id: str, citizen_id: str) -> dict:
     complaint = svc.store.get_complaint(complaint_id)
     if complaint is None or complaint.citizen_id != citizen_id:
         raise NotFound("complaint not found")
-    return complaint_view(complaint, svc.store.work_items(complaint_id))
+    original = svc.store.complaint_by_tracking_number(complaint.duplicate_of) if complaint.duplicate_of else None
+    view = complaint_view(complaint, svc.store.work_items(complaint_id), svc.store.audit_trail(complaint_id),
+                          now=svc.now(), original=original)
+    from .attachments import attachments_of  # photos and documents, with short-lived download links
+    view["attachments"] = attachments_of(svc, complaint_id)
+    return view
 
 
 def _decode_token(token: str | None) -> dict | None:

@@ -6,7 +6,8 @@ from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain.decisions import parse_decision
 from ..domain.errors import AlreadyDecided, NotFound
-from .links import resolve_link
+from ..domain.followup import ensure_duplicate_target
+from .links import RATING, resolve_link
 from .ports import Services, iso, parse_iso
 
 
@@ -32,13 +33,22 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
     complaint_actions.append(ComplaintModel.updated_at.set(iso(now)))
     if "opd" in decision.values:  # routed to an agency: its staff may see the case from now on
         complaint_actions.append(ComplaintModel.routed_opds.add({decision.values["opd"]}))
+    item_actions = []
+    if decision.outcome == "duplicate":
+        original = svc.store.complaint_by_tracking_number(decision.values["of"])
+        ensure_duplicate_target(complaint_id, original and original.id, original and original.kind)
+    elif decision.outcome == "request_information":
+        # The visit ends here, so its clock stops; the citizen sees the question at once.
+        item_actions.append(WorkItemModel.question.set(decision.values["question"]))
+        complaint_actions.append(ComplaintModel.pending_question.set({
+            "question": decision.values["question"], "asked_at": iso(now), "step": step, "stage": item.stage}))
     try:
         svc.store.record_decision(
             item,
             item_actions=[
                 WorkItemModel.decision.set(output), WorkItemModel.decided_at.set(iso(now)),
                 WorkItemModel.decided_by.set(actor), WorkItemModel.queue.remove(),
-                WorkItemModel.sla_outcome.set(sla), WorkItemModel.business_minutes.set(minutes),
+                WorkItemModel.sla_outcome.set(sla), WorkItemModel.business_minutes.set(minutes), *item_actions,
             ],
             complaint_actions=complaint_actions,
             audit=audit_entry(complaint_id, iso(now), actor, "decided", item.stage,
@@ -48,7 +58,8 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
         )
     except ConditionFailed:
         raise AlreadyDecided("this stage has been decided already") from None
-    svc.metrics.count("StageCompleted", dimensions={"Stage": item.stage})
+    svc.metrics.count("InformationRequested" if decision.outcome == "request_information" else "StageCompleted",
+                      dimensions={"Stage": item.stage})
     svc.metrics.count("StageDurationBusinessMinutes", value=minutes, unit="None", dimensions={"Stage": item.stage})
     # Read the token again after the write: whichever of us and the consumer wrote
     # second sees both the decision and the newest token, so one of us completes it.
@@ -60,6 +71,8 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
 
 def decide_by_link(svc: Services, token: str, payload) -> dict:
     link = resolve_link(svc, token)
+    if link.role == RATING:
+        raise NotFound("unknown link")  # a citizen's rating link decides nothing
     if link.used_at:
         raise AlreadyDecided("this link has been used already")
     return decide(svc, link.complaint_id, int(link.step), payload, actor=f"link:{link.role}",

@@ -43,3 +43,16 @@ def resolve_link(svc: Services, token: str) -> LinkModel:
     if parse_iso(link.expires_at) <= svc.now():
         raise LinkExpired("link expired")
     return link
+
+
+RATING = "rating"  # the role of a citizen's rating link (never a staff decision)
+RATING_LINK_DAYS = 60
+
+
+def issue_rating_link(svc: Services, complaint_id: str, now: datetime) -> str:
+    """The reply email's rating link (the score goes in the query). Opening it only shows a page."""
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    expires = now + timedelta(days=RATING_LINK_DAYS)
+    svc.store.put_link(LinkModel(hash_token(token), complaint_id=complaint_id, step=0, role=RATING,
+                                 expires_at=iso(expires), ttl=expires + timedelta(days=30)))
+    return f"{svc.settings.public_base_url}/ratings/{token}"

@@ -47,6 +47,23 @@ class AccountStatus(Protocol):
     def forget(self) -> None: ...
 
 
+class Uploads(Protocol):
+    """Attachment files in object storage (adapters.uploads.S3Uploads)."""
+
+    origin: str  # where browsers send uploads: the page's Content-Security-Policy allows it
+
+    def presigned_post(self, key: str, content_type: str, max_bytes: int) -> dict: ...
+
+    def download_url(self, key: str, filename: str, content_type: str,
+                     original_name: str | None = None) -> str: ...
+
+    def head(self, key: str) -> dict | None: ...
+
+    def first_bytes(self, key: str, count: int, etag: str | None = None) -> bytes | None: ...
+
+    def delete(self, key: str) -> None: ...
+
+
 class Metrics(Protocol):
     def count(self, name: str, value: float = 1, unit: str = "Count",
               dimensions: dict[str, str] | None = None) -> None: ...
@@ -76,6 +93,7 @@ class Services:
     verifier: "TokenVerifier | None" = None
     directory: "Directory | None" = None  # noqa: F821  (service.members.Directory: staff accounts, for admins)
     account_status: "AccountStatus | None" = None
+    uploads: "Uploads | None" = None  # None when ATTACHMENTS_BUCKET is not set: attachments answer 503
     now: Callable[[], datetime] = field(default=utcnow)
 
 
@@ -85,6 +103,7 @@ def build_services(settings: Settings) -> Services:
     from ..adapters.metrics import PowertoolsMetrics
     from ..adapters.ses import SesNotifier
     from ..adapters.store import Store
+    from ..adapters.uploads import S3Uploads
     from ..adapters.workflow import StepFunctionsWorkflow
 
     return Services(
@@ -99,4 +118,5 @@ def build_services(settings: Settings) -> Services:
                              settings.cognito_jwks_url or None),
         directory=CognitoDirectory(settings.region, settings.cognito_user_pool_id),
         account_status=StaffAccountStatus(settings.region, settings.cognito_user_pool_id),
+        uploads=S3Uploads(settings.attachments_bucket, settings.region) if settings.attachments_bucket else None,
     )

@@ -16,10 +16,12 @@ from ..domain import catalog, sop, tracking
 from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFailed
 from ..domain.staff import PERMISSIONS, StaffMember
 from .actions import allowed_decisions
+from .attachments import attachments_of
 from .decide import decide
 from .paging import decode_page_token, encode_page_token, invalid_token
 from .ports import Services, iso, parse_iso
 from .stages import team_name
+from . import followup
 from .views import complaint_view, summary_view
 
 MAX_PAGE = 100
@@ -199,6 +201,10 @@ def _work_item_view(item: WorkItemModel, svc: Services, complaint: ComplaintMode
         "decision": item.decision,
         "sla": item.sla_outcome,
         "business_minutes": item.business_minutes,
+        # Why this visit exists beyond the SOP's path: the citizen's answer, or a reopening's reason.
+        "context": item.context,
+        "question": item.question,
+        "answer": item.answer,
     }
 
 
@@ -208,7 +214,8 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
     items = sorted(svc.store.work_items(complaint_id), key=lambda i: i.step)
     trail = svc.store.audit_trail(complaint_id)
     anonymous = bool(complaint.anonymous)
-    view = complaint_view(complaint, items)
+    original = svc.store.complaint_by_tracking_number(complaint.duplicate_of) if complaint.duplicate_of else None
+    view = complaint_view(complaint, items, trail, now=svc.now(), original=original)
     reporter = None
     if not anonymous:
         reporter = {"name": complaint.citizen_name, "email": complaint.citizen_email, "phone": complaint.citizen_phone}
@@ -232,7 +239,7 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
         "opd_response": complaint.opd_response,
         "entered_by": complaint.entered_by,
         "reporter": reporter,
-        "attachments": [],
+        "attachments": attachments_of(svc, complaint_id),
         "routed_opds": sorted(_routed(complaint)),
         "work_items": [_work_item_view(i, svc, complaint) for i in items],
         "audit": audit,
@@ -274,3 +281,8 @@ def decide_as_staff(svc: Services, member: StaffMember, complaint_id: str, paylo
         raise Forbidden("this stage belongs to another agency")
     body = {key: value for key, value in payload.items() if key != "stage"}
     return decide(svc, complaint_id, int(item.step), body, actor=member.email, item=item)
+
+
+def answer_for_reporter(svc: Services, member: StaffMember, complaint_id: str, payload: Any) -> dict:
+    """The operator records the answer a reporter gave by phone, in person or by letter."""
+    return followup.answer_question(svc, _visible(svc, member, complaint_id), payload, member.email)

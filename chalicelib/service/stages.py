@@ -9,13 +9,28 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import catalog, sop
 from ..domain.staff import queue_of
-from ..domain.planner import ESCALATE, REMIND, StagePlan, clock_step, feedback_window, plan_stage
-from .links import issue_link
+from ..domain.planner import (
+    ESCALATE,
+    EXPIRE,
+    REMIND,
+    AnswerPlan,
+    StagePlan,
+    answer_step,
+    clock_step,
+    feedback_ends,
+    plan_answer,
+    plan_stage,
+    seconds_until,
+    whole_sop_due,
+)
+from .links import issue_link, issue_rating_link
 from .ports import EmailRejected, Services, iso, parse_iso
 from .views import case_context
 
@@ -66,6 +81,7 @@ def _send(svc: Services, complaint_id: str, stage: str | None, to, template: str
     except EmailRejected as rejected:
         log.warning("email %s refused for good (%s); the case goes on without it", template, rejected)
         svc.metrics.count("EmailsRejected", dimensions={"Template": template})
+        svc.metrics.count("EmailsRejected")  # all kinds in one series: what the alarm watches
         return
     try:
         svc.store.append_audit(audit_entry(complaint_id, iso(svc.now()), SYSTEM, "email_sent", stage, {
@@ -74,46 +90,107 @@ def _send(svc: Services, complaint_id: str, stage: str | None, to, template: str
         log.exception("could not note email %s in the audit trail", template)
 
 
-def _tell_citizen(svc: Services, complaint_id: str, template: str) -> None:
-    """Email the citizen once per kind of news, even when SQS delivers the message again."""
-    if not svc.store.claim_notification(complaint_id, template):
+def _tell_citizen(svc: Services, complaint_id: str, template: str, key: str | None = None, **extra) -> None:
+    """Email the citizen once per piece of news (``key``, default the template), even when SQS
+    delivers the message again."""
+    key = key or template
+    if not svc.store.claim_notification(complaint_id, key):
         return
     try:
         complaint = _complaint(svc, complaint_id)
         if not complaint.citizen_email:
             return  # entered by staff for a reporter without email: the operator keeps them informed
-        _send(svc, complaint_id, complaint.stage, [complaint.citizen_email], template,
-              {"c": case_context(complaint), "base_url": svc.settings.public_base_url})
+        context = {"c": case_context(complaint), "base_url": svc.settings.public_base_url,
+                   "case_url": f"{svc.settings.public_base_url}/?case={complaint.id}", **extra}
+        if template == "reply":
+            context["rating_url"] = issue_rating_link(svc, complaint.id, svc.now())
+        _send(svc, complaint_id, complaint.stage, [complaint.citizen_email], template, context)
     except Exception:
-        svc.store.release_notification(complaint_id, template)  # the redelivery sends it
+        svc.store.release_notification(complaint_id, key)  # the redelivery sends it
         raise
 
 
 # -- stage entry --------------------------------------------------------------
+@dataclass
+class _Visit:
+    """What a new visit inherits: from the paused visit it resumes, or from the reopening."""
+
+    used: timedelta = timedelta(0)  # business time the stage spent before it asked the citizen
+    context: dict | None = None  # shown to the team: the question and answer, or the reopening's reason
+    carried: dict = field(default_factory=dict)  # reminder and escalations already sent
+    complaint_actions: list = field(default_factory=list)
+    details: dict = field(default_factory=dict)  # for the audit entry
+
+
+def _resumed(svc: Services, complaint: ComplaintModel, paused_step: int, now) -> _Visit:
+    calendar = svc.settings.calendar()
+    paused_item = svc.store.get_work_item(complaint.id, paused_step)
+    asked_at = parse_iso(paused_item.decided_at)
+    paused = calendar.between(asked_at, now)
+    total_paused = timedelta(seconds=float(complaint.paused_seconds or 0)) + paused
+    return _Visit(
+        used=timedelta(seconds=float(paused_item.carried_seconds or 0))
+        + calendar.between(parse_iso(paused_item.entered_at), asked_at),
+        context={"question": paused_item.question, "answer": paused_item.answer,
+                 "asked_at": paused_item.decided_at, "answered_at": paused_item.answered_at},
+        carried={"reminded_at": paused_item.reminded_at, "escalations": paused_item.escalations or 0,
+                 "overdue": bool(paused_item.overdue)},
+        complaint_actions=[
+            ComplaintModel.paused_seconds.set(round(total_paused.total_seconds(), 3)),
+            ComplaintModel.sop_due_at.set(iso(whole_sop_due(parse_iso(complaint.created_at), total_paused, calendar,
+                                                            svc.settings.time_scale, svc.settings.sla))),
+        ],
+        details={"resumes": paused_step, "paused_business_minutes": round(paused.total_seconds() / 60, 1)},
+    )
+
+
+def _reopened(complaint: ComplaintModel) -> _Visit:
+    round_number = int(complaint.reopens or 0) + 1
+    return _Visit(context={"reopen_reason": complaint.reopen_reason, "round": round_number},
+                  complaint_actions=[ComplaintModel.reopen_pending.set(False)], details={"round": round_number})
+
+
 def enter_stage(svc: Services, message: dict) -> None:
-    """Open the work item of this stage visit, plan its clock, answer with the first wait."""
+    """Open the work item of this stage visit, plan its clock, answer with the first wait.
+
+    A visit that resumes a stage after the citizen answered gets the business time the stage
+    had left (the pause is not counted, and the whole case's SOP target moves by the pause);
+    a visit that starts a reopened round carries the citizen's reason to the team.
+    """
     complaint = _complaint(svc, message["complaint_id"])
     stage = sop.stage(message["stage"])
     step = int(message["step"])
+    facts = message.get("visit") or {}
     now = svc.now()
+    calendar, scale = svc.settings.calendar(), svc.settings.time_scale
     opd = complaint.opd if stage.role is sop.Role.OPD else None
-    plan = plan_stage(stage.name, now, svc.settings.calendar(), svc.settings.time_scale,
-                      svc.settings.sla, complaint.category)
+    if facts.get("resumes"):
+        visit = _resumed(svc, complaint, int(facts["resumes"]), now)
+    elif facts.get("reopened"):
+        visit = _reopened(complaint)
+    else:
+        visit = _Visit()
+    used, context, carried = visit.used, visit.context, visit.carried
+    complaint_actions = [ComplaintModel.stage.set(stage.name), ComplaintModel.step.set(step),
+                         ComplaintModel.updated_at.set(iso(now)), *visit.complaint_actions]
+    details = {"step": step, **visit.details}
+    plan = plan_stage(stage.name, now, calendar, scale, svc.settings.sla, complaint.category, used=used)
     item = WorkItemModel(
         complaint.id, step, stage=stage.name, role=stage.role.value, opd=opd,
         queue=queue_of(stage.role, opd), tracking_number=complaint.tracking_number, title=complaint.title,
         category=complaint.category, entered_at=iso(plan.started_at),
         remind_at=iso(plan.remind_at), due_at=iso(plan.due_at),
+        carried_seconds=round(used.total_seconds(), 3), context=context,
+        **{k: v for k, v in carried.items() if v},
     )
+    details["due_at"] = item.due_at
     created = svc.store.open_work_item(
         item,
-        complaint_actions=[
-            ComplaintModel.stage.set(stage.name), ComplaintModel.step.set(step),
-            ComplaintModel.due_at.set(item.due_at), ComplaintModel.overdue.set(False),
-            ComplaintModel.updated_at.set(iso(now)),
+        complaint_actions=complaint_actions + [
+            ComplaintModel.due_at.set(item.due_at),
+            ComplaintModel.overdue.set(bool(carried.get("overdue"))),  # a stage late before it asked stays late
         ],
-        audit=audit_entry(complaint.id, iso(now), SYSTEM, "stage_entered", stage.name,
-                          {"step": step, "due_at": item.due_at}),
+        audit=audit_entry(complaint.id, iso(now), SYSTEM, "stage_entered", stage.name, details),
     )
     if not created:
         item = svc.store.get_work_item(complaint.id, step)  # redelivered: keep the first plan
@@ -131,7 +208,8 @@ def _send_to_team(svc: Services, complaint: ComplaintModel, item: WorkItemModel,
     _send(
         svc, item.complaint_id, item.stage, svc.settings.mailbox(role, item.opd), template,
         {"c": case_context(complaint), "stage": sop.stage(item.stage), "team": team_name(role, item.opd),
-         "due_at": item.due_at, "entered_at": item.entered_at, "link": link, "link_expires_at": expires, **extra},
+         "due_at": item.due_at, "entered_at": item.entered_at, "link": link, "link_expires_at": expires,
+         "visit": item.context or {}, **extra},
     )
 
 
@@ -241,58 +319,213 @@ def _record_tick(svc: Services, item: WorkItemModel, action: str, now) -> None:
     svc.metrics.count("EscalationsSent", dimensions=dimensions)
 
 
+# -- waiting for the citizen's answer ------------------------------------------------
+def _answer_plan(item: WorkItemModel) -> AnswerPlan:
+    return AnswerPlan(parse_iso(item.decided_at), parse_iso(item.info_remind_at), parse_iso(item.info_expires_at))
+
+
+def ask_citizen(svc: Services, message: dict) -> None:
+    """A stage asked the citizen (its visit is decided, so its clock stands still): plan the wait
+    for the answer, email the question once, answer with the first wait."""
+    complaint_id, step = message["complaint_id"], int(message["step"])
+    item = svc.store.get_work_item(complaint_id, step)
+    if item.info_expires_at is None:
+        plan = _plan_answer(svc, item)
+        try:
+            item = svc.store.update_work_item(
+                complaint_id, step,
+                [WorkItemModel.info_remind_at.set(iso(plan.remind_at)),
+                 WorkItemModel.info_expires_at.set(iso(plan.expires_at))],
+                condition=WorkItemModel.info_expires_at.does_not_exist())
+        except ConditionFailed:
+            pass  # a concurrent delivery planned it (the same plan: it derives from the decision's time)
+        item = svc.store.get_work_item(complaint_id, step)
+    _tell_citizen(svc, complaint_id, "question", key=f"question-{step}", question=item.question,
+                  stage=sop.stage(item.stage), expires_at=item.info_expires_at,
+                  deadline=sop.ANSWER_DEADLINE)
+    wait = 1 if item.answer else answer_step(svc.now(), _answer_plan(item), bool(item.info_reminded_at)).wait_seconds
+    svc.workflow.complete(message["task_token"], {"wait_seconds": wait, "expired": False})
+
+
+def _plan_answer(svc: Services, item: WorkItemModel) -> AnswerPlan:
+    return plan_answer(parse_iso(item.decided_at), svc.settings.calendar(), svc.settings.time_scale, svc.settings.sla)
+
+
+def await_answer(svc: Services, message: dict) -> None:
+    """Keep the newest token of the wait for the answer; complete at once if the answer is in."""
+    complaint_id, step = message["complaint_id"], int(message["step"])
+    sent_at = iso(parse_iso(message["sent_at"]))
+    try:
+        item = svc.store.update_work_item(
+            complaint_id, step,
+            [WorkItemModel.answer_token.set(message["task_token"]), WorkItemModel.answer_token_sent_at.set(sent_at)],
+            condition=WorkItemModel.answer_token_sent_at.does_not_exist()
+            | (WorkItemModel.answer_token_sent_at <= sent_at))
+    except ConditionFailed:
+        log.info("an older answer wait arrived after a newer one; its token is dead, nothing to do")
+        return
+    if item.answer is not None:
+        svc.workflow.complete(message["task_token"], {"answered": True})
+
+
+def answer_timer(svc: Services, message: dict) -> None:
+    """A wait for the answer ran out: remind the citizen once, or end the wait at the deadline."""
+    complaint_id, step = message["complaint_id"], int(message["step"])
+    item = svc.store.get_work_item(complaint_id, step)
+    now = svc.now()
+    if item.answer is not None:
+        svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": False})
+        return
+    clock = answer_step(now, _answer_plan(item), bool(item.info_reminded_at))
+    if clock.action == EXPIRE:
+        try:
+            svc.store.update_work_item(complaint_id, step, [WorkItemModel.info_expired_at.set(iso(now))],
+                                       condition=WorkItemModel.answer.does_not_exist()
+                                       & WorkItemModel.info_expired_at.does_not_exist())
+        except ConditionFailed:
+            item = svc.store.get_work_item(complaint_id, step)
+            if item.info_expired_at is None:  # the answer came just now: resume instead
+                svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": False})
+                return
+        svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": True})
+        return
+    if clock.action == REMIND:
+        _remind_citizen(svc, item, now)
+    svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds, "expired": False})
+
+
+def _remind_citizen(svc: Services, item: WorkItemModel, now) -> None:
+    """Claim the one reminder on the work item, email it, then note it (a redelivery finds the claim)."""
+    try:
+        svc.store.update_work_item(item.complaint_id, item.step, [WorkItemModel.info_reminded_at.set(iso(now))],
+                                   condition=WorkItemModel.info_reminded_at.does_not_exist()
+                                   & WorkItemModel.answer.does_not_exist())
+    except ConditionFailed:
+        return
+    try:
+        _tell_citizen(svc, item.complaint_id, "question_reminder", key=f"question-reminder-{item.step}",
+                      question=item.question, expires_at=item.info_expires_at, stage=sop.stage(item.stage))
+    except Exception:
+        svc.store.update_work_item(item.complaint_id, item.step, [WorkItemModel.info_reminded_at.remove()])
+        raise
+    svc.store.append_audit(audit_entry(item.complaint_id, iso(now), SYSTEM, "question_reminder_sent", item.stage,
+                                       {"step": item.step}))
+
+
+def close_unanswered(svc: Services, message: dict) -> None:
+    """The citizen did not answer in time: the case closes and they are told why."""
+    complaint_id = message["complaint_id"]
+    now = iso(svc.now())
+    deadline = sop.ANSWER_DEADLINE
+    reason = (f"Pertanyaan petugas tidak dijawab dalam {deadline.describe_id()}. / "
+              f"The officer's question was not answered within {deadline.describe_en()}.")
+    _close_open_case(svc, complaint_id, now, "closed_unanswered", reason,
+                     [ComplaintModel.pending_question.remove()])
+    _tell_citizen(svc, complaint_id, "unanswered")
+    svc.workflow.complete(message["task_token"], {"closed": True})
+
+
+def _close_open_case(svc: Services, complaint_id: str, now: str, action: str, reason: str | None,
+                     extra: list = ()) -> bool:
+    """Close a case that is still open (once: a redelivery finds it closed). True if this call closed it."""
+    actions = [ComplaintModel.status.set(sop.STATUS_CLOSED), ComplaintModel.closed_at.set(now),
+               ComplaintModel.due_at.remove(), ComplaintModel.updated_at.set(now), *extra]
+    if reason:
+        actions.append(ComplaintModel.close_reason.set(reason))
+    try:
+        svc.store.update_complaint(complaint_id, actions, condition=ComplaintModel.status == sop.STATUS_OPEN,
+                                   audit=audit_entry(complaint_id, now, SYSTEM, action))
+    except ConditionFailed:
+        return False  # closed already: a redelivered message
+    return True
+
+
 # -- the end of a case ----------------------------------------------------------
 def deliver_reply(svc: Services, message: dict) -> None:
-    """SOP step 7: the citizen receives the reply. Answers with the feedback window."""
+    """SOP step 7: the citizen receives the reply. Answers with the feedback window.
+
+    The first reply also judges the whole case against the SOP's target (section E).
+    """
     complaint_id = message["complaint_id"]
     now = svc.now()
+    complaint = _complaint(svc, complaint_id)
+    ends = feedback_ends(now, svc.settings.calendar(), svc.settings.time_scale, svc.settings.sla)
+    actions = [ComplaintModel.status.set(sop.STATUS_ANSWERED), ComplaintModel.answered_at.set(iso(now)),
+               ComplaintModel.feedback_ends_at.set(iso(ends)), ComplaintModel.feedback_token.remove(),
+               ComplaintModel.due_at.remove(), ComplaintModel.updated_at.set(iso(now))]
+    sop_outcome = None
+    if complaint.sop_outcome is None and complaint.sop_due_at:
+        sop_outcome = "met" if now <= parse_iso(complaint.sop_due_at) else "breached"
+        actions.append(ComplaintModel.sop_outcome.set(sop_outcome))
+    try:
+        svc.store.update_complaint(
+            complaint_id, actions, condition=ComplaintModel.status == sop.STATUS_OPEN,
+            audit=audit_entry(complaint_id, iso(now), SYSTEM, "reply_delivered",
+                              details={"round": int(complaint.reopens or 0) + 1, "sop": sop_outcome}),
+        )
+        if sop_outcome:
+            svc.metrics.count("SopTargetMet" if sop_outcome == "met" else "SopTargetBreached")
+    except ConditionFailed:
+        complaint = _complaint(svc, complaint_id)  # answered already: a redelivered message
+        ends = parse_iso(complaint.feedback_ends_at) if complaint.feedback_ends_at else ends
+    rounds = int(complaint.reopens or 0)
+    _tell_citizen(svc, complaint_id, "reply", key="reply" if rounds == 0 else f"reply-{rounds + 1}")
+    svc.workflow.complete(message["task_token"], {"feedback_seconds": seconds_until(now, ends)})
+
+
+def await_feedback(svc: Services, message: dict) -> None:
+    """Keep the newest token of the feedback window; complete at once if the citizen reopened."""
+    complaint_id = message["complaint_id"]
+    sent_at = iso(parse_iso(message["sent_at"]))
     try:
         svc.store.update_complaint(
             complaint_id,
-            [ComplaintModel.status.set(sop.STATUS_ANSWERED), ComplaintModel.answered_at.set(iso(now)),
-             ComplaintModel.due_at.remove(), ComplaintModel.updated_at.set(iso(now))],
-            condition=ComplaintModel.status == sop.STATUS_OPEN,
-            audit=audit_entry(complaint_id, iso(now), SYSTEM, "reply_delivered"),
-        )
+            [ComplaintModel.feedback_token.set(message["task_token"]),
+             ComplaintModel.feedback_token_sent_at.set(sent_at)],
+            condition=ComplaintModel.feedback_token_sent_at.does_not_exist()
+            | (ComplaintModel.feedback_token_sent_at <= sent_at))
     except ConditionFailed:
-        pass  # answered already: a redelivered message
-    _tell_citizen(svc, complaint_id, "reply")
-    seconds = feedback_window(now, svc.settings.calendar(), svc.settings.time_scale, svc.settings.sla)
-    svc.workflow.complete(message["task_token"], {"feedback_seconds": seconds})
+        log.info("an older feedback wait arrived after a newer one; its token is dead, nothing to do")
+        return
+    # Read after the write: whichever of us and the reopen wrote second sees both.
+    if _complaint(svc, complaint_id).reopen_pending:
+        svc.workflow.complete(message["task_token"], {"reopen": True})
 
 
 def close(svc: Services, message: dict) -> None:
-    """The feedback window has passed: the answered case closes."""
+    """The feedback window has passed: the answered case closes (unless it was just reopened)."""
     complaint_id = message["complaint_id"]
     now = iso(svc.now())
     try:
         svc.store.update_complaint(
             complaint_id,
             [ComplaintModel.status.set(sop.STATUS_CLOSED), ComplaintModel.closed_at.set(now),
-             ComplaintModel.updated_at.set(now)],
+             ComplaintModel.feedback_token.remove(), ComplaintModel.updated_at.set(now)],
             condition=ComplaintModel.status == sop.STATUS_ANSWERED,
             audit=audit_entry(complaint_id, now, SYSTEM, "closed"),
         )
     except ConditionFailed:
-        pass
-    svc.workflow.complete(message["task_token"], {"closed": True})
+        if _complaint(svc, complaint_id).reopen_pending:  # reopened as the window ended: a new round
+            svc.workflow.complete(message["task_token"], {"closed": False, "reopened": True})
+            return
+    svc.workflow.complete(message["task_token"], {"closed": True, "reopened": False})
 
 
 def reject(svc: Services, message: dict) -> None:
     """Intake refused the complaint: close it and tell the citizen why."""
+    _close_open_case(svc, message["complaint_id"], iso(svc.now()), "rejected", None)
+    _tell_citizen(svc, message["complaint_id"], "rejected")
+    svc.workflow.complete(message["task_token"], {"closed": True})
+
+
+def close_duplicate(svc: Services, message: dict) -> None:
+    """Classification found the case reported before: close this one, tell the citizen which carries on."""
     complaint_id = message["complaint_id"]
-    now = iso(svc.now())
-    try:
-        svc.store.update_complaint(
-            complaint_id,
-            [ComplaintModel.status.set(sop.STATUS_CLOSED), ComplaintModel.closed_at.set(now),
-             ComplaintModel.due_at.remove(), ComplaintModel.updated_at.set(now)],
-            condition=ComplaintModel.status == sop.STATUS_OPEN,
-            audit=audit_entry(complaint_id, now, SYSTEM, "rejected"),
-        )
-    except ConditionFailed:
-        pass  # closed already: a redelivered message
-    _tell_citizen(svc, complaint_id, "rejected")
+    complaint = _complaint(svc, complaint_id)
+    reason = (f"Laporan yang sama sudah ditangani sebagai {complaint.duplicate_of}. / "
+              f"The same matter is handled as {complaint.duplicate_of}.")
+    _close_open_case(svc, complaint_id, iso(svc.now()), "closed_duplicate", reason)
+    _tell_citizen(svc, complaint_id, "duplicate", original=complaint.duplicate_of)
     svc.workflow.complete(message["task_token"], {"closed": True})
 
 
@@ -300,9 +533,15 @@ HANDLERS = {
     "stage_entered": enter_stage,
     "handoff": hand_off,
     "stage_timer": stage_timer,
+    "information_requested": ask_citizen,
+    "answer_handoff": await_answer,
+    "answer_timer": answer_timer,
+    "unanswered": close_unanswered,
     "reply_delivered": deliver_reply,
+    "feedback_open": await_feedback,
     "closed": close,
     "rejected": reject,
+    "duplicate": close_duplicate,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aws_cdk import CfnParameter, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
@@ -21,10 +22,12 @@ from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from chalicelib.adapters.tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
+from chalicelib.adapters.tables import AttachmentModel
 from chalicelib.domain.staff import all_groups
 from chalicelib.rendering import render_email
 from chalicelib.service.members import TEMPORARY_PASSWORD_DAYS, invitation_context
 
+from .attachments import Attachments, bucket_arn, bucket_name, objects_arn
 from .observability import Observability
 from .tables import tables
 
@@ -59,6 +62,14 @@ API_TABLE_ACTIONS = {
     WorkItemModel: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     LinkModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
     AuditModel: ["dynamodb:PutItem", "dynamodb:Query"],  # Query: the staff console reads a case's trail
+    # Put: a slot reserved; Update: a never-used slot given back; Query: a case's attachments (service/attachments.py).
+    AttachmentModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+}
+# The uploads consumer judges what landed: the attachment settles, a rejected one frees its slot.
+UPLOAD_TABLE_ACTIONS = {
+    ComplaintModel: ["dynamodb:UpdateItem"],
+    AttachmentModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    AuditModel: ["dynamodb:PutItem"],
 }
 HANDOFF_TABLE_ACTIONS = {
     ComplaintModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
@@ -184,6 +195,18 @@ class AspirasiStack(Stack):
                                        resource_name=configuration_set.configuration_set_name)]))
         for role in (api_role, handoff_role):  # decisions and system steps answer the state machine
             role.add_to_policy(iam.PolicyStatement(actions=["states:SendTaskSuccess"], resources=["*"]))
+        # Attachments (infra/aspirasi_infra/attachments.py): the API signs the browser's presigned POST
+        # (PutObject) and the short-lived downloads (GetObject); the uploads consumer reads the first bytes,
+        # deletes what it refuses, and may list the bucket so a missing object answers 404, not 403.
+        api_role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject", "s3:GetObject"],
+                                                   resources=[objects_arn(prefix)]))
+        upload_logs = logs.LogGroup(self, "UploadFunctionLogs", retention=RETENTION,
+                                    removal_policy=RemovalPolicy.RETAIN)
+        upload_role = self._function_role("UploadFunctionRole", upload_logs, UPLOAD_TABLE_ACTIONS,
+                                          "SQS consumer: S3 events of uploaded attachments.")
+        upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject", "s3:DeleteObject"],
+                                                      resources=[objects_arn(prefix)]))
+        upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket_arn(prefix)]))
 
         # -- the Chalice app ---------------------------------------------------------------
         environment = {
@@ -198,6 +221,8 @@ class AspirasiStack(Stack):
             "CUTI_BERSAMA": context("cutiBersama") or "",
             "POWERTOOLS_SERVICE_NAME": "aspirasi-kaltim",
             "POWERTOOLS_METRICS_NAMESPACE": "AspirasiKaltim",
+            "ATTACHMENTS_BUCKET": bucket_name(prefix),
+            "UPLOADS_QUEUE_NAME": f"{prefix}-uploads",
             # Team mailboxes, e.g. -c mailboxes='{"MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}'.
             **_mailboxes(context("mailboxes")),
         }
@@ -222,6 +247,23 @@ class AspirasiStack(Stack):
         handoff.add_property_override(f"{event}.FunctionResponseTypes", ["ReportBatchItemFailures"])
         rest_api = self.chalice.get_resource("RestAPI")
         self.api_url = f"https://{rest_api.ref}.execute-api.{self.region}.{self.url_suffix}/api"
+        # The bucket for attachments; its CORS lets the citizen page (the API's origin, or the public site's)
+        # post files to it. Its queue feeds the uploads consumer, like the handoff consumer.
+        site_origins = [f"https://{rest_api.ref}.execute-api.{self.region}.{self.url_suffix}"]
+        if context("publicBaseUrl"):
+            public = urlsplit(context("publicBaseUrl"))
+            site_origins.append(f"{public.scheme}://{public.netloc}")
+        self.attachments = Attachments(self, "Attachments", prefix=prefix, site_origins=site_origins)
+        upload = self.chalice.get_resource("OnUpload")
+        upload.add_property_override("Role", upload_role.role_arn)
+        upload.add_property_override("Timeout", 60)
+        upload.add_property_override("LoggingConfig", {"LogGroup": upload_logs.log_group_name, "LogFormat": "JSON"})
+        upload_event = "Events.OnUploadSqsEventSource.Properties"
+        upload.add_property_override(f"{upload_event}.Queue", self.attachments.queue.queue_arn)
+        upload.add_property_override(f"{upload_event}.FunctionResponseTypes", ["ReportBatchItemFailures"])
+        upload_role.add_to_policy(iam.PolicyStatement(
+            actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                     "sqs:ChangeMessageVisibility"], resources=[self.attachments.queue.queue_arn]))
         self.chalice.add_environment_variable("PUBLIC_BASE_URL", context("publicBaseUrl") or self.api_url,
                                               "OnHandoff")
 
@@ -250,10 +292,12 @@ class AspirasiStack(Stack):
         self.alarm_topic = sns.Topic(self, "OpsAlarms", topic_name=f"{prefix}-ops-alarms", master_key=key,
                                      enforce_ssl=True)
         self.alarm_topic.add_subscription(subscriptions.EmailSubscription(ops_email.value_as_string))
-        Observability(self, "Ops", prefix=prefix, state_machine=self.state_machine, dead_letters=dead_letters,
-                      functions={"API": api_function.ref, "Handoff": handoff.ref}, api_name="aspirasi-kaltim",
-                      topic=self.alarm_topic)
-        self._suppress(gateway_logging, machine_role, api_role, handoff_role)
+        ops = Observability(self, "Ops", prefix=prefix, state_machine=self.state_machine, dead_letters=dead_letters,
+                            functions={"API": api_function.ref, "Handoff": handoff.ref, "Upload": upload.ref},
+                            api_name="aspirasi-kaltim", topic=self.alarm_topic)
+        self.attachments.alarm(prefix, self.alarm_topic)
+        ops.dashboard.add_widgets(*self.attachments.widgets())
+        self._suppress(gateway_logging, machine_role, api_role, handoff_role, upload_role)
 
     @staticmethod
     def _invitation(public_base_url: str | None) -> cognito.UserInvitationConfig:
@@ -286,7 +330,8 @@ class AspirasiStack(Stack):
             NagSuppressions.add_resource_suppressions(role, [
                 {"id": "AwsSolutions-IAM5", "reason": "Only X-Ray, Step Functions log-delivery and task-token "
                  "callback actions use '*' (none has a resource type in IAM; see WILDCARD_ACTIONS); DynamoDB "
-                 "'/index/*' covers the table's own indexes for Query."}], apply_to_children=True)
+                 "'/index/*' covers the table's own indexes for Query; S3 'attachments/*' is the attachments' key "
+                 "prefix (one object per attachment, keys made by the app)."}], apply_to_children=True)
         NagSuppressions.add_resource_suppressions(gateway_logging, [
             {"id": "AwsSolutions-IAM4", "reason": "AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented "
              "policy for API Gateway's account-wide logging role."}])

@@ -62,7 +62,8 @@ def test_state_machine_is_the_statemachine_file_with_substitutions(resources):
     props = machine["Properties"]
     deployed = props["DefinitionString"]
     assert json.loads(deployed) == json.loads((ROOT / "statemachine" / "complaint.asl.json").read_text())
-    (queue_id,) = [k for k, v in of_type(resources, "AWS::SQS::Queue").items() if "RedrivePolicy" in v["Properties"]]
+    (queue_id,) = [k for k, v in of_type(resources, "AWS::SQS::Queue").items()
+                   if v["Properties"]["QueueName"] == "aspirasi-kaltim-handoff"]
     assert props["DefinitionSubstitutions"] == {"HandoffQueueUrl": {"Ref": queue_id}}
     # After substitution the cloud runs exactly what the local stack runs.
     from local.provision import render_definition
@@ -76,8 +77,8 @@ def test_state_machine_is_the_statemachine_file_with_substitutions(resources):
 
 def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
     queues = of_type(resources, "AWS::SQS::Queue")
-    assert len(queues) == 2 and all(q["Properties"]["SqsManagedSseEnabled"] for q in queues.values())
-    (handoff,) = [q["Properties"] for q in queues.values() if "RedrivePolicy" in q["Properties"]]
+    assert len(queues) == 4 and all(q["Properties"]["SqsManagedSseEnabled"] for q in queues.values())
+    (handoff,) = [q["Properties"] for q in queues.values() if q["Properties"]["QueueName"] == "aspirasi-kaltim-handoff"]
     assert handoff["RedrivePolicy"]["maxReceiveCount"] == 5
     functions = of_type(resources, "AWS::Serverless::Function")
     event = functions["OnHandoff"]["Properties"]["Events"]["OnHandoffSqsEventSource"]["Properties"]
@@ -87,18 +88,18 @@ def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
 
 def test_functions_are_traced_sized_and_log_with_retention(resources):
     functions = of_type(resources, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "OnHandoff"}
+    assert set(functions) == {"APIHandler", "OnHandoff", "OnUpload"}
     log_groups = of_type(resources, "AWS::Logs::LogGroup")
     assert all(g["Properties"].get("RetentionInDays") for g in log_groups.values())
     roles = set()
     for name, function in functions.items():
         props = function["Properties"]
         assert props["Tracing"] == "Active" and props["MemorySize"] == 512
-        assert props["Timeout"] == (60 if name == "OnHandoff" else 30)
+        assert props["Timeout"] == (60 if name in ("OnHandoff", "OnUpload") else 30)
         assert props["LoggingConfig"]["LogGroup"]["Ref"] in log_groups
         assert props["Environment"]["Variables"]["TABLE_PREFIX"] == "aspirasi-kaltim"
         roles.add(json.dumps(props["Role"]))
-    assert len(roles) == 2  # one least-privilege role per function
+    assert len(roles) == 3  # one least-privilege role per function
 
 
 def test_api_gateway_throttles_and_logs_without_link_tokens(resources):
@@ -166,7 +167,8 @@ def test_alarms(resources):
               for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
     assert set(alarms) == {"OpdDeadlineBreached", "StageDeadlineBreached", "DeadLettersWaiting", "ExecutionsFailed",
                            "ExecutionsTimedOut", "ExecutionsAborted", "APIFunctionErrors", "APIFunctionThrottles",
-                           "HandoffFunctionErrors", "HandoffFunctionThrottles", "Api5xxRate", "EmailsRejected"}
+                           "HandoffFunctionErrors", "HandoffFunctionThrottles", "Api5xxRate", "EmailsRejected",
+                           "UploadFunctionErrors", "UploadFunctionThrottles", "UploadDeadLettersWaiting"}
     opd = alarms["OpdDeadlineBreached"]
     assert (opd["Namespace"], opd["MetricName"]) == ("AspirasiKaltim", "SlaBreached")
     assert opd["Dimensions"] == [{"Name": "Stage", "Value": "opd_response"}]
@@ -182,7 +184,8 @@ def test_dashboard_has_the_ops_views(resources):
     (dashboard,) = of_type(resources, "AWS::CloudWatch::Dashboard").values()
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
     assert "AspirasiKaltim,Channel" in body  # complaints by channel (web, phone, walk_in, ...)
-    for title in ("Complaints submitted", "Complaints by channel", "SLA breaches by stage", "SLA breaches by OPD", "business minutes",
+    for title in ("Citizen rating by OPD", "Whole-SOP target", "Questions to citizens", "Complaints submitted",
+                  "Complaints by channel", "SLA breaches by stage", "SLA breaches by OPD", "business minutes",
                   "Reminders and escalations", "API latency", "API errors", "Lambda errors and duration",
                   "Executions", "Dead-letter queue depth"):
         assert title in body, title

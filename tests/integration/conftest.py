@@ -13,7 +13,7 @@ from chalicelib import config
 from chalicelib.adapters import tables
 from chalicelib.domain.staff import all_groups
 from local.atomic_dynamodb import serialize_dynamodb
-from local.provision import provision, provision_cognito
+from local.provision import provision, provision_cognito, provision_uploads
 
 from .harness import Harness
 
@@ -28,6 +28,7 @@ BASE_ENV = {
     "PUBLIC_BASE_URL": "https://aspirasi.test",
     "EMAIL_FROM": "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>",
     "HANDOFF_QUEUE_NAME": "test-handoff",
+    "ATTACHMENTS_BUCKET": "test-attachments",
 }
 
 
@@ -64,6 +65,8 @@ def stack(monkeypatch, stack_env):
         # test cannot send into it.
         resources = provision(REGION, f"test-handoff-{uuid.uuid4().hex[:8]}", "aspirasi.kaltimprov.go.id")
         monkeypatch.setenv("STATE_MACHINE_ARN", resources.state_machine_arn)
+        uploads = provision_uploads(REGION, BASE_ENV["ATTACHMENTS_BUCKET"], f"test-uploads-{uuid.uuid4().hex[:8]}",
+                                    [BASE_ENV["PUBLIC_BASE_URL"]])
         identity = provision_cognito(REGION, {"operator@aspirasi.kaltimprov.go.id": "operator"},
                                      lambda: "Staff-Passw0rd", groups=all_groups())
         monkeypatch.setenv("COGNITO_USER_POOL_ID", identity.user_pool_id)
@@ -74,6 +77,7 @@ def stack(monkeypatch, stack_env):
         app.services.cache_clear()
         harness = Harness(app, resources, app.services())
         harness.identity = identity
+        harness.uploads = uploads  # the attachments bucket and its queue: harness.pump_uploads()
         yield harness
         _stop_executions(harness.sfn, resources.state_machine_arn)
         app.services.cache_clear()

@@ -13,7 +13,7 @@ import boto3
 from chalicelib.adapters.tables import WorkItemModel
 from chalicelib.service import decide as decide_uc
 from local.outbox import action_tokens, sent_emails
-from local.poller import Poller
+from local.poller import LambdaContext, Poller, sqs_event
 
 
 class Harness:
@@ -45,6 +45,28 @@ class Harness:
                 return value
             time.sleep(0.05)
         raise AssertionError(f"timed out waiting for {what}")
+
+    def pump_uploads(self) -> int:
+        """Deliver S3's ObjectCreated events (attachments) to the uploads consumer, as Lambda would."""
+        if getattr(self, "_uploads_poller", None) is None:
+            self._uploads_poller = Poller(self.sqs, self.uploads.queue_url, self.uploads.queue_arn, self.region,
+                                          self.app.on_upload)
+        handled = 0
+        while (n := self._uploads_poller.poll_once()):
+            handled += n
+        return handled
+
+    def deliver_twice(self) -> int:
+        """Receive one batch and hand every record to the consumer twice, as SQS may; return how many."""
+        messages = self.sqs.receive_message(QueueUrl=self.resources.queue_url, MaxNumberOfMessages=10,
+                                            AttributeNames=["All"]).get("Messages", [])
+        if messages:
+            event = sqs_event(messages, self.resources.queue_arn, self.region)
+            for _ in range(2):
+                assert self.app.on_handoff(event, LambdaContext()) == {"batchItemFailures": []}
+            for m in messages:
+                self.sqs.delete_message(QueueUrl=self.resources.queue_url, ReceiptHandle=m["ReceiptHandle"])
+        return len(messages)
 
     # -- reading state ----------------------------------------------------------------
     def items(self, complaint_id: str) -> list[WorkItemModel]:

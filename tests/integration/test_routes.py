@@ -159,7 +159,7 @@ def test_action_link_get_changes_nothing_and_post_decides(client, stack):
         response, described = call(client, "get", f"/actions/{link}")
         assert response.status_code == 200
         assert described["stage"] == "intake"
-        assert [a["outcome"] for a in described["allowed"]] == ["accept", "reject"]
+        assert [a["outcome"] for a in described["allowed"]] == ["accept", "reject", "request_information"]
         assert described["case"]["tracking_number"] == created["tracking_number"]
     html = client.get(f"/actions/{link}", headers={"Accept": "text/html"})
     assert html.status_code == 200 and b"<form method=\"post\"" in html.body

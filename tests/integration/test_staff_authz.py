@@ -53,6 +53,8 @@ ROUTES = [
     Route("post", "/staff/complaints/{id}/decision", Action.DECIDE, 422, {"stage": "opd_response"},
           allowed=lambda m: m.owns_stage("opd_response", "DINKES")),
     Route("post", "/staff/complaints", Action.ENTER_COMPLAINT, 422, {"channel": "pigeon"}),
+    Route("post", "/staff/complaints/{id}/information", Action.ENTER_COMPLAINT, 422, {"answer": ""},
+          allowed=lambda m: m.may_see_case({"DINKES"})),
     Route("get", "/staff/members", Action.MANAGE_MEMBERS, 200),
     Route("post", "/staff/members", Action.MANAGE_MEMBERS, 422, {"email": "bukan-email", "groups": []}),
     Route("delete", "/staff/members/nobody@example.id", Action.MANAGE_MEMBERS, 404),

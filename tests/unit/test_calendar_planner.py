@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from chalicelib.config import Settings
 from chalicelib.domain.calendar import WITA, AlwaysOpen, office_calendar
 from chalicelib.domain.planner import (ESCALATE, LONG_WAIT_SECONDS, REMIND, WAIT, ClockStep, SlaPolicy, clock_step,
-                                       feedback_window, plan_stage)
+                                       feedback_ends, plan_stage, seconds_until)
 
 CAL = office_calendar()
 # Cuti bersama around Idul Fitri 1447 H (configured, not from the holidays package).
@@ -125,8 +125,9 @@ def test_waits_are_whole_positive_seconds():
     plan = plan_stage("intake", datetime(2026, 11, 28, tzinfo=timezone.utc), AlwaysOpen(), scale=1e-6)
     step = clock_step(plan.started_at, plan, False, 0, AlwaysOpen(), scale=1e-6)
     assert step.wait_seconds == 1
-    assert feedback_window(plan.started_at, AlwaysOpen(), 1e-9) == 1
-    assert feedback_window(plan.started_at, AlwaysOpen(), 1, SlaPolicy(feedback_minutes=90)) == 5400
+    start = plan.started_at
+    assert seconds_until(start, feedback_ends(start, AlwaysOpen(), 1e-9)) == 1
+    assert seconds_until(start, feedback_ends(start, AlwaysOpen(), 1, SlaPolicy(feedback_minutes=90))) == 5400
 
 
 # -- properties -------------------------------------------------------------------------------

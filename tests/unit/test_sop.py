@@ -11,7 +11,8 @@ from chalicelib.service.stages import HANDLERS
 ASL = json.loads((Path(__file__).parents[2] / "statemachine" / "complaint.asl.json").read_text())
 STATES = ASL["States"]
 # States that end the human stages, and the SOP terminal each stands for.
-TERMINAL_STATES = {"DeliverReply": sop.ANSWERED, "RejectComplaint": sop.REJECTED}
+TERMINAL_STATES = {"DeliverReply": sop.ANSWERED, "RejectComplaint": sop.REJECTED, "CloseDuplicate": sop.DUPLICATE,
+                   "AskCitizen": sop.AWAITING_CITIZEN}
 
 
 def test_stages_are_the_sop_human_stages_in_order():
@@ -34,10 +35,14 @@ def test_transitions_follow_the_sop():
     assert sop.transitions() == {
         ("intake", "accept"): "classification",
         ("intake", "reject"): sop.REJECTED,
+        ("intake", "request_information"): sop.AWAITING_CITIZEN,
         ("classification", "information"): "reply",
         ("classification", "aspiration"): "opd_response",
+        ("classification", "duplicate"): sop.DUPLICATE,
+        ("classification", "request_information"): sop.AWAITING_CITIZEN,
         ("opd_response", "respond"): "review",
         ("opd_response", "not_our_authority"): "classification",
+        ("opd_response", "request_information"): sop.AWAITING_CITIZEN,
         ("review", "approve"): "reply",
         ("review", "return"): "opd_response",
         ("reply", "send"): sop.ANSWERED,
@@ -97,9 +102,30 @@ def test_every_message_the_state_machine_sends_has_a_handler():
 
 
 def test_no_lambda_tasks_and_no_literal_stage_durations():
+    human_waits = {"AwaitDecision": "$.clock.wait_seconds", "AwaitAnswer": "$.ask.wait_seconds",
+                   "AwaitFeedback": "$.delivery.feedback_seconds"}
     for name, state in STATES.items():
         assert "lambda" not in state.get("Resource", ""), name
-        if name == "AwaitDecision":
-            assert "TimeoutSeconds" not in state and state["TimeoutSecondsPath"] == "$.clock.wait_seconds"
+        if name in human_waits:
+            assert "TimeoutSeconds" not in state and state["TimeoutSecondsPath"] == human_waits[name]
         if state["Type"] == "Wait":
             assert "Seconds" not in state and "SecondsPath" in state
+
+
+def test_a_citizen_answer_resumes_the_stage_that_asked():
+    """AskCitizen -> AwaitAnswer -> ResumeStage enters the same stage as a new visit that knows which one it resumes."""
+    assert STATES["AskCitizen"]["Next"] == "AwaitAnswer" and STATES["AwaitAnswer"]["Next"] == "ResumeStage"
+    resume = STATES["ResumeStage"]
+    assert resume["Parameters"]["stage.$"] == "$.current.stage" and resume["Next"] == "EnterStage"
+    assert resume["Parameters"]["resumes.$"] == "$.current.step"
+    assert STATES["EnterStage"]["Parameters"]["MessageBody"]["visit.$"] == "$.current"
+    assert [c["Next"] for c in STATES["AwaitAnswer"]["Catch"]] == ["AnswerTimer"]
+    assert STATES["AnswerExpired"]["Choices"][0]["Next"] == "CloseUnanswered"
+
+
+def test_a_reopened_case_goes_back_to_classification():
+    reopen = STATES["Reopen"]
+    assert reopen["Parameters"]["stage"] == sop.REOPEN_TO and reopen["Parameters"]["reopened"] is True
+    assert STATES["AwaitFeedback"]["Next"] == "Reopen"
+    assert [c["Next"] for c in STATES["AwaitFeedback"]["Catch"]] == ["CloseComplaint"]
+    assert STATES["ClosedOrReopened"]["Choices"][0]["Next"] == "Reopen"

@@ -45,8 +45,13 @@ def _case(**overrides):
     return case
 
 
+def _citizen_context(case: dict, **extra) -> dict:
+    return {"c": case, "base_url": "http://x", "case_url": "http://x/?case=c1",
+            "rating_url": "https://rate.example/ratings/tok", **extra}
+
+
 def test_html_email_escapes_citizen_text_and_text_part_keeps_it_readable():
-    email = render_email("reply", {"c": _case(), "base_url": "http://x"})
+    email = render_email("reply", _citizen_context(_case()))
     assert "<script>" not in email.html and "&lt;script&gt;" in email.html
     assert "<i>ok</i>" not in email.html and "&lt;i&gt;ok&lt;/i&gt;" in email.html
     assert "Budi &lt;img&gt;" in email.html
@@ -59,12 +64,12 @@ def test_a_reporter_who_phoned_is_not_told_to_log_in():
     phoned = render_email("received", {"c": _case(channel="phone"), "base_url": "http://x"})
     assert "dengan akun Anda" in web.text and "log in" in web.html
     assert "akun" not in phoned.text and "log in" not in phoned.html and "operator" in phoned.text
-    reply = render_email("reply", {"c": _case(channel="letter"), "base_url": "http://x"})
+    reply = render_email("reply", _citizen_context(_case(channel="letter")))
     assert "http://x" not in reply.text and "KT-AAAA-BBBB" in reply.text
 
 
 def test_subject_is_one_line_whatever_the_citizen_wrote():
-    email = render_email("reply", {"c": _case(tracking_number="KT-AAAA\r\nBcc: x@y"), "base_url": "h"})
+    email = render_email("reply", _citizen_context(_case(tracking_number="KT-AAAA\r\nBcc: x@y")))
     assert "\n" not in email.subject and "\r" not in email.subject
 
 
@@ -72,7 +77,7 @@ def test_confidential_case_keeps_its_text_out_of_staff_email():
     from chalicelib.domain import sop
     context = {"c": _case(confidential=True, description="rahasia sekali"), "stage": sop.stage("intake"),
                "team": "Operator", "due_at": "2026-11-30T02:00:00+00:00", "entered_at": "2026-11-30T01:00:00+00:00",
-               "link": "http://x/actions/t", "link_expires_at": "2026-12-14T02:00:00+00:00"}
+               "link": "http://x/actions/t", "link_expires_at": "2026-12-14T02:00:00+00:00", "visit": {}}
     email = render_email("assigned", context)
     assert "rahasia sekali" not in email.html and "rahasia sekali" not in email.text
     assert "http://x/actions/t" in email.html and "http://x/actions/t" in email.text
@@ -80,3 +85,41 @@ def test_confidential_case_keeps_its_text_out_of_staff_email():
 
 def test_deadlines_read_in_wita():
     assert format_wita("2026-11-30T02:00:00+00:00") == "Senin, 30 November 2026 10:00 WITA"
+
+
+def test_reply_email_offers_five_rating_links_that_only_open_a_page():
+    email = render_email("reply", _citizen_context(_case()))
+    for score in range(1, 6):
+        assert f"https://rate.example/ratings/tok?score={score}" in email.html
+        assert f"https://rate.example/ratings/tok?score={score}" in email.text
+    assert "Kirim" in email.html  # the choice is saved only by the page's Send button
+
+
+def test_question_email_escapes_the_question_and_links_the_case_page():
+    from chalicelib.domain import sop
+    context = _citizen_context(_case(), question="Pasar <b>mana</b>?", stage=sop.stage("classification"),
+                               expires_at="2026-12-07T02:00:00+00:00", deadline=sop.ANSWER_DEADLINE)
+    email = render_email("question", context)
+    assert "Pasar &lt;b&gt;mana&lt;/b&gt;?" in email.html and "<b>mana</b>" not in email.html
+    assert "http://x/?case=c1" in email.html and "10 hari kerja" in email.text
+    phoned = render_email("question", {**context, "c": _case(channel="phone")})
+    assert "http://x/?case=c1" not in phoned.text and "operator" in phoned.text
+
+
+def test_the_team_reads_the_citizens_answer_and_a_reopening_reason_in_its_email():
+    from chalicelib.domain import sop
+    context = {"c": _case(), "stage": sop.stage("classification"), "team": "Diskominfo",
+               "due_at": "2026-11-30T02:00:00+00:00", "entered_at": "2026-11-30T01:00:00+00:00",
+               "link": "http://x/actions/t", "link_expires_at": "2026-12-14T02:00:00+00:00",
+               "visit": {"question": "Pasar mana?", "answer": "Pasar <Segiri>"}}
+    email = render_email("assigned", context)
+    assert "Pasar &lt;Segiri&gt;" in email.html and "Pasar <Segiri>" in email.text
+    reopened = render_email("reminder", {**context, "visit": {"reopen_reason": "Masih rusak", "round": 2}})
+    assert "Masih rusak" in reopened.html and "putaran 2" in reopened.text
+
+
+def test_duplicate_and_unanswered_emails_name_what_happens_next():
+    dup = render_email("duplicate", _citizen_context(_case(), original="KT-CCCC-DDDD"))
+    assert "KT-CCCC-DDDD" in dup.subject and "KT-CCCC-DDDD" in dup.text and "http://x/?case=c1" in dup.html
+    closed = render_email("unanswered", _citizen_context(_case(close_reason="tidak dijawab")))
+    assert "tidak dijawab" in closed.text

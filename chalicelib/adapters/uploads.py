@@ -1,0 +1,125 @@
+"""Attachments in S3: presigned POSTs for the browser, short-lived download links, the checks.
+
+The browser uploads straight to S3 with a presigned POST whose policy pins the object key, the
+Content-Type and the size; S3 tells the uploads queue when the object lands (an ObjectCreated
+event notification), and the consumer reads the object's first bytes to judge it. Nothing in
+the bucket is ever public: every download is a presigned GET that lives a few minutes.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote, unquote_plus, urlsplit
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+UPLOAD_EXPIRES_SECONDS = 10 * 60  # the browser has ten minutes to start the upload
+DOWNLOAD_EXPIRES_SECONDS = 5 * 60
+_MISSING = {"404", "NoSuchKey", "NotFound"}
+
+
+def _endpoint_url() -> str | None:
+    """The S3 endpoint boto3 uses when one is configured (the local stack's moto server)."""
+    return os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+class S3Uploads:
+    def __init__(self, bucket: str, region: str):
+        self.bucket = bucket
+        self.region = region
+
+    @cached_property
+    def _client(self):
+        # Created on first use. Regional, virtual-hosted URLs in AWS (what the bucket's CORS and the
+        # page's connect-src name); path style on a local endpoint (moto's server at 127.0.0.1:port).
+        style = "path" if _endpoint_url() else "virtual"
+        return boto3.client("s3", region_name=self.region,
+                            config=Config(signature_version="s3v4", s3={"addressing_style": style}))
+
+    @property
+    def origin(self) -> str:
+        """Where the browser sends uploads (scheme://host[:port]): for the page's Content-Security-Policy."""
+        endpoint = _endpoint_url()
+        if endpoint:
+            parts = urlsplit(endpoint)
+            return f"{parts.scheme}://{parts.netloc}"
+        return f"https://{self.bucket}.s3.{self.region}.amazonaws.com"
+
+    # -- the API: upload policies and download links ---------------------------------------
+    def presigned_post(self, key: str, content_type: str, max_bytes: int,
+                       expires: int = UPLOAD_EXPIRES_SECONDS) -> dict[str, Any]:
+        """``{url, fields}``: a form POST that can create exactly this object, of this type, this large at most."""
+        post = self._client.generate_presigned_post(
+            Bucket=self.bucket, Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=expires,
+        )
+        return {"url": post["url"], "fields": post["fields"]}
+
+    def download_url(self, key: str, filename: str, content_type: str, original_name: str | None = None,
+                     expires: int = DOWNLOAD_EXPIRES_SECONDS) -> str:
+        """A presigned GET that downloads (never displays inline) under a safe name and the checked type.
+
+        ``filename`` must be safe in a header as it is (ASCII, no quotes: domain.attachments.download_name);
+        ``original_name`` adds the name as the citizen wrote it, percent-encoded (RFC 6266).
+        """
+        disposition = f'attachment; filename="{filename}"'
+        if original_name and original_name != filename:
+            disposition += f"; filename*=UTF-8''{quote(original_name, safe='')}"
+        return self._client.generate_presigned_url("get_object", Params={
+            "Bucket": self.bucket, "Key": key,
+            "ResponseContentDisposition": disposition,
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": "private, no-store",
+        }, ExpiresIn=expires)
+
+    # -- the consumer: what landed ------------------------------------------------------------
+    def head(self, key: str) -> dict | None:
+        """``{size, etag}`` of the object, or None if there is none."""
+        try:
+            head = self._client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _MISSING:
+                return None
+            raise
+        return {"size": int(head["ContentLength"]), "etag": head.get("ETag", "").strip('"')}
+
+    def first_bytes(self, key: str, count: int, etag: str | None = None) -> bytes | None:
+        """The object's first ``count`` bytes (a ranged GET); None if it is gone or changed meanwhile."""
+        kwargs = {"IfMatch": f'"{etag}"'} if etag else {}
+        try:
+            response = self._client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{count - 1}", **kwargs)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _MISSING | {"PreconditionFailed", "412"}:
+                return None
+            raise
+        with response["Body"] as body:
+            return body.read(count)
+
+    def delete(self, key: str) -> None:
+        """Remove the object (deleting what is not there succeeds)."""
+        self._client.delete_object(Bucket=self.bucket, Key=key)
+
+
+def landed_objects(message: dict) -> list[tuple[str, str, int | None]]:
+    """The (bucket, key, size) of each object an S3 event notification reports as created.
+
+    S3 URL-encodes keys in notifications (a space as ``+``). The ``s3:TestEvent`` S3 sends when
+    the notification is configured, and any other event, yields nothing.
+    """
+    found = []
+    for record in message.get("Records") or []:
+        if record.get("eventSource") != "aws:s3" or not str(record.get("eventName", "")).startswith("ObjectCreated"):
+            continue
+        s3 = record.get("s3") or {}
+        key = (s3.get("object") or {}).get("key")
+        bucket = (s3.get("bucket") or {}).get("name")
+        if key and bucket:
+            size = (s3.get("object") or {}).get("size")
+            found.append((bucket, unquote_plus(key), size if isinstance(size, int) else None))
+    return found

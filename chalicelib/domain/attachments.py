@@ -1,0 +1,171 @@
+"""Attachments: the photos and documents a citizen adds to a complaint. Pure rules, no AWS.
+
+What may be attached (JPEG, PNG, PDF; at most 5 MiB each; at most 5 per complaint, while the case
+is open), how a request to upload is read, and the verdict on what actually landed: the type is
+read from the file's first bytes (the ``filetype`` library), never from its name or from what the
+browser claimed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import filetype
+
+from .errors import ValidationFailed
+
+ALLOWED_TYPES: dict[str, str] = {  # MIME type -> what people call it
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "application/pdf": "PDF",
+}
+MAX_BYTES = 5 * 1024 * 1024  # 5 MiB
+MAX_PER_COMPLAINT = 5  # reserved slots: pending or accepted (a rejected upload frees its slot)
+# Requests per complaint, rejected ones included: bounds the list a case carries (and a citizen
+# who keeps sending files that are refused) without a scan. Soft: checked before the reservation.
+MAX_ATTEMPTS = 4 * MAX_PER_COMPLAINT
+MAX_FILENAME = 200
+SNIFF_BYTES = 262  # what ``filetype`` reads to recognise a type
+# An attachment is kept this long after it was added (the bucket's lifecycle rule deletes it): see
+# the CDK stack for why. Older ones are listed without a download link.
+RETENTION_DAYS = 730
+
+PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
+STATUSES = (PENDING, ACCEPTED, REJECTED)
+
+# Why an upload was refused (stored on the attachment and shown to the citizen and staff).
+TOO_LARGE, EMPTY, NOT_ALLOWED, NOT_UPLOADED = "too_large", "empty", "type_not_allowed", "not_uploaded"
+REASONS = {
+    TOO_LARGE: ("berkas lebih besar dari yang diizinkan", "the file is larger than allowed"),
+    EMPTY: ("berkas kosong", "the file is empty"),
+    NOT_ALLOWED: ("isi berkas bukan JPEG, PNG atau PDF", "the file's content is not JPEG, PNG or PDF"),
+    NOT_UPLOADED: ("berkas tidak diunggah tepat waktu", "the file was not uploaded in time"),
+}
+
+_KNOWN_EXTENSIONS = (".jpg", ".jpeg", ".png", ".pdf")
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    filename: str
+    content_type: str
+    size: int
+
+
+def clean_filename(name: str) -> str:
+    """The last path component, without control or format characters, trimmed.
+
+    Browsers send ``C:\\fakepath\\photo.jpg`` or ``../../x``: only ``photo.jpg`` / ``x`` is kept.
+    Unicode is normalised (NFC) so one name is stored one way.
+    """
+    name = unicodedata.normalize("NFC", name)
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    name = name.strip().strip(".").strip()
+    return name
+
+
+def parse_upload_request(payload: Any) -> UploadRequest:
+    """``{filename, content_type, size}`` as the citizen's browser sends it; ValidationFailed lists every problem."""
+    if not isinstance(payload, Mapping):
+        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
+    errors: list[dict[str, Any]] = []
+
+    raw_name = payload.get("filename")
+    filename = ""
+    if raw_name is None or raw_name == "":
+        errors.append({"field": "filename", "code": "required"})
+    elif not isinstance(raw_name, str):
+        errors.append({"field": "filename", "code": "not_text"})
+    else:
+        filename = clean_filename(raw_name)
+        if not filename:
+            errors.append({"field": "filename", "code": "invalid_filename"})
+        elif len(filename) > MAX_FILENAME:
+            errors.append({"field": "filename", "code": "too_long", "max_length": MAX_FILENAME})
+
+    content_type = payload.get("content_type")
+    if content_type is None or content_type == "":
+        errors.append({"field": "content_type", "code": "required"})
+    elif not isinstance(content_type, str) or content_type.strip().lower() not in ALLOWED_TYPES:
+        errors.append({"field": "content_type", "code": "unsupported_file_type"})
+    else:
+        content_type = content_type.strip().lower()
+
+    size = payload.get("size")
+    if size is None:
+        errors.append({"field": "size", "code": "required"})
+    elif type(size) is not int:  # bool is an int to Python, not to us; "12" and 1.5 are not sizes
+        errors.append({"field": "size", "code": "not_an_integer"})
+    elif size < 1:
+        errors.append({"field": "size", "code": "file_empty"})
+    elif size > MAX_BYTES:
+        errors.append({"field": "size", "code": "file_too_large", "max_mb": MAX_BYTES // (1024 * 1024)})
+
+    if errors:
+        raise ValidationFailed(errors)
+    return UploadRequest(filename, content_type, size)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    accepted: bool
+    detected_type: str | None  # what the bytes are, as far as ``filetype`` can tell
+    reason: str | None = None  # one of REASONS when refused
+
+
+def detect_type(first_bytes: bytes) -> str | None:
+    """The MIME type the file's first bytes announce (its magic number), or None."""
+    if not first_bytes:
+        return None
+    return filetype.guess_mime(bytes(first_bytes[:SNIFF_BYTES]))
+
+
+def verdict(first_bytes: bytes, size: int, declared_type: str, declared_size: int | None = None) -> Verdict:
+    """Accept what landed only if its bytes are JPEG, PNG or PDF and its size is within bounds.
+
+    The size limit is the smaller of MAX_BYTES and what the citizen declared (the upload policy
+    allowed no more). A file whose bytes are an allowed type other than the declared one (a PNG
+    saved as ``.jpg``, which phones do) is accepted as what it really is.
+    """
+    detected = detect_type(first_bytes)
+    limit = MAX_BYTES if declared_size is None else min(MAX_BYTES, declared_size)
+    if size < 1:
+        return Verdict(False, detected, EMPTY)
+    if size > limit:
+        return Verdict(False, detected, TOO_LARGE)
+    if detected not in ALLOWED_TYPES:
+        return Verdict(False, detected, NOT_ALLOWED)
+    return Verdict(True, detected)
+
+
+def object_key(complaint_id: str, attachment_id: str) -> str:
+    return f"attachments/{complaint_id}/{attachment_id}"
+
+
+_KEY = re.compile(r"^attachments/([0-9a-f]{32})/([0-9a-f]{24})$")
+
+
+def parse_object_key(key: str) -> tuple[str, str] | None:
+    """(complaint id, attachment id) of one of our object keys; None for anything else."""
+    match = _KEY.match(key or "")
+    return (match.group(1), match.group(2)) if match else None
+
+
+def download_name(filename: str, content_type: str) -> str:
+    """A file name safe in a Content-Disposition header: ASCII, no quotes, with the real type's extension."""
+    # é -> e (accents dropped); anything else outside ASCII -> _
+    ascii_name = "".join(ch if ch.isascii() else "" if unicodedata.category(ch) == "Mn" else "_"
+                         for ch in unicodedata.normalize("NFKD", filename))
+    ascii_name = re.sub(r"[^A-Za-z0-9._ -]", "_", ascii_name).strip(" .") or "lampiran"
+    extension = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",), "application/pdf": (".pdf",)}.get(
+        content_type, ())
+    if extension and not ascii_name.lower().endswith(extension):
+        stem, dot, old = ascii_name.rpartition(".")
+        if dot and f".{old.lower()}" in _KNOWN_EXTENSIONS:  # a PNG called photo.jpg downloads as photo.png
+            ascii_name = stem
+        ascii_name = ascii_name[:MAX_FILENAME - len(extension[0])] + extension[0]
+    return ascii_name[:MAX_FILENAME]

@@ -1,0 +1,103 @@
+"""The citizen's voice after submitting: answers, ratings, reopening, duplicates (pure rules).
+
+The use cases read the case, ask these rules, then write conditionally: the rules give the
+person a precise reason; the conditional write keeps the guarantee under races.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+
+from . import sop
+from .errors import (
+    AlreadyRated,
+    FeedbackWindowClosed,
+    NoQuestionPending,
+    NotAnswered,
+    ReopenLimit,
+    ValidationFailed,
+)
+
+ANSWER_MAX = 4000
+REASON_MAX = 2000
+COMMENT_MAX = 2000
+
+
+def _text(payload: Any, name: str, max_length: int, required: bool = True) -> str | None:
+    if not isinstance(payload, Mapping):
+        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
+    raw = payload.get(name)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            raise ValidationFailed([{"field": name, "code": "required"}])
+        return None
+    if not isinstance(raw, str):
+        raise ValidationFailed([{"field": name, "code": "not_text"}])
+    text = raw.strip()
+    if len(text) > max_length:
+        raise ValidationFailed([{"field": name, "code": "too_long", "max_length": max_length}])
+    return text
+
+
+def parse_answer(payload: Any) -> str:
+    return _text(payload, "answer", ANSWER_MAX)
+
+
+def parse_reopen(payload: Any) -> str:
+    return _text(payload, "reason", REASON_MAX)
+
+
+@dataclass(frozen=True)
+class Rating:
+    score: int
+    comment: str | None
+
+
+def parse_rating(payload: Any) -> Rating:
+    """A score 1..5 (a whole number; "4" from an HTML form too) and an optional comment."""
+    if not isinstance(payload, Mapping):
+        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
+    raw = payload.get("score")
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw not in sop.RATING_SCORES:
+        raise ValidationFailed([{"field": "score", "code": "invalid_score"}])
+    return Rating(raw, _text(payload, "comment", COMMENT_MAX, required=False))
+
+
+def ensure_question_pending(pending_question: Mapping | None) -> None:
+    if not pending_question:
+        raise NoQuestionPending("no question is waiting for an answer")
+
+
+def ensure_may_rate(status: str, rating: Mapping | None, answered: bool = True) -> None:
+    """Only a reply can be rated (not a case rejected, closed as a duplicate or unanswered), once."""
+    if not answered or status not in (sop.STATUS_ANSWERED, sop.STATUS_CLOSED):
+        raise NotAnswered("the case has not been answered")
+    if rating:
+        raise AlreadyRated("rated already")
+
+
+def ensure_may_reopen(status: str, feedback_ends_at: datetime | None, now: datetime, reopens: int,
+                      answered: bool) -> None:
+    """Only an answered case, inside its feedback window, and at most ``sop.MAX_REOPENS`` times."""
+    if not answered or feedback_ends_at is None:
+        raise NotAnswered("the case has not been answered")
+    if status != sop.STATUS_ANSWERED or now >= feedback_ends_at:
+        if status == sop.STATUS_OPEN:
+            raise NotAnswered("the case is open again already")
+        raise FeedbackWindowClosed("the feedback window has passed")
+    if reopens >= sop.MAX_REOPENS:
+        raise ReopenLimit("reopened too often")
+
+
+def ensure_duplicate_target(case_id: str, target_id: str | None, target_kind: str | None) -> None:
+    """The case that carries on must exist, be another case, and not itself be a closed duplicate."""
+    if target_id is None:
+        raise ValidationFailed([{"field": "of", "code": "unknown_case"}])
+    if target_id == case_id:
+        raise ValidationFailed([{"field": "of", "code": "same_case"}])
+    if target_kind == sop.DUPLICATE:
+        raise ValidationFailed([{"field": "of", "code": "is_duplicate"}])

@@ -1,0 +1,326 @@
+"""The citizen after submitting, through real executions of our ASL in moto and the real routes:
+questions that pause the clock, duplicates, reopening and rating."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.adapters.tables import ComplaintModel
+from chalicelib.domain import sop
+from chalicelib.domain.errors import ValidationFailed
+from chalicelib.service.ports import parse_iso
+
+from .test_paths import COMPLAINT, DISKOMINFO, OPERATOR, emitted_metrics
+from .test_routes import assert_problem, call, citizen_token, client  # noqa: F401  (client is a fixture)
+
+pytestmark = pytest.mark.integration
+CITIZEN_EMAIL = "warga@example.id"
+RATING_LINK = re.compile(r"/ratings/([A-Za-z0-9_\-]+)\?score=4")
+MS = timedelta(milliseconds=3)  # stored times have millisecond precision
+
+
+def submit(client, token, **changes) -> str:
+    response, body = call(client, "post", "/complaints", {**COMPLAINT, **changes}, token=token)
+    assert response.status_code == 201, body
+    return body["id"]
+
+
+def view(client, token, cid) -> dict:
+    response, body = call(client, "get", f"/complaints/{cid}", token=token)
+    assert response.status_code == 200, body
+    return body
+
+
+def citizen_mail(stack, fragment: str) -> list[dict]:
+    return [m for m in stack.emails_to(CITIZEN_EMAIL) if fragment in m["subject"]]
+
+
+def unchanged(stack, cid):
+    """A snapshot of everything a refused request must leave as it was."""
+    complaint = stack.complaint(cid)
+    return (complaint.attribute_values, [i.attribute_values for i in stack.items(cid)],
+            len(stack.svc.store.audit_trail(cid)))
+
+
+def answered(stack, client, token, cid, reply: str) -> None:
+    stack.waiting_at(cid, "reply")
+    stack.decide(OPERATOR, {"reply": reply})
+    stack.run_until(lambda: stack.complaint(cid).status == sop.STATUS_ANSWERED and stack.complaint(cid).feedback_token,
+                    what="the reply and the feedback window")
+
+
+# -- a question pauses the clock, the answer resumes the stage ------------------------------------------
+def test_ask_answer_resume_with_the_time_that_was_left(stack, client):
+    token = citizen_token(client)
+    cid = submit(client, token)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    asking = stack.waiting_at(cid, "classification")
+    sop_due_before = parse_iso(stack.complaint(cid).sop_due_at)
+    stack.decide(DISKOMINFO, {"decision": "request_information", "question": "Puskesmas <Sempaja> yang mana?"})
+
+    body = view(client, token, cid)
+    assert body["pending_question"]["question"] == "Puskesmas <Sempaja> yang mana?"
+    assert body["status"] == "open" and body["pending_question"]["stage"] == "classification"
+    mail = stack.run_until(lambda: citizen_mail(stack, "Pertanyaan"), what="the question email")
+    assert len(mail) == 1 and "Puskesmas <Sempaja> yang mana?" in mail[0]["text"]
+    assert f"/?case={cid}" in mail[0]["text"] and "&lt;Sempaja&gt;" in mail[0]["html"]
+    # Paused: the visit is decided, off the queue, and no reminder or escalation can come for it.
+    paused = stack.items(cid)[-1]
+    assert paused.step == asking.step and paused.decision["outcome"] == "request_information"
+    assert paused.queue is None and paused.info_expires_at
+
+    # Another citizen cannot answer; an empty answer changes nothing.
+    other = citizen_token(client, email="tetangga@example.id", name="Tetangga")
+    before = unchanged(stack, cid)
+    response, problem = call(client, "post", f"/complaints/{cid}/information", {"answer": "bukan saya"}, token=other)
+    assert_problem(response, problem, 404)
+    response, problem = call(client, "post", f"/complaints/{cid}/information", {"answer": " "}, token=token)
+    assert_problem(response, problem, 422)
+    assert unchanged(stack, cid) == before
+
+    response, body = call(client, "post", f"/complaints/{cid}/information", {"answer": "Puskesmas Sempaja Utara"},
+                          token=token)
+    assert response.status_code == 200, body
+    assert body["pending_question"] is None
+    response, problem = call(client, "post", f"/complaints/{cid}/information", {"answer": "lagi"}, token=token)
+    assert_problem(response, problem, 409)
+    assert problem["type"].endswith("no-question-pending")
+
+    resumed = stack.waiting_at(cid, "classification")
+    assert resumed.step == asking.step + 1
+    calendar, settings = stack.svc.settings.calendar(), stack.svc.settings
+    allowed = settings.sla.allowed("classification", calendar) * settings.time_scale
+    used = calendar.between(parse_iso(paused.entered_at), parse_iso(paused.decided_at))
+    left = calendar.between(parse_iso(resumed.entered_at), parse_iso(resumed.due_at))
+    assert abs(used + left - allowed) <= MS  # the stage resumes with exactly the time it had left
+    assert abs(timedelta(seconds=resumed.carried_seconds) - used) <= MS
+    pause = calendar.between(parse_iso(paused.decided_at), parse_iso(resumed.entered_at))
+    assert pause > timedelta(0)
+    assert abs(parse_iso(stack.complaint(cid).sop_due_at) - sop_due_before - pause) <= MS
+
+    # The team is told again, with the answer in the email and on the action page.
+    team_mail = stack.emails_to(DISKOMINFO)[-1]
+    assert "Puskesmas Sempaja Utara" in team_mail["text"] and "Puskesmas Sempaja Utara" in team_mail["html"]
+    response, page = call(client, "get", f"/actions/{stack.last_link(DISKOMINFO)}")
+    assert response.status_code == 200 and page["visit"]["answer"] == "Puskesmas Sempaja Utara"
+
+    events = [e["type"] for e in view(client, token, cid)["events"]]
+    assert events[:1] == ["submitted"] and events[-3:] == ["question", "answer", "resumed"]
+    stack.decide(DISKOMINFO, {"kind": "information"})
+    answered(stack, client, token, cid, "Puskesmas Sempaja Utara buka sampai 14.00.")
+
+
+@pytest.mark.parametrize("stack_env", [{"ANSWER_REMINDER_MINUTES": "0.3", "ANSWER_DEADLINE_MINUTES": "0.6"}])
+def test_no_answer_one_reminder_then_closed_with_the_reason(stack, client):
+    token = citizen_token(client)
+    cid = submit(client, token)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "request_information", "question": "Kapan kejadiannya?"})
+    execution = stack.finished(cid, timeout=45)
+    assert execution["status"] == "SUCCEEDED"
+    complaint = stack.complaint(cid)
+    assert complaint.status == sop.STATUS_CLOSED and complaint.pending_question is None
+    assert "10 hari kerja" in complaint.close_reason
+    subjects = [m["subject"] for m in stack.emails_to(CITIZEN_EMAIL)]
+    assert len(subjects) == 4, subjects
+    assert ["Pengingat" in s for s in subjects] == [False, False, True, False]
+    assert "Pertanyaan" in subjects[1] and "tidak dijawab" in subjects[3]
+    actions = stack.audit_actions(cid)
+    assert actions.count("question_reminder_sent") == 1 and actions[-1] == "closed_unanswered"
+    assert view(client, token, cid)["events"][-1]["type"] == "closed"
+    before = unchanged(stack, cid)
+    response, problem = call(client, "post", f"/complaints/{cid}/information", {"answer": "Kemarin"}, token=token)
+    assert_problem(response, problem, 409)
+    assert unchanged(stack, cid) == before
+
+
+# -- duplicates ------------------------------------------------------------------------------------------
+def test_duplicate_closes_and_points_to_the_case_that_carries_on(stack, client):
+    token = citizen_token(client)
+    first = submit(client, token)
+    original = stack.complaint(first).tracking_number
+    stack.waiting_at(first, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(first, "classification")
+    stack.decide(DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"})
+    stack.waiting_at(first, "opd_response")
+
+    second = submit(client, token, title="Puskesmas Sempaja tutup lagi")
+    stack.waiting_at(second, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(second, "classification")
+    own = stack.complaint(second).tracking_number
+    before = unchanged(stack, second)
+    for of, code in ((own, "same_case"), ("KT-2222-2222", "unknown_case"), ("KT-12", "invalid_tracking_number")):
+        with pytest.raises(ValidationFailed) as failed:
+            stack.decide(DISKOMINFO, {"kind": "duplicate", "of": of})
+        assert failed.value.errors[0]["code"] == code
+    assert unchanged(stack, second) == before
+    spoken = original.lower().replace("-", " ")
+    assert stack.decide(DISKOMINFO, {"kind": "duplicate", "of": spoken})["leads_to"] == sop.DUPLICATE
+    assert stack.finished(second)["status"] == "SUCCEEDED"
+    complaint = stack.complaint(second)
+    assert complaint.status == sop.STATUS_CLOSED and complaint.duplicate_of == original
+    mail = citizen_mail(stack, "digabung")
+    assert len(mail) == 1 and original in mail[0]["subject"] and own in mail[0]["subject"]
+    body = view(client, token, second)
+    assert body["duplicate_of"] == {"tracking_number": original, "status": "open", "stage": "opd_response",
+                                    "answered_at": None, "closed_at": None}
+    assert body["kind"] == sop.DUPLICATE and body["events"][-1]["type"] == "closed"
+
+
+# -- reopening and rating ------------------------------------------------------------------------------
+@pytest.mark.parametrize("stack_env", [{"FEEDBACK_WINDOW_MINUTES": "1.5"}])
+def test_reopen_twice_each_round_back_through_classification_then_rate(stack, client, capsys):
+    token = citizen_token(client)
+    cid = submit(client, token)
+    response, problem = call(client, "post", f"/complaints/{cid}/reopen", {"reason": "belum"}, token=token)
+    assert_problem(response, problem, 409)  # nothing to reopen before the reply
+    response, problem = call(client, "post", f"/complaints/{cid}/rating", {"score": 5}, token=token)
+    assert_problem(response, problem, 409)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    for round_number, reason in ((1, None), (2, "Puskesmas masih tutup siang."), (3, "Masih sama.")):
+        visit = stack.waiting_at(cid, "classification")
+        if reason:
+            assert visit.context == {"reopen_reason": reason, "round": round_number}
+            assert reason in stack.emails_to(DISKOMINFO)[-1]["text"]
+        stack.decide(DISKOMINFO, {"kind": "information"})
+        answered(stack, client, token, cid, f"Jawaban putaran {round_number}.")
+        assert f"Jawaban putaran {round_number}." in stack.emails_to(CITIZEN_EMAIL)[-1]["text"]
+        if round_number == 3:
+            break
+        body = view(client, token, cid)
+        assert body["may_reopen"] and body["reopens"] == round_number - 1
+        next_reason = "Puskesmas masih tutup siang." if round_number == 1 else "Masih sama."
+        response, body = call(client, "post", f"/complaints/{cid}/reopen", {"reason": next_reason}, token=token)
+        assert response.status_code == 200, body
+        assert body["status"] == "open" and body["reopens"] == round_number
+    assert stack.complaint(cid).sop_outcome == "met"  # judged once, at the first reply
+    other = citizen_token(client, email="tetangga@example.id", name="Tetangga")
+    before = unchanged(stack, cid)
+    for path, payload in (("reopen", {"reason": "bukan saya"}), ("rating", {"score": 1})):
+        response, problem = call(client, "post", f"/complaints/{cid}/{path}", payload, token=other)
+        assert_problem(response, problem, 404)
+    assert unchanged(stack, cid) == before
+    # A third reopening is refused, and changes nothing.
+    before = unchanged(stack, cid)
+    response, problem = call(client, "post", f"/complaints/{cid}/reopen", {"reason": "lagi"}, token=token)
+    assert_problem(response, problem, 409)
+    assert problem["type"].endswith("reopen-limit")
+    assert unchanged(stack, cid) == before
+    body = view(client, token, cid)
+    assert not body["may_reopen"]
+    reopened = [e for e in body["events"] if e["type"] == "reopened"]
+    assert [(e["round"], e["reason"]) for e in reopened] == [(2, "Puskesmas masih tutup siang."), (3, "Masih sama.")]
+    assert [e["type"] for e in body["events"]].count("reply") == 3
+    assert [v["stage"] for v in body["timeline"]].count("classification") == 3
+
+    # Rating: the link in the reply email shows a page and records nothing (mail scanners open links).
+    rating_token = RATING_LINK.search(stack.emails_to(CITIZEN_EMAIL)[-1]["text"]).group(1)
+    page = client.get(f"/ratings/{rating_token}?score=4", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and b'value="4" required checked' in page.body
+    assert stack.complaint(cid).rating is None and "rated" not in stack.audit_actions(cid)
+    response, problem = call(client, "post", f"/actions/{rating_token}", {"decision": "accept"})
+    assert_problem(response, problem, 404)  # a rating link decides nothing
+    for score in (0, 6, "lima"):
+        response, problem = call(client, "post", f"/complaints/{cid}/rating", {"score": score}, token=token)
+        assert_problem(response, problem, 422)
+    assert stack.complaint(cid).rating is None
+    posted = client.post(f"/ratings/{rating_token}", body=b"score=4&comment=Cepat+%3Cb%3E",
+                         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"})
+    assert posted.status_code == 201 and b"&lt;b&gt;" not in posted.body  # the comment is not echoed
+    assert stack.complaint(cid).rating["score"] == 4 and stack.complaint(cid).rating["comment"] == "Cepat <b>"
+    response, problem = call(client, "post", f"/complaints/{cid}/rating", {"score": 5}, token=token)
+    assert_problem(response, problem, 409)
+    assert problem["type"].endswith("already-rated")
+    posted_again = client.post(f"/ratings/{rating_token}", body=b"score=1",
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert posted_again.status_code == 409 and stack.complaint(cid).rating["score"] == 4
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert [d.get("Opd") for n, d in metrics if n == "CitizenRating"] == ["none"]  # answered without an agency
+    assert [n for n, _ in metrics if n.startswith("SopTarget")] == ["SopTargetMet"]
+
+    # After the window the case closes and cannot be reopened.
+    assert stack.finished(cid, timeout=30)["status"] == "SUCCEEDED"
+    assert stack.complaint(cid).status == sop.STATUS_CLOSED
+    ComplaintModel(cid).update(actions=[ComplaintModel.reopens.set(0)])  # even with rounds left
+    response, problem = call(client, "post", f"/complaints/{cid}/reopen", {"reason": "lagi"}, token=token)
+    assert_problem(response, problem, 409)
+    assert problem["type"].endswith("feedback-window-closed")
+    assert stack.complaint(cid).status == sop.STATUS_CLOSED
+
+
+def test_a_scanner_opening_the_rating_link_records_nothing(stack, client):
+    token = citizen_token(client)
+    cid = submit(client, token)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+    stack.decide(DISKOMINFO, {"kind": "information"})
+    answered(stack, client, token, cid, "Jadwal ada di situs Dinkes.")
+    link = RATING_LINK.search(stack.emails_to(CITIZEN_EMAIL)[-1]["text"]).group(1)
+    for score in range(1, 6):  # a scanner follows every link, with and without Accept: text/html
+        assert client.get(f"/ratings/{link}?score={score}", headers={"Accept": "text/html"}).status_code == 200
+        assert client.get(f"/ratings/{link}?score={score}").status_code == 200
+    assert stack.complaint(cid).rating is None
+    assert "rated" not in stack.audit_actions(cid)
+    response, body = call(client, "post", f"/complaints/{cid}/rating", {"score": 2, "comment": "Kurang jelas"},
+                          token=token)
+    assert response.status_code == 201 and body["score"] == 2
+    page = client.get(f"/ratings/{link}", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and b"2 dari 5" in page.body
+
+
+# -- redelivery: every new kind of message twice, as SQS may --------------------------------------------
+def deliver_every_message_twice(stack, until, what: str, timeout: float = 30):
+    return stack.run_until(lambda: stack.deliver_twice() >= 0 and until(), timeout, what, deliver=False)
+
+
+@pytest.mark.parametrize("stack_env", [{"ANSWER_REMINDER_MINUTES": "0.2", "ANSWER_DEADLINE_MINUTES": "10",
+                                        "FEEDBACK_WINDOW_MINUTES": "1.5"}])
+def test_redelivered_messages_neither_repeat_emails_nor_history(stack):
+    from chalicelib.service import followup
+    from chalicelib.service.complaints import submit_complaint
+
+    from .test_paths import CITIZEN
+
+    view, _ = submit_complaint(stack.svc, CITIZEN, COMPLAINT)
+    cid = view["id"]
+
+    def waiting(stage):
+        def ready():
+            items = stack.items(cid)
+            last = items[-1] if items else None
+            return last and last.stage == stage and last.decision is None and last.assigned_notified and last.task_token
+        return ready
+
+    deliver_every_message_twice(stack, waiting("intake"), "intake")
+    stack.decide(OPERATOR, {"decision": "request_information", "question": "Jam berapa?"})
+    deliver_every_message_twice(stack, lambda: "question_reminder_sent" in stack.audit_actions(cid), "the reminder")
+    followup.answer_as_citizen(stack.svc, cid, CITIZEN.id, {"answer": "Jam 11.00"})
+    deliver_every_message_twice(stack, waiting("intake"), "intake again")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    deliver_every_message_twice(stack, waiting("classification"), "classification")
+    stack.decide(DISKOMINFO, {"kind": "information"})
+    deliver_every_message_twice(stack, waiting("reply"), "reply")
+    stack.decide(OPERATOR, {"reply": "Sudah kami sampaikan."})
+    deliver_every_message_twice(stack, lambda: stack.complaint(cid).feedback_token, "the feedback window")
+    followup.reopen(stack.svc, cid, CITIZEN.id, {"reason": "Belum beres."})
+    deliver_every_message_twice(stack, waiting("classification"), "the reopened round")
+
+    subjects = [m["subject"] for m in stack.emails_to(CITIZEN.email)]
+    for fragment in ("diterima", "Pertanyaan", "Pengingat", "Jawaban"):
+        assert len([s for s in subjects if fragment in s]) == 1, (fragment, subjects)
+    assert len(subjects) == 4, subjects
+    actions = stack.audit_actions(cid)
+    assert actions == ["submitted", "stage_entered", "decided", "question_reminder_sent", "information_answered",
+                       "stage_entered", "decided", "stage_entered", "decided", "stage_entered", "decided",
+                       "reply_delivered", "reopened", "stage_entered"], actions
+    assert [i.step for i in stack.items(cid)] == [1, 2, 3, 4, 5]
+    assert [i.stage for i in stack.items(cid)] == ["intake", "intake", "classification", "reply", "classification"]
+    assert len(stack.emails_to(DISKOMINFO)) == 2  # one assignment per visit
