@@ -180,8 +180,13 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
         return item
 
     def record_decision(self, item: WorkItemModel, item_actions: list, complaint_actions: list,
-                        audit: AuditModel, link_hash: str | None, used_at: str) -> None:
-        """Write a decision once: work item (only if undecided), complaint, audit, link (only if unused)."""
+                        audit: AuditModel, link_hash: str | None, used_at: str, carries_on: str | None = None) -> None:
+        """Write a decision once: work item (only if undecided), complaint, audit, link (only if unused).
+
+        ``carries_on``: for a duplicate, the case that carries on must not have become a duplicate
+        itself meanwhile (two cases closed as duplicates of each other would both end). PynamoDB
+        sends condition checks first, so its reason is the first.
+        """
         with _transaction() as tx:
             tx.update(WorkItemModel(item.complaint_id, item.step), actions=item_actions,
                       condition=WorkItemModel.step.exists() & WorkItemModel.decision.does_not_exist())
@@ -192,6 +197,9 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
             if link_hash:
                 tx.update(LinkModel(link_hash), actions=[LinkModel.used_at.set(used_at)],
                           condition=LinkModel.token_hash.exists() & LinkModel.used_at.does_not_exist())
+            if carries_on:
+                tx.condition_check(ComplaintModel, carries_on,
+                                   condition=ComplaintModel.kind.does_not_exist() | (ComplaintModel.kind != "duplicate"))
 
     def record_answer(self, complaint_id: str, step: int, item_actions: list, complaint_actions: list,
                       audit: AuditModel) -> None:

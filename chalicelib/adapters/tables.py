@@ -157,6 +157,9 @@ class WorkItemModel(Model):
     # A visit that resumes a stage after the citizen answered: business time used before the pause,
     # and what the team needs to know (the question and answer, or a reopening's reason).
     carried_seconds = NumberAttribute(default=0)
+    # Opened by a state machine that routes questions and duplicates (executions started before
+    # it route them to UnknownOutcome, so their visits are not offered those decisions).
+    followups = BooleanAttribute(default=False)
     context = JSONAttribute(null=True)
     # A visit that asked the citizen (decision "request_information"): the wait for their answer.
     question = UnicodeAttribute(null=True)

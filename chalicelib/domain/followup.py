@@ -93,11 +93,15 @@ def ensure_may_reopen(status: str, feedback_ends_at: datetime | None, now: datet
         raise ReopenLimit("reopened too often")
 
 
-def ensure_duplicate_target(case_id: str, target_id: str | None, target_kind: str | None) -> None:
-    """The case that carries on must exist, be another case, and not itself be a closed duplicate."""
+def ensure_duplicate_target(case_id: str, target_id: str | None, target_kind: str | None,
+                            closed_unanswered: bool = False) -> None:
+    """The case that carries on must exist, be another case, and carry on: not itself a duplicate,
+    nor closed without an answer (rejected, or its citizen never answered a question)."""
     if target_id is None:
         raise ValidationFailed([{"field": "of", "code": "unknown_case"}])
     if target_id == case_id:
         raise ValidationFailed([{"field": "of", "code": "same_case"}])
     if target_kind == sop.DUPLICATE:
         raise ValidationFailed([{"field": "of", "code": "is_duplicate"}])
+    if closed_unanswered:
+        raise ValidationFailed([{"field": "of", "code": "closed_without_answer"}])

@@ -98,6 +98,8 @@ class Stage:
 
 REASON = Field("reason", max_length=2000)
 QUESTION = Field("question", max_length=2000)
+# Decisions a running execution can only take if its state machine definition routes them.
+FOLLOWUP_OUTCOMES = frozenset({"request_information", "duplicate"})
 # Intake, classification and the agency may ask the citizen first; their clock pauses meanwhile.
 ASK_CITIZEN = Outcome("request_information", ("decision", "request_information"), AWAITING_CITIZEN, (QUESTION,),
                       label_id="Minta informasi kepada pelapor", label_en="Ask the citizen for information")

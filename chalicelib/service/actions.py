@@ -11,10 +11,15 @@ from .stages import team_name
 from .views import case_context
 
 
-def allowed_decisions(stage: sop.Stage) -> list[dict]:
-    """The decisions a stage allows, as the action page and the console render their forms."""
+def allowed_decisions(stage: sop.Stage, followups: bool = True) -> list[dict]:
+    """The decisions a stage allows, as the action page and the console render their forms.
+
+    ``followups`` is false for a visit of an execution started before questions and duplicates existed.
+    """
     out = []
     for outcome in stage.outcomes:
+        if outcome.name in sop.FOLLOWUP_OUTCOMES and not followups:
+            continue
         key, value = outcome.selector
         out.append({
             "outcome": outcome.name,
@@ -47,7 +52,7 @@ def describe_action(svc: Services, token: str) -> dict:
         "team": team_name(sop.Role(item.role), item.opd),
         "due_at": item.due_at,
         "overdue": bool(item.overdue),
-        "allowed": allowed_decisions(stage),
+        "allowed": allowed_decisions(stage, bool(item.followups)),
         "case": {**case_context(complaint), "created_at": complaint.created_at, "kind": complaint.kind,
                  "opd": complaint.opd, "opd_response": complaint.opd_response},
         "history": history,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
+from ..domain import sop
 from ..domain.decisions import parse_decision
-from ..domain.errors import AlreadyDecided, NotFound
+from ..domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from ..domain.followup import ensure_duplicate_target
 from .links import RATING, resolve_link
 from .ports import Services, iso, parse_iso
@@ -25,6 +26,9 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
     if item.decision is not None:
         raise AlreadyDecided("this stage has been decided already")
     decision = parse_decision(item.stage, payload)
+    if decision.outcome in sop.FOLLOWUP_OUTCOMES and not item.followups:
+        # This case's execution started under a definition that cannot route it (it would fail).
+        raise ValidationFailed([{"field": "decision", "code": "not_allowed", "stage": item.stage}])
     now = svc.now()
     minutes = round(svc.settings.calendar().between(parse_iso(item.entered_at), now).total_seconds() / 60, 1)
     sla = "met" if now <= parse_iso(item.due_at) else "breached"
@@ -33,10 +37,13 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
     complaint_actions.append(ComplaintModel.updated_at.set(iso(now)))
     if "opd" in decision.values:  # routed to an agency: its staff may see the case from now on
         complaint_actions.append(ComplaintModel.routed_opds.add({decision.values["opd"]}))
-    item_actions = []
+    item_actions, carries_on = [], None
     if decision.outcome == "duplicate":
         original = svc.store.complaint_by_tracking_number(decision.values["of"])
-        ensure_duplicate_target(complaint_id, original and original.id, original and original.kind)
+        ensure_duplicate_target(complaint_id, original and original.id, original and original.kind,
+                                closed_unanswered=bool(original and original.status == sop.STATUS_CLOSED
+                                                       and not original.answered_at))
+        carries_on = original.id
     elif decision.outcome == "request_information":
         # The visit ends here, so its clock stops; the citizen sees the question at once.
         item_actions.append(WorkItemModel.question.set(decision.values["question"]))
@@ -55,8 +62,12 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
                               {"step": step, "sla": sla, **output}),
             link_hash=link_hash,
             used_at=iso(now),
+            carries_on=carries_on,
         )
-    except ConditionFailed:
+    except ConditionFailed as failed:
+        if carries_on and failed.reasons[:1] == ["ConditionalCheckFailed"]:  # PynamoDB sends condition checks first
+            # The other case was closed as a duplicate (of this one?) a moment ago.
+            ensure_duplicate_target(complaint_id, carries_on, sop.DUPLICATE)
         raise AlreadyDecided("this stage has been decided already") from None
     svc.metrics.count("InformationRequested" if decision.outcome == "request_information" else "StageCompleted",
                       dimensions={"Stage": item.stage})

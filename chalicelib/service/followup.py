@@ -35,7 +35,8 @@ def _owned(svc: Services, complaint_id: str, citizen_id: str) -> ComplaintModel:
 def answer_question(svc: Services, complaint: ComplaintModel, payload, actor: str) -> dict:
     """Record the answer to the pending question (once), then resume the stage that asked."""
     answer = parse_answer(payload)
-    ensure_question_pending(complaint.pending_question)
+    if not complaint.pending_question:
+        return _hand_over_again(svc, complaint, answer)
     step = int(complaint.pending_question["step"])
     now = iso(svc.now())
     try:
@@ -47,13 +48,28 @@ def answer_question(svc: Services, complaint: ComplaintModel, payload, actor: st
             audit=audit_entry(complaint.id, now, actor, "information_answered", complaint.pending_question["stage"],
                               {"step": step, "answer": answer}),
         )
-    except ConditionFailed:
-        ensure_question_pending(None)  # answered meanwhile, or the time to answer ran out
-    item = svc.store.get_work_item(complaint.id, step)
+    except ConditionFailed:  # answered meanwhile (a retry?), or the time to answer ran out
+        return _hand_over_again(svc, svc.store.get_complaint(complaint.id), answer)
+    svc.metrics.count("InformationAnswered", dimensions={"Stage": complaint.pending_question["stage"]})
+    return _hand_over(svc, complaint.id, step)
+
+
+def _hand_over(svc: Services, complaint_id: str, step: int) -> dict:
+    """Complete the wait for the answer, reading its token after the answer was written."""
+    item = svc.store.get_work_item(complaint_id, step)
     if item.answer_token:
         svc.workflow.complete(item.answer_token, {"answered": True})
-    svc.metrics.count("InformationAnswered", dimensions={"Stage": item.stage})
-    return {"answered_at": now, "stage": item.stage}
+    return {"answered_at": item.answered_at, "stage": item.stage}
+
+
+def _hand_over_again(svc: Services, complaint: ComplaintModel, answer: str) -> dict:
+    """The same answer again while the stage has not resumed yet: a retry after the state machine
+    could not be told. Tell it again (the answer is stored once); anything else finds no question."""
+    item = svc.store.get_work_item(complaint.id, int(complaint.step)) if complaint.step else None
+    if (item is None or item.answer != answer or complaint.status != sop.STATUS_OPEN
+            or item.info_expired_at is not None):
+        ensure_question_pending(None)
+    return _hand_over(svc, complaint.id, int(item.step))
 
 
 def answer_as_citizen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
@@ -75,6 +91,8 @@ def _rate(svc: Services, complaint: ComplaintModel, payload, actor: str) -> dict
                                                                           "comment": rating.comment}),
         )
     except ConditionFailed:
+        latest = svc.store.get_complaint(complaint.id)  # rated a moment ago, or reopened meanwhile
+        ensure_may_rate(latest.status, latest.rating, answered=bool(latest.answered_at))
         raise AlreadyRated("rated already") from None
     # By agency (the dashboard's average per OPD); cases answered without one count as "none".
     svc.metrics.count("CitizenRating", value=rating.score, unit="None",
@@ -115,6 +133,9 @@ def reopen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
     """Not solved: back to classification with the reason, within the feedback window, at most twice."""
     complaint = _owned(svc, complaint_id, citizen_id)
     reason = parse_reopen(payload)
+    if complaint.reopen_pending and complaint.reopen_reason == reason:
+        # A retry after the state machine could not be told: tell it again (reopened once).
+        return _reopen_hand_over(svc, complaint.id, int(complaint.reopens))
     now = svc.now()
     ends = parse_iso(complaint.feedback_ends_at) if complaint.feedback_ends_at else None
     reopens = int(complaint.reopens or 0)
@@ -139,8 +160,13 @@ def reopen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
         latest = svc.store.get_complaint(complaint.id)  # a concurrent reopen, or the window just closed
         ensure_may_reopen(latest.status, ends, svc.now(), int(latest.reopens or 0), answered=True)
         raise Conflict("the case changed meanwhile; reload it") from None
-    token = svc.store.get_complaint(complaint.id).feedback_token
+    svc.metrics.count("ComplaintReopened")
+    return _reopen_hand_over(svc, complaint.id, reopens + 1)
+
+
+def _reopen_hand_over(svc: Services, complaint_id: str, reopens: int) -> dict:
+    """Complete the feedback window's wait, reading its token after the reopening was written."""
+    token = svc.store.get_complaint(complaint_id).feedback_token
     if token:
         svc.workflow.complete(token, {"reopen": True})
-    svc.metrics.count("ComplaintReopened")
-    return {"status": sop.STATUS_OPEN, "round": reopens + 2, "reopens_left": sop.MAX_REOPENS - reopens - 1}
+    return {"status": sop.STATUS_OPEN, "round": reopens + 1, "reopens_left": sop.MAX_REOPENS - reopens}

@@ -215,6 +215,8 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
     trail = svc.store.audit_trail(complaint_id)
     anonymous = bool(complaint.anonymous)
     original = svc.store.complaint_by_tracking_number(complaint.duplicate_of) if complaint.duplicate_of else None
+    if original is not None and not member.may_see_case(_routed(original)):
+        original = None  # an agency is not told about other agencies' cases (the number only)
     view = complaint_view(complaint, items, trail, now=svc.now(), original=original)
     reporter = None
     if not anonymous:
@@ -250,7 +252,7 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
             "label": {"id": sop.stage(current.stage).label_id, "en": sop.stage(current.stage).label_en},
             "opd": current.opd,
             "due_at": current.due_at,
-            "allowed": allowed_decisions(sop.stage(current.stage)),
+            "allowed": allowed_decisions(sop.stage(current.stage), bool(current.followups)),
             "may_decide": member.owns_stage(current.stage, current.opd),
         },
         "opds": [{"code": o.code, "name": o.name} for o in catalog.OPDS.values()],

@@ -180,7 +180,7 @@ def enter_stage(svc: Services, message: dict) -> None:
         queue=queue_of(stage.role, opd), tracking_number=complaint.tracking_number, title=complaint.title,
         category=complaint.category, entered_at=iso(plan.started_at),
         remind_at=iso(plan.remind_at), due_at=iso(plan.due_at),
-        carried_seconds=round(used.total_seconds(), 3), context=context,
+        carried_seconds=round(used.total_seconds(), 3), context=context, followups="visit" in message,
         **{k: v for k, v in carried.items() if v},
     )
     details["due_at"] = item.due_at
@@ -341,10 +341,18 @@ def ask_citizen(svc: Services, message: dict) -> None:
             pass  # a concurrent delivery planned it (the same plan: it derives from the decision's time)
         item = svc.store.get_work_item(complaint_id, step)
     _tell_citizen(svc, complaint_id, "question", key=f"question-{step}", question=item.question,
-                  stage=sop.stage(item.stage), expires_at=item.info_expires_at,
-                  deadline=sop.ANSWER_DEADLINE)
-    wait = 1 if item.answer else answer_step(svc.now(), _answer_plan(item), bool(item.info_reminded_at)).wait_seconds
-    svc.workflow.complete(message["task_token"], {"wait_seconds": wait, "expired": False})
+                  stage=sop.stage(item.stage), expires_at=item.info_expires_at, deadline=_answer_deadline(svc))
+    if item.answer is not None:  # answered before the wait began: resume at once
+        svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": False, "answered": True})
+        return
+    wait = answer_step(svc.now(), _answer_plan(item), bool(item.info_reminded_at)).wait_seconds
+    svc.workflow.complete(message["task_token"], {"wait_seconds": wait, "expired": False, "answered": False})
+
+
+def _answer_deadline(svc: Services) -> sop.Duration:
+    """The time to answer, as the citizen is told it (configured, or the SOP's 10 working days)."""
+    minutes = svc.settings.sla.answer_deadline_minutes
+    return sop.ANSWER_DEADLINE if minutes is None else sop.Duration(minutes=round(minutes))
 
 
 def _plan_answer(svc: Services, item: WorkItemModel) -> AnswerPlan:
@@ -373,8 +381,9 @@ def answer_timer(svc: Services, message: dict) -> None:
     complaint_id, step = message["complaint_id"], int(message["step"])
     item = svc.store.get_work_item(complaint_id, step)
     now = svc.now()
+    answered = {"wait_seconds": 1, "expired": False, "answered": True}
     if item.answer is not None:
-        svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": False})
+        svc.workflow.complete(message["task_token"], answered)
         return
     clock = answer_step(now, _answer_plan(item), bool(item.info_reminded_at))
     if clock.action == EXPIRE:
@@ -385,13 +394,14 @@ def answer_timer(svc: Services, message: dict) -> None:
         except ConditionFailed:
             item = svc.store.get_work_item(complaint_id, step)
             if item.info_expired_at is None:  # the answer came just now: resume instead
-                svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": False})
+                svc.workflow.complete(message["task_token"], answered)
                 return
-        svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": True})
+        svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": True, "answered": False})
         return
     if clock.action == REMIND:
         _remind_citizen(svc, item, now)
-    svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds, "expired": False})
+    svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds, "expired": False,
+                                                  "answered": False})
 
 
 def _remind_citizen(svc: Services, item: WorkItemModel, now) -> None:
@@ -416,7 +426,7 @@ def close_unanswered(svc: Services, message: dict) -> None:
     """The citizen did not answer in time: the case closes and they are told why."""
     complaint_id = message["complaint_id"]
     now = iso(svc.now())
-    deadline = sop.ANSWER_DEADLINE
+    deadline = _answer_deadline(svc)
     reason = (f"Pertanyaan petugas tidak dijawab dalam {deadline.describe_id()}. / "
               f"The officer's question was not answered within {deadline.describe_en()}.")
     _close_open_case(svc, complaint_id, now, "closed_unanswered", reason,
@@ -449,6 +459,7 @@ def deliver_reply(svc: Services, message: dict) -> None:
     complaint_id = message["complaint_id"]
     now = svc.now()
     complaint = _complaint(svc, complaint_id)
+    this_round = _this_round(message)
     ends = feedback_ends(now, svc.settings.calendar(), svc.settings.time_scale, svc.settings.sla)
     actions = [ComplaintModel.status.set(sop.STATUS_ANSWERED), ComplaintModel.answered_at.set(iso(now)),
                ComplaintModel.feedback_ends_at.set(iso(ends)), ComplaintModel.feedback_token.remove(),
@@ -459,7 +470,7 @@ def deliver_reply(svc: Services, message: dict) -> None:
         actions.append(ComplaintModel.sop_outcome.set(sop_outcome))
     try:
         svc.store.update_complaint(
-            complaint_id, actions, condition=ComplaintModel.status == sop.STATUS_OPEN,
+            complaint_id, actions, condition=(ComplaintModel.status == sop.STATUS_OPEN) & this_round,
             audit=audit_entry(complaint_id, iso(now), SYSTEM, "reply_delivered",
                               details={"round": int(complaint.reopens or 0) + 1, "sop": sop_outcome}),
         )
@@ -467,6 +478,10 @@ def deliver_reply(svc: Services, message: dict) -> None:
             svc.metrics.count("SopTargetMet" if sop_outcome == "met" else "SopTargetBreached")
     except ConditionFailed:
         complaint = _complaint(svc, complaint_id)  # answered already: a redelivered message
+        if "step" in message and int(complaint.step) != int(message["step"]):
+            log.warning("a reply message of an earlier round came back (a redrive?); it changes nothing")
+            svc.workflow.complete(message["task_token"], {"feedback_seconds": 1})
+            return
         ends = parse_iso(complaint.feedback_ends_at) if complaint.feedback_ends_at else ends
     rounds = int(complaint.reopens or 0)
     _tell_citizen(svc, complaint_id, "reply", key="reply" if rounds == 0 else f"reply-{rounds + 1}")
@@ -492,6 +507,15 @@ def await_feedback(svc: Services, message: dict) -> None:
         svc.workflow.complete(message["task_token"], {"reopen": True})
 
 
+def _this_round(message: dict):
+    """The end of a round acts only on the visit it names (a redriven message of an earlier round
+    must not answer or close a reopened case). Messages of executions started before rounds
+    existed name no visit."""
+    if "step" not in message:
+        return ComplaintModel.id.exists()
+    return ComplaintModel.step == int(message["step"])
+
+
 def close(svc: Services, message: dict) -> None:
     """The feedback window has passed: the answered case closes (unless it was just reopened)."""
     complaint_id = message["complaint_id"]
@@ -501,7 +525,7 @@ def close(svc: Services, message: dict) -> None:
             complaint_id,
             [ComplaintModel.status.set(sop.STATUS_CLOSED), ComplaintModel.closed_at.set(now),
              ComplaintModel.feedback_token.remove(), ComplaintModel.updated_at.set(now)],
-            condition=ComplaintModel.status == sop.STATUS_ANSWERED,
+            condition=(ComplaintModel.status == sop.STATUS_ANSWERED) & _this_round(message),
             audit=audit_entry(complaint_id, now, SYSTEM, "closed"),
         )
     except ConditionFailed:

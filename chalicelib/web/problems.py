@@ -120,6 +120,8 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_case": ("tidak ada laporan dengan nomor ini", "no case has this tracking number"),
     "is_duplicate": ("laporan itu sendiri duplikat; sebutkan laporan yang dilanjutkan",
                      "that case is a duplicate itself; name the case that carries on"),
+    "closed_without_answer": ("laporan itu ditutup tanpa jawaban; sebutkan laporan yang masih ditangani",
+                              "that case was closed without an answer; name a case that carries on"),
     "same_case": ("laporan tidak dapat menjadi duplikat dirinya sendiri", "a case cannot duplicate itself"),
     "invalid_score": ("nilai harus bilangan bulat 1 sampai 5", "the score must be a whole number from 1 to 5"),
     "invalid_state": ("harus open atau overdue", "must be open or overdue"),

@@ -124,7 +124,7 @@ def test_no_answer_one_reminder_then_closed_with_the_reason(stack, client):
     assert execution["status"] == "SUCCEEDED"
     complaint = stack.complaint(cid)
     assert complaint.status == sop.STATUS_CLOSED and complaint.pending_question is None
-    assert "10 hari kerja" in complaint.close_reason
+    assert "tidak dijawab dalam 1 menit" in complaint.close_reason  # the configured time (0.6 min, rounded)
     subjects = [m["subject"] for m in stack.emails_to(CITIZEN_EMAIL)]
     assert len(subjects) == 4, subjects
     assert ["Pengingat" in s for s in subjects] == [False, False, True, False]
@@ -324,3 +324,120 @@ def test_redelivered_messages_neither_repeat_emails_nor_history(stack):
     assert [i.step for i in stack.items(cid)] == [1, 2, 3, 4, 5]
     assert [i.stage for i in stack.items(cid)] == ["intake", "intake", "classification", "reply", "classification"]
     assert len(stack.emails_to(DISKOMINFO)) == 2  # one assignment per visit
+
+
+# -- a write that could not be handed to Step Functions, retried --------------------------------------
+def throttle_send_task_success_once(stack, monkeypatch):
+    """SendTaskSuccess fails once at the AWS client's boundary (moto cannot throttle)."""
+    from botocore.exceptions import ClientError
+
+    client = stack.svc.workflow._client
+    real, calls = client.send_task_success, []
+
+    def send_task_success(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "injected"}}, "SendTaskSuccess")
+        return real(**kwargs)
+    monkeypatch.setattr(client, "send_task_success", send_task_success)
+
+
+@pytest.mark.parametrize("stack_env", [{"FEEDBACK_WINDOW_MINUTES": "3"}])
+def test_a_retried_answer_or_reopening_resumes_the_case_at_once(stack, client, monkeypatch):
+    token = citizen_token(client)
+    cid = submit(client, token)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "request_information", "question": "Di mana?"})
+    stack.run_until(lambda: stack.items(cid)[-1].answer_token, what="the wait for the answer")
+    throttle_send_task_success_once(stack, monkeypatch)
+    response, _ = call(client, "post", f"/complaints/{cid}/information", {"answer": "Sempaja"}, token=token)
+    assert response.status_code == 500  # the answer is stored, the state machine was not told
+    response, problem = call(client, "post", f"/complaints/{cid}/information", {"answer": "Lain"}, token=token)
+    assert_problem(response, problem, 409)  # a different answer is not a retry
+    response, body = call(client, "post", f"/complaints/{cid}/information", {"answer": "Sempaja"}, token=token)
+    assert response.status_code == 200, body
+    stack.waiting_at(cid, "intake", timeout=10)  # at once, not at the next timer (minutes away)
+    assert stack.audit_actions(cid).count("information_answered") == 1
+
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+    stack.decide(DISKOMINFO, {"kind": "information"})
+    answered(stack, client, token, cid, "Sudah.")
+    throttle_send_task_success_once(stack, monkeypatch)
+    response, _ = call(client, "post", f"/complaints/{cid}/reopen", {"reason": "Belum."}, token=token)
+    assert response.status_code == 500
+    response, body = call(client, "post", f"/complaints/{cid}/reopen", {"reason": "Belum."}, token=token)
+    assert response.status_code == 200 and body["reopens"] == 1, body
+    visit = stack.waiting_at(cid, "classification", timeout=10)
+    assert visit.context["round"] == 2
+    assert stack.audit_actions(cid).count("reopened") == 1
+
+
+def test_an_earlier_rounds_message_redriven_late_changes_nothing(stack, client):
+    from chalicelib.service.stages import handle_message
+
+    token = citizen_token(client)
+    cid = submit(client, token)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+    stack.decide(DISKOMINFO, {"kind": "information"})
+    reply_step = stack.waiting_at(cid, "reply").step
+    stack.decide(OPERATOR, {"reply": "Putaran satu."})
+    stack.run_until(lambda: stack.complaint(cid).feedback_token, what="the feedback window")
+    followup_reopen = call(client, "post", f"/complaints/{cid}/reopen", {"reason": "Belum."}, token=token)
+    assert followup_reopen[0].status_code == 200
+    stack.waiting_at(cid, "classification")
+    before = unchanged(stack, cid)
+    emails = len(stack.emails())
+    for kind in ("reply_delivered", "closed"):  # from the dead-letter queue, after the reopening
+        handle_message(stack.svc, {"type": kind, "complaint_id": cid, "step": reply_step, "task_token": "stale"})
+    assert unchanged(stack, cid) == before and len(stack.emails()) == emails
+    assert stack.complaint(cid).status == sop.STATUS_OPEN
+
+
+def test_a_case_of_an_older_execution_is_not_offered_questions_or_duplicates(stack, client):
+    from chalicelib.adapters.tables import WorkItemModel
+
+    token = citizen_token(client)
+    cid = submit(client, token)
+    item = stack.waiting_at(cid, "intake")
+    # As if opened by the definition deployed before (its Route would fail on these outcomes).
+    WorkItemModel(cid, item.step).update(actions=[WorkItemModel.followups.set(False)])
+    response, page = call(client, "get", f"/actions/{stack.last_link(OPERATOR)}")
+    assert [a["outcome"] for a in page["allowed"]] == ["accept", "reject"]
+    before = unchanged(stack, cid)
+    with pytest.raises(ValidationFailed):
+        stack.decide(OPERATOR, {"decision": "request_information", "question": "?"})
+    assert unchanged(stack, cid) == before
+
+
+def test_two_cases_cannot_both_close_as_duplicates_of_each_other(stack, client):
+    """The check of the case that carries on is part of the decision's transaction."""
+    from chalicelib.adapters.store import ConditionFailed, audit_entry
+    from chalicelib.adapters.tables import WorkItemModel
+
+    from chalicelib.service.decide import decide
+
+    token = citizen_token(client)
+    waiting = {}
+    for _ in range(2):  # one after the other, so each team's newest link is for the case at hand
+        cid = submit(client, token)
+        stack.waiting_at(cid, "intake")
+        stack.decide(OPERATOR, {"decision": "accept"})
+        waiting[cid] = stack.waiting_at(cid, "classification")
+    (first, first_item), (second, item) = waiting.items()
+    decide(stack.svc, first, first_item.step, {"kind": "duplicate", "of": stack.complaint(second).tracking_number},
+           actor=DISKOMINFO)
+    stack.run_until(lambda: stack.complaint(first).status == sop.STATUS_CLOSED, what="the first to close")
+    # A decision on the second that read "first" before it became a duplicate: its transaction is refused.
+    with pytest.raises(ConditionFailed) as failed:
+        stack.svc.store.record_decision(
+            item, [WorkItemModel.decision.set({"outcome": "duplicate"})], [],
+            audit_entry(second, "2026-11-28T00:00:00.000+00:00", "test", "decided"), None, "now", carries_on=first)
+    assert failed.value.reasons[0] == "ConditionalCheckFailed"
+    assert stack.items(second)[-1].decision is None
+    # Through the use case, the person is told why.
+    with pytest.raises(ValidationFailed) as refused:
+        stack.decide(DISKOMINFO, {"kind": "duplicate", "of": stack.complaint(first).tracking_number})
+    assert refused.value.errors[0]["code"] == "is_duplicate"

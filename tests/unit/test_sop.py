@@ -113,14 +113,24 @@ def test_no_lambda_tasks_and_no_literal_stage_durations():
 
 
 def test_a_citizen_answer_resumes_the_stage_that_asked():
-    """AskCitizen -> AwaitAnswer -> ResumeStage enters the same stage as a new visit that knows which one it resumes."""
-    assert STATES["AskCitizen"]["Next"] == "AwaitAnswer" and STATES["AwaitAnswer"]["Next"] == "ResumeStage"
+    """AskCitizen -> AwaitAnswer -> ResumeStage (or straight on if the answer is in) enters the same stage as a new visit that knows which one it resumes."""
+    assert STATES["AwaitAnswer"]["Next"] == "ResumeStage"
     resume = STATES["ResumeStage"]
     assert resume["Parameters"]["stage.$"] == "$.current.stage" and resume["Next"] == "EnterStage"
     assert resume["Parameters"]["resumes.$"] == "$.current.step"
     assert STATES["EnterStage"]["Parameters"]["MessageBody"]["visit.$"] == "$.current"
     assert [c["Next"] for c in STATES["AwaitAnswer"]["Catch"]] == ["AnswerTimer"]
-    assert STATES["AnswerExpired"]["Choices"][0]["Next"] == "CloseUnanswered"
+    # Asking and every timer answer whether the answer is in (resume at once) or the time is up.
+    assert STATES["AskCitizen"]["Next"] == STATES["AnswerTimer"]["Next"] == "AnswerOrWait"
+    rules = {c["Variable"]: c["Next"] for c in STATES["AnswerOrWait"]["Choices"]}
+    assert rules == {"$.ask.answered": "ResumeStage", "$.ask.expired": "CloseUnanswered"}
+    assert STATES["AnswerOrWait"]["Default"] == "AwaitAnswer"
+
+
+def test_the_end_of_a_round_names_its_visit():
+    """A redriven message of an earlier round must not act on a reopened case."""
+    for state in ("DeliverReply", "CloseComplaint"):
+        assert STATES[state]["Parameters"]["MessageBody"]["step.$"] == "$.current.step"
 
 
 def test_a_reopened_case_goes_back_to_classification():
