@@ -17,9 +17,10 @@ from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_sqs as sqs
 from cdk_nag import NagSuppressions
 from constructs import Construct
+
+from .queues import consumer_queue
 
 from chalicelib.adapters.metrics import NAMESPACE
 from chalicelib.domain.attachments import RETENTION_DAYS
@@ -50,16 +51,7 @@ class Attachments(Construct):
         self.bucket_name = bucket_name(prefix)
 
         # -- the uploads queue: S3 -> queue -> the uploads consumer (like the handoff queue) ------------
-        self.dead_letters = sqs.Queue(self, "UploadDeadLetters", queue_name=f"{prefix}-uploads-dlq",
-                                      encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-                                      retention_period=Duration.days(14))
-        self.queue = sqs.Queue(
-            self, "Uploads", queue_name=f"{prefix}-uploads",
-            # SSE-SQS: S3 event notifications can deliver to it (an AWS-managed KMS key would refuse S3).
-            encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-            visibility_timeout=Duration.seconds(6 * 60),  # six times the consumer's timeout
-            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=5, queue=self.dead_letters),
-        )
+        self.queue, self.dead_letters = consumer_queue(self, "Uploads", f"{prefix}-uploads")
         self.queue.add_to_resource_policy(iam.PolicyStatement(
             sid="S3ObjectCreated", principals=[iam.ServicePrincipal("s3.amazonaws.com")],
             actions=["sqs:SendMessage"], resources=[self.queue.queue_arn],

@@ -15,7 +15,6 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
-from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from chalice.cdk import Chalice
 from cdk_nag import NagSuppressions
@@ -29,6 +28,7 @@ from chalicelib.service.members import TEMPORARY_PASSWORD_DAYS, invitation_conte
 
 from .attachments import Attachments, bucket_arn, bucket_name, objects_arn
 from .observability import Observability
+from .queues import consumer_queue
 from .tables import tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,15 +114,7 @@ class AspirasiStack(Stack):
         self.tables = tables(self, prefix)
 
         # -- the handoff queue ------------------------------------------------------------
-        dead_letters = sqs.Queue(self, "HandoffDeadLetters", queue_name=f"{prefix}-handoff-dlq",
-                                 encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-                                 retention_period=Duration.days(14))
-        self.queue = sqs.Queue(
-            self, "Handoff", queue_name=f"{prefix}-handoff",
-            encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-            visibility_timeout=Duration.seconds(6 * 60),  # six times the consumer's timeout
-            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=5, queue=dead_letters),
-        )
+        self.queue, dead_letters = consumer_queue(self, "Handoff", f"{prefix}-handoff")
         self.dead_letters = dead_letters
 
         # -- the state machine, from the same file the local stack uses -------------------

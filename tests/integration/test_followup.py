@@ -52,6 +52,17 @@ def answered(stack, client, token, cid, reply: str) -> None:
                     what="the reply and the feedback window")
 
 
+def answered_case(stack, client, token, reply: str = "Jadwal ada di situs Dinkes.") -> str:
+    """Submit, accept, classify as information and reply: the case is answered, its window open."""
+    cid = submit(client, token)
+    stack.waiting_at(cid, "intake")
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+    stack.decide(DISKOMINFO, {"kind": "information"})
+    answered(stack, client, token, cid, reply)
+    return cid
+
+
 # -- a question pauses the clock, the answer resumes the stage ------------------------------------------
 def test_ask_answer_resume_with_the_time_that_was_left(stack, client):
     token = citizen_token(client)
@@ -257,12 +268,7 @@ def test_reopen_twice_each_round_back_through_classification_then_rate(stack, cl
 
 def test_a_scanner_opening_the_rating_link_records_nothing(stack, client):
     token = citizen_token(client)
-    cid = submit(client, token)
-    stack.waiting_at(cid, "intake")
-    stack.decide(OPERATOR, {"decision": "accept"})
-    stack.waiting_at(cid, "classification")
-    stack.decide(DISKOMINFO, {"kind": "information"})
-    answered(stack, client, token, cid, "Jadwal ada di situs Dinkes.")
+    cid = answered_case(stack, client, token)
     link = RATING_LINK.search(stack.emails_to(CITIZEN_EMAIL)[-1]["text"]).group(1)
     for score in range(1, 6):  # a scanner follows every link, with and without Accept: text/html
         assert client.get(f"/ratings/{link}?score={score}", headers={"Accept": "text/html"}).status_code == 200
@@ -377,14 +383,8 @@ def test_an_earlier_rounds_message_redriven_late_changes_nothing(stack, client):
     from chalicelib.service.stages import handle_message
 
     token = citizen_token(client)
-    cid = submit(client, token)
-    stack.waiting_at(cid, "intake")
-    stack.decide(OPERATOR, {"decision": "accept"})
-    stack.waiting_at(cid, "classification")
-    stack.decide(DISKOMINFO, {"kind": "information"})
-    reply_step = stack.waiting_at(cid, "reply").step
-    stack.decide(OPERATOR, {"reply": "Putaran satu."})
-    stack.run_until(lambda: stack.complaint(cid).feedback_token, what="the feedback window")
+    cid = answered_case(stack, client, token, "Putaran satu.")
+    reply_step = stack.items(cid)[-1].step
     followup_reopen = call(client, "post", f"/complaints/{cid}/reopen", {"reason": "Belum."}, token=token)
     assert followup_reopen[0].status_code == 200
     stack.waiting_at(cid, "classification")
