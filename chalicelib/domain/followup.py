@@ -94,7 +94,7 @@ def ensure_may_reopen(status: str, feedback_ends_at: datetime | None, now: datet
 
 
 def ensure_duplicate_target(case_id: str, target_id: str | None, target_kind: str | None,
-                            closed_unanswered: bool = False) -> None:
+                            target_status: str | None = None, target_answered: bool = False) -> None:
     """The case that carries on must exist, be another case, and carry on: not itself a duplicate,
     nor closed without an answer (rejected, or its citizen never answered a question)."""
     if target_id is None:
@@ -103,5 +103,5 @@ def ensure_duplicate_target(case_id: str, target_id: str | None, target_kind: st
         raise ValidationFailed([{"field": "of", "code": "same_case"}])
     if target_kind == sop.DUPLICATE:
         raise ValidationFailed([{"field": "of", "code": "is_duplicate"}])
-    if closed_unanswered:
+    if target_status == sop.STATUS_CLOSED and not target_answered:
         raise ValidationFailed([{"field": "of", "code": "closed_without_answer"}])

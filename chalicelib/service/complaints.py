@@ -82,7 +82,7 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
                         key_scope=citizen.id, actor=f"citizen:{citizen.id}")
     complaint, created = _submit(svc, reporter, submission, _fingerprint(*submission.fingerprint_fields()),
                                  idempotency_key)
-    return complaint_view(complaint, [] if created else svc.store.work_items(complaint.id)), created
+    return complaint_view(complaint, [] if created else svc.store.work_items(complaint.id), now=svc.now()), created
 
 
 def enter_complaint(svc: Services, member: StaffMember, payload,

@@ -40,9 +40,8 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
     item_actions, carries_on = [], None
     if decision.outcome == "duplicate":
         original = svc.store.complaint_by_tracking_number(decision.values["of"])
-        ensure_duplicate_target(complaint_id, original and original.id, original and original.kind,
-                                closed_unanswered=bool(original and original.status == sop.STATUS_CLOSED
-                                                       and not original.answered_at))
+        facts = (original.id, original.kind, original.status, bool(original.answered_at)) if original else (None, None)
+        ensure_duplicate_target(complaint_id, *facts)
         carries_on = original.id
     elif decision.outcome == "request_information":
         # The visit ends here, so its clock stops; the citizen sees the question at once.

@@ -144,6 +144,9 @@ def reopen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
         # The execution is not waiting for a reopening yet (a second after the reply); nothing is changed.
         raise Unavailable("the case is not ready to be reopened yet")
     at = iso(now)
+    # No other reopening in between (cases from before reopening existed may lack the counter).
+    unchanged_count = (ComplaintModel.reopens == reopens) if reopens else (
+        ComplaintModel.reopens.does_not_exist() | (ComplaintModel.reopens == 0))
     try:
         svc.store.update_complaint(
             complaint.id,
@@ -151,8 +154,7 @@ def reopen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
              ComplaintModel.reopen_pending.set(True), ComplaintModel.reopen_reason.set(reason),
              ComplaintModel.updated_at.set(at)],
             condition=(ComplaintModel.status == sop.STATUS_ANSWERED) & (ComplaintModel.feedback_ends_at > at)
-            & ((ComplaintModel.reopens == reopens) if reopens else ComplaintModel.reopens.does_not_exist()
-               | (ComplaintModel.reopens == 0)),
+            & unchanged_count,
             audit=audit_entry(complaint.id, at, f"citizen:{citizen_id}", "reopened",
                               details={"round": reopens + 2, "reason": reason}),
         )

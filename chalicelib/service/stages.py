@@ -213,16 +213,23 @@ def _send_to_team(svc: Services, complaint: ComplaintModel, item: WorkItemModel,
     )
 
 
+def _keep_newest_token(message: dict, token, sent_at) -> tuple[list, object]:
+    """The update that stores a wait's task token, and its condition: only if no newer one is stored.
+
+    ``token`` and ``sent_at`` are the attributes holding them. A redelivered older message must
+    not put back a token that has already timed out; the state machine's own clock
+    (``$$.State.EnteredTime``) orders them, in one format so stored times compare as strings.
+    """
+    when = iso(parse_iso(message["sent_at"]))
+    return [token.set(message["task_token"]), sent_at.set(when)], sent_at.does_not_exist() | (sent_at <= when)
+
+
 def hand_off(svc: Services, message: dict) -> None:
     """Keep the newest token; complete at once if a decision is already recorded; else tell the team once."""
     complaint_id, step = message["complaint_id"], int(message["step"])
-    sent_at = iso(parse_iso(message["sent_at"]))  # one format, so stored times compare as strings
+    actions, newer = _keep_newest_token(message, WorkItemModel.task_token, WorkItemModel.token_sent_at)
     try:
-        # A redelivered older handoff must not put back a token that has already timed out.
-        item = svc.store.update_work_item(
-            complaint_id, step,
-            [WorkItemModel.task_token.set(message["task_token"]), WorkItemModel.token_sent_at.set(sent_at)],
-            condition=WorkItemModel.token_sent_at.does_not_exist() | (WorkItemModel.token_sent_at <= sent_at))
+        item = svc.store.update_work_item(complaint_id, step, actions, condition=newer)
     except ConditionFailed:
         if svc.store.get_work_item(complaint_id, step) is None:
             raise LookupError(f"no work item {complaint_id}#{step}") from None
@@ -320,7 +327,8 @@ def _record_tick(svc: Services, item: WorkItemModel, action: str, now) -> None:
 
 
 # -- waiting for the citizen's answer ------------------------------------------------
-def _answer_plan(item: WorkItemModel) -> AnswerPlan:
+def _stored_answer_plan(item: WorkItemModel) -> AnswerPlan:
+    """The wait for the answer as planned when the question was asked (later config changes don't move it)."""
     return AnswerPlan(parse_iso(item.decided_at), parse_iso(item.info_remind_at), parse_iso(item.info_expires_at))
 
 
@@ -330,22 +338,22 @@ def ask_citizen(svc: Services, message: dict) -> None:
     complaint_id, step = message["complaint_id"], int(message["step"])
     item = svc.store.get_work_item(complaint_id, step)
     if item.info_expires_at is None:
-        plan = _plan_answer(svc, item)
+        plan = plan_answer(parse_iso(item.decided_at), svc.settings.calendar(), svc.settings.time_scale,
+                           svc.settings.sla)
         try:
             item = svc.store.update_work_item(
                 complaint_id, step,
                 [WorkItemModel.info_remind_at.set(iso(plan.remind_at)),
                  WorkItemModel.info_expires_at.set(iso(plan.expires_at))],
                 condition=WorkItemModel.info_expires_at.does_not_exist())
-        except ConditionFailed:
-            pass  # a concurrent delivery planned it (the same plan: it derives from the decision's time)
-        item = svc.store.get_work_item(complaint_id, step)
+        except ConditionFailed:  # a concurrent delivery planned it (the same plan: it derives from the decision)
+            item = svc.store.get_work_item(complaint_id, step)
     _tell_citizen(svc, complaint_id, "question", key=f"question-{step}", question=item.question,
                   stage=sop.stage(item.stage), expires_at=item.info_expires_at, deadline=_answer_deadline(svc))
     if item.answer is not None:  # answered before the wait began: resume at once
         svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": False, "answered": True})
         return
-    wait = answer_step(svc.now(), _answer_plan(item), bool(item.info_reminded_at)).wait_seconds
+    wait = answer_step(svc.now(), _stored_answer_plan(item), bool(item.info_reminded_at)).wait_seconds
     svc.workflow.complete(message["task_token"], {"wait_seconds": wait, "expired": False, "answered": False})
 
 
@@ -355,20 +363,12 @@ def _answer_deadline(svc: Services) -> sop.Duration:
     return sop.ANSWER_DEADLINE if minutes is None else sop.Duration(minutes=round(minutes))
 
 
-def _plan_answer(svc: Services, item: WorkItemModel) -> AnswerPlan:
-    return plan_answer(parse_iso(item.decided_at), svc.settings.calendar(), svc.settings.time_scale, svc.settings.sla)
-
-
 def await_answer(svc: Services, message: dict) -> None:
     """Keep the newest token of the wait for the answer; complete at once if the answer is in."""
     complaint_id, step = message["complaint_id"], int(message["step"])
-    sent_at = iso(parse_iso(message["sent_at"]))
+    actions, newer = _keep_newest_token(message, WorkItemModel.answer_token, WorkItemModel.answer_token_sent_at)
     try:
-        item = svc.store.update_work_item(
-            complaint_id, step,
-            [WorkItemModel.answer_token.set(message["task_token"]), WorkItemModel.answer_token_sent_at.set(sent_at)],
-            condition=WorkItemModel.answer_token_sent_at.does_not_exist()
-            | (WorkItemModel.answer_token_sent_at <= sent_at))
+        item = svc.store.update_work_item(complaint_id, step, actions, condition=newer)
     except ConditionFailed:
         log.info("an older answer wait arrived after a newer one; its token is dead, nothing to do")
         return
@@ -385,7 +385,7 @@ def answer_timer(svc: Services, message: dict) -> None:
     if item.answer is not None:
         svc.workflow.complete(message["task_token"], answered)
         return
-    clock = answer_step(now, _answer_plan(item), bool(item.info_reminded_at))
+    clock = answer_step(now, _stored_answer_plan(item), bool(item.info_reminded_at))
     if clock.action == EXPIRE:
         try:
             svc.store.update_work_item(complaint_id, step, [WorkItemModel.info_expired_at.set(iso(now))],
@@ -436,8 +436,8 @@ def close_unanswered(svc: Services, message: dict) -> None:
 
 
 def _close_open_case(svc: Services, complaint_id: str, now: str, action: str, reason: str | None,
-                     extra: list = ()) -> bool:
-    """Close a case that is still open (once: a redelivery finds it closed). True if this call closed it."""
+                     extra: list = ()) -> None:
+    """Close a case that is still open (once: a redelivery finds it closed)."""
     actions = [ComplaintModel.status.set(sop.STATUS_CLOSED), ComplaintModel.closed_at.set(now),
                ComplaintModel.due_at.remove(), ComplaintModel.updated_at.set(now), *extra]
     if reason:
@@ -446,8 +446,7 @@ def _close_open_case(svc: Services, complaint_id: str, now: str, action: str, re
         svc.store.update_complaint(complaint_id, actions, condition=ComplaintModel.status == sop.STATUS_OPEN,
                                    audit=audit_entry(complaint_id, now, SYSTEM, action))
     except ConditionFailed:
-        return False  # closed already: a redelivered message
-    return True
+        pass  # closed already: a redelivered message
 
 
 # -- the end of a case ----------------------------------------------------------
@@ -491,14 +490,9 @@ def deliver_reply(svc: Services, message: dict) -> None:
 def await_feedback(svc: Services, message: dict) -> None:
     """Keep the newest token of the feedback window; complete at once if the citizen reopened."""
     complaint_id = message["complaint_id"]
-    sent_at = iso(parse_iso(message["sent_at"]))
+    actions, newer = _keep_newest_token(message, ComplaintModel.feedback_token, ComplaintModel.feedback_token_sent_at)
     try:
-        svc.store.update_complaint(
-            complaint_id,
-            [ComplaintModel.feedback_token.set(message["task_token"]),
-             ComplaintModel.feedback_token_sent_at.set(sent_at)],
-            condition=ComplaintModel.feedback_token_sent_at.does_not_exist()
-            | (ComplaintModel.feedback_token_sent_at <= sent_at))
+        svc.store.update_complaint(complaint_id, actions, condition=newer)
     except ConditionFailed:
         log.info("an older feedback wait arrived after a newer one; its token is dead, nothing to do")
         return

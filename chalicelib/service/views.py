@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from ..domain import catalog, sop
+from ..domain.errors import DomainError
+from ..domain.followup import ensure_may_rate, ensure_may_reopen
 
 
 def _names(complaint) -> tuple[str, str]:
@@ -99,7 +101,16 @@ def citizen_events(trail) -> list[dict[str, Any]]:
     return events
 
 
-def complaint_view(complaint, work_items, trail=(), now=None, original=None) -> dict[str, Any]:
+def _allowed(rule, *facts) -> bool:
+    """Whether a follow-up rule lets the citizen act now (the page offers only what the route accepts)."""
+    try:
+        rule(*facts)
+    except DomainError:
+        return False
+    return True
+
+
+def complaint_view(complaint, work_items, trail=(), *, now: datetime, original=None) -> dict[str, Any]:
     """What the citizen who owns the complaint sees."""
     category_name, subcategory_name = _names(complaint)
     items = sorted(work_items, key=lambda i: i.step)
@@ -133,12 +144,13 @@ def complaint_view(complaint, work_items, trail=(), now=None, original=None) -> 
         "pending_question": None if not pending else {
             "question": pending["question"], "asked_at": pending["asked_at"], "stage": pending["stage"]},
         "rating": complaint.rating,
-        "may_rate": complaint.status in (sop.STATUS_ANSWERED, sop.STATUS_CLOSED) and not complaint.rating
-        and bool(complaint.answered_at),
+        "may_rate": _allowed(ensure_may_rate, complaint.status, complaint.rating, bool(complaint.answered_at)),
         "feedback_ends_at": feedback_ends,
         "reopens": reopens,
-        "may_reopen": complaint.status == sop.STATUS_ANSWERED and reopens < sop.MAX_REOPENS
-        and bool(feedback_ends) and bool(complaint.feedback_token) and (now is None or now < datetime.fromisoformat(feedback_ends)),
+        # The execution must be waiting for a reopening too (its token arrives a moment after the reply).
+        "may_reopen": bool(complaint.feedback_token) and _allowed(
+            ensure_may_reopen, complaint.status, datetime.fromisoformat(feedback_ends) if feedback_ends else None,
+            now, reopens, bool(complaint.answered_at)),
         "timeline": [timeline_entry(i) for i in items],
         "events": citizen_events(trail),
     }

@@ -155,7 +155,8 @@ def test_duplicate_target_must_exist_differ_and_carry_on():
             ensure_duplicate_target("a", target, kind)
         assert failed.value.errors[0]["code"] == code
     with pytest.raises(ValidationFailed) as failed:  # rejected, or closed for want of an answer: nothing carries on
-        ensure_duplicate_target("a", "b", "aspiration", closed_unanswered=True)
+        ensure_duplicate_target("a", "b", "aspiration", sop.STATUS_CLOSED, target_answered=False)
+    ensure_duplicate_target("a", "b", "aspiration", sop.STATUS_CLOSED, target_answered=True)  # answered: carries on
     assert failed.value.errors[0]["code"] == "closed_without_answer"
 
 
