@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test unit integration e2e infra synth chromium clean
+.PHONY: run demo monthly-report test unit integration e2e infra synth chromium clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ run: $(STAMP)
 
 demo: $(STAMP)
 	POWERTOOLS_LOG_LEVEL=WARNING $(PY) -m local.demo
+
+# The monthly SLA report email, now, on the running local stack (`make run` in another terminal):
+# last month, or MONTH=2026-10; FORCE=1 sends a month again (or the current one, as a preliminary report).
+monthly-report: $(STAMP)
+	$(PY) -m local.monthly_report $(if $(MONTH),--month $(MONTH)) $(if $(filter-out 0,$(FORCE)),--force)
 
 test: $(STAMP) chromium
 	$(PY) -m pytest

@@ -11,14 +11,14 @@ from urllib.parse import parse_qsl, quote, unquote
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from chalice import Chalice, Response
+from chalice import Chalice, Cron, Response
 
 from chalicelib.config import settings
 from chalicelib.domain import catalog, sop
 from chalicelib.domain.errors import DomainError, Forbidden, Unauthorized
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.rendering import render_page
-from chalicelib.service import accounts, actions, complaints, decide, followup, members, staff
+from chalicelib.service import accounts, actions, complaints, decide, followup, members, reports, staff
 from chalicelib.service.complaints import Citizen
 from chalicelib.service.ports import Services, build_services
 from chalicelib.service.stages import handle_message
@@ -407,6 +407,49 @@ def staff_decide(complaint_id):
     return _json(result)
 
 
+# -- staff: the SLA report (supervisor, Diskominfo, admin; service/reports.py) -------------------------
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+app.api.binary_types.append(XLSX)  # API Gateway returns it as bytes to a client that accepts it
+
+
+def _report_file(figures: dict, fmt: str, lang: str) -> Response:
+    """The report as a download (CSV, XLSX) or as the console's charts (SVG). Imported on demand:
+    most requests of this function never draw a chart or a workbook."""
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    if fmt == "svg":
+        from chalicelib.adapters.charts import render_svg
+        body, content_type, disposition = render_svg(figures, lang), "image/svg+xml; charset=utf-8", None
+        # Opened on its own as a document, the drawing may do nothing but be shown.
+        headers["Content-Security-Policy"] = "default-src 'none'"
+    else:
+        from chalicelib.adapters import spreadsheet
+        name = f"Laporan-SLA-Aspirasi-Kaltim-{figures['from']}_{figures['to']}.{fmt}"
+        disposition = f'attachment; filename="{name}"'
+        if fmt == "csv":
+            # Text, not bytes: only binary types go back to API Gateway base64-encoded (the BOM stays).
+            body, content_type = spreadsheet.render_csv(figures).decode("utf-8"), "text/csv; charset=utf-8"
+        else:
+            body, content_type = spreadsheet.render_xlsx(figures), XLSX
+    headers["Content-Type"] = content_type
+    if disposition:
+        headers["Content-Disposition"] = disposition
+    return Response(body=body, status_code=200, headers=headers)
+
+
+@app.route("/staff/reports/sla", methods=["GET"])
+@api
+def staff_sla_report():
+    """GET /staff/reports/sla?from=YYYY-MM-DD&to=YYYY-MM-DD&format=json|csv|xlsx|svg."""
+    _staff(Action.READ_REPORTS)
+    params = app.current_request.query_params or {}
+    fmt = reports.report_format(params.get("format"))
+    start, end = reports.parse_period(services(), params.get("from"), params.get("to"))
+    figures = reports.sla_report(services(), start, end)
+    if fmt == "json":
+        return _json(figures)
+    return _report_file(figures, fmt, "en" if params.get("lang") == "en" else "id")
+
+
 
 
 # -- attachments (service/attachments.py) ---------------------------------------------------------
@@ -444,6 +487,128 @@ def on_upload(event):
                                     processor=_upload_processor, context=event.context)
 
 
+# -- Open311 GeoReport v2 ------------------------------------------------------------------------
+# The API other programs use (domain/open311.py, service/open311.py), and the admins' routes for its
+# clients' keys (service/api_keys.py). Self-contained: its own imports and its own error format.
+from chalicelib.domain import open311 as o311  # noqa: E402
+from chalicelib.service import api_keys, open311 as open311_uc  # noqa: E402
+
+OPEN311 = "/open311/v2"
+# Any body type reaches the view, which refuses a wrong one itself, in Open311's error format.
+_ANY_BODY = ["*/*"]
+
+
+def _open311_params() -> dict[str, str]:
+    """The query's arguments; one given twice counts as a comma-separated list (as the spec's lists are)."""
+    params = app.current_request.query_params
+    return {name: ",".join(params.getlist(name)) for name in params} if params else {}
+
+
+def open311(view):
+    """Answer what the view returns (an ``o311.Document``) or raises in the format the URL names
+    (``.json`` or ``.xml``; XML, the spec's required format, when it names neither). Errors are
+    ``[{code, description}]``, never problem+json; anything unexpected is logged and answered 500."""
+    @functools.wraps(view)
+    def wrapper(**kwargs):
+        fmt = o311.format_of(app.current_request.path) or next(
+            (f for f in map(o311.format_of, kwargs.values()) if f), "xml")
+        try:
+            document, status = view(**kwargs), 200
+            headers = {"Cache-Control": f"public, max-age={document.max_age}" if document.max_age else "no-store"}
+        except o311.Open311Error as error:
+            document, status, headers = error.document(), error.status, {**error.headers, "Cache-Control": "no-store"}
+        except DomainError as refused:  # a rule refused the request (the use case names most of them itself)
+            error = o311.refused(refused.code)
+            document, status, headers = error.document(), error.status, {"Cache-Control": "no-store"}
+        except Exception:
+            logger.exception("open311 request failed", extra={"route": app.current_request.path})
+            error = o311.internal_error()
+            document, status, headers = error.document(), error.status, {"Cache-Control": "no-store"}
+        body, content_type = o311.render(document, fmt)
+        return Response(body=body, status_code=status,
+                        headers={"Content-Type": content_type, "X-Content-Type-Options": "nosniff", **headers})
+    return wrapper
+
+
+@app.route(f"{OPEN311}/discovery.json", methods=["GET"], content_types=_ANY_BODY, cors=True)
+@app.route(f"{OPEN311}/discovery.xml", methods=["GET"], content_types=_ANY_BODY, cors=True)
+@open311
+def open311_discovery():
+    return open311_uc.discovery(services())
+
+
+@app.route(f"{OPEN311}/services.json", methods=["GET"], content_types=_ANY_BODY, cors=True)
+@app.route(f"{OPEN311}/services.xml", methods=["GET"], content_types=_ANY_BODY, cors=True)
+@open311
+def open311_services():
+    return open311_uc.services_list(services(), _open311_params())
+
+
+@app.route(f"{OPEN311}/services/{{service_file}}", methods=["GET"], content_types=_ANY_BODY, cors=True)
+@open311
+def open311_service_definition(service_file):
+    """``services/kesehatan.puskesmas.json``: the code and the format share the last segment."""
+    code, _ = o311.split_format(service_file)
+    return open311_uc.service_definition(services(), code, _open311_params())
+
+
+@app.route(f"{OPEN311}/requests.json", methods=["GET", "POST"], content_types=_ANY_BODY, cors=True)
+@app.route(f"{OPEN311}/requests.xml", methods=["GET", "POST"], content_types=_ANY_BODY, cors=True)
+@open311
+def open311_requests():
+    """GET: the public search. POST (form-encoded, with ``api_key``; optional ``Idempotency-Key``): a new request."""
+    request = app.current_request
+    if request.method == "GET":
+        return open311_uc.search_requests(services(), _open311_params())
+    headers = request.headers or {}
+    form = o311.parse_form(request.raw_body, headers.get("content-type"))
+    document, created = open311_uc.create_request(services(), form, idempotency_key=headers.get("idempotency-key"))
+    logger.info("open311 request created", extra={"tracking_number": document.data[0]["service_request_id"],
+                                                  "new_complaint": created})
+    return document
+
+
+@app.route(f"{OPEN311}/requests/{{request_file}}", methods=["GET"], content_types=_ANY_BODY, cors=True)
+@open311
+def open311_request(request_file):
+    service_request_id, _ = o311.split_format(request_file)
+    return open311_uc.get_request(services(), service_request_id, _open311_params())
+
+
+@app.route(f"{OPEN311}/tokens/{{token_file}}", methods=["GET"], content_types=_ANY_BODY, cors=True)
+@open311
+def open311_token(token_file):
+    token, _ = o311.split_format(token_file)
+    return open311_uc.resolve_token(services(), token, _open311_params())
+
+
+@app.route("/staff/api-keys", methods=["GET"])
+@api
+def staff_api_keys():
+    _staff(Action.MANAGE_API_KEYS)
+    return _json(api_keys.list_keys(services()))
+
+
+@app.route("/staff/api-keys", methods=["POST"], content_types=["application/json"])
+@api
+def staff_issue_api_key():
+    """A key for an Open311 client organisation: the answer is the only time the key is shown."""
+    admin = _staff(Action.MANAGE_API_KEYS)
+    issued = api_keys.issue_key(services(), _body(), by=admin.email)
+    logger.info("api key issued", extra={"by": admin.email, "key_id": issued["id"],
+                                         "organisation": issued["organisation"]})
+    return _json(issued, status=201, headers={"Location": f"/staff/api-keys/{issued['id']}"})
+
+
+@app.route("/staff/api-keys/{key_id}", methods=["DELETE"])
+@api
+def staff_revoke_api_key(key_id):
+    admin = _staff(Action.MANAGE_API_KEYS)
+    api_keys.revoke_key(services(), key_id, by=admin.email)
+    logger.info("api key revoked", extra={"by": admin.email, "key_id": key_id})
+    return Response(body="", status_code=204)
+
+
 # -- the state machine's messages ---------------------------------------------------------------
 def _handle_record(record: SQSRecord) -> None:
     message = json.loads(record.body)
@@ -463,3 +628,22 @@ def on_handoff(event):
     """The state machine's messages. Failed records go back to the queue (ReportBatchItemFailures)."""
     return process_partial_response(event=event.to_dict(), record_handler=_handle_record,
                                     processor=_processor, context=event.context)
+
+
+# -- monthly report ---------------------------------------------------------------------------------
+@app.schedule(Cron(0, 0, "1-10", "*", "?", "*"), name="monthly_report")
+def monthly_report(event):
+    """Last month's SLA report to the supervisor's mailbox, on the first working day (service/monthly_report.py).
+
+    Fires at 08:00 WITA (00:00 UTC) on days 1-10 of every month, and the use case decides whether
+    today is the first working day: weekends, public holidays and cuti bersama can push that day to
+    the 8th (Lebaran 2025: Idul Fitri on 31 March and 1 April, cuti bersama to 7 April; offices opened
+    on the 8th), and ten days leave a margin. A month is claimed before its email goes out, so a
+    second firing or a retry sends nothing. Invoked by hand, ``detail`` may carry ``{"month":
+    "2026-10", "force": true}`` to send (again) that month's report (docs/operations.md).
+    """
+    from chalicelib.service.monthly_report import send_monthly_report  # on use, as the report route: openpyxl is heavy
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    result = send_monthly_report(services(), month=detail.get("month"), force=detail.get("force") is True)
+    logger.info("monthly report", extra={k: v for k, v in result.items() if k != "totals"})
+    return result

@@ -76,6 +76,20 @@ def _dates(value: str) -> list[date]:
         raise ConfigError("CUTI_BERSAMA must be a comma-separated list of YYYY-MM-DD dates") from None
 
 
+def _open311_rate_limit(env: Mapping[str, str]) -> int:
+    value = _int(env, "OPEN311_RATE_LIMIT_PER_MINUTE", 60)
+    if value <= 0:
+        raise ConfigError("OPEN311_RATE_LIMIT_PER_MINUTE must be positive")
+    return value
+
+
+def _open311_endpoint_type(env: Mapping[str, str]) -> str:
+    value = env.get("OPEN311_ENDPOINT_TYPE", "production").strip().lower()
+    if value not in ("production", "test"):
+        raise ConfigError("OPEN311_ENDPOINT_TYPE must be 'production' or 'test'")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     region: str = DEFAULT_REGION
@@ -101,6 +115,11 @@ class Settings:
     cognito_sends_invitations: bool = True
     # Where citizens' attachments go (S3); empty switches attachments off (503).
     attachments_bucket: str = ""
+    # Open311 GeoReport v2 (service/open311.py): requests a minute per API key, the one jurisdiction
+    # served, and what service discovery calls this endpoint ("production" or "test").
+    open311_rate_limit_per_minute: int = 60
+    open311_jurisdiction_id: str = "kaltimprov.go.id"
+    open311_endpoint_type: str = "production"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -154,6 +173,9 @@ class Settings:
             auto_confirm_signup=env.get("AUTO_CONFIRM_SIGNUP", "").lower() in ("1", "true", "yes"),
             cognito_sends_invitations=env.get("COGNITO_SENDS_INVITATIONS", "true").lower() not in ("0", "false", "no"),
             attachments_bucket=env.get("ATTACHMENTS_BUCKET", "").strip(),
+            open311_rate_limit_per_minute=_open311_rate_limit(env),
+            open311_jurisdiction_id=env.get("OPEN311_JURISDICTION_ID", cls.open311_jurisdiction_id).strip().lower(),
+            open311_endpoint_type=_open311_endpoint_type(env),
         )
 
     def calendar(self) -> Calendar:

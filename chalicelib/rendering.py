@@ -1,4 +1,4 @@
-"""Rendering with Jinja2: emails and pages. HTML is autoescaped; text parts are plain; Indonesian first."""
+"""Rendering with Jinja2: emails, pages and charts. HTML and SVG are autoescaped; text is plain; Indonesian first."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .domain.calendar import WITA
+from .domain.calendar import MONTHS_ID, WITA
 
 TEMPLATES = Path(__file__).parent / "templates"
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember")
 
 
 def format_wita(value: datetime | str | None) -> str:
@@ -23,14 +21,14 @@ def format_wita(value: datetime | str | None) -> str:
         return "-"
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     local = moment.astimezone(WITA)
-    return f"{_DAYS[local.weekday()]}, {local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M} WITA"
+    return f"{_DAYS[local.weekday()]}, {local.day} {MONTHS_ID[local.month - 1]} {local.year} {local:%H:%M} WITA"
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+        autoescape=select_autoescape(enabled_extensions=("html", "svg"), default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

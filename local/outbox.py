@@ -14,7 +14,7 @@ LINK = re.compile(r"/actions/([A-Za-z0-9_\-]+)")
 
 
 def sent_emails(region: str) -> list[dict]:
-    """Oldest first: ``{id, to, subject, text, html, sent_at}``."""
+    """Oldest first: ``{id, to, subject, text, html, sent_at, attachments: [{filename, content_type, size}]}``."""
     out = []
     for sent in list(ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages):
         raw = getattr(sent, "raw_data", None)
@@ -26,12 +26,27 @@ def sent_emails(region: str) -> list[dict]:
         out.append({
             "id": sent.id,
             "to": list(dict.fromkeys(sent.destinations)),  # moto lists header and envelope recipients
-            "subject": str(parsed["Subject"] or ""),
+            # A long ASCII subject may be folded right after "Subject:"; unfolded, that leaves a space.
+            "subject": str(parsed["Subject"] or "").strip(),
             "text": text.get_content() if text else "",
             "html": html.get_content() if html else "",
             "sent_at": parsedate_to_datetime(parsed["Date"]).isoformat() if parsed["Date"] else None,
+            "attachments": [{"filename": part.get_filename(), "content_type": part.get_content_type(),
+                             "size": len(part.get_payload(decode=True) or b"")}
+                            for part in parsed.iter_attachments()],
         })
     return out
+
+
+def attachment(region: str, message_id: str, filename: str) -> bytes | None:
+    """The bytes of one attached file of a message SES (moto) accepted."""
+    for sent in list(ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages):
+        if sent.id == message_id and getattr(sent, "raw_data", None) is not None:
+            parsed = email.message_from_string(sent.raw_data, policy=policy.default)
+            for part in parsed.iter_attachments():
+                if part.get_filename() == filename:
+                    return part.get_payload(decode=True)
+    return None
 
 
 def action_tokens(message: dict) -> list[str]:

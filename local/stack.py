@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 REGION = "ap-southeast-3"
 SENDER_DOMAIN = "aspirasi.kaltimprov.go.id"
+OPEN311_DEMO_CLIENT = "Demo client"
 log = logging.getLogger("aspirasi.local")
 
 
@@ -59,24 +60,56 @@ def _page_origins(public_base_url: str, port: int) -> list[str]:
     return [f"{public.scheme}://{public.netloc}", f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
 
 
-def outbox_server(port: int, region: str) -> ThreadingHTTPServer:
+def outbox_server(port: int, region: str, app_module=None) -> ThreadingHTTPServer:
+    from urllib.parse import unquote
+
     from chalicelib.rendering import render_page
-    from local.outbox import sent_emails
+    from local import schedules
+    from local.outbox import attachment, sent_emails
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server's naming)
-            if self.path.split("?")[0] == "/messages":
+            path, extra = self.path.split("?")[0], {}
+            parts = [unquote(p) for p in path.split("/")[1:]]
+            if path == "/messages":
                 body, kind = json.dumps(sent_emails(region), ensure_ascii=False).encode(), "application/json"
-            elif self.path.split("?")[0] == "/":
+            elif path == "/":
                 body = render_page("outbox", {"messages": sent_emails(region)[::-1]}).encode()
                 kind = "text/html; charset=utf-8"
+            elif len(parts) == 3 and parts[0] == "messages" and (body := attachment(region, parts[1], parts[2])):
+                # /messages/<id>/<filename>: an attached file (the monthly report's workbook)
+                kind = "application/octet-stream"
+                extra = {"Content-Disposition": f'attachment; filename="{parts[2].replace(chr(34), "")}"'}
             else:
                 self.send_error(404)
                 return
-            self.send_response(200)
+            self._send(200, body, kind, extra)
+
+        def do_POST(self):  # noqa: N802
+            """``/schedules/<name>`` fires that schedule now (``make monthly-report``); the body is its ``detail``."""
+            parts = self.path.split("?")[0].split("/")
+            if app_module is None or len(parts) != 3 or parts[1] != "schedules":
+                self.send_error(404)
+                return
+            try:
+                detail = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                status, result = 200, schedules.run(app_module, parts[2], region, detail)
+            except KeyError as error:
+                status, result = 404, {"error": str(error)}
+            except ValueError as error:  # e.g. a month that is not over: the caller's to fix
+                status, result = 400, {"error": f"{type(error).__name__}: {error}"}
+            except Exception as error:  # the function failed: say why, as a Lambda invocation would
+                log.exception("schedule %s failed", parts[2])
+                status, result = 500, {"error": f"{type(error).__name__}: {error}"}
+            self._send(status, json.dumps(result, ensure_ascii=False, default=str).encode(), "application/json")
+
+        def _send(self, status: int, body: bytes, kind: str, extra: dict | None = None) -> None:
+            self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            for name, value in (extra or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
@@ -107,6 +140,7 @@ def main() -> int:
     os.environ.setdefault("HANDOFF_QUEUE_NAME", "aspirasi-kaltim-handoff")
     os.environ.setdefault("ATTACHMENTS_BUCKET", "aspirasi-kaltim-attachments")
     os.environ.setdefault("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
+    os.environ.setdefault("OPEN311_ENDPOINT_TYPE", "test")  # what Open311 service discovery says of this endpoint
 
     import boto3
     import requests
@@ -140,6 +174,11 @@ def main() -> int:
     settings.cache_clear()
     app_module = importlib.import_module("app")
     app_module.services.cache_clear()
+    # One Open311 client key, so the GeoReport v2 API can be tried at once (the admin issues more in the console).
+    from chalicelib.service import api_keys
+
+    open311_key = api_keys.issue_key(app_module.services(), {"organisation": OPEN311_DEMO_CLIENT},
+                                     by="system:local-stack")["api_key"]
 
     stop = threading.Event()
     sqs = boto3.client("sqs", region_name=REGION)
@@ -161,7 +200,7 @@ def main() -> int:
 
     api = create_local_server(app_module.app, Config.create(chalice_stage="dev", app_name="aspirasi-kaltim",
                                                             chalice_app=app_module.app), "127.0.0.1", port)
-    outbox = outbox_server(outbox_port, REGION)
+    outbox = outbox_server(outbox_port, REGION, app_module)
     threads = [threading.Thread(target=poll_forever, args=(handoff_poller,), name="sqs-poller", daemon=True),
                threading.Thread(target=poll_forever, args=(uploads_poller,), name="uploads-poller", daemon=True),
                threading.Thread(target=outbox.serve_forever, name="outbox", daemon=True)]
@@ -176,11 +215,16 @@ Aspirasi Kaltim — local stack (moto on 127.0.0.1:{moto_port}; SLA_TIME_SCALE={
   Outbox (every email)   http://127.0.0.1:{outbox_port}/      JSON: http://127.0.0.1:{outbox_port}/messages
   Links in emails start  {cfg.public_base_url}/actions/...
   Staff console          http://127.0.0.1:{port}/staff   (the admin invites and disables members there)
+  Monthly SLA report     emailed 08:00 WITA on a month's first working day; now: make monthly-report
 
 Staff accounts (log in at http://127.0.0.1:{port}/staff; they also act through the links in their emails;
 invitations sent from the console arrive in the outbox):""")
     for email, password in identity.staff.items():
         print(f"  {email:<45} {password}")
+    print(f"""
+Open311 GeoReport v2 at http://127.0.0.1:{port}/open311/v2 (discovery.json, services.json, requests.json, ...);
+its key for the organisation "{OPEN311_DEMO_CLIENT}" (POST requests with api_key=...):
+Open311 API key: {open311_key}""")
     print("\nReady. Ctrl-C stops everything.", flush=True)
 
     def shutdown(*_):

@@ -1,4 +1,4 @@
-"""Send rendered emails through Amazon SES, as MIME with a text and an HTML part."""
+"""Send rendered emails through Amazon SES, as MIME with a text and an HTML part (and files, if any)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,10 @@ class SesNotifier:
     def _client(self):
         return boto3.client("ses", region_name=self.region)
 
-    def send(self, to: Sequence[str], template: str, context: dict) -> SentEmail:
+    def send(self, to: Sequence[str], template: str, context: dict,
+             attachments: Sequence[tuple[str, str, bytes]] = ()) -> SentEmail:
+        """Render ``template`` and send it. ``attachments``: ``(filename, content type, bytes)`` each;
+        with any, the message is multipart/mixed (the text and HTML alternative first, then the files)."""
         rendered = render_email(template, context)
         message = EmailMessage()
         message["From"] = self.sender
@@ -38,6 +41,9 @@ class SesNotifier:
         message["Message-ID"] = make_msgid(domain="aspirasi.kaltimprov.go.id")
         message.set_content(rendered.text)
         message.add_alternative(rendered.html, subtype="html")
+        for filename, content_type, data in attachments:
+            maintype, _, subtype = content_type.partition("/")
+            message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
         kwargs = {"ConfigurationSetName": self.configuration_set} if self.configuration_set else {}
         try:
             response = self._client.send_raw_email(

@@ -6,15 +6,23 @@ together are one transaction, so a crash never leaves half a decision.
 
 from __future__ import annotations
 
+import random
 import secrets
+import time
+from collections import defaultdict
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
+from ..domain import report
+from ..domain.report import Delta
+
 from .attachment_store import AttachmentStore
-from .tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
+from .tables import AuditModel, ComplaintModel, LinkModel, ReportModel, TrackingNumberModel, WorkItemModel
 
 
 class ConditionFailed(Exception):
@@ -37,17 +45,59 @@ def _connection():
     return ComplaintModel._get_connection().connection
 
 
+class _Recorded:
+    """Records a transaction's operations (``save``, ``update``, ``delete``, ``condition_check``),
+    so the whole transaction can be sent again when it conflicts with another one."""
+
+    def __init__(self):
+        self.operations: list[tuple[str, tuple, dict]] = []
+
+    def __getattr__(self, name: str):
+        return lambda *args, **kwargs: self.operations.append((name, args, kwargs))
+
+
+CONFLICT_TRIES = 4
+
+
 @contextmanager
-def _transaction():
-    """One DynamoDB transaction; a failed condition becomes ConditionFailed with one reason per item."""
-    try:
-        with TransactWrite(connection=_connection()) as tx:
-            yield tx
-    except TransactWriteError as error:
-        reasons = _transaction_reasons(error)
-        if "ConditionalCheckFailed" in reasons:
-            raise ConditionFailed(reasons) from error
-        raise
+def _transaction(report: Iterable[Delta] = ()):
+    """One DynamoDB transaction, plus the report counters the event moves (domain/report.py).
+
+    A failed condition becomes ConditionFailed with one reason per item (PynamoDB sends condition
+    checks, then deletes, puts, updates; the counters go last). Events of the same day touch the
+    same counter items, so two at once can conflict (``TransactionConflict``): then the transaction,
+    which changed nothing, is sent again after a short random pause.
+    """
+    recorded = _Recorded()
+    yield recorded
+    counters = _counter_updates(report)
+    for attempt in range(CONFLICT_TRIES):
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                for name, args, kwargs in recorded.operations:
+                    getattr(tx, name)(*args, **kwargs)
+                for item, actions in counters:
+                    tx.update(item, actions=actions)
+            return
+        except TransactWriteError as error:
+            reasons = _transaction_reasons(error)
+            if "ConditionalCheckFailed" in reasons:
+                raise ConditionFailed(reasons) from error
+            if "TransactionConflict" in reasons and attempt + 1 < CONFLICT_TRIES:
+                time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
+                continue
+            raise
+
+
+def _counter_updates(deltas: Iterable[Delta]) -> list[tuple[ReportModel, list]]:
+    """The report items to add to, one update per item (a transaction may touch an item only once)."""
+    merged: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for delta in deltas:
+        for period in report.periods_of(delta.at):
+            for name, value in delta.counters.items():
+                merged[(period, delta.row)][name] += value
+    return [(ReportModel(period, row), [Path(name).add(value) for name, value in sorted(counters.items()) if value])
+            for (period, row), counters in merged.items() if any(counters.values())]
 
 
 def audit_entry(complaint_id: str, at: str, actor: str, action: str, stage: str | None = None,
@@ -60,20 +110,20 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
     """The tables, as the use cases need them."""
 
     # -- complaints -----------------------------------------------------------
-    def create_complaint(self, complaint: ComplaintModel, audit: AuditModel) -> None:
+    def create_complaint(self, complaint: ComplaintModel, audit: AuditModel, report: Iterable[Delta] = ()) -> None:
         """Insert the complaint, its tracking number and its first audit entry, or nothing.
 
         Raises ConditionFailed with reasons ``[complaint, tracking, audit]``.
         """
         tracking = TrackingNumberModel(complaint.tracking_number, complaint_id=complaint.id)
-        with _transaction() as tx:
+        with _transaction(report) as tx:
             tx.save(complaint, condition=ComplaintModel.id.does_not_exist())
             tx.save(tracking, condition=TrackingNumberModel.tracking_number.does_not_exist())
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
-    def withdraw_complaint(self, complaint: ComplaintModel, audit: AuditModel) -> None:
+    def withdraw_complaint(self, complaint: ComplaintModel, audit: AuditModel, report: Iterable[Delta] = ()) -> None:
         """Remove a complaint whose execution never started (and free its tracking number)."""
-        with _transaction() as tx:
+        with _transaction(report) as tx:
             tx.delete(ComplaintModel(complaint.id), condition=ComplaintModel.step == 0)
             tx.delete(TrackingNumberModel(complaint.tracking_number))
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
@@ -102,9 +152,9 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
         return items, result.last_evaluated_key
 
     def update_complaint(self, complaint_id: str, actions: list, condition=None,
-                         audit: AuditModel | None = None) -> None:
-        """Update a complaint (conditionally) together with its audit entry."""
-        with _transaction() as tx:
+                         audit: AuditModel | None = None, report: Iterable[Delta] = ()) -> None:
+        """Update a complaint (conditionally) together with its audit entry and the report counters it moves."""
+        with _transaction(report) as tx:
             tx.update(ComplaintModel(complaint_id), actions=actions,
                       condition=(ComplaintModel.id.exists() & condition) if condition is not None
                       else ComplaintModel.id.exists())
@@ -179,15 +229,23 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
             raise
         return item
 
+    def count_on_work_item(self, complaint_id: str, step: int, actions: list, condition,
+                           report: Iterable[Delta]) -> None:
+        """Update a work item conditionally and move the report counters with it (or neither)."""
+        with _transaction(report) as tx:
+            tx.update(WorkItemModel(complaint_id, step), actions=actions,
+                      condition=WorkItemModel.step.exists() & condition)
+
     def record_decision(self, item: WorkItemModel, item_actions: list, complaint_actions: list,
-                        audit: AuditModel, link_hash: str | None, used_at: str, carries_on: str | None = None) -> None:
+                        audit: AuditModel, link_hash: str | None, used_at: str, carries_on: str | None = None,
+                        report: Iterable[Delta] = ()) -> None:
         """Write a decision once: work item (only if undecided), complaint, audit, link (only if unused).
 
         ``carries_on``: for a duplicate, the case that carries on must not have become a duplicate
         itself meanwhile (two cases closed as duplicates of each other would both end). PynamoDB
         sends condition checks first, so its reason is the first.
         """
-        with _transaction() as tx:
+        with _transaction(report) as tx:
             tx.update(WorkItemModel(item.complaint_id, item.step), actions=item_actions,
                       condition=WorkItemModel.step.exists() & WorkItemModel.decision.does_not_exist())
             if complaint_actions:
@@ -211,6 +269,48 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
             tx.update(ComplaintModel(complaint_id), actions=complaint_actions,
                       condition=ComplaintModel.pending_question.exists())
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
+
+    # -- the SLA report's counters ----------------------------------------------
+    def report_items(self, periods: Iterable[str]) -> tuple[list[tuple[str, str, dict[str, int]]], int]:
+        """Every counter item of these periods (one query each), and how many items were read."""
+        connection = ReportModel._get_connection()
+        items = []
+        for period in periods:
+            start = None
+            while True:
+                page = connection.query(period, exclusive_start_key=start)
+                for raw in page.get("Items", []):
+                    counters = {name: int(float(value["N"])) for name, value in raw.items() if "N" in value}
+                    items.append((raw["period"]["S"], raw["row"]["S"], counters))
+                start = page.get("LastEvaluatedKey")
+                if not start:
+                    break
+        return items, len(items)
+
+    def claim_report_email(self, month: str, lease: timedelta = timedelta(minutes=15)) -> bool:
+        """Claim the monthly report email of ``month`` (YYYY-MM): False if it was sent, or is being sent.
+
+        A claim not marked sent within ``lease`` (a run that died between claiming and sending) may be
+        claimed again, so a later run sends the month after all.
+        """
+        now = datetime.now(timezone.utc)
+        try:
+            ReportModel("emails", f"monthly#{month}", claimed_at=now.isoformat()).save(
+                condition=ReportModel.row.does_not_exist()
+                | (ReportModel.sent_at.does_not_exist() & (ReportModel.claimed_at < (now - lease).isoformat())))
+        except PutError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def mark_report_email_sent(self, month: str) -> None:
+        ReportModel("emails", f"monthly#{month}").update(
+            actions=[ReportModel.sent_at.set(datetime.now(timezone.utc).isoformat())])
+
+    def release_report_email(self, month: str) -> None:
+        """Undo a claim whose email could not be sent, so the next run sends it."""
+        ReportModel("emails", f"monthly#{month}").delete(condition=ReportModel.sent_at.does_not_exist())
 
     # -- links and audit --------------------------------------------------------
     def put_link(self, link: LinkModel) -> None:

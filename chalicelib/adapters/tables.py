@@ -45,6 +45,26 @@ class CitizenIndex(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class MonthIndex(GlobalSecondaryIndex):
+    """Every complaint by the month it arrived, then by time: the public Open311 search (by date).
+
+    ``created_month`` is ``created_at[:7]`` (``2026-11``, UTC). A date range is read as one query per
+    month it touches, each with ``created_at BETWEEN start AND end`` as the key condition: a 90-day
+    search reads at most 4 (rarely 5) partitions and only the items in the range, newest first, and
+    stops at the page it needs -- never a scan, and the same work at 1,000 or 1,000,000 complaints a
+    year. A partition takes one month of writes: at a million complaints a year that is about one
+    every 30 seconds, far under a partition's limit, so the key needs no sharding. Complaints stored
+    before this attribute existed are not in the (sparse) index.
+    """
+
+    class Meta:
+        index_name = "by-month"
+        projection = AllProjection()
+
+    created_month = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class ComplaintModel(Model):
     Meta = _meta("complaints")
 
@@ -97,8 +117,20 @@ class ComplaintModel(Model):
     reopen_reason = UnicodeAttribute(null=True)
     rating = JSONAttribute(null=True)  # {"score", "comment", "at"}; once per case
     attachment_count = NumberAttribute(default=0)  # attachments reserved (pending or accepted)
+    created_month = UnicodeAttribute(null=True)  # created_at[:7], the partition of MonthIndex
+    # The reporter was told the report's text may be read by the public (the web form and Open311
+    # clients say so) and did not keep it confidential. Only then do public reads show the text.
+    public = BooleanAttribute(null=True)
+    # Where exactly and a picture, as an Open311 client sends them (WGS84 degrees; a URL elsewhere).
+    latitude = NumberAttribute(null=True)
+    longitude = NumberAttribute(null=True)
+    media_url = UnicodeAttribute(null=True)
+    # An Open311 client's own ids for the reporter's device and account: kept, never shown publicly.
+    device_id = UnicodeAttribute(null=True)
+    account_id = UnicodeAttribute(null=True)
 
     by_citizen = CitizenIndex()
+    by_month = MonthIndex()
 
 
 class TrackingNumberModel(Model):
@@ -139,6 +171,8 @@ class WorkItemModel(Model):
     tracking_number = UnicodeAttribute(null=True)
     title = UnicodeAttribute(null=True)
     category = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)  # and when the case was received: what the report counts by
+    received_at = UnicodeAttribute(null=True)
     entered_at = UnicodeAttribute()
     remind_at = UnicodeAttribute()
     due_at = UnicodeAttribute()
@@ -228,10 +262,70 @@ class AttachmentModel(Model):
     reject_reason = UnicodeAttribute(null=True)
 
 
+class ReportModel(Model):
+    """Running totals of the SLA report (chalicelib/domain/report.py): one item per period and row.
+
+    ``period`` is a day or a month in WITA (``D#2026-11-28``, ``M#2026-11``); ``row`` what is counted
+    (``total``, ``stage#intake``, ``opd#DINKES``, ``channel#web``, ``category#kesehatan``). The counters
+    themselves (``c_received``, ``v_done``, ``vh57``...) are named by the domain and added to in the
+    same transaction as the event they count, so none is declared here. The partition ``emails``
+    holds the claims of the monthly report emails (``monthly#2026-11``).
+    """
+
+    Meta = _meta("report-totals")
+
+    period = UnicodeAttribute(hash_key=True)
+    row = UnicodeAttribute(range_key=True)
+    claimed_at = UnicodeAttribute(null=True)  # a monthly email: claimed (being sent), then sent
+    sent_at = UnicodeAttribute(null=True)
+
+
+class ApiKeyModel(Model):
+    """An Open311 client's API key (service/api_keys.py). Only the SHA-256 of the key is stored.
+
+    One partition per API (``api`` = ``open311``) holds its few keys, sorted by id: a key is found
+    with a consistent GetItem, the admins' list is one Query.
+    """
+
+    Meta = _meta("api-keys")
+
+    api = UnicodeAttribute(hash_key=True)
+    key_id = UnicodeAttribute(range_key=True)  # public: part of the key, named in the console and logs
+    key_hash = UnicodeAttribute()
+    organisation = UnicodeAttribute()
+    organisation_key = UnicodeAttribute()  # the name folded: one active key per organisation
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    last_used_at = UnicodeAttribute(null=True)  # to the minute: the first request of the newest minute used
+    revoked_at = UnicodeAttribute(null=True)
+    revoked_by = UnicodeAttribute(null=True)
+
+
+class ApiOrganisationModel(Model):
+    """Reserves an organisation's one active key (conditional put, removed when the key is revoked)."""
+
+    Meta = _meta("api-key-organisations")
+
+    organisation_key = UnicodeAttribute(hash_key=True)
+    key_id = UnicodeAttribute()
+
+
+class RateCounterModel(Model):
+    """Requests of one API key in one minute (``open311#<key id>#2026-11-28T20:09``): an atomic,
+    conditional ADD admits a request while the count is under the limit. DynamoDB removes the item
+    after its TTL."""
+
+    Meta = _meta("rate-counters")
+
+    counter = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    ttl = TTLAttribute(null=True)
+
+
 MODELS: tuple[type[Model], ...] = (ComplaintModel, TrackingNumberModel, WorkItemModel, LinkModel, AuditModel,
-                                   AttachmentModel)
+                                   AttachmentModel, ReportModel, ApiKeyModel, ApiOrganisationModel, RateCounterModel)
 # Attributes DynamoDB's TTL is switched on for, per model.
-TTL_ATTRIBUTES = {LinkModel: "ttl"}
+TTL_ATTRIBUTES = {LinkModel: "ttl", RateCounterModel: "ttl"}
 
 
 def create_tables() -> None:

@@ -16,6 +16,10 @@ import holidays
 
 # WITA (Asia/Makassar) has had no daylight saving since 1945: a fixed offset is exact.
 WITA = timezone(timedelta(hours=8), "WITA")
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+             "November", "Desember")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
 
 
 class Calendar(Protocol):

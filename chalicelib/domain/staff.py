@@ -27,6 +27,7 @@ class Action(str, Enum):
     ENTER_COMPLAINT = "enter_complaint"  # POST /staff/complaints (phone, walk-in, letter, ...)
     READ_REPORTS = "read_reports"  # GET /staff/reports/...
     MANAGE_MEMBERS = "manage_members"  # /staff/members
+    MANAGE_API_KEYS = "manage_api_keys"  # /staff/api-keys (Open311 clients' keys)
 
 
 # The one table: which roles may take which kind of action.
@@ -37,6 +38,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.ENTER_COMPLAINT: frozenset({"operator"}),
     Action.READ_REPORTS: frozenset({"supervisor", "diskominfo", ADMIN}),
     Action.MANAGE_MEMBERS: frozenset({ADMIN}),
+    Action.MANAGE_API_KEYS: frozenset({ADMIN}),
 }
 # Roles that see every queue and every case (the others see their own queues; agencies their cases).
 SEES_EVERYTHING = frozenset({"supervisor", ADMIN})

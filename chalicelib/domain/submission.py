@@ -79,9 +79,26 @@ def parse_submission(payload: Any) -> Submission:
 # How a complaint reached the operators when it did not come through the web form.
 CHANNELS = ("phone", "walk_in", "letter", "whatsapp", "social_media", "email", "sp4n_lapor")
 WEB = "web"
+# Other programs, through the Open311 GeoReport v2 API (service/open311.py): a channel the domain
+# knows, but not one an operator picks when entering a complaint (that is CHANNELS).
+OPEN311 = "open311"
+ALL_CHANNELS = (WEB, *CHANNELS, OPEN311)
+# Every channel's name as people read it (reports), Indonesian and English.
+CHANNEL_LABELS = {
+    WEB: ("Situs web (warga)", "Website (citizen)"),
+    "phone": ("Telepon", "Phone"),
+    "walk_in": ("Datang langsung", "Walk-in"),
+    "letter": ("Surat", "Letter"),
+    "whatsapp": ("WhatsApp", "WhatsApp"),
+    "social_media": ("Media sosial", "Social media"),
+    "email": ("Email", "Email"),
+    "sp4n_lapor": ("SP4N-LAPOR!", "SP4N-LAPOR!"),
+    "open311": ("Open311 (aplikasi lain)", "Open311 (other apps)"),
+}
 # What we accept as an email address, everywhere (accounts, staff members, reporters).
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,22}$")  # as an operator writes it down: 0812-3456-7890, +62 ...
+PHONE = _PHONE  # the same rule for every channel that takes a phone number (Open311 too)
 _REF = re.compile(r"^[\x21-\x7e]([\x20-\x7e]{0,98}[\x21-\x7e])?$")
 
 

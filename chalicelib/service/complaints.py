@@ -11,14 +11,14 @@ from datetime import timedelta
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel
-from ..domain import sop
+from ..domain import report, sop
 from ..domain.errors import AlreadyEntered, IdempotencyKeyReused, NotFound, ValidationFailed
 from ..domain.staff import StaffMember
-from ..domain.submission import WEB, parse_entry, parse_submission
+from ..domain.submission import OPEN311, WEB, parse_entry, parse_submission
 from ..domain.planner import whole_sop_due
 from ..domain.tracking import new_tracking_number
 from .paging import decode_page_token, encode_page_token, invalid_token
-from .ports import Services, iso
+from .ports import Services, iso, parse_iso
 from .views import complaint_view, summary_view
 
 # Complaint ids derived from (citizen, Idempotency-Key) live in their own namespace.
@@ -105,12 +105,13 @@ def enter_complaint(svc: Services, member: StaffMember, payload,
 
 
 def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
-            idempotency_key: str | None) -> tuple[ComplaintModel, bool]:
+            idempotency_key: str | None, extra: dict | None = None) -> tuple[ComplaintModel, bool]:
     """Record a complaint and start its execution. Returns (complaint, created).
 
     With an Idempotency-Key the complaint id is derived from (scope, key), so a retry
     finds the first complaint instead of making a second one, and the execution
-    (named after the complaint) starts at most once.
+    (named after the complaint) starts at most once. ``extra``: more of the complaint's
+    attributes a channel brings (an Open311 client's coordinates, say).
     """
     complaint_id = _complaint_id(reporter.key_scope, idempotency_key)
     if idempotency_key is not None:
@@ -147,6 +148,10 @@ def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
             step=0,
             sop_due_at=sop_due_at,
             request_fingerprint=fingerprint,
+            created_month=now[:7],  # the month index (tables.MonthIndex): complaints by date
+            # Its text may be public only where the reporter was told so (the web form, Open311 clients).
+            public=reporter.channel in (WEB, OPEN311) and not submission.confidential,
+            **(extra or {}),
         )
         details = {"tracking_number": complaint.tracking_number, "category": submission.category,
                    "channel": reporter.channel}
@@ -154,7 +159,8 @@ def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
             details["external_ref"] = reporter.external_ref
         audit = audit_entry(complaint_id, now, reporter.actor, "submitted", details=details)
         try:
-            svc.store.create_complaint(complaint, audit)
+            svc.store.create_complaint(complaint, audit,
+                                       report=report.received(moment, reporter.channel, submission.category))
             break
         except ConditionFailed as failed:
             if failed.reasons[0] == "ConditionalCheckFailed":  # a concurrent retry won the race
@@ -178,7 +184,8 @@ def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
 def _withdraw(svc: Services, complaint: ComplaintModel) -> None:
     try:
         svc.store.withdraw_complaint(complaint, audit_entry(
-            complaint.id, iso(svc.now()), "system:api", "withdrawn", details={"reason": "execution did not start"}))
+            complaint.id, iso(svc.now()), "system:api", "withdrawn", details={"reason": "execution did not start"}),
+            report=report.received(parse_iso(complaint.created_at), complaint.channel, complaint.category, sign=-1))
     except ConditionFailed:
         pass  # its execution did start after all (the stage was entered): keep it
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
-from ..domain import sop
+from ..domain import report, sop
 from ..domain.decisions import parse_decision
 from ..domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from ..domain.followup import ensure_duplicate_target
@@ -37,7 +37,7 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
     complaint_actions.append(ComplaintModel.updated_at.set(iso(now)))
     if "opd" in decision.values:  # routed to an agency: its staff may see the case from now on
         complaint_actions.append(ComplaintModel.routed_opds.add({decision.values["opd"]}))
-    item_actions, carries_on = [], None
+    item_actions, carries_on, counted = [], None, ()
     if decision.outcome == "duplicate":
         original = svc.store.complaint_by_tracking_number(decision.values["of"])
         facts = (original.id, original.kind, original.status, bool(original.answered_at)) if original else (None, None)
@@ -48,6 +48,9 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
         item_actions.append(WorkItemModel.question.set(decision.values["question"]))
         complaint_actions.append(ComplaintModel.pending_question.set({
             "question": decision.values["question"], "asked_at": iso(now), "step": step, "stage": item.stage}))
+    if decision.outcome != "request_information":  # a visit that asked is counted when its stage resumes and ends
+        stage_minutes = minutes + float(item.carried_seconds or 0) / 60
+        counted = report.visit_completed(now, item.stage, item.opd, stage_minutes, sla == "met")
     try:
         svc.store.record_decision(
             item,
@@ -62,6 +65,7 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
             link_hash=link_hash,
             used_at=iso(now),
             carries_on=carries_on,
+            report=counted,
         )
     except ConditionFailed as failed:
         if carries_on and failed.reasons[:1] == ["ConditionalCheckFailed"]:  # PynamoDB sends condition checks first

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
-from ..domain import sop
+from ..domain import report, sop
 from ..domain.errors import AlreadyRated, Conflict, NotFound, Unavailable
 from ..domain.followup import (
     ensure_may_rate,
@@ -80,8 +80,10 @@ def answer_as_citizen(svc: Services, complaint_id: str, citizen_id: str, payload
 def _rate(svc: Services, complaint: ComplaintModel, payload, actor: str) -> dict:
     rating = parse_rating(payload)
     ensure_may_rate(complaint.status, complaint.rating, answered=bool(complaint.answered_at))
-    now = iso(svc.now())
+    moment = svc.now()
+    now = iso(moment)
     record = {"score": rating.score, "comment": rating.comment, "at": now}
+    opd = report.answering_opd(complaint.kind, complaint.opd)
     try:
         svc.store.update_complaint(
             complaint.id, [ComplaintModel.rating.set(record), ComplaintModel.updated_at.set(now)],
@@ -89,15 +91,14 @@ def _rate(svc: Services, complaint: ComplaintModel, payload, actor: str) -> dict
             & ComplaintModel.status.is_in(sop.STATUS_ANSWERED, sop.STATUS_CLOSED),
             audit=audit_entry(complaint.id, now, actor, "rated", details={"score": rating.score,
                                                                           "comment": rating.comment}),
+            report=report.rated(moment, rating.score, opd, complaint.channel, complaint.category),
         )
     except ConditionFailed:
         latest = svc.store.get_complaint(complaint.id)  # rated a moment ago, or reopened meanwhile
         ensure_may_rate(latest.status, latest.rating, answered=bool(latest.answered_at))
         raise AlreadyRated("rated already") from None
     # By agency (the dashboard's average per OPD); cases answered without one count as "none".
-    svc.metrics.count("CitizenRating", value=rating.score, unit="None",
-                      dimensions={"Opd": complaint.opd if complaint.kind == "aspiration" and complaint.opd
-                                  else "none"})
+    svc.metrics.count("CitizenRating", value=rating.score, unit="None", dimensions={"Opd": opd})
     return record
 
 
@@ -157,6 +158,7 @@ def reopen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
             & unchanged_count,
             audit=audit_entry(complaint.id, at, f"citizen:{citizen_id}", "reopened",
                               details={"round": reopens + 2, "reason": reason}),
+            report=report.reopened(now, parse_iso(complaint.created_at)),
         )
     except ConditionFailed:
         latest = svc.store.get_complaint(complaint.id)  # a concurrent reopen, or the window just closed

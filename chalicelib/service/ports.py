@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from ..config import Settings
+
+if TYPE_CHECKING:  # for the annotation only: the adapter is imported when the services are built
+    from ..adapters.open311_store import Open311Store
 
 
 class Workflow(Protocol):
@@ -30,7 +33,10 @@ class SentEmail:
 
 
 class Notifier(Protocol):
-    def send(self, to: Sequence[str], template: str, context: dict) -> SentEmail: ...
+    def send(self, to: Sequence[str], template: str, context: dict,
+             attachments: Sequence[tuple[str, str, bytes]] = ()) -> SentEmail:
+        """``attachments``: (filename, content type, bytes) each."""
+        ...
 
 
 class TokenVerifier(Protocol):
@@ -94,6 +100,7 @@ class Services:
     directory: "Directory | None" = None  # noqa: F821  (service.members.Directory: staff accounts, for admins)
     account_status: "AccountStatus | None" = None
     uploads: "Uploads | None" = None  # None when ATTACHMENTS_BUCKET is not set: attachments answer 503
+    open311: "Open311Store | None" = None  # adapters.open311_store: Open311's API keys, counters, searches
     now: Callable[[], datetime] = field(default=utcnow)
 
 
@@ -101,6 +108,7 @@ def build_services(settings: Settings) -> Services:
     """Wire the AWS adapters; clients are created on first use."""
     from ..adapters.cognito import CognitoDirectory, CognitoIdentity, JwtVerifier, StaffAccountStatus
     from ..adapters.metrics import PowertoolsMetrics
+    from ..adapters.open311_store import Open311Store
     from ..adapters.ses import SesNotifier
     from ..adapters.store import Store
     from ..adapters.uploads import S3Uploads
@@ -119,4 +127,5 @@ def build_services(settings: Settings) -> Services:
         directory=CognitoDirectory(settings.region, settings.cognito_user_pool_id),
         account_status=StaffAccountStatus(settings.region, settings.cognito_user_pool_id),
         uploads=S3Uploads(settings.attachments_bucket, settings.region) if settings.attachments_bucket else None,
+        open311=Open311Store(),
     )

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
-from ..domain import catalog, sop
+from ..domain import catalog, report, sop
 from ..domain.staff import queue_of
 from ..domain.planner import (
     ESCALATE,
@@ -178,7 +178,8 @@ def enter_stage(svc: Services, message: dict) -> None:
     item = WorkItemModel(
         complaint.id, step, stage=stage.name, role=stage.role.value, opd=opd,
         queue=queue_of(stage.role, opd), tracking_number=complaint.tracking_number, title=complaint.title,
-        category=complaint.category, entered_at=iso(plan.started_at),
+        category=complaint.category, channel=complaint.channel, received_at=complaint.created_at,
+        entered_at=iso(plan.started_at),
         remind_at=iso(plan.remind_at), due_at=iso(plan.due_at),
         carried_seconds=round(used.total_seconds(), 3), context=context, followups="visit" in message,
         **{k: v for k, v in carried.items() if v},
@@ -270,23 +271,36 @@ def stage_timer(svc: Services, message: dict) -> None:
 
 
 def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: str) -> None:
-    """Claim this tick on the work item, send its emails, then record it.
+    """Claim this tick on the work item (counting it in the report), send its emails, then record it.
 
     The timer message's token marks the tick: a redelivery finds the mark and does nothing
-    twice. If an email cannot be sent the claim is undone, so the redelivery tries again.
+    twice. If an email cannot be sent the claim (and its count) is undone, so the redelivery tries again.
     """
     not_this_tick = WorkItemModel.last_tick.does_not_exist() | (WorkItemModel.last_tick != mark)
-    undecided = WorkItemModel.decision.does_not_exist()
+    condition = not_this_tick & WorkItemModel.decision.does_not_exist()
     if action == REMIND:
         claim = [WorkItemModel.reminded_at.set(iso(now)), WorkItemModel.last_tick.set(mark)]
         undo = [WorkItemModel.reminded_at.remove(), WorkItemModel.last_tick.remove()]
+        changed = {"reminded_at": iso(now)}
     else:
+        # Only from the count just read, so the item after the claim is known without reading it again.
+        condition &= WorkItemModel.escalations == int(item.escalations or 0)
         claim = [WorkItemModel.escalations.add(1), WorkItemModel.overdue.set(True), WorkItemModel.last_tick.set(mark)]
         undo = [WorkItemModel.escalations.add(-1), WorkItemModel.last_tick.remove()]
+        changed = {"escalations": int(item.escalations or 0) + 1, "overdue": True}
+
+    def counted(sign: int) -> list:
+        return report.clock_tick(now, action, item.stage, item.opd, item.channel, item.category, sign)
+
     try:
-        item = svc.store.update_work_item(item.complaint_id, item.step, claim, condition=not_this_tick & undecided)
+        svc.store.count_on_work_item(item.complaint_id, item.step, claim, condition, report=counted(1))
     except ConditionFailed:
+        # This tick was acted on already (a redelivery), the stage was decided meanwhile, or another
+        # tick escalated it a moment ago: in each case there is nothing left for this message to do.
+        log.info("timer tick of %s#%s not claimed (acted on already, or decided)", item.complaint_id, item.step)
         return
+    for name, value in {**changed, "last_tick": mark}.items():
+        setattr(item, name, value)
     complaint = _complaint(svc, item.complaint_id)
     stage = sop.stage(item.stage)
     try:
@@ -302,7 +316,8 @@ def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: st
             )
             _send_to_team(svc, complaint, item, "overdue", escalations=item.escalations)
     except Exception:
-        svc.store.update_work_item(item.complaint_id, item.step, undo, condition=WorkItemModel.last_tick == mark)
+        svc.store.count_on_work_item(item.complaint_id, item.step, undo, WorkItemModel.last_tick == mark,
+                                     report=counted(-1))
         raise
     _record_tick(svc, item, action, now)
 
@@ -429,22 +444,24 @@ def close_unanswered(svc: Services, message: dict) -> None:
     deadline = _answer_deadline(svc)
     reason = (f"Pertanyaan petugas tidak dijawab dalam {deadline.describe_id()}. / "
               f"The officer's question was not answered within {deadline.describe_en()}.")
-    _close_open_case(svc, complaint_id, now, "closed_unanswered", reason,
+    _close_open_case(svc, _complaint(svc, complaint_id), now, "closed_unanswered", reason,
                      [ComplaintModel.pending_question.remove()])
     _tell_citizen(svc, complaint_id, "unanswered")
     svc.workflow.complete(message["task_token"], {"closed": True})
 
 
-def _close_open_case(svc: Services, complaint_id: str, now: str, action: str, reason: str | None,
+def _close_open_case(svc: Services, complaint: ComplaintModel, now: str, action: str, reason: str | None,
                      extra: list = ()) -> None:
     """Close a case that is still open (once: a redelivery finds it closed)."""
+    complaint_id = complaint.id
     actions = [ComplaintModel.status.set(sop.STATUS_CLOSED), ComplaintModel.closed_at.set(now),
                ComplaintModel.due_at.remove(), ComplaintModel.updated_at.set(now), *extra]
     if reason:
         actions.append(ComplaintModel.close_reason.set(reason))
     try:
         svc.store.update_complaint(complaint_id, actions, condition=ComplaintModel.status == sop.STATUS_OPEN,
-                                   audit=audit_entry(complaint_id, now, SYSTEM, action))
+                                   audit=audit_entry(complaint_id, now, SYSTEM, action),
+                                   report=report.closed(parse_iso(now), parse_iso(complaint.created_at)))
     except ConditionFailed:
         pass  # closed already: a redelivered message
 
@@ -467,11 +484,18 @@ def deliver_reply(svc: Services, message: dict) -> None:
     if complaint.sop_outcome is None and complaint.sop_due_at:
         sop_outcome = "met" if now <= parse_iso(complaint.sop_due_at) else "breached"
         actions.append(ComplaintModel.sop_outcome.set(sop_outcome))
+    first = not int(complaint.reopens or 0)
+    received_at = parse_iso(complaint.created_at)
+    case_minutes = (svc.settings.calendar().between(received_at, now).total_seconds()
+                    - float(complaint.paused_seconds or 0)) / 60
     try:
         svc.store.update_complaint(
             complaint_id, actions, condition=(ComplaintModel.status == sop.STATUS_OPEN) & this_round,
             audit=audit_entry(complaint_id, iso(now), SYSTEM, "reply_delivered",
                               details={"round": int(complaint.reopens or 0) + 1, "sop": sop_outcome}),
+            report=report.answered(now, received_at, complaint.channel, complaint.category,
+                                   report.answering_opd(complaint.kind, complaint.opd), first,
+                                   max(0.0, case_minutes), sop_outcome),
         )
         if sop_outcome:
             svc.metrics.count("SopTargetMet" if sop_outcome == "met" else "SopTargetBreached")
@@ -521,6 +545,7 @@ def close(svc: Services, message: dict) -> None:
              ComplaintModel.feedback_token.remove(), ComplaintModel.updated_at.set(now)],
             condition=(ComplaintModel.status == sop.STATUS_ANSWERED) & _this_round(message),
             audit=audit_entry(complaint_id, now, SYSTEM, "closed"),
+            report=report.closed(parse_iso(now)),
         )
     except ConditionFailed:
         if _complaint(svc, complaint_id).reopen_pending:  # reopened as the window ended: a new round
@@ -531,7 +556,7 @@ def close(svc: Services, message: dict) -> None:
 
 def reject(svc: Services, message: dict) -> None:
     """Intake refused the complaint: close it and tell the citizen why."""
-    _close_open_case(svc, message["complaint_id"], iso(svc.now()), "rejected", None)
+    _close_open_case(svc, _complaint(svc, message["complaint_id"]), iso(svc.now()), "rejected", None)
     _tell_citizen(svc, message["complaint_id"], "rejected")
     svc.workflow.complete(message["task_token"], {"closed": True})
 
@@ -542,7 +567,7 @@ def close_duplicate(svc: Services, message: dict) -> None:
     complaint = _complaint(svc, complaint_id)
     reason = (f"Laporan yang sama sudah ditangani sebagai {complaint.duplicate_of}. / "
               f"The same matter is handled as {complaint.duplicate_of}.")
-    _close_open_case(svc, complaint_id, iso(svc.now()), "closed_duplicate", reason)
+    _close_open_case(svc, complaint, iso(svc.now()), "closed_duplicate", reason)
     _tell_citizen(svc, complaint_id, "duplicate", original=complaint.duplicate_of)
     svc.workflow.complete(message["task_token"], {"closed": True})
 

@@ -21,7 +21,8 @@ from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from chalicelib.adapters.tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
-from chalicelib.adapters.tables import AttachmentModel
+from chalicelib.adapters.tables import AttachmentModel, ReportModel
+from chalicelib.adapters.tables import ApiKeyModel, ApiOrganisationModel, RateCounterModel
 from chalicelib.domain.staff import all_groups
 from chalicelib.rendering import render_email
 from chalicelib.service.members import TEMPORARY_PASSWORD_DAYS, invitation_context
@@ -56,14 +57,23 @@ WILDCARD_ACTIONS = {
 # What each function does to each table (TransactWriteItems is authorised per contained action).
 API_TABLE_ACTIONS = {
     # DeleteItem: a complaint whose execution could not start is taken back (service/complaints.py).
+    # BatchGetItem (and on tracking numbers): Open311's search by service_request_id (adapters/open311_store.py).
     ComplaintModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                     "dynamodb:Query"],
-    TrackingNumberModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+                     "dynamodb:Query", "dynamodb:BatchGetItem"],
+    TrackingNumberModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchGetItem"],
     WorkItemModel: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     LinkModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
     AuditModel: ["dynamodb:PutItem", "dynamodb:Query"],  # Query: the staff console reads a case's trail
     # Put: a slot reserved; Update: a never-used slot given back; Query: a case's attachments (service/attachments.py).
     AttachmentModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+    # Update: the report's counters move with submissions, decisions, ratings, reopenings; Query: the report.
+    ReportModel: ["dynamodb:UpdateItem", "dynamodb:Query"],
+    # Open311 clients' keys (service/api_keys.py): issued (Put, reserving the organisation), checked (Get),
+    # last use noted and revoked (Update, freeing the organisation: Delete), listed (Query); and each key's
+    # requests counted per minute (an atomic conditional Update).
+    ApiKeyModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+    ApiOrganisationModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+    RateCounterModel: ["dynamodb:UpdateItem"],
 }
 # The uploads consumer judges what landed: the attachment settles, a rejected one frees its slot.
 UPLOAD_TABLE_ACTIONS = {
@@ -76,6 +86,16 @@ HANDOFF_TABLE_ACTIONS = {
     WorkItemModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
     LinkModel: ["dynamodb:PutItem"],
     AuditModel: ["dynamodb:PutItem"],
+    ReportModel: ["dynamodb:UpdateItem"],  # answers, closings, reminders and escalations counted
+}
+# The monthly report email (service/monthly_report.py): the report reads the month's counters (Query) and
+# the queues' overdue visits (Query on the work items' queue index; GetItem: the receipt time of a visit
+# opened before work items carried it), then claims the month's email once (Put) or, when SES fails,
+# releases the claim (Delete), or marks it sent (Update).
+MONTHLY_REPORT_TABLE_ACTIONS = {
+    ReportModel: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
+    WorkItemModel: ["dynamodb:Query"],
+    ComplaintModel: ["dynamodb:GetItem"],
 }
 # What admins do to staff accounts (service/members.py, adapters/cognito.py CognitoDirectory), on the pool only.
 API_COGNITO_ACTIONS = ["cognito-idp:ListUsersInGroup", "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser",
@@ -199,6 +219,16 @@ class AspirasiStack(Stack):
         upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject", "s3:DeleteObject"],
                                                       resources=[objects_arn(prefix)]))
         upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket_arn(prefix)]))
+        # The monthly report email (app.py monthly_report): reads the report, claims the month, sends one email.
+        report_logs = logs.LogGroup(self, "MonthlyReportFunctionLogs", retention=RETENTION,
+                                    removal_policy=RemovalPolicy.RETAIN)
+        report_role = self._function_role("MonthlyReportFunctionRole", report_logs, MONTHLY_REPORT_TABLE_ACTIONS,
+                                          "Schedule: last month's SLA report emailed to the supervisor.")
+        report_role.add_to_policy(iam.PolicyStatement(
+            actions=["ses:SendRawEmail"],
+            resources=[self.format_arn(service="ses", resource="identity", resource_name=sender_domain),
+                       self.format_arn(service="ses", resource="configuration-set",
+                                       resource_name=configuration_set.configuration_set_name)]))
 
         # -- the Chalice app ---------------------------------------------------------------
         environment = {
@@ -215,6 +245,8 @@ class AspirasiStack(Stack):
             "POWERTOOLS_METRICS_NAMESPACE": "AspirasiKaltim",
             "ATTACHMENTS_BUCKET": bucket_name(prefix),
             "UPLOADS_QUEUE_NAME": f"{prefix}-uploads",
+            # Open311 clients' requests a minute per API key (docs/open311.md), e.g. -c open311RateLimitPerMinute=120.
+            "OPEN311_RATE_LIMIT_PER_MINUTE": str(context("open311RateLimitPerMinute") or 60),
             # Team mailboxes, e.g. -c mailboxes='{"MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}'.
             **_mailboxes(context("mailboxes")),
         }
@@ -258,6 +290,14 @@ class AspirasiStack(Stack):
                      "sqs:ChangeMessageVisibility"], resources=[self.attachments.queue.queue_arn]))
         self.chalice.add_environment_variable("PUBLIC_BASE_URL", context("publicBaseUrl") or self.api_url,
                                               "OnHandoff")
+        # The monthly report email: a Chalice schedule (cron, 08:00 WITA on days 1-10), its own role and logs.
+        monthly_report = self.chalice.get_resource("MonthlyReport")
+        monthly_report.add_property_override("Role", report_role.role_arn)
+        monthly_report.add_property_override("Timeout", 120)
+        monthly_report.add_property_override("LoggingConfig", {"LogGroup": report_logs.log_group_name,
+                                                               "LogFormat": "JSON"})
+        self.chalice.add_environment_variable("PUBLIC_BASE_URL", context("publicBaseUrl") or self.api_url,
+                                              "MonthlyReport")  # the email links to the staff console
 
         # -- API Gateway: throttling, access logs without link tokens, tracing ---------------
         access_logs = logs.LogGroup(self, "ApiAccessLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN)
@@ -285,11 +325,12 @@ class AspirasiStack(Stack):
                                      enforce_ssl=True)
         self.alarm_topic.add_subscription(subscriptions.EmailSubscription(ops_email.value_as_string))
         ops = Observability(self, "Ops", prefix=prefix, state_machine=self.state_machine, dead_letters=dead_letters,
-                            functions={"API": api_function.ref, "Handoff": handoff.ref, "Upload": upload.ref},
+                            functions={"API": api_function.ref, "Handoff": handoff.ref, "Upload": upload.ref,
+                                       "MonthlyReport": monthly_report.ref},
                             api_name="aspirasi-kaltim", topic=self.alarm_topic)
         self.attachments.alarm(prefix, self.alarm_topic)
         ops.dashboard.add_widgets(*self.attachments.widgets())
-        self._suppress(gateway_logging, machine_role, api_role, handoff_role, upload_role)
+        self._suppress(gateway_logging, machine_role, api_role, handoff_role, upload_role, report_role)
 
     @staticmethod
     def _invitation(public_base_url: str | None) -> cognito.UserInvitationConfig:

@@ -131,7 +131,9 @@ def test_information_path_over_http(local_stack):
 def test_outbox_contract(local_stack):
     messages = local_stack.messages()
     assert messages, "earlier tests sent mail"
-    assert set(messages[0]) == {"id", "to", "subject", "text", "html", "sent_at"}
+    # DESIGN.md's contract, plus the attached files' names (the monthly report): [{filename, content_type, size}]
+    assert set(messages[0]) == {"id", "to", "subject", "text", "html", "sent_at", "attachments"}
+    assert all(m["attachments"] == [] for m in messages)
     assert [m["sent_at"] for m in messages] == sorted(m["sent_at"] for m in messages)
     page = requests.get(f"{local_stack.outbox}/", timeout=10)
     assert page.status_code == 200 and "Outbox" in page.text

@@ -88,18 +88,18 @@ def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
 
 def test_functions_are_traced_sized_and_log_with_retention(resources):
     functions = of_type(resources, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "OnHandoff", "OnUpload"}
+    assert set(functions) == {"APIHandler", "OnHandoff", "OnUpload", "MonthlyReport"}
     log_groups = of_type(resources, "AWS::Logs::LogGroup")
     assert all(g["Properties"].get("RetentionInDays") for g in log_groups.values())
     roles = set()
     for name, function in functions.items():
         props = function["Properties"]
         assert props["Tracing"] == "Active" and props["MemorySize"] == 512
-        assert props["Timeout"] == (60 if name in ("OnHandoff", "OnUpload") else 30)
+        assert props["Timeout"] == {"OnHandoff": 60, "OnUpload": 60, "MonthlyReport": 120}.get(name, 30)
         assert props["LoggingConfig"]["LogGroup"]["Ref"] in log_groups
         assert props["Environment"]["Variables"]["TABLE_PREFIX"] == "aspirasi-kaltim"
         roles.add(json.dumps(props["Role"]))
-    assert len(roles) == 3  # one least-privilege role per function
+    assert len(roles) == 4  # one least-privilege role per function
 
 
 def test_api_gateway_throttles_and_logs_without_link_tokens(resources):
@@ -168,7 +168,8 @@ def test_alarms(resources):
     assert set(alarms) == {"OpdDeadlineBreached", "StageDeadlineBreached", "DeadLettersWaiting", "ExecutionsFailed",
                            "ExecutionsTimedOut", "ExecutionsAborted", "APIFunctionErrors", "APIFunctionThrottles",
                            "HandoffFunctionErrors", "HandoffFunctionThrottles", "Api5xxRate", "EmailsRejected",
-                           "UploadFunctionErrors", "UploadFunctionThrottles", "UploadDeadLettersWaiting"}
+                           "UploadFunctionErrors", "UploadFunctionThrottles", "UploadDeadLettersWaiting",
+                           "MonthlyReportFunctionErrors", "MonthlyReportFunctionThrottles"}
     opd = alarms["OpdDeadlineBreached"]
     assert (opd["Namespace"], opd["MetricName"]) == ("AspirasiKaltim", "SlaBreached")
     assert opd["Dimensions"] == [{"Name": "Stage", "Value": "opd_response"}]
@@ -232,3 +233,32 @@ def test_team_mailboxes_come_from_the_deployment_context():
     assert _mailboxes({"MAILBOX_OPERATOR": "op@x.id"}) == {"MAILBOX_OPERATOR": "op@x.id"}
     with pytest.raises(ValueError):
         _mailboxes({"TABLE_PREFIX": "evil"})
+
+
+def test_monthly_report_is_a_schedule_with_only_what_it_needs(resources):
+    """08:00 WITA (00:00 UTC) on days 1-10; reads the report, claims the month, sends one email."""
+    from aspirasi_infra.stack import MONTHLY_REPORT_TABLE_ACTIONS
+    from chalicelib.adapters.tables import ComplaintModel, ReportModel, WorkItemModel
+
+    props = of_type(resources, "AWS::Serverless::Function")["MonthlyReport"]["Properties"]
+    assert props["Handler"] == "app.monthly_report"
+    (event,) = props["Events"].values()
+    assert event == {"Type": "Schedule", "Properties": {"Schedule": "cron(0 0 1-10 * ? *)"}}
+    assert "PUBLIC_BASE_URL" in props["Environment"]["Variables"]  # the email links to the console
+    role = props["Role"]["Fn::GetAtt"][0]
+    assert role.startswith("MonthlyReportFunctionRole")
+    statements = [s for name, policy in of_type(resources, "AWS::IAM::Policy").items()
+                  if {"Ref": role} in policy["Properties"]["Roles"]
+                  for s in policy["Properties"]["PolicyDocument"]["Statement"]]
+    actions = sorted(a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]]))
+    assert actions == sorted(["logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
+                              "xray:PutTelemetryRecords", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
+                              "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:GetItem", "ses:SendRawEmail"])
+    assert MONTHLY_REPORT_TABLE_ACTIONS == {
+        ReportModel: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
+        WorkItemModel: ["dynamodb:Query"], ComplaintModel: ["dynamodb:GetItem"]}
+    tables = {v["Properties"]["TableName"]: k for k, v in of_type(resources, "AWS::DynamoDB::Table").items()}
+    writes = [s for s in statements if s["Action"] == MONTHLY_REPORT_TABLE_ACTIONS[ReportModel]]
+    assert [s["Resource"] for s in writes] == [{"Fn::GetAtt": [tables["aspirasi-kaltim-report-totals"], "Arn"]}]
+    (ses_statement,) = [s for s in statements if s["Action"] == "ses:SendRawEmail"]
+    assert len(ses_statement["Resource"]) == 2  # the sender's identity and the configuration set

@@ -117,3 +117,9 @@ class Harness:
     def decide(self, address: str, payload: dict) -> dict:
         """Act as the team behind ``address``: take the link from its newest email and decide."""
         return decide_uc.decide_by_link(self.svc, self.last_link(address), payload)
+
+    def walk(self, complaint_id: str, *steps: tuple[str, str, dict]) -> None:
+        """Play the teams: for each (stage, team address, decision), wait for that stage, then decide."""
+        for stage, address, payload in steps:
+            self.waiting_at(complaint_id, stage)
+            self.decide(address, payload)

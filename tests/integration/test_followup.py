@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.adapters.tables import ComplaintModel
-from chalicelib.domain import sop
+from chalicelib.domain import report, sop
 from chalicelib.domain.errors import ValidationFailed
+from chalicelib.service import reports
 from chalicelib.service.ports import parse_iso
 
 from .test_paths import COMPLAINT, DISKOMINFO, OPERATOR, emitted_metrics
@@ -185,6 +186,13 @@ def test_duplicate_closes_and_points_to_the_case_that_carries_on(stack, client):
 
 
 # -- reopening and rating ------------------------------------------------------------------------------
+def report_totals(stack, *names):
+    """What the SLA report's running totals say now (today, in WITA)."""
+    today = report.local_day(stack.svc.now())
+    totals = reports.sla_report(stack.svc, today - timedelta(days=1), today + timedelta(days=1))["totals"]
+    return tuple(totals[name] for name in names)
+
+
 @pytest.mark.parametrize("stack_env", [{"FEEDBACK_WINDOW_MINUTES": "1.5"}])
 def test_reopen_twice_each_round_back_through_classification_then_rate(stack, client, capsys):
     token = citizen_token(client)
@@ -211,7 +219,9 @@ def test_reopen_twice_each_round_back_through_classification_then_rate(stack, cl
         response, body = call(client, "post", f"/complaints/{cid}/reopen", {"reason": next_reason}, token=token)
         assert response.status_code == 200, body
         assert body["status"] == "open" and body["reopens"] == round_number
+        assert report_totals(stack, "answered", "open") == (1, 1)  # open again, still answered once
     assert stack.complaint(cid).sop_outcome == "met"  # judged once, at the first reply
+    assert report_totals(stack, "received", "answered", "open", "answered_within_sop") == (1, 1, 0, 1)
     other = citizen_token(client, email="tetangga@example.id", name="Tetangga")
     before = unchanged(stack, cid)
     for path, payload in (("reopen", {"reason": "bukan saya"}), ("rating", {"score": 1})):
@@ -254,6 +264,7 @@ def test_reopen_twice_each_round_back_through_classification_then_rate(stack, cl
     assert posted_again.status_code == 409 and stack.complaint(cid).rating["score"] == 4
     metrics = emitted_metrics(capsys.readouterr().out)
     assert [d.get("Opd") for n, d in metrics if n == "CitizenRating"] == ["none"]  # answered without an agency
+    assert report_totals(stack, "ratings", "rating_average") == (1, 4.0)
     assert [n for n, _ in metrics if n.startswith("SopTarget")] == ["SopTargetMet"]
 
     # After the window the case closes and cannot be reopened.

@@ -58,6 +58,10 @@ ROUTES = [
     Route("get", "/staff/members", Action.MANAGE_MEMBERS, 200),
     Route("post", "/staff/members", Action.MANAGE_MEMBERS, 422, {"email": "bukan-email", "groups": []}),
     Route("delete", "/staff/members/nobody@example.id", Action.MANAGE_MEMBERS, 404),
+    Route("get", "/staff/api-keys", Action.MANAGE_API_KEYS, 200),
+    Route("post", "/staff/api-keys", Action.MANAGE_API_KEYS, 422, {"organisation": ""}),
+    Route("delete", "/staff/api-keys/000000000000", Action.MANAGE_API_KEYS, 404),
+    Route("get", "/staff/reports/sla", Action.READ_REPORTS, 200),
 ]
 
 

@@ -29,7 +29,8 @@ def test_a_citizen_may_do_nothing_on_the_staff_side():
     ("operator", {Action.READ_QUEUE, Action.READ_CASE, Action.DECIDE, Action.ENTER_COMPLAINT}),
     ("diskominfo", {Action.READ_QUEUE, Action.READ_CASE, Action.DECIDE, Action.READ_REPORTS}),
     ("supervisor", {Action.READ_QUEUE, Action.READ_CASE, Action.READ_REPORTS}),
-    ("admin", {Action.READ_QUEUE, Action.READ_CASE, Action.READ_REPORTS, Action.MANAGE_MEMBERS}),
+    ("admin", {Action.READ_QUEUE, Action.READ_CASE, Action.READ_REPORTS, Action.MANAGE_MEMBERS,
+               Action.MANAGE_API_KEYS}),
     ("opd-DINKES", {Action.READ_QUEUE, Action.READ_CASE, Action.DECIDE}),
 ])
 def test_the_permission_table(group, allowed):

@@ -1,0 +1,111 @@
+"""Open311 GeoReport v2's use cases: discovery, services, search and read requests, create one.
+
+Reads are public (no key) and show what ``domain.open311.service_request`` allows: never personal
+data, never the text of a confidential report; requests from every channel are listed. A POST needs
+an API key (service/api_keys.py), counts against the key's per-minute limit, and goes through the
+same submission path as every other complaint (``complaints._submit``): the tracking number is issued,
+the state machine starts and the reporter's email, if given, gets every email a web citizen gets.
+``type`` is ``realtime``: the answer carries the ``service_request_id`` at once, so there are no
+tokens to wait for; ``tokens/{token}`` answers for a tracking number as its own token.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from ..domain import open311 as spec
+from ..domain import sop
+from ..domain.errors import IdempotencyKeyReused, ValidationFailed
+from ..domain.open311 import Document, Open311Error
+from ..domain.submission import OPEN311, parse_submission
+from ..domain.tracking import normalize
+from . import api_keys
+from .complaints import Reporter, _fingerprint, _submit
+from .ports import Services
+
+
+def discovery(svc: Services) -> Document:
+    settings = svc.settings
+    diskominfo = ", ".join(settings.mailbox(sop.Role.DISKOMINFO))
+    return spec.discovery(
+        endpoint_url=f"{settings.public_base_url}/open311/v2",
+        contact=f"Diskominfo Provinsi Kalimantan Timur (Aspirasi Kaltim): {diskominfo}",
+        key_service=f"Kunci API diterbitkan oleh admin Aspirasi Kaltim; mintalah melalui {diskominfo}. / "
+                    f"API keys are issued by the Aspirasi Kaltim administrators; ask {diskominfo}.",
+        endpoint_type=settings.open311_endpoint_type)
+
+
+def services_list(svc: Services, params: Mapping[str, str]) -> Document:
+    spec.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
+    return spec.services_document()
+
+
+def service_definition(svc: Services, code: str, params: Mapping[str, str]) -> Document:
+    spec.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
+    return spec.service_definition(code)
+
+
+def search_requests(svc: Services, params: Mapping[str, str]) -> Document:
+    """GET Service Requests: by ids, or by dates (at most 90 days), service codes and status; at most 1,000."""
+    search = spec.parse_search(params, svc.now(), svc.settings.open311_jurisdiction_id)
+    if search.ids:
+        return spec.requests_document(svc.open311.complaints_by_tracking_numbers(search.ids))
+    complaints = svc.open311.complaints_created_between(
+        search.start, search.end, spec.MAX_RESULTS, statuses=sorted(search.our_statuses),
+        services=[(s.category, s.subcategory) for s in search.services])
+    return spec.requests_document(complaints)
+
+
+def _complaint(svc: Services, service_request_id: str):
+    number = normalize(service_request_id)
+    complaint = svc.store.complaint_by_tracking_number(number) if number else None
+    if complaint is None:
+        raise spec.not_found("service_request_id", service_request_id)
+    return complaint
+
+
+def get_request(svc: Services, service_request_id: str, params: Mapping[str, str]) -> Document:
+    spec.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
+    return spec.requests_document([_complaint(svc, service_request_id)])
+
+
+def resolve_token(svc: Services, token: str, params: Mapping[str, str]) -> Document:
+    """We never hand out tokens (requests are created at once); a tracking number is its own token."""
+    spec.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
+    complaint = _complaint(svc, token) if normalize(token) else None
+    if complaint is None:
+        raise spec.not_found("token", token)
+    return spec.token_document(complaint.tracking_number, token)
+
+
+def create_request(svc: Services, form: Mapping[str, str], idempotency_key: str | None = None) -> tuple[Document, bool]:
+    """POST Service Request. Returns (answer, created); a retry with the same Idempotency-Key finds the first."""
+    if not (form.get("api_key") or "").strip():
+        raise spec.missing_api_key()
+    key = api_keys.authenticate(svc, form.get("api_key"))
+    if key is None:
+        raise spec.invalid_api_key()
+    wait = api_keys.admit(svc, key)
+    if wait is not None:
+        raise spec.rate_limited(svc.settings.open311_rate_limit_per_minute, wait)
+    request = spec.parse_request(form, svc.settings.open311_jurisdiction_id)
+    try:
+        submission = parse_submission(request.submission_payload())
+    except ValidationFailed as failed:  # parse_request checks more strictly: this is a safety net
+        raise Open311Error(400, *(f"{e['field']}: {e['code']}" for e in failed.errors)) from None
+    client = f"open311:{key.organisation}"
+    reporter = Reporter(citizen_id=None, email=request.email, name=request.reporter_name, phone=request.phone,
+                        key_scope=f"open311:{key.organisation_key}", actor=client, channel=OPEN311,
+                        entered_by=client)
+    extra = {"latitude": request.latitude, "longitude": request.longitude, "media_url": request.media_url,
+             "device_id": request.device_id, "account_id": request.account_id}
+    fingerprint = _fingerprint(*submission.fingerprint_fields(), *request.fingerprint_fields())
+    try:
+        complaint, created = _submit(svc, reporter, submission, fingerprint, idempotency_key, extra=extra)
+    except IdempotencyKeyReused:
+        raise Open311Error(400, "Idempotency-Key ini sudah dipakai untuk permintaan lain; buat kunci baru. / "
+                                "This Idempotency-Key was used for a different request; make a new key.") from None
+    except ValidationFailed:  # a malformed Idempotency-Key
+        raise Open311Error(400, "Idempotency-Key harus 1-255 karakter ASCII tanpa spasi. / "
+                                "Idempotency-Key must be 1-255 ASCII characters without spaces.") from None
+    return spec.created_document(complaint.tracking_number, request.service.notice, complaint.account_id), created
