@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import calendar
+import csv
+import io
 import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
+from openpyxl import load_workbook
 from playwright.sync_api import expect
+
+from tests.integration.test_monthly_report import figures_of  # how a workbook is read back into figures
 
 from .test_local_stack import Citizen, wait_for
 from . import test_staff_console
@@ -126,13 +131,21 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
     csv_file = csv_download.value
     assert csv_file.suggested_filename == f"Laporan-SLA-Aspirasi-Kaltim-{start}_{end}.csv"
     with open(csv_file.path(), "rb") as f:
-        assert f.read(3) == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel opens it with the right letters
+        raw = f.read()
+    assert raw[:3] == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel opens it with the right letters
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    totals = dict(zip(rows[0], rows[1]))
+    assert int(totals["diterima/received"]) == data["totals"]["received"]
     expect(page.locator("#flash")).to_have_text(f"Laporan-SLA-Aspirasi-Kaltim-{start}_{end}.csv diunduh.")
     with page.expect_download() as xlsx_download:
         page.click("#rp-xlsx")
     assert xlsx_download.value.suggested_filename == f"Laporan-SLA-Aspirasi-Kaltim-{start}_{end}.xlsx"
     with open(xlsx_download.value.path(), "rb") as f:
-        assert f.read(2) == b"PK"  # a workbook is a zip
+        workbook = load_workbook(io.BytesIO(f.read()))  # the saved file has no .xlsx name openpyxl would want
+    shown = figures_of(workbook)
+    assert shown["totals"]["received"] == data["totals"]["received"]
+    assert [(m["month"], m["received"]) for m in shown["by_month"]] == [
+        (m["month"], m["received"]) for m in data["by_month"]]
 
     # In English the figures and the chart follow.
     page.click("#lang-en")
