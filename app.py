@@ -426,10 +426,10 @@ def _report_file(figures: dict, fmt: str, lang: str) -> Response:
         name = f"Laporan-SLA-Aspirasi-Kaltim-{figures['from']}_{figures['to']}.{fmt}"
         disposition = f'attachment; filename="{name}"'
         if fmt == "csv":
-            # Text, not bytes: only binary types go back to API Gateway base64-encoded (the BOM stays).
-            body, content_type = spreadsheet.render_csv(figures).decode("utf-8"), "text/csv; charset=utf-8"
+            # Text, not bytes: only binary types go back to API Gateway base64-encoded.
+            body, content_type = spreadsheet.render_csv(figures), spreadsheet.CSV_CONTENT_TYPE
         else:
-            body, content_type = spreadsheet.render_xlsx(figures), XLSX
+            body, content_type = spreadsheet.render_xlsx(figures), spreadsheet.XLSX_CONTENT_TYPE
     headers["Content-Type"] = content_type
     if disposition:
         headers["Content-Disposition"] = disposition

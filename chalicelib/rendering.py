@@ -15,6 +15,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
+_ID_SEPARATORS = str.maketrans(",.", ".,")
+
+
+def format_number(value: float, decimals: int = 0, lang: str = "id") -> str:
+    """1.234 and 85,0 in Indonesian, 1,234 and 85.0 in English."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(_ID_SEPARATORS) if lang == "id" else text
+
+
 def format_wita(value: datetime | str | None) -> str:
     """'Senin, 30 November 2026 10:00 WITA' — how officers read a deadline."""
     if not value:

@@ -22,7 +22,7 @@ import math
 from datetime import date
 
 from chalicelib.domain.calendar import MONTHS_EN, MONTHS_ID
-from chalicelib.rendering import environment
+from chalicelib.rendering import environment, format_number
 
 TEMPLATE = "reports/charts.svg"
 WIDTH = 320
@@ -77,7 +77,7 @@ def _volume(months: list[dict], lang: str) -> dict:
     text = TEXTS[lang]
     panel = {"heading": text["volume"], "height": PLOT_TOP + PLOT_HEIGHT + 36, "empty": None,
              "legend": _legend(text), "groups": [], "grid": [], "segments": [], "dots": []}
-    counts = [(_count(m.get("received")), _count(_answered(m))) for m in months]
+    counts = [(_count(m.get("received")), _count(m.get("completed"))) for m in months]  # completed: answered
     if not any(r or a for r, a in counts):
         panel["empty"] = {"x": WIDTH / 2, "y": 56, "text": text["no_data"]}  # under the heading, no legend
         panel["height"] = 72
@@ -137,11 +137,6 @@ def _legend(text: dict) -> list[dict]:
                       "text": text[series], "fill": COLOURS[series]})
         x += 18 + len(text[series]) * SMALL * 0.62 + 16  # about the width of the legend's text
     return items
-
-
-def _answered(month: dict):
-    """Cases answered for the first time in the month: ``completed`` in the contract's rows."""
-    return month.get("completed") if month.get("completed") is not None else month.get("answered")
 
 
 def _scale_max(value: int) -> int:
@@ -204,7 +199,7 @@ def _desc(report: dict, lang: str) -> str:
                                        a=_int(_count(totals.get("answered")), lang),
                                        p=_pct(_percent(totals.get("answered_within_sop_pct")), lang)))
     months = [text["month"].format(m=_label(m, "month", lang), r=_int(_count(m.get("received")), lang),
-                                   a=_int(_count(_answered(m)), lang), p=_pct(_percent(m.get("within_sop_pct")), lang))
+                                   a=_int(_count(m.get("completed")), lang), p=_pct(_percent(m.get("within_sop_pct")), lang))
               for m in report.get("by_month") or []]
     if months:
         parts.append(text["per_month"].format(items="; ".join(months)))
@@ -263,16 +258,14 @@ def _percent(value) -> float | None:
 
 
 def _int(value: float, lang: str) -> str:
-    text = f"{round(value):,}"
-    return text.replace(",", ".") if lang == "id" else text
+    return format_number(value, 0, lang)
 
 
 def _pct(value: float | None, lang: str) -> str:
     if value is None:
         return "—"
     rounded = round(value, 1)
-    text = f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
-    return (text.replace(".", ",") if lang == "id" else text) + "%"
+    return format_number(rounded, 0 if rounded == int(rounded) else 1, lang) + "%"
 
 
 def _f(value: float) -> str:

@@ -9,6 +9,7 @@ from typing import Iterable
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from ..domain.calendar import months_between
 from .store import _condition_failed, _transaction
 from .tables import ApiKeyModel, ApiOrganisationModel, ComplaintModel, RateCounterModel, TrackingNumberModel
 
@@ -21,13 +22,7 @@ _BATCH = 100  # BatchGetItem takes at most 100 keys
 
 def month_keys(start: datetime, end: datetime) -> list[str]:
     """The ``created_month`` partitions (UTC) a range touches, newest first."""
-    start, end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
-    year, month = end.year, end.month
-    keys = []
-    while (year, month) >= (start.year, start.month):
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return keys
+    return months_between(start.astimezone(timezone.utc).date(), end.astimezone(timezone.utc).date())[::-1]
 
 
 def _utc(moment: datetime) -> str:

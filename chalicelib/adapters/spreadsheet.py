@@ -228,12 +228,13 @@ def csv_rows(report: dict) -> Iterable[list]:
                    *("" for _ in STATUS_COLUMNS)]
 
 
-def render_csv(report: dict) -> bytes:
-    """The report as one long CSV table: UTF-8 with a BOM, RFC 4180 (CRLF, quotes where needed)."""
+def render_csv(report: dict) -> str:
+    """The report as one long CSV table, RFC 4180 (CRLF, quotes where needed), starting with the BOM
+    (sent as UTF-8, Excel then reads the Indonesian text right). Text: the API returns it as it is."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, dialect="excel", lineterminator="\r\n")
     writer.writerows(csv_rows(report))
-    return (BOM + out.getvalue()).encode("utf-8")
+    return BOM + out.getvalue()
 
 
 # -- XLSX --------------------------------------------------------------------------------------

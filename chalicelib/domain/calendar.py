@@ -22,6 +22,20 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
              "November", "December")
 
 
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+
+
+def months_between(start: date, end: date) -> list[str]:
+    """Every month from ``start``'s to ``end``'s, oldest first, as ``YYYY-MM``."""
+    out, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = year + (month == 12), month % 12 + 1
+    return out
+
+
 class Calendar(Protocol):
     def add(self, start: datetime, duration: timedelta) -> datetime: ...
 

@@ -33,12 +33,13 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from . import catalog, sop
-from .submission import EMAIL, PHONE
+from . import catalog, sop, submission
+from .calendar import WITA
+from .submission import EMAIL, LIMITS, PHONE
 from .tracking import normalize
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -50,13 +51,11 @@ FORM = "application/x-www-form-urlencoded"
 MAX_RESULTS = 1000  # "first 1000 requests returned"
 MAX_SPAN = timedelta(days=90)  # "may not span more than 90 days"; also the default range
 MAX_DESCRIPTION = 4000  # "free form text limited to 4,000 characters"
-MIN_DESCRIPTION = 10  # ours (domain/submission.py): a complaint says something
-MAX_ADDRESS = 300  # a complaint's location (domain/submission.py)
-MAX_NAME = 100
-MAX_TITLE = 150
+# Ours (domain/submission.py): what any complaint may hold, whichever way it comes.
+MIN_DESCRIPTION = submission.MIN_DESCRIPTION
+MAX_ADDRESS, MAX_NAME, MAX_TITLE = LIMITS["location"], LIMITS["name"], LIMITS["title"]
 MAX_URL = 1000
 MAX_EXTERNAL_ID = 100  # device_id, account_id
-WITA = timezone(timedelta(hours=8), "WITA")
 OPEN, CLOSED = "open", "closed"
 INFORMATION_DESK = "DISKOMINFO"  # answers information requests itself (classification "information")
 
@@ -638,10 +637,10 @@ def parse_request(form: Mapping[str, str], jurisdiction: str) -> NewRequest:
         else:
             errors.append(_bilingual("lokasi wajib: lat dan long, atau address_string",
                                      "a location is required: lat and long, or address_string"))
-    email = _text(form, "email", 254, errors)
+    email = _text(form, "email", LIMITS["email"], errors)
     if email is not None and not EMAIL.match(email):
         errors.append(_bilingual("email tidak valid", "email is not a valid email address"))
-    phone = _text(form, "phone", 30, errors)
+    phone = _text(form, "phone", LIMITS["phone"], errors)
     if phone is not None and not PHONE.match(phone):
         errors.append(_bilingual("phone bukan nomor telepon (mis. +6281234567890)",
                                  "phone is not a phone number (e.g. +6281234567890)"))

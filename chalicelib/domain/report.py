@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Mapping
 
 from . import catalog, sop
-from .calendar import MONTHS_EN, MONTHS_ID, WITA
+from .calendar import MONTHS_EN, MONTHS_ID, WITA, month_end, months_between
 from .planner import REMIND
 from .submission import CHANNEL_LABELS
 
@@ -176,11 +176,6 @@ def periods_of(at: datetime) -> tuple[str, str]:
     return day_key(day), month_key(day.year, day.month)
 
 
-def _month_end(year: int, month: int) -> date:
-    first_next = date(year + (month == 12), month % 12 + 1, 1)
-    return first_next - timedelta(days=1)
-
-
 def periods_to_read(start: date, end: date) -> list[str]:
     """Whole months inside [start, end] as one month item each, the rest day by day.
 
@@ -188,7 +183,7 @@ def periods_to_read(start: date, end: date) -> list[str]:
     """
     keys, day = [], start
     while day <= end:
-        month_last = _month_end(day.year, day.month)
+        month_last = month_end(day.year, day.month)
         if day.day == 1 and month_last <= end:
             keys.append(month_key(day.year, day.month))
             day = month_last + timedelta(days=1)
@@ -196,14 +191,6 @@ def periods_to_read(start: date, end: date) -> list[str]:
             keys.append(day_key(day))
             day += timedelta(days=1)
     return keys
-
-
-def months_between(start: date, end: date) -> list[str]:
-    out, year, month = [], start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = year + (month == 12), month % 12 + 1
-    return out
 
 
 def _month_of(period: str) -> str:

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 from ..adapters.store import ConditionFailed
 from ..adapters.tables import ApiKeyModel
 from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.planner import seconds_until
 from .links import hash_token
 from .ports import Services, iso
 
@@ -132,7 +133,7 @@ def admit(svc: Services, key: ApiKeyModel) -> int | None:
     count = svc.open311.count_request(f"{API}#{key.key_id}#{minute}", limit, ends + COUNTER_TTL)
     if count is None:
         svc.metrics.count("Open311RateLimited")
-        return max(1, int((ends - now).total_seconds() + 0.999))
+        return seconds_until(now, ends)
     if count == 1:
         svc.open311.touch_api_key(key, iso(now))
     return None

@@ -13,13 +13,14 @@ and the function's error alarm tells ops).
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from ..adapters.spreadsheet import XLSX_CONTENT_TYPE, period_text, render_xlsx
 from ..config import Settings
 from ..domain import report as report_domain
-from ..domain.calendar import OfficeHours, office_calendar
+from ..domain.calendar import MONTHS_EN, MONTHS_ID, WITA, OfficeHours, month_end, office_calendar
 from ..domain.sop import Role
+from ..rendering import format_number
 from .ports import Services
 from .reports import sla_report
 
@@ -41,12 +42,9 @@ def office_days(settings: Settings) -> OfficeHours:
 
 
 def first_working_day(year: int, month: int, calendar: OfficeHours) -> date | None:
-    day = date(year, month, 1)
-    while day.month == month:
-        if calendar.is_working_day(day):
-            return day
-        day += timedelta(days=1)
-    return None
+    """The day the office first opens in the month (None if it never does)."""
+    day = calendar.next_opening(datetime.combine(date(year, month, 1), time(0), WITA)).date()
+    return day if day.month == month else None
 
 
 def previous_month(day: date) -> str:
@@ -59,8 +57,7 @@ def month_bounds(month: str) -> tuple[date, date]:
     if not isinstance(month, str) or len(month) != 7 or month[4] != "-":
         raise ValueError(f"month must look like 2026-11, not {month!r}")
     first = date.fromisoformat(f"{month}-01")
-    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
+    return first, month_end(first.year, first.month)
 
 
 # -- the email ---------------------------------------------------------------------------------
@@ -69,10 +66,7 @@ DASH = "\u2013"
 
 def _number(value, decimals: int = 0, lang: str = "id") -> str:
     """1.234 and 85,0 in Indonesian, 1,234 and 85.0 in English; a dash for nothing."""
-    if value is None:
-        return DASH
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if lang == "id" else text
+    return DASH if value is None else format_number(value, decimals, lang)
 
 
 def _percent(value, lang: str = "id") -> str:
@@ -141,8 +135,8 @@ def email_context(figures: dict, month: str, filename: str, console_url: str) ->
     values_id, values_en = _totals(totals, "id"), _totals(totals, "en")
     return {
         "month": month,
-        "month_id": f"{report_domain.MONTHS_ID[first.month - 1]} {first.year}",
-        "month_en": f"{report_domain.MONTHS_EN[first.month - 1]} {first.year}",
+        "month_id": f"{MONTHS_ID[first.month - 1]} {first.year}",
+        "month_en": f"{MONTHS_EN[first.month - 1]} {first.year}",
         "period": period_text(figures),
         "filename": filename,
         "console_url": console_url,

@@ -486,8 +486,9 @@ def deliver_reply(svc: Services, message: dict) -> None:
         actions.append(ComplaintModel.sop_outcome.set(sop_outcome))
     first = not int(complaint.reopens or 0)
     received_at = parse_iso(complaint.created_at)
-    case_minutes = (svc.settings.calendar().between(received_at, now).total_seconds()
-                    - float(complaint.paused_seconds or 0)) / 60
+    # The whole case's business time to its first answer, pauses for the citizen excluded.
+    case_minutes = max(0.0, (svc.settings.calendar().between(received_at, now).total_seconds()
+                             - float(complaint.paused_seconds or 0)) / 60) if first else None
     try:
         svc.store.update_complaint(
             complaint_id, actions, condition=(ComplaintModel.status == sop.STATUS_OPEN) & this_round,
@@ -495,7 +496,7 @@ def deliver_reply(svc: Services, message: dict) -> None:
                               details={"round": int(complaint.reopens or 0) + 1, "sop": sop_outcome}),
             report=report.answered(now, received_at, complaint.channel, complaint.category,
                                    report.answering_opd(complaint.kind, complaint.opd), first,
-                                   max(0.0, case_minutes), sop_outcome),
+                                   case_minutes, sop_outcome),
         )
         if sop_outcome:
             svc.metrics.count("SopTargetMet" if sop_outcome == "met" else "SopTargetBreached")

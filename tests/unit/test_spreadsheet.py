@@ -16,7 +16,8 @@ from .report_sample import BREAKDOWN_KEYS, empty_report, sample_report
 SHEETS = ["Ringkasan", "Per tahap", "Per OPD", "Per kanal", "Per kategori", "Per bulan"]
 
 
-def parse_csv(data: bytes) -> list[dict]:
+def parse_csv(text: str) -> list[dict]:
+    data = text.encode("utf-8")  # as it is sent
     assert data.startswith(b"\xef\xbb\xbf")
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
@@ -33,7 +34,7 @@ def workbook(report: dict):
 
 # -- CSV ---------------------------------------------------------------------------------------
 def test_csv_is_utf8_with_a_bom_crlf_and_a_header():
-    data = render_csv(sample_report())
+    data = render_csv(sample_report()).encode("utf-8")  # as it is sent
     assert data[:3] == b"\xef\xbb\xbf"
     text = data.decode("utf-8-sig")
     assert text.split("\r\n")[0].split(",") == list(CSV_COLUMNS)
