@@ -15,10 +15,12 @@ from chalice import Chalice, Cron, Response
 
 from chalicelib.config import settings
 from chalicelib.domain import catalog, sop
+from chalicelib.domain import open311 as o311
 from chalicelib.domain.errors import DomainError, Forbidden, Unauthorized
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.rendering import render_page
-from chalicelib.service import accounts, actions, complaints, decide, followup, members, reports, staff
+from chalicelib.service import accounts, actions, api_keys, complaints, decide, followup, members, reports, staff
+from chalicelib.service import open311 as open311_uc
 from chalicelib.service.complaints import Citizen
 from chalicelib.service.ports import Services, build_services
 from chalicelib.service.stages import handle_message
@@ -489,10 +491,7 @@ def on_upload(event):
 
 # -- Open311 GeoReport v2 ------------------------------------------------------------------------
 # The API other programs use (domain/open311.py, service/open311.py), and the admins' routes for its
-# clients' keys (service/api_keys.py). Self-contained: its own imports and its own error format.
-from chalicelib.domain import open311 as o311  # noqa: E402
-from chalicelib.service import api_keys, open311 as open311_uc  # noqa: E402
-
+# clients' keys (service/api_keys.py). Its errors are its own format, never problem+json.
 OPEN311 = "/open311/v2"
 # Any body type reaches the view, which refuses a wrong one itself, in Open311's error format.
 _ANY_BODY = ["*/*"]
@@ -502,6 +501,15 @@ def _open311_params() -> dict[str, str]:
     """The query's arguments; one given twice counts as a comma-separated list (as the spec's lists are)."""
     params = app.current_request.query_params
     return {name: ",".join(params.getlist(name)) for name in params} if params else {}
+
+
+def _open311_error(failure: Exception) -> o311.Open311Error:
+    if isinstance(failure, o311.Open311Error):
+        return failure
+    if isinstance(failure, DomainError):  # a rule refused the request (the use case names most of them itself)
+        return o311.refused(failure.code)
+    logger.exception("open311 request failed", extra={"route": app.current_request.path})
+    return o311.internal_error()
 
 
 def open311(view):
@@ -515,15 +523,9 @@ def open311(view):
         try:
             document, status = view(**kwargs), 200
             headers = {"Cache-Control": f"public, max-age={document.max_age}" if document.max_age else "no-store"}
-        except o311.Open311Error as error:
+        except Exception as failure:
+            error = _open311_error(failure)
             document, status, headers = error.document(), error.status, {**error.headers, "Cache-Control": "no-store"}
-        except DomainError as refused:  # a rule refused the request (the use case names most of them itself)
-            error = o311.refused(refused.code)
-            document, status, headers = error.document(), error.status, {"Cache-Control": "no-store"}
-        except Exception:
-            logger.exception("open311 request failed", extra={"route": app.current_request.path})
-            error = o311.internal_error()
-            document, status, headers = error.document(), error.status, {"Cache-Control": "no-store"}
         body, content_type = o311.render(document, fmt)
         return Response(body=body, status_code=status,
                         headers={"Content-Type": content_type, "X-Content-Type-Options": "nosniff", **headers})
