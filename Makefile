@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo monthly-report test unit integration e2e infra synth chromium clean
+.PHONY: run demo monthly-report load test unit integration e2e infra synth chromium clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ run: $(STAMP)
 
 demo: $(STAMP)
 	POWERTOOLS_LOG_LEVEL=WARNING $(PY) -m local.demo
+
+# The load test: its own local stack, 200 submissions from 20 citizens and 600 decisions; prints latencies.
+load: $(STAMP)
+	$(PY) -m bench.load
 
 # The monthly SLA report email, now, on the running local stack (`make run` in another terminal):
 # last month, or MONTH=2026-10; FORCE=1 sends a month again (or the current one, as a preliminary report).

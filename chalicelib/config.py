@@ -6,10 +6,10 @@ Every variable is documented in the README ("Configuration").
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import lru_cache
-from typing import Mapping
 
 from .domain import catalog, sop
 from .domain.calendar import AlwaysOpen, Calendar, office_calendar
@@ -83,6 +83,13 @@ def _open311_rate_limit(env: Mapping[str, str]) -> int:
     return value
 
 
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive")
+    return value
+
+
 def _open311_endpoint_type(env: Mapping[str, str]) -> str:
     value = env.get("OPEN311_ENDPOINT_TYPE", "production").strip().lower()
     if value not in ("production", "test"):
@@ -120,19 +127,25 @@ class Settings:
     open311_rate_limit_per_minute: int = 60
     open311_jurisdiction_id: str = "kaltimprov.go.id"
     open311_endpoint_type: str = "production"
+    # Complaints a citizen account may submit an hour (service/rate_limits.py); staff entries are not limited.
+    submission_limit_per_hour: int = 10
+    # A state machine message whose handling failed comes again after this backoff (doubling from the
+    # first to the most, by delivery count): seconds, not the queue's whole visibility timeout.
+    retry_first_seconds: int = 2
+    retry_max_seconds: int = 300
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
         mailboxes = {
-            key: _addresses(value)
-            for key, value in env.items()
-            if key.startswith("MAILBOX_") and _addresses(value)
+            key: _addresses(value) for key, value in env.items() if key.startswith("MAILBOX_") and _addresses(value)
         }
         calendar_mode = env.get("SLA_CALENDAR", "office").lower()
         if calendar_mode not in ("office", "24x7"):
             raise ConfigError("SLA_CALENDAR must be 'office' or '24x7'")
         stage_minutes = {
-            s: _int(env, f"SLA_MINUTES_{_env_key(s)}", 0) for s in sop.STAGE_NAMES if f"SLA_MINUTES_{_env_key(s)}" in env
+            s: _int(env, f"SLA_MINUTES_{_env_key(s)}", 0)
+            for s in sop.STAGE_NAMES
+            if f"SLA_MINUTES_{_env_key(s)}" in env
         }
         opd_minutes = {
             c: _int(env, f"SLA_OPD_MINUTES_{_env_key(c)}", 0)
@@ -161,10 +174,20 @@ class Settings:
             office_hours=_hours(env.get("OFFICE_HOURS", "08:00-16:00")),
             office_days=tuple(_days(env.get("OFFICE_DAYS", "1-5"))),
             cuti_bersama=tuple(_dates(env.get("CUTI_BERSAMA", ""))),
-            sla=SlaPolicy(stage_minutes, opd_minutes, fractions, *(
-                _float(env, name, 1) if name in env else None
-                for name in ("FEEDBACK_WINDOW_MINUTES", "ANSWER_REMINDER_MINUTES", "ANSWER_DEADLINE_MINUTES",
-                             "WHOLE_SOP_MINUTES"))),
+            sla=SlaPolicy(
+                stage_minutes,
+                opd_minutes,
+                fractions,
+                *(
+                    _float(env, name, 1) if name in env else None
+                    for name in (
+                        "FEEDBACK_WINDOW_MINUTES",
+                        "ANSWER_REMINDER_MINUTES",
+                        "ANSWER_DEADLINE_MINUTES",
+                        "WHOLE_SOP_MINUTES",
+                    )
+                ),
+            ),
             max_escalations=_int(env, "MAX_ESCALATIONS", MAX_ESCALATIONS),
             link_ttl_hours=_int(env, "LINK_TTL_HOURS", 14 * 24),
             cognito_user_pool_id=env.get("COGNITO_USER_POOL_ID", ""),
@@ -176,6 +199,9 @@ class Settings:
             open311_rate_limit_per_minute=_open311_rate_limit(env),
             open311_jurisdiction_id=env.get("OPEN311_JURISDICTION_ID", cls.open311_jurisdiction_id).strip().lower(),
             open311_endpoint_type=_open311_endpoint_type(env),
+            submission_limit_per_hour=_positive(env, "SUBMISSION_LIMIT_PER_HOUR", 10),
+            retry_first_seconds=max(1, _int(env, "RETRY_FIRST_SECONDS", cls.retry_first_seconds)),
+            retry_max_seconds=max(1, _int(env, "RETRY_MAX_SECONDS", cls.retry_max_seconds)),
         )
 
     def calendar(self) -> Calendar:

@@ -15,7 +15,7 @@ import threading
 
 from moto.dynamodb.models import DynamoDBBackend
 
-_LOCK = threading.RLock()  # re-entrant: a transaction calls put_item and update_item itself
+LOCK = threading.RLock()  # re-entrant: a transaction calls put_item and update_item itself
 _OPERATIONS = ("get_item", "put_item", "update_item", "delete_item", "query", "scan", "batch_get_item",
                "batch_write_item", "transact_get_items", "transact_write_items", "execute_statement",
                "execute_transaction", "batch_execute_statement")
@@ -30,7 +30,7 @@ def serialize_dynamodb() -> None:
 
         @functools.wraps(original)
         def one_at_a_time(self, *args, _original=original, **kwargs):
-            with _LOCK:
+            with LOCK:
                 return _original(self, *args, **kwargs)
 
         one_at_a_time._one_at_a_time = True

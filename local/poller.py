@@ -2,7 +2,9 @@
 
 Real-shaped events (one record per message, its own messageId and receiptHandle);
 records the handler reports as failed stay on the queue and come back after the
-visibility timeout; the others are deleted.
+visibility timeout; the others are deleted. Like the event source mapping, the poller
+outlives every failure: a receive or an acknowledgement that fails (chaos mode injects
+both) only means the messages come back later.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ import hashlib
 import logging
 import uuid
 from typing import Callable
+
+from botocore.exceptions import ClientError
+
+from local import chaos
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +70,18 @@ class Poller:
 
     def poll_once(self, wait_seconds: int = 0) -> int:
         """Receive one batch and hand it to the handler. Returns how many records were handled."""
-        messages = self.sqs.receive_message(
-            QueueUrl=self.queue_url, MaxNumberOfMessages=self.batch_size,
-            WaitTimeSeconds=wait_seconds, AttributeNames=["All"], MessageAttributeNames=["All"],
-        ).get("Messages", [])
+        with chaos.application_call():  # the event source mapping's calls and the handler's are the app's
+            return self._poll(wait_seconds)
+
+    def _poll(self, wait_seconds: int) -> int:
+        try:
+            messages = self.sqs.receive_message(
+                QueueUrl=self.queue_url, MaxNumberOfMessages=self.batch_size,
+                WaitTimeSeconds=wait_seconds, AttributeNames=["All"], MessageAttributeNames=["All"],
+            ).get("Messages", [])
+        except ClientError as error:  # SQS refused (throttled): nothing was received, try again later
+            log.warning("SQS receive failed (%s); polling again", _code(error))
+            return 0
         if not messages:
             return 0
         try:
@@ -75,11 +89,31 @@ class Poller:
         except Exception:  # the whole batch failed, as a Lambda crash would: all come back
             log.exception("SQS handler failed; the batch will be delivered again")
             return len(messages)
+        if chaos.crash_after_work(self.queue_url.rsplit("/", 1)[-1]):
+            return len(messages)  # as a Lambda that timed out before acknowledging: all come back
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:
-            self.sqs.delete_message_batch(
+            self._acknowledge(done)
+        return len(messages)
+
+    def _acknowledge(self, done: list[dict]) -> None:
+        """Delete what was handled; what cannot be deleted is simply delivered again (handlers repeat safely)."""
+        try:
+            response = self.sqs.delete_message_batch(
                 QueueUrl=self.queue_url,
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
             )
-        return len(messages)
+        except Exception as error:  # throttled, or the connection dropped: never the poller's end
+            log.warning("SQS acknowledgement of %d message(s) failed (%s); they will be delivered again",
+                        len(done), _code(error))
+            return
+        for failure in response.get("Failed", []):
+            log.warning("SQS acknowledgement of a message failed (%s); it will be delivered again",
+                        failure.get("Code"))
+
+
+def _code(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        return error.response.get("Error", {}).get("Code", "unknown")
+    return type(error).__name__

@@ -40,19 +40,44 @@ class Resources:
     state_machine_arn: str
 
 
-def provision(region: str, queue_name: str, sender_domain: str) -> Resources:
-    tables.create_tables()
-    sqs = boto3.client("sqs", region_name=region)
+# The cloud's queue settings (infra/): a message is visible again after 30 s, dead-lettered after 5 receives.
+VISIBILITY_TIMEOUT = 30
+MAX_RECEIVE_COUNT = 5
+# The local stack receives a message up to 50 times before dead-lettering it: chaos mode (CHAOS_CRASH, failed
+# acknowledgements) redelivers far more often than the cloud would, and a normal run must not lose work to the DLQ.
+LOCAL_MAX_RECEIVE_COUNT = 50
+
+
+def local_queue_settings(environ) -> dict[str, int]:
+    """The local stack's queue settings: ``SQS_VISIBILITY_TIMEOUT`` (seconds, default 30) and
+    ``SQS_MAX_RECEIVE_COUNT`` (default 50); the chaos suite shortens the first to see redeliveries soon."""
+    settings = {}
+    for name, key, default, least in (("SQS_VISIBILITY_TIMEOUT", "visibility_timeout", VISIBILITY_TIMEOUT, 0),
+                                      ("SQS_MAX_RECEIVE_COUNT", "max_receive_count", LOCAL_MAX_RECEIVE_COUNT, 1)):
+        text = (environ.get(name) or str(default)).strip()
+        if not text.isdigit() or int(text) < least:
+            raise ValueError(f"{name}={text!r} is not a whole number of at least {least}")
+        settings[key] = int(text)
+    return settings
+
+
+def _consumer_queue(sqs, queue_name: str, visibility_timeout: int, max_receive_count: int) -> tuple[str, str, str]:
+    """A queue with its dead-letter queue: (url, arn, dead-letter url)."""
     dlq_url = sqs.create_queue(QueueName=f"{queue_name}-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue_url = sqs.create_queue(
-        QueueName=queue_name,
-        Attributes={
-            "VisibilityTimeout": "30",
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}),
-        },
-    )["QueueUrl"]
+    queue_url = sqs.create_queue(QueueName=queue_name, Attributes={
+        "VisibilityTimeout": str(visibility_timeout),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}),
+    })["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return queue_url, queue_arn, dlq_url
+
+
+def provision(region: str, queue_name: str, sender_domain: str, *, visibility_timeout: int = VISIBILITY_TIMEOUT,
+              max_receive_count: int = MAX_RECEIVE_COUNT) -> Resources:
+    tables.create_tables()
+    sqs = boto3.client("sqs", region_name=region)
+    queue_url, queue_arn, dlq_url = _consumer_queue(sqs, queue_name, visibility_timeout, max_receive_count)
     boto3.client("ses", region_name=region).verify_domain_identity(Domain=sender_domain)
     sfn = boto3.client("stepfunctions", region_name=region)
     definition = render_definition({"HandoffQueueUrl": queue_url})
@@ -74,7 +99,9 @@ class UploadResources:
     dead_letter_url: str
 
 
-def provision_uploads(region: str, bucket: str, queue_name: str, origins: Iterable[str]) -> UploadResources:
+def provision_uploads(region: str, bucket: str, queue_name: str, origins: Iterable[str], *,
+                      visibility_timeout: int = VISIBILITY_TIMEOUT,
+                      max_receive_count: int = MAX_RECEIVE_COUNT) -> UploadResources:
     """The attachments bucket (private, CORS for the page's origins) telling the uploads queue of new objects.
 
     As in the CDK stack: ObjectCreated under ``attachments/`` -> the queue (with its dead-letter queue).
@@ -89,13 +116,7 @@ def provision_uploads(region: str, bucket: str, queue_name: str, origins: Iterab
         "AllowedOrigins": sorted(set(origins)), "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"],
         "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]})
     sqs = boto3.client("sqs", region_name=region)
-    dlq_url = sqs.create_queue(QueueName=f"{queue_name}-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue_url = sqs.create_queue(QueueName=queue_name, Attributes={
-        "VisibilityTimeout": "30",
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}),
-    })["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_url, queue_arn, dlq_url = _consumer_queue(sqs, queue_name, visibility_timeout, max_receive_count)
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
         "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"],
         "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "attachments/"}]}},

@@ -122,6 +122,14 @@ def outbox_server(port: int, region: str, app_module=None) -> ThreadingHTTPServe
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
+    from local import chaos
+
+    try:  # CHAOS, CHAOS_CRASH, CHAOS_SEED: faults in the application's AWS calls (local/chaos.py)
+        chaos_config = chaos.from_env(os.environ)
+    except chaos.ChaosConfigError as error:
+        print(f"Cannot start: {error}", file=sys.stderr, flush=True)
+        return 2
+    chaos.install(chaos_config)  # before any client exists, so every client gets the hooks
     port = int(os.environ.get("PORT", "8000"))
     outbox_port = int(os.environ.get("OUTBOX_PORT", "8025"))
     moto_port = int(os.environ.get("MOTO_PORT") or _free_port())
@@ -136,6 +144,9 @@ def main() -> int:
     })
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    # Our modules' own loggers follow the app's level too (the privacy log scan runs all of them at DEBUG).
+    for name in ("chalicelib", "local", "aspirasi.local"):
+        logging.getLogger(name).setLevel(os.environ["POWERTOOLS_LOG_LEVEL"].upper())
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("HANDOFF_QUEUE_NAME", "aspirasi-kaltim-handoff")
     os.environ.setdefault("ATTACHMENTS_BUCKET", "aspirasi-kaltim-attachments")
@@ -156,12 +167,13 @@ def main() -> int:
 
     from chalicelib.config import settings
     from local.poller import Poller
-    from local.provision import provision, provision_cognito, provision_uploads
+    from local.provision import local_queue_settings, provision, provision_cognito, provision_uploads
 
-    resources = provision(REGION, os.environ["HANDOFF_QUEUE_NAME"], SENDER_DOMAIN)
+    queues = local_queue_settings(os.environ)  # SQS_VISIBILITY_TIMEOUT, SQS_MAX_RECEIVE_COUNT
+    resources = provision(REGION, os.environ["HANDOFF_QUEUE_NAME"], SENDER_DOMAIN, **queues)
     # Attachments: the browser posts files straight to moto's S3 (another port: CORS for the page's origin).
     uploads = provision_uploads(REGION, os.environ["ATTACHMENTS_BUCKET"], os.environ["UPLOADS_QUEUE_NAME"],
-                                _page_origins(os.environ["PUBLIC_BASE_URL"], port))
+                                _page_origins(os.environ["PUBLIC_BASE_URL"], port), **queues)
     from chalicelib.domain.staff import all_groups
 
     identity = provision_cognito(REGION, _staff(SENDER_DOMAIN), _staff_password, groups=all_groups())
@@ -174,6 +186,8 @@ def main() -> int:
     settings.cache_clear()
     app_module = importlib.import_module("app")
     app_module.services.cache_clear()
+    if chaos_config.active:  # API requests and the event handlers the pollers call are the application's
+        app_module.app.register_middleware(chaos.middleware, "all")
     # One Open311 client key, so the GeoReport v2 API can be tried at once (the admin issues more in the console).
     from chalicelib.service import api_keys
 
@@ -185,6 +199,22 @@ def main() -> int:
     handoff_poller = Poller(sqs, resources.queue_url, resources.queue_arn, REGION, app_module.on_handoff)
     # S3's ObjectCreated events for attachments, to the uploads consumer (as the second event source mapping).
     uploads_poller = Poller(sqs, uploads.queue_url, uploads.queue_arn, REGION, app_module.on_upload)
+    # The work-items and complaints streams, to the function that hands decisions to the state machine.
+    from chalicelib.adapters.tables import ComplaintModel, WorkItemModel
+    from local.stream_poller import StreamPoller, stream_arn_of, streams_client
+
+    dynamodb, streams = boto3.client("dynamodb", region_name=REGION), streams_client(REGION)
+    stream_pollers = [StreamPoller(streams, stream_arn_of(dynamodb, model.Meta.table_name), REGION,
+                                   app_module.on_change) for model in (WorkItemModel, ComplaintModel)]
+
+    def poll_streams():
+        while not stop.is_set():
+            try:
+                if not sum(poller.poll_once() for poller in stream_pollers):
+                    stop.wait(0.1)
+            except Exception:  # keep polling: the event source mapping would too
+                log.exception("stream poller error")
+                stop.wait(1)
 
     def poll_forever(poller):
         while not stop.is_set():
@@ -196,13 +226,16 @@ def main() -> int:
                 stop.wait(1)
 
     from chalice.config import Config
-    from chalice.local import create_local_server
+    from chalice.local import ThreadedHTTPServer, create_local_server
+
+    ThreadedHTTPServer.request_queue_size = 128  # socketserver's backlog of 5 resets connections under load
 
     api = create_local_server(app_module.app, Config.create(chalice_stage="dev", app_name="aspirasi-kaltim",
                                                             chalice_app=app_module.app), "127.0.0.1", port)
     outbox = outbox_server(outbox_port, REGION, app_module)
     threads = [threading.Thread(target=poll_forever, args=(handoff_poller,), name="sqs-poller", daemon=True),
                threading.Thread(target=poll_forever, args=(uploads_poller,), name="uploads-poller", daemon=True),
+               threading.Thread(target=poll_streams, name="stream-poller", daemon=True),
                threading.Thread(target=outbox.serve_forever, name="outbox", daemon=True)]
     for thread in threads:
         thread.start()
@@ -225,6 +258,8 @@ invitations sent from the console arrive in the outbox):""")
 Open311 GeoReport v2 at http://127.0.0.1:{port}/open311/v2 (discovery.json, services.json, requests.json, ...);
 its key for the organisation "{OPEN311_DEMO_CLIENT}" (POST requests with api_key=...):
 Open311 API key: {open311_key}""")
+    if chaos_config.active:
+        print(f"\nChaos mode ON: {chaos_config.describe()}; each fault is logged as 'chaos: ...'")
     print("\nReady. Ctrl-C stops everything.", flush=True)
 
     def shutdown(*_):

@@ -24,14 +24,25 @@ class AttachmentStore:
 
         count = ComplaintModel.attachment_count
         with _transaction() as tx:
-            tx.update(ComplaintModel(attachment.complaint_id), actions=[count.add(1)],
-                      condition=ComplaintModel.id.exists() & (ComplaintModel.status == open_status)
-                      & (count.does_not_exist() | (count < limit)))
+            tx.update(
+                ComplaintModel(attachment.complaint_id),
+                actions=[count.add(1)],
+                condition=ComplaintModel.id.exists()
+                & (ComplaintModel.status == open_status)
+                & (count.does_not_exist() | (count < limit)),
+            )
             tx.save(attachment, condition=AttachmentModel.attachment_id.does_not_exist())
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
-    def settle_attachment(self, attachment: AttachmentModel, expected_status: str, actions: list,
-                          audit: AuditModel | None, free_slot: bool, expected_etag: str | None = None) -> None:
+    def settle_attachment(
+        self,
+        attachment: AttachmentModel,
+        expected_status: str,
+        actions: list,
+        audit: AuditModel | None,
+        free_slot: bool,
+        expected_etag: str | None = None,
+    ) -> None:
         """Move an attachment on from ``expected_status`` (freeing its slot if asked), with its audit entry.
 
         Raises ConditionFailed if another delivery settled it first.
@@ -42,12 +53,17 @@ class AttachmentStore:
         if expected_etag is not None:
             condition &= AttachmentModel.etag == expected_etag
         with _transaction() as tx:
-            tx.update(AttachmentModel(attachment.complaint_id, attachment.attachment_id), actions=actions,
-                      condition=AttachmentModel.attachment_id.exists() & condition)
+            tx.update(
+                AttachmentModel(attachment.complaint_id, attachment.attachment_id),
+                actions=actions,
+                condition=AttachmentModel.attachment_id.exists() & condition,
+            )
             if free_slot:
-                tx.update(ComplaintModel(attachment.complaint_id),
-                          actions=[ComplaintModel.attachment_count.add(-1)],
-                          condition=ComplaintModel.id.exists() & (ComplaintModel.attachment_count > 0))
+                tx.update(
+                    ComplaintModel(attachment.complaint_id),
+                    actions=[ComplaintModel.attachment_count.add(-1)],
+                    condition=ComplaintModel.id.exists() & (ComplaintModel.attachment_count > 0),
+                )
             if audit is not None:
                 tx.save(audit, condition=AuditModel.seq.does_not_exist())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from functools import cached_property
@@ -11,8 +12,16 @@ import jwt
 import requests
 from botocore.exceptions import ClientError
 
-from ..domain.errors import (Conflict, DomainError, Forbidden, NotFound, TooManyRequests, Unauthorized, Unavailable,
-                             ValidationFailed)
+from ..domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    Unavailable,
+    ValidationFailed,
+)
 from ..service.members import Member, MemberExists
 
 # Cognito's error codes, as the messages a person can act on.
@@ -58,8 +67,7 @@ class CognitoIdentity:
         if phone:
             attributes.append({"Name": "phone_number", "Value": phone})
         try:
-            self._client.sign_up(ClientId=self.client_id, Username=email, Password=password,
-                                 UserAttributes=attributes)
+            self._client.sign_up(ClientId=self.client_id, Username=email, Password=password, UserAttributes=attributes)
             if self.auto_confirm:
                 self._client.admin_confirm_sign_up(UserPoolId=self.user_pool_id, Username=email)
         except ClientError as error:
@@ -77,7 +85,8 @@ class CognitoIdentity:
         chosen a password and gave no ``new_password`` (with one, the challenge is answered)."""
         try:
             response = self._client.initiate_auth(
-                ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                ClientId=self.client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
                 AuthParameters={"USERNAME": email, "PASSWORD": password},
             )
             if response.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
@@ -85,9 +94,13 @@ class CognitoIdentity:
                     return {"challenge": "new_password_required"}
                 parameters = response.get("ChallengeParameters") or {}
                 response = self._client.respond_to_auth_challenge(
-                    ClientId=self.client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=response["Session"],
-                    ChallengeResponses={"USERNAME": parameters.get("USER_ID_FOR_SRP") or parameters.get("USERNAME")
-                                        or email, "NEW_PASSWORD": new_password},
+                    ClientId=self.client_id,
+                    ChallengeName="NEW_PASSWORD_REQUIRED",
+                    Session=response["Session"],
+                    ChallengeResponses={
+                        "USERNAME": parameters.get("USER_ID_FOR_SRP") or parameters.get("USERNAME") or email,
+                        "NEW_PASSWORD": new_password,
+                    },
                 )
         except ClientError as error:
             raise _translate(error, "new_password") from None
@@ -100,6 +113,62 @@ class CognitoIdentity:
             "refresh_token": result.get("RefreshToken"),
             "expires_in": result["ExpiresIn"],
         }
+
+    # -- the citizen's own account: UU PDP access, correction, deletion (service/privacy.py) -----------
+    def account(self, username: str) -> dict | None:
+        """What the pool holds about the account (AdminGetUser), or None when it does not exist."""
+        try:
+            user = self._client.admin_get_user(UserPoolId=self.user_pool_id, Username=username)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                return None
+            raise
+        attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes") or []}
+
+        def when(value):
+            return value.isoformat() if hasattr(value, "isoformat") else value
+
+        return {
+            "email": attributes.get("email"),
+            "email_verified": attributes.get("email_verified") in ("true", True),
+            "name": attributes.get("name"),
+            "phone": attributes.get("phone_number"),
+            "created_at": when(user.get("UserCreateDate")),
+            "updated_at": when(user.get("UserLastModifiedDate")),
+            "status": user.get("UserStatus"),
+            "enabled": bool(user.get("Enabled", True)),
+        }
+
+    def update_account(self, username: str, name: str | None, phone: str | None, fields: tuple[str, ...]) -> None:
+        """Set the corrected attributes (AdminUpdateUserAttributes); a phone of None is removed."""
+        updates = []
+        if "name" in fields and name:
+            updates.append({"Name": "name", "Value": name})
+        if "phone" in fields and phone:
+            updates.append({"Name": "phone_number", "Value": phone})
+        try:
+            if updates:
+                self._client.admin_update_user_attributes(
+                    UserPoolId=self.user_pool_id, Username=username, UserAttributes=updates
+                )
+            if "phone" in fields and not phone:
+                self._client.admin_delete_user_attributes(
+                    UserPoolId=self.user_pool_id, Username=username, UserAttributeNames=["phone_number"]
+                )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                raise Unauthorized("account closed") from None
+            raise _translate(error, "phone") from None
+
+    def delete_account(self, username: str) -> bool:
+        """AdminDeleteUser; False when it was gone already (a retried closure)."""
+        try:
+            self._client.admin_delete_user(UserPoolId=self.user_pool_id, Username=username)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "UserNotFoundException":
+                return False
+            raise
+        return True
 
 
 class JwtVerifier:
@@ -126,13 +195,17 @@ class JwtVerifier:
             if not self._keys:
                 raise Unavailable("the sign-in keys cannot be fetched") from None
             return  # keep the keys we have
-        self._keys = {key.key_id: key for key in keys.keys}
+        # a key without a kid could never be chosen: a token's header names its key ("" when it does not)
+        self._keys = {key.key_id: key for key in keys.keys if key.key_id is not None}
 
     def _key(self, kid: str) -> jwt.PyJWK:
         with self._lock:
-            age = None if self._fetched_at is None else time.monotonic() - self._fetched_at
-            if not self._keys or age > self._REFRESH_SECONDS or (
-                    kid not in self._keys and age > self._MIN_REFETCH_SECONDS):
+            age = math.inf if self._fetched_at is None else time.monotonic() - self._fetched_at
+            if (
+                not self._keys
+                or age > self._REFRESH_SECONDS
+                or (kid not in self._keys and age > self._MIN_REFETCH_SECONDS)
+            ):
                 self._load_keys()
             try:
                 return self._keys[kid]
@@ -144,8 +217,13 @@ class JwtVerifier:
             header = jwt.get_unverified_header(token)
             key = self._key(header.get("kid", ""))
             claims = jwt.decode(
-                token, key=key, algorithms=["RS256"], audience=self.client_id, issuer=self.issuer,
-                options={"require": ["exp", "iat", "sub", "token_use"]}, leeway=5,
+                token,
+                key=key,
+                algorithms=["RS256"],
+                audience=self.client_id,
+                issuer=self.issuer,
+                options={"require": ["exp", "iat", "sub", "token_use"]},
+                leeway=5,
             )
         except jwt.ExpiredSignatureError:
             raise Unauthorized("token_expired") from None
@@ -204,9 +282,13 @@ _MEMBER_STATUS = {"FORCE_CHANGE_PASSWORD": "invited", "CONFIRMED": "active"}
 def _member(user: dict, groups: list[str]) -> Member:
     attributes = {a["Name"]: a["Value"] for a in user.get("Attributes") or user.get("UserAttributes") or []}
     status = user.get("UserStatus", "")
-    return Member(email=attributes.get("email", user.get("Username", "")), name=attributes.get("name", ""),
-                  groups=tuple(sorted(groups)), enabled=bool(user.get("Enabled", True)),
-                  status=_MEMBER_STATUS.get(status, status.lower()))
+    return Member(
+        email=attributes.get("email", user.get("Username", "")),
+        name=attributes.get("name", ""),
+        groups=tuple(sorted(groups)),
+        enabled=bool(user.get("Enabled", True)),
+        status=_MEMBER_STATUS.get(status, status.lower()),
+    )
 
 
 class CognitoDirectory:
@@ -227,8 +309,9 @@ class CognitoDirectory:
 
     def _pages(self, operation: str, key: str, **kwargs):
         paginator = self._client.get_paginator(operation)
-        for page in paginator.paginate(UserPoolId=self.user_pool_id, PaginationConfig={"PageSize": self.page_size},
-                                       **kwargs):
+        for page in paginator.paginate(
+            UserPoolId=self.user_pool_id, PaginationConfig={"PageSize": self.page_size}, **kwargs
+        ):
             yield from page.get(key, [])
 
     def members_of(self, group: str) -> list[Member]:
@@ -252,13 +335,22 @@ class CognitoDirectory:
     def create(self, email: str, name: str, groups: list[str], temporary_password: str | None) -> Member:
         """Create the account in its groups. Without ``temporary_password`` Cognito makes one and emails the
         invitation (the pool's invitation template); with one, nothing is sent (the caller sends it)."""
-        delivery = ({"TemporaryPassword": temporary_password, "MessageAction": "SUPPRESS"} if temporary_password
-                    else {"DesiredDeliveryMediums": ["EMAIL"]})
+        delivery = (
+            {"TemporaryPassword": temporary_password, "MessageAction": "SUPPRESS"}
+            if temporary_password
+            else {"DesiredDeliveryMediums": ["EMAIL"]}
+        )
         try:
             user = self._client.admin_create_user(
-                UserPoolId=self.user_pool_id, Username=email,
-                UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"},
-                                {"Name": "name", "Value": name}], **delivery)["User"]
+                UserPoolId=self.user_pool_id,
+                Username=email,
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "name", "Value": name},
+                ],
+                **delivery,
+            )["User"]
         except ClientError as error:
             if error.response["Error"]["Code"] == "UsernameExistsException":
                 raise MemberExists("account exists") from None
@@ -282,11 +374,16 @@ class CognitoDirectory:
         (AdminSetUserPassword, Permanent false) and the caller sends the invitation."""
         try:
             if temporary_password is None:
-                self._client.admin_create_user(UserPoolId=self.user_pool_id, Username=email, MessageAction="RESEND",
-                                               DesiredDeliveryMediums=["EMAIL"])
+                self._client.admin_create_user(
+                    UserPoolId=self.user_pool_id,
+                    Username=email,
+                    MessageAction="RESEND",
+                    DesiredDeliveryMediums=["EMAIL"],
+                )
             else:
-                self._client.admin_set_user_password(UserPoolId=self.user_pool_id, Username=email,
-                                                     Password=temporary_password, Permanent=False)
+                self._client.admin_set_user_password(
+                    UserPoolId=self.user_pool_id, Username=email, Password=temporary_password, Permanent=False
+                )
         except ClientError as error:
             if error.response["Error"]["Code"] in ("UserNotFoundException", "UnsupportedUserStateException"):
                 raise MemberExists("account changed meanwhile") from None  # gone, or has chosen a password

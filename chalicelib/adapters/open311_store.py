@@ -1,17 +1,17 @@
-"""DynamoDB access for Open311: its clients' API keys, their per-minute counters, and complaints read
-by date (the month index) or by tracking numbers (batch reads). Every access is a key or index query.
+"""DynamoDB access for Open311: its clients' API keys (their per-minute counters: rate_counters.py), and
+complaints read by date (the month index) or by tracking numbers (batch reads). Every access is a key or index query.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from ..domain.calendar import months_between
 from .store import _condition_failed, _transaction
-from .tables import ApiKeyModel, ApiOrganisationModel, ComplaintModel, RateCounterModel, TrackingNumberModel
+from .tables import ApiKeyModel, ApiOrganisationModel, ComplaintModel, TrackingNumberModel
 
 # A public search reads at most this many complaints of its date range, newest first, whatever it finds.
 MAX_EXAMINED = 10_000
@@ -22,12 +22,12 @@ _BATCH = 100  # BatchGetItem takes at most 100 keys
 
 def month_keys(start: datetime, end: datetime) -> list[str]:
     """The ``created_month`` partitions (UTC) a range touches, newest first."""
-    return months_between(start.astimezone(timezone.utc).date(), end.astimezone(timezone.utc).date())[::-1]
+    return months_between(start.astimezone(UTC).date(), end.astimezone(UTC).date())[::-1]
 
 
 def _utc(moment: datetime) -> str:
     """As ``ports.iso`` writes ``created_at`` (so the strings compare as times)."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 class Open311Store:
@@ -36,8 +36,10 @@ class Open311Store:
         """Store a new key and reserve its organisation, or nothing: ConditionFailed when the
         organisation has an active key already (reasons ``[organisation, key]``)."""
         with _transaction() as tx:
-            tx.save(ApiOrganisationModel(key.organisation_key, key_id=key.key_id),
-                    condition=ApiOrganisationModel.organisation_key.does_not_exist())
+            tx.save(
+                ApiOrganisationModel(key.organisation_key, key_id=key.key_id),
+                condition=ApiOrganisationModel.organisation_key.does_not_exist(),
+            )
             tx.save(key, condition=ApiKeyModel.key_id.does_not_exist())
 
     def api_key(self, api: str, key_id: str) -> ApiKeyModel | None:
@@ -59,35 +61,25 @@ class Open311Store:
     def revoke_api_key(self, key: ApiKeyModel, at: str, by: str) -> None:
         """Revoke once and free the organisation for a new key; ConditionFailed if revoked already."""
         with _transaction() as tx:
-            tx.update(ApiKeyModel(key.api, key.key_id),
-                      actions=[ApiKeyModel.revoked_at.set(at), ApiKeyModel.revoked_by.set(by)],
-                      condition=ApiKeyModel.key_id.exists() & ApiKeyModel.revoked_at.does_not_exist())
-            tx.delete(ApiOrganisationModel(key.organisation_key),
-                      condition=ApiOrganisationModel.organisation_key.does_not_exist()
-                      | (ApiOrganisationModel.key_id == key.key_id))
+            tx.update(
+                ApiKeyModel(key.api, key.key_id),
+                actions=[ApiKeyModel.revoked_at.set(at), ApiKeyModel.revoked_by.set(by)],
+                condition=ApiKeyModel.key_id.exists() & ApiKeyModel.revoked_at.does_not_exist(),
+            )
+            tx.delete(
+                ApiOrganisationModel(key.organisation_key),
+                condition=ApiOrganisationModel.organisation_key.does_not_exist()
+                | (ApiOrganisationModel.key_id == key.key_id),
+            )
 
     def touch_api_key(self, key: ApiKeyModel, at: str) -> None:
         try:
-            ApiKeyModel(key.api, key.key_id).update(actions=[ApiKeyModel.last_used_at.set(at)],
-                                                     condition=ApiKeyModel.key_id.exists())
+            ApiKeyModel(key.api, key.key_id).update(
+                actions=[ApiKeyModel.last_used_at.set(at)], condition=ApiKeyModel.key_id.exists()
+            )
         except UpdateError as error:
             if not _condition_failed(error):
                 raise
-
-    def count_request(self, counter: str, limit: int, expires: datetime) -> int | None:
-        """Add one to the counter if it is under ``limit``: the new count, or None when full.
-
-        One atomic, conditional UpdateItem: concurrent requests can never push it past the limit.
-        """
-        item = RateCounterModel(counter)
-        try:
-            item.update(actions=[RateCounterModel.hits.add(1), RateCounterModel.ttl.set(expires)],
-                        condition=RateCounterModel.hits.does_not_exist() | (RateCounterModel.hits < limit))
-        except UpdateError as error:
-            if _condition_failed(error):
-                return None
-            raise
-        return int(item.hits)
 
     # -- complaints, as Open311 reads them -------------------------------------------------
     def complaints_by_tracking_numbers(self, numbers: Iterable[str]) -> list[ComplaintModel]:
@@ -95,16 +87,23 @@ class Open311Store:
         numbers = list(dict.fromkeys(numbers))
         ids: dict[str, str] = {}
         for i in range(0, len(numbers), _BATCH):
-            ids.update({t.tracking_number: t.complaint_id for t in TrackingNumberModel.batch_get(numbers[i:i + _BATCH])})
+            ids.update(
+                {t.tracking_number: t.complaint_id for t in TrackingNumberModel.batch_get(numbers[i : i + _BATCH])}
+            )
         wanted = [ids[n] for n in numbers if n in ids]
         found: dict[str, ComplaintModel] = {}
         for i in range(0, len(wanted), _BATCH):
-            found.update({c.id: c for c in ComplaintModel.batch_get(wanted[i:i + _BATCH])})
+            found.update({c.id: c for c in ComplaintModel.batch_get(wanted[i : i + _BATCH])})
         return [found[i] for i in wanted if i in found]
 
-    def complaints_created_between(self, start: datetime, end: datetime, limit: int,
-                                   statuses: Iterable[str] = (), services: Iterable[tuple[str, str]] = ()
-                                   ) -> list[ComplaintModel]:
+    def complaints_created_between(
+        self,
+        start: datetime,
+        end: datetime,
+        limit: int,
+        statuses: Iterable[str] = (),
+        services: Iterable[tuple[str, str]] = (),
+    ) -> list[ComplaintModel]:
         """Complaints created in [start, end], newest first, at most ``limit``, from the month index.
 
         ``statuses`` (ours) and ``services`` ((category, subcategory) pairs) narrow it as DynamoDB
@@ -125,13 +124,16 @@ class Open311Store:
         found: list[ComplaintModel] = []
         examined = 0
         for month in month_keys(start, end):
-            pages = ComplaintModel.by_month.query(month, ComplaintModel.created_at.between(low, high),
-                                                  filter_condition=condition, scan_index_forward=False,
-                                                  page_size=_PAGE).page_iter
+            pages = ComplaintModel.by_month.query(
+                month,
+                ComplaintModel.created_at.between(low, high),
+                filter_condition=condition,
+                scan_index_forward=False,
+                page_size=_PAGE,
+            ).page_iter
             for page in pages:  # page by page: a filter that matches little must not read the whole range
                 found += [ComplaintModel.from_raw_data(raw) for raw in page.get("Items", [])]
                 examined += page["ScannedCount"]
                 if len(found) >= limit or examined >= MAX_EXAMINED:
                     return found[:limit]
         return found
-

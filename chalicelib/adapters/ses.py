@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from functools import cached_property
-from typing import Sequence
 
 import boto3
 from botocore.exceptions import ClientError
@@ -14,8 +14,12 @@ from ..rendering import render_email
 from ..service.ports import EmailRejected, SentEmail
 
 # SES answers these for a message that can never be sent as it is.
-_PERMANENT = {"MessageRejected", "MailFromDomainNotVerifiedException", "ConfigurationSetDoesNotExist",
-              "AccountSendingPausedException"}
+_PERMANENT = {
+    "MessageRejected",
+    "MailFromDomainNotVerifiedException",
+    "ConfigurationSetDoesNotExist",
+    "AccountSendingPausedException",
+}
 
 
 class SesNotifier:
@@ -28,8 +32,9 @@ class SesNotifier:
     def _client(self):
         return boto3.client("ses", region_name=self.region)
 
-    def send(self, to: Sequence[str], template: str, context: dict,
-             attachments: Sequence[tuple[str, str, bytes]] = ()) -> SentEmail:
+    def send(
+        self, to: Sequence[str], template: str, context: dict, attachments: Sequence[tuple[str, str, bytes]] = ()
+    ) -> SentEmail:
         """Render ``template`` and send it. ``attachments``: ``(filename, content type, bytes)`` each;
         with any, the message is multipart/mixed (the text and HTML alternative first, then the files)."""
         rendered = render_email(template, context)

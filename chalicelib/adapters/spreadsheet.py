@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -30,8 +31,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..domain.calendar import WITA
-from ..domain.calendar import MONTHS_ID
+from ..domain.calendar import MONTHS_ID, WITA
 
 TITLE_ID = "Laporan SLA Aspirasi Kaltim"
 TITLE_EN = "Aspirasi Kaltim SLA report"
@@ -86,19 +86,31 @@ _RATING = "0.0"
 ROW_COLUMNS: tuple[Column, ...] = (
     Column("received", "diterima/received", "Diterima", "Received", _COUNT, 11),
     Column("completed", "selesai/completed", "Selesai", "Completed", _COUNT, 11),
-    Column("median_business_minutes", "median_menit/median_minutes", "Median (menit kerja)",
-           "Median (business minutes)", _MINUTES, 14),
-    Column("p90_business_minutes", "p90_menit/p90_minutes", "P90 (menit kerja)", "P90 (business minutes)",
-           _MINUTES, 14),
+    Column(
+        "median_business_minutes",
+        "median_menit/median_minutes",
+        "Median (menit kerja)",
+        "Median (business minutes)",
+        _MINUTES,
+        14,
+    ),
+    Column(
+        "p90_business_minutes", "p90_menit/p90_minutes", "P90 (menit kerja)", "P90 (business minutes)", _MINUTES, 14
+    ),
     Column("within_sop_pct", "sesuai_sop_pct/within_sop_pct", "Sesuai SOP", "Within SOP", _PERCENT, 11),
     Column("breached", "melewati_sop/breached", "Melewati SOP", "Breached", _COUNT, 11),
     Column("reminders", "pengingat/reminders", "Pengingat", "Reminders", _COUNT, 11),
     Column("escalations", "eskalasi/escalations", "Eskalasi", "Escalations", _COUNT, 11),
-    Column("rating_average", "rata_nilai/rating_average", "Rata-rata nilai (1-5)", "Average rating (1-5)",
-           _RATING, 12),
+    Column("rating_average", "rata_nilai/rating_average", "Rata-rata nilai (1-5)", "Average rating (1-5)", _RATING, 12),
     Column("ratings", "jumlah_nilai/ratings", "Jumlah penilaian", "Ratings", _COUNT, 11),
-    Column("sop_business_minutes", "sop_menit/sop_business_minutes", "Waktu SOP (menit kerja)",
-           "SOP time (business minutes)", _COUNT, 14),
+    Column(
+        "sop_business_minutes",
+        "sop_menit/sop_business_minutes",
+        "Waktu SOP (menit kerja)",
+        "SOP time (business minutes)",
+        _COUNT,
+        14,
+    ),
 )
 # Figures only the totals have (the case's status now); at the end of the CSV so the row figures
 # above keep their places.
@@ -108,8 +120,11 @@ STATUS_COLUMNS: tuple[Column, ...] = (
     Column("overdue_open", "terbuka_terlambat/overdue_open", "Terbuka dan terlambat", "Open and overdue", _COUNT),
 )
 CSV_COLUMNS: tuple[str, ...] = (
-    "bagian/section", "kunci/key", "label",
-    *(c.csv for c in ROW_COLUMNS), *(c.csv for c in STATUS_COLUMNS),
+    "bagian/section",
+    "kunci/key",
+    "label",
+    *(c.csv for c in ROW_COLUMNS),
+    *(c.csv for c in STATUS_COLUMNS),
 )
 """The CSV's header. What each column means:
 
@@ -153,8 +168,14 @@ TOTALS: tuple[tuple[str, str, str, str], ...] = (
 )
 # The monthly table on the summary sheet (and its chart: received and completed as bars, the
 # on-time share as a line on a second axis).
-SUMMARY_MONTH_COLUMNS: tuple[str, ...] = ("received", "completed", "within_sop_pct", "breached",
-                                          "median_business_minutes", "p90_business_minutes")
+SUMMARY_MONTH_COLUMNS: tuple[str, ...] = (
+    "received",
+    "completed",
+    "within_sop_pct",
+    "breached",
+    "median_business_minutes",
+    "p90_business_minutes",
+)
 
 
 # -- text that is safe in a cell ---------------------------------------------------------------
@@ -218,14 +239,22 @@ def csv_rows(report: dict) -> Iterable[list]:
         "rating_average": totals.get("rating_average"),
         "ratings": totals.get("ratings"),
     }
-    yield ["totals", "all", "Semua laporan",
-           *(_csv_number(as_row.get(c.field)) for c in ROW_COLUMNS),
-           *(_csv_number(totals.get(c.field)) for c in STATUS_COLUMNS)]
+    yield [
+        "totals",
+        "all",
+        "Semua laporan",
+        *(_csv_number(as_row.get(c.field)) for c in ROW_COLUMNS),
+        *(_csv_number(totals.get(c.field)) for c in STATUS_COLUMNS),
+    ]
     for breakdown in BREAKDOWNS:
         for row in report.get(breakdown.section) or []:
-            yield [breakdown.section, safe_text(row.get(breakdown.key)), safe_text(_label(row)),
-                   *(_csv_number(row.get(c.field)) for c in ROW_COLUMNS),
-                   *("" for _ in STATUS_COLUMNS)]
+            yield [
+                breakdown.section,
+                safe_text(row.get(breakdown.key)),
+                safe_text(_label(row)),
+                *(_csv_number(row.get(c.field)) for c in ROW_COLUMNS),
+                *("" for _ in STATUS_COLUMNS),
+            ]
 
 
 def render_csv(report: dict) -> str:
@@ -283,16 +312,18 @@ def _lines(text: str, width: float) -> int:
     return max(count, 1)
 
 
-def _header(ws: Worksheet, row: int, headings: list[tuple[str, str]], widths: list[float]) -> None:
+def _header(ws: Worksheet, row: int, headings: list[tuple[str, str]], widths: Sequence[float]) -> None:
     """Bold headings, Indonesian over English; the row as tall as the longest (rows are not fitted on open)."""
     for column, (heading_id, heading_en) in enumerate(headings, start=1):
         cell = _put(ws, row, column, f"{heading_id}\n{heading_en}")
         cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _HEADER_BORDER, _HEADER_ALIGN
-    ws.row_dimensions[row].height = _LINE_POINTS * max(
-        _lines(f"{a}\n{b}", w - 1) for (a, b), w in zip(headings, widths)) + 4
+    # not strict: the summary sheet's two-column tables share the wider month table's column widths
+    ws.row_dimensions[row].height = (
+        _LINE_POINTS * max(_lines(f"{a}\n{b}", w - 1) for (a, b), w in zip(headings, widths, strict=False)) + 4
+    )
 
 
-def _widths(ws: Worksheet, widths: list[float]) -> None:
+def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
 
@@ -307,15 +338,18 @@ def _print_setup(ws: Worksheet, report: dict, title_rows: str | None, pages_tall
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = pages_tall  # 0: as many pages down as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    setup, header, footer = ws.sheet_properties.pageSetUpPr, ws.oddHeader, ws.oddFooter
+    # openpyxl makes these with every new sheet; its stubs allow None (a file being read may lack them)
+    assert setup is not None and header is not None and footer is not None
+    setup.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddHeader.left.text = _header_footer_text(f"{TITLE_ID} / {TITLE_EN}")
-    ws.oddHeader.right.text = _header_footer_text(period_text(report))
-    ws.oddFooter.left.text = _header_footer_text(f"{ws.title} \u2014 dibuat / generated {_generated(report)}")
-    ws.oddFooter.right.text = "Halaman &P dari &N / Page &P of &N"
+    header.left.text = _header_footer_text(f"{TITLE_ID} / {TITLE_EN}")
+    header.right.text = _header_footer_text(period_text(report))
+    footer.left.text = _header_footer_text(f"{ws.title} \u2014 dibuat / generated {_generated(report)}")
+    footer.right.text = "Halaman &P dari &N / Page &P of &N"
 
 
 def _breakdown_sheet(wb: Workbook, report: dict, breakdown: Breakdown) -> Worksheet:
@@ -329,8 +363,12 @@ def _breakdown_sheet(wb: Workbook, report: dict, breakdown: Breakdown) -> Worksh
     name_width = max(16, min(40, longest + 2))
     key_width = max(10, min(18, max((len(str(r.get(breakdown.key) or "")) for r in rows), default=8) + 2))
     widths = [key_width, *(name_width for _ in names), *(c.width for c in columns)]
-    _header(ws, 1, [(breakdown.heading_id, breakdown.heading_en), *(h for _, h in names),
-                    *((c.id, c.en) for c in columns)], widths)
+    _header(
+        ws,
+        1,
+        [(breakdown.heading_id, breakdown.heading_en), *(h for _, h in names), *((c.id, c.en) for c in columns)],
+        widths,
+    )
     first_figure = 2 + len(names)
     for index, row in enumerate(rows, start=2):
         _put(ws, index, 1, row.get(breakdown.key)).alignment = _TOP
@@ -338,8 +376,9 @@ def _breakdown_sheet(wb: Workbook, report: dict, breakdown: Breakdown) -> Worksh
             _put(ws, index, offset, _label(row, lang)).alignment = _WRAP
         for offset, column in enumerate(columns, start=first_figure):
             _put(ws, index, offset, row.get(column.field), column.number_format)
-        ws.row_dimensions[index].height = _LINE_POINTS * max(
-            _lines(_label(row, lang), name_width - 1) for lang, _ in names) + 2
+        ws.row_dimensions[index].height = (
+            _LINE_POINTS * max(_lines(_label(row, lang), name_width - 1) for lang, _ in names) + 2
+        )
     _widths(ws, widths)
     ws.freeze_panes = "B2"  # the header row and the key column stay in view
     if rows:
@@ -351,6 +390,7 @@ def _breakdown_sheet(wb: Workbook, report: dict, breakdown: Breakdown) -> Worksh
 def _summary_sheet(wb: Workbook, report: dict) -> Worksheet:
     """One printed page: the period, the totals, the months and their chart."""
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet (the stubs also allow None or a chart sheet)
     ws.title = "Ringkasan"
     by_column = {c.field: c for c in ROW_COLUMNS}
     month_columns = [by_column[f] for f in SUMMARY_MONTH_COLUMNS]
@@ -396,6 +436,7 @@ def _summary_sheet(wb: Workbook, report: dict) -> Worksheet:
 
 def _monthly_chart(ws: Worksheet, header_row: int, last_row: int, fields: list[str]) -> None:
     """Bars: cases received and answered per month; line (right axis): the share within the SOP."""
+
     def column(field: str) -> int:
         return 2 + fields.index(field)
 
@@ -404,13 +445,13 @@ def _monthly_chart(ws: Worksheet, header_row: int, last_row: int, fields: list[s
     bars.title = "Volume bulanan dan ketepatan waktu / Monthly volume and on-time share"
     bars.y_axis.title = "Laporan / Cases"
     for field in ("received", "completed"):
-        bars.add_data(Reference(ws, min_col=column(field), min_row=header_row, max_row=last_row),
-                      titles_from_data=True)
+        bars.add_data(Reference(ws, min_col=column(field), min_row=header_row, max_row=last_row), titles_from_data=True)
     bars.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
     bars.y_axis.majorGridlines = None
     on_time = LineChart()
-    on_time.add_data(Reference(ws, min_col=column("within_sop_pct"), min_row=header_row, max_row=last_row),
-                     titles_from_data=True)
+    on_time.add_data(
+        Reference(ws, min_col=column("within_sop_pct"), min_row=header_row, max_row=last_row), titles_from_data=True
+    )
     line = on_time.series[0]
     line.smooth = False
     line.marker.symbol, line.marker.size = "circle", 7  # a one-month report still shows its point

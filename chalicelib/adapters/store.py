@@ -10,9 +10,10 @@ import random
 import secrets
 import time
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Optional
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.operand import Path
@@ -20,24 +21,28 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain import report
 from ..domain.report import Delta
-
 from .attachment_store import AttachmentStore
-from .tables import AuditModel, ComplaintModel, LinkModel, ReportModel, TrackingNumberModel, WorkItemModel
+from .privacy_store import PrivacyStore
+from .tables import AuditModel, ComplaintModel, EmailModel, LinkModel, ReportModel, TrackingNumberModel, WorkItemModel
 
 
 class ConditionFailed(Exception):
     """A conditional write found the record not in the expected state."""
 
-    def __init__(self, reasons: Iterable[Optional[str]] = ()):
+    def __init__(self, reasons: Iterable[str | None] = ()):
         super().__init__("condition failed")
         self.reasons = list(reasons)
+
+
+class Missing(LookupError):
+    """A record that must exist (a message, a link or an earlier write names it) is not there."""
 
 
 def _condition_failed(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
-def _transaction_reasons(error: TransactWriteError) -> list[Optional[str]]:
+def _transaction_reasons(error: TransactWriteError) -> list[str | None]:
     return [r.code if r else None for r in (error.cancellation_reasons or [])]
 
 
@@ -57,6 +62,8 @@ class _Recorded:
 
 
 CONFLICT_TRIES = 4
+# What claiming an email found (Store.claim_email).
+EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT = "claimed", "sent already", "in flight"
 
 
 @contextmanager
@@ -84,7 +91,7 @@ def _transaction(report: Iterable[Delta] = ()):
             if "ConditionalCheckFailed" in reasons:
                 raise ConditionFailed(reasons) from error
             if "TransactionConflict" in reasons and attempt + 1 < CONFLICT_TRIES:
-                time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
+                time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
                 continue
             raise
 
@@ -96,17 +103,28 @@ def _counter_updates(deltas: Iterable[Delta]) -> list[tuple[ReportModel, list]]:
         for period in report.periods_of(delta.at):
             for name, value in delta.counters.items():
                 merged[(period, delta.row)][name] += value
-    return [(ReportModel(period, row), [Path(name).add(value) for name, value in sorted(counters.items()) if value])
-            for (period, row), counters in merged.items() if any(counters.values())]
+    return [
+        (ReportModel(period, row), [Path(name).add(value) for name, value in sorted(counters.items()) if value])
+        for (period, row), counters in merged.items()
+        if any(counters.values())
+    ]
 
 
-def audit_entry(complaint_id: str, at: str, actor: str, action: str, stage: str | None = None,
-                details: dict[str, Any] | None = None) -> AuditModel:
-    return AuditModel(complaint_id, f"{at}#{secrets.token_hex(4)}", at=at, actor=actor, action=action,
-                      stage=stage, details=details or None)
+def audit_entry(
+    complaint_id: str, at: str, actor: str, action: str, stage: str | None = None, details: dict[str, Any] | None = None
+) -> AuditModel:
+    return AuditModel(
+        complaint_id,
+        f"{at}#{secrets.token_hex(4)}",
+        at=at,
+        actor=actor,
+        action=action,
+        stage=stage,
+        details=details or None,
+    )
 
 
-class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
+class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_store.py; UU PDP: privacy_store.py
     """The tables, as the use cases need them."""
 
     # -- complaints -----------------------------------------------------------
@@ -136,6 +154,13 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
         except DoesNotExist:
             return None
 
+    def existing_complaint(self, complaint_id: str) -> ComplaintModel:
+        """A complaint that must be there; Missing (an error: the message is delivered again) if not."""
+        complaint = self.get_complaint(complaint_id)
+        if complaint is None:
+            raise Missing(f"complaint {complaint_id} is not there")
+        return complaint
+
     def complaint_by_tracking_number(self, tracking_number: str) -> ComplaintModel | None:
         try:
             entry = TrackingNumberModel.get(tracking_number)
@@ -151,29 +176,115 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
         items = list(result)
         return items, result.last_evaluated_key
 
-    def update_complaint(self, complaint_id: str, actions: list, condition=None,
-                         audit: AuditModel | None = None, report: Iterable[Delta] = ()) -> None:
+    def update_complaint(
+        self,
+        complaint_id: str,
+        actions: list,
+        condition=None,
+        audit: AuditModel | None = None,
+        report: Iterable[Delta] = (),
+    ) -> None:
         """Update a complaint (conditionally) together with its audit entry and the report counters it moves."""
         with _transaction(report) as tx:
-            tx.update(ComplaintModel(complaint_id), actions=actions,
-                      condition=(ComplaintModel.id.exists() & condition) if condition is not None
-                      else ComplaintModel.id.exists())
+            tx.update(
+                ComplaintModel(complaint_id),
+                actions=actions,
+                condition=(ComplaintModel.id.exists() & condition)
+                if condition is not None
+                else ComplaintModel.id.exists(),
+            )
             if audit is not None:
                 tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
-    def claim_notification(self, complaint_id: str, key: str) -> bool:
-        """Mark a citizen email as sent, once: False if it was claimed before (a redelivery)."""
-        try:
-            self.update_complaint(complaint_id, [ComplaintModel.notified.add({key})],
-                                  condition=ComplaintModel.notified.does_not_exist()
-                                  | ~ComplaintModel.notified.contains(key))
-        except ConditionFailed:
-            return False
-        return True
+    # -- emails, each once (tables.EmailModel; service/stages.py _send_once) ---------------
+    def claim_email(self, complaint_id: str, key: str, now: str, lease_until: str) -> str:
+        """Claim one email for sending until ``lease_until`` (ISO times, as ``now``).
 
-    def release_notification(self, complaint_id: str, key: str) -> None:
-        """Undo a claim whose email could not be sent, so the next delivery sends it."""
-        self.update_complaint(complaint_id, [ComplaintModel.notified.delete({key})])
+        EMAIL_CLAIMED: send it now. EMAIL_DONE: sent (or refused for good) already. EMAIL_IN_FLIGHT:
+        another claim holds it and its lease has not run out (it is being sent, or its sender died).
+        """
+        record = EmailModel(complaint_id, key)
+        try:
+            record.update(
+                actions=[EmailModel.lease_until.set(lease_until), EmailModel.attempts.add(1)],
+                condition=EmailModel.sent_at.does_not_exist()
+                & EmailModel.rejected.does_not_exist()
+                & (EmailModel.lease_until.does_not_exist() | (EmailModel.lease_until < now)),
+            )
+        except UpdateError as error:
+            if not _condition_failed(error):
+                raise
+            found = self.get_email(complaint_id, key)
+            return EMAIL_DONE if found is not None and (found.sent_at or found.rejected) else EMAIL_IN_FLIGHT
+        return EMAIL_CLAIMED
+
+    def mark_email_sent(
+        self,
+        complaint_id: str,
+        key: str,
+        sent_at: str,
+        message_id: str,
+        template: str,
+        to: list[str],
+        subject: str,
+        audit: AuditModel,
+    ) -> None:
+        """Record the email as sent, with its note in the case's audit trail: both or neither, once.
+
+        Raises ConditionFailed if it was marked sent already (a sender whose lease ran out sent it too).
+        """
+        with _transaction() as tx:
+            tx.update(
+                EmailModel(complaint_id, key),
+                actions=[
+                    EmailModel.sent_at.set(sent_at),
+                    EmailModel.ses_message_id.set(message_id),
+                    EmailModel.template.set(template),
+                    EmailModel.to.set(list(to)),
+                    EmailModel.subject.set(subject),
+                    EmailModel.lease_until.remove(),
+                ],
+                condition=EmailModel.sent_at.does_not_exist(),
+            )
+            tx.save(audit, condition=AuditModel.seq.does_not_exist())
+
+    def mark_email_rejected(self, complaint_id: str, key: str, code: str, template: str, to: list[str]) -> None:
+        """Record that the mail service refused the email for good: done, never to be sent."""
+        try:
+            EmailModel(complaint_id, key).update(
+                actions=[
+                    EmailModel.rejected.set(code),
+                    EmailModel.template.set(template),
+                    EmailModel.to.set(list(to)),
+                    EmailModel.lease_until.remove(),
+                ],
+                condition=EmailModel.sent_at.does_not_exist(),
+            )
+        except UpdateError as error:
+            if not _condition_failed(error):
+                raise
+
+    def release_email(self, complaint_id: str, key: str, lease_until: str) -> None:
+        """Give up our claim after a failed send, so the next delivery may claim it at once.
+        (Only our own lease: another sender's claim stays.)"""
+        try:
+            EmailModel(complaint_id, key).update(
+                actions=[EmailModel.lease_until.remove()],
+                condition=(EmailModel.lease_until == lease_until) & EmailModel.sent_at.does_not_exist(),
+            )
+        except UpdateError as error:
+            if not _condition_failed(error):
+                raise
+
+    def get_email(self, complaint_id: str, key: str) -> EmailModel | None:
+        try:
+            return EmailModel.get(complaint_id, key, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def emails_of(self, complaint_id: str) -> list[EmailModel]:
+        """Every email record of a case (sent, refused, or claimed and not yet sent), by key."""
+        return list(EmailModel.query(complaint_id, consistent_read=True))
 
     # -- work items -----------------------------------------------------------
     def open_work_item(self, item: WorkItemModel, complaint_actions: list, audit: AuditModel) -> bool:
@@ -184,8 +295,9 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
         try:
             with _transaction() as tx:
                 tx.save(item, condition=WorkItemModel.step.does_not_exist())
-                tx.update(ComplaintModel(item.complaint_id), actions=complaint_actions,
-                          condition=ComplaintModel.id.exists())
+                tx.update(
+                    ComplaintModel(item.complaint_id), actions=complaint_actions, condition=ComplaintModel.id.exists()
+                )
                 tx.save(audit, condition=AuditModel.seq.does_not_exist())
         except ConditionFailed as failed:
             if failed.reasons[:1] == ["ConditionalCheckFailed"]:
@@ -199,11 +311,19 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
         except DoesNotExist:
             return None
 
+    def existing_work_item(self, complaint_id: str, step: int) -> WorkItemModel:
+        """A work item that must be there; Missing (an error: the message is delivered again) if not."""
+        item = self.get_work_item(complaint_id, step)
+        if item is None:
+            raise Missing(f"work item {complaint_id}#{step} is not there")
+        return item
+
     def work_items(self, complaint_id: str) -> list[WorkItemModel]:
         return list(WorkItemModel.query(complaint_id, consistent_read=True))
 
-    def open_items_of(self, queue: str, limit: int = 50, after: tuple[str, str, int] | None = None,
-                      due_by: str | None = None) -> list[WorkItemModel]:
+    def open_items_of(
+        self, queue: str, limit: int = 50, after: tuple[str, str, int] | None = None, due_by: str | None = None
+    ) -> list[WorkItemModel]:
         """A team's open work items, soonest due first, from the sparse queue index.
 
         ``after`` is the (due_at, complaint_id, step) of the last item already shown; ``due_by``
@@ -212,8 +332,12 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
         start = None
         if after is not None:
             due_at, complaint_id, step = after
-            start = {"queue": {"S": queue}, "due_at": {"S": due_at}, "complaint_id": {"S": complaint_id},
-                     "step": {"N": str(step)}}
+            start = {
+                "queue": {"S": queue},
+                "due_at": {"S": due_at},
+                "complaint_id": {"S": complaint_id},
+                "step": {"N": str(step)},
+            }
         condition = WorkItemModel.due_at <= due_by if due_by else None
         return list(WorkItemModel.by_queue.query(queue, condition, limit=limit, last_evaluated_key=start))
 
@@ -229,16 +353,40 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
             raise
         return item
 
-    def count_on_work_item(self, complaint_id: str, step: int, actions: list, condition,
-                           report: Iterable[Delta]) -> None:
-        """Update a work item conditionally and move the report counters with it (or neither)."""
+    def count_on_work_item(
+        self,
+        complaint_id: str,
+        step: int,
+        actions: list,
+        condition,
+        report: Iterable[Delta] = (),
+        audit: AuditModel | None = None,
+        complaint_actions: Sequence = (),
+    ) -> None:
+        """Update a work item conditionally, with the report counters it moves, its audit entry and
+        the complaint's changes: all or none, so a redelivery that finds the update repeats none."""
         with _transaction(report) as tx:
-            tx.update(WorkItemModel(complaint_id, step), actions=actions,
-                      condition=WorkItemModel.step.exists() & condition)
+            tx.update(
+                WorkItemModel(complaint_id, step), actions=actions, condition=WorkItemModel.step.exists() & condition
+            )
+            if complaint_actions:
+                tx.update(
+                    ComplaintModel(complaint_id), actions=list(complaint_actions), condition=ComplaintModel.id.exists()
+                )
+            if audit is not None:
+                tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
-    def record_decision(self, item: WorkItemModel, item_actions: list, complaint_actions: list,
-                        audit: AuditModel, link_hash: str | None, used_at: str, carries_on: str | None = None,
-                        report: Iterable[Delta] = ()) -> None:
+    def record_decision(
+        self,
+        item: WorkItemModel,
+        item_actions: list,
+        complaint_actions: list,
+        audit: AuditModel,
+        link_hash: str | None,
+        used_at: str,
+        carries_on: str | None = None,
+        report: Iterable[Delta] = (),
+    ) -> None:
         """Write a decision once: work item (only if undecided), complaint, audit, link (only if unused).
 
         ``carries_on``: for a duplicate, the case that carries on must not have become a duplicate
@@ -246,28 +394,46 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
         sends condition checks first, so its reason is the first.
         """
         with _transaction(report) as tx:
-            tx.update(WorkItemModel(item.complaint_id, item.step), actions=item_actions,
-                      condition=WorkItemModel.step.exists() & WorkItemModel.decision.does_not_exist())
+            tx.update(
+                WorkItemModel(item.complaint_id, item.step),
+                actions=item_actions,
+                condition=WorkItemModel.step.exists() & WorkItemModel.decision.does_not_exist(),
+            )
             if complaint_actions:
-                tx.update(ComplaintModel(item.complaint_id), actions=complaint_actions,
-                          condition=ComplaintModel.id.exists())
+                tx.update(
+                    ComplaintModel(item.complaint_id), actions=complaint_actions, condition=ComplaintModel.id.exists()
+                )
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
             if link_hash:
-                tx.update(LinkModel(link_hash), actions=[LinkModel.used_at.set(used_at)],
-                          condition=LinkModel.token_hash.exists() & LinkModel.used_at.does_not_exist())
+                tx.update(
+                    LinkModel(link_hash),
+                    actions=[LinkModel.used_at.set(used_at)],
+                    condition=LinkModel.token_hash.exists() & LinkModel.used_at.does_not_exist(),
+                )
             if carries_on:
-                tx.condition_check(ComplaintModel, carries_on,
-                                   condition=ComplaintModel.kind.does_not_exist() | (ComplaintModel.kind != "duplicate"))
+                tx.condition_check(
+                    ComplaintModel,
+                    carries_on,
+                    condition=ComplaintModel.kind.does_not_exist() | (ComplaintModel.kind != "duplicate"),
+                )
 
-    def record_answer(self, complaint_id: str, step: int, item_actions: list, complaint_actions: list,
-                      audit: AuditModel) -> None:
+    def record_answer(
+        self, complaint_id: str, step: int, item_actions: list, complaint_actions: list, audit: AuditModel
+    ) -> None:
         """Write the citizen's answer once: only while the question waits and its time has not run out."""
         with _transaction() as tx:
-            tx.update(WorkItemModel(complaint_id, step), actions=item_actions,
-                      condition=WorkItemModel.question.exists() & WorkItemModel.answer.does_not_exist()
-                      & WorkItemModel.info_expired_at.does_not_exist())
-            tx.update(ComplaintModel(complaint_id), actions=complaint_actions,
-                      condition=ComplaintModel.pending_question.exists())
+            tx.update(
+                WorkItemModel(complaint_id, step),
+                actions=item_actions,
+                condition=WorkItemModel.question.exists()
+                & WorkItemModel.answer.does_not_exist()
+                & WorkItemModel.info_expired_at.does_not_exist(),
+            )
+            tx.update(
+                ComplaintModel(complaint_id),
+                actions=complaint_actions,
+                condition=ComplaintModel.pending_question.exists(),
+            )
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
     # -- the SLA report's counters ----------------------------------------------
@@ -293,11 +459,12 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
         A claim not marked sent within ``lease`` (a run that died between claiming and sending) may be
         claimed again, so a later run sends the month after all.
         """
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         try:
             ReportModel("emails", f"monthly#{month}", claimed_at=now.isoformat()).save(
                 condition=ReportModel.row.does_not_exist()
-                | (ReportModel.sent_at.does_not_exist() & (ReportModel.claimed_at < (now - lease).isoformat())))
+                | (ReportModel.sent_at.does_not_exist() & (ReportModel.claimed_at < (now - lease).isoformat()))
+            )
         except PutError as error:
             if _condition_failed(error):
                 return False
@@ -306,7 +473,8 @@ class Store(AttachmentStore):  # attachments: adapters/attachment_store.py
 
     def mark_report_email_sent(self, month: str) -> None:
         ReportModel("emails", f"monthly#{month}").update(
-            actions=[ReportModel.sent_at.set(datetime.now(timezone.utc).isoformat())])
+            actions=[ReportModel.sent_at.set(datetime.now(UTC).isoformat())]
+        )
 
     def release_report_email(self, month: str) -> None:
         """Undo a claim whose email could not be sent, so the next run sends it."""

@@ -12,11 +12,13 @@ import os
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
+    ListAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
+from pynamodb.constants import STREAM_NEW_AND_OLD_IMAGE
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -24,12 +26,14 @@ PREFIX = os.environ.get("TABLE_PREFIX", "aspirasi-kaltim")
 REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
 
 
-def _meta(name: str):
+def _meta(name: str, stream: bool = False):
     class Meta:
         suffix = name  # the deployment prefixes it: "{TABLE_PREFIX}-{suffix}"
         table_name = f"{PREFIX}-{name}"
         region = REGION
         billing_mode = "PAY_PER_REQUEST"
+        if stream:  # its changes hand decisions to the state machine (service/delivery.py, app.on_change)
+            stream_view_type = STREAM_NEW_AND_OLD_IMAGE
 
     return Meta
 
@@ -66,7 +70,7 @@ class MonthIndex(GlobalSecondaryIndex):
 
 
 class ComplaintModel(Model):
-    Meta = _meta("complaints")
+    Meta = _meta("complaints", stream=True)
 
     id = UnicodeAttribute(hash_key=True)
     tracking_number = UnicodeAttribute()
@@ -128,6 +132,8 @@ class ComplaintModel(Model):
     # An Open311 client's own ids for the reporter's device and account: kept, never shown publicly.
     device_id = UnicodeAttribute(null=True)
     account_id = UnicodeAttribute(null=True)
+    # The reporter closed their account (UU PDP): their personal fields were erased then (service/privacy.py).
+    personal_data_erased_at = UnicodeAttribute(null=True)
 
     by_citizen = CitizenIndex()
     by_month = MonthIndex()
@@ -159,7 +165,7 @@ class QueueIndex(GlobalSecondaryIndex):
 class WorkItemModel(Model):
     """One visit of a human stage. Holds the current task token server-side."""
 
-    Meta = _meta("work-items")
+    Meta = _meta("work-items", stream=True)
 
     complaint_id = UnicodeAttribute(hash_key=True)
     step = NumberAttribute(range_key=True)
@@ -182,6 +188,7 @@ class WorkItemModel(Model):
     reminded_at = UnicodeAttribute(null=True)
     escalations = NumberAttribute(default=0)
     last_tick = UnicodeAttribute(null=True)  # marks the timer message last acted on
+    last_tick_action = UnicodeAttribute(null=True)  # what that tick did ("remind", "escalate"): its emails
     overdue = BooleanAttribute(default=False)
     decision = JSONAttribute(null=True)
     decided_at = UnicodeAttribute(null=True)
@@ -260,6 +267,9 @@ class AttachmentModel(Model):
     detected_type = UnicodeAttribute(null=True)  # what the bytes are (the ``filetype`` library)
     etag = UnicodeAttribute(null=True)  # of the object accepted: a later overwrite is checked again
     reject_reason = UnicodeAttribute(null=True)
+    # DynamoDB removes the record a month after the bucket's lifecycle rule removed the file (RETENTION_DAYS):
+    # its name may name a person, and nothing is left to show (docs/privacy.md).
+    ttl = TTLAttribute(null=True)
 
 
 class ReportModel(Model):
@@ -311,21 +321,60 @@ class ApiOrganisationModel(Model):
 
 
 class RateCounterModel(Model):
-    """Requests of one API key in one minute (``open311#<key id>#2026-11-28T20:09``): an atomic,
-    conditional ADD admits a request while the count is under the limit. DynamoDB removes the item
-    after its TTL."""
+    """Hits of one subject in one window (adapters/rate_counters.py): requests of an API key in a minute
+    (``open311#<key id>#2026-11-28T20:09``, counted in ``hits``) or a citizen's new complaints in an hour
+    (``submit#<sub>#2026-11-28T20:00``, their ids in ``members``, so a retry of the same complaint is not
+    counted twice). An atomic, conditional ADD admits a hit while the count is under the limit.
+    DynamoDB removes the item after its TTL."""
 
     Meta = _meta("rate-counters")
 
     counter = UnicodeAttribute(hash_key=True)
     hits = NumberAttribute(default=0)
+    members = UnicodeSetAttribute(null=True)
     ttl = TTLAttribute(null=True)
 
 
-MODELS: tuple[type[Model], ...] = (ComplaintModel, TrackingNumberModel, WorkItemModel, LinkModel, AuditModel,
-                                   AttachmentModel, ReportModel, ApiKeyModel, ApiOrganisationModel, RateCounterModel)
+class EmailModel(Model):
+    """One email a case causes, under a key derived from what caused it (``received``, ``assigned-3``,
+    ``reminder-3-<tick mark>``...): claimed with a lease before it is sent, marked sent once.
+
+    A claim whose sender died (the lease ran out, nothing marked) is claimed again by the message's
+    redelivery, so the email goes out later; a marked one is never sent again (service/stages.py
+    ``_send_once``). No body is kept: the recipients and the subject serve the audit and the
+    citizen's data export.
+    """
+
+    Meta = _meta("emails")
+
+    complaint_id = UnicodeAttribute(hash_key=True)
+    email_key = UnicodeAttribute(range_key=True)
+    lease_until = UnicodeAttribute(null=True)  # ISO time: claimed (being sent) until then
+    attempts = NumberAttribute(default=0)  # claims so far
+    sent_at = UnicodeAttribute(null=True)
+    ses_message_id = UnicodeAttribute(null=True)
+    rejected = UnicodeAttribute(null=True)  # SES refused it for good (its error code): done, never sent
+    template = UnicodeAttribute(null=True)
+    # PynamoDB's stubs type a list "of" UnicodeAttribute as a list of attributes; it holds str
+    to: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[arg-type]
+    subject = UnicodeAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (
+    ComplaintModel,
+    TrackingNumberModel,
+    WorkItemModel,
+    LinkModel,
+    AuditModel,
+    AttachmentModel,
+    ReportModel,
+    ApiKeyModel,
+    ApiOrganisationModel,
+    RateCounterModel,
+    EmailModel,
+)
 # Attributes DynamoDB's TTL is switched on for, per model.
-TTL_ATTRIBUTES = {LinkModel: "ttl", RateCounterModel: "ttl"}
+TTL_ATTRIBUTES = {LinkModel: "ttl", RateCounterModel: "ttl", AttachmentModel: "ttl"}
 
 
 def create_tables() -> None:

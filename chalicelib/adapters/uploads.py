@@ -37,8 +37,9 @@ class S3Uploads:
         # Created on first use. Regional, virtual-hosted URLs in AWS (what the bucket's CORS and the
         # page's connect-src name); path style on a local endpoint (moto's server at 127.0.0.1:port).
         style = "path" if _endpoint_url() else "virtual"
-        return boto3.client("s3", region_name=self.region,
-                            config=Config(signature_version="s3v4", s3={"addressing_style": style}))
+        return boto3.client(
+            "s3", region_name=self.region, config=Config(signature_version="s3v4", s3={"addressing_style": style})
+        )
 
     @property
     def origin(self) -> str:
@@ -50,19 +51,27 @@ class S3Uploads:
         return f"https://{self.bucket}.s3.{self.region}.amazonaws.com"
 
     # -- the API: upload policies and download links ---------------------------------------
-    def presigned_post(self, key: str, content_type: str, max_bytes: int,
-                       expires: int = UPLOAD_EXPIRES_SECONDS) -> dict[str, Any]:
+    def presigned_post(
+        self, key: str, content_type: str, max_bytes: int, expires: int = UPLOAD_EXPIRES_SECONDS
+    ) -> dict[str, Any]:
         """``{url, fields}``: a form POST that can create exactly this object, of this type, this large at most."""
         post = self._client.generate_presigned_post(
-            Bucket=self.bucket, Key=key,
+            Bucket=self.bucket,
+            Key=key,
             Fields={"Content-Type": content_type},
             Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
             ExpiresIn=expires,
         )
         return {"url": post["url"], "fields": post["fields"]}
 
-    def download_url(self, key: str, filename: str, content_type: str, original_name: str | None = None,
-                     expires: int = DOWNLOAD_EXPIRES_SECONDS) -> str:
+    def download_url(
+        self,
+        key: str,
+        filename: str,
+        content_type: str,
+        original_name: str | None = None,
+        expires: int = DOWNLOAD_EXPIRES_SECONDS,
+    ) -> str:
         """A presigned GET that downloads (never displays inline) under a safe name and the checked type.
 
         ``filename`` must be safe in a header as it is (ASCII, no quotes: domain.attachments.download_name);
@@ -71,12 +80,17 @@ class S3Uploads:
         disposition = f'attachment; filename="{filename}"'
         if original_name and original_name != filename:
             disposition += f"; filename*=UTF-8''{quote(original_name, safe='')}"
-        return self._client.generate_presigned_url("get_object", Params={
-            "Bucket": self.bucket, "Key": key,
-            "ResponseContentDisposition": disposition,
-            "ResponseContentType": content_type,
-            "ResponseCacheControl": "private, no-store",
-        }, ExpiresIn=expires)
+        return self._client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": key,
+                "ResponseContentDisposition": disposition,
+                "ResponseContentType": content_type,
+                "ResponseCacheControl": "private, no-store",
+            },
+            ExpiresIn=expires,
+        )
 
     # -- the consumer: what landed ------------------------------------------------------------
     def head(self, key: str) -> dict | None:

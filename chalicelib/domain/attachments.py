@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import filetype
 
-from .errors import ValidationFailed
+from . import models
 
 ALLOWED_TYPES: dict[str, str] = {  # MIME type -> what people call it
     "image/jpeg": "JPEG",
@@ -43,6 +43,11 @@ REASONS = {
     EMPTY: ("berkas kosong", "the file is empty"),
     NOT_ALLOWED: ("isi berkas bukan JPEG, PNG atau PDF", "the file's content is not JPEG, PNG or PDF"),
     NOT_UPLOADED: ("berkas tidak diunggah tepat waktu", "the file was not uploaded in time"),
+    # the reporter closed their account: the file was deleted with their personal data (service/privacy.py)
+    "personal_data_erased": (
+        "berkas dihapus bersama data pribadi pelapor",
+        "deleted with the reporter's personal data",
+    ),
 }
 
 _KNOWN_EXTENSIONS = (".jpg", ".jpeg", ".png", ".pdf")
@@ -69,45 +74,11 @@ def clean_filename(name: str) -> str:
 
 
 def parse_upload_request(payload: Any) -> UploadRequest:
-    """``{filename, content_type, size}`` as the citizen's browser sends it; ValidationFailed lists every problem."""
-    if not isinstance(payload, Mapping):
-        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
-    errors: list[dict[str, Any]] = []
+    """``{filename, content_type, size}`` as the citizen's browser sends it; ValidationFailed lists every problem.
 
-    raw_name = payload.get("filename")
-    filename = ""
-    if raw_name is None or raw_name == "":
-        errors.append({"field": "filename", "code": "required"})
-    elif not isinstance(raw_name, str):
-        errors.append({"field": "filename", "code": "not_text"})
-    else:
-        filename = clean_filename(raw_name)
-        if not filename:
-            errors.append({"field": "filename", "code": "invalid_filename"})
-        elif len(filename) > MAX_FILENAME:
-            errors.append({"field": "filename", "code": "too_long", "max_length": MAX_FILENAME})
-
-    content_type = payload.get("content_type")
-    if content_type is None or content_type == "":
-        errors.append({"field": "content_type", "code": "required"})
-    elif not isinstance(content_type, str) or content_type.strip().lower() not in ALLOWED_TYPES:
-        errors.append({"field": "content_type", "code": "unsupported_file_type"})
-    else:
-        content_type = content_type.strip().lower()
-
-    size = payload.get("size")
-    if size is None:
-        errors.append({"field": "size", "code": "required"})
-    elif type(size) is not int:  # bool is an int to Python, not to us; "12" and 1.5 are not sizes
-        errors.append({"field": "size", "code": "not_an_integer"})
-    elif size < 1:
-        errors.append({"field": "size", "code": "file_empty"})
-    elif size > MAX_BYTES:
-        errors.append({"field": "size", "code": "file_too_large", "max_mb": MAX_BYTES // (1024 * 1024)})
-
-    if errors:
-        raise ValidationFailed(errors)
-    return UploadRequest(filename, content_type, size)
+    Validated through ``models.UploadRequestBody`` (the schema /openapi.json shows)."""
+    body = models.validate(models.UploadRequestBody, payload)
+    return UploadRequest(body.filename, body.content_type, body.size)
 
 
 @dataclass(frozen=True)
@@ -158,14 +129,17 @@ def parse_object_key(key: str) -> tuple[str, str] | None:
 def download_name(filename: str, content_type: str) -> str:
     """A file name safe in a Content-Disposition header: ASCII, no quotes, with the real type's extension."""
     # é -> e (accents dropped); anything else outside ASCII -> _
-    ascii_name = "".join(ch if ch.isascii() else "" if unicodedata.category(ch) == "Mn" else "_"
-                         for ch in unicodedata.normalize("NFKD", filename))
+    ascii_name = "".join(
+        ch if ch.isascii() else "" if unicodedata.category(ch) == "Mn" else "_"
+        for ch in unicodedata.normalize("NFKD", filename)
+    )
     ascii_name = re.sub(r"[^A-Za-z0-9._ -]", "_", ascii_name).strip(" .") or "lampiran"
     extension = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",), "application/pdf": (".pdf",)}.get(
-        content_type, ())
+        content_type, ()
+    )
     if extension and not ascii_name.lower().endswith(extension):
         stem, dot, old = ascii_name.rpartition(".")
         if dot and f".{old.lower()}" in _KNOWN_EXTENSIONS:  # a PNG called photo.jpg downloads as photo.png
             ascii_name = stem
-        ascii_name = ascii_name[:MAX_FILENAME - len(extension[0])] + extension[0]
+        ascii_name = ascii_name[: MAX_FILENAME - len(extension[0])] + extension[0]
     return ascii_name[:MAX_FILENAME]

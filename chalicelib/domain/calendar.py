@@ -7,19 +7,44 @@ the property tests check.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import Iterable, Protocol
+from typing import Protocol
 
 import holidays
 
 # WITA (Asia/Makassar) has had no daylight saving since 1945: a fixed offset is exact.
 WITA = timezone(timedelta(hours=8), "WITA")
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def month_end(year: int, month: int) -> date:
@@ -81,11 +106,7 @@ class OfficeHours:
 
     # -- days ---------------------------------------------------------------
     def is_working_day(self, day: date) -> bool:
-        return (
-            day.weekday() in self.workdays
-            and day not in self.extra_closed
-            and day not in _public_holidays(day.year)
-        )
+        return day.weekday() in self.workdays and day not in self.extra_closed and day not in _public_holidays(day.year)
 
     def _window(self, day: date) -> tuple[datetime, datetime]:
         return (datetime.combine(day, self.opens, WITA), datetime.combine(day, self.closes, WITA))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-from . import catalog, sop
+from . import models, sop
 from .errors import ValidationFailed
-from .tracking import normalize
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,9 @@ class Decision:
             return {"kind": sop.DUPLICATE, "duplicate_of": self.values["of"]}
         if self.stage == "classification":
             return {"kind": self.outcome, **{k: v for k, v in self.values.items() if k == "opd"}}
-        changes = {"opd_response" if k == "response" else k: v
-                   for k, v in self.values.items() if k in ("response", "reply")}
+        changes = {
+            "opd_response" if k == "response" else k: v for k, v in self.values.items() if k in ("response", "reply")
+        }
         if self.outcome == "reject":
             changes["close_reason"] = self.values["reason"]
         return changes
@@ -54,29 +55,9 @@ def parse_decision(stage_name: str, payload: Mapping[str, Any]) -> Decision:
     matching = [o for o in stage.outcomes if _matches(o, payload)]
     if len(matching) != 1:
         allowed = [dict([o.selector]) if o.selector[1] else {o.selector[0]: "..."} for o in stage.outcomes]
-        raise ValidationFailed(
-            [{"field": "decision", "code": "not_allowed", "stage": stage.name, "allowed": allowed}]
-        )
+        raise ValidationFailed([{"field": "decision", "code": "not_allowed", "stage": stage.name, "allowed": allowed}])
     outcome = matching[0]
-    errors: list[dict[str, Any]] = []
-    values: dict[str, str] = {}
-    for spec in outcome.fields:
-        raw = payload.get(spec.name)
-        text = raw.strip() if isinstance(raw, str) else ""
-        if not text:
-            errors.append({"field": spec.name, "code": "required"})
-        elif len(text) > spec.max_length:
-            errors.append({"field": spec.name, "code": "too_long", "max_length": spec.max_length})
-        elif spec.kind == "opd" and text not in catalog.OPDS:
-            errors.append({"field": spec.name, "code": "unknown_opd"})
-        elif spec.kind == "tracking":
-            number = normalize(text)
-            if number is None:
-                errors.append({"field": spec.name, "code": "invalid_tracking_number"})
-            else:
-                values[spec.name] = number
-        else:
-            values[spec.name] = text
-    if errors:
-        raise ValidationFailed(errors)
+    # The outcome's body model (``models.DECISIONS``) checks its fields: the schema /openapi.json shows.
+    body = models.validate(models.DECISIONS[stage.name][outcome.name], payload)
+    values = {spec.name: getattr(body, spec.name) for spec in outcome.fields}
     return Decision(stage=stage.name, outcome=outcome.name, values=values)

@@ -9,6 +9,7 @@ class DomainError(Exception):
     """Base: something a caller did that the rules refuse."""
 
     code = "domain_error"
+    retry_after: int | None = None  # seconds, for a refusal that ends by itself (a rate limit)
 
     def __init__(self, message: str = "", details: Any = None):
         super().__init__(message or self.code)
@@ -81,6 +82,23 @@ class ComplaintNotOpen(Conflict):
 
 class TooManyRequests(DomainError):
     code = "too_many_requests"
+
+
+class SubmissionLimitReached(TooManyRequests):
+    """A citizen sent as many complaints as an hour allows (service/rate_limits.py): try again after
+    ``retry_after`` seconds (the answer's Retry-After)."""
+
+    code = "submission_limit"
+
+    def __init__(self, limit: int, retry_after: int):
+        super().__init__(f"at most {limit} complaints an hour", details={"limit": limit, "retry_after": retry_after})
+        self.retry_after = retry_after
+
+
+class PayloadTooLarge(DomainError):
+    """A request body over domain/limits.MAX_BODY_BYTES, refused before it is read."""
+
+    code = "payload_too_large"
 
 
 class Unavailable(DomainError):

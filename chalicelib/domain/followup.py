@@ -6,11 +6,12 @@ person a precise reason; the conditional write keeps the guarantee under races.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
-from . import sop
+from . import models, sop
 from .errors import (
     AlreadyRated,
     FeedbackWindowClosed,
@@ -20,33 +21,19 @@ from .errors import (
     ValidationFailed,
 )
 
-ANSWER_MAX = 4000
-REASON_MAX = 2000
-COMMENT_MAX = 2000
-
-
-def _text(payload: Any, name: str, max_length: int, required: bool = True) -> str | None:
-    if not isinstance(payload, Mapping):
-        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
-    raw = payload.get(name)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            raise ValidationFailed([{"field": name, "code": "required"}])
-        return None
-    if not isinstance(raw, str):
-        raise ValidationFailed([{"field": name, "code": "not_text"}])
-    text = raw.strip()
-    if len(text) > max_length:
-        raise ValidationFailed([{"field": name, "code": "too_long", "max_length": max_length}])
-    return text
+ANSWER_MAX = models.ANSWER_MAX
+REASON_MAX = models.REASON_MAX
+COMMENT_MAX = models.COMMENT_MAX
 
 
 def parse_answer(payload: Any) -> str:
-    return _text(payload, "answer", ANSWER_MAX)
+    """``{answer}``, through ``models.AnswerRequest``."""
+    return models.validate(models.AnswerRequest, payload).answer
 
 
 def parse_reopen(payload: Any) -> str:
-    return _text(payload, "reason", REASON_MAX)
+    """``{reason}``, through ``models.ReopenRequest``."""
+    return models.validate(models.ReopenRequest, payload).reason
 
 
 @dataclass(frozen=True)
@@ -56,15 +43,9 @@ class Rating:
 
 
 def parse_rating(payload: Any) -> Rating:
-    """A score 1..5 (a whole number; "4" from an HTML form too) and an optional comment."""
-    if not isinstance(payload, Mapping):
-        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
-    raw = payload.get("score")
-    if isinstance(raw, str) and raw.strip().isdigit():
-        raw = int(raw.strip())
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw not in sop.RATING_SCORES:
-        raise ValidationFailed([{"field": "score", "code": "invalid_score"}])
-    return Rating(raw, _text(payload, "comment", COMMENT_MAX, required=False))
+    """A score 1..5 (a whole number; "4" from an HTML form too) and an optional comment (``models.RatingRequest``)."""
+    body = models.validate(models.RatingRequest, payload)
+    return Rating(body.score, body.comment)
 
 
 def ensure_question_pending(pending_question: Mapping | None) -> None:
@@ -80,8 +61,9 @@ def ensure_may_rate(status: str, rating: Mapping | None, answered: bool = True) 
         raise AlreadyRated("rated already")
 
 
-def ensure_may_reopen(status: str, feedback_ends_at: datetime | None, now: datetime, reopens: int,
-                      answered: bool) -> None:
+def ensure_may_reopen(
+    status: str, feedback_ends_at: datetime | None, now: datetime, reopens: int, answered: bool
+) -> None:
     """Only an answered case, inside its feedback window, and at most ``sop.MAX_REOPENS`` times."""
     if not answered or feedback_ends_at is None:
         raise NotAnswered("the case has not been answered")
@@ -93,8 +75,13 @@ def ensure_may_reopen(status: str, feedback_ends_at: datetime | None, now: datet
         raise ReopenLimit("reopened too often")
 
 
-def ensure_duplicate_target(case_id: str, target_id: str | None, target_kind: str | None,
-                            target_status: str | None = None, target_answered: bool = False) -> None:
+def ensure_duplicate_target(
+    case_id: str,
+    target_id: str | None,
+    target_kind: str | None,
+    target_status: str | None = None,
+    target_answered: bool = False,
+) -> None:
     """The case that carries on must exist, be another case, and carry on: not itself a duplicate,
     nor closed without an answer (rejected, or its citizen never answered a question)."""
     if target_id is None:

@@ -32,9 +32,10 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import catalog, sop, submission
@@ -60,8 +61,15 @@ OPEN, CLOSED = "open", "closed"
 INFORMATION_DESK = "DISKOMINFO"  # answers information requests itself (classification "information")
 
 # Spark convention: the XML element name of a list's items, by the list's own element name.
-_ITEM_TAGS = {"services": "service", "service_requests": "request", "errors": "error", "endpoints": "endpoint",
-              "formats": "format", "attributes": "attribute", "values": "value"}
+_ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "attributes": "attribute",
+    "values": "value",
+}
 # XML 1.0 cannot carry these characters at all (not even escaped).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]*$")
@@ -77,7 +85,7 @@ class Open311Error(Exception):
         self.descriptions = list(descriptions) or [_STATUS_TEXT.get(status, _STATUS_TEXT[400])]
         self.headers = dict(headers or {})
 
-    def document(self) -> "Document":
+    def document(self) -> Document:
         return errors_document([(self.status, d) for d in self.descriptions])
 
 
@@ -87,8 +95,8 @@ _STATUS_TEXT = {
     404: "Tidak ditemukan. / Not found.",
     429: "Terlalu banyak permintaan. / Too many requests.",
     500: "Terjadi kesalahan pada sistem kami; coba lagi. Permintaan dengan Idempotency-Key yang sama aman "
-         "diulang. / Something went wrong on our side; try again. A request with the same Idempotency-Key "
-         "is safe to repeat.",
+    "diulang. / Something went wrong on our side; try again. A request with the same Idempotency-Key "
+    "is safe to repeat.",
 }
 
 
@@ -97,22 +105,45 @@ def _bilingual(indonesian: str, english: str) -> str:
 
 
 def missing_api_key() -> Open311Error:
-    return Open311Error(403, _bilingual("api_key wajib diisi untuk membuat permintaan layanan",
-                                        "api_key is required to create a service request"))
+    return Open311Error(
+        403,
+        _bilingual(
+            "api_key wajib diisi untuk membuat permintaan layanan", "api_key is required to create a service request"
+        ),
+    )
 
 
 def invalid_api_key() -> Open311Error:
-    return Open311Error(403, _bilingual(
-        "api_key tidak berlaku (salah atau sudah dicabut) -- permintaan tidak dapat dibuat",
-        "Invalid api_key received (wrong or revoked) -- can't proceed with create_request"))
+    return Open311Error(
+        403,
+        _bilingual(
+            "api_key tidak berlaku (salah atau sudah dicabut) -- permintaan tidak dapat dibuat",
+            "Invalid api_key received (wrong or revoked) -- can't proceed with create_request",
+        ),
+    )
 
 
 def rate_limited(limit: int, retry_after: int) -> Open311Error:
-    return Open311Error(429, _bilingual(
-        f"Terlalu banyak permintaan: paling banyak {limit} per menit untuk setiap api_key. "
-        f"Coba lagi dalam {retry_after} detik",
-        f"Too many requests: at most {limit} a minute for each api_key. Try again in {retry_after} seconds"),
-        headers={"Retry-After": str(retry_after)})
+    return Open311Error(
+        429,
+        _bilingual(
+            f"Terlalu banyak permintaan: paling banyak {limit} per menit untuk setiap api_key. "
+            f"Coba lagi dalam {retry_after} detik",
+            f"Too many requests: at most {limit} a minute for each api_key. Try again in {retry_after} seconds",
+        ),
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def too_large(max_bytes: int) -> Open311Error:
+    """A body over our bound (domain/limits.py), refused before it is read."""
+    return Open311Error(
+        413,
+        _bilingual(
+            f"Permintaan terlalu besar (paling banyak {max_bytes // 1024} KiB)",
+            f"The request is too large (at most {max_bytes // 1024} KiB)",
+        ),
+    )
 
 
 def refused(code: str) -> Open311Error:
@@ -187,8 +218,9 @@ def split_format(name: str) -> tuple[str, str]:
     ``json``). Without ``.json`` or ``.xml`` -> 400."""
     fmt = format_of(name)
     if fmt is None:
-        raise Open311Error(400, _bilingual("Alamat harus diakhiri .xml atau .json",
-                                           "The URL must end in .xml or .json"))
+        raise Open311Error(
+            400, _bilingual("Alamat harus diakhiri .xml atau .json", "The URL must end in .xml or .json")
+        )
     return name[: -len(fmt) - 1], fmt
 
 
@@ -196,26 +228,36 @@ def split_format(name: str) -> tuple[str, str]:
 def check_jurisdiction(given: str | None, ours: str) -> None:
     """One jurisdiction is served: ``jurisdiction_id`` is optional, but another one does not exist here."""
     if given and given.strip().lower() != ours.lower():
-        raise Open311Error(404, _bilingual(
-            f"jurisdiction_id {given.strip()[:100]} tidak ditemukan; layanan ini hanya untuk {ours}",
-            f"jurisdiction_id {given.strip()[:100]} not found; this endpoint serves {ours} only"))
+        raise Open311Error(
+            404,
+            _bilingual(
+                f"jurisdiction_id {given.strip()[:100]} tidak ditemukan; layanan ini hanya untuk {ours}",
+                f"jurisdiction_id {given.strip()[:100]} not found; this endpoint serves {ours} only",
+            ),
+        )
 
 
 # -- discovery ---------------------------------------------------------------------------------
 def discovery(endpoint_url: str, contact: str, key_service: str, endpoint_type: str) -> Document:
     """The Service Discovery file (every field is required there)."""
-    return Document("discovery", {
-        "changeset": CHANGESET,
-        "contact": contact,
-        "key_service": key_service,
-        "endpoints": [{
-            "specification": SPECIFICATION,
-            "url": endpoint_url,
+    return Document(
+        "discovery",
+        {
             "changeset": CHANGESET,
-            "type": endpoint_type,
-            "formats": list(DISCOVERY_FORMATS),
-        }],
-    }, max_age=3600)
+            "contact": contact,
+            "key_service": key_service,
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": endpoint_url,
+                    "changeset": CHANGESET,
+                    "type": endpoint_type,
+                    "formats": list(DISCOVERY_FORMATS),
+                }
+            ],
+        },
+        max_age=3600,
+    )
 
 
 # -- services ------------------------------------------------------------------------------------
@@ -248,12 +290,20 @@ class Service:
             f"Diproses menurut SOP Pelayanan Aspirasi dan Pengaduan Kaltim: diterima operator, diklasifikasi "
             f"Diskominfo, ditanggapi {self.agency}, lalu dibalas; target selesai pada expected_datetime",
             f"Handled under the Kaltim complaint SOP: received by an operator, classified by Diskominfo, "
-            f"answered by {self.agency}, then replied to; due by expected_datetime")
+            f"answered by {self.agency}, then replied to; due by expected_datetime",
+        )
 
     def as_json(self) -> dict:
         """One ``service`` of GET Service List (field order as the spec's example)."""
-        return {"service_code": self.code, "service_name": self.name, "description": self.description,
-                "metadata": False, "type": "realtime", "keywords": self.keywords, "group": self.group}
+        return {
+            "service_code": self.code,
+            "service_name": self.name,
+            "description": self.description,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": self.keywords,
+            "group": self.group,
+        }
 
 
 def service_code(category: str, subcategory: str) -> str:
@@ -316,11 +366,15 @@ def parse_w3(name: str, text: str) -> datetime:
             raise ValueError(raw)
         return datetime.fromisoformat(repaired.replace("Z", "+00:00"))
     except ValueError:
-        raise Open311Error(400, _bilingual(
-            f"{name} harus tanggal-waktu W3C dengan zona waktu, mis. 2026-11-01T00:00:00Z atau "
-            f"2026-11-01T08:00:00+08:00",
-            f"{name} must be a W3C date-time with a time zone, e.g. 2026-11-01T00:00:00Z or "
-            f"2026-11-01T08:00:00+08:00")) from None
+        raise Open311Error(
+            400,
+            _bilingual(
+                f"{name} harus tanggal-waktu W3C dengan zona waktu, mis. 2026-11-01T00:00:00Z atau "
+                f"2026-11-01T08:00:00+08:00",
+                f"{name} must be a W3C date-time with a time zone, e.g. 2026-11-01T00:00:00Z or "
+                f"2026-11-01T08:00:00+08:00",
+            ),
+        ) from None
 
 
 # -- GET Service Requests: the search -------------------------------------------------------------
@@ -350,8 +404,13 @@ def parse_search(params: Mapping[str, str], now: datetime, jurisdiction: str) ->
     ids = _list(params.get("service_request_id"))
     if ids:
         if len(ids) > MAX_RESULTS:
-            raise Open311Error(400, _bilingual(f"paling banyak {MAX_RESULTS} service_request_id sekaligus",
-                                               f"at most {MAX_RESULTS} service_request_id at once"))
+            raise Open311Error(
+                400,
+                _bilingual(
+                    f"paling banyak {MAX_RESULTS} service_request_id sekaligus",
+                    f"at most {MAX_RESULTS} service_request_id at once",
+                ),
+            )
         known = [n for n in (normalize(i) for i in ids) if n]
         return Search(ids=tuple(dict.fromkeys(known)))
     errors = []
@@ -359,8 +418,12 @@ def parse_search(params: Mapping[str, str], now: datetime, jurisdiction: str) ->
     for code in _list(params.get("service_code")):
         service = find_service(code)
         if service is None:
-            errors.append(_bilingual(f"service_code {code[:100]} tidak dikenal (lihat services.json)",
-                                     f"unknown service_code {code[:100]} (see services.json)"))
+            errors.append(
+                _bilingual(
+                    f"service_code {code[:100]} tidak dikenal (lihat services.json)",
+                    f"unknown service_code {code[:100]} (see services.json)",
+                )
+            )
         elif service not in services:
             services.append(service)
     statuses = set()
@@ -381,15 +444,22 @@ def parse_search(params: Mapping[str, str], now: datetime, jurisdiction: str) ->
     if not errors:
         if start is None and end is None:
             start, end = now - MAX_SPAN, now
-        elif end is None:
+        elif end is None and start is not None:
             end = start + MAX_SPAN
-        elif start is None:
+        elif start is None and end is not None:
             start = end - MAX_SPAN
+        assert start is not None and end is not None  # each case above sets both
         if end < start:
-            errors.append(_bilingual("end_date tidak boleh sebelum start_date", "end_date must not be before start_date"))
+            errors.append(
+                _bilingual("end_date tidak boleh sebelum start_date", "end_date must not be before start_date")
+            )
         elif end - start > MAX_SPAN:
-            errors.append(_bilingual("rentang start_date sampai end_date paling panjang 90 hari",
-                                     "start_date to end_date may not span more than 90 days"))
+            errors.append(
+                _bilingual(
+                    "rentang start_date sampai end_date paling panjang 90 hari",
+                    "start_date to end_date may not span more than 90 days",
+                )
+            )
     if errors:
         raise Open311Error(400, *dict.fromkeys(errors))
     return Search(services=tuple(services), start=start, end=end, statuses=frozenset(statuses))
@@ -406,7 +476,7 @@ def _clip(text: str | None, limit: int = MAX_DESCRIPTION) -> str | None:
     return text[: limit - 1].rstrip() + "…"
 
 
-def agency_responsible(complaint) -> str:
+def agency_responsible(complaint) -> str | None:
     """The agency the case was routed to; for an information request Diskominfo (which answers it);
     before classification, the agency the catalog names for the category."""
     if complaint.kind == "information":
@@ -433,8 +503,11 @@ def text_is_public(complaint) -> bool:
     Open311 clients; not reports staff entered, nor any from before the notice), and only once intake
     has accepted it: a report waiting for intake, or rejected there, is not screened.
     """
-    return bool(getattr(complaint, "public", None)) and not complaint.confidential and complaint.stage not in (
-        None, sop.FIRST_STAGE)
+    return (
+        bool(getattr(complaint, "public", None))
+        and not complaint.confidential
+        and complaint.stage not in (None, sop.FIRST_STAGE)
+    )
 
 
 def service_request(complaint) -> dict:
@@ -492,8 +565,10 @@ def requests_document(complaints: Iterable) -> Document:
 
 def created_document(service_request_id: str, service_notice: str | None, account_id: str | None) -> Document:
     """POST Service Request's answer: the id (no token: we are ``realtime``), notice and account."""
-    return Document("service_requests", [{"service_request_id": service_request_id,
-                                          "service_notice": service_notice, "account_id": account_id}])
+    return Document(
+        "service_requests",
+        [{"service_request_id": service_request_id, "service_notice": service_notice, "account_id": account_id}],
+    )
 
 
 def token_document(service_request_id: str, token: str) -> Document:
@@ -553,14 +628,29 @@ class NewRequest:
 
     def submission_payload(self) -> dict:
         """The complaint, as ``domain.submission.parse_submission`` takes it (a public, named report)."""
-        return {"category": self.service.category, "subcategory": self.service.subcategory, "title": self.title,
-                "description": self.description, "location": self.address, "anonymous": False,
-                "confidential": False}
+        return {
+            "category": self.service.category,
+            "subcategory": self.service.subcategory,
+            "title": self.title,
+            "description": self.description,
+            "location": self.address,
+            "anonymous": False,
+            "confidential": False,
+        }
 
     def fingerprint_fields(self) -> tuple:
         """What a retry with the same Idempotency-Key must repeat (besides the complaint itself)."""
-        return (self.service.code, self.latitude, self.longitude, self.email, self.reporter_name, self.phone,
-                self.media_url, self.device_id, self.account_id)
+        return (
+            self.service.code,
+            self.latitude,
+            self.longitude,
+            self.email,
+            self.reporter_name,
+            self.phone,
+            self.media_url,
+            self.device_id,
+            self.account_id,
+        )
 
 
 def _text(form: Mapping[str, str], name: str, limit: int, errors: list[str]) -> str | None:
@@ -569,8 +659,12 @@ def _text(form: Mapping[str, str], name: str, limit: int, errors: list[str]) -> 
         return None
     if len(value) > limit:
         shown = f"{limit:,}"
-        errors.append(_bilingual(f"{name} terlalu panjang (maksimal {shown.replace(',', '.')} karakter)",
-                                 f"{name} is too long (at most {shown} characters)"))
+        errors.append(
+            _bilingual(
+                f"{name} terlalu panjang (maksimal {shown.replace(',', '.')} karakter)",
+                f"{name} is too long (at most {shown} characters)",
+            )
+        )
         return None
     return value
 
@@ -584,8 +678,12 @@ def _coordinate(form: Mapping[str, str], name: str, bound: float, errors: list[s
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or abs(value) > bound:
-        errors.append(_bilingual(f"{name} harus angka derajat WGS84 antara -{bound:g} dan {bound:g}",
-                                 f"{name} must be WGS84 degrees between -{bound:g} and {bound:g}"))
+        errors.append(
+            _bilingual(
+                f"{name} harus angka derajat WGS84 antara -{bound:g} dan {bound:g}",
+                f"{name} must be WGS84 degrees between -{bound:g} and {bound:g}",
+            )
+        )
         return None
     return value
 
@@ -595,8 +693,9 @@ def _media_url(value: str | None, errors: list[str]) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
-        errors.append(_bilingual("media_url harus alamat http(s) yang lengkap",
-                                 "media_url must be a complete http(s) URL"))
+        errors.append(
+            _bilingual("media_url harus alamat http(s) yang lengkap", "media_url must be a complete http(s) URL")
+        )
         return None
     return value
 
@@ -611,19 +710,30 @@ def parse_request(form: Mapping[str, str], jurisdiction: str) -> NewRequest:
     check_jurisdiction(form.get("jurisdiction_id"), jurisdiction)
     code = (form.get("service_code") or "").strip()
     if not code:
-        raise Open311Error(400, _bilingual("service_code wajib diisi (lihat services.json)",
-                                           "service_code was not provided (see services.json)"))
+        raise Open311Error(
+            400,
+            _bilingual(
+                "service_code wajib diisi (lihat services.json)", "service_code was not provided (see services.json)"
+            ),
+        )
     service = find_service(code)
     if service is None:
         raise not_found("service_code", code)
     errors: list[str] = []
     description = _text(form, "description", MAX_DESCRIPTION, errors)
     if description is None and not (form.get("description") or "").strip():
-        errors.append(_bilingual("description wajib diisi: jelaskan masalahnya",
-                                 "description is required: say what the problem is"))
+        errors.append(
+            _bilingual(
+                "description wajib diisi: jelaskan masalahnya", "description is required: say what the problem is"
+            )
+        )
     elif description is not None and len(description) < MIN_DESCRIPTION:
-        errors.append(_bilingual(f"description terlalu pendek (minimal {MIN_DESCRIPTION} karakter)",
-                                 f"description is too short (at least {MIN_DESCRIPTION} characters)"))
+        errors.append(
+            _bilingual(
+                f"description terlalu pendek (minimal {MIN_DESCRIPTION} karakter)",
+                f"description is too short (at least {MIN_DESCRIPTION} characters)",
+            )
+        )
     latitude = _coordinate(form, "lat", 90, errors)
     longitude = _coordinate(form, "long", 180, errors)
     sent = {n for n in ("lat", "long") if (form.get(n) or "").strip()}
@@ -632,31 +742,64 @@ def parse_request(form: Mapping[str, str], jurisdiction: str) -> NewRequest:
     address = _text(form, "address_string", MAX_ADDRESS, errors)
     if not sent and not (form.get("address_string") or "").strip():
         if (form.get("address_id") or "").strip():
-            errors.append(_bilingual("address_id tidak dikenal di sini: kirim lat dan long atau address_string",
-                                     "address_id is not supported here: send lat and long, or address_string"))
+            errors.append(
+                _bilingual(
+                    "address_id tidak dikenal di sini: kirim lat dan long atau address_string",
+                    "address_id is not supported here: send lat and long, or address_string",
+                )
+            )
         else:
-            errors.append(_bilingual("lokasi wajib: lat dan long, atau address_string",
-                                     "a location is required: lat and long, or address_string"))
+            errors.append(
+                _bilingual(
+                    "lokasi wajib: lat dan long, atau address_string",
+                    "a location is required: lat and long, or address_string",
+                )
+            )
     email = _text(form, "email", LIMITS["email"], errors)
     if email is not None and not EMAIL.match(email):
         errors.append(_bilingual("email tidak valid", "email is not a valid email address"))
     phone = _text(form, "phone", LIMITS["phone"], errors)
     if phone is not None and not PHONE.match(phone):
-        errors.append(_bilingual("phone bukan nomor telepon (mis. +6281234567890)",
-                                 "phone is not a phone number (e.g. +6281234567890)"))
+        errors.append(
+            _bilingual(
+                "phone bukan nomor telepon (mis. +6281234567890)", "phone is not a phone number (e.g. +6281234567890)"
+            )
+        )
     first_name = _text(form, "first_name", MAX_NAME, errors)
     last_name = _text(form, "last_name", MAX_NAME, errors)
     if first_name and last_name and len(first_name) + len(last_name) + 1 > MAX_NAME:
-        errors.append(_bilingual(f"first_name dan last_name bersama paling banyak {MAX_NAME} karakter",
-                                 f"first_name and last_name together may hold at most {MAX_NAME} characters"))
+        errors.append(
+            _bilingual(
+                f"first_name dan last_name bersama paling banyak {MAX_NAME} karakter",
+                f"first_name and last_name together may hold at most {MAX_NAME} characters",
+            )
+        )
     media_url = _media_url(_text(form, "media_url", MAX_URL, errors), errors)
     device_id = _text(form, "device_id", MAX_EXTERNAL_ID, errors)
     account_id = _text(form, "account_id", MAX_EXTERNAL_ID, errors)
-    for name, value in (("first_name", first_name), ("last_name", last_name), ("device_id", device_id),
-                        ("account_id", account_id), ("address_string", address)):
+    for name, value in (
+        ("first_name", first_name),
+        ("last_name", last_name),
+        ("device_id", device_id),
+        ("account_id", account_id),
+        ("address_string", address),
+    ):
         if value is not None and not _PRINTABLE.match(value):
             errors.append(_bilingual(f"{name} memuat karakter kendali", f"{name} contains control characters"))
     if errors:
         raise Open311Error(400, *errors)
-    return NewRequest(service, description, latitude, longitude, address, email.lower() if email else None,
-                      first_name, last_name, phone, media_url, device_id, account_id)
+    assert description is not None  # required: its absence is one of the errors above
+    return NewRequest(
+        service,
+        description,
+        latitude,
+        longitude,
+        address,
+        email.lower() if email else None,
+        first_name,
+        last_name,
+        phone,
+        media_url,
+        device_id,
+        account_id,
+    )

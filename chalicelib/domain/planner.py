@@ -8,9 +8,9 @@ number of seconds to wait (``TimeoutSecondsPath``).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Mapping
 
 from . import sop
 from .calendar import Calendar
@@ -72,10 +72,11 @@ class SlaPolicy:
         return self._span(self.whole_sop_minutes, sop.WHOLE_SOP, calendar)
 
     def allowed(self, stage_name: str, calendar: Calendar, category: str | None = None) -> timedelta:
-        if stage_name == "opd_response" and category and category in (self.opd_minutes_by_category or {}):
-            return timedelta(minutes=self.opd_minutes_by_category[category])
-        if stage_name in (self.stage_minutes or {}):
-            return timedelta(minutes=self.stage_minutes[stage_name])
+        opd_minutes, stage_minutes = self.opd_minutes_by_category or {}, self.stage_minutes or {}
+        if stage_name == "opd_response" and category and category in opd_minutes:
+            return timedelta(minutes=opd_minutes[category])
+        if stage_name in stage_minutes:
+            return timedelta(minutes=stage_minutes[stage_name])
         sla = sop.stage(stage_name).sla
         return timedelta(minutes=sla.minutes) + sla.working_days * calendar.working_day()
 
@@ -142,10 +143,14 @@ class AnswerPlan:
     expires_at: datetime
 
 
-def plan_answer(asked_at: datetime, calendar: Calendar, scale: float = 1.0,
-                policy: SlaPolicy = SlaPolicy()) -> AnswerPlan:
-    return AnswerPlan(asked_at, calendar.add(asked_at, policy.answer_reminder(calendar) * scale),
-                      calendar.add(asked_at, policy.answer_deadline(calendar) * scale))
+def plan_answer(
+    asked_at: datetime, calendar: Calendar, scale: float = 1.0, policy: SlaPolicy = SlaPolicy()
+) -> AnswerPlan:
+    return AnswerPlan(
+        asked_at,
+        calendar.add(asked_at, policy.answer_reminder(calendar) * scale),
+        calendar.add(asked_at, policy.answer_deadline(calendar) * scale),
+    )
 
 
 def answer_step(now: datetime, plan: AnswerPlan, reminded: bool) -> ClockStep:
@@ -157,7 +162,8 @@ def answer_step(now: datetime, plan: AnswerPlan, reminded: bool) -> ClockStep:
     return ClockStep(WAIT if reminded else REMIND, seconds_until(now, plan.expires_at))
 
 
-def whole_sop_due(submitted_at: datetime, paused: timedelta, calendar: Calendar, scale: float = 1.0,
-                  policy: SlaPolicy = SlaPolicy()) -> datetime:
+def whole_sop_due(
+    submitted_at: datetime, paused: timedelta, calendar: Calendar, scale: float = 1.0, policy: SlaPolicy = SlaPolicy()
+) -> datetime:
     """SOP section E's target for the whole case; business time spent waiting for the citizen is added back."""
     return calendar.add(submitted_at, policy.whole_sop(calendar) * scale + paused)

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
 
 from . import catalog, sop
 from .calendar import MONTHS_EN, MONTHS_ID, WITA, month_end, months_between
@@ -53,7 +53,7 @@ def bucket_value(k: int) -> float:
     """The value bucket ``k`` stands for (the one closest, relatively, to everything in it)."""
     if k <= 0:
         return 0.0
-    return LOWEST * 2 * GAMMA ** k / (GAMMA + 1)
+    return LOWEST * 2 * GAMMA**k / (GAMMA + 1)
 
 
 def quantile(histogram: Mapping[int, int], q: float) -> float | None:
@@ -119,15 +119,24 @@ def visit_completed(at: datetime, stage: str, opd: str | None, minutes: float, m
     return _rows(at, rows, {"v_done": 1, "v_met" if met else "v_breached": 1, f"{VISIT_HIST}{bucket(minutes)}": 1})
 
 
-def clock_tick(at: datetime, kind: str, stage: str, opd: str | None, channel: str | None,
-               category: str | None, sign: int = 1) -> list[Delta]:
+def clock_tick(
+    at: datetime, kind: str, stage: str, opd: str | None, channel: str | None, category: str | None, sign: int = 1
+) -> list[Delta]:
     """A reminder or an escalation was sent (``sign=-1`` takes back one whose email failed)."""
     rows = [*_case_rows(channel, category), f"stage#{stage}"] + ([f"opd#{opd}"] if opd else [])
     return _rows(at, rows, {"reminders" if kind == REMIND else "escalations": sign})
 
 
-def answered(at: datetime, received_at: datetime, channel: str, category: str, opd: str, first: bool,
-             minutes: float | None, outcome: str | None) -> list[Delta]:
+def answered(
+    at: datetime,
+    received_at: datetime,
+    channel: str,
+    category: str,
+    opd: str,
+    first: bool,
+    minutes: float | None,
+    outcome: str | None,
+) -> list[Delta]:
     """A reply reached the citizen. Only the first answer counts as answered (and is judged against
     the whole SOP's target); every answer takes the case out of the open ones of its day."""
     deltas = _still_open(received_at, -1)
@@ -207,8 +216,11 @@ def _minutes(value: float | None) -> float | None:
 
 
 def _histogram(counters: Mapping[str, int], prefix: str) -> dict[int, int]:
-    return {int(name[len(prefix):]): int(n) for name, n in counters.items()
-            if name.startswith(prefix) and name[len(prefix):].isdigit() and n}
+    return {
+        int(name[len(prefix) :]): int(n)
+        for name, n in counters.items()
+        if name.startswith(prefix) and name[len(prefix) :].isdigit() and n
+    }
 
 
 def _row(counters: Mapping[str, int], visits: bool, sop_minutes: float | None) -> dict:
@@ -245,8 +257,15 @@ class SopMinutes:
     whole: float
 
 
-def build_report(start: date, end: date, items: Iterable[tuple[str, str, Mapping[str, int]]],
-                 sop_minutes: SopMinutes, overdue_open: int, generated_at: datetime, items_read: int) -> dict:
+def build_report(
+    start: date,
+    end: date,
+    items: Iterable[tuple[str, str, Mapping[str, int]]],
+    sop_minutes: SopMinutes,
+    overdue_open: int,
+    generated_at: datetime,
+    items_read: int,
+) -> dict:
     """The report from the stored counters: ``items`` are (period key, row, counters)."""
     rows: dict[str, dict] = defaultdict(dict)
     months: dict[str, dict] = {month: {} for month in months_between(start, end)}
@@ -293,15 +312,14 @@ def build_report(start: date, end: date, items: Iterable[tuple[str, str, Mapping
     for month in sorted(months):
         year, number = int(month[:4]), int(month[5:7])
         label = {"id": f"{MONTHS_ID[number - 1]} {year}", "en": f"{MONTHS_EN[number - 1]} {year}"}
-        entry = {"month": month, "label": label,
-                 "received": int(months[month].get("c_received", 0))}
+        entry = {"month": month, "label": label, "received": int(months[month].get("c_received", 0))}
         entry.update(_row(months[month], False, whole))
         by_month.append(entry)
     answered_met, answered_breached = total["c_met"], total["c_breached"]
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "generated_at": generated_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated_at": generated_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "timezone": TIMEZONE,
         "items_read": items_read,
         "totals": {
@@ -318,12 +336,18 @@ def build_report(start: date, end: date, items: Iterable[tuple[str, str, Mapping
             "rating_average": round(total["r_sum"] / total["r_count"], 2) if total["r_count"] else None,
             "ratings": total["r_count"],
         },
-        "by_stage": breakdown("stage", [s.name for s in sop.STAGES], stage_label, True,
-                              lambda name: sop_minutes.stages.get(name), False),
-        "by_opd": breakdown("opd", list(catalog.OPDS) + [NO_OPD], opd_label, True,
-                            lambda code: sop_minutes.stages.get("opd_response") if code != NO_OPD else None, False),
+        "by_stage": breakdown(
+            "stage", [s.name for s in sop.STAGES], stage_label, True, lambda name: sop_minutes.stages.get(name), False
+        ),
+        "by_opd": breakdown(
+            "opd",
+            list(catalog.OPDS) + [NO_OPD],
+            opd_label,
+            True,
+            lambda code: sop_minutes.stages.get("opd_response") if code != NO_OPD else None,
+            False,
+        ),
         "by_channel": breakdown("channel", list(CHANNEL_LABELS), channel_label, False, lambda _: whole, True),
-        "by_category": breakdown("category", list(catalog.CATEGORIES), category_label, False,
-                                 lambda _: whole, True),
+        "by_category": breakdown("category", list(catalog.CATEGORIES), category_label, False, lambda _: whole, True),
         "by_month": by_month,
     }

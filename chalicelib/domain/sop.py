@@ -101,8 +101,14 @@ QUESTION = Field("question", max_length=2000)
 # Decisions a running execution can only take if its state machine definition routes them.
 FOLLOWUP_OUTCOMES = frozenset({"request_information", "duplicate"})
 # Intake, classification and the agency may ask the citizen first; their clock pauses meanwhile.
-ASK_CITIZEN = Outcome("request_information", ("decision", "request_information"), AWAITING_CITIZEN, (QUESTION,),
-                      label_id="Minta informasi kepada pelapor", label_en="Ask the citizen for information")
+ASK_CITIZEN = Outcome(
+    "request_information",
+    ("decision", "request_information"),
+    AWAITING_CITIZEN,
+    (QUESTION,),
+    label_id="Minta informasi kepada pelapor",
+    label_en="Ask the citizen for information",
+)
 
 STAGES: tuple[Stage, ...] = (
     Stage(
@@ -114,10 +120,8 @@ STAGES: tuple[Stage, ...] = (
         label_id="Penerimaan pengaduan",
         label_en="Intake",
         outcomes=(
-            Outcome("accept", ("decision", "accept"), "classification",
-                    label_id="Terima", label_en="Accept"),
-            Outcome("reject", ("decision", "reject"), REJECTED, (REASON,),
-                    label_id="Tolak", label_en="Reject"),
+            Outcome("accept", ("decision", "accept"), "classification", label_id="Terima", label_en="Accept"),
+            Outcome("reject", ("decision", "reject"), REJECTED, (REASON,), label_id="Tolak", label_en="Reject"),
             ASK_CITIZEN,
         ),
     ),
@@ -130,15 +134,29 @@ STAGES: tuple[Stage, ...] = (
         label_id="Klasifikasi",
         label_en="Classification",
         outcomes=(
-            Outcome("information", ("kind", "information"), "reply",
-                    label_id="Informasi (dijawab langsung oleh operator)",
-                    label_en="Information (operator answers directly)"),
-            Outcome("aspiration", ("kind", "aspiration"), "opd_response", (Field("opd", kind="opd"),),
-                    label_id="Aspirasi/pengaduan (teruskan ke OPD)",
-                    label_en="Aspiration/complaint (forward to the agency)"),
-            Outcome("duplicate", ("kind", "duplicate"), DUPLICATE, (Field("of", kind="tracking", max_length=32),),
-                    label_id="Duplikat (laporan lain yang sama dilanjutkan)",
-                    label_en="Duplicate (another case about the same carries on)"),
+            Outcome(
+                "information",
+                ("kind", "information"),
+                "reply",
+                label_id="Informasi (dijawab langsung oleh operator)",
+                label_en="Information (operator answers directly)",
+            ),
+            Outcome(
+                "aspiration",
+                ("kind", "aspiration"),
+                "opd_response",
+                (Field("opd", kind="opd"),),
+                label_id="Aspirasi/pengaduan (teruskan ke OPD)",
+                label_en="Aspiration/complaint (forward to the agency)",
+            ),
+            Outcome(
+                "duplicate",
+                ("kind", "duplicate"),
+                DUPLICATE,
+                (Field("of", kind="tracking", max_length=32),),
+                label_id="Duplikat (laporan lain yang sama dilanjutkan)",
+                label_en="Duplicate (another case about the same carries on)",
+            ),
             ASK_CITIZEN,
         ),
     ),
@@ -151,10 +169,22 @@ STAGES: tuple[Stage, ...] = (
         label_id="Tanggapan OPD",
         label_en="Agency response",
         outcomes=(
-            Outcome("respond", ("response", None), "review", (Field("response", max_length=10000),),
-                    label_id="Kirim tanggapan", label_en="Send response"),
-            Outcome("not_our_authority", ("decision", "not_our_authority"), "classification", (REASON,),
-                    label_id="Bukan wewenang kami", label_en="Not our authority"),
+            Outcome(
+                "respond",
+                ("response", None),
+                "review",
+                (Field("response", max_length=10000),),
+                label_id="Kirim tanggapan",
+                label_en="Send response",
+            ),
+            Outcome(
+                "not_our_authority",
+                ("decision", "not_our_authority"),
+                "classification",
+                (REASON,),
+                label_id="Bukan wewenang kami",
+                label_en="Not our authority",
+            ),
             ASK_CITIZEN,
         ),
     ),
@@ -167,10 +197,21 @@ STAGES: tuple[Stage, ...] = (
         label_id="Pemeriksaan tanggapan",
         label_en="Review of the response",
         outcomes=(
-            Outcome("approve", ("decision", "approve"), "reply",
-                    label_id="Setujui, serahkan ke operator", label_en="Approve, hand to the operator"),
-            Outcome("return", ("decision", "return"), "opd_response", (REASON,),
-                    label_id="Kembalikan ke OPD", label_en="Return to the agency"),
+            Outcome(
+                "approve",
+                ("decision", "approve"),
+                "reply",
+                label_id="Setujui, serahkan ke operator",
+                label_en="Approve, hand to the operator",
+            ),
+            Outcome(
+                "return",
+                ("decision", "return"),
+                "opd_response",
+                (REASON,),
+                label_id="Kembalikan ke OPD",
+                label_en="Return to the agency",
+            ),
         ),
     ),
     Stage(
@@ -182,8 +223,14 @@ STAGES: tuple[Stage, ...] = (
         label_id="Balasan kepada pelapor",
         label_en="Reply to the citizen",
         outcomes=(
-            Outcome("send", ("reply", None), ANSWERED, (Field("reply", max_length=10000),),
-                    label_id="Kirim balasan", label_en="Send reply"),
+            Outcome(
+                "send",
+                ("reply", None),
+                ANSWERED,
+                (Field("reply", max_length=10000),),
+                label_id="Kirim balasan",
+                label_en="Send reply",
+            ),
         ),
     ),
 )

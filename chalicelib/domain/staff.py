@@ -8,9 +8,9 @@ may take, and how an agency is limited to the cases routed to it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable
 
 from . import catalog, sop
 
@@ -59,8 +59,11 @@ class StaffMember:
     @property
     def opds(self) -> frozenset[str]:
         """The agencies this member works for (from ``opd-<CODE>`` groups of known agencies)."""
-        return frozenset(g[len(OPD_GROUP_PREFIX):] for g in self.groups
-                         if g.startswith(OPD_GROUP_PREFIX) and g[len(OPD_GROUP_PREFIX):] in catalog.OPDS)
+        return frozenset(
+            g[len(OPD_GROUP_PREFIX) :]
+            for g in self.groups
+            if g.startswith(OPD_GROUP_PREFIX) and g[len(OPD_GROUP_PREFIX) :] in catalog.OPDS
+        )
 
     @property
     def roles(self) -> frozenset[str]:

@@ -28,7 +28,7 @@ def normalize(text: str) -> str | None:
     """Read a tracking number as a person typed or dictated it; None if it cannot be one."""
     compact = re.sub(r"[\s\-]", "", text.upper()).translate(_READ_AS)
     if compact.startswith(PREFIX):
-        compact = compact[len(PREFIX):]
+        compact = compact[len(PREFIX) :]
     if len(compact) != 2 * _GROUP:
         return None
     candidate = f"{PREFIX}-{compact[:_GROUP]}-{compact[_GROUP:]}"

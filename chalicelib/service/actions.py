@@ -21,13 +21,15 @@ def allowed_decisions(stage: sop.Stage, followups: bool = True) -> list[dict]:
         if outcome.name in sop.FOLLOWUP_OUTCOMES and not followups:
             continue
         key, value = outcome.selector
-        out.append({
-            "outcome": outcome.name,
-            "label": {"id": outcome.label_id, "en": outcome.label_en},
-            "select": {key: value} if value is not None else None,
-            "fields": [{"name": f.name, "kind": f.kind, "max_length": f.max_length} for f in outcome.fields],
-            "leads_to": outcome.leads_to,
-        })
+        out.append(
+            {
+                "outcome": outcome.name,
+                "label": {"id": outcome.label_id, "en": outcome.label_en},
+                "select": {key: value} if value is not None else None,
+                "fields": [{"name": f.name, "kind": f.kind, "max_length": f.max_length} for f in outcome.fields],
+                "leads_to": outcome.leads_to,
+            }
+        )
     return out
 
 
@@ -42,9 +44,16 @@ def describe_action(svc: Services, token: str) -> dict:
         raise AlreadyDecided("this stage has been decided already")
     stage = sop.stage(item.stage)
     earlier = [i for i in svc.store.work_items(complaint.id) if i.step < item.step and i.decision]
-    history = [{"stage": i.stage, "label": {"id": sop.stage(i.stage).label_id, "en": sop.stage(i.stage).label_en},
-                "decision": i.decision, "decided_at": i.decided_at, "answer": i.answer}
-               for i in sorted(earlier, key=lambda i: i.step)]
+    history = [
+        {
+            "stage": i.stage,
+            "label": {"id": sop.stage(i.stage).label_id, "en": sop.stage(i.stage).label_en},
+            "decision": i.decision,
+            "decided_at": i.decided_at,
+            "answer": i.answer,
+        }
+        for i in sorted(earlier, key=lambda i: i.step)
+    ]
     return {
         "stage": stage.name,
         "label": {"id": stage.label_id, "en": stage.label_en},
@@ -53,12 +62,19 @@ def describe_action(svc: Services, token: str) -> dict:
         "due_at": item.due_at,
         "overdue": bool(item.overdue),
         "allowed": allowed_decisions(stage, bool(item.followups)),
-        "case": {**case_context(complaint), "created_at": complaint.created_at, "kind": complaint.kind,
-                 "opd": complaint.opd, "opd_response": complaint.opd_response},
+        "case": {
+            **case_context(complaint),
+            "created_at": complaint.created_at,
+            "kind": complaint.kind,
+            "opd": complaint.opd,
+            "opd_response": complaint.opd_response,
+        },
         "history": history,
         "attachments": attachments_of(svc, complaint.id),
         "visit": item.context or {},  # the citizen's answer that resumed this stage, or a reopening's reason
         "link_expires_at": link.expires_at,
         "opds": [{"code": o.code, "name": o.name} for o in catalog.OPDS.values()],
-        "suggested_opd": catalog.CATEGORIES[complaint.category].opd if complaint.category in catalog.CATEGORIES else None,
+        "suggested_opd": catalog.CATEGORIES[complaint.category].opd
+        if complaint.category in catalog.CATEGORIES
+        else None,
     }

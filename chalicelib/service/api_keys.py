@@ -7,8 +7,9 @@ and a new one issued. An organisation has at most one active key (a second is 40
 revoked: the organisation's name is reserved by a conditional write).
 
 Each key may make ``OPEN311_RATE_LIMIT_PER_MINUTE`` requests a minute: a counter per key and minute
-is added to by one atomic, conditional UpdateItem that refuses past the limit (so concurrent requests
-cannot overshoot), and DynamoDB deletes it an hour later (TTL). The first request of a minute also
+(service/rate_limits.py, shared with the citizens' submission limit) is added to by one atomic,
+conditional UpdateItem that refuses past the limit (so concurrent requests cannot overshoot), and
+DynamoDB deletes it an hour later (TTL). The first request of a minute also
 notes the key's ``last_used_at`` -- at most one extra write a minute per key.
 """
 
@@ -17,13 +18,14 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from datetime import datetime
+from typing import Any
 
 from ..adapters.store import ConditionFailed
 from ..adapters.tables import ApiKeyModel
-from ..domain.errors import Conflict, NotFound, ValidationFailed
-from ..domain.planner import seconds_until
+from ..domain import limits, models
+from ..domain.errors import Conflict, NotFound
+from . import rate_limits
 from .links import hash_token
 from .ports import Services, iso
 
@@ -32,7 +34,6 @@ PREFIX = "o311"
 MAX_ORGANISATION = 100
 _KEY = re.compile(rf"^{PREFIX}_([0-9a-f]{{12}})_[A-Za-z0-9_\-]{{43}}$")
 _ID = re.compile(r"^[0-9a-f]{12}$")
-COUNTER_TTL = timedelta(hours=1)
 
 
 class ApiKeyExists(Conflict):
@@ -47,26 +48,22 @@ def organisation_key(name: str) -> str:
 
 
 def _organisation(payload: Any) -> str:
-    if not isinstance(payload, Mapping):
-        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
-    name = payload.get("organisation")
-    if name is None or (isinstance(name, str) and not name.strip()):
-        raise ValidationFailed([{"field": "organisation", "code": "required"}])
-    if not isinstance(name, str):
-        raise ValidationFailed([{"field": "organisation", "code": "not_text"}])
-    name = " ".join(name.split())
-    if len(name) > MAX_ORGANISATION:
-        raise ValidationFailed([{"field": "organisation", "code": "too_long", "max_length": MAX_ORGANISATION}])
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise ValidationFailed([{"field": "organisation", "code": "invalid_parameter"}])
-    return name
+    """Through ``models.ApiKeyRequest``: blanks folded, at most 100 characters, no control characters."""
+    return models.validate(models.ApiKeyRequest, payload).organisation
 
 
 def as_json(key: ApiKeyModel) -> dict:
     """A key as the admins' list shows it (never its hash)."""
-    return {"id": key.key_id, "organisation": key.organisation, "created_at": key.created_at,
-            "created_by": key.created_by, "last_used_at": key.last_used_at, "revoked_at": key.revoked_at,
-            "revoked_by": key.revoked_by, "active": key.revoked_at is None}
+    return {
+        "id": key.key_id,
+        "organisation": key.organisation,
+        "created_at": key.created_at,
+        "created_by": key.created_by,
+        "last_used_at": key.last_used_at,
+        "revoked_at": key.revoked_at,
+        "revoked_by": key.revoked_by,
+        "active": key.revoked_at is None,
+    }
 
 
 def issue_key(svc: Services, payload: Any, by: str) -> dict:
@@ -74,15 +71,23 @@ def issue_key(svc: Services, payload: Any, by: str) -> dict:
     organisation = _organisation(payload)
     key_id = secrets.token_hex(6)
     raw = f"{PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
-    key = ApiKeyModel(API, key_id, key_hash=hash_token(raw), organisation=organisation,
-                      organisation_key=organisation_key(organisation), created_at=iso(svc.now()), created_by=by)
+    key = ApiKeyModel(
+        API,
+        key_id,
+        key_hash=hash_token(raw),
+        organisation=organisation,
+        organisation_key=organisation_key(organisation),
+        created_at=iso(svc.now()),
+        created_by=by,
+    )
     try:
         svc.open311.create_api_key(key)
     except ConditionFailed as failed:
         if failed.reasons[:1] == ["ConditionalCheckFailed"]:
-            raise ApiKeyExists(f"{organisation} has an active API key",
-                               details={"organisation": organisation,
-                                        "id": svc.open311.api_key_of(key.organisation_key)}) from None
+            raise ApiKeyExists(
+                f"{organisation} has an active API key",
+                details={"organisation": organisation, "id": svc.open311.api_key_of(key.organisation_key)},
+            ) from None
         raise  # the fresh id collided (2^-48): the admin tries again
     return {**as_json(key), "api_key": raw}
 
@@ -105,7 +110,10 @@ def revoke_key(svc: Services, key_id: str, by: str) -> dict:
             if svc.open311.api_key(API, key_id).revoked_at is None:
                 raise
             # revoked meanwhile (another admin): fine
-    return as_json(svc.open311.api_key(API, key_id))
+    latest = svc.open311.api_key(API, key_id)
+    if latest is None:
+        raise NotFound("no such API key")
+    return as_json(latest)
 
 
 def authenticate(svc: Services, raw: str | None) -> ApiKeyModel | None:
@@ -121,19 +129,16 @@ def authenticate(svc: Services, raw: str | None) -> ApiKeyModel | None:
 
 def window(moment: datetime) -> tuple[str, datetime]:
     """The minute a moment falls in (``2026-11-28T20:09``, UTC) and when that minute ends."""
-    start = moment.astimezone(timezone.utc).replace(second=0, microsecond=0)
-    return start.strftime("%Y-%m-%dT%H:%M"), start + timedelta(minutes=1)
+    return limits.window(moment, limits.MINUTE)
 
 
 def admit(svc: Services, key: ApiKeyModel) -> int | None:
     """Count one request of the key: None if admitted, else the seconds until its next minute."""
-    now = svc.now()
-    minute, ends = window(now)
-    limit = svc.settings.open311_rate_limit_per_minute
-    count = svc.open311.count_request(f"{API}#{key.key_id}#{minute}", limit, ends + COUNTER_TTL)
-    if count is None:
-        svc.metrics.count("Open311RateLimited")
-        return seconds_until(now, ends)
-    if count == 1:
-        svc.open311.touch_api_key(key, iso(now))
+    counted = rate_limits.hit(
+        svc, f"{API}#{key.key_id}", svc.settings.open311_rate_limit_per_minute, limits.MINUTE, "Open311RateLimited"
+    )
+    if counted.retry_after is not None:
+        return counted.retry_after
+    if counted.count == 1:
+        svc.open311.touch_api_key(key, iso(svc.now()))
     return None

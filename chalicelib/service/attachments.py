@@ -20,9 +20,23 @@ from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import AttachmentModel
 from ..adapters.uploads import UPLOAD_EXPIRES_SECONDS
 from ..domain import sop
-from ..domain.attachments import (ACCEPTED, MAX_ATTEMPTS, MAX_PER_COMPLAINT, NOT_UPLOADED, PENDING,
-                                  REASONS, REJECTED, RETENTION_DAYS, SNIFF_BYTES, download_name, object_key,
-                                  parse_object_key, parse_upload_request, verdict)
+from ..domain.attachments import (
+    ACCEPTED,
+    MAX_ATTEMPTS,
+    MAX_PER_COMPLAINT,
+    NOT_ALLOWED,
+    NOT_UPLOADED,
+    PENDING,
+    REASONS,
+    REJECTED,
+    RETENTION_DAYS,
+    SNIFF_BYTES,
+    download_name,
+    object_key,
+    parse_object_key,
+    parse_upload_request,
+    verdict,
+)
 from ..domain.errors import AttachmentLimitReached, ComplaintNotOpen, NotFound, Unavailable
 from .ports import Services, iso, parse_iso
 
@@ -61,12 +75,30 @@ def request_upload(svc: Services, citizen_id: str, complaint_id: str, payload) -
 
     attachment_id = new_attachment_id(now)
     key = object_key(complaint_id, attachment_id)
-    attachment = AttachmentModel(complaint_id, attachment_id, filename=request.filename,
-                                 content_type=request.content_type, size=request.size, status=PENDING, s3_key=key,
-                                 created_at=iso(now), created_by=f"citizen:{citizen_id}")
-    audit = audit_entry(complaint_id, iso(now), f"citizen:{citizen_id}", "attachment_requested", details={
-        "attachment_id": attachment_id, "filename": request.filename, "content_type": request.content_type,
-        "size": request.size})
+    attachment = AttachmentModel(
+        complaint_id,
+        attachment_id,
+        filename=request.filename,
+        content_type=request.content_type,
+        size=request.size,
+        status=PENDING,
+        s3_key=key,
+        created_at=iso(now),
+        created_by=f"citizen:{citizen_id}",
+        ttl=now + timedelta(days=RETENTION_DAYS + 30),
+    )  # the record outlives the file a month
+    audit = audit_entry(
+        complaint_id,
+        iso(now),
+        f"citizen:{citizen_id}",
+        "attachment_requested",
+        details={
+            "attachment_id": attachment_id,
+            "filename": request.filename,
+            "content_type": request.content_type,
+            "size": request.size,
+        },
+    )
     try:
         svc.store.reserve_attachment(attachment, audit, MAX_PER_COMPLAINT, sop.STATUS_OPEN)
     except ConditionFailed:
@@ -78,8 +110,7 @@ def request_upload(svc: Services, citizen_id: str, complaint_id: str, payload) -
             raise ComplaintNotOpen("attachments only while the complaint is open") from None
         raise AttachmentLimitReached(f"at most {MAX_PER_COMPLAINT} attachments per complaint") from None
     upload = uploads.presigned_post(key, request.content_type, request.size)
-    return {**attachment_view(svc, attachment, now), "upload": upload,
-            "upload_expires_at": iso(now + UPLOAD_WINDOW)}
+    return {**attachment_view(svc, attachment, now), "upload": upload, "upload_expires_at": iso(now + UPLOAD_WINDOW)}
 
 
 def _give_back_stale_slots(svc: Services, attachments: list[AttachmentModel], now: datetime) -> None:
@@ -87,11 +118,22 @@ def _give_back_stale_slots(svc: Services, attachments: list[AttachmentModel], no
     for attachment in attachments:
         if attachment.status != PENDING or parse_iso(attachment.created_at) + STALE_AFTER > now:
             continue
-        actions = [AttachmentModel.status.set(REJECTED), AttachmentModel.reject_reason.set(NOT_UPLOADED),
-                   AttachmentModel.checked_at.set(iso(now))]
-        audit = audit_entry(attachment.complaint_id, iso(now), "system:uploads", "attachment_rejected",
-                            details={"attachment_id": attachment.attachment_id, "filename": attachment.filename,
-                                     "reason": NOT_UPLOADED})
+        actions = [
+            AttachmentModel.status.set(REJECTED),
+            AttachmentModel.reject_reason.set(NOT_UPLOADED),
+            AttachmentModel.checked_at.set(iso(now)),
+        ]
+        audit = audit_entry(
+            attachment.complaint_id,
+            iso(now),
+            "system:uploads",
+            "attachment_rejected",
+            details={
+                "attachment_id": attachment.attachment_id,
+                "filename": attachment.filename,
+                "reason": NOT_UPLOADED,
+            },
+        )
         try:
             svc.store.settle_attachment(attachment, PENDING, actions, audit, free_slot=True)
         except ConditionFailed:
@@ -139,37 +181,54 @@ def _check_once(svc: Services, uploads, key: str, complaint_id: str, attachment_
     declared = int(attachment.size) if attachment.status == PENDING else None
     judged = verdict(first, head["size"], attachment.content_type, declared)
     expected_etag = attachment.etag if attachment.status == ACCEPTED else None
-    details = {"attachment_id": attachment_id, "filename": attachment.filename, "size": head["size"],
-               "detected_type": judged.detected_type}
-    if judged.accepted:
-        actions = [AttachmentModel.status.set(ACCEPTED), AttachmentModel.size.set(head["size"]),
-                   AttachmentModel.detected_type.set(judged.detected_type), AttachmentModel.etag.set(head["etag"]),
-                   AttachmentModel.checked_at.set(now)]
+    details = {
+        "attachment_id": attachment_id,
+        "filename": attachment.filename,
+        "size": head["size"],
+        "detected_type": judged.detected_type,
+    }
+    accepted_type = judged.detected_type if judged.accepted else None  # an accepted file's type is always known
+    if accepted_type is not None:
+        actions = [
+            AttachmentModel.status.set(ACCEPTED),
+            AttachmentModel.size.set(head["size"]),
+            AttachmentModel.detected_type.set(accepted_type),
+            AttachmentModel.etag.set(head["etag"]),
+            AttachmentModel.checked_at.set(now),
+        ]
         action = "attachment_replaced" if attachment.status == ACCEPTED else "attachment_added"
         audit = audit_entry(complaint_id, now, "system:uploads", action, details=details)
         try:
-            svc.store.settle_attachment(attachment, attachment.status, actions, audit, free_slot=False,
-                                        expected_etag=expected_etag)
+            svc.store.settle_attachment(
+                attachment, attachment.status, actions, audit, free_slot=False, expected_etag=expected_etag
+            )
         except ConditionFailed:
             return "raced"
-        svc.metrics.count("AttachmentsAccepted", dimensions={"Type": judged.detected_type})
+        svc.metrics.count("AttachmentsAccepted", dimensions={"Type": accepted_type})
         return "accepted"
     # Refused: recorded first (with the slot given back), then the object is deleted. If the delete
     # fails, the event comes back, finds the attachment rejected and deletes the object then.
-    actions = [AttachmentModel.status.set(REJECTED), AttachmentModel.reject_reason.set(judged.reason),
-               AttachmentModel.size.set(head["size"]), AttachmentModel.checked_at.set(now),
-               AttachmentModel.etag.remove()]
+    reason = judged.reason or NOT_ALLOWED  # a refusal always names its reason (one of REASONS)
+    actions = [
+        AttachmentModel.status.set(REJECTED),
+        AttachmentModel.reject_reason.set(reason),
+        AttachmentModel.size.set(head["size"]),
+        AttachmentModel.checked_at.set(now),
+        AttachmentModel.etag.remove(),
+    ]
     if judged.detected_type:
         actions.append(AttachmentModel.detected_type.set(judged.detected_type))
-    audit = audit_entry(complaint_id, now, "system:uploads", "attachment_rejected",
-                        details={**details, "reason": judged.reason})
+    audit = audit_entry(
+        complaint_id, now, "system:uploads", "attachment_rejected", details={**details, "reason": reason}
+    )
     try:
-        svc.store.settle_attachment(attachment, attachment.status, actions, audit, free_slot=True,
-                                    expected_etag=expected_etag)
+        svc.store.settle_attachment(
+            attachment, attachment.status, actions, audit, free_slot=True, expected_etag=expected_etag
+        )
     except ConditionFailed:
         return "raced"
     uploads.delete(key)
-    svc.metrics.count("AttachmentsRejected", dimensions={"Reason": judged.reason})
+    svc.metrics.count("AttachmentsRejected", dimensions={"Reason": reason})
     return "rejected"
 
 
@@ -190,8 +249,9 @@ def attachment_view(svc: Services, attachment: AttachmentModel, now: datetime) -
     if accepted and kept and svc.uploads is not None:
         safe = download_name(attachment.filename, content_type)
         same_kind = safe.rsplit(".", 1)[-1].lower() == attachment.filename.rsplit(".", 1)[-1].lower()
-        view["url"] = svc.uploads.download_url(attachment.s3_key, safe, content_type,
-                                               original_name=attachment.filename if same_kind else None)
+        view["url"] = svc.uploads.download_url(
+            attachment.s3_key, safe, content_type, original_name=attachment.filename if same_kind else None
+        )
     elif accepted and not kept:
         view["status"] = "expired"  # removed by the bucket's lifecycle rule
     if attachment.status == REJECTED:
@@ -205,4 +265,3 @@ def attachments_of(svc: Services, complaint_id: str) -> list[dict]:
     """The case's attachments, oldest first; download links (a few minutes) for accepted ones only."""
     now = svc.now()
     return [attachment_view(svc, a, now) for a in svc.store.attachments(complaint_id, MAX_ATTEMPTS + 1)]
-

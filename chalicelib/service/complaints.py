@@ -6,17 +6,20 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel
 from ..domain import report, sop
 from ..domain.errors import AlreadyEntered, IdempotencyKeyReused, NotFound, ValidationFailed
+from ..domain.planner import whole_sop_due
 from ..domain.staff import StaffMember
 from ..domain.submission import OPEN311, WEB, parse_entry, parse_submission
-from ..domain.planner import whole_sop_due
 from ..domain.tracking import new_tracking_number
+from . import rate_limits
 from .paging import decode_page_token, encode_page_token, invalid_token
 from .ports import Services, iso, parse_iso
 from .views import complaint_view, summary_view
@@ -66,8 +69,9 @@ def _complaint_id(scope: str, idempotency_key: str | None) -> str:
 def _replay(svc: Services, existing: ComplaintModel, fingerprint: str) -> ComplaintModel:
     if existing.request_fingerprint != fingerprint:
         if existing.external_ref is not None and existing.citizen_id is None:
-            raise AlreadyEntered("this external reference was entered already",
-                           details={"tracking_number": existing.tracking_number})
+            raise AlreadyEntered(
+                "this external reference was entered already", details={"tracking_number": existing.tracking_number}
+            )
         raise IdempotencyKeyReused("this Idempotency-Key was used for a different complaint")
     # The first attempt may have stopped before the execution started.
     svc.workflow.start(existing.id, {"complaint_id": existing.id})
@@ -77,25 +81,45 @@ def _replay(svc: Services, existing: ComplaintModel, fingerprint: str) -> Compla
 def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: str | None = None) -> tuple[dict, bool]:
     """A citizen's complaint from the web. Returns (view, created)."""
     submission = parse_submission(payload)
-    reporter = Reporter(citizen_id=citizen.id, email=citizen.email,
-                        name=None if submission.anonymous else citizen.name, phone=citizen.phone,
-                        key_scope=citizen.id, actor=f"citizen:{citizen.id}")
-    complaint, created = _submit(svc, reporter, submission, _fingerprint(*submission.fingerprint_fields()),
-                                 idempotency_key)
+    reporter = Reporter(
+        citizen_id=citizen.id,
+        email=citizen.email,
+        name=None if submission.anonymous else citizen.name,
+        phone=citizen.phone,
+        key_scope=citizen.id,
+        actor=f"citizen:{citizen.id}",
+    )
+    complaint, created = _submit(
+        svc,
+        reporter,
+        submission,
+        _fingerprint(*submission.fingerprint_fields()),
+        idempotency_key,
+        admit=lambda cid: rate_limits.admit_submission(svc, citizen.id, cid),
+    )
     return complaint_view(complaint, [] if created else svc.store.work_items(complaint.id), now=svc.now()), created
 
 
-def enter_complaint(svc: Services, member: StaffMember, payload,
-                    idempotency_key: str | None = None) -> tuple[ComplaintModel, bool]:
+def enter_complaint(
+    svc: Services, member: StaffMember, payload, idempotency_key: str | None = None
+) -> tuple[ComplaintModel, bool]:
     """A complaint an operator entered for someone who phoned, walked in, wrote, ... Same SOP from here.
 
     A complaint with an external reference (an SP4N-LAPOR! ID, say) can be entered once: its id
     is derived from the reference, so entering it again finds the first one.
     """
     submission, entry = parse_entry(payload)
-    reporter = Reporter(citizen_id=None, email=entry.reporter_email, name=entry.reporter_name,
-                        key_scope=f"staff:{member.email}", actor=member.email, channel=entry.channel,
-                        phone=entry.reporter_phone, entered_by=member.email, external_ref=entry.external_ref)
+    reporter = Reporter(
+        citizen_id=None,
+        email=entry.reporter_email,
+        name=entry.reporter_name,
+        key_scope=f"staff:{member.email}",
+        actor=member.email,
+        channel=entry.channel,
+        phone=entry.reporter_phone,
+        entered_by=member.email,
+        external_ref=entry.external_ref,
+    )
     if entry.external_ref is not None:
         # The reference alone names the report, whichever channel the operator picks for it.
         reporter = replace(reporter, key_scope=f"ref:{entry.external_ref.upper()}")
@@ -104,20 +128,31 @@ def enter_complaint(svc: Services, member: StaffMember, payload,
     return _submit(svc, reporter, submission, fingerprint, idempotency_key)
 
 
-def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
-            idempotency_key: str | None, extra: dict | None = None) -> tuple[ComplaintModel, bool]:
+def _submit(
+    svc: Services,
+    reporter: Reporter,
+    submission,
+    fingerprint: str,
+    idempotency_key: str | None,
+    extra: dict | None = None,
+    admit: Callable[[str], None] | None = None,
+) -> tuple[ComplaintModel, bool]:
     """Record a complaint and start its execution. Returns (complaint, created).
 
     With an Idempotency-Key the complaint id is derived from (scope, key), so a retry
     finds the first complaint instead of making a second one, and the execution
     (named after the complaint) starts at most once. ``extra``: more of the complaint's
-    attributes a channel brings (an Open311 client's coordinates, say).
+    attributes a channel brings (an Open311 client's coordinates, say). ``admit`` counts the new
+    complaint's id against the reporter's limit (raising when it is reached) after a replay is ruled
+    out, so a replay never counts and a refused one stores nothing.
     """
     complaint_id = _complaint_id(reporter.key_scope, idempotency_key)
     if idempotency_key is not None:
         existing = svc.store.get_complaint(complaint_id)
         if existing is not None:
             return _replay(svc, existing, fingerprint), False
+    if admit is not None:
+        admit(complaint_id)
 
     moment = svc.now()
     now = iso(moment)
@@ -153,18 +188,22 @@ def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
             public=reporter.channel in (WEB, OPEN311) and not submission.confidential,
             **(extra or {}),
         )
-        details = {"tracking_number": complaint.tracking_number, "category": submission.category,
-                   "channel": reporter.channel}
+        details = {
+            "tracking_number": complaint.tracking_number,
+            "category": submission.category,
+            "channel": reporter.channel,
+        }
         if reporter.external_ref:
             details["external_ref"] = reporter.external_ref
         audit = audit_entry(complaint_id, now, reporter.actor, "submitted", details=details)
         try:
-            svc.store.create_complaint(complaint, audit,
-                                       report=report.received(moment, reporter.channel, submission.category))
+            svc.store.create_complaint(
+                complaint, audit, report=report.received(moment, reporter.channel, submission.category)
+            )
             break
         except ConditionFailed as failed:
             if failed.reasons[0] == "ConditionalCheckFailed":  # a concurrent retry won the race
-                return _replay(svc, svc.store.get_complaint(complaint_id), fingerprint), False
+                return _replay(svc, svc.store.existing_complaint(complaint_id), fingerprint), False
             # Otherwise the tracking number was taken: draw another.
     else:
         raise RuntimeError("could not reserve a unique tracking number")
@@ -183,9 +222,13 @@ def _submit(svc: Services, reporter: Reporter, submission, fingerprint: str,
 
 def _withdraw(svc: Services, complaint: ComplaintModel) -> None:
     try:
-        svc.store.withdraw_complaint(complaint, audit_entry(
-            complaint.id, iso(svc.now()), "system:api", "withdrawn", details={"reason": "execution did not start"}),
-            report=report.received(parse_iso(complaint.created_at), complaint.channel, complaint.category, sign=-1))
+        svc.store.withdraw_complaint(
+            complaint,
+            audit_entry(
+                complaint.id, iso(svc.now()), "system:api", "withdrawn", details={"reason": "execution did not start"}
+            ),
+            report=report.received(parse_iso(complaint.created_at), complaint.channel, complaint.category, sign=-1),
+        )
     except ConditionFailed:
         pass  # its execution did start after all (the stage was entered): keep it
 
@@ -196,9 +239,15 @@ def get_complaint(svc: Services, complaint_id: str, citizen_id: str) -> dict:
     if complaint is None or complaint.citizen_id != citizen_id:
         raise NotFound("complaint not found")
     original = svc.store.complaint_by_tracking_number(complaint.duplicate_of) if complaint.duplicate_of else None
-    view = complaint_view(complaint, svc.store.work_items(complaint_id), svc.store.audit_trail(complaint_id),
-                          now=svc.now(), original=original)
+    view = complaint_view(
+        complaint,
+        svc.store.work_items(complaint_id),
+        svc.store.audit_trail(complaint_id),
+        now=svc.now(),
+        original=original,
+    )
     from .attachments import attachments_of  # photos and documents, with short-lived download links
+
     view["attachments"] = attachments_of(svc, complaint_id)
     return view
 
@@ -218,7 +267,7 @@ def list_complaints(svc: Services, citizen_id: str, limit: int = 20, next_token:
     if start_key is not None and start_key.get("citizen_id", {}).get("S") != citizen_id:
         raise invalid_token()
     items, last_key = svc.store.complaints_of(citizen_id, max(1, min(limit, 100)), start_key)
-    page = {"items": [summary_view(c) for c in items]}
+    page: dict[str, Any] = {"items": [summary_view(c) for c in items]}
     if last_key:
         page["next_token"] = encode_page_token(last_key)
     return page

@@ -1,6 +1,10 @@
-"""Staff decide a stage: written once, durably, then handed to the state machine."""
+"""Staff decide a stage: written once, durably; the work-items stream hands it to the state machine."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pynamodb.expressions.update import Action
 
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
@@ -8,17 +12,26 @@ from ..domain import report, sop
 from ..domain.decisions import parse_decision
 from ..domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from ..domain.followup import ensure_duplicate_target
+from ..domain.report import Delta
 from .links import RATING, resolve_link
 from .ports import Services, iso, parse_iso
 
 
-def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, link_hash: str | None = None,
-           item: WorkItemModel | None = None) -> dict:
-    """Record the decision on the work item (only if undecided), then SendTaskSuccess.
+def decide(
+    svc: Services,
+    complaint_id: str,
+    step: int,
+    payload,
+    actor: str,
+    link_hash: str | None = None,
+    item: WorkItemModel | None = None,
+) -> dict:
+    """Record the decision on the work item (only if undecided); once written it is a success.
 
-    If the token has timed out meanwhile the decision is not lost: the stage's next
-    handoff finds it on the work item and completes the task at once. ``item`` is the work item
-    when the caller has just read it (the conditional write, not this read, guards the decision).
+    The write's record on the work-items stream hands it to the state machine, retried until Step
+    Functions takes it (service/delivery.py); if the token has timed out meanwhile, the stage's next
+    handoff finds the decision and completes the task at once. ``item`` is the work item when the
+    caller has just read it (the conditional write, not this read, guards the decision).
     """
     item = item or svc.store.get_work_item(complaint_id, step)
     if item is None:
@@ -33,21 +46,28 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
     minutes = round(svc.settings.calendar().between(parse_iso(item.entered_at), now).total_seconds() / 60, 1)
     sla = "met" if now <= parse_iso(item.due_at) else "breached"
     output = decision.as_output()
-    complaint_actions = [getattr(ComplaintModel, name).set(value) for name, value in decision.complaint_changes().items()]
+    complaint_actions = [
+        getattr(ComplaintModel, name).set(value) for name, value in decision.complaint_changes().items()
+    ]
     complaint_actions.append(ComplaintModel.updated_at.set(iso(now)))
     if "opd" in decision.values:  # routed to an agency: its staff may see the case from now on
         complaint_actions.append(ComplaintModel.routed_opds.add({decision.values["opd"]}))
-    item_actions, carries_on, counted = [], None, ()
+    item_actions: list[Action] = []
+    carries_on: str | None = None
+    counted: Iterable[Delta] = ()
     if decision.outcome == "duplicate":
         original = svc.store.complaint_by_tracking_number(decision.values["of"])
         facts = (original.id, original.kind, original.status, bool(original.answered_at)) if original else (None, None)
-        ensure_duplicate_target(complaint_id, *facts)
-        carries_on = original.id
+        ensure_duplicate_target(complaint_id, *facts)  # raises unless the original carries on
+        carries_on = original.id if original else None
     elif decision.outcome == "request_information":
         # The visit ends here, so its clock stops; the citizen sees the question at once.
         item_actions.append(WorkItemModel.question.set(decision.values["question"]))
-        complaint_actions.append(ComplaintModel.pending_question.set({
-            "question": decision.values["question"], "asked_at": iso(now), "step": step, "stage": item.stage}))
+        complaint_actions.append(
+            ComplaintModel.pending_question.set(
+                {"question": decision.values["question"], "asked_at": iso(now), "step": step, "stage": item.stage}
+            )
+        )
     if decision.outcome != "request_information":  # a visit that asked is counted when its stage resumes and ends
         stage_minutes = minutes + float(item.carried_seconds or 0) / 60
         counted = report.visit_completed(now, item.stage, item.opd, stage_minutes, sla == "met")
@@ -55,13 +75,18 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
         svc.store.record_decision(
             item,
             item_actions=[
-                WorkItemModel.decision.set(output), WorkItemModel.decided_at.set(iso(now)),
-                WorkItemModel.decided_by.set(actor), WorkItemModel.queue.remove(),
-                WorkItemModel.sla_outcome.set(sla), WorkItemModel.business_minutes.set(minutes), *item_actions,
+                WorkItemModel.decision.set(output),
+                WorkItemModel.decided_at.set(iso(now)),
+                WorkItemModel.decided_by.set(actor),
+                WorkItemModel.queue.remove(),
+                WorkItemModel.sla_outcome.set(sla),
+                WorkItemModel.business_minutes.set(minutes),
+                *item_actions,
             ],
             complaint_actions=complaint_actions,
-            audit=audit_entry(complaint_id, iso(now), actor, "decided", item.stage,
-                              {"step": step, "sla": sla, **output}),
+            audit=audit_entry(
+                complaint_id, iso(now), actor, "decided", item.stage, {"step": step, "sla": sla, **output}
+            ),
             link_hash=link_hash,
             used_at=iso(now),
             carries_on=carries_on,
@@ -72,14 +97,12 @@ def decide(svc: Services, complaint_id: str, step: int, payload, actor: str, lin
             # The other case was closed as a duplicate (of this one?) a moment ago.
             ensure_duplicate_target(complaint_id, carries_on, sop.DUPLICATE)
         raise AlreadyDecided("this stage has been decided already") from None
-    svc.metrics.count("InformationRequested" if decision.outcome == "request_information" else "StageCompleted",
-                      dimensions={"Stage": item.stage})
+    svc.metrics.count(
+        "InformationRequested" if decision.outcome == "request_information" else "StageCompleted",
+        dimensions={"Stage": item.stage},
+    )
     svc.metrics.count("StageDurationBusinessMinutes", value=minutes, unit="None", dimensions={"Stage": item.stage})
-    # Read the token again after the write: whichever of us and the consumer wrote
-    # second sees both the decision and the newest token, so one of us completes it.
-    current = svc.store.get_work_item(complaint_id, step)
-    if current.task_token:
-        svc.workflow.complete(current.task_token, output)
+    # Durable now: the work item's stream hands it to the state machine (service/delivery.py).
     return {"stage": item.stage, "outcome": decision.outcome, "leads_to": decision.leads_to, "sla": sla}
 
 
@@ -89,5 +112,4 @@ def decide_by_link(svc: Services, token: str, payload) -> dict:
         raise NotFound("unknown link")  # a citizen's rating link decides nothing
     if link.used_at:
         raise AlreadyDecided("this link has been used already")
-    return decide(svc, link.complaint_id, int(link.step), payload, actor=f"link:{link.role}",
-                  link_hash=link.token_hash)
+    return decide(svc, link.complaint_id, int(link.step), payload, actor=f"link:{link.role}", link_hash=link.token_hash)

@@ -1,8 +1,8 @@
 """The citizen after submitting: answering a question, rating the reply, reopening the case.
 
-Each use case writes once, conditionally (with its audit entry), then hands the news to the
-state machine through the token the consumer keeps server-side, reading the token *after*
-the write: whichever of us and the consumer writes second sees both, so one of us completes it.
+Each use case writes once, conditionally (with its audit entry), and answers once that is durable:
+the write's record on the table's stream hands the news to the state machine (service/delivery.py),
+retried until Step Functions takes it.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import report, sop
-from ..domain.errors import AlreadyRated, Conflict, NotFound, Unavailable
+from ..domain.errors import AlreadyRated, Conflict, NoQuestionPending, NotFound, Unavailable
 from ..domain.followup import (
     ensure_may_rate,
     ensure_may_reopen,
-    ensure_question_pending,
     parse_answer,
     parse_rating,
     parse_reopen,
@@ -41,35 +40,36 @@ def answer_question(svc: Services, complaint: ComplaintModel, payload, actor: st
     now = iso(svc.now())
     try:
         svc.store.record_answer(
-            complaint.id, step,
-            item_actions=[WorkItemModel.answer.set(answer), WorkItemModel.answered_at.set(now),
-                          WorkItemModel.answered_by.set(actor)],
+            complaint.id,
+            step,
+            item_actions=[
+                WorkItemModel.answer.set(answer),
+                WorkItemModel.answered_at.set(now),
+                WorkItemModel.answered_by.set(actor),
+            ],
             complaint_actions=[ComplaintModel.pending_question.remove(), ComplaintModel.updated_at.set(now)],
-            audit=audit_entry(complaint.id, now, actor, "information_answered", complaint.pending_question["stage"],
-                              {"step": step, "answer": answer}),
+            audit=audit_entry(
+                complaint.id,
+                now,
+                actor,
+                "information_answered",
+                complaint.pending_question["stage"],
+                {"step": step, "answer": answer},
+            ),
         )
     except ConditionFailed:  # answered meanwhile (a retry?), or the time to answer ran out
-        return _hand_over_again(svc, svc.store.get_complaint(complaint.id), answer)
+        return _hand_over_again(svc, svc.store.existing_complaint(complaint.id), answer)
     svc.metrics.count("InformationAnswered", dimensions={"Stage": complaint.pending_question["stage"]})
-    return _hand_over(svc, complaint.id, step)
-
-
-def _hand_over(svc: Services, complaint_id: str, step: int) -> dict:
-    """Complete the wait for the answer, reading its token after the answer was written."""
-    item = svc.store.get_work_item(complaint_id, step)
-    if item.answer_token:
-        svc.workflow.complete(item.answer_token, {"answered": True})
-    return {"answered_at": item.answered_at, "stage": item.stage}
+    return {"answered_at": now, "stage": complaint.pending_question["stage"]}
 
 
 def _hand_over_again(svc: Services, complaint: ComplaintModel, answer: str) -> dict:
-    """The same answer again while the stage has not resumed yet: a retry after the state machine
-    could not be told. Tell it again (the answer is stored once); anything else finds no question."""
+    """The same answer again while the stage has not resumed yet: a client's retry (after a 5xx, say)
+    gets the first result; the answer is stored and handed over once. Anything else finds no question."""
     item = svc.store.get_work_item(complaint.id, int(complaint.step)) if complaint.step else None
-    if (item is None or item.answer != answer or complaint.status != sop.STATUS_OPEN
-            or item.info_expired_at is not None):
-        ensure_question_pending(None)
-    return _hand_over(svc, complaint.id, int(item.step))
+    if item is None or item.answer != answer or complaint.status != sop.STATUS_OPEN or item.info_expired_at is not None:
+        raise NoQuestionPending("no question is waiting for an answer")
+    return {"answered_at": item.answered_at, "stage": item.stage}
 
 
 def answer_as_citizen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
@@ -86,15 +86,18 @@ def _rate(svc: Services, complaint: ComplaintModel, payload, actor: str) -> dict
     opd = report.answering_opd(complaint.kind, complaint.opd)
     try:
         svc.store.update_complaint(
-            complaint.id, [ComplaintModel.rating.set(record), ComplaintModel.updated_at.set(now)],
-            condition=ComplaintModel.rating.does_not_exist() & ComplaintModel.answered_at.exists()
+            complaint.id,
+            [ComplaintModel.rating.set(record), ComplaintModel.updated_at.set(now)],
+            condition=ComplaintModel.rating.does_not_exist()
+            & ComplaintModel.answered_at.exists()
             & ComplaintModel.status.is_in(sop.STATUS_ANSWERED, sop.STATUS_CLOSED),
-            audit=audit_entry(complaint.id, now, actor, "rated", details={"score": rating.score,
-                                                                          "comment": rating.comment}),
+            audit=audit_entry(
+                complaint.id, now, actor, "rated", details={"score": rating.score, "comment": rating.comment}
+            ),
             report=report.rated(moment, rating.score, opd, complaint.channel, complaint.category),
         )
     except ConditionFailed:
-        latest = svc.store.get_complaint(complaint.id)  # rated a moment ago, or reopened meanwhile
+        latest = svc.store.existing_complaint(complaint.id)  # rated a moment ago, or reopened meanwhile
         ensure_may_rate(latest.status, latest.rating, answered=bool(latest.answered_at))
         raise AlreadyRated("rated already") from None
     # By agency (the dashboard's average per OPD); cases answered without one count as "none".
@@ -119,8 +122,12 @@ def _rating_link(svc: Services, token: str):
 def describe_rating(svc: Services, token: str) -> dict:
     """What the rating page shows. Never records anything: mail scanners open links."""
     _, complaint = _rating_link(svc, token)
-    return {"tracking_number": complaint.tracking_number, "title": complaint.title,
-            "rated": complaint.rating is not None, "rating": complaint.rating}
+    return {
+        "tracking_number": complaint.tracking_number,
+        "title": complaint.title,
+        "rated": complaint.rating is not None,
+        "rating": complaint.rating,
+    }
 
 
 def rate_by_link(svc: Services, token: str, payload) -> dict:
@@ -135,8 +142,8 @@ def reopen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
     complaint = _owned(svc, complaint_id, citizen_id)
     reason = parse_reopen(payload)
     if complaint.reopen_pending and complaint.reopen_reason == reason:
-        # A retry after the state machine could not be told: tell it again (reopened once).
-        return _reopen_hand_over(svc, complaint.id, int(complaint.reopens))
+        # A client's retry (after a 5xx, say): the first result; the case was reopened once.
+        return _reopened(int(complaint.reopens))
     now = svc.now()
     ends = parse_iso(complaint.feedback_ends_at) if complaint.feedback_ends_at else None
     reopens = int(complaint.reopens or 0)
@@ -146,31 +153,37 @@ def reopen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
         raise Unavailable("the case is not ready to be reopened yet")
     at = iso(now)
     # No other reopening in between (cases from before reopening existed may lack the counter).
-    unchanged_count = (ComplaintModel.reopens == reopens) if reopens else (
-        ComplaintModel.reopens.does_not_exist() | (ComplaintModel.reopens == 0))
+    unchanged_count = (
+        (ComplaintModel.reopens == reopens)
+        if reopens
+        else (ComplaintModel.reopens.does_not_exist() | (ComplaintModel.reopens == 0))
+    )
     try:
         svc.store.update_complaint(
             complaint.id,
-            [ComplaintModel.status.set(sop.STATUS_OPEN), ComplaintModel.reopens.set(reopens + 1),
-             ComplaintModel.reopen_pending.set(True), ComplaintModel.reopen_reason.set(reason),
-             ComplaintModel.updated_at.set(at)],
-            condition=(ComplaintModel.status == sop.STATUS_ANSWERED) & (ComplaintModel.feedback_ends_at > at)
+            [
+                ComplaintModel.status.set(sop.STATUS_OPEN),
+                ComplaintModel.reopens.set(reopens + 1),
+                ComplaintModel.reopen_pending.set(True),
+                ComplaintModel.reopen_reason.set(reason),
+                ComplaintModel.updated_at.set(at),
+            ],
+            condition=(ComplaintModel.status == sop.STATUS_ANSWERED)
+            & (ComplaintModel.feedback_ends_at > at)
             & unchanged_count,
-            audit=audit_entry(complaint.id, at, f"citizen:{citizen_id}", "reopened",
-                              details={"round": reopens + 2, "reason": reason}),
+            audit=audit_entry(
+                complaint.id, at, f"citizen:{citizen_id}", "reopened", details={"round": reopens + 2, "reason": reason}
+            ),
             report=report.reopened(now, parse_iso(complaint.created_at)),
         )
     except ConditionFailed:
-        latest = svc.store.get_complaint(complaint.id)  # a concurrent reopen, or the window just closed
+        latest = svc.store.existing_complaint(complaint.id)  # a concurrent reopen, or the window just closed
         ensure_may_reopen(latest.status, ends, svc.now(), int(latest.reopens or 0), answered=True)
         raise Conflict("the case changed meanwhile; reload it") from None
     svc.metrics.count("ComplaintReopened")
-    return _reopen_hand_over(svc, complaint.id, reopens + 1)
+    return _reopened(reopens + 1)
 
 
-def _reopen_hand_over(svc: Services, complaint_id: str, reopens: int) -> dict:
-    """Complete the feedback window's wait, reading its token after the reopening was written."""
-    token = svc.store.get_complaint(complaint_id).feedback_token
-    if token:
-        svc.workflow.complete(token, {"reopen": True})
+def _reopened(reopens: int) -> dict:
+    """The reopening is durable: the complaints stream hands it to the feedback window's wait."""
     return {"status": sop.STATUS_OPEN, "round": reopens + 1, "reopens_left": sop.MAX_REOPENS - reopens}

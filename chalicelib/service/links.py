@@ -23,10 +23,16 @@ def issue_link(svc: Services, item: WorkItemModel, now: datetime) -> tuple[str, 
     """A new link for the item's team; returns (url, expires_at). The raw token is never stored."""
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     expires = now + timedelta(hours=svc.settings.link_ttl_hours)
-    svc.store.put_link(LinkModel(
-        hash_token(token), complaint_id=item.complaint_id, step=item.step, role=item.role,
-        expires_at=iso(expires), ttl=expires + timedelta(days=30),
-    ))
+    svc.store.put_link(
+        LinkModel(
+            hash_token(token),
+            complaint_id=item.complaint_id,
+            step=item.step,
+            role=item.role,
+            expires_at=iso(expires),
+            ttl=expires + timedelta(days=30),
+        )
+    )
     return f"{svc.settings.public_base_url}/actions/{token}", iso(expires)
 
 
@@ -53,6 +59,14 @@ def issue_rating_link(svc: Services, complaint_id: str, now: datetime) -> str:
     """The reply email's rating link (the score goes in the query). Opening it only shows a page."""
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     expires = now + timedelta(days=RATING_LINK_DAYS)
-    svc.store.put_link(LinkModel(hash_token(token), complaint_id=complaint_id, step=0, role=RATING,
-                                 expires_at=iso(expires), ttl=expires + timedelta(days=30)))
+    svc.store.put_link(
+        LinkModel(
+            hash_token(token),
+            complaint_id=complaint_id,
+            step=0,
+            role=RATING,
+            expires_at=iso(expires),
+            ttl=expires + timedelta(days=30),
+        )
+    )
     return f"{svc.settings.public_base_url}/ratings/{token}"

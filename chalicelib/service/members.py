@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
-from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain import models
+from ..domain.errors import Conflict, NotFound
 from ..domain.staff import ADMIN, all_groups
 from ..domain.submission import EMAIL
 
@@ -46,8 +47,13 @@ class Member:
     status: str  # "invited" (has not chosen a password yet), "active", or Cognito's other states in lower case
 
     def as_json(self) -> dict:
-        return {"email": self.email, "name": self.name, "groups": list(self.groups), "enabled": self.enabled,
-                "status": self.status}
+        return {
+            "email": self.email,
+            "name": self.name,
+            "groups": list(self.groups),
+            "enabled": self.enabled,
+            "status": self.status,
+        }
 
 
 class Directory(Protocol):
@@ -81,32 +87,9 @@ def list_members(directory: Directory) -> dict:
 
 
 def _invitation(payload: Any) -> tuple[str, str, list[str]]:
-    if not isinstance(payload, Mapping):
-        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
-    errors: list[dict] = []
-    email, name = payload.get("email"), payload.get("name")
-    if not isinstance(email, str) or not email.strip():
-        errors.append({"field": "email", "code": "required"})
-    elif len(email.strip()) > 256:
-        errors.append({"field": "email", "code": "too_long", "max_length": 256})
-    elif not EMAIL.match(email.strip().lower()):
-        errors.append({"field": "email", "code": "invalid_email"})
-    if not isinstance(name, str) or not name.strip():
-        errors.append({"field": "name", "code": "required"})
-    elif len(name.strip()) > MAX_NAME:
-        errors.append({"field": "name", "code": "too_long", "max_length": MAX_NAME})
-    groups = payload.get("groups")
-    known = all_groups()
-    if groups is None or groups == []:
-        errors.append({"field": "groups", "code": "required"})
-    elif not isinstance(groups, list):
-        errors.append({"field": "groups", "code": "not_a_list"})
-    else:
-        errors += [{"field": "groups", "code": "unknown_group", "group": g if isinstance(g, str) else repr(g)}
-                   for g in groups if g not in known]
-    if errors:
-        raise ValidationFailed(errors)
-    return email.strip().lower(), name.strip(), sorted(set(groups), key=known.index)
+    """Through ``models.InviteRequest`` (the schema /openapi.json shows)."""
+    body = models.validate(models.InviteRequest, payload)
+    return body.email.lower(), body.name, sorted(set(body.groups), key=all_groups().index)
 
 
 def temporary_password() -> str:
@@ -118,12 +101,18 @@ def temporary_password() -> str:
     return "".join(chars)
 
 
-def invitation_context(console_url: str, email: str | None, temporary_password: str,
-                       account: str | None = None) -> dict:
+def invitation_context(
+    console_url: str, email: str | None, temporary_password: str, account: str | None = None
+) -> dict:
     """What the ``staff_invitation`` email shows. The cloud's template is rendered with Cognito's
     placeholders: no email (the message goes to it), ``{username}`` and ``{####}``."""
-    return {"console_url": console_url, "email": email, "account": account,
-            "temporary_password": temporary_password, "valid_days": TEMPORARY_PASSWORD_DAYS}
+    return {
+        "console_url": console_url,
+        "email": email,
+        "account": account,
+        "temporary_password": temporary_password,
+        "valid_days": TEMPORARY_PASSWORD_DAYS,
+    }
 
 
 def invite_member(svc, payload: Any) -> dict:
@@ -147,8 +136,9 @@ def invite_member(svc, payload: Any) -> dict:
         staff_groups = (set(existing.groups) & set(all_groups())) | set(groups)
         member = Member(existing.email, existing.name, tuple(sorted(staff_groups)), True, "invited")
     if password is not None:
-        svc.notifier.send([email], "staff_invitation",
-                          invitation_context(f"{svc.settings.public_base_url}/staff", email, password))
+        svc.notifier.send(
+            [email], "staff_invitation", invitation_context(f"{svc.settings.public_base_url}/staff", email, password)
+        )
     return member.as_json()
 
 

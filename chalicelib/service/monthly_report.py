@@ -90,16 +90,18 @@ def _duration(minutes, lang: str = "id") -> str:
 def _totals(totals: dict, lang: str) -> list[str]:
     """The summary's values, in the order of ``TOTAL_LABELS``."""
     rating = totals.get("rating_average")
+    within_sop = _number(totals.get("answered_within_sop"), 0, lang)
+    within = f"{within_sop} ({_percent(totals.get('answered_within_sop_pct'), lang)})"
+    ratings = f"{_number(totals.get('ratings'), 0, lang)} {'penilaian' if lang == 'id' else 'ratings'}"
     return [
         _number(totals.get("received"), 0, lang),
         _number(totals.get("answered"), 0, lang),
-        f"{_number(totals.get('answered_within_sop'), 0, lang)} ({_percent(totals.get('answered_within_sop_pct'), lang)})",
+        within,
         _number(totals.get("closed"), 0, lang),
         _number(totals.get("open"), 0, lang),
         _number(totals.get("overdue_open"), 0, lang),
         f"{_number(totals.get('reminders'), 0, lang)} / {_number(totals.get('escalations'), 0, lang)}",
-        DASH if rating is None else
-        f"{_number(rating, 1, lang)} ({_number(totals.get('ratings'), 0, lang)} {'penilaian' if lang == 'id' else 'ratings'})",
+        DASH if rating is None else f"{_number(rating, 1, lang)} ({ratings})",
     ]
 
 
@@ -142,18 +144,26 @@ def email_context(figures: dict, month: str, filename: str, console_url: str) ->
         "console_url": console_url,
         "generated_at": figures.get("generated_at"),
         "preliminary": False,  # a month not over yet, sent by hand (force): the figures so far
-        "totals": [{"name_id": name_id, "name_en": name_en, "id": value_id, "en": value_en}
-                   for (name_id, name_en), value_id, value_en in zip(TOTAL_LABELS, values_id, values_en)],
-        "stages": [{"name_id": (row.get("label") or {}).get("id") or row.get("stage"),
-                    "name_en": (row.get("label") or {}).get("en") or row.get("stage"),
-                    "id": _stage_figures(row, "id"), "en": _stage_figures(row, "en")}
-                   for row in figures.get("by_stage") or []],
+        "totals": [
+            {"name_id": name_id, "name_en": name_en, "id": value_id, "en": value_en}
+            for (name_id, name_en), value_id, value_en in zip(TOTAL_LABELS, values_id, values_en, strict=True)
+        ],
+        "stages": [
+            {
+                "name_id": (row.get("label") or {}).get("id") or row.get("stage"),
+                "name_en": (row.get("label") or {}).get("en") or row.get("stage"),
+                "id": _stage_figures(row, "id"),
+                "en": _stage_figures(row, "en"),
+            }
+            for row in figures.get("by_stage") or []
+        ],
     }
 
 
 # -- the use case ------------------------------------------------------------------------------
-def send_monthly_report(svc: Services, today: date | None = None, month: str | None = None,
-                        force: bool = False) -> dict:
+def send_monthly_report(
+    svc: Services, today: date | None = None, month: str | None = None, force: bool = False
+) -> dict:
     """Email last month's SLA report to the supervisor's mailbox, once per month.
 
     - ``today``: the day in WITA (default: now). Without ``month``, nothing is sent before the first
@@ -174,8 +184,12 @@ def send_monthly_report(svc: Services, today: date | None = None, month: str | N
         first = first_working_day(today.year, today.month, office_days(svc.settings))
         if (first is None or today < first) and not force:
             log.info("monthly report: %s is before the first working day of its month (%s)", today, first)
-            return {"month": month, "sent": False, "reason": "before_first_working_day",
-                    "first_working_day": first.isoformat() if first else None}
+            return {
+                "month": month,
+                "sent": False,
+                "reason": "before_first_working_day",
+                "first_working_day": first.isoformat() if first else None,
+            }
     start, end = month_bounds(month)
     preliminary = end >= today
     if start > today or (preliminary and not force):
@@ -202,6 +216,14 @@ def send_monthly_report(svc: Services, today: date | None = None, month: str | N
     if claimed:
         svc.store.mark_report_email_sent(month)  # were this lost, a later run would send the month again
     log.info("monthly report of %s sent to %s", month, ", ".join(to))
-    return {"month": month, "sent": True, "resent": not claimed and not preliminary, "preliminary": preliminary,
-            "to": list(to), "subject": sent.subject, "message_id": sent.message_id,
-            "attachment": {"filename": filename, "size": len(workbook)}, "totals": figures.get("totals")}
+    return {
+        "month": month,
+        "sent": True,
+        "resent": not claimed and not preliminary,
+        "preliminary": preliminary,
+        "to": list(to),
+        "subject": sent.subject,
+        "message_id": sent.message_id,
+        "attachment": {"filename": filename, "size": len(workbook)},
+        "totals": figures.get("totals"),
+    }

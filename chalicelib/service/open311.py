@@ -11,7 +11,7 @@ tokens to wait for; ``tokens/{token}`` answers for a tracking number as its own 
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..domain import open311 as spec
 from ..domain import sop
@@ -31,8 +31,9 @@ def discovery(svc: Services) -> Document:
         endpoint_url=f"{settings.public_base_url}/open311/v2",
         contact=f"Diskominfo Provinsi Kalimantan Timur (Aspirasi Kaltim): {diskominfo}",
         key_service=f"Kunci API diterbitkan oleh admin Aspirasi Kaltim; mintalah melalui {diskominfo}. / "
-                    f"API keys are issued by the Aspirasi Kaltim administrators; ask {diskominfo}.",
-        endpoint_type=settings.open311_endpoint_type)
+        f"API keys are issued by the Aspirasi Kaltim administrators; ask {diskominfo}.",
+        endpoint_type=settings.open311_endpoint_type,
+    )
 
 
 def services_list(svc: Services, params: Mapping[str, str]) -> Document:
@@ -48,11 +49,15 @@ def service_definition(svc: Services, code: str, params: Mapping[str, str]) -> D
 def search_requests(svc: Services, params: Mapping[str, str]) -> Document:
     """GET Service Requests: by ids, or by dates (at most 90 days), service codes and status; at most 1,000."""
     search = spec.parse_search(params, svc.now(), svc.settings.open311_jurisdiction_id)
-    if search.ids:
+    if search.ids or search.start is None or search.end is None:  # ids asked for (no date search)
         return spec.requests_document(svc.open311.complaints_by_tracking_numbers(search.ids))
     complaints = svc.open311.complaints_created_between(
-        search.start, search.end, spec.MAX_RESULTS, statuses=sorted(search.our_statuses),
-        services=[(s.category, s.subcategory) for s in search.services])
+        search.start,
+        search.end,
+        spec.MAX_RESULTS,
+        statuses=sorted(search.our_statuses),
+        services=[(s.category, s.subcategory) for s in search.services],
+    )
     return spec.requests_document(complaints)
 
 
@@ -94,18 +99,36 @@ def create_request(svc: Services, form: Mapping[str, str], idempotency_key: str 
     except ValidationFailed as failed:  # parse_request checks more strictly: this is a safety net
         raise Open311Error(400, *(f"{e['field']}: {e['code']}" for e in failed.errors)) from None
     client = f"open311:{key.organisation}"
-    reporter = Reporter(citizen_id=None, email=request.email, name=request.reporter_name, phone=request.phone,
-                        key_scope=f"open311:{key.organisation_key}", actor=client, channel=OPEN311,
-                        entered_by=client)
-    extra = {"latitude": request.latitude, "longitude": request.longitude, "media_url": request.media_url,
-             "device_id": request.device_id, "account_id": request.account_id}
+    reporter = Reporter(
+        citizen_id=None,
+        email=request.email,
+        name=request.reporter_name,
+        phone=request.phone,
+        key_scope=f"open311:{key.organisation_key}",
+        actor=client,
+        channel=OPEN311,
+        entered_by=client,
+    )
+    extra = {
+        "latitude": request.latitude,
+        "longitude": request.longitude,
+        "media_url": request.media_url,
+        "device_id": request.device_id,
+        "account_id": request.account_id,
+    }
     fingerprint = _fingerprint(*submission.fingerprint_fields(), *request.fingerprint_fields())
     try:
         complaint, created = _submit(svc, reporter, submission, fingerprint, idempotency_key, extra=extra)
     except IdempotencyKeyReused:
-        raise Open311Error(400, "Idempotency-Key ini sudah dipakai untuk permintaan lain; buat kunci baru. / "
-                                "This Idempotency-Key was used for a different request; make a new key.") from None
+        raise Open311Error(
+            400,
+            "Idempotency-Key ini sudah dipakai untuk permintaan lain; buat kunci baru. / "
+            "This Idempotency-Key was used for a different request; make a new key.",
+        ) from None
     except ValidationFailed:  # a malformed Idempotency-Key
-        raise Open311Error(400, "Idempotency-Key harus 1-255 karakter ASCII tanpa spasi. / "
-                                "Idempotency-Key must be 1-255 ASCII characters without spaces.") from None
+        raise Open311Error(
+            400,
+            "Idempotency-Key harus 1-255 karakter ASCII tanpa spasi. / "
+            "Idempotency-Key must be 1-255 ASCII characters without spaces.",
+        ) from None
     return spec.created_document(complaint.tracking_number, request.service.notice, complaint.account_id), created

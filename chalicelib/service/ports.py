@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from ..config import Settings
 
-if TYPE_CHECKING:  # for the annotation only: the adapter is imported when the services are built
+if TYPE_CHECKING:  # for the annotations only: the adapters are imported when the services are built
     from ..adapters.open311_store import Open311Store
+    from ..adapters.store import Store
+    from .accounts import IdentityProvider
+    from .members import Directory
 
 
 class Workflow(Protocol):
@@ -33,8 +37,9 @@ class SentEmail:
 
 
 class Notifier(Protocol):
-    def send(self, to: Sequence[str], template: str, context: dict,
-             attachments: Sequence[tuple[str, str, bytes]] = ()) -> SentEmail:
+    def send(
+        self, to: Sequence[str], template: str, context: dict, attachments: Sequence[tuple[str, str, bytes]] = ()
+    ) -> SentEmail:
         """``attachments``: (filename, content type, bytes) each."""
         ...
 
@@ -56,12 +61,14 @@ class AccountStatus(Protocol):
 class Uploads(Protocol):
     """Attachment files in object storage (adapters.uploads.S3Uploads)."""
 
-    origin: str  # where browsers send uploads: the page's Content-Security-Policy allows it
+    @property
+    def origin(self) -> str:
+        """Where browsers send uploads: the page's Content-Security-Policy allows it."""
+        ...
 
     def presigned_post(self, key: str, content_type: str, max_bytes: int) -> dict: ...
 
-    def download_url(self, key: str, filename: str, content_type: str,
-                     original_name: str | None = None) -> str: ...
+    def download_url(self, key: str, filename: str, content_type: str, original_name: str | None = None) -> str: ...
 
     def head(self, key: str) -> dict | None: ...
 
@@ -71,36 +78,44 @@ class Uploads(Protocol):
 
 
 class Metrics(Protocol):
-    def count(self, name: str, value: float = 1, unit: str = "Count",
-              dimensions: dict[str, str] | None = None) -> None: ...
+    def count(
+        self, name: str, value: float = 1, unit: str = "Count", dimensions: dict[str, str] | None = None
+    ) -> None: ...
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:
     """One timestamp format everywhere, so stored strings sort as time."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _open311_store() -> Open311Store:
+    from ..adapters.open311_store import Open311Store  # imported on use, as the other adapters
+
+    return Open311Store()
+
+
 @dataclass
 class Services:
     settings: Settings
-    store: "Store"  # noqa: F821  (adapters.store.Store; kept out of imports to stay light)
+    store: Store
     workflow: Workflow
     notifier: Notifier
     metrics: Metrics
-    identity: "IdentityProvider | None" = None  # noqa: F821  (service.accounts.IdentityProvider)
-    verifier: "TokenVerifier | None" = None
-    directory: "Directory | None" = None  # noqa: F821  (service.members.Directory: staff accounts, for admins)
-    account_status: "AccountStatus | None" = None
-    uploads: "Uploads | None" = None  # None when ATTACHMENTS_BUCKET is not set: attachments answer 503
-    open311: "Open311Store | None" = None  # adapters.open311_store: Open311's API keys, counters, searches
+    identity: IdentityProvider | None = None
+    verifier: TokenVerifier | None = None
+    directory: Directory | None = None  # staff accounts, for admins
+    account_status: AccountStatus | None = None
+    uploads: Uploads | None = None  # None when ATTACHMENTS_BUCKET is not set: attachments answer 503
+    # adapters.open311_store: Open311's API keys, counters, searches (stateless: always there)
+    open311: Open311Store = field(default_factory=_open311_store)
     now: Callable[[], datetime] = field(default=utcnow)
 
 
@@ -120,10 +135,18 @@ def build_services(settings: Settings) -> Services:
         workflow=StepFunctionsWorkflow(settings.state_machine_arn, settings.region),
         notifier=SesNotifier(settings.email_from, settings.region, settings.ses_configuration_set),
         metrics=PowertoolsMetrics(),
-        identity=CognitoIdentity(settings.region, settings.cognito_user_pool_id, settings.cognito_client_id,
-                                 auto_confirm=settings.auto_confirm_signup),
-        verifier=JwtVerifier(settings.region, settings.cognito_user_pool_id, settings.cognito_client_id,
-                             settings.cognito_jwks_url or None),
+        identity=CognitoIdentity(
+            settings.region,
+            settings.cognito_user_pool_id,
+            settings.cognito_client_id,
+            auto_confirm=settings.auto_confirm_signup,
+        ),
+        verifier=JwtVerifier(
+            settings.region,
+            settings.cognito_user_pool_id,
+            settings.cognito_client_id,
+            settings.cognito_jwks_url or None,
+        ),
         directory=CognitoDirectory(settings.region, settings.cognito_user_pool_id),
         account_status=StaffAccountStatus(settings.region, settings.cognito_user_pool_id),
         uploads=S3Uploads(settings.attachments_bucket, settings.region) if settings.attachments_bucket else None,

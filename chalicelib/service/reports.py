@@ -8,6 +8,7 @@ team queues' overdue visits (the current backlog), never the complaints themselv
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ..domain import report, sop
 from ..domain.errors import ValidationFailed
@@ -30,7 +31,7 @@ def report_format(value: str | None) -> str:
 def parse_period(svc: Services, start: str | None, end: str | None) -> tuple[date, date]:
     """``from``/``to`` as YYYY-MM-DD (days in WITA); by default this month up to today."""
     today = report.local_day(svc.now())
-    errors = []
+    errors: list[dict[str, Any]] = []
 
     def day(value: str | None, field: str, default: date) -> date:
         if value in (None, ""):

@@ -8,20 +8,21 @@ were routed to it, and a decision needs the stage's owner as the SOP names it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import catalog, sop, tracking
 from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFailed
 from ..domain.staff import PERMISSIONS, StaffMember
+from . import followup
 from .actions import allowed_decisions
 from .attachments import attachments_of
 from .decide import decide
 from .paging import decode_page_token, encode_page_token, invalid_token
 from .ports import Services, iso, parse_iso
 from .stages import team_name
-from . import followup
 from .views import complaint_view, summary_view
 
 MAX_PAGE = 100
@@ -86,8 +87,9 @@ def _cursor(item: WorkItemModel) -> list:
     return [item.due_at, item.complaint_id, int(item.step)]
 
 
-def work_queue(svc: Services, member: StaffMember, state: str = "open", limit: int = 20,
-               next_token: str | None = None) -> dict:
+def work_queue(
+    svc: Services, member: StaffMember, state: str = "open", limit: int = 20, next_token: str | None = None
+) -> dict:
     """The undecided stage visits of the member's queues (all queues for supervisors), earliest due first.
 
     Each queue is a query of the sparse queue index (decided items leave it), so the cost is the
@@ -120,7 +122,8 @@ def work_queue(svc: Services, member: StaffMember, state: str = "open", limit: i
         if len(items) < limit and taken[queue] == len(items):
             continue  # this queue has nothing more
         last = items[taken[queue] - 1] if taken[queue] else None
-        remaining[queue] = _cursor(last) if last else (list(cursors[queue]) if cursors[queue] else None)
+        cursor = cursors[queue]
+        remaining[queue] = _cursor(last) if last else (list(cursor) if cursor else None)
     result: dict[str, Any] = {
         "items": [_queue_entry(item, now, calendar) for item in page],
         "office_open": office_open,
@@ -181,7 +184,9 @@ def _person(actor: str, anonymous: bool) -> str:
 
 def _work_item_view(item: WorkItemModel, svc: Services, complaint: ComplaintModel) -> dict:
     stage = sop.stage(item.stage)
-    allowed = svc.settings.sla.allowed(item.stage, svc.settings.calendar(), complaint.category) * svc.settings.time_scale
+    allowed = (
+        svc.settings.sla.allowed(item.stage, svc.settings.calendar(), complaint.category) * svc.settings.time_scale
+    )
     return {
         "step": int(item.step),
         "stage": item.stage,
@@ -218,9 +223,11 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
     if original is not None and not member.may_see_case(_routed(original)):
         original = None  # an agency is not told about other agencies' cases (the number only)
     view = complaint_view(complaint, items, trail, now=svc.now(), original=original)
-    reporter = None
+    reporter: dict[str, str | None] | None = None
     if not anonymous:
         reporter = {"name": complaint.citizen_name, "email": complaint.citizen_email, "phone": complaint.citizen_phone}
+    if complaint.personal_data_erased_at:  # the reporter closed their account (service/privacy.py)
+        reporter = {"name": None, "email": None, "phone": None, "erased_at": complaint.personal_data_erased_at}
     emails, audit = [], []
     for entry in trail:
         details = dict(entry.details or {})
@@ -228,36 +235,54 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
             to = list(details.get("to", []))
             if anonymous and complaint.citizen_email in to:
                 to = ["(pelapor anonim / anonymous reporter)" if a == complaint.citizen_email else a for a in to]
-            emails.append({"sent_at": entry.at, "to": to, "subject": details.get("subject"),
-                           "template": details.get("template"), "stage": entry.stage})
+            emails.append(
+                {
+                    "sent_at": entry.at,
+                    "to": to,
+                    "subject": details.get("subject"),
+                    "template": details.get("template"),
+                    "stage": entry.stage,
+                }
+            )
         else:
-            audit.append({"at": entry.at, "actor": _person(entry.actor, anonymous), "action": entry.action,
-                          "stage": entry.stage, "details": details})
+            audit.append(
+                {
+                    "at": entry.at,
+                    "actor": _person(entry.actor, anonymous),
+                    "action": entry.action,
+                    "stage": entry.stage,
+                    "details": details,
+                }
+            )
     current = items[-1] if items and items[-1].decision is None and complaint.status == sop.STATUS_OPEN else None
     category = catalog.category(complaint.category)
-    view.update({
-        "channel": complaint.channel or "web",
-        "external_ref": complaint.external_ref,
-        "opd_response": complaint.opd_response,
-        "entered_by": complaint.entered_by,
-        "reporter": reporter,
-        "attachments": attachments_of(svc, complaint_id),
-        "routed_opds": sorted(_routed(complaint)),
-        "work_items": [_work_item_view(i, svc, complaint) for i in items],
-        "audit": audit,
-        "emails": emails,
-        "current": None if current is None else {
-            "step": int(current.step),
-            "stage": current.stage,
-            "label": {"id": sop.stage(current.stage).label_id, "en": sop.stage(current.stage).label_en},
-            "opd": current.opd,
-            "due_at": current.due_at,
-            "allowed": allowed_decisions(sop.stage(current.stage), bool(current.followups)),
-            "may_decide": member.owns_stage(current.stage, current.opd),
-        },
-        "opds": [{"code": o.code, "name": o.name} for o in catalog.OPDS.values()],
-        "suggested_opd": category.opd if category else None,
-    })
+    view.update(
+        {
+            "channel": complaint.channel or "web",
+            "external_ref": complaint.external_ref,
+            "opd_response": complaint.opd_response,
+            "entered_by": complaint.entered_by,
+            "reporter": reporter,
+            "attachments": attachments_of(svc, complaint_id),
+            "routed_opds": sorted(_routed(complaint)),
+            "work_items": [_work_item_view(i, svc, complaint) for i in items],
+            "audit": audit,
+            "emails": emails,
+            "current": None
+            if current is None
+            else {
+                "step": int(current.step),
+                "stage": current.stage,
+                "label": {"id": sop.stage(current.stage).label_id, "en": sop.stage(current.stage).label_en},
+                "opd": current.opd,
+                "due_at": current.due_at,
+                "allowed": allowed_decisions(sop.stage(current.stage), bool(current.followups)),
+                "may_decide": member.owns_stage(current.stage, current.opd),
+            },
+            "opds": [{"code": o.code, "name": o.name} for o in catalog.OPDS.values()],
+            "suggested_opd": category.opd if category else None,
+        }
+    )
     return view
 
 

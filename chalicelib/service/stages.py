@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
-from ..adapters.store import ConditionFailed, audit_entry
+from pynamodb.expressions.update import Action
+
+from ..adapters.store import EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import catalog, report, sop
-from ..domain.staff import queue_of
 from ..domain.planner import (
     ESCALATE,
     EXPIRE,
@@ -30,6 +34,7 @@ from ..domain.planner import (
     seconds_until,
     whole_sop_due,
 )
+from ..domain.staff import queue_of
 from .links import issue_link, issue_rating_link
 from .ports import EmailRejected, Services, iso, parse_iso
 from .views import case_context
@@ -38,8 +43,26 @@ log = logging.getLogger(__name__)
 SYSTEM = "system:state-machine"
 
 
+# How long a claimed email belongs to its sender. Above the consumer Lambda's timeout (60 s), so a
+# live invocation never loses its claim mid-send; well under the handoff queue's visibility timeout
+# (6 min), so the message a crashed invocation left comes back to a claim that has run out.
+EMAIL_LEASE = timedelta(seconds=75)
+# Marking an email sent is retried in-process with a short backoff: SES cannot take a message back.
+MARK_TRIES = 4
+
+
 class UnknownMessage(ValueError):
     pass
+
+
+class EmailInFlight(RuntimeError):
+    """Another delivery holds this email's claim: it is being sent, or its sender died before
+    marking it. The message fails, and SQS should deliver it again once the lease has run out:
+    ``retry_after`` seconds at the latest (an earlier retry finds it in flight again)."""
+
+    def __init__(self, key: str, retry_after: float):
+        super().__init__(f"email {key} is being sent by another delivery")
+        self.retry_after = retry_after
 
 
 def team_name(role: sop.Role, opd: str | None) -> str:
@@ -49,6 +72,8 @@ def team_name(role: sop.Role, opd: str | None) -> str:
         sop.Role.SUPERVISOR: "Kepala Seksi Pengelolaan Opini Komunikasi Publik",
     }
     if role is sop.Role.OPD:
+        if opd is None:
+            raise ValueError("an agency's team needs its agency")
         return f"Tim Pelayanan Aspirasi Pengaduan {catalog.OPDS[opd].name}"
     return names.get(role, role.value)
 
@@ -57,11 +82,21 @@ def _plan_of(item: WorkItemModel) -> StagePlan:
     return StagePlan(parse_iso(item.entered_at), parse_iso(item.remind_at), parse_iso(item.due_at))
 
 
-def _clock(svc: Services, item: WorkItemModel, now):
-    """The planner's next step for this work item, under the configured calendar and scale."""
+def _clock(svc: Services, item: WorkItemModel, now, before: str | None = None):
+    """The planner's next step for this work item, under the configured calendar and scale.
+
+    ``before``: as it was before its last tick (that action) was claimed, so a redelivered timer
+    message answers with the wait its first delivery would have answered.
+    """
     settings = svc.settings
-    return clock_step(now, _plan_of(item), bool(item.reminded_at), item.escalations,
-                      settings.calendar(), settings.time_scale, settings.max_escalations)
+    reminded, escalations = bool(item.reminded_at), int(item.escalations or 0)
+    if before == REMIND:
+        reminded = False
+    elif before == ESCALATE:
+        escalations = max(0, escalations - 1)
+    return clock_step(
+        now, _plan_of(item), reminded, escalations, settings.calendar(), settings.time_scale, settings.max_escalations
+    )
 
 
 def _complaint(svc: Services, complaint_id: str) -> ComplaintModel:
@@ -71,43 +106,99 @@ def _complaint(svc: Services, complaint_id: str) -> ComplaintModel:
     return complaint
 
 
-def _send(svc: Services, complaint_id: str, stage: str | None, to, template: str, context: dict) -> None:
-    """Send, or, if the mail service refuses the message for good, record that and go on.
+# -- email, each once -------------------------------------------------------------
+Email = tuple[list, str, dict]  # (to, template, context)
 
-    Each email sent is noted in the case's audit trail (staff see what the case caused).
+
+def _send_once(svc: Services, complaint_id: str, key: str, stage: str | None, build: Callable[[], Email]) -> bool:
+    """Send the case's email ``key`` once, however often (and however concurrently) the message comes.
+
+    The email's record (tables.EmailModel) is claimed with a lease, sent, then marked sent together
+    with its note in the audit trail. ``build()`` runs only when this call really sends, so a link is
+    issued only for an email that goes out. A sender that dies before the mark leaves a lease that
+    runs out, and the redelivered message sends the email then. Only a death between SES accepting the
+    email and the mark sends it twice: that window is the one at-least-once case. An email the mail
+    service refuses for good is recorded as done, unsent, and the case goes on. True: sent by this call.
     """
+    now = svc.now()
+    lease_until = iso(now + EMAIL_LEASE)
+    claimed = svc.store.claim_email(complaint_id, key, iso(now), lease_until)
+    if claimed == EMAIL_DONE:
+        return False
+    if claimed == EMAIL_IN_FLIGHT:
+        raise EmailInFlight(key, EMAIL_LEASE.total_seconds())
+    to: list = []
+    template = key
     try:
+        to, template, context = build()
         sent = svc.notifier.send(to, template, context)
     except EmailRejected as rejected:
         log.warning("email %s refused for good (%s); the case goes on without it", template, rejected)
         svc.metrics.count("EmailsRejected", dimensions={"Template": template})
         svc.metrics.count("EmailsRejected")  # all kinds in one series: what the alarm watches
-        return
-    try:
-        svc.store.append_audit(audit_entry(complaint_id, iso(svc.now()), SYSTEM, "email_sent", stage, {
-            "template": template, "to": list(to), "subject": sent.subject}))
-    except Exception:  # the email is out: a missing note must not make a redelivery send it twice
-        log.exception("could not note email %s in the audit trail", template)
+        svc.store.mark_email_rejected(complaint_id, key, str(rejected), template, list(to))
+        return False
+    except Exception:
+        try:  # so the redelivery need not wait for the lease
+            svc.store.release_email(complaint_id, key, lease_until)
+        except Exception:
+            log.warning("could not release the claim of email %s; it runs out by itself", key)
+        raise
+    _mark_sent(svc, complaint_id, key, stage, list(to), template, sent)
+    return True
+
+
+def _mark_sent(svc: Services, complaint_id: str, key: str, stage: str | None, to: list, template: str, sent) -> None:
+    """Mark the email sent and note it in the audit trail (one transaction), retried a few times.
+
+    If that still fails the message goes on as handled: the email is out, and failing the message
+    would have its redelivery send it again once the lease has run out.
+    """
+    at = iso(svc.now())
+    note = audit_entry(
+        complaint_id, at, SYSTEM, "email_sent", stage, {"template": template, "to": to, "subject": sent.subject}
+    )
+    for attempt in range(MARK_TRIES):
+        try:
+            svc.store.mark_email_sent(complaint_id, key, at, sent.message_id, template, to, sent.subject, note)
+            return
+        except ConditionFailed:
+            record = svc.store.get_email(complaint_id, key)
+            if record is None or record.ses_message_id != sent.message_id:  # not our own earlier try
+                log.warning("email %s was sent by another delivery too (a lease ran out mid-send)", key)
+                svc.metrics.count("EmailsSentTwice")
+            return
+        except Exception:
+            if attempt + 1 == MARK_TRIES:
+                log.exception(
+                    "email %s is sent but could not be marked; a redelivery after its lease would send it again", key
+                )
+                return
+            time.sleep(0.05 * 3**attempt)
 
 
 def _tell_citizen(svc: Services, complaint_id: str, template: str, key: str | None = None, **extra) -> None:
     """Email the citizen once per piece of news (``key``, default the template), even when SQS
     delivers the message again."""
     key = key or template
-    if not svc.store.claim_notification(complaint_id, key):
-        return
-    try:
-        complaint = _complaint(svc, complaint_id)
-        if not complaint.citizen_email:
-            return  # entered by staff for a reporter without email: the operator keeps them informed
-        context = {"c": case_context(complaint), "base_url": svc.settings.public_base_url,
-                   "case_url": f"{svc.settings.public_base_url}/?case={complaint.id}", **extra}
+    complaint = _complaint(svc, complaint_id)
+    if not complaint.citizen_email:
+        return  # entered by staff for a reporter without email: the operator keeps them informed
+    if key in (complaint.notified or ()):
+        return  # sent before emails had records of their own (the complaint's old ``notified`` set)
+
+    def build() -> Email:
+        context = {
+            "c": case_context(complaint),
+            "base_url": svc.settings.public_base_url,
+            "case_url": f"{svc.settings.public_base_url}/?case={complaint.id}",
+            **extra,
+        }
         if template == "reply":
             context["rating_url"] = issue_rating_link(svc, complaint.id, svc.now())
-        _send(svc, complaint_id, complaint.stage, [complaint.citizen_email], template, context)
-    except Exception:
-        svc.store.release_notification(complaint_id, key)  # the redelivery sends it
-        raise
+        return [complaint.citizen_email], template, context
+
+    _send_once(svc, complaint_id, key, complaint.stage, build)
 
 
 # -- stage entry --------------------------------------------------------------
@@ -124,21 +215,37 @@ class _Visit:
 
 def _resumed(svc: Services, complaint: ComplaintModel, paused_step: int, now) -> _Visit:
     calendar = svc.settings.calendar()
-    paused_item = svc.store.get_work_item(complaint.id, paused_step)
+    paused_item = svc.store.existing_work_item(complaint.id, paused_step)
     asked_at = parse_iso(paused_item.decided_at)
     paused = calendar.between(asked_at, now)
     total_paused = timedelta(seconds=float(complaint.paused_seconds or 0)) + paused
     return _Visit(
         used=timedelta(seconds=float(paused_item.carried_seconds or 0))
         + calendar.between(parse_iso(paused_item.entered_at), asked_at),
-        context={"question": paused_item.question, "answer": paused_item.answer,
-                 "asked_at": paused_item.decided_at, "answered_at": paused_item.answered_at},
-        carried={"reminded_at": paused_item.reminded_at, "escalations": paused_item.escalations or 0,
-                 "overdue": bool(paused_item.overdue)},
+        context={
+            "question": paused_item.question,
+            "answer": paused_item.answer,
+            "asked_at": paused_item.decided_at,
+            "answered_at": paused_item.answered_at,
+        },
+        carried={
+            "reminded_at": paused_item.reminded_at,
+            "escalations": paused_item.escalations or 0,
+            "overdue": bool(paused_item.overdue),
+        },
         complaint_actions=[
             ComplaintModel.paused_seconds.set(round(total_paused.total_seconds(), 3)),
-            ComplaintModel.sop_due_at.set(iso(whole_sop_due(parse_iso(complaint.created_at), total_paused, calendar,
-                                                            svc.settings.time_scale, svc.settings.sla))),
+            ComplaintModel.sop_due_at.set(
+                iso(
+                    whole_sop_due(
+                        parse_iso(complaint.created_at),
+                        total_paused,
+                        calendar,
+                        svc.settings.time_scale,
+                        svc.settings.sla,
+                    )
+                )
+            ),
         ],
         details={"resumes": paused_step, "paused_business_minutes": round(paused.total_seconds() / 60, 1)},
     )
@@ -146,8 +253,11 @@ def _resumed(svc: Services, complaint: ComplaintModel, paused_step: int, now) ->
 
 def _reopened(complaint: ComplaintModel) -> _Visit:
     round_number = int(complaint.reopens or 0) + 1
-    return _Visit(context={"reopen_reason": complaint.reopen_reason, "round": round_number},
-                  complaint_actions=[ComplaintModel.reopen_pending.set(False)], details={"round": round_number})
+    return _Visit(
+        context={"reopen_reason": complaint.reopen_reason, "round": round_number},
+        complaint_actions=[ComplaintModel.reopen_pending.set(False)],
+        details={"round": round_number},
+    )
 
 
 def enter_stage(svc: Services, message: dict) -> None:
@@ -171,30 +281,46 @@ def enter_stage(svc: Services, message: dict) -> None:
     else:
         visit = _Visit()
     used, context, carried = visit.used, visit.context, visit.carried
-    complaint_actions = [ComplaintModel.stage.set(stage.name), ComplaintModel.step.set(step),
-                         ComplaintModel.updated_at.set(iso(now)), *visit.complaint_actions]
+    complaint_actions = [
+        ComplaintModel.stage.set(stage.name),
+        ComplaintModel.step.set(step),
+        ComplaintModel.updated_at.set(iso(now)),
+        *visit.complaint_actions,
+    ]
     details = {"step": step, **visit.details}
     plan = plan_stage(stage.name, now, calendar, scale, svc.settings.sla, complaint.category, used=used)
     item = WorkItemModel(
-        complaint.id, step, stage=stage.name, role=stage.role.value, opd=opd,
-        queue=queue_of(stage.role, opd), tracking_number=complaint.tracking_number, title=complaint.title,
-        category=complaint.category, channel=complaint.channel, received_at=complaint.created_at,
+        complaint.id,
+        step,
+        stage=stage.name,
+        role=stage.role.value,
+        opd=opd,
+        queue=queue_of(stage.role, opd),
+        tracking_number=complaint.tracking_number,
+        title=complaint.title,
+        category=complaint.category,
+        channel=complaint.channel,
+        received_at=complaint.created_at,
         entered_at=iso(plan.started_at),
-        remind_at=iso(plan.remind_at), due_at=iso(plan.due_at),
-        carried_seconds=round(used.total_seconds(), 3), context=context, followups="visit" in message,
+        remind_at=iso(plan.remind_at),
+        due_at=iso(plan.due_at),
+        carried_seconds=round(used.total_seconds(), 3),
+        context=context,
+        followups="visit" in message,
         **{k: v for k, v in carried.items() if v},
     )
     details["due_at"] = item.due_at
     created = svc.store.open_work_item(
         item,
-        complaint_actions=complaint_actions + [
+        complaint_actions=complaint_actions
+        + [
             ComplaintModel.due_at.set(item.due_at),
             ComplaintModel.overdue.set(bool(carried.get("overdue"))),  # a stage late before it asked stays late
         ],
         audit=audit_entry(complaint.id, iso(now), SYSTEM, "stage_entered", stage.name, details),
     )
     if not created:
-        item = svc.store.get_work_item(complaint.id, step)  # redelivered: keep the first plan
+        item = svc.store.existing_work_item(complaint.id, step)  # redelivered: keep the first plan
     if step == 1:
         _tell_citizen(svc, complaint.id, "received")
     clock = _clock(svc, item, now)
@@ -202,15 +328,24 @@ def enter_stage(svc: Services, message: dict) -> None:
 
 
 # -- human handoff ------------------------------------------------------------
-def _send_to_team(svc: Services, complaint: ComplaintModel, item: WorkItemModel, template: str, **extra) -> None:
+def _team_email(svc: Services, complaint: ComplaintModel, item: WorkItemModel, template: str, **extra) -> Email:
+    """An email to the stage's team, with a new action link (built only when it is sent)."""
     role = sop.Role(item.role)
-    now = svc.now()
-    link, expires = issue_link(svc, item, now)
-    _send(
-        svc, item.complaint_id, item.stage, svc.settings.mailbox(role, item.opd), template,
-        {"c": case_context(complaint), "stage": sop.stage(item.stage), "team": team_name(role, item.opd),
-         "due_at": item.due_at, "entered_at": item.entered_at, "link": link, "link_expires_at": expires,
-         "visit": item.context or {}, **extra},
+    link, expires = issue_link(svc, item, svc.now())
+    return (
+        list(svc.settings.mailbox(role, item.opd)),
+        template,
+        {
+            "c": case_context(complaint),
+            "stage": sop.stage(item.stage),
+            "team": team_name(role, item.opd),
+            "due_at": item.due_at,
+            "entered_at": item.entered_at,
+            "link": link,
+            "link_expires_at": expires,
+            "visit": item.context or {},
+            **extra,
+        },
     )
 
 
@@ -241,17 +376,10 @@ def hand_off(svc: Services, message: dict) -> None:
         return
     if item.assigned_notified:
         return  # a redelivery, or the wait resumed after a timer: the team was told already
-    try:
-        svc.store.update_work_item(complaint_id, step, [WorkItemModel.assigned_notified.set(True)],
-                                   condition=WorkItemModel.assigned_notified == False)  # noqa: E712
-    except ConditionFailed:
-        return  # a concurrent delivery of the same message sends the email
-    try:
-        _send_to_team(svc, _complaint(svc, complaint_id), item, "assigned")
-    except Exception:
-        # Let SQS deliver again, and let that delivery send the email.
-        svc.store.update_work_item(complaint_id, step, [WorkItemModel.assigned_notified.set(False)])
-        raise
+    complaint = _complaint(svc, complaint_id)
+    _send_once(svc, complaint_id, f"assigned-{step}", item.stage, lambda: _team_email(svc, complaint, item, "assigned"))
+    # Only once the email is out (or was, by an earlier delivery): what views and queues read.
+    svc.store.update_work_item(complaint_id, step, [WorkItemModel.assigned_notified.set(True)])
 
 
 # -- the stage clock ----------------------------------------------------------
@@ -260,85 +388,142 @@ def _token_mark(token: str) -> str:
 
 
 def stage_timer(svc: Services, message: dict) -> None:
-    """A wait ran out: remind or escalate as the planner says, answer with the next wait."""
+    """A wait ran out: remind or escalate as the planner says, answer with the next wait.
+
+    A redelivered timer message whose tick was claimed already (``last_tick`` is its mark) sends
+    that tick's emails, each once (the delivery that claimed it may have died before sending).
+    """
     complaint_id, step = message["complaint_id"], int(message["step"])
-    item = svc.store.get_work_item(complaint_id, step)
+    item = svc.store.existing_work_item(complaint_id, step)
     now = svc.now()
-    clock = _clock(svc, item, now)
-    if item.decision is None and clock.action in (REMIND, ESCALATE):
-        _act_on_clock(svc, item, clock.action, now, _token_mark(message["task_token"]))
+    mark = _token_mark(message["task_token"])
+    if item.last_tick == mark:
+        action = _tick_action(item)
+        if item.decision is None:
+            _send_tick(svc, item, action, mark)
+        clock = _clock(svc, item, now, before=action)
+    else:
+        clock = _clock(svc, item, now)
+        if item.decision is None and clock.action in (REMIND, ESCALATE):
+            _act_on_clock(svc, item, clock.action, now, mark)
     svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds})
 
 
-def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: str) -> None:
-    """Claim this tick on the work item (counting it in the report), send its emails, then record it.
+def _tick_action(item: WorkItemModel) -> str:
+    """What the item's last tick did (ticks claimed before ``last_tick_action`` existed: an item that
+    has escalated escalates on every later tick, and reminds only before that)."""
+    return item.last_tick_action or (ESCALATE if int(item.escalations or 0) else REMIND)
 
-    The timer message's token marks the tick: a redelivery finds the mark and does nothing
-    twice. If an email cannot be sent the claim (and its count) is undone, so the redelivery tries again.
+
+def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: str) -> None:
+    """Claim this tick, then send its emails, each once.
+
+    The claim is one transaction: the tick's mark on the work item, the report's counters, the
+    audit entry, and (at the first escalation) the complaint's overdue flag; its metrics follow it.
+    A redelivery finds the mark and repeats none of that, but sends what is not sent yet. No
+    claim is ever undone: an email that cannot be sent now fails the message, and its
+    redelivery sends it.
     """
+    step = int(item.step)
     not_this_tick = WorkItemModel.last_tick.does_not_exist() | (WorkItemModel.last_tick != mark)
     condition = not_this_tick & WorkItemModel.decision.does_not_exist()
+    complaint_actions: list[Action] = []
+    claim: list[Action]
+    changed: dict[str, Any]
     if action == REMIND:
-        claim = [WorkItemModel.reminded_at.set(iso(now)), WorkItemModel.last_tick.set(mark)]
-        undo = [WorkItemModel.reminded_at.remove(), WorkItemModel.last_tick.remove()]
+        claim = [WorkItemModel.reminded_at.set(iso(now))]
         changed = {"reminded_at": iso(now)}
+        audit = audit_entry(item.complaint_id, iso(now), SYSTEM, "reminder_sent", item.stage, {"step": step})
     else:
         # Only from the count just read, so the item after the claim is known without reading it again.
-        condition &= WorkItemModel.escalations == int(item.escalations or 0)
-        claim = [WorkItemModel.escalations.add(1), WorkItemModel.overdue.set(True), WorkItemModel.last_tick.set(mark)]
-        undo = [WorkItemModel.escalations.add(-1), WorkItemModel.last_tick.remove()]
-        changed = {"escalations": int(item.escalations or 0) + 1, "overdue": True}
-
-    def counted(sign: int) -> list:
-        return report.clock_tick(now, action, item.stage, item.opd, item.channel, item.category, sign)
-
+        escalations = int(item.escalations or 0) + 1
+        condition &= WorkItemModel.escalations == escalations - 1
+        claim = [WorkItemModel.escalations.add(1), WorkItemModel.overdue.set(True)]
+        changed = {"escalations": escalations, "overdue": True}
+        audit = audit_entry(
+            item.complaint_id, iso(now), SYSTEM, "escalated", item.stage, {"step": step, "escalations": escalations}
+        )
+        if escalations == 1:
+            complaint_actions = [ComplaintModel.overdue.set(True), ComplaintModel.updated_at.set(iso(now))]
+    claim += [WorkItemModel.last_tick.set(mark), WorkItemModel.last_tick_action.set(action)]
     try:
-        svc.store.count_on_work_item(item.complaint_id, item.step, claim, condition, report=counted(1))
+        svc.store.count_on_work_item(
+            item.complaint_id,
+            step,
+            claim,
+            condition,
+            report=report.clock_tick(now, action, item.stage, item.opd, item.channel, item.category, 1),
+            audit=audit,
+            complaint_actions=complaint_actions,
+        )
     except ConditionFailed:
-        # This tick was acted on already (a redelivery), the stage was decided meanwhile, or another
-        # tick escalated it a moment ago: in each case there is nothing left for this message to do.
-        log.info("timer tick of %s#%s not claimed (acted on already, or decided)", item.complaint_id, item.step)
+        # Claimed by a concurrent delivery of this message (then send what it has not sent), acted on by
+        # another tick a moment ago, or the stage was decided: then nothing is left for this message.
+        item = svc.store.existing_work_item(item.complaint_id, step)
+        if item.last_tick != mark or item.decision is not None:
+            log.info("timer tick of %s#%s not claimed (another tick, or decided)", item.complaint_id, step)
+            return
+        _send_tick(svc, item, _tick_action(item), mark)
         return
-    for name, value in {**changed, "last_tick": mark}.items():
+    for name, value in {**changed, "last_tick": mark, "last_tick_action": action}.items():
         setattr(item, name, value)
-    complaint = _complaint(svc, item.complaint_id)
-    stage = sop.stage(item.stage)
-    try:
-        if action == REMIND:
-            _send_to_team(svc, complaint, item, "reminder")
-        else:
-            role = sop.Role(item.role)
-            _send(
-                svc, item.complaint_id, item.stage, svc.settings.mailbox(stage.supervisor), "escalation",
-                {"c": case_context(complaint), "stage": stage, "team": team_name(role, item.opd),
-                 "supervisor": team_name(stage.supervisor, None), "due_at": item.due_at,
-                 "entered_at": item.entered_at, "escalations": item.escalations},
-            )
-            _send_to_team(svc, complaint, item, "overdue", escalations=item.escalations)
-    except Exception:
-        svc.store.count_on_work_item(item.complaint_id, item.step, undo, WorkItemModel.last_tick == mark,
-                                     report=counted(-1))
-        raise
-    _record_tick(svc, item, action, now)
+    _count_tick(svc, item, action)
+    _send_tick(svc, item, action, mark)
 
 
-def _record_tick(svc: Services, item: WorkItemModel, action: str, now) -> None:
+def _count_tick(svc: Services, item: WorkItemModel, action: str) -> None:
+    """The tick's metrics, by the delivery that claimed it (so a redelivery does not count it again)."""
     dimensions = {"Stage": item.stage}
     if action == REMIND:
-        svc.store.append_audit(audit_entry(item.complaint_id, iso(now), SYSTEM, "reminder_sent", item.stage,
-                                           {"step": item.step}))
         svc.metrics.count("RemindersSent", dimensions=dimensions)
         return
     if item.escalations == 1:
-        svc.store.update_complaint(item.complaint_id, [ComplaintModel.overdue.set(True),
-                                                       ComplaintModel.updated_at.set(iso(now))])
         # By stage (what the alarms watch) and, for the OPD stage, by agency too (the dashboard).
         svc.metrics.count("SlaBreached", dimensions=dimensions)
         if item.opd:
             svc.metrics.count("SlaBreached", dimensions=dict(dimensions, Opd=item.opd))
-    svc.store.append_audit(audit_entry(item.complaint_id, iso(now), SYSTEM, "escalated", item.stage,
-                                       {"step": item.step, "escalations": item.escalations}))
     svc.metrics.count("EscalationsSent", dimensions=dimensions)
+
+
+def _send_tick(svc: Services, item: WorkItemModel, action: str, mark: str) -> None:
+    """The claimed tick's emails, each once by its key: the team's reminder, or the escalation to
+    the supervising team and the overdue notice to the team."""
+    complaint = _complaint(svc, item.complaint_id)
+    step = item.step
+    if action == REMIND:
+        _send_once(
+            svc,
+            item.complaint_id,
+            f"reminder-{step}-{mark}",
+            item.stage,
+            lambda: _team_email(svc, complaint, item, "reminder"),
+        )
+        return
+    stage = sop.stage(item.stage)
+
+    def escalation() -> Email:
+        return (
+            list(svc.settings.mailbox(stage.supervisor)),
+            "escalation",
+            {
+                "c": case_context(complaint),
+                "stage": stage,
+                "team": team_name(sop.Role(item.role), item.opd),
+                "supervisor": team_name(stage.supervisor, None),
+                "due_at": item.due_at,
+                "entered_at": item.entered_at,
+                "escalations": item.escalations,
+            },
+        )
+
+    _send_once(svc, item.complaint_id, f"escalation-{step}-{mark}", item.stage, escalation)
+    _send_once(
+        svc,
+        item.complaint_id,
+        f"overdue-{step}-{mark}",
+        item.stage,
+        lambda: _team_email(svc, complaint, item, "overdue", escalations=item.escalations),
+    )
 
 
 # -- waiting for the citizen's answer ------------------------------------------------
@@ -351,20 +536,33 @@ def ask_citizen(svc: Services, message: dict) -> None:
     """A stage asked the citizen (its visit is decided, so its clock stands still): plan the wait
     for the answer, email the question once, answer with the first wait."""
     complaint_id, step = message["complaint_id"], int(message["step"])
-    item = svc.store.get_work_item(complaint_id, step)
+    item = svc.store.existing_work_item(complaint_id, step)
     if item.info_expires_at is None:
-        plan = plan_answer(parse_iso(item.decided_at), svc.settings.calendar(), svc.settings.time_scale,
-                           svc.settings.sla)
+        plan = plan_answer(
+            parse_iso(item.decided_at), svc.settings.calendar(), svc.settings.time_scale, svc.settings.sla
+        )
         try:
             item = svc.store.update_work_item(
-                complaint_id, step,
-                [WorkItemModel.info_remind_at.set(iso(plan.remind_at)),
-                 WorkItemModel.info_expires_at.set(iso(plan.expires_at))],
-                condition=WorkItemModel.info_expires_at.does_not_exist())
+                complaint_id,
+                step,
+                [
+                    WorkItemModel.info_remind_at.set(iso(plan.remind_at)),
+                    WorkItemModel.info_expires_at.set(iso(plan.expires_at)),
+                ],
+                condition=WorkItemModel.info_expires_at.does_not_exist(),
+            )
         except ConditionFailed:  # a concurrent delivery planned it (the same plan: it derives from the decision)
-            item = svc.store.get_work_item(complaint_id, step)
-    _tell_citizen(svc, complaint_id, "question", key=f"question-{step}", question=item.question,
-                  stage=sop.stage(item.stage), expires_at=item.info_expires_at, deadline=_answer_deadline(svc))
+            item = svc.store.existing_work_item(complaint_id, step)
+    _tell_citizen(
+        svc,
+        complaint_id,
+        "question",
+        key=f"question-{step}",
+        question=item.question,
+        stage=sop.stage(item.stage),
+        expires_at=item.info_expires_at,
+        deadline=_answer_deadline(svc),
+    )
     if item.answer is not None:  # answered before the wait began: resume at once
         svc.workflow.complete(message["task_token"], {"wait_seconds": 1, "expired": False, "answered": True})
         return
@@ -394,7 +592,7 @@ def await_answer(svc: Services, message: dict) -> None:
 def answer_timer(svc: Services, message: dict) -> None:
     """A wait for the answer ran out: remind the citizen once, or end the wait at the deadline."""
     complaint_id, step = message["complaint_id"], int(message["step"])
-    item = svc.store.get_work_item(complaint_id, step)
+    item = svc.store.existing_work_item(complaint_id, step)
     now = svc.now()
     answered = {"wait_seconds": 1, "expired": False, "answered": True}
     if item.answer is not None:
@@ -403,11 +601,14 @@ def answer_timer(svc: Services, message: dict) -> None:
     clock = answer_step(now, _stored_answer_plan(item), bool(item.info_reminded_at))
     if clock.action == EXPIRE:
         try:
-            svc.store.update_work_item(complaint_id, step, [WorkItemModel.info_expired_at.set(iso(now))],
-                                       condition=WorkItemModel.answer.does_not_exist()
-                                       & WorkItemModel.info_expired_at.does_not_exist())
+            svc.store.update_work_item(
+                complaint_id,
+                step,
+                [WorkItemModel.info_expired_at.set(iso(now))],
+                condition=WorkItemModel.answer.does_not_exist() & WorkItemModel.info_expired_at.does_not_exist(),
+            )
         except ConditionFailed:
-            item = svc.store.get_work_item(complaint_id, step)
+            item = svc.store.existing_work_item(complaint_id, step)
             if item.info_expired_at is None:  # the answer came just now: resume instead
                 svc.workflow.complete(message["task_token"], answered)
                 return
@@ -415,26 +616,48 @@ def answer_timer(svc: Services, message: dict) -> None:
         return
     if clock.action == REMIND:
         _remind_citizen(svc, item, now)
-    svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds, "expired": False,
-                                                  "answered": False})
+    elif item.info_reminded_at:  # claimed (by this message, or an earlier one): make sure it went out
+        _send_question_reminder(svc, item)
+    svc.workflow.complete(
+        message["task_token"], {"wait_seconds": clock.wait_seconds, "expired": False, "answered": False}
+    )
 
 
 def _remind_citizen(svc: Services, item: WorkItemModel, now) -> None:
-    """Claim the one reminder on the work item, email it, then note it (a redelivery finds the claim)."""
+    """Claim the one reminder on the work item with its audit entry (one write), then email it once.
+
+    A redelivery finds the claim; it (or any later timer message of the wait) sends the email if the
+    delivery that claimed it died first.
+    """
     try:
-        svc.store.update_work_item(item.complaint_id, item.step, [WorkItemModel.info_reminded_at.set(iso(now))],
-                                   condition=WorkItemModel.info_reminded_at.does_not_exist()
-                                   & WorkItemModel.answer.does_not_exist())
+        svc.store.count_on_work_item(
+            item.complaint_id,
+            int(item.step),
+            [WorkItemModel.info_reminded_at.set(iso(now))],
+            WorkItemModel.info_reminded_at.does_not_exist() & WorkItemModel.answer.does_not_exist(),
+            audit=audit_entry(
+                item.complaint_id, iso(now), SYSTEM, "question_reminder_sent", item.stage, {"step": item.step}
+            ),
+        )
     except ConditionFailed:
-        return
-    try:
-        _tell_citizen(svc, item.complaint_id, "question_reminder", key=f"question-reminder-{item.step}",
-                      question=item.question, expires_at=item.info_expires_at, stage=sop.stage(item.stage))
-    except Exception:
-        svc.store.update_work_item(item.complaint_id, item.step, [WorkItemModel.info_reminded_at.remove()])
-        raise
-    svc.store.append_audit(audit_entry(item.complaint_id, iso(now), SYSTEM, "question_reminder_sent", item.stage,
-                                       {"step": item.step}))
+        item = svc.store.existing_work_item(item.complaint_id, int(item.step))  # a concurrent delivery claimed it?
+        if not item.info_reminded_at:
+            return
+    _send_question_reminder(svc, item)
+
+
+def _send_question_reminder(svc: Services, item: WorkItemModel) -> None:
+    if item.answer is not None or item.info_expired_at:
+        return  # answered (or too late) meanwhile: nothing to remind of
+    _tell_citizen(
+        svc,
+        item.complaint_id,
+        "question_reminder",
+        key=f"question-reminder-{item.step}",
+        question=item.question,
+        expires_at=item.info_expires_at,
+        stage=sop.stage(item.stage),
+    )
 
 
 def close_unanswered(svc: Services, message: dict) -> None:
@@ -442,26 +665,39 @@ def close_unanswered(svc: Services, message: dict) -> None:
     complaint_id = message["complaint_id"]
     now = iso(svc.now())
     deadline = _answer_deadline(svc)
-    reason = (f"Pertanyaan petugas tidak dijawab dalam {deadline.describe_id()}. / "
-              f"The officer's question was not answered within {deadline.describe_en()}.")
-    _close_open_case(svc, _complaint(svc, complaint_id), now, "closed_unanswered", reason,
-                     [ComplaintModel.pending_question.remove()])
+    reason = (
+        f"Pertanyaan petugas tidak dijawab dalam {deadline.describe_id()}. / "
+        f"The officer's question was not answered within {deadline.describe_en()}."
+    )
+    _close_open_case(
+        svc, _complaint(svc, complaint_id), now, "closed_unanswered", reason, [ComplaintModel.pending_question.remove()]
+    )
     _tell_citizen(svc, complaint_id, "unanswered")
     svc.workflow.complete(message["task_token"], {"closed": True})
 
 
-def _close_open_case(svc: Services, complaint: ComplaintModel, now: str, action: str, reason: str | None,
-                     extra: list = ()) -> None:
+def _close_open_case(
+    svc: Services, complaint: ComplaintModel, now: str, action: str, reason: str | None, extra: Sequence[Action] = ()
+) -> None:
     """Close a case that is still open (once: a redelivery finds it closed)."""
     complaint_id = complaint.id
-    actions = [ComplaintModel.status.set(sop.STATUS_CLOSED), ComplaintModel.closed_at.set(now),
-               ComplaintModel.due_at.remove(), ComplaintModel.updated_at.set(now), *extra]
+    actions = [
+        ComplaintModel.status.set(sop.STATUS_CLOSED),
+        ComplaintModel.closed_at.set(now),
+        ComplaintModel.due_at.remove(),
+        ComplaintModel.updated_at.set(now),
+        *extra,
+    ]
     if reason:
         actions.append(ComplaintModel.close_reason.set(reason))
     try:
-        svc.store.update_complaint(complaint_id, actions, condition=ComplaintModel.status == sop.STATUS_OPEN,
-                                   audit=audit_entry(complaint_id, now, SYSTEM, action),
-                                   report=report.closed(parse_iso(now), parse_iso(complaint.created_at)))
+        svc.store.update_complaint(
+            complaint_id,
+            actions,
+            condition=ComplaintModel.status == sop.STATUS_OPEN,
+            audit=audit_entry(complaint_id, now, SYSTEM, action),
+            report=report.closed(parse_iso(now), parse_iso(complaint.created_at)),
+        )
     except ConditionFailed:
         pass  # closed already: a redelivered message
 
@@ -477,9 +713,14 @@ def deliver_reply(svc: Services, message: dict) -> None:
     complaint = _complaint(svc, complaint_id)
     this_round = _this_round(message)
     ends = feedback_ends(now, svc.settings.calendar(), svc.settings.time_scale, svc.settings.sla)
-    actions = [ComplaintModel.status.set(sop.STATUS_ANSWERED), ComplaintModel.answered_at.set(iso(now)),
-               ComplaintModel.feedback_ends_at.set(iso(ends)), ComplaintModel.feedback_token.remove(),
-               ComplaintModel.due_at.remove(), ComplaintModel.updated_at.set(iso(now))]
+    actions = [
+        ComplaintModel.status.set(sop.STATUS_ANSWERED),
+        ComplaintModel.answered_at.set(iso(now)),
+        ComplaintModel.feedback_ends_at.set(iso(ends)),
+        ComplaintModel.feedback_token.remove(),
+        ComplaintModel.due_at.remove(),
+        ComplaintModel.updated_at.set(iso(now)),
+    ]
     sop_outcome = None
     if complaint.sop_outcome is None and complaint.sop_due_at:
         sop_outcome = "met" if now <= parse_iso(complaint.sop_due_at) else "breached"
@@ -487,16 +728,37 @@ def deliver_reply(svc: Services, message: dict) -> None:
     first = not int(complaint.reopens or 0)
     received_at = parse_iso(complaint.created_at)
     # The whole case's business time to its first answer, pauses for the citizen excluded.
-    case_minutes = max(0.0, (svc.settings.calendar().between(received_at, now).total_seconds()
-                             - float(complaint.paused_seconds or 0)) / 60) if first else None
+    case_minutes = (
+        max(
+            0.0,
+            (svc.settings.calendar().between(received_at, now).total_seconds() - float(complaint.paused_seconds or 0))
+            / 60,
+        )
+        if first
+        else None
+    )
     try:
         svc.store.update_complaint(
-            complaint_id, actions, condition=(ComplaintModel.status == sop.STATUS_OPEN) & this_round,
-            audit=audit_entry(complaint_id, iso(now), SYSTEM, "reply_delivered",
-                              details={"round": int(complaint.reopens or 0) + 1, "sop": sop_outcome}),
-            report=report.answered(now, received_at, complaint.channel, complaint.category,
-                                   report.answering_opd(complaint.kind, complaint.opd), first,
-                                   case_minutes, sop_outcome),
+            complaint_id,
+            actions,
+            condition=(ComplaintModel.status == sop.STATUS_OPEN) & this_round,
+            audit=audit_entry(
+                complaint_id,
+                iso(now),
+                SYSTEM,
+                "reply_delivered",
+                details={"round": int(complaint.reopens or 0) + 1, "sop": sop_outcome},
+            ),
+            report=report.answered(
+                now,
+                received_at,
+                complaint.channel,
+                complaint.category,
+                report.answering_opd(complaint.kind, complaint.opd),
+                first,
+                case_minutes,
+                sop_outcome,
+            ),
         )
         if sop_outcome:
             svc.metrics.count("SopTargetMet" if sop_outcome == "met" else "SopTargetBreached")
@@ -542,8 +804,12 @@ def close(svc: Services, message: dict) -> None:
     try:
         svc.store.update_complaint(
             complaint_id,
-            [ComplaintModel.status.set(sop.STATUS_CLOSED), ComplaintModel.closed_at.set(now),
-             ComplaintModel.feedback_token.remove(), ComplaintModel.updated_at.set(now)],
+            [
+                ComplaintModel.status.set(sop.STATUS_CLOSED),
+                ComplaintModel.closed_at.set(now),
+                ComplaintModel.feedback_token.remove(),
+                ComplaintModel.updated_at.set(now),
+            ],
             condition=(ComplaintModel.status == sop.STATUS_ANSWERED) & _this_round(message),
             audit=audit_entry(complaint_id, now, SYSTEM, "closed"),
             report=report.closed(parse_iso(now)),
@@ -566,8 +832,10 @@ def close_duplicate(svc: Services, message: dict) -> None:
     """Classification found the case reported before: close this one, tell the citizen which carries on."""
     complaint_id = message["complaint_id"]
     complaint = _complaint(svc, complaint_id)
-    reason = (f"Laporan yang sama sudah ditangani sebagai {complaint.duplicate_of}. / "
-              f"The same matter is handled as {complaint.duplicate_of}.")
+    reason = (
+        f"Laporan yang sama sudah ditangani sebagai {complaint.duplicate_of}. / "
+        f"The same matter is handled as {complaint.duplicate_of}."
+    )
     _close_open_case(svc, complaint, iso(svc.now()), "closed_duplicate", reason)
     _tell_citizen(svc, complaint_id, "duplicate", original=complaint.duplicate_of)
     svc.workflow.complete(message["task_token"], {"closed": True})
@@ -595,4 +863,3 @@ def handle_message(svc: Services, message: dict) -> None:
     except (KeyError, TypeError):
         raise UnknownMessage("message of unknown type") from None
     handler(svc, message)
-

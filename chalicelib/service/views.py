@@ -51,8 +51,12 @@ def timeline_entry(item) -> dict[str, Any]:
         "business_minutes": item.business_minutes,
     }
     if item.question:  # this visit paused to ask the citizen
-        entry["paused"] = {"question": item.question, "asked_at": item.decided_at,
-                           "answer": item.answer, "answered_at": item.answered_at}
+        entry["paused"] = {
+            "question": item.question,
+            "asked_at": item.decided_at,
+            "answer": item.answer,
+            "answered_at": item.answered_at,
+        }
     if item.carried_seconds:
         entry["resumed_with_business_minutes_used"] = round(float(item.carried_seconds) / 60, 1)
     return entry
@@ -141,16 +145,23 @@ def complaint_view(complaint, work_items, trail=(), *, now: datetime, original=N
         "answered_at": complaint.answered_at,
         "closed_at": complaint.closed_at,
         "close_reason": complaint.close_reason,
-        "pending_question": None if not pending else {
-            "question": pending["question"], "asked_at": pending["asked_at"], "stage": pending["stage"]},
+        "pending_question": None
+        if not pending
+        else {"question": pending["question"], "asked_at": pending["asked_at"], "stage": pending["stage"]},
         "rating": complaint.rating,
         "may_rate": _allowed(ensure_may_rate, complaint.status, complaint.rating, bool(complaint.answered_at)),
         "feedback_ends_at": feedback_ends,
         "reopens": reopens,
         # The execution must be waiting for a reopening too (its token arrives a moment after the reply).
-        "may_reopen": bool(complaint.feedback_token) and _allowed(
-            ensure_may_reopen, complaint.status, datetime.fromisoformat(feedback_ends) if feedback_ends else None,
-            now, reopens, bool(complaint.answered_at)),
+        "may_reopen": bool(complaint.feedback_token)
+        and _allowed(
+            ensure_may_reopen,
+            complaint.status,
+            datetime.fromisoformat(feedback_ends) if feedback_ends else None,
+            now,
+            reopens,
+            bool(complaint.answered_at),
+        ),
         "timeline": [timeline_entry(i) for i in items],
         "events": citizen_events(trail),
     }
@@ -160,8 +171,12 @@ def complaint_view(complaint, work_items, trail=(), *, now: datetime, original=N
         # The case that carries on is someone else's: its number and progress only.
         view["duplicate_of"] = {"tracking_number": complaint.duplicate_of}
         if original is not None:
-            view["duplicate_of"].update(status=original.status, stage=original.stage,
-                                        answered_at=original.answered_at, closed_at=original.closed_at)
+            view["duplicate_of"].update(
+                status=original.status,
+                stage=original.stage,
+                answered_at=original.answered_at,
+                closed_at=original.closed_at,
+            )
     return view
 
 

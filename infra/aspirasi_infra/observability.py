@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as actions
 from constructs import Construct
 
 from chalicelib.adapters.metrics import NAMESPACE
 from chalicelib.domain import sop
+
+from .delivery import ITERATOR_AGE_ALARM_SECONDS
 
 FIVE_MINUTES = Duration.minutes(5)
 
@@ -25,7 +27,8 @@ def sop_minutes(stage: sop.Stage) -> int:
 
 class Observability(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, prefix: str, state_machine, dead_letters,
-                 functions: dict[str, str], api_name: str, topic) -> None:
+                 functions: dict[str, str], api_name: str, topic, change_function: str, change_dead_letters,
+                 firewall: str) -> None:
         super().__init__(scope, construct_id)
         action = actions.SnsAction(topic)
         self.alarms: dict[str, cw.Alarm] = {}
@@ -53,7 +56,7 @@ class Observability(Construct):
               "without it.")
         alarm("DeadLettersWaiting",
               dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
-              "Handoff messages failed 5 times and wait in the dead-letter queue: a complaint is stuck.")
+              "Handoff messages failed 10 times and wait in the dead-letter queue: a complaint is stuck.")
         alarm("ExecutionsFailed", state_machine.metric_failed(period=FIVE_MINUTES), "A complaint's execution failed.")
         alarm("ExecutionsTimedOut", state_machine.metric_timed_out(period=FIVE_MINUTES),
               "A complaint's execution reached the one-year limit.")
@@ -66,12 +69,42 @@ class Observability(Construct):
                   f"The {label} Lambda function raised errors.")
             alarm(f"{label}FunctionThrottles", cw.Metric(metric_name="Throttles", **lambda_metric),
                   f"The {label} Lambda function was throttled.")
+        # Decisions handed over from the tables' streams (delivery.py): late, or given up.
+        iterator_age = cw.Metric(namespace="AWS/Lambda", metric_name="IteratorAge", statistic="Maximum",
+                                 dimensions_map={"FunctionName": change_function}, period=FIVE_MINUTES)
+        alarm("ChangeIteratorAge", iterator_age,
+              f"A decision, answer or reopening waited over {ITERATOR_AGE_ALARM_SECONDS} s on its table's stream "
+              "to reach the state machine (hand-overs are failing or slow).",
+              threshold=ITERATOR_AGE_ALARM_SECONDS * 1000, comparison=cw.ComparisonOperator.GREATER_THAN_THRESHOLD)
+        alarm("ChangeDeadLettersWaiting",
+              change_dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES,
+                                                                                statistic="Maximum"),
+              "A stream record was given up after its retries: a decision waits for its stage's next timer.")
         api = dict(namespace="AWS/ApiGateway", dimensions_map={"ApiName": api_name}, period=FIVE_MINUTES)
         server_errors = cw.Metric(metric_name="5XXError", statistic="Average", **api)  # a rate: 0..1
         alarm("Api5xxRate", server_errors, "More than 5% of API requests failed with a 5xx.", threshold=0.05,
               comparison=cw.ComparisonOperator.GREATER_THAN_THRESHOLD)
 
         self.dashboard = self._dashboard(prefix, state_machine, dead_letters, functions, api)
+        waf = dict(namespace="AWS/WAFV2", statistic="Sum", period=FIVE_MINUTES)
+        self.dashboard.add_widgets(
+            cw.GraphWidget(title="Decision delivery (DynamoDB streams)", width=12, left=[
+                iterator_age.with_(label="iterator age max (ms)")],
+                left_annotations=[cw.HorizontalAnnotation(value=ITERATOR_AGE_ALARM_SECONDS * 1000, label="alarm")],
+                right=[cw.Metric(namespace="AWS/Lambda", metric_name=name, statistic="Sum", label=name.lower(),
+                                 dimensions_map={"FunctionName": change_function}) for name in ("Invocations", "Errors")]
+                + [change_dead_letters.metric_approximate_number_of_messages_visible(statistic="Maximum",
+                                                                                     label="given up (DLQ)")]),
+            cw.GraphWidget(title="WAF: requests blocked and counted", width=12, left=[
+                cw.Metric(metric_name=metric, label=label, dimensions_map={
+                    "WebACL": firewall, "Region": Stack.of(self).region, "Rule": "ALL"}, **waf)
+                for metric, label in (("BlockedRequests", "blocked"), ("CountedRequests", "counted"))]
+                + [cw.Metric(metric_name="BlockedRequests", label="rate limit", dimensions_map={
+                    "WebACL": firewall, "Region": Stack.of(self).region, "Rule": "RateLimitPerIp"}, **waf)],
+                # The app's own limits (429): a citizen's complaints an hour, an Open311 key's requests a minute.
+                right=[app_metric("SubmissionRateLimited").with_(label="complaints over the hour's limit"),
+                       app_metric("Open311RateLimited").with_(label="Open311 over the minute's limit")]),
+        )
 
     def _dashboard(self, prefix, state_machine, dead_letters, functions, api) -> cw.Dashboard:
         def search(expression: str, label: str) -> cw.MathExpression:

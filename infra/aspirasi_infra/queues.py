@@ -1,4 +1,5 @@
-"""A queue a Lambda consumer reads, with its dead-letter queue: the handoff and the uploads queues."""
+"""Queues a Lambda consumer reads, with their dead-letter queues: the handoff and the uploads queues;
+and the dead-letter queue of the tables' stream consumer."""
 
 from __future__ import annotations
 
@@ -8,16 +9,23 @@ from constructs import Construct
 
 # SSE-SQS on both: S3 event notifications can deliver to it (an AWS-managed KMS key would refuse S3).
 _ENCRYPTION = dict(encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True)
+DEAD_LETTER_RETENTION = Duration.days(14)
 
 
-def consumer_queue(scope: Construct, construct_id: str, name: str) -> tuple[sqs.Queue, sqs.Queue]:
-    """(queue, dead letters): a record that fails 5 times waits 14 days in the dead-letter queue."""
-    dead_letters = sqs.Queue(scope, f"{construct_id}DeadLetters", queue_name=f"{name}-dlq",
-                             retention_period=Duration.days(14), **_ENCRYPTION)
+def dead_letter_queue(scope: Construct, construct_id: str, name: str) -> sqs.Queue:
+    """A dead-letter queue: encrypted, TLS only, kept 14 days (the longest SQS keeps a message)."""
+    return sqs.Queue(scope, construct_id, queue_name=name, retention_period=DEAD_LETTER_RETENTION, **_ENCRYPTION)
+
+
+def consumer_queue(scope: Construct, construct_id: str, name: str,
+                   max_receive_count: int = 5) -> tuple[sqs.Queue, sqs.Queue]:
+    """(queue, dead letters): a record received ``max_receive_count`` times without success waits 14 days
+    in the dead-letter queue."""
+    dead_letters = dead_letter_queue(scope, f"{construct_id}DeadLetters", f"{name}-dlq")
     queue = sqs.Queue(
         scope, construct_id, queue_name=name,
         visibility_timeout=Duration.seconds(6 * 60),  # six times the consumer's timeout
-        dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=5, queue=dead_letters),
+        dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=max_receive_count, queue=dead_letters),
         **_ENCRYPTION,
     )
     return queue, dead_letters

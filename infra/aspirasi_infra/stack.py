@@ -22,19 +22,27 @@ from constructs import Construct
 
 from chalicelib.adapters.tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
 from chalicelib.adapters.tables import AttachmentModel, ReportModel
-from chalicelib.adapters.tables import ApiKeyModel, ApiOrganisationModel, RateCounterModel
+from chalicelib.adapters.tables import ApiKeyModel, ApiOrganisationModel, EmailModel, RateCounterModel
 from chalicelib.domain.staff import all_groups
 from chalicelib.rendering import render_email
 from chalicelib.service.members import TEMPORARY_PASSWORD_DAYS, invitation_context
 
+from . import delivery
 from .attachments import Attachments, bucket_arn, bucket_name, objects_arn
 from .observability import Observability
-from .queues import consumer_queue
+from .queues import consumer_queue, dead_letter_queue
 from .tables import tables
+from .waf import DEFAULT_RATE_LIMIT, ApiFirewall, stage_arn
 
 ROOT = Path(__file__).resolve().parents[2]
 ASL_FILE = ROOT / "statemachine" / "complaint.asl.json"
 RETENTION = logs.RetentionDays.THREE_MONTHS
+API_STAGE = "api"
+# A handoff message is received this many times before it goes to the dead-letter queue. A failed
+# one comes back after a backoff that doubles (service/delivery.retry_delay: 2 s, 4 s, ... at most
+# 300 s), so ten receptions give a transient fault about 13 minutes (2+4+...+256+300 s) of retries;
+# a crash without that backoff waits the queue's visibility timeout (6 minutes) each time.
+HANDOFF_MAX_RECEIVES = 10
 
 # The only IAM actions this stack grants on "*", and why AWS requires it.
 WILDCARD_ACTIONS = {
@@ -63,7 +71,10 @@ API_TABLE_ACTIONS = {
     TrackingNumberModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchGetItem"],
     WorkItemModel: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     LinkModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-    AuditModel: ["dynamodb:PutItem", "dynamodb:Query"],  # Query: the staff console reads a case's trail
+    # Query: the staff console reads a case's trail; Update: a closed account's address erased from email notes.
+    AuditModel: ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+    # Personal data (service/privacy.py): a closed account's address erased from the email outbox records.
+    EmailModel: ["dynamodb:Query", "dynamodb:UpdateItem"],
     # Put: a slot reserved; Update: a never-used slot given back; Query: a case's attachments (service/attachments.py).
     AttachmentModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     # Update: the report's counters move with submissions, decisions, ratings, reopenings; Query: the report.
@@ -87,6 +98,9 @@ HANDOFF_TABLE_ACTIONS = {
     LinkModel: ["dynamodb:PutItem"],
     AuditModel: ["dynamodb:PutItem"],
     ReportModel: ["dynamodb:UpdateItem"],  # answers, closings, reminders and escalations counted
+    # Each email once (service/stages.py _send_once): claimed with a lease and marked sent or refused
+    # (Update, also inside the transaction with its audit note), read back (Get), written whole (Put).
+    EmailModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
 }
 # The monthly report email (service/monthly_report.py): the report reads the month's counters (Query) and
 # the queues' overdue visits (Query on the work items' queue index; GetItem: the receipt time of a visit
@@ -101,7 +115,10 @@ MONTHLY_REPORT_TABLE_ACTIONS = {
 API_COGNITO_ACTIONS = ["cognito-idp:ListUsersInGroup", "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser",
                        "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup",
                        "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser",
-                       "cognito-idp:AdminUserGlobalSignOut"]
+                       "cognito-idp:AdminUserGlobalSignOut",
+                       # a citizen's own account (service/privacy.py): correct name and phone, close it
+                       "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminDeleteUserAttributes",
+                       "cognito-idp:AdminDeleteUser"]
 ACCESS_LOG_FORMAT = (
     # resourcePath is the route template (/actions/{link_token}): the link token itself is never logged.
     '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","time":"$context.requestTime",'
@@ -134,7 +151,8 @@ class AspirasiStack(Stack):
         self.tables = tables(self, prefix)
 
         # -- the handoff queue ------------------------------------------------------------
-        self.queue, dead_letters = consumer_queue(self, "Handoff", f"{prefix}-handoff")
+        self.queue, dead_letters = consumer_queue(self, "Handoff", f"{prefix}-handoff",
+                                                  max_receive_count=HANDOFF_MAX_RECEIVES)
         self.dead_letters = dead_letters
 
         # -- the state machine, from the same file the local stack uses -------------------
@@ -205,12 +223,26 @@ class AspirasiStack(Stack):
             resources=[self.format_arn(service="ses", resource="identity", resource_name=sender_domain),
                        self.format_arn(service="ses", resource="configuration-set",
                                        resource_name=configuration_set.configuration_set_name)]))
-        for role in (api_role, handoff_role):  # decisions and system steps answer the state machine
+        # The tables' stream consumer (app.py on_change, infra/aspirasi_infra/delivery.py): reads the two
+        # streams, the item behind a record, answers the task; what it gives up goes to its dead letters.
+        self.change_dead_letters = dead_letter_queue(self, "ChangeDeadLetters", f"{prefix}-changes-dlq")
+        change_logs = logs.LogGroup(self, "ChangeFunctionLogs", retention=RETENTION,
+                                    removal_policy=RemovalPolicy.RETAIN)
+        change_role = self._function_role("ChangeFunctionRole", change_logs, delivery.TABLE_ACTIONS,
+                                          "DynamoDB streams: decisions, answers, reopenings to the state machine.")
+        change_role.add_to_policy(iam.PolicyStatement(
+            actions=delivery.STREAM_ACTIONS,
+            resources=[self.tables[model].table_stream_arn for model in delivery.FILTERS]))
+        change_role.add_to_policy(iam.PolicyStatement(actions=["sqs:SendMessage"],
+                                                      resources=[self.change_dead_letters.queue_arn]))
+        # System steps and the streams' hand-overs answer the state machine; the API only writes decisions.
+        for role in (handoff_role, change_role):
             role.add_to_policy(iam.PolicyStatement(actions=["states:SendTaskSuccess"], resources=["*"]))
         # Attachments (infra/aspirasi_infra/attachments.py): the API signs the browser's presigned POST
         # (PutObject) and the short-lived downloads (GetObject); the uploads consumer reads the first bytes,
         # deletes what it refuses, and may list the bucket so a missing object answers 404, not 403.
-        api_role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject", "s3:GetObject"],
+        # DeleteObject: a citizen who closes their account has their files deleted (service/privacy.py).
+        api_role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
                                                    resources=[objects_arn(prefix)]))
         upload_logs = logs.LogGroup(self, "UploadFunctionLogs", retention=RETENTION,
                                     removal_policy=RemovalPolicy.RETAIN)
@@ -247,11 +279,13 @@ class AspirasiStack(Stack):
             "UPLOADS_QUEUE_NAME": f"{prefix}-uploads",
             # Open311 clients' requests a minute per API key (docs/open311.md), e.g. -c open311RateLimitPerMinute=120.
             "OPEN311_RATE_LIMIT_PER_MINUTE": str(context("open311RateLimitPerMinute") or 60),
+            # Complaints a citizen account may submit an hour (README "Limits"), e.g. -c submissionLimitPerHour=20.
+            "SUBMISSION_LIMIT_PER_HOUR": str(context("submissionLimitPerHour") or 10),
             # Team mailboxes, e.g. -c mailboxes='{"MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}'.
             **_mailboxes(context("mailboxes")),
         }
         self.chalice = Chalice(self, "App", source_dir=str(ROOT), stage_config={
-            "api_gateway_stage": "api",
+            "api_gateway_stage": API_STAGE,
             "manage_iam_role": False,
             "iam_role_arn": api_role.role_arn,
             "xray": True,
@@ -298,6 +332,16 @@ class AspirasiStack(Stack):
                                                                "LogFormat": "JSON"})
         self.chalice.add_environment_variable("PUBLIC_BASE_URL", context("publicBaseUrl") or self.api_url,
                                               "MonthlyReport")  # the email links to the staff console
+        # The tables' streams to on_change: durable decisions handed to the state machine (delivery.py).
+        on_change = self.chalice.get_resource(delivery.FUNCTION)
+        on_change.add_property_override("Role", change_role.role_arn)
+        on_change.add_property_override("Timeout", 60)
+        on_change.add_property_override("LoggingConfig", {"LogGroup": change_logs.log_group_name,
+                                                          "LogFormat": "JSON"})
+        self.change_mappings = delivery.change_mappings(self, function_name=on_change.ref, tables=self.tables,
+                                                        dead_letters_arn=self.change_dead_letters.queue_arn)
+        for mapping in self.change_mappings.values():  # Lambda checks the role's access when it creates a mapping
+            mapping.node.add_dependency(change_role)
 
         # -- API Gateway: throttling, access logs without link tokens, tracing ---------------
         access_logs = logs.LogGroup(self, "ApiAccessLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN)
@@ -309,6 +353,11 @@ class AspirasiStack(Stack):
         }])
         rest_api.add_property_override("AccessLogSetting", {"DestinationArn": access_logs.log_group_arn,
                                                             "Format": ACCESS_LOG_FORMAT})
+        # AWS WAF in front of the stage (waf.py; docs/operations.md#waf). SAM resolves RestAPI.Stage to the
+        # stage it creates, so the association waits for it.
+        self.firewall = ApiFirewall(self, "Firewall", prefix=prefix, retention=RETENTION,
+                                    stage=stage_arn("${RestAPI}", "${RestAPI.Stage}"),
+                                    rate_limit=int(context("wafRateLimit") or DEFAULT_RATE_LIMIT))
         # API Gateway writes to CloudWatch Logs through one account-wide role.
         gateway_logging = iam.Role(self, "ApiGatewayLoggingRole",
                                    assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
@@ -326,11 +375,13 @@ class AspirasiStack(Stack):
         self.alarm_topic.add_subscription(subscriptions.EmailSubscription(ops_email.value_as_string))
         ops = Observability(self, "Ops", prefix=prefix, state_machine=self.state_machine, dead_letters=dead_letters,
                             functions={"API": api_function.ref, "Handoff": handoff.ref, "Upload": upload.ref,
-                                       "MonthlyReport": monthly_report.ref},
-                            api_name="aspirasi-kaltim", topic=self.alarm_topic)
+                                       "MonthlyReport": monthly_report.ref, "Change": on_change.ref},
+                            api_name="aspirasi-kaltim", topic=self.alarm_topic,
+                            change_function=on_change.ref, change_dead_letters=self.change_dead_letters,
+                            firewall=self.firewall.name)
         self.attachments.alarm(prefix, self.alarm_topic)
         ops.dashboard.add_widgets(*self.attachments.widgets())
-        self._suppress(gateway_logging, machine_role, api_role, handoff_role, upload_role, report_role)
+        self._suppress(gateway_logging, machine_role, api_role, handoff_role, upload_role, report_role, change_role)
 
     @staticmethod
     def _invitation(public_base_url: str | None) -> cognito.UserInvitationConfig:
@@ -378,5 +429,6 @@ class AspirasiStack(Stack):
              "it per deployment when the budget allows."},
             {"id": "AwsSolutions-COG8", "reason": "The Plus feature plan (threat protection) is a paid plan; the "
              "Essentials plan is enough for email sign-in at provincial scale. Revisit with the budget."}])
-        NagSuppressions.add_resource_suppressions(self.dead_letters, [
-            {"id": "AwsSolutions-SQS3", "reason": "This queue is the dead-letter queue."}])
+        for dead_letters in (self.dead_letters, self.change_dead_letters):
+            NagSuppressions.add_resource_suppressions(dead_letters, [
+                {"id": "AwsSolutions-SQS3", "reason": "This queue is a dead-letter queue."}])

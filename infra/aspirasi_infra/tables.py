@@ -9,6 +9,14 @@ from constructs import Construct
 from chalicelib.adapters.tables import MODELS, TTL_ATTRIBUTES
 
 _TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER, "B": dynamodb.AttributeType.BINARY}
+# PynamoDB's Meta.stream_view_type (its constants are DynamoDB's own names) -> CDK's.
+_STREAMS = {view.value: view for view in dynamodb.StreamViewType}
+
+
+def stream_of(model) -> dynamodb.StreamViewType | None:
+    """The table's DynamoDB stream, as its model's ``Meta.stream_view_type`` declares (None: no stream)."""
+    view = getattr(model.Meta, "stream_view_type", None)
+    return _STREAMS[view] if view else None
 
 
 def _key(schema: list[dict], definitions: dict[str, str], kind: str) -> dynamodb.Attribute | None:
@@ -38,6 +46,7 @@ def table_from_model(scope: Construct, model, prefix: str) -> dynamodb.Table:
         encryption=dynamodb.TableEncryption.AWS_MANAGED,
         removal_policy=RemovalPolicy.RETAIN,
         time_to_live_attribute=TTL_ATTRIBUTES.get(model),
+        stream=stream_of(model),
     )
     for index in schema["global_secondary_indexes"]:
         index_definitions = {d["AttributeName"]: d["AttributeType"] for d in index["attribute_definitions"]}

@@ -118,8 +118,8 @@ def test_the_uploads_consumer_reports_batch_failures_and_has_its_own_role(resour
 def test_least_privilege_on_the_bucket(resources):
     api, upload, handoff = (s3_grants(resources, name) for name in ("ApiFunctionRole", "UploadFunctionRole",
                                                                       "HandoffFunctionRole"))
-    # The API signs presigned POSTs (PutObject) and GETs; under attachments/ only. It never deletes.
-    assert set(api) == {"s3:PutObject", "s3:GetObject"}
+    # The API signs presigned POSTs (PutObject) and GETs, and deletes a closed account's files; attachments/ only.
+    assert set(api) == {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}
     assert all(resource.endswith('/attachments/*"]]}') for resource in api.values())
     # The consumer reads the first bytes, deletes what it refuses, lists (so a missing object is a 404).
     assert set(upload) == {"s3:GetObject", "s3:DeleteObject", "s3:ListBucket"}

@@ -77,9 +77,9 @@ def test_state_machine_is_the_statemachine_file_with_substitutions(resources):
 
 def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
     queues = of_type(resources, "AWS::SQS::Queue")
-    assert len(queues) == 4 and all(q["Properties"]["SqsManagedSseEnabled"] for q in queues.values())
+    assert len(queues) == 5 and all(q["Properties"]["SqsManagedSseEnabled"] for q in queues.values())
     (handoff,) = [q["Properties"] for q in queues.values() if q["Properties"]["QueueName"] == "aspirasi-kaltim-handoff"]
-    assert handoff["RedrivePolicy"]["maxReceiveCount"] == 5
+    assert handoff["RedrivePolicy"]["maxReceiveCount"] == 10  # with the consumer's backoff: ~13 minutes of retries
     functions = of_type(resources, "AWS::Serverless::Function")
     event = functions["OnHandoff"]["Properties"]["Events"]["OnHandoffSqsEventSource"]["Properties"]
     assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -88,18 +88,18 @@ def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
 
 def test_functions_are_traced_sized_and_log_with_retention(resources):
     functions = of_type(resources, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "OnHandoff", "OnUpload", "MonthlyReport"}
+    assert set(functions) == {"APIHandler", "OnHandoff", "OnUpload", "MonthlyReport", "OnChange"}
     log_groups = of_type(resources, "AWS::Logs::LogGroup")
     assert all(g["Properties"].get("RetentionInDays") for g in log_groups.values())
     roles = set()
     for name, function in functions.items():
         props = function["Properties"]
         assert props["Tracing"] == "Active" and props["MemorySize"] == 512
-        assert props["Timeout"] == {"OnHandoff": 60, "OnUpload": 60, "MonthlyReport": 120}.get(name, 30)
+        assert props["Timeout"] == {"OnHandoff": 60, "OnUpload": 60, "MonthlyReport": 120, "OnChange": 60}.get(name, 30)
         assert props["LoggingConfig"]["LogGroup"]["Ref"] in log_groups
         assert props["Environment"]["Variables"]["TABLE_PREFIX"] == "aspirasi-kaltim"
         roles.add(json.dumps(props["Role"]))
-    assert len(roles) == 4  # one least-privilege role per function
+    assert len(roles) == 5  # one least-privilege role per function
 
 
 def test_api_gateway_throttles_and_logs_without_link_tokens(resources):
@@ -155,7 +155,8 @@ def test_api_role_manages_staff_accounts_on_the_user_pool_only(resources):
     assert sorted(statement["Action"]) == sorted(API_COGNITO_ACTIONS) == sorted(
         f"cognito-idp:{a}" for a in ("ListUsersInGroup", "AdminGetUser", "AdminListGroupsForUser", "AdminCreateUser",
                                      "AdminAddUserToGroup", "AdminDisableUser", "AdminEnableUser",
-                                     "AdminUserGlobalSignOut"))
+                                     "AdminUserGlobalSignOut", "AdminUpdateUserAttributes",
+                                     "AdminDeleteUserAttributes", "AdminDeleteUser"))
     assert statement["Resource"] == {"Fn::GetAtt": [pool_id, "Arn"]}
     ses_users = {name for name, policy in of_type(resources, "AWS::IAM::Policy").items()
                  for s in policy["Properties"]["PolicyDocument"]["Statement"] if "ses:SendRawEmail" in s["Action"]}
@@ -169,7 +170,9 @@ def test_alarms(resources):
                            "ExecutionsTimedOut", "ExecutionsAborted", "APIFunctionErrors", "APIFunctionThrottles",
                            "HandoffFunctionErrors", "HandoffFunctionThrottles", "Api5xxRate", "EmailsRejected",
                            "UploadFunctionErrors", "UploadFunctionThrottles", "UploadDeadLettersWaiting",
-                           "MonthlyReportFunctionErrors", "MonthlyReportFunctionThrottles"}
+                           "MonthlyReportFunctionErrors", "MonthlyReportFunctionThrottles",
+                           "ChangeFunctionErrors", "ChangeFunctionThrottles", "ChangeIteratorAge",
+                           "ChangeDeadLettersWaiting"}
     opd = alarms["OpdDeadlineBreached"]
     assert (opd["Namespace"], opd["MetricName"]) == ("AspirasiKaltim", "SlaBreached")
     assert opd["Dimensions"] == [{"Name": "Stage", "Value": "opd_response"}]
@@ -262,3 +265,12 @@ def test_monthly_report_is_a_schedule_with_only_what_it_needs(resources):
     assert [s["Resource"] for s in writes] == [{"Fn::GetAtt": [tables["aspirasi-kaltim-report-totals"], "Arn"]}]
     (ses_statement,) = [s for s in statements if s["Action"] == "ses:SendRawEmail"]
     assert len(ses_statement["Resource"]) == 2  # the sender's identity and the configuration set
+
+
+def test_only_the_consumers_answer_the_state_machine(resources):
+    """A decision in the API is a durable write; the streams' consumer hands it over (service/delivery.py)."""
+    senders = {name.split("DefaultPolicy")[0] for name, policy in of_type(resources, "AWS::IAM::Policy").items()
+               for s in policy["Properties"]["PolicyDocument"]["Statement"]
+               if "states:SendTaskSuccess" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert len(senders) == 2 and all(n.startswith(("HandoffFunctionRole", "ChangeFunctionRole")) for n in senders), \
+        senders

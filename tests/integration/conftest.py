@@ -24,6 +24,8 @@ serialize_dynamodb()  # DynamoDB's atomicity, which moto lacks under threads (ra
 BASE_ENV = {
     "SLA_CALENDAR": "24x7",
     "SLA_TIME_SCALE": "0.1",
+    "RETRY_FIRST_SECONDS": "1",  # a failed message comes again after 1 s, 2 s, 4 s, ...
+    "RETRY_MAX_SECONDS": "4",
     "FEEDBACK_WINDOW_MINUTES": "0.05",
     "PUBLIC_BASE_URL": "https://aspirasi.test",
     "EMAIL_FROM": "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>",

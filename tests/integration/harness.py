@@ -10,10 +10,14 @@ import time
 
 import boto3
 
-from chalicelib.adapters.tables import WorkItemModel
+from chalicelib.adapters.tables import ComplaintModel, WorkItemModel
 from chalicelib.service import decide as decide_uc
 from local.outbox import action_tokens, sent_emails
 from local.poller import LambdaContext, Poller, sqs_event
+from local.stream_poller import StreamPoller, stream_arn_of, streams_client
+
+# The streams' retry backoff here: short, so a test of a failed hand-over takes seconds.
+STREAM_BACKOFF = (0.2, 1.6)
 
 
 class Harness:
@@ -26,13 +30,35 @@ class Harness:
         self.sfn = boto3.client("stepfunctions", region_name=self.region)
         self.poller = Poller(self.sqs, resources.queue_url, resources.queue_arn, self.region,
                              app_module.on_handoff)
+        # The tables' streams, to the function that hands decisions to the state machine (app.on_change).
+        dynamodb, streams = boto3.client("dynamodb", region_name=self.region), streams_client(self.region)
+        self.stream_pollers = [
+            StreamPoller(streams, stream_arn_of(dynamodb, model.Meta.table_name), self.region, self._on_change,
+                         backoff=STREAM_BACKOFF)
+            for model in (WorkItemModel, ComplaintModel)]
 
     # -- delivering -----------------------------------------------------------------
     def pump(self) -> int:
+        """Deliver the queue's messages and the streams' records until neither has any left."""
         handled = 0
-        while (n := self.poller.poll_once()):
+        while (n := self.poller.poll_once() + self.pump_streams()):
             handled += n
         return handled
+
+    def pump_streams(self, twice: bool = False) -> int:
+        """Deliver the streams' records (each batch twice with ``twice``, as a retried batch comes again)."""
+        handled, self._stream_deliveries = 0, 2 if twice else 1
+        try:
+            while (n := sum(poller.poll_once() for poller in self.stream_pollers)):
+                handled += n
+        finally:
+            self._stream_deliveries = 1
+        return handled
+
+    def _on_change(self, event, context):
+        for _ in range(getattr(self, "_stream_deliveries", 1)):
+            result = self.app.on_change(event, context)
+        return result
 
     def run_until(self, predicate, timeout: float = 30, what: str = "condition", deliver: bool = True):
         """Deliver messages (unless told not to) until ``predicate()`` is truthy; return its value."""
@@ -57,7 +83,8 @@ class Harness:
         return handled
 
     def deliver_twice(self) -> int:
-        """Receive one batch and hand every record to the consumer twice, as SQS may; return how many."""
+        """Receive one batch and hand every record to the consumer twice, as SQS may (the streams' records
+        too); return how many messages."""
         messages = self.sqs.receive_message(QueueUrl=self.resources.queue_url, MaxNumberOfMessages=10,
                                             AttributeNames=["All"]).get("Messages", [])
         if messages:
@@ -66,6 +93,7 @@ class Harness:
                 assert self.app.on_handoff(event, LambdaContext()) == {"batchItemFailures": []}
             for m in messages:
                 self.sqs.delete_message(QueueUrl=self.resources.queue_url, ReceiptHandle=m["ReceiptHandle"])
+        self.pump_streams(twice=True)
         return len(messages)
 
     # -- reading state ----------------------------------------------------------------
@@ -123,3 +151,21 @@ class Harness:
         for stage, address, payload in steps:
             self.waiting_at(complaint_id, stage)
             self.decide(address, payload)
+
+
+def refuse_send_task_success(stack: Harness, monkeypatch, times: int = 1) -> dict:
+    """Step Functions throttles the app's next ``times`` SendTaskSuccess calls, as if through botocore's
+    retries (moto cannot throttle): at the AWS client's boundary, not in our code."""
+    from botocore.exceptions import ClientError
+
+    sfn = stack.svc.workflow._client
+    real, calls = sfn.send_task_success, {"refused": 0, "taken": 0}
+
+    def send_task_success(**kwargs):
+        if calls["refused"] < times:
+            calls["refused"] += 1
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "injected"}}, "SendTaskSuccess")
+        calls["taken"] += 1
+        return real(**kwargs)
+    monkeypatch.setattr(sfn, "send_task_success", send_task_success)
+    return calls

@@ -389,3 +389,11 @@ def test_a_filtered_search_reads_a_bounded_number_of_complaints(client, stack, m
     assert len(found) == 2  # four match, but the search looked at two only
     _, none = o311_call(client, "get", "requests.json?status=closed")
     assert none == []
+
+
+def test_a_search_by_ids_none_of_which_is_a_tracking_number_finds_nothing(client, stack):
+    """Found by the fuzzer (tests/e2e/test_fuzz.py): such ids fell through to a date search without dates (500)."""
+    for fmt in ("json", "xml"):
+        response, parsed = o311_call(client, "get", f"requests.{fmt}?service_request_id=%C2%A5x,zz&start_date=x")
+        assert response.status_code == 200, parsed
+        assert len(parsed) == 0

@@ -146,6 +146,11 @@ def test_bad_complaints_are_refused_and_change_nothing(client, stack, change, st
     assert page == {"items": []}
     response, problem = call(client, "post", "/complaints", b"[1,2", token)
     assert_problem(response, problem, 400)
+    for media_type in ("text/plain", "application/x-www-form-urlencoded"):  # a form only where a page posts one
+        response, problem = call(client, "post", "/complaints", "title=x", token, {"Content-Type": media_type})
+        assert_problem(response, problem, 415)
+    _, page = call(client, "get", "/complaints", token=token)
+    assert page == {"items": []}
 
 
 def test_action_link_get_changes_nothing_and_post_decides(client, stack):

@@ -131,6 +131,7 @@ def test_link_and_console_race_for_one_stage(stack, client, staff):
         stored = stack.svc.store.get_work_item(cid, 1)
         assert stored.decision["outcome"] == winners[0][1]["outcome"]
         assert stored.decided_by == ("link:operator" if winners[0][0] == "link" else operator.email)
+        stack.pump_streams()  # the work-items stream hands the winning decision over
         assert sent.count(item.task_token) == 1
         decisions = [e for e in stack.svc.store.audit_trail(cid) if e.action == "decided"]
         assert len(decisions) == 1

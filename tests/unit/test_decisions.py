@@ -38,7 +38,7 @@ def test_allowed_decisions(stage, payload, outcome, values):
     ("opd_response", {"decision": "not_our_authority"}, "reason", "required"),
     ("review", {"decision": "return"}, "reason", "required"),
     ("reply", {"reply": ""}, "reply", "required"),
-    ("reply", {"reply": 42}, "reply", "required"),
+    ("reply", {"reply": 42}, "reply", "not_text"),  # models.py: "must be text" says more than "required"
 ])
 def test_refused_decisions(stage, payload, field, code):
     with pytest.raises(ValidationFailed) as refused:

@@ -1,0 +1,855 @@
+"""The HTTP API's request and response bodies as pydantic v2 models: one source for validation and docs.
+
+Why here, in the domain: the parse functions (``submission.parse_submission``, ``decisions.parse_decision``,
+``followup.parse_answer``, ...) validate through these models, and ``web/openapi.py`` publishes their JSON
+schemas, so what the API documents and what it accepts cannot drift. The models are pure (no AWS, no HTTP):
+the domain may use them, and the web layer only reads their schemas.
+
+Errors keep the project's shape: ``validate`` turns pydantic's errors into ``ValidationFailed([{"field",
+"code", ...}])`` with the codes ``web/problems.py`` explains in Indonesian and English (``required``,
+``too_long`` with ``max_length``, ``not_text``, ...). A field may rename a pydantic error to a code of its
+own (``unknown_category`` for a category outside the catalog) through the model's ``codes``.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
+from pydantic_core import PydanticCustomError
+
+from . import catalog, sop
+from .errors import ValidationFailed
+from .staff import all_groups
+from .tracking import normalize
+
+# -- shared rules (the values the parse functions used before, kept in one place) ---------------
+LIMITS = {
+    "title": 150,
+    "description": 5000,
+    "location": 300,
+    "name": 100,
+    "email": 254,
+    "phone": 30,
+    "external_ref": 100,
+}
+MIN_DESCRIPTION = 10
+ANSWER_MAX = 4000
+REASON_MAX = 2000
+COMMENT_MAX = 2000
+ACCOUNT_FIELD_MAX = 256
+MIN_PASSWORD = 8
+MAX_ORGANISATION = 100
+MAX_MEMBER_NAME = 100
+ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+MAX_FILENAME = 200
+CHANNELS = ("phone", "walk_in", "letter", "whatsapp", "social_media", "email", "sp4n_lapor")
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+INTL_PHONE_PATTERN = r"^\+[1-9][0-9]{7,14}$"  # what Cognito keeps: +6281234567890
+RAW_INTL_PHONE_PATTERN = r"^ *(\+ *[1-9]( *[0-9]){7,14})? *$"  # the same as typed: spaces anywhere, or nothing
+ENTRY_PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{5,22}$"  # as an operator writes it down: 0812-3456-7890
+EXTERNAL_REF_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,98}[\x21-\x7e])?$"
+
+
+def _blank_to_none(value: Any) -> Any:
+    """Text is trimmed; an empty or blank string counts as absent (a required field is then ``required``)."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _empty_to_none(value: Any) -> Any:
+    """Only the empty string counts as absent (passwords keep their spaces)."""
+    return None if value == "" else value
+
+
+_TRIM = BeforeValidator(_blank_to_none)
+
+
+def _trimmed_pattern(schema: dict[str, Any]) -> None:
+    """A pattern is checked on the trimmed text: the document shows it with the blanks around it allowed
+    (and, for an optional field, blank alone, which means "not given")."""
+    for part in (schema, *schema.get("anyOf", [])):
+        if "pattern" in part:
+            inner = part["pattern"].removeprefix("^").removesuffix("$")
+            part["pattern"] = rf"^\s*({inner}){'?' if 'anyOf' in schema else ''}\s*$"
+
+
+_AS_TYPED = Field(json_schema_extra=_trimmed_pattern)
+# The text fields, trimmed (blank is absent); the optional ones also take null. Named, so that type
+# checkers read them as types.
+SubcategoryText: TypeAlias = Annotated[str, StringConstraints(max_length=200), _TRIM]
+TitleText: TypeAlias = Annotated[str, StringConstraints(max_length=LIMITS["title"]), _TRIM]
+DescriptionText: TypeAlias = Annotated[
+    str, StringConstraints(min_length=MIN_DESCRIPTION, max_length=LIMITS["description"]), _TRIM
+]
+LocationText: TypeAlias = Annotated[Annotated[str, StringConstraints(max_length=LIMITS["location"])] | None, _TRIM]
+NameText: TypeAlias = Annotated[Annotated[str, StringConstraints(max_length=LIMITS["name"])] | None, _TRIM]
+EmailText: TypeAlias = Annotated[
+    Annotated[str, StringConstraints(max_length=LIMITS["email"], pattern=EMAIL_PATTERN)] | None, _TRIM, _AS_TYPED
+]
+PhoneText: TypeAlias = Annotated[
+    Annotated[str, StringConstraints(max_length=LIMITS["phone"], pattern=ENTRY_PHONE_PATTERN)] | None, _TRIM, _AS_TYPED
+]
+ExternalRefText: TypeAlias = Annotated[
+    Annotated[str, StringConstraints(max_length=LIMITS["external_ref"], pattern=EXTERNAL_REF_PATTERN)] | None,
+    _TRIM,
+    _AS_TYPED,
+]
+AnswerText: TypeAlias = Annotated[str, StringConstraints(max_length=ANSWER_MAX), _TRIM]
+ReasonText: TypeAlias = Annotated[str, StringConstraints(max_length=REASON_MAX), _TRIM]
+CommentText: TypeAlias = Annotated[Annotated[str, StringConstraints(max_length=COMMENT_MAX)] | None, _TRIM]
+MemberNameText: TypeAlias = Annotated[str, StringConstraints(max_length=MAX_MEMBER_NAME), _TRIM]
+
+
+def Text(max_length: int) -> Any:
+    """A trimmed text field made at run time (the decision bodies are built from the SOP's table)."""
+    return Annotated[str, StringConstraints(max_length=max_length), _TRIM]
+
+
+Flag = Annotated[bool, Strict()]  # true or false, never "true" or 1
+INPUT = object()  # in a model's ``codes``: the value the caller sent goes here
+
+
+def _tracking_number(value: str) -> str:
+    number = normalize(value)
+    if number is None:
+        raise PydanticCustomError("invalid_tracking_number", "not a tracking number")
+    return number
+
+
+TrackingNumber = Annotated[
+    str,
+    StringConstraints(max_length=32),
+    BeforeValidator(_blank_to_none),
+    AfterValidator(_tracking_number),
+    Field(
+        description="A tracking number as people write it (KT-XXXX-XXXX; dashes, "
+        "O for 0 and I or L for 1 are forgiven)",
+        examples=["KT-7K3M-9QXD"],
+    ),
+]
+
+# pydantic's error type -> our code, for every field (a model's ``codes`` may say otherwise per field).
+_CODES = {
+    "missing": "required",
+    "string_too_long": "too_long",
+    "string_too_short": "too_short",
+    "bool_type": "not_boolean",
+    "model_type": "not_an_object",
+    "model_attributes_type": "not_an_object",
+    "dict_type": "not_an_object",
+    "list_type": "not_a_list",
+    "int_type": "not_an_integer",
+    "int_parsing": "not_an_integer",
+    "int_from_float": "not_an_integer",
+    "literal_error": "invalid_parameter",
+    "enum": "invalid_parameter",
+    "string_pattern_mismatch": "invalid_parameter",
+}
+_CTX = {"too_long": "max_length", "too_short": "min_length"}
+
+
+class ApiModel(BaseModel):
+    """Base of every request body: unknown members are ignored (forms and older clients send more)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # (field path, pydantic error type) -> (our code, extra details); the path joins nested names with ".".
+    codes: ClassVar[dict[tuple[str, str], tuple[str, dict[str, Any]]]] = {}
+
+
+def _error(model: type[BaseModel], error: Mapping[str, Any]) -> dict[str, Any]:
+    field = ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
+    kind = error["type"]
+    ctx = dict(error.get("ctx") or {})
+    if error.get("input", "") is None and kind not in ("missing", "bool_type"):
+        kind = "none"  # null (or blank text) where a value is needed
+    override = getattr(model, "codes", {}).get((field, kind))
+    if override:
+        code, extra = override
+        value = error.get("input")
+        return {
+            "field": field,
+            "code": code,
+            **{k: ((value if isinstance(value, str) else repr(value)) if v is INPUT else v) for k, v in extra.items()},
+        }
+    if kind == "extra_forbidden":  # a member the body may not carry
+        return {"field": field[:50], "code": getattr(model, "extra_code", "invalid_parameter")}
+    if kind == "none":
+        return {"field": field, "code": "required"}
+    if kind == "string_type":
+        return {"field": field, "code": "not_text"}
+    code = _CODES.get(kind)
+    if code is None:  # our own PydanticCustomError: its type is the code, its context the details
+        return {"field": field, "code": kind, **{k: v for k, v in ctx.items() if k != "error"}}
+    out = {"field": field, "code": code}
+    if code in _CTX and _CTX[code] in ctx:
+        out[_CTX[code]] = ctx[_CTX[code]]
+    return out
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def errors_of(model: type[M], payload: Any) -> tuple[M | None, list[dict[str, Any]]]:
+    """The model made from ``payload``, or None and the problems in the project's error shape."""
+    if not isinstance(payload, Mapping):
+        return None, [{"field": "", "code": "not_an_object"}]
+    try:
+        return model.model_validate(dict(payload)), []
+    except ValidationError as failed:
+        errors: list[dict[str, Any]] = []
+        for error in failed.errors(include_url=False):
+            converted = _error(model, error)
+            if converted not in errors:  # a union reports one problem once per member
+                errors.append(converted)
+        return None, errors
+
+
+def validate(model: type[M], payload: Any) -> M:
+    """``payload`` as ``model``, or ``ValidationFailed`` listing every problem."""
+    value, errors = errors_of(model, payload)
+    if errors or value is None:
+        raise ValidationFailed(errors)
+    return value
+
+
+# -- citizens: accounts ------------------------------------------------------------------------
+AccountText = Annotated[str, StringConstraints(max_length=ACCOUNT_FIELD_MAX), BeforeValidator(_blank_to_none)]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=ACCOUNT_FIELD_MAX, pattern=EMAIL_PATTERN),
+    BeforeValidator(_blank_to_none),
+    _AS_TYPED,
+    Field(examples=["warga@example.id"]),
+]
+
+
+def _password_text(value: Any) -> Any:
+    """A password is kept as typed; one that is only blanks counts as absent."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+Password = Annotated[str, StringConstraints(max_length=ACCOUNT_FIELD_MAX), BeforeValidator(_password_text)]
+
+
+def _compact_phone(value: Any) -> Any:
+    return (value.replace(" ", "") or None) if isinstance(value, str) else value
+
+
+def _as_typed(schema: dict[str, Any]) -> None:
+    """The document shows the number as it may be typed (spaces anywhere, "" for none): the model checks
+    it once the spaces are gone."""
+    schema["anyOf"][0]["pattern"] = RAW_INTL_PHONE_PATTERN
+
+
+# International format, spaces ignored; null or "" is no number.
+IntlPhone: TypeAlias = Annotated[
+    Annotated[str, StringConstraints(pattern=INTL_PHONE_PATTERN)] | None,
+    BeforeValidator(_compact_phone),
+    Field(
+        description='international format (+62...), spaces ignored; null or "" for none',
+        examples=["+6281234567890"],
+        json_schema_extra=_as_typed,
+    ),
+]
+
+
+class RegisterRequest(ApiModel):
+    """``POST /auth/register``: a citizen's new account (8+ characters with upper, lower case and a digit)."""
+
+    email: Email
+    password: Annotated[
+        str,
+        StringConstraints(min_length=MIN_PASSWORD, max_length=ACCOUNT_FIELD_MAX),
+        BeforeValidator(_password_text),
+        Field(examples=["Rahasia123"]),
+    ]
+    name: Annotated[AccountText, Field(examples=["Siti Rahma"])]
+    phone: IntlPhone = None
+
+    codes: ClassVar = {
+        ("email", "string_pattern_mismatch"): ("invalid_email", {}),
+        ("password", "string_too_short"): ("weak_password", {}),
+        ("phone", "string_pattern_mismatch"): ("invalid_phone", {}),
+        ("phone", "string_type"): ("invalid_phone", {}),
+    }
+
+
+class ConfirmRequest(ApiModel):
+    """``POST /auth/confirm``: the code Cognito emailed."""
+
+    email: Email
+    code: Annotated[AccountText, Field(examples=["123456"])]
+
+    codes: ClassVar = {("email", "string_pattern_mismatch"): ("invalid_email", {})}
+
+
+class LoginRequest(ApiModel):
+    """``POST /auth/login``; an invited member's first login also sends ``new_password``."""
+
+    email: Email
+    password: Annotated[Password, Field(examples=["Rahasia123"])]
+    new_password: Annotated[
+        Annotated[str, StringConstraints(min_length=MIN_PASSWORD, max_length=ACCOUNT_FIELD_MAX)] | None,
+        BeforeValidator(_empty_to_none),
+    ] = None
+
+    codes: ClassVar = {
+        ("email", "string_pattern_mismatch"): ("invalid_email", {}),
+        **{("new_password", t): ("weak_password", {}) for t in ("string_too_short", "string_too_long", "string_type")},
+    }
+
+
+class RegisterResponse(BaseModel):
+    email: str
+    confirmed: bool
+
+
+class TokensResponse(BaseModel):
+    id_token: str = Field(description="send as Authorization: Bearer <id_token>")
+    access_token: str
+    refresh_token: str | None = None
+    expires_in: int
+
+
+# -- citizens: complaints ----------------------------------------------------------------------
+CATEGORY_CODES = tuple(catalog.CATEGORIES)
+OPD_CODES = tuple(catalog.OPDS)
+
+
+class SubmissionRequest(ApiModel):
+    """``POST /complaints``: a complaint as the citizen writes it (the sub-category must be one of the category's)."""
+
+    category: Annotated[
+        Literal[CATEGORY_CODES],  # type: ignore[valid-type]
+        BeforeValidator(_blank_to_none),
+        Field(description="see GET /categories", examples=["kesehatan"]),
+    ]
+    subcategory: Annotated[SubcategoryText, Field(examples=["puskesmas"])]
+    title: Annotated[TitleText, Field(examples=["Antrean puskesmas terlalu lama"])]
+    description: Annotated[
+        DescriptionText, Field(examples=["Setiap pagi antrean di Puskesmas Sempaja lebih dari tiga jam."])
+    ]
+    location: Annotated[LocationText, Field(examples=["Jl. Wahid Hasyim, Samarinda"])] = None
+    anonymous: Flag = Field(False, description="the reporter's identity is hidden from the public record")
+    confidential: Flag = Field(False, description="the complaint is not public")
+
+    codes: ClassVar = {
+        ("category", "literal_error"): ("unknown_category", {}),
+        ("category", "string_type"): ("not_text", {}),
+    }
+
+
+def submission_errors(payload: Mapping[str, Any], errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rule one field cannot carry alone: the sub-category belongs to the category."""
+    failed = {e["field"] for e in errors}
+    code = _blank_to_none(payload.get("category"))
+    category = catalog.category(code) if isinstance(code, str) else None  # anything else: the model said so
+    sub = _blank_to_none(payload.get("subcategory"))
+    if category and isinstance(sub, str) and "subcategory" not in failed and category.subcategory(sub) is None:
+        return [{"field": "subcategory", "code": "unknown_subcategory"}]
+    return []
+
+
+class Reporter(ApiModel):
+    """Who reported a complaint that came by phone, in person, by letter, ... (name required unless anonymous)."""
+
+    name: Annotated[NameText, Field(examples=["Ani Wijaya"])] = None
+    email: Annotated[EmailText, Field(examples=["warga@example.id"])] = None
+    phone: Annotated[PhoneText, Field(examples=["0812-3456-7890"])] = None
+
+
+class EntryRequest(SubmissionRequest):
+    """``POST /staff/complaints``: a complaint an operator records; ``external_ref`` is required for sp4n_lapor."""
+
+    channel: Literal[CHANNELS]  # type: ignore[valid-type]
+    reporter: Reporter | None = None
+    external_ref: Annotated[ExternalRefText, Field(examples=["LAPOR-2026-000123"])] = None
+
+    codes: ClassVar = {
+        **SubmissionRequest.codes,
+        ("channel", "literal_error"): ("unknown_channel", {}),
+        ("channel", "missing"): ("required", {}),
+        ("reporter.email", "string_pattern_mismatch"): ("invalid_email", {}),
+        ("reporter.phone", "string_pattern_mismatch"): ("invalid_phone_number", {}),
+        ("external_ref", "string_pattern_mismatch"): ("invalid_external_ref", {}),
+    }
+
+
+def entry_errors(payload: Mapping[str, Any], errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rules across fields: a named reporter unless anonymous, a reference for SP4N-LAPOR!."""
+    failed = {e["field"] for e in errors}
+    found = submission_errors(payload, errors)
+    reporter = payload.get("reporter")
+    reporter = reporter if isinstance(reporter, Mapping) else {}
+    if (
+        payload.get("anonymous") is not True
+        and "reporter.name" not in failed
+        and "reporter" not in failed
+        and _blank_to_none(reporter.get("name")) is None
+    ):
+        found.append({"field": "reporter.name", "code": "required"})
+    if (
+        payload.get("channel") == "sp4n_lapor"
+        and "external_ref" not in failed
+        and _blank_to_none(payload.get("external_ref")) is None
+    ):
+        found.append({"field": "external_ref", "code": "required"})
+    return found
+
+
+class AnswerRequest(ApiModel):
+    """``POST /complaints/{id}/information`` (and the staff route): the answer to the question that waits."""
+
+    answer: Annotated[AnswerText, Field(examples=["Puskesmasnya di Jl. Wahid Hasyim, buka pukul 07.30."])]
+
+
+class ReopenRequest(ApiModel):
+    """``POST /complaints/{id}/reopen``: why the reply did not solve it."""
+
+    reason: Annotated[ReasonText, Field(examples=["Antrean masih tiga jam setiap pagi."])]
+
+
+def _score(value: Any) -> Any:
+    """A whole number 1..5; "4" from an HTML form too."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+class RatingRequest(ApiModel):
+    """``POST /complaints/{id}/rating`` and ``POST /ratings/{token}``: 1..5 and an optional comment."""
+
+    score: Annotated[
+        int,
+        Strict(),
+        Field(ge=min(sop.RATING_SCORES), le=max(sop.RATING_SCORES), examples=[4]),
+        BeforeValidator(_score),
+    ]
+    comment: Annotated[CommentText, Field(examples=["Cepat ditangani, terima kasih."])] = None
+
+    codes: ClassVar = {
+        ("score", t): ("invalid_score", {})
+        for t in ("missing", "none", "int_type", "greater_than_equal", "less_than_equal", "int_parsing")
+    }
+
+
+# -- attachments -------------------------------------------------------------------------------
+def _media_type(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _filename(value: str) -> str:
+    from .attachments import clean_filename  # attachments validates through this module
+
+    name = clean_filename(value)
+    if not name:
+        raise PydanticCustomError("invalid_filename", "not a file name")
+    if len(name) > MAX_FILENAME:
+        raise PydanticCustomError("too_long", "too long", {"max_length": MAX_FILENAME})
+    return name
+
+
+class UploadRequestBody(ApiModel):
+    """``POST /complaints/{id}/attachments``: announce one file (JPEG, PNG or PDF, at most 5 MiB)."""
+
+    filename: Annotated[
+        str,
+        AfterValidator(_filename),
+        BeforeValidator(_empty_to_none),
+        Field(
+            description=f"the file's name (its path is removed); at most {MAX_FILENAME} characters",
+            examples=["foto-antrean.jpg"],
+        ),
+    ]
+    content_type: Annotated[
+        Literal[ATTACHMENT_TYPES],  # type: ignore[valid-type]
+        BeforeValidator(_media_type),
+        BeforeValidator(_empty_to_none),
+        Field(examples=["image/jpeg"]),
+    ]
+    size: Annotated[int, Strict(), Field(ge=1, le=ATTACHMENT_MAX_BYTES, description="bytes", examples=[482113])]
+
+    codes: ClassVar = {
+        ("content_type", "literal_error"): ("unsupported_file_type", {}),
+        ("content_type", "string_type"): ("unsupported_file_type", {}),
+        ("size", "greater_than_equal"): ("file_empty", {}),
+        ("size", "less_than_equal"): ("file_too_large", {"max_mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}),
+    }
+
+
+# -- staff: decisions --------------------------------------------------------------------------
+def _decision_field(spec: sop.Field) -> tuple[Any, Any]:
+    if spec.kind == "opd":
+        return Annotated[Literal[OPD_CODES], BeforeValidator(_blank_to_none)], ...
+    if spec.kind == "tracking":
+        return TrackingNumber, ...
+    return Text(spec.max_length), ...
+
+
+def _outcome_model(stage: sop.Stage, outcome: sop.Outcome, with_stage: bool) -> type[ApiModel]:
+    key, value = outcome.selector
+    fields: dict[str, Any] = {}
+    if with_stage:
+        fields["stage"] = (Literal[stage.name], ...)
+    if value is not None:
+        fields[key] = (Literal[value], ...)
+    for spec in outcome.fields:
+        fields[spec.name] = _decision_field(spec)
+    camel = "".join(part.title() for part in f"{stage.name}_{outcome.name}".split("_"))
+    model = create_model(
+        f"{'Staff' if with_stage else ''}{camel}Decision",
+        __base__=ApiModel,
+        __doc__=f"{stage.label_en}: {outcome.label_en} (leads to {outcome.leads_to}).",
+        **fields,
+    )
+    model.codes = {(spec.name, "literal_error"): ("unknown_opd", {}) for spec in outcome.fields if spec.kind == "opd"}
+    return model
+
+
+# stage -> outcome -> the body that takes it (links); the console's body adds ``stage``.
+DECISIONS: dict[str, dict[str, type[ApiModel]]] = {
+    s.name: {o.name: _outcome_model(s, o, with_stage=False) for o in s.outcomes} for s in sop.STAGES
+}
+STAFF_DECISIONS: dict[str, dict[str, type[ApiModel]]] = {
+    s.name: {o.name: _outcome_model(s, o, with_stage=True) for o in s.outcomes} for s in sop.STAGES
+}
+_ALL_LINK = tuple(m for by in DECISIONS.values() for m in by.values())
+_ALL_STAFF = tuple(m for by in STAFF_DECISIONS.values() for m in by.values())
+# The action link's stage is known from the link: its body is one of that stage's decisions.
+LinkDecisionRequest: TypeAdapter[Any] = TypeAdapter(functools.reduce(operator.or_, _ALL_LINK))
+StaffDecisionRequest: TypeAdapter[Any] = TypeAdapter(functools.reduce(operator.or_, _ALL_STAFF))
+
+
+class DecisionResult(BaseModel):
+    """What a decision led to."""
+
+    stage: str
+    outcome: str
+    leads_to: str
+    sla: str | None = Field(None, description="met or breached")
+
+
+# -- staff: members and API keys -----------------------------------------------------------------
+GROUPS = tuple(all_groups())
+
+
+class InviteRequest(ApiModel):
+    """``POST /staff/members``: a new staff account and its groups (the invitation is emailed)."""
+
+    email: Email
+    name: Annotated[MemberNameText, Field(examples=["Budi Santoso"])]
+    groups: Annotated[list[Literal[GROUPS]], Field(min_length=1, examples=[["operator"]])]  # type: ignore[valid-type]
+
+    codes: ClassVar = {
+        ("email", "string_pattern_mismatch"): ("invalid_email", {}),
+        ("groups", "too_short"): ("required", {}),
+        ("groups", "literal_error"): ("unknown_group", {"group": INPUT}),
+        ("groups", "list_type"): ("not_a_list", {}),
+    }
+
+
+def _organisation(value: Any) -> Any:
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return value or None
+    return value
+
+
+def _no_control(value: str) -> str:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise PydanticCustomError("invalid_parameter", "control characters")
+    return value
+
+
+class ApiKeyRequest(ApiModel):
+    """``POST /staff/api-keys``: a key for an Open311 client organisation."""
+
+    organisation: Annotated[
+        str,
+        StringConstraints(max_length=MAX_ORGANISATION),
+        BeforeValidator(_organisation),
+        AfterValidator(_no_control),
+        Field(examples=["Kota Samarinda"]),
+    ]
+
+
+# -- citizens: personal data (UU PDP; domain/privacy.py parses through these) --------------------------
+def _one_line(value: Any) -> Any:
+    """A name on one line: runs of blanks and line breaks become one space; blank is absent."""
+    if isinstance(value, str):
+        return " ".join(value.split()) or None
+    return value
+
+
+class CorrectionRequest(ApiModel):
+    """``PATCH /me``: at least one of ``name`` and ``phone`` (international, spaces ignored; null or "" removes
+    it). Any other member is refused (``not_correctable``): the email is the account's login."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+    extra_code: ClassVar[str] = "not_correctable"
+    name: Annotated[
+        str,
+        StringConstraints(max_length=LIMITS["name"]),
+        BeforeValidator(_one_line),
+        Field(examples=["Siti Rahmawati"], json_schema_extra=lambda schema: schema.pop("default", None)),
+    ] = None  # type: ignore[assignment]  # absent: unchanged; null: "required"
+    phone: IntlPhone = None
+
+    codes: ClassVar = {("phone", "string_pattern_mismatch"): ("invalid_phone", {})}
+
+
+class ClosureRequest(ApiModel):
+    """``DELETE /me``: the account's email typed again, as the page asks (``email_mismatch`` otherwise)."""
+
+    email: Annotated[
+        str,
+        StringConstraints(max_length=ACCOUNT_FIELD_MAX),
+        BeforeValidator(_blank_to_none),
+        Field(examples=["warga@example.id"]),
+    ]
+
+    codes: ClassVar = {("email", "string_type"): ("required", {})}
+
+
+# -- responses -----------------------------------------------------------------------------------
+class Label(BaseModel):
+    id: str
+    en: str
+
+
+class CodeName(BaseModel):
+    code: str
+    name: str
+
+
+class CategoryOut(BaseModel):
+    code: str
+    name: str
+    subcategories: list[CodeName]
+    opd: CodeName | None = None
+
+
+class PendingQuestion(BaseModel):
+    question: str
+    asked_at: str
+    stage: str
+
+
+class TimelineEntry(BaseModel):
+    step: int
+    stage: str
+    label: Label
+    entered_at: str | None = None
+    due_at: str | None = None
+    completed_at: str | None = None
+    overdue: bool
+    sla: str | None = None
+    business_minutes: float | int | None = None
+
+
+class Attachment(BaseModel):
+    id: str
+    filename: str
+    content_type: str
+    size: int | None = None
+    status: str
+
+
+class ComplaintView(BaseModel):
+    """A complaint as its citizen sees it."""
+
+    id: str
+    tracking_number: str = Field(examples=["KT-7K3M-9QXD"])
+    status: Literal["open", "answered", "closed"]
+    stage: str | None = None
+    due_at: str | None = None
+    overdue: bool
+    sop_due_at: str | None = None
+    sop_outcome: str | None = None
+    kind: str | None = None
+    category: CodeName
+    subcategory: CodeName
+    title: str
+    description: str
+    location: str | None = None
+    anonymous: bool
+    confidential: bool
+    created_at: str
+    updated_at: str | None = None
+    reply: str | None = None
+    answered_at: str | None = None
+    closed_at: str | None = None
+    close_reason: str | None = None
+    pending_question: PendingQuestion | None = None
+    rating: dict[str, Any] | None = None
+    may_rate: bool
+    feedback_ends_at: str | None = None
+    reopens: int
+    may_reopen: bool
+    timeline: list[TimelineEntry]
+    events: list[dict[str, Any]]
+    attachments: list[Attachment] = []
+    opd: CodeName | None = None
+    duplicate_of: dict[str, Any] | None = None
+
+
+class ComplaintSummary(BaseModel):
+    id: str
+    tracking_number: str
+    status: str
+    stage: str | None = None
+    title: str
+    category: str
+    created_at: str
+    overdue: bool
+
+
+class ComplaintList(BaseModel):
+    items: list[ComplaintSummary]
+    next_token: str | None = Field(None, description="send as next_token for the next page; absent on the last")
+
+
+class RatingOut(BaseModel):
+    score: int
+    comment: str | None = None
+    at: str
+
+
+class UploadSlot(BaseModel):
+    """An S3 presigned POST for one file: post ``fields`` and then the file to ``url``."""
+
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    status: Literal["pending"]
+    upload: dict[str, Any]
+    upload_expires_at: str
+
+
+class StaffCase(ComplaintView):
+    """The case as staff see it: the citizen's view plus channel, reporter, work items, audit, emails."""
+
+    channel: str | None = None
+    external_ref: str | None = None
+    reporter: dict[str, Any] | None = None
+    work_items: list[dict[str, Any]] = []
+    audit: list[dict[str, Any]] = []
+    emails: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+
+
+class StaffCaseList(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class WorkItem(BaseModel):
+    complaint_id: str
+    tracking_number: str | None = None
+    stage: str
+    step: int
+    title: str | None = None
+    category: str | None = None
+    opd: str | None = None
+    entered_at: str | None = None
+    due_at: str | None = None
+    overdue: bool
+    business_minutes_left: float | int | None = None
+
+
+class WorkItemList(BaseModel):
+    items: list[WorkItem]
+    next_token: str | None = None
+
+
+class StaffMe(BaseModel):
+    email: str
+    groups: list[str]
+    roles: list[str]
+    opds: list[str]
+    permissions: list[str]
+    queues: list[str]
+    office_open: bool
+
+
+class MemberOut(BaseModel):
+    email: str
+    name: str | None = None
+    groups: list[str]
+    enabled: bool | None = None
+    status: str | None = None
+
+
+class MemberList(BaseModel):
+    items: list[MemberOut]
+
+
+class ApiKeyOut(BaseModel):
+    id: str
+    organisation: str
+    created_at: str
+    created_by: str | None = None
+    last_used_at: str | None = None
+    revoked_at: str | None = None
+    revoked_by: str | None = None
+    active: bool
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeyOut]
+
+
+class IssuedApiKey(ApiKeyOut):
+    api_key: str = Field(description="shown this once; send it as api_key to the Open311 API")
+
+
+class SlaReport(BaseModel):
+    """The SLA report's figures (docs/sla-report.md says what each means)."""
+
+    model_config = ConfigDict(extra="allow")
+    from_: str = Field(alias="from")
+    to: str
+    totals: dict[str, Any]
+    by_stage: list[dict[str, Any]]
+    by_opd: list[dict[str, Any]]
+    by_channel: list[dict[str, Any]]
+    by_category: list[dict[str, Any]]
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="the member of the body, nested ones joined with '.'; '' for the body itself")
+    code: str = Field(examples=["required"])
+    message: dict[str, str] | str | None = None
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document, in Indonesian and English."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = Field(examples=["https://aspirasi.kaltimprov.go.id/problems/validation_failed"])
+    title: str = Field(examples=["Data belum benar / Some data is not right"])
+    status: int = Field(examples=[422])
+    detail: str
+    instance: str | None = None
+    messages: dict[str, str] | None = Field(None, description="``id`` (Indonesian) and ``en`` (English)")
+    errors: list[FieldError] | None = None

@@ -1,0 +1,70 @@
+"""Hand what people decided to the state machine: the consumer of the tables' DynamoDB streams.
+
+A staff decision, a citizen's answer to a question and a reopening are each one conditional write,
+and the request that made it answers as soon as it is durable. The write's record on the table's
+stream brings it here, and this hands it to the waiting execution with SendTaskSuccess. If that
+fails (Step Functions throttles, the process dies) the stream delivers the record again, so the
+hand-over is retried within seconds until it succeeds, instead of waiting for the stage's next timer.
+
+The token is read here, after the write, never taken from the record: whichever of the write and a
+new handoff (which stores a newer token) came second sees both, so one of them completes the task.
+A token that has timed out meanwhile is no loss: the stage's next handoff finds the decision and
+completes at once (service/stages.py ``hand_off``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..adapters.tables import ComplaintModel, WorkItemModel
+from .ports import Services
+
+DECISION = "decision"
+ANSWER = "answer"
+REOPEN = "reopen"
+
+
+def _newly(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """The attribute is set (truthy) in the new image and was not in the old one."""
+    return bool(new.get(name)) and not old.get(name)
+
+
+def change_of(table_name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
+    """What a table change asks to hand over, if anything (most changes ask nothing)."""
+    if table_name == WorkItemModel.Meta.table_name:
+        if new.get("decision") is not None and old.get("decision") is None:
+            return DECISION
+        if _newly("answer", old, new):
+            return ANSWER
+    elif table_name == ComplaintModel.Meta.table_name and _newly("reopen_pending", old, new):
+        return REOPEN
+    return None
+
+
+def deliver(svc: Services, kind: str, new: Mapping[str, Any]) -> bool:
+    """SendTaskSuccess for one change, with the token stored now. False: nothing is waiting on it
+    (yet, or any more); raises if Step Functions could not be told, so the stream delivers it again."""
+    if kind == REOPEN:
+        complaint = svc.store.get_complaint(str(new["id"]))
+        token = complaint.feedback_token if complaint and complaint.reopen_pending else None
+        if not token:
+            return False
+        return svc.workflow.complete(token, {"reopen": True})
+    item = svc.store.get_work_item(str(new["complaint_id"]), int(new["step"]))
+    if item is None:
+        return False
+    if kind == DECISION:
+        return bool(item.task_token) and svc.workflow.complete(item.task_token, item.decision)
+    return bool(item.answer_token) and svc.workflow.complete(item.answer_token, {"answered": True})
+
+
+def table_of(stream_arn: str) -> str:
+    """``arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`` -> ``<name>``."""
+    return stream_arn.split(":table/", 1)[-1].split("/", 1)[0]
+
+
+def retry_delay(delivery_count: int, first_seconds: int, max_seconds: int) -> int:
+    """Seconds before a failed message comes again: doubling with each delivery, capped (SQS allows
+    visibility timeouts up to 12 hours). The 1st failure waits ``first_seconds``."""
+    return int(min(max_seconds, first_seconds * 2 ** max(0, min(delivery_count - 1, 20))))

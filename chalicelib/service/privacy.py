@@ -1,0 +1,240 @@
+"""A citizen's rights over their personal data (UU PDP No. 27/2022; docs/privacy.md).
+
+- ``export_data``: everything held about the caller (Pasal 7, 13: access and a copy, portable JSON):
+  their account in Cognito, each of their complaints as stored, its timeline, questions and answers,
+  history, attachments' metadata and the emails sent to them.
+- ``correct``: their name and phone (Pasal 6), in Cognito and on their non-anonymous complaints.
+- ``close_account``: erasure (Pasal 8, 9, 15): the personal fields of their complaints are erased,
+  their attachments' files deleted, their address removed from the notes of emails sent, each
+  complaint noted ``personal_data_erased`` in its audit, and then the Cognito account is deleted.
+  The facts of a case and its handling are the public record and stay (Pasal 15(1): public interest
+  and the agency's legal duty; docs/privacy.md says why).
+
+Complaints are found through the citizen index only (never a scan). Closing is safe to repeat after
+a crash at any point: each complaint is erased in one conditional transaction that also takes it out
+of the index, the steps before it repeat harmlessly, and the account goes last.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, cast
+
+from ..adapters.store import ConditionFailed, audit_entry
+from ..adapters.tables import AttachmentModel, ComplaintModel
+from ..domain import privacy
+from ..domain.attachments import REJECTED
+from ..domain.errors import Forbidden, Unauthorized, Unavailable
+from ..domain.privacy import export_filename  # noqa: F401  (the route names the download with it)
+from .ports import Services, iso
+from .views import citizen_events, timeline_entry
+
+ERASED_REASON = "personal_data_erased"  # an erased attachment's reject_reason (domain/attachments.REASONS)
+ERASED_FILENAME = "(dihapus)"
+TOKEN_NOTE = {
+    "id": "Perubahan tersimpan. Nama pada token masuk Anda tetap yang lama sampai Anda masuk lagi.",
+    "en": "Saved. Your login token keeps the old name until you log in again.",
+}
+
+
+class AccountDirectory(Protocol):
+    """The citizen's account at the identity provider (adapters.cognito.CognitoIdentity)."""
+
+    def account(self, username: str) -> dict | None: ...
+
+    def update_account(self, username: str, name: str | None, phone: str | None, fields: tuple[str, ...]) -> None: ...
+
+    def delete_account(self, username: str) -> bool: ...
+
+
+def _directory(svc: Services) -> AccountDirectory:
+    if svc.identity is None:
+        raise Unavailable("accounts are not configured")
+    return cast(AccountDirectory, svc.identity)
+
+
+def _account(svc: Services, username: str) -> dict:
+    account = _directory(svc).account(username)
+    if account is None:
+        raise Unauthorized("account closed")
+    return account
+
+
+def _addresses(complaint: ComplaintModel, account_email: str | None) -> tuple[str | None, ...]:
+    return complaint.citizen_email, account_email
+
+
+# -- access and a copy ---------------------------------------------------------------------
+def export_data(svc: Services, citizen_id: str, username: str) -> dict:
+    """All data held about the caller, as one JSON document (downloaded by the page)."""
+    account = _account(svc, username)
+    complaints = sorted(svc.store.all_complaints_of(citizen_id), key=lambda c: c.created_at)
+    return {
+        "exported_at": iso(svc.now()),
+        "controller": "Pemerintah Provinsi Kalimantan Timur — Aspirasi Kaltim",
+        "legal_basis": "UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi, Pasal 7 dan 13",
+        "account": account,
+        "complaints": [_complaint_export(svc, c, account.get("email")) for c in complaints],
+    }
+
+
+def _complaint_export(svc: Services, complaint: ComplaintModel, account_email: str | None) -> dict:
+    items = sorted(svc.store.work_items(complaint.id), key=lambda i: i.step)
+    trail = svc.store.audit_trail(complaint.id)
+    addresses = _addresses(complaint, account_email)
+    emails = []
+    for entry in trail:
+        details = entry.details or {}
+        if entry.action != "email_sent":
+            continue
+        mine = privacy.sent_to(details.get("to") or [], addresses)
+        if mine:
+            emails.append(
+                {
+                    "sent_at": entry.at,
+                    "template": details.get("template"),
+                    "subject": details.get("subject"),
+                    "to": mine,
+                }
+            )
+    questions = [
+        {
+            "stage": i.stage,
+            "question": i.question,
+            "asked_at": i.decided_at,
+            "answer": i.answer,
+            "answered_at": i.answered_at,
+        }
+        for i in items
+        if i.question
+    ]
+    return {
+        "complaint": privacy.as_held(complaint.attribute_values),
+        "timeline": [timeline_entry(i) for i in items],
+        "questions": questions,
+        "history": citizen_events(trail),
+        "attachments": [_attachment_export(a) for a in svc.store.attachments(complaint.id, 100)],
+        "emails": emails,
+    }
+
+
+def _attachment_export(attachment: AttachmentModel) -> dict:
+    held = privacy.as_held(attachment.attribute_values)
+    held.pop("s3_key", None)  # where the file lies in the bucket: the system's, not the citizen's
+    held.pop("etag", None)
+    return held
+
+
+# -- correction ------------------------------------------------------------------------------
+def correct(svc: Services, citizen_id: str, username: str, payload: Any) -> dict:
+    """Correct the name and/or phone: the account first, then the reporter fields of the citizen's
+    complaints that carry them (anonymous ones keep none). A retry repeats the same writes."""
+    correction = privacy.parse_correction(payload)
+    _account(svc, username)  # a closed account is not corrected (its token may still be valid)
+    _directory(svc).update_account(username, correction.name, correction.phone, correction.fields)
+    now = iso(svc.now())
+    actions = [ComplaintModel.updated_at.set(now)]
+    if "name" in correction.fields and correction.name is not None:  # a name is never removed, only changed
+        actions.append(ComplaintModel.citizen_name.set(correction.name))
+    if "phone" in correction.fields:
+        actions.append(
+            ComplaintModel.citizen_phone.set(correction.phone)
+            if correction.phone
+            else ComplaintModel.citizen_phone.remove()
+        )
+    corrected = 0
+    for complaint in svc.store.all_complaints_of(citizen_id):
+        if complaint.anonymous:
+            continue  # no name or phone was stored with it, and none is added now
+        audit = audit_entry(
+            complaint.id,
+            now,
+            f"citizen:{citizen_id}",
+            "personal_data_corrected",
+            details={"fields": list(correction.fields)},
+        )  # which fields, never their values
+        try:
+            svc.store.correct_reporter(complaint.id, citizen_id, actions, audit)
+            corrected += 1
+        except ConditionFailed:
+            continue  # erased meanwhile: nothing of theirs is left on it
+    svc.metrics.count("PersonalDataCorrected")
+    account = _account(svc, username)
+    return {"account": account, "complaints_corrected": corrected, "note": TOKEN_NOTE}
+
+
+# -- erasure and closing the account -------------------------------------------------------------
+def close_account(
+    svc: Services, citizen_id: str, username: str, account_email: str, payload: Any, staff: bool = False
+) -> dict:
+    """Erase the citizen's personal data from every complaint of theirs, then delete the account.
+
+    ``payload`` must repeat the account's email (``{"email": ...}``). Returns what was done (for
+    the log: counts only). Safe to call again after a failure at any point, and after success.
+    A member of staff is refused: their account is an administrator's to disable (the last admin
+    must stay, service/members.py), not theirs to delete.
+    """
+    if staff:
+        raise Forbidden("staff accounts are closed by an administrator")
+    privacy.confirm_closure(payload, account_email)
+    erased = sum(
+        _erase(svc, complaint, citizen_id, account_email) for complaint in svc.store.all_complaints_of(citizen_id)
+    )
+    deleted = _directory(svc).delete_account(username)  # last: until here a retry can find everything
+    svc.metrics.count("AccountsClosed")
+    return {"complaints_erased": erased, "account_deleted": deleted}
+
+
+def _erase(svc: Services, complaint: ComplaintModel, citizen_id: str, account_email: str) -> int:
+    """Erase one complaint's personal data; 1 if this call erased it, 0 if it was done already."""
+    now = iso(svc.now())
+    addresses = _addresses(complaint, account_email)
+    redacted = 0
+    for entry in svc.store.audit_trail(complaint.id):
+        if entry.action != "email_sent":
+            continue
+        details = dict(entry.details or {})
+        to, changed = privacy.redact_recipients(details.get("to") or [], addresses)
+        if changed:
+            svc.store.redact_audit_details(entry, {**details, "to": to})
+            redacted += 1
+    for record in svc.store.email_records(complaint.id):  # the email outbox keeps its recipients too
+        to, changed = privacy.redact_recipients(record.to or [], addresses)
+        if changed:
+            svc.store.redact_email_record(record, to)
+    files = 0
+    for attachment in svc.store.attachments(complaint.id, 100):
+        if attachment.reject_reason == ERASED_REASON:
+            continue
+        if svc.uploads is not None:
+            svc.uploads.delete(attachment.s3_key)  # deleting an absent object succeeds: safe to repeat
+        svc.store.erase_attachment(
+            attachment,
+            [
+                AttachmentModel.status.set(REJECTED),
+                AttachmentModel.reject_reason.set(ERASED_REASON),
+                AttachmentModel.filename.set(ERASED_FILENAME),
+                AttachmentModel.checked_at.set(now),
+                AttachmentModel.etag.remove(),
+            ],
+        )
+        files += 1
+    fields = [f for f in privacy.PERSONAL_FIELDS if getattr(complaint, f, None) is not None]
+    actions = [getattr(ComplaintModel, f).remove() for f in privacy.PERSONAL_FIELDS]
+    actions += [ComplaintModel.personal_data_erased_at.set(now), ComplaintModel.updated_at.set(now)]
+    audit = audit_entry(
+        complaint.id,
+        now,
+        "system:privacy",
+        "personal_data_erased",
+        details={
+            "fields": fields,
+            "attachments_deleted": files,
+            "email_notes_redacted": redacted,
+            "reason": "account_closed",
+        },
+    )
+    try:
+        svc.store.erase_reporter(complaint.id, citizen_id, actions, audit)
+    except ConditionFailed:
+        return 0  # erased by an earlier attempt that the index had not caught up with
+    return 1
