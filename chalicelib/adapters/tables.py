@@ -188,6 +188,7 @@ class WorkItemModel(Model):
     reminded_at = UnicodeAttribute(null=True)
     escalations = NumberAttribute(default=0)
     last_tick = UnicodeAttribute(null=True)  # marks the timer message last acted on
+    last_tick_at = UnicodeAttribute(null=True)  # when the state machine sent it: an older tick never acts after it
     last_tick_action = UnicodeAttribute(null=True)  # what that tick did ("remind", "escalate"): its emails
     overdue = BooleanAttribute(default=False)
     decision = JSONAttribute(null=True)

@@ -405,7 +405,8 @@ def stage_timer(svc: Services, message: dict) -> None:
     else:
         clock = _clock(svc, item, now)
         if item.decision is None and clock.action in (REMIND, ESCALATE):
-            _act_on_clock(svc, item, clock.action, now, mark)
+            sent_at = iso(parse_iso(message["sent_at"])) if message.get("sent_at") else None
+            _act_on_clock(svc, item, clock.action, now, mark, sent_at)
     svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds})
 
 
@@ -415,7 +416,7 @@ def _tick_action(item: WorkItemModel) -> str:
     return item.last_tick_action or (ESCALATE if int(item.escalations or 0) else REMIND)
 
 
-def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: str) -> None:
+def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: str, sent_at: str | None = None) -> None:
     """Claim this tick, then send its emails, each once.
 
     The claim is one transaction: the tick's mark on the work item, the report's counters, the
@@ -427,6 +428,8 @@ def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: st
     step = int(item.step)
     not_this_tick = WorkItemModel.last_tick.does_not_exist() | (WorkItemModel.last_tick != mark)
     condition = not_this_tick & WorkItemModel.decision.does_not_exist()
+    if sent_at:  # a timer message that comes back after a newer tick has acted must not act again
+        condition &= WorkItemModel.last_tick_at.does_not_exist() | (WorkItemModel.last_tick_at < sent_at)
     complaint_actions: list[Action] = []
     claim: list[Action]
     changed: dict[str, Any]
@@ -446,6 +449,8 @@ def _act_on_clock(svc: Services, item: WorkItemModel, action: str, now, mark: st
         if escalations == 1:
             complaint_actions = [ComplaintModel.overdue.set(True), ComplaintModel.updated_at.set(iso(now))]
     claim += [WorkItemModel.last_tick.set(mark), WorkItemModel.last_tick_action.set(action)]
+    if sent_at:
+        claim.append(WorkItemModel.last_tick_at.set(sent_at))
     try:
         svc.store.count_on_work_item(
             item.complaint_id,
@@ -741,7 +746,9 @@ def deliver_reply(svc: Services, message: dict) -> None:
         svc.store.update_complaint(
             complaint_id,
             actions,
-            condition=(ComplaintModel.status == sop.STATUS_OPEN) & this_round,
+            # Not a case the citizen has just reopened (its new round not entered yet, so the step is
+            # still this round's): a late copy of this round's message must not answer it again.
+            condition=(ComplaintModel.status == sop.STATUS_OPEN) & this_round & _not_reopened(),
             audit=audit_entry(
                 complaint_id,
                 iso(now),
@@ -764,7 +771,7 @@ def deliver_reply(svc: Services, message: dict) -> None:
             svc.metrics.count("SopTargetMet" if sop_outcome == "met" else "SopTargetBreached")
     except ConditionFailed:
         complaint = _complaint(svc, complaint_id)  # answered already: a redelivered message
-        if "step" in message and int(complaint.step) != int(message["step"]):
+        if complaint.reopen_pending or ("step" in message and int(complaint.step) != int(message["step"])):
             log.warning("a reply message of an earlier round came back (a redrive?); it changes nothing")
             svc.workflow.complete(message["task_token"], {"feedback_seconds": 1})
             return
@@ -772,6 +779,10 @@ def deliver_reply(svc: Services, message: dict) -> None:
     rounds = int(complaint.reopens or 0)
     _tell_citizen(svc, complaint_id, "reply", key="reply" if rounds == 0 else f"reply-{rounds + 1}")
     svc.workflow.complete(message["task_token"], {"feedback_seconds": seconds_until(now, ends)})
+
+
+def _not_reopened():
+    return ComplaintModel.reopen_pending.does_not_exist() | (ComplaintModel.reopen_pending == False)  # noqa: E712
 
 
 def await_feedback(svc: Services, message: dict) -> None:

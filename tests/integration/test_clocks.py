@@ -129,3 +129,24 @@ def test_an_internal_stage_overruns(stack, capsys):
     assert [i.sla_outcome for i in stack.items(cid)[1:]] == ["met", "met"]
     metrics = emitted_metrics(capsys.readouterr().out)
     assert metric_dims(metrics, "SlaBreached") == [{"Stage": "intake"}]
+
+
+@pytest.mark.parametrize("stack_env", [{"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": str(2 / 600)}], indirect=False)
+def test_a_timer_message_that_comes_back_after_a_newer_tick_acts_no_more(stack):
+    """Intake's 10 minutes last 2 s here. A copy of an older timer message (its delete failed, say)
+    delivered after a newer tick has acted must not remind or escalate again."""
+    import time
+
+    from chalicelib.service.stages import handle_message
+
+    cid = submit(stack)
+    item = stack.waiting_at(cid, "intake")
+    time.sleep(2.2)  # past the reminder point and the deadline; the execution's own timers stay queued
+    base = {"type": "stage_timer", "complaint_id": cid, "stage": "intake", "step": item.step}
+    handle_message(stack.svc, {**base, "sent_at": "2026-11-28T10:00:05.000Z", "task_token": "newer"})
+    ticked = [a for a in stack.audit_actions(cid) if a in ("reminder_sent", "escalated")]
+    assert len(ticked) == 1
+    emails = len(stack.emails())
+    handle_message(stack.svc, {**base, "sent_at": "2026-11-28T10:00:01.000Z", "task_token": "older"})
+    assert [a for a in stack.audit_actions(cid) if a in ("reminder_sent", "escalated")] == ticked
+    assert len(stack.emails()) == emails

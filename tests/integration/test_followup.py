@@ -395,6 +395,23 @@ def test_an_earlier_rounds_message_redriven_late_changes_nothing(stack, client):
     assert stack.complaint(cid).status == sop.STATUS_OPEN
 
 
+@pytest.mark.parametrize("stack_env", [{"FEEDBACK_WINDOW_MINUTES": "1.5"}])
+def test_a_late_copy_of_the_reply_message_does_not_answer_a_case_just_reopened(stack, client):
+    """Reopened, its new round not entered yet (the step is still the reply's): the copy changes nothing."""
+    from chalicelib.service.stages import handle_message
+
+    token = citizen_token(client)
+    cid = answered_case(stack, client, token, "Putaran satu.")
+    reply_step = stack.items(cid)[-1].step
+    assert call(client, "post", f"/complaints/{cid}/reopen", {"reason": "Belum."}, token=token)[0].status_code == 200
+    before, emails = unchanged(stack, cid), len(stack.emails())
+    handle_message(stack.svc, {"type": "reply_delivered", "complaint_id": cid, "step": reply_step,
+                               "task_token": "a-copy"})
+    assert unchanged(stack, cid) == before and len(stack.emails()) == emails
+    assert stack.complaint(cid).status == sop.STATUS_OPEN and stack.complaint(cid).feedback_token
+    stack.waiting_at(cid, "classification")  # the reopening still reaches the state machine
+
+
 def test_a_case_of_an_older_execution_is_not_offered_questions_or_duplicates(stack, client):
     from chalicelib.adapters.tables import WorkItemModel
 
