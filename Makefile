@@ -28,8 +28,12 @@ load: $(STAMP)
 monthly-report: $(STAMP)
 	$(PY) -m local.monthly_report $(if $(MONTH),--month $(MONTH)) $(if $(filter-out 0,$(FORCE)),--force)
 
+# The integration tests (moto in-process, one mock per test) run on two workers (pytest-xdist): they
+# spend most of their time waiting for moto's execution threads. The end-to-end tests stay one at a
+# time (each starts a local stack; two stacks and a browser at once would crowd two cores).
 test: $(STAMP) chromium
-	$(PY) -m pytest
+	$(PY) -m pytest tests/unit tests/infra tests/e2e
+	$(PY) -m pytest -n 2 tests/integration
 
 # The browser check drives Debian's Chromium (Playwright's own browser download is not used).
 chromium:
@@ -41,7 +45,7 @@ unit: $(STAMP)
 	$(PY) -m pytest tests/unit
 
 integration: $(STAMP)
-	$(PY) -m pytest tests/integration
+	$(PY) -m pytest -n 2 tests/integration
 
 e2e: $(STAMP) chromium
 	$(PY) -m pytest tests/e2e
