@@ -32,3 +32,11 @@ def synthesized(tmp_path_factory):
         os.environ.clear()
         os.environ.update(environ)
     return stack, assembly
+
+
+@pytest.fixture(scope="session")
+def resources(synthesized):
+    """The synthesized stack's CloudFormation resources, by logical id."""
+    from aws_cdk.assertions import Template
+
+    return Template.from_stack(synthesized[0]).to_json()["Resources"]

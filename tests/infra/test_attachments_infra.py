@@ -5,20 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_cdk.assertions import Template
 
 from chalicelib.domain.attachments import RETENTION_DAYS
 
+from .cfn import of_type
+
 pytestmark = pytest.mark.infra
-
-
-@pytest.fixture(scope="module")
-def resources(synthesized):
-    return Template.from_stack(synthesized[0]).to_json()["Resources"]
-
-
-def of_type(resources, kind):
-    return {k: v for k, v in resources.items() if v["Type"] == kind}
 
 
 def attachments_bucket(resources) -> tuple[str, dict]:

@@ -12,6 +12,8 @@ from chalicelib.adapters.tables import MODELS, TTL_ATTRIBUTES
 from chalicelib.domain import catalog
 from chalicelib.domain.staff import all_groups
 
+from .cfn import of_type
+
 pytestmark = pytest.mark.infra
 ROOT = Path(__file__).parents[2]
 
@@ -24,15 +26,6 @@ def stack(synthesized):
 @pytest.fixture(scope="module")
 def template(stack):
     return Template.from_stack(stack)
-
-
-@pytest.fixture(scope="module")
-def resources(template):
-    return template.to_json()["Resources"]
-
-
-def of_type(resources, kind):
-    return {k: v for k, v in resources.items() if v["Type"] == kind}
 
 
 def test_tables_are_exactly_what_the_models_declare(resources):
@@ -216,8 +209,7 @@ def test_cdk_nag_aws_solutions_has_no_unsuppressed_errors(stack):
 
 
 def test_cfn_lint_reports_no_errors(synthesized):
-    from cfnlint.api import ManualArgs, lint_all  # noqa: F401
-    from cfnlint.api import lint_file
+    from cfnlint.api import ManualArgs, lint_all, lint_file  # noqa: F401
 
     _, assembly = synthesized
     for artifact in assembly.stacks:
@@ -241,6 +233,7 @@ def test_team_mailboxes_come_from_the_deployment_context():
 def test_monthly_report_is_a_schedule_with_only_what_it_needs(resources):
     """08:00 WITA (00:00 UTC) on days 1-10; reads the report, claims the month, sends one email."""
     from aspirasi_infra.stack import MONTHLY_REPORT_TABLE_ACTIONS
+
     from chalicelib.adapters.tables import ComplaintModel, ReportModel, WorkItemModel
 
     props = of_type(resources, "AWS::Serverless::Function")["MonthlyReport"]["Properties"]

@@ -9,16 +9,9 @@ from aws_cdk.assertions import Template
 
 from chalicelib.adapters.tables import MODELS, ComplaintModel, WorkItemModel
 
+from .cfn import of_type
+
 pytestmark = pytest.mark.infra
-
-
-@pytest.fixture(scope="module")
-def resources(synthesized):
-    return Template.from_stack(synthesized[0]).to_json()["Resources"]
-
-
-def of_type(resources, kind):
-    return {k: v for k, v in resources.items() if v["Type"] == kind}
 
 
 def statements_of(resources, role):
@@ -99,8 +92,8 @@ def test_waf_logs_only_refusals_and_never_tokens(resources):
 
 
 def test_waf_rate_limit_comes_from_the_context(tmp_path, monkeypatch):
-    from aspirasi_infra.waf import ApiFirewall
     import aws_cdk as cdk
+    from aspirasi_infra.waf import ApiFirewall
     from aws_cdk import aws_logs as logs
 
     stack = cdk.Stack(cdk.App(outdir=str(tmp_path)), "Waf")
@@ -248,8 +241,9 @@ def test_on_change_alarms_and_dashboard(resources):
 
 def test_handoff_redrive_gives_backoff_room():
     from aspirasi_infra.stack import HANDOFF_MAX_RECEIVES
-    from chalicelib.service.delivery import retry_delay
+
     from chalicelib.config import Settings
+    from chalicelib.service.delivery import retry_delay
 
     settings = Settings()
     waits = [retry_delay(n, settings.retry_first_seconds, settings.retry_max_seconds)
