@@ -80,3 +80,14 @@ class LocalStack:
         time.sleep(0.2)  # let the drain thread take the last lines
         self.log.close()
         return code
+
+
+def wait_for(predicate, what: str, timeout: float = 60, interval: float = 0.25):
+    """Poll ``predicate()`` until it is truthy and return its value; fail naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -27,6 +27,7 @@ import boto3
 import pytest
 import requests
 
+from local import launch
 from local.launch import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -59,13 +60,7 @@ def opd(code: str) -> str:
 
 
 def wait_for(predicate, what: str, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.4)
-    raise AssertionError(f"timed out waiting for {what}")
+    return launch.wait_for(predicate, what, timeout, interval=0.4)
 
 
 def send(method: str, url: str, what: str, expect=(200, 201), **kwargs) -> requests.Response:

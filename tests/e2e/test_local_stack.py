@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import pytest
 import requests
+
+from local.launch import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -41,16 +42,6 @@ class Citizen:
         response = requests.get(f"{self.stack.api}/complaints/{complaint_id}", headers=self.headers, timeout=10)
         assert response.status_code == 200, response.text
         return response.json()
-
-
-def wait_for(predicate, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def next_link(stack, address, tracking, used):
