@@ -214,11 +214,16 @@ def _citizen() -> Citizen:
     )
 
 
+def _member(claims: dict) -> StaffMember:
+    """The caller as the staff rules see them (a citizen has no staff groups)."""
+    groups = frozenset(g for g in claims.get("cognito:groups") or [] if isinstance(g, str))
+    return StaffMember(email=claims.get("email", ""), groups=groups)
+
+
 def _staff(action: Action) -> StaffMember:
     """The caller as a member of staff allowed ``action`` (401 without a token, 403 otherwise)."""
     claims = _claims()
-    groups = claims.get("cognito:groups") or []
-    member = StaffMember(email=claims.get("email", ""), groups=frozenset(g for g in groups if isinstance(g, str)))
+    member = _member(claims)
     if not member.may(action):
         raise Forbidden("staff only" if not member.is_staff else f"not allowed: {action.value}")
     # An address changed but not yet verified must not name the person in the audit trail.
@@ -361,14 +366,8 @@ def reopen_complaint(complaint_id):
 def _account_holder() -> tuple[str, str, str, bool]:
     """The caller's (sub, Cognito username, email, whether a member of staff) from their verified ID token."""
     claims = _claims()
-    groups = frozenset(g for g in claims.get("cognito:groups") or [] if isinstance(g, str))
     email = claims.get("email", "")
-    return (
-        claims["sub"],
-        claims.get("cognito:username") or email or claims["sub"],
-        email,
-        StaffMember(email=email, groups=groups).is_staff,
-    )
+    return claims["sub"], claims.get("cognito:username") or email or claims["sub"], email, _member(claims).is_staff
 
 
 @app.route("/me/data", methods=["GET"])
