@@ -1,7 +1,7 @@
 """The rate counters' table: one item per (subject, window), counted by one atomic conditional update.
 
 Every limit uses it: Open311 keys' requests a minute (service/api_keys.py) and citizens' complaints an
-hour (service/rate_limits.py).
+hour (service/rate_limits.py; counted in the complaint's own transaction).
 """
 
 from __future__ import annotations
@@ -9,30 +9,41 @@ from __future__ import annotations
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
-from pynamodb.expressions.condition import size
+from pynamodb.expressions.condition import Condition, size
+from pynamodb.expressions.update import Action
 
 from .store import _condition_failed
 from .tables import RateCounterModel
 
+CounterUpdate = tuple[RateCounterModel, list[Action], Condition]
 
-def count_hit(counter: str, limit: int, expires: datetime, member: str | None = None) -> int | None:
-    """Count one hit if the counter is under ``limit``: the new count, or None when full.
 
-    One atomic, conditional UpdateItem: concurrent hits can never push it past the limit. With a
-    ``member`` (a complaint's id) the hits are a set of members, so the same member counts once: a
-    retry of a request that was counted but failed before it was done is admitted again without
-    counting twice. DynamoDB deletes the item after ``expires`` (TTL), once its window is over.
+def hit_update(counter: str, limit: int, expires: datetime, member: str | None = None) -> CounterUpdate:
+    """The conditional update that counts one hit if the counter is under ``limit``: (item, actions,
+    condition), for an UpdateItem of its own (``count_hit``) or in the transaction of what it admits
+    (a citizen's new complaint: Store.create_complaint).
+
+    With a ``member`` (a complaint's id) the hits are a set of members, so the same member counts once.
+    DynamoDB deletes the item after ``expires`` (TTL), once its window is over.
     """
-    item = RateCounterModel(counter)
     if member is None:
-        actions = [RateCounterModel.hits.add(1)]
+        actions: list[Action] = [RateCounterModel.hits.add(1)]
         condition = RateCounterModel.hits.does_not_exist() | (RateCounterModel.hits < limit)
     else:
         members = RateCounterModel.members
         actions = [members.add({member})]
         condition = members.does_not_exist() | (size(members) < limit) | members.contains(member)
+    return RateCounterModel(counter), [*actions, RateCounterModel.ttl.set(expires)], condition
+
+
+def count_hit(counter: str, limit: int, expires: datetime, member: str | None = None) -> int | None:
+    """Count one hit if the counter is under ``limit``: the new count, or None when full.
+
+    One atomic, conditional UpdateItem: concurrent hits can never push it past the limit.
+    """
+    item, actions, condition = hit_update(counter, limit, expires, member)
     try:
-        item.update(actions=[*actions, RateCounterModel.ttl.set(expires)], condition=condition)
+        item.update(actions=actions, condition=condition)
     except UpdateError as error:
         if _condition_failed(error):
             return None

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.operand import Path
@@ -24,6 +24,9 @@ from ..domain.report import Delta
 from .attachment_store import AttachmentStore
 from .privacy_store import PrivacyStore
 from .tables import AuditModel, ComplaintModel, EmailModel, LinkModel, ReportModel, TrackingNumberModel, WorkItemModel
+
+if TYPE_CHECKING:  # rate_counters uses this module's condition check
+    from .rate_counters import CounterUpdate
 
 
 class ConditionFailed(Exception):
@@ -128,16 +131,27 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
     """The tables, as the use cases need them."""
 
     # -- complaints -----------------------------------------------------------
-    def create_complaint(self, complaint: ComplaintModel, audit: AuditModel, report: Iterable[Delta] = ()) -> None:
-        """Insert the complaint, its tracking number and its first audit entry, or nothing.
+    def create_complaint(
+        self,
+        complaint: ComplaintModel,
+        audit: AuditModel,
+        report: Iterable[Delta] = (),
+        counted: CounterUpdate | None = None,
+    ) -> None:
+        """Insert the complaint, its tracking number and its first audit entry, or nothing; with ``counted``
+        (adapters/rate_counters.hit_update) the reporter's rate counter goes up in the same transaction.
 
-        Raises ConditionFailed with reasons ``[complaint, tracking, audit]``.
+        Raises ConditionFailed with reasons ``[complaint, tracking, audit, counter]``: an existing complaint
+        (a replay), a tracking number taken, a counter full.
         """
         tracking = TrackingNumberModel(complaint.tracking_number, complaint_id=complaint.id)
         with _transaction(report) as tx:
             tx.save(complaint, condition=ComplaintModel.id.does_not_exist())
             tx.save(tracking, condition=TrackingNumberModel.tracking_number.does_not_exist())
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
+            if counted is not None:
+                counter, actions, condition = counted
+                tx.update(counter, actions=actions, condition=condition)
 
     def withdraw_complaint(self, complaint: ComplaintModel, audit: AuditModel, report: Iterable[Delta] = ()) -> None:
         """Remove a complaint whose execution never started (and free its tracking number)."""

@@ -95,7 +95,7 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
         submission,
         _fingerprint(*submission.fingerprint_fields()),
         idempotency_key,
-        admit=lambda cid: rate_limits.admit_submission(svc, citizen.id, cid),
+        allowance=lambda cid: rate_limits.submission_allowance(svc, citizen.id, cid),
     )
     return complaint_view(complaint, [] if created else svc.store.work_items(complaint.id), now=svc.now()), created
 
@@ -135,24 +135,22 @@ def _submit(
     fingerprint: str,
     idempotency_key: str | None,
     extra: dict | None = None,
-    admit: Callable[[str], None] | None = None,
+    allowance: Callable[[str], rate_limits.Allowance] | None = None,
 ) -> tuple[ComplaintModel, bool]:
     """Record a complaint and start its execution. Returns (complaint, created).
 
     With an Idempotency-Key the complaint id is derived from (scope, key), so a retry
     finds the first complaint instead of making a second one, and the execution
     (named after the complaint) starts at most once. ``extra``: more of the complaint's
-    attributes a channel brings (an Open311 client's coordinates, say). ``admit`` counts the new
-    complaint's id against the reporter's limit (raising when it is reached) after a replay is ruled
-    out, so a replay never counts and a refused one stores nothing.
+    attributes a channel brings (an Open311 client's coordinates, say). ``allowance`` gives the count of
+    the new complaint against the reporter's limit, made in the complaint's own transaction: a replay
+    never counts and a refused one stores nothing.
+
+    Two AWS calls for a new complaint: that transaction and StartExecution. A replay is found by the
+    transaction's condition (the complaint is there), not by reading first.
     """
     complaint_id = _complaint_id(reporter.key_scope, idempotency_key)
-    if idempotency_key is not None:
-        existing = svc.store.get_complaint(complaint_id)
-        if existing is not None:
-            return _replay(svc, existing, fingerprint), False
-    if admit is not None:
-        admit(complaint_id)
+    admission = allowance(complaint_id) if allowance is not None else None
 
     moment = svc.now()
     now = iso(moment)
@@ -198,13 +196,21 @@ def _submit(
         audit = audit_entry(complaint_id, now, reporter.actor, "submitted", details=details)
         try:
             svc.store.create_complaint(
-                complaint, audit, report=report.received(moment, reporter.channel, submission.category)
+                complaint,
+                audit,
+                report=report.received(moment, reporter.channel, submission.category),
+                counted=admission.update if admission is not None else None,
             )
             break
         except ConditionFailed as failed:
-            if failed.reasons[0] == "ConditionalCheckFailed":  # a concurrent retry won the race
+            complaint_there, tracking_taken, _, counter_full = [*failed.reasons, None, None, None, None][:4]
+            if complaint_there == "ConditionalCheckFailed":  # a retry of the same Idempotency-Key
                 return _replay(svc, svc.store.existing_complaint(complaint_id), fingerprint), False
-            # Otherwise the tracking number was taken: draw another.
+            if counter_full == "ConditionalCheckFailed" and admission is not None:
+                rate_limits.refuse_submission(svc, admission)
+            if tracking_taken != "ConditionalCheckFailed":
+                raise
+            # The tracking number was taken: draw another.
     else:
         raise RuntimeError("could not reserve a unique tracking number")
 

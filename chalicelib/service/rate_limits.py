@@ -1,7 +1,7 @@
 """Rate limits on what callers may do: one counter per (subject, window), shared by every limit.
 
 - Open311 clients: ``OPEN311_RATE_LIMIT_PER_MINUTE`` requests a minute per API key (service/api_keys.py).
-- Citizens: ``SUBMISSION_LIMIT_PER_HOUR`` complaints an hour per account (``admit_submission``), so one
+- Citizens: ``SUBMISSION_LIMIT_PER_HOUR`` complaints an hour per account (``submission_allowance``), so one
   account cannot flood the teams' queues. Only a complaint that would be *created* counts, once: a replay
   of the same Idempotency-Key, a refused body and staff-entered complaints do not.
 
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NoReturn
 
-from ..adapters.rate_counters import count_hit
+from ..adapters.rate_counters import CounterUpdate, count_hit, hit_update
 from ..domain.errors import SubmissionLimitReached
 from ..domain.limits import HOUR, window
 from ..domain.planner import seconds_until
@@ -45,13 +46,31 @@ def hit(svc: Services, subject: str, limit: int, length: timedelta, metric: str,
     return Hit(count)
 
 
-def admit_submission(svc: Services, citizen_id: str, complaint_id: str) -> None:
-    """Count a citizen's new complaint; SubmissionLimitReached (429) when the hour's are used up.
+@dataclass(frozen=True)
+class Allowance:
+    """A citizen's new complaint to count in the complaint's own transaction (Store.create_complaint): the
+    counter's update, and what to tell the citizen if the counter is full."""
 
-    Counted by the complaint's id: a retry with the same Idempotency-Key whose first attempt was
-    counted but failed before the complaint was stored (a 500) is admitted again, not counted twice.
+    update: CounterUpdate
+    limit: int
+    retry_after: int
+
+
+def submission_allowance(svc: Services, citizen_id: str, complaint_id: str) -> Allowance:
+    """The count of a citizen's new complaint against ``SUBMISSION_LIMIT_PER_HOUR``.
+
+    Counted in the same transaction that stores the complaint, so a replay (the complaint is there) and a
+    refused one (the counter is full) change nothing, and a complaint is never counted without being
+    stored. Counted by the complaint's id, so it counts once however often it is sent.
     """
+    now = svc.now()
+    label, ends = window(now, HOUR)
     limit = svc.settings.submission_limit_per_hour
-    result = hit(svc, f"{SUBMISSIONS}#{citizen_id}", limit, HOUR, "SubmissionRateLimited", member=complaint_id)
-    if result.retry_after is not None:
-        raise SubmissionLimitReached(limit, result.retry_after)
+    update = hit_update(f"{SUBMISSIONS}#{citizen_id}#{label}", limit, ends + COUNTER_TTL, complaint_id)
+    return Allowance(update, limit, seconds_until(now, ends))
+
+
+def refuse_submission(svc: Services, allowance: Allowance) -> NoReturn:
+    """The hour's complaints are used up: SubmissionLimitReached (429, Retry-After), counted as a metric."""
+    svc.metrics.count("SubmissionRateLimited")
+    raise SubmissionLimitReached(allowance.limit, allowance.retry_after)
