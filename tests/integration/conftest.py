@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import time
-import uuid
-
 import pytest
-from moto import mock_aws
 
-from chalicelib import config
-from chalicelib.adapters import tables
-from chalicelib.domain.staff import all_groups
 from local.atomic_dynamodb import serialize_dynamodb
-from local.provision import provision, provision_cognito, provision_uploads
 
-from .harness import Harness
+from .harness import running_stack
 
 REGION = "ap-southeast-3"
 serialize_dynamodb()  # DynamoDB's atomicity, which moto lacks under threads (races are tested here)
@@ -34,22 +25,6 @@ BASE_ENV = {
 }
 
 
-def _stop_executions(sfn, state_machine_arn: str, patience: float = 3.0) -> None:
-    """Executions run in threads: stop them so none outlives this test's mock."""
-    deadline = time.monotonic() + patience
-    while True:
-        running = sfn.list_executions(stateMachineArn=state_machine_arn, statusFilter="RUNNING")["executions"]
-        pending = []
-        for execution in running:
-            try:
-                sfn.stop_execution(executionArn=execution["executionArn"])
-            except AttributeError:  # moto cannot stop an execution whose worker has not started yet
-                pending.append(execution)
-        if not pending or time.monotonic() > deadline:
-            return
-        time.sleep(0.1)
-
-
 @pytest.fixture
 def stack_env():
     """Override in a test module (or parametrize) to change the clock."""
@@ -58,29 +33,8 @@ def stack_env():
 
 @pytest.fixture
 def stack(monkeypatch, stack_env):
-    for key, value in {**BASE_ENV, **stack_env}.items():
+    env = {**BASE_ENV, **stack_env}
+    for key, value in env.items():  # so that a test's own monkeypatch of these is undone to nothing
         monkeypatch.setenv(key, value)
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        for model in tables.MODELS:  # PynamoDB caches a connection per model
-            model._connection = None
-        # A queue of its own per test: an execution thread left over from an earlier
-        # test cannot send into it.
-        resources = provision(REGION, f"test-handoff-{uuid.uuid4().hex[:8]}", "aspirasi.kaltimprov.go.id")
-        monkeypatch.setenv("STATE_MACHINE_ARN", resources.state_machine_arn)
-        uploads = provision_uploads(REGION, BASE_ENV["ATTACHMENTS_BUCKET"], f"test-uploads-{uuid.uuid4().hex[:8]}",
-                                    [BASE_ENV["PUBLIC_BASE_URL"]])
-        identity = provision_cognito(REGION, {"operator@aspirasi.kaltimprov.go.id": "operator"},
-                                     lambda: "Staff-Passw0rd", groups=all_groups())
-        monkeypatch.setenv("COGNITO_USER_POOL_ID", identity.user_pool_id)
-        monkeypatch.setenv("COGNITO_CLIENT_ID", identity.client_id)
-        monkeypatch.setenv("AUTO_CONFIRM_SIGNUP", "1")
-        config.settings.cache_clear()
-        app = importlib.import_module("app")
-        app.services.cache_clear()
-        harness = Harness(app, resources, app.services())
-        harness.identity = identity
-        harness.uploads = uploads  # the attachments bucket and its queue: harness.pump_uploads()
+    with running_stack(env) as harness:
         yield harness
-        _stop_executions(harness.sfn, resources.state_machine_arn)
-        app.services.cache_clear()
-        config.settings.cache_clear()

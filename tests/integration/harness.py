@@ -6,15 +6,29 @@ SES received; decisions are taken through the links in those emails.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import os
 import time
+import uuid
+from collections.abc import Iterator
 
 import boto3
+from moto import mock_aws
 
+from chalicelib import config
+from chalicelib.adapters import tables
 from chalicelib.adapters.tables import ComplaintModel, WorkItemModel
+from chalicelib.domain.staff import all_groups
 from chalicelib.service import decide as decide_uc
+from local import aws_calls
 from local.outbox import action_tokens, sent_emails
 from local.poller import LambdaContext, Poller, sqs_event
+from local.provision import provision, provision_cognito, provision_uploads
 from local.stream_poller import StreamPoller, stream_arn_of, streams_client
+
+REGION = "ap-southeast-3"
+aws_calls.install()  # every client created from here on can count its calls (bench/lifecycle.py, call budgets)
 
 # The streams' retry backoff here: short, so a test of a failed hand-over takes seconds.
 STREAM_BACKOFF = (0.2, 1.6)
@@ -151,6 +165,60 @@ class Harness:
         for stage, address, payload in steps:
             self.waiting_at(complaint_id, stage)
             self.decide(address, payload)
+
+
+def _stop_executions(sfn, state_machine_arn: str, patience: float = 3.0) -> None:
+    """Executions run in threads: stop them so none outlives this test's mock."""
+    deadline = time.monotonic() + patience
+    while True:
+        running = sfn.list_executions(stateMachineArn=state_machine_arn, statusFilter="RUNNING")["executions"]
+        pending = []
+        for execution in running:
+            try:
+                sfn.stop_execution(executionArn=execution["executionArn"])
+            except AttributeError:  # moto cannot stop an execution whose worker has not started yet
+                pending.append(execution)
+        if not pending or time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def running_stack(env: dict[str, str]) -> Iterator[Harness]:
+    """moto with real executions, the tables, queues, bucket and user pool provisioned, and the app
+    configured by ``env`` (set in os.environ for the block, then restored): the integration tests'
+    ``stack`` fixture, and the benchmarks' (bench/lifecycle.py)."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+            for model in tables.MODELS:  # PynamoDB caches a connection per model
+                model._connection = None
+            # A queue of its own per test: an execution thread left over from an earlier
+            # test cannot send into it.
+            resources = provision(REGION, f"test-handoff-{uuid.uuid4().hex[:8]}", "aspirasi.kaltimprov.go.id")
+            os.environ["STATE_MACHINE_ARN"] = resources.state_machine_arn
+            uploads = provision_uploads(REGION, env["ATTACHMENTS_BUCKET"], f"test-uploads-{uuid.uuid4().hex[:8]}",
+                                        [env["PUBLIC_BASE_URL"]])
+            identity = provision_cognito(REGION, {"operator@aspirasi.kaltimprov.go.id": "operator"},
+                                         lambda: "Staff-Passw0rd", groups=all_groups())
+            os.environ.update(COGNITO_USER_POOL_ID=identity.user_pool_id, COGNITO_CLIENT_ID=identity.client_id,
+                              AUTO_CONFIRM_SIGNUP="1")
+            config.settings.cache_clear()
+            app = importlib.import_module("app")
+            app.services.cache_clear()
+            harness = Harness(app, resources, app.services())
+            harness.identity = identity
+            harness.uploads = uploads  # the attachments bucket and its queue: harness.pump_uploads()
+            try:
+                yield harness
+            finally:
+                _stop_executions(harness.sfn, resources.state_machine_arn)
+                app.services.cache_clear()
+                config.settings.cache_clear()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def refuse_send_task_success(stack: Harness, monkeypatch, times: int = 1) -> dict:

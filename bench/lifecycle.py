@@ -1,0 +1,253 @@
+"""One complaint through each SOP path, metered: what every request and message costs in AWS calls.
+
+Runs real executions of our ASL in moto (the integration tests' harness) and plays every role over the
+HTTP API, through Chalice's test client: the citizen submits, each team opens its email link and decides.
+Each Lambda invocation is measured apart (one record per invocation, as at low volume): the API's requests,
+the state machine's messages by their type (``stage_entered``, ``handoff``, ``stage_timer``, and the
+finishing ones) and the tables' stream records by the change they carry. For each: the AWS calls our code
+made (local/aws_calls.py), the DynamoDB items and their sizes, the emails, the seconds it took and the bytes
+it logged. From the execution's history: the state transitions. bench/cost.py prices all of it.
+
+The call-count budgets are asserted in tests/integration/test_call_budgets.py, from the same meter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from chalicelib.service import delivery
+from local.aws_calls import Tally, counting, install
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = "aspirasi.kaltimprov.go.id"
+OPERATOR, DISKOMINFO, DINKES = f"operator@{DOMAIN}", f"diskominfo@{DOMAIN}", f"opd-dinkes@{DOMAIN}"
+PASSWORD = "Rahasia-123"
+COMPLAINT = {"category": "kesehatan", "subcategory": "puskesmas", "title": "Puskesmas tutup siang",
+             "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00. Mohon ditertibkan.",
+             "location": "Samarinda"}
+REPLY = {"reply": "Dinas Kesehatan: jam layanan Puskesmas Sempaja kembali sampai 14.00 sejak 1 Desember."}
+# Every SOP path: (stage, team, decision) in order. ``answer`` is the citizen answering a question.
+PATHS: dict[str, tuple[tuple[str, str, dict], ...]] = {
+    "information": (("intake", OPERATOR, {"decision": "accept"}),
+                    ("classification", DISKOMINFO, {"kind": "information"}),
+                    ("reply", OPERATOR, REPLY)),
+    "aspiration": (("intake", OPERATOR, {"decision": "accept"}),
+                   ("classification", DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"}),
+                   ("opd_response", DINKES, {"response": "Jam layanan sudah dikembalikan sampai 14.00."}),
+                   ("review", DISKOMINFO, {"decision": "approve"}),
+                   ("reply", OPERATOR, REPLY)),
+    "aspiration, answer returned once": (
+        ("intake", OPERATOR, {"decision": "accept"}),
+        ("classification", DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"}),
+        ("opd_response", DINKES, {"response": "Sudah."}),
+        ("review", DISKOMINFO, {"decision": "return", "reason": "Sebutkan tanggal perbaikan."}),
+        ("opd_response", DINKES, {"response": "Jam layanan normal sejak 1 Desember 2026."}),
+        ("review", DISKOMINFO, {"decision": "approve"}),
+        ("reply", OPERATOR, REPLY)),
+    "information, question to the citizen": (
+        ("intake", OPERATOR, {"decision": "request_information", "question": "Puskesmas yang mana?"}),
+        ("answer", "", {"answer": "Puskesmas Sempaja, Jalan Wahid Hasyim."}),
+        ("intake", OPERATOR, {"decision": "accept"}),
+        ("classification", DISKOMINFO, {"kind": "information"}),
+        ("reply", OPERATOR, REPLY)),
+    "rejected at intake": (("intake", OPERATOR, {"decision": "reject", "reason": "Bukan pengaduan."}),),
+}
+# The integration tests' clock: 24x7, SOP times x 0.1 (no reminder fires while the roles play), a
+# feedback window of 3 s, so every path ends with its execution within seconds.
+FAST_ENV = {
+    "SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1", "RETRY_FIRST_SECONDS": "1", "RETRY_MAX_SECONDS": "4",
+    "FEEDBACK_WINDOW_MINUTES": "0.05", "PUBLIC_BASE_URL": "https://aspirasi.test",
+    "EMAIL_FROM": "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>", "HANDOFF_QUEUE_NAME": "bench-handoff",
+    "ATTACHMENTS_BUCKET": "bench-attachments", "POWERTOOLS_LOG_LEVEL": "INFO",
+}
+# Lambda adds its own START, END and REPORT lines to every invocation's log (about this many bytes).
+LAMBDA_LOG_LINES_BYTES = 330
+
+
+@dataclass
+class Invocation:
+    """One Lambda invocation: which function, what it served, and what it cost."""
+
+    function: str  # api | on_handoff | on_change
+    label: str  # submit, decide (link), stage_entered, handoff, decision_made, ...
+    seconds: float
+    tally: Tally
+    log_bytes: int
+
+
+@dataclass
+class PathRun:
+    name: str
+    invocations: list[Invocation] = field(default_factory=list)
+    transitions: int = 0  # Step Functions state transitions (states entered) of the execution
+    sqs_sends: int = 0  # the state machine's SendMessage calls (its task states)
+    status: str = ""
+
+    def of(self, label: str) -> list[Invocation]:
+        return [i for i in self.invocations if i.label == label]
+
+    def calls(self) -> int:
+        return sum(i.tally.total for i in self.invocations)
+
+
+class _LogBytes(logging.Handler):
+    """Counts what the app's logger writes, formatted as it is written (Powertools' JSON lines)."""
+
+    def __init__(self, formatter: logging.Formatter | None):
+        super().__init__(logging.DEBUG)
+        self.setFormatter(formatter)
+        self.bytes = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.bytes += len(self.format(record).encode()) + 1
+
+
+class Meter:
+    """Wraps a running harness (tests/integration/harness.py): every invocation through it is measured."""
+
+    def __init__(self, stack, http):
+        install()
+        self.stack, self.http = stack, http
+        self.run: PathRun = PathRun("")
+        stack.poller.handler = self._on_handoff
+        for poller in stack.stream_pollers:
+            poller.handler = self._on_change
+        self._logger = logging.getLogger(stack.app.logger.service)
+        self._formatter = next((h.formatter for h in self._logger.handlers if h.formatter), None)
+
+    @contextlib.contextmanager
+    def _measured(self, function: str, label: str) -> Iterator[None]:
+        counter = _LogBytes(self._formatter)
+        self._logger.addHandler(counter)
+        printed = io.StringIO()  # Powertools prints its metrics (EMF) to stdout
+        started = time.perf_counter()
+        try:
+            with counting() as tally, contextlib.redirect_stdout(printed):
+                yield
+        finally:
+            seconds = time.perf_counter() - started
+            self._logger.removeHandler(counter)
+            log_bytes = counter.bytes + len(printed.getvalue().encode()) + LAMBDA_LOG_LINES_BYTES
+            self.run.invocations.append(Invocation(function, label, seconds, tally, log_bytes))
+
+    # -- the functions, one record per invocation --------------------------------------------------
+    def _on_handoff(self, event: dict, context) -> dict:
+        failures = []
+        for record in event["Records"]:
+            with self._measured("on_handoff", json.loads(record["body"]).get("type", "?")):
+                result = self.stack.app.on_handoff({**event, "Records": [record]}, context) or {}
+            failures += result.get("batchItemFailures", [])
+        return {"batchItemFailures": failures}
+
+    def _on_change(self, event: dict, context) -> dict:
+        failures = []
+        for record in event["Records"]:
+            change = DynamoDBRecord(record)
+            images = change.dynamodb
+            kind = delivery.change_of(delivery.table_of(change.event_source_arn or ""),
+                                      (images.old_image if images else None) or {},
+                                      (images.new_image if images else None) or {})
+            with self._measured("on_change", kind or "ignored"):
+                result = self.stack.app.on_change({"Records": [record]}, context) or {}
+            failures += result.get("batchItemFailures", [])
+        return {"batchItemFailures": failures}
+
+    def api(self, label: str, method: str, path: str, body=None, token: str | None = None,
+            headers: dict | None = None) -> tuple[int, dict]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json", **(headers or {})}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        with self._measured("api", label):
+            response = getattr(self.http, method)(path, headers=headers,
+                                                  body=json.dumps(body).encode() if body is not None else b"")
+        return response.status_code, json.loads(response.body) if response.body else {}
+
+    # -- the roles ----------------------------------------------------------------------------------
+    def citizen_token(self, email: str) -> str:
+        """Register and sign in a citizen (not measured: once per person, not per complaint)."""
+        headers = {"Content-Type": "application/json"}
+        self.http.post("/auth/register", headers=headers,
+                       body=json.dumps({"email": email, "password": PASSWORD, "name": "Siti Aminah"}))
+        response = self.http.post("/auth/login", headers=headers,
+                                  body=json.dumps({"email": email, "password": PASSWORD}))
+        return json.loads(response.body)["id_token"]
+
+    def play(self, name: str, token: str, wait: Callable[[str, str], None] | None = None) -> PathRun:
+        """Submit one complaint and take it along path ``name``; measured from submission to the end."""
+        self.run = PathRun(name)
+        status, view = self.api("submit", "post", "/complaints", COMPLAINT, token)
+        assert status == 201, view
+        cid = view["id"]
+        for stage, team, decision in PATHS[name]:
+            if stage == "answer":
+                self.stack.run_until(lambda: self.stack.complaint(cid).pending_question, what="the question")
+                status, body = self.api("answer", "post", f"/complaints/{cid}/information", decision, token)
+                assert status == 200, body
+                continue
+            self.stack.waiting_at(cid, stage)
+            if wait is not None:
+                wait(cid, stage)
+            link = self.stack.last_link(team)
+            status, body = self.api("open action page", "get", f"/actions/{link}")
+            assert status == 200, body
+            status, body = self.api("decide (link)", "post", f"/actions/{link}", decision)
+            assert status == 200, body
+        execution = self.stack.finished(cid, timeout=60)
+        self.run.status = execution["status"]
+        history = _history(self.stack.sfn, execution["executionArn"])
+        self.run.transitions = sum(1 for e in history if e["type"].endswith("StateEntered"))
+        self.run.sqs_sends = sum(1 for e in history if e["type"] == "TaskScheduled")
+        return self.run
+
+
+def _history(sfn, arn: str) -> list[dict]:
+    events, token = [], None
+    while True:
+        page = sfn.get_execution_history(executionArn=arn, maxResults=1000, **({"nextToken": token} if token else {}))
+        events += page["events"]
+        token = page.get("nextToken")
+        if not token:
+            return events
+
+
+@contextlib.contextmanager
+def metered_stack(env: dict[str, str] | None = None) -> Iterator[Meter]:
+    """A running in-process stack (moto, real executions) with a meter over it."""
+    from chalice.test import Client
+
+    from tests.integration.harness import running_stack
+
+    with running_stack({**FAST_ENV, **(env or {})}) as stack, \
+            Client(stack.app.app, stage_name="dev", project_dir=str(ROOT)) as client:
+        yield Meter(stack, client.http)
+
+
+def run_paths(names: tuple[str, ...] = tuple(PATHS)) -> list[PathRun]:
+    """Each path once, on one stack (one citizen)."""
+    from local.atomic_dynamodb import serialize_dynamodb
+
+    serialize_dynamodb()
+    runs = []
+    with metered_stack() as meter:
+        token = meter.citizen_token("warga@example.id")
+        for name in names:
+            runs.append(meter.play(name, token))
+    return runs
+
+
+if __name__ == "__main__":
+    for run in run_paths():
+        print(f"{run.name}: {run.status}, {run.transitions} transitions, {run.calls()} calls, "
+              f"{len(run.invocations)} invocations")
+        for inv in run.invocations:
+            print(f"    {inv.function:<10} {inv.label:<28} {inv.tally.total:>2} calls  {inv.seconds * 1000:7.1f} ms  "
+                  f"{inv.log_bytes:>6} B  {', '.join(inv.tally.operations())}")
