@@ -116,8 +116,7 @@ def _recount_reads() -> tuple[float, int]:
 
 def main() -> None:
     with mock_aws():
-        for model in tables.MODELS:
-            model._connection = None
+        tables.reset_connections()
         tables.create_tables()
         reads: list[int] = []
         client = ReportModel._get_connection().connection.client

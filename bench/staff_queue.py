@@ -51,8 +51,7 @@ def _measure(svc: Services, member: StaffMember, reads: list) -> tuple[float, in
 
 def main() -> None:
     with mock_aws():
-        for model in tables.MODELS:
-            model._connection = None
+        tables.reset_connections()
         tables.create_tables()
         for n in range(OPEN):
             role, queue = [("operator", "role#operator"), ("diskominfo", "role#diskominfo"),

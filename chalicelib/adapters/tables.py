@@ -8,6 +8,7 @@ indexes. Every access path is a key or an index query.
 from __future__ import annotations
 
 import os
+import threading
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -18,7 +19,9 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.constants import STREAM_NEW_AND_OLD_IMAGE
+from pynamodb.exceptions import TableError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -36,6 +39,66 @@ def _meta(name: str, stream: bool = False):
             stream_view_type = STREAM_NEW_AND_OLD_IMAGE
 
     return Meta
+
+
+# What PynamoDB builds a Connection (its botocore client) from: models alike in these share one.
+_CONNECTION_SETTINGS = (
+    "region",
+    "host",
+    "connect_timeout_seconds",
+    "read_timeout_seconds",
+    "max_retry_attempts",
+    "max_pool_connections",
+    "extra_headers",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+)
+_connections: dict[str, Connection] = {}
+_connections_lock = threading.Lock()
+
+
+class SharedConnectionModel(Model):
+    """A PynamoDB model whose connection is shared with every other model of the same settings.
+
+    PynamoDB gives each model a ``TableConnection`` with a ``Connection`` of its own, and each
+    ``Connection`` makes its own botocore session and DynamoDB client on first use: 40-90 ms and
+    about 10 MiB each, paid again for every table a cold Lambda touches (bench/cold_start.py; issue 12).
+    Here PynamoDB still builds the model's ``TableConnection`` (cheap: no session or client until a
+    call), then it is pointed at the one ``Connection`` of those settings (``_CONNECTION_SETTINGS``:
+    ``Meta.region``, ``Meta.host``...), which learns this table's schema. That ``Connection`` is what
+    PynamoDB's is: a botocore session per thread to make the client, one client used by all threads
+    (botocore clients are thread-safe); the endpoint is botocore's (``AWS_ENDPOINT_URL`` included),
+    resolved when the client is made. A lock covers the lookup, so no thread sees a model's
+    connection before it is the shared one.
+
+    ``reset_connections()`` forgets them all (tests, for each moto mock). Setting a model's
+    ``_connection`` to None, as one would with PynamoDB's own, only makes it join the shared one again.
+    """
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        with _connections_lock:
+            table = cls._connection
+            if table is None or table.table_name != cls.Meta.table_name:
+                table = super()._get_connection()  # sets cls._connection
+                key = repr([getattr(cls.Meta, name, None) for name in _CONNECTION_SETTINGS])
+                shared = _connections.setdefault(key, table.connection)
+                try:
+                    shared.get_meta_table(table.table_name)
+                except TableError:  # a table it does not know yet
+                    shared.add_meta_table(table.get_meta_table())
+                table.connection = shared
+            return table
+
+
+def reset_connections() -> None:
+    """Forget every model's connection and the shared ones: the next call makes a new client, with the
+    endpoint, credentials and botocore hooks of that moment (tests do this for each moto mock)."""
+    with _connections_lock:
+        _connections.clear()
+        for model in MODELS:
+            model._connection = None
 
 
 class CitizenIndex(GlobalSecondaryIndex):
@@ -69,7 +132,7 @@ class MonthIndex(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
-class ComplaintModel(Model):
+class ComplaintModel(SharedConnectionModel):
     Meta = _meta("complaints", stream=True)
 
     id = UnicodeAttribute(hash_key=True)
@@ -139,7 +202,7 @@ class ComplaintModel(Model):
     by_month = MonthIndex()
 
 
-class TrackingNumberModel(Model):
+class TrackingNumberModel(SharedConnectionModel):
     """Reserves a tracking number (uniqueness by conditional put) and finds its complaint."""
 
     Meta = _meta("tracking-numbers")
@@ -162,7 +225,7 @@ class QueueIndex(GlobalSecondaryIndex):
     due_at = UnicodeAttribute(range_key=True)
 
 
-class WorkItemModel(Model):
+class WorkItemModel(SharedConnectionModel):
     """One visit of a human stage. Holds the current task token server-side."""
 
     Meta = _meta("work-items", stream=True)
@@ -218,7 +281,7 @@ class WorkItemModel(Model):
     by_queue = QueueIndex()
 
 
-class LinkModel(Model):
+class LinkModel(SharedConnectionModel):
     """An emailed action link. Only the SHA-256 of the token is stored."""
 
     Meta = _meta("action-links")
@@ -232,7 +295,7 @@ class LinkModel(Model):
     ttl = TTLAttribute(null=True)  # DynamoDB removes the record a while after expiry
 
 
-class AuditModel(Model):
+class AuditModel(SharedConnectionModel):
     """Append-only trail: every entry is a conditional put of a new key."""
 
     Meta = _meta("audit")
@@ -246,7 +309,7 @@ class AuditModel(Model):
     details = JSONAttribute(null=True)
 
 
-class AttachmentModel(Model):
+class AttachmentModel(SharedConnectionModel):
     """A photo or document a citizen attached to a complaint (the file itself is in S3).
 
     Its slot on the complaint (``attachment_count``) is reserved when the upload is requested and
@@ -273,7 +336,7 @@ class AttachmentModel(Model):
     ttl = TTLAttribute(null=True)
 
 
-class ReportModel(Model):
+class ReportModel(SharedConnectionModel):
     """Running totals of the SLA report (chalicelib/domain/report.py): one item per period and row.
 
     ``period`` is a day or a month in WITA (``D#2026-11-28``, ``M#2026-11``); ``row`` what is counted
@@ -291,7 +354,7 @@ class ReportModel(Model):
     sent_at = UnicodeAttribute(null=True)
 
 
-class ApiKeyModel(Model):
+class ApiKeyModel(SharedConnectionModel):
     """An Open311 client's API key (service/api_keys.py). Only the SHA-256 of the key is stored.
 
     One partition per API (``api`` = ``open311``) holds its few keys, sorted by id: a key is found
@@ -312,7 +375,7 @@ class ApiKeyModel(Model):
     revoked_by = UnicodeAttribute(null=True)
 
 
-class ApiOrganisationModel(Model):
+class ApiOrganisationModel(SharedConnectionModel):
     """Reserves an organisation's one active key (conditional put, removed when the key is revoked)."""
 
     Meta = _meta("api-key-organisations")
@@ -321,7 +384,7 @@ class ApiOrganisationModel(Model):
     key_id = UnicodeAttribute()
 
 
-class RateCounterModel(Model):
+class RateCounterModel(SharedConnectionModel):
     """Hits of one subject in one window (adapters/rate_counters.py): requests of an API key in a minute
     (``open311#<key id>#2026-11-28T20:09``, counted in ``hits``) or a citizen's new complaints in an hour
     (``submit#<sub>#2026-11-28T20:00``, their ids in ``members``, so a retry of the same complaint is not
@@ -336,7 +399,7 @@ class RateCounterModel(Model):
     ttl = TTLAttribute(null=True)
 
 
-class EmailModel(Model):
+class EmailModel(SharedConnectionModel):
     """One email a case causes, under a key derived from what caused it (``received``, ``assigned-3``,
     ``reminder-3-<tick mark>``...): claimed with a lease before it is sent, marked sent once.
 

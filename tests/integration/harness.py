@@ -192,8 +192,7 @@ def running_stack(env: dict[str, str]) -> Iterator[Harness]:
     os.environ.update(env)
     try:
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-            for model in tables.MODELS:  # PynamoDB caches a connection per model
-                model._connection = None
+            tables.reset_connections()  # PynamoDB's client: made afresh inside this mock
             # A queue of its own per test: an execution thread left over from an earlier
             # test cannot send into it.
             resources = provision(REGION, f"test-handoff-{uuid.uuid4().hex[:8]}", "aspirasi.kaltimprov.go.id")
