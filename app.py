@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 from collections.abc import Mapping
 from functools import lru_cache
@@ -46,8 +47,12 @@ from chalicelib.service.stages import handle_message
 from chalicelib.web.problems import CONTENT_TYPE as PROBLEM_JSON
 from chalicelib.web.problems import problem, problem_for
 
-app = Chalice(app_name="aspirasi-kaltim")
+# Powertools logs (JSON, one line each); Chalice would add a second, plain handler to the same logger,
+# writing every line twice (twice the CloudWatch Logs ingestion: bench/lifecycle.py measured it).
+app = Chalice(app_name="aspirasi-kaltim", configure_logs=False)
 logger = Logger(service="aspirasi-kaltim")
+# Nor again through the root logger's handler (Lambda's runtime installs one), as Chalice's setup prevented.
+logging.getLogger(logger.service).propagate = False
 HANDOFF_QUEUE = os.environ.get("HANDOFF_QUEUE_NAME", "aspirasi-kaltim-handoff")
 _processor = BatchProcessor(event_type=EventType.SQS)
 UPLOADS_QUEUE = os.environ.get("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
