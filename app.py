@@ -8,13 +8,10 @@ import logging
 import os
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qsl, quote, unquote
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice import Chalice, Cron, Response
 from chalice.app import Request
 
@@ -49,14 +46,16 @@ from chalicelib.web.problems import problem, problem_for
 
 # Powertools logs (JSON, one line each); Chalice would add a second, plain handler to the same logger,
 # writing every line twice (twice the CloudWatch Logs ingestion: bench/lifecycle.py measured it).
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 app = Chalice(app_name="aspirasi-kaltim", configure_logs=False)
 logger = Logger(service="aspirasi-kaltim")
 # Nor again through the root logger's handler (Lambda's runtime installs one), as Chalice's setup prevented.
 logging.getLogger(logger.service).propagate = False
 HANDOFF_QUEUE = os.environ.get("HANDOFF_QUEUE_NAME", "aspirasi-kaltim-handoff")
-_processor = BatchProcessor(event_type=EventType.SQS)
 UPLOADS_QUEUE = os.environ.get("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
-_upload_processor = BatchProcessor(event_type=EventType.SQS)  # its own: the local stack polls both queues at once
 # Any media type reaches the views: _body() refuses one it cannot read with a 415 problem document
 # (Chalice's own 415 is not problem JSON), and Open311 answers in its own error format.
 _ANY_BODY = ["*/*"]
@@ -72,6 +71,24 @@ _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
     "style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
 }
+
+
+@functools.cache
+def _batch_processor(consumer: str):
+    """One Powertools batch processor per consumer (the local stack polls them at once), made on first use:
+    the API's cold start never imports the batch utility (docs/performance.md)."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+
+    return BatchProcessor(event_type=EventType.DynamoDBStreams if consumer == "changes" else EventType.SQS)
+
+
+def _process_batch(consumer: str, event: dict, handler, context) -> Mapping:
+    """Each record to ``handler``; the failed ones are reported back (ReportBatchItemFailures)."""
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+
+    return process_partial_response(
+        event=event, record_handler=handler, processor=_batch_processor(consumer), context=context
+    )
 
 
 @lru_cache(maxsize=1)
@@ -688,9 +705,7 @@ def _handle_upload_record(record: SQSRecord) -> None:
 @app.on_sqs_message(queue=UPLOADS_QUEUE, batch_size=10)
 def on_upload(event):
     """S3's ObjectCreated events for attachments. Failed records go back to the queue (ReportBatchItemFailures)."""
-    return process_partial_response(
-        event=event.to_dict(), record_handler=_handle_upload_record, processor=_upload_processor, context=event.context
-    )
+    return _process_batch("uploads", event.to_dict(), _handle_upload_record, event.context)
 
 
 # -- Open311 GeoReport v2 ------------------------------------------------------------------------
@@ -863,15 +878,10 @@ def _retry_later(record: SQSRecord, what: str, error: Exception) -> None:
 @app.on_sqs_message(queue=HANDOFF_QUEUE, batch_size=10)
 def on_handoff(event):
     """The state machine's messages. Failed records go back to the queue (ReportBatchItemFailures)."""
-    return process_partial_response(
-        event=event.to_dict(), record_handler=_handle_record, processor=_processor, context=event.context
-    )
+    return _process_batch("handoff", event.to_dict(), _handle_record, event.context)
 
 
 # -- decisions, answers and reopenings, from the tables' streams, to the state machine ---------------
-_change_processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-
-
 def _handle_change(record: DynamoDBRecord) -> None:
     change = record.dynamodb
     if change is None:
@@ -895,9 +905,7 @@ def _handle_change(record: DynamoDBRecord) -> None:
 def on_change(event, context):
     """DynamoDB stream records of work items and complaints (service/delivery.py). A failed record is
     reported (ReportBatchItemFailures) and comes again, with the ones after it, until it succeeds."""
-    return process_partial_response(
-        event=event, record_handler=_handle_change, processor=_change_processor, context=context
-    )
+    return _process_batch("changes", event, _handle_change, context)
 
 
 # -- monthly report ---------------------------------------------------------------------------------

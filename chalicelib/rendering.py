@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from typing import TYPE_CHECKING
 
 from .domain.calendar import MONTHS_ID, WITA
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -35,6 +37,9 @@ def format_wita(value: datetime | str | None) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    """Made on first use: a request that renders nothing does not import Jinja2 (cold start)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html", "svg"), default_for_string=True),

@@ -6,10 +6,9 @@ import math
 import threading
 import time
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import boto3
-import jwt
-import requests
 from botocore.exceptions import ClientError
 
 from ..domain.errors import (
@@ -23,6 +22,9 @@ from ..domain.errors import (
     ValidationFailed,
 )
 from ..service.members import Member, MemberExists
+
+if TYPE_CHECKING:
+    import jwt
 
 # Cognito's error codes, as the messages a person can act on.
 _SIGNUP_ERRORS = {
@@ -186,6 +188,9 @@ class JwtVerifier:
         self._lock = threading.Lock()
 
     def _load_keys(self) -> None:
+        import jwt  # PyJWT and requests on first use: a consumer's cold start needs neither (docs/performance.md)
+        import requests
+
         self._fetched_at = time.monotonic()
         try:
             response = requests.get(self.jwks_url, timeout=5)
@@ -213,6 +218,8 @@ class JwtVerifier:
                 raise Unauthorized("unknown signing key") from None
 
     def verify(self, token: str) -> dict:
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
             key = self._key(header.get("kid", ""))

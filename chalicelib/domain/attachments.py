@@ -15,8 +15,6 @@ from typing import Any
 
 import filetype
 
-from . import models
-
 ALLOWED_TYPES: dict[str, str] = {  # MIME type -> what people call it
     "image/jpeg": "JPEG",
     "image/png": "PNG",
@@ -77,6 +75,8 @@ def parse_upload_request(payload: Any) -> UploadRequest:
     """``{filename, content_type, size}`` as the citizen's browser sends it; ValidationFailed lists every problem.
 
     Validated through ``models.UploadRequestBody`` (the schema /openapi.json shows)."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
     body = models.validate(models.UploadRequestBody, payload)
     return UploadRequest(body.filename, body.content_type, body.size)
 

@@ -13,8 +13,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Protocol
 
-import holidays
-
 # WITA (Asia/Makassar) has had no daylight saving since 1945: a fixed offset is exact.
 WITA = timezone(timedelta(hours=8), "WITA")
 MONTHS_ID = (
@@ -86,6 +84,8 @@ class AlwaysOpen:
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
+    import holidays  # on first use: ~25 ms a cold start need not pay (docs/performance.md)
+
     return frozenset(holidays.country_holidays("ID", years=year).keys())
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import models, sop
+from . import sop
 from .errors import ValidationFailed
 
 
@@ -49,6 +49,8 @@ def _matches(outcome: sop.Outcome, payload: Mapping[str, Any]) -> bool:
 
 def parse_decision(stage_name: str, payload: Mapping[str, Any]) -> Decision:
     """Validate ``payload`` against the outcomes the SOP allows in ``stage_name``."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
     stage = sop.stage(stage_name)
     if not isinstance(payload, Mapping):
         raise ValidationFailed([{"field": "", "code": "not_an_object"}])

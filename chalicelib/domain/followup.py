@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from . import models, sop
+from . import fields, sop
 from .errors import (
     AlreadyRated,
     FeedbackWindowClosed,
@@ -21,18 +21,22 @@ from .errors import (
     ValidationFailed,
 )
 
-ANSWER_MAX = models.ANSWER_MAX
-REASON_MAX = models.REASON_MAX
-COMMENT_MAX = models.COMMENT_MAX
+ANSWER_MAX = fields.ANSWER_MAX
+REASON_MAX = fields.REASON_MAX
+COMMENT_MAX = fields.COMMENT_MAX
 
 
 def parse_answer(payload: Any) -> str:
     """``{answer}``, through ``models.AnswerRequest``."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
     return models.validate(models.AnswerRequest, payload).answer
 
 
 def parse_reopen(payload: Any) -> str:
     """``{reason}``, through ``models.ReopenRequest``."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
     return models.validate(models.ReopenRequest, payload).reason
 
 
@@ -44,6 +48,8 @@ class Rating:
 
 def parse_rating(payload: Any) -> Rating:
     """A score 1..5 (a whole number; "4" from an HTML form too) and an optional comment (``models.RatingRequest``)."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
     body = models.validate(models.RatingRequest, payload)
     return Rating(body.score, body.comment)
 

@@ -34,36 +34,28 @@ from pydantic_core import PydanticCustomError
 
 from . import catalog, sop
 from .errors import ValidationFailed
+from .fields import (  # noqa: F401 (re-exported: the limits and patterns live in domain/fields.py)
+    ACCOUNT_FIELD_MAX,
+    ANSWER_MAX,
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES,
+    CHANNELS,
+    COMMENT_MAX,
+    EMAIL_PATTERN,
+    ENTRY_PHONE_PATTERN,
+    EXTERNAL_REF_PATTERN,
+    INTL_PHONE_PATTERN,
+    LIMITS,
+    MAX_FILENAME,
+    MAX_MEMBER_NAME,
+    MAX_ORGANISATION,
+    MIN_DESCRIPTION,
+    MIN_PASSWORD,
+    RAW_INTL_PHONE_PATTERN,
+    REASON_MAX,
+)
 from .staff import all_groups
 from .tracking import normalize
-
-# -- shared rules (the values the parse functions used before, kept in one place) ---------------
-LIMITS = {
-    "title": 150,
-    "description": 5000,
-    "location": 300,
-    "name": 100,
-    "email": 254,
-    "phone": 30,
-    "external_ref": 100,
-}
-MIN_DESCRIPTION = 10
-ANSWER_MAX = 4000
-REASON_MAX = 2000
-COMMENT_MAX = 2000
-ACCOUNT_FIELD_MAX = 256
-MIN_PASSWORD = 8
-MAX_ORGANISATION = 100
-MAX_MEMBER_NAME = 100
-ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
-ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-MAX_FILENAME = 200
-CHANNELS = ("phone", "walk_in", "letter", "whatsapp", "social_media", "email", "sp4n_lapor")
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
-INTL_PHONE_PATTERN = r"^\+[1-9][0-9]{7,14}$"  # what Cognito keeps: +6281234567890
-RAW_INTL_PHONE_PATTERN = r"^ *(\+ *[1-9]( *[0-9]){7,14})? *$"  # the same as typed: spaces anywhere, or nothing
-ENTRY_PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{5,22}$"  # as an operator writes it down: 0812-3456-7890
-EXTERNAL_REF_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,98}[\x21-\x7e])?$"
 
 
 def _blank_to_none(value: Any) -> Any:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from . import models
 from .errors import ValidationFailed
 
 NAME_MAX = 100  # what an account and a complaint keep of a name (LIMITS["name"] in domain/submission)
@@ -48,6 +47,8 @@ def parse_correction(payload: Any) -> Correction:
     """``{name?, phone?}``: at least one; a name is 1-100 characters; a phone is international
     (``+6281234567890``, spaces ignored) or null/"" to remove it. Anything else is refused.
     Validated through ``models.CorrectionRequest`` (the schema /openapi.json shows)."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
     body, errors = models.errors_of(models.CorrectionRequest, payload)
     fields = tuple(f for f in CORRECTABLE if isinstance(payload, Mapping) and f in payload)
     if not fields and not errors:
@@ -60,6 +61,8 @@ def parse_correction(payload: Any) -> Correction:
 def confirm_closure(payload: Any, account_email: str) -> None:
     """Closing an account erases what cannot be restored: the body must name the account's email
     (``{"email": "..."}``, case and surrounding spaces aside), as the page asks the citizen to type it."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
     typed = models.validate(models.ClosureRequest, payload).email
     if not account_email or typed.lower() != account_email.strip().lower():
         raise ValidationFailed([{"field": "email", "code": "email_mismatch"}])

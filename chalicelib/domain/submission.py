@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import models
+from . import fields
 from .errors import ValidationFailed
 
-LIMITS = models.LIMITS
-MIN_DESCRIPTION = models.MIN_DESCRIPTION
+LIMITS = fields.LIMITS
+MIN_DESCRIPTION = fields.MIN_DESCRIPTION
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Submission:
 
 def parse_submission(payload: Any) -> Submission:
     """Validated through ``models.SubmissionRequest`` (the schema ``/openapi.json`` publishes)."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
     body, errors = models.errors_of(models.SubmissionRequest, payload)
     if isinstance(payload, Mapping):
         errors += models.submission_errors(payload, errors)
@@ -49,7 +51,7 @@ def parse_submission(payload: Any) -> Submission:
 
 
 # How a complaint reached the operators when it did not come through the web form.
-CHANNELS = models.CHANNELS
+CHANNELS = fields.CHANNELS
 WEB = "web"
 # Other programs, through the Open311 GeoReport v2 API (service/open311.py): a channel the domain
 # knows, but not one an operator picks when entering a complaint (that is CHANNELS).
@@ -68,10 +70,10 @@ CHANNEL_LABELS = {
     "open311": ("Open311 (aplikasi lain)", "Open311 (other apps)"),
 }
 # What we accept as an email address, everywhere (accounts, staff members, reporters).
-EMAIL = re.compile(models.EMAIL_PATTERN)
-_PHONE = re.compile(models.ENTRY_PHONE_PATTERN)  # as an operator writes it down: 0812-3456-7890, +62 ...
+EMAIL = re.compile(fields.EMAIL_PATTERN)
+_PHONE = re.compile(fields.ENTRY_PHONE_PATTERN)  # as an operator writes it down: 0812-3456-7890, +62 ...
 PHONE = _PHONE  # the same rule for every channel that takes a phone number (Open311 too)
-_REF = re.compile(models.EXTERNAL_REF_PATTERN)
+_REF = re.compile(fields.EXTERNAL_REF_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def parse_entry(payload: Any) -> tuple[Submission, Entry]:
 
     Validated through ``models.EntryRequest``; the rules across fields (a named reporter unless
     anonymous, a reference for SP4N-LAPOR!) are ``models.entry_errors``."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
     body, errors = models.errors_of(models.EntryRequest, payload)
     if isinstance(payload, Mapping):
         errors += models.entry_errors(payload, errors)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ..domain import models
+from ..domain import fields
 from ..domain.errors import Forbidden
 
-MIN_PASSWORD = models.MIN_PASSWORD
+MIN_PASSWORD = fields.MIN_PASSWORD
 
 
 class IdentityProvider(Protocol):
@@ -28,6 +28,8 @@ class PasswordChangeRequired(Forbidden):
 
 
 def register(identity: IdentityProvider, payload: Any) -> dict:
+    from ..domain import models  # on use: a cold start without pydantic (docs/performance.md)
+
     body = models.validate(models.RegisterRequest, payload)
     email = body.email.lower()
     confirmed = identity.register(email, body.password, body.name[:100], body.phone)
@@ -35,11 +37,15 @@ def register(identity: IdentityProvider, payload: Any) -> dict:
 
 
 def confirm(identity: IdentityProvider, payload: Any) -> None:
+    from ..domain import models  # on use: a cold start without pydantic (docs/performance.md)
+
     body = models.validate(models.ConfirmRequest, payload)
     identity.confirm(body.email.lower(), body.code)
 
 
 def login(identity: IdentityProvider, payload: Any) -> dict:
+    from ..domain import models  # on use: a cold start without pydantic (docs/performance.md)
+
     body = models.validate(models.LoginRequest, payload)
     result = identity.login(body.email.lower(), body.password, body.new_password)
     if result.get("challenge") == "new_password_required":

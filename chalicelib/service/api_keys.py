@@ -23,7 +23,7 @@ from typing import Any
 
 from ..adapters.store import ConditionFailed
 from ..adapters.tables import ApiKeyModel
-from ..domain import limits, models
+from ..domain import limits
 from ..domain.errors import Conflict, NotFound
 from . import rate_limits
 from .links import hash_token
@@ -49,6 +49,8 @@ def organisation_key(name: str) -> str:
 
 def _organisation(payload: Any) -> str:
     """Through ``models.ApiKeyRequest``: blanks folded, at most 100 characters, no control characters."""
+    from ..domain import models  # on use: a cold start without pydantic (docs/performance.md)
+
     return models.validate(models.ApiKeyRequest, payload).organisation
 
 

@@ -17,7 +17,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..domain import models
 from ..domain.errors import Conflict, NotFound
 from ..domain.staff import ADMIN, all_groups
 from ..domain.submission import EMAIL
@@ -88,6 +87,8 @@ def list_members(directory: Directory) -> dict:
 
 def _invitation(payload: Any) -> tuple[str, str, list[str]]:
     """Through ``models.InviteRequest`` (the schema /openapi.json shows)."""
+    from ..domain import models  # on use: a cold start without pydantic (docs/performance.md)
+
     body = models.validate(models.InviteRequest, payload)
     return body.email.lower(), body.name, sorted(set(body.groups), key=all_groups().index)
 
