@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo monthly-report load test unit integration e2e infra synth chromium clean
+.PHONY: run demo monthly-report load bench test unit integration e2e infra synth chromium clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: $(STAMP)
 # The load test: its own local stack, 200 submissions from 20 citizens and 600 decisions; prints latencies.
 load: $(STAMP)
 	$(PY) -m bench.load
+
+# The benchmarks (bench/run.py): cold start, AWS calls and transitions per operation, cost per 1,000
+# complaints, flatness at 10 / 1,000 / 100,000 complaints, local throughput; rewrites BENCHMARKS.md (~5 min).
+bench: $(STAMP)
+	$(PY) -m bench.run
 
 # The monthly SLA report email, now, on the running local stack (`make run` in another terminal):
 # last month, or MONTH=2026-10; FORCE=1 sends a month again (or the current one, as a preliminary report).

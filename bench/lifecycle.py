@@ -82,6 +82,7 @@ class Invocation:
     seconds: float
     tally: Tally
     log_bytes: int
+    metrics: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (name, dimension names) in EMF
 
 
 @dataclass
@@ -99,18 +100,6 @@ class PathRun:
         return sum(i.tally.total for i in self.invocations)
 
 
-class _LogBytes(logging.Handler):
-    """Counts what the app's logger writes, formatted as it is written (Powertools' JSON lines)."""
-
-    def __init__(self, formatter: logging.Formatter | None):
-        super().__init__(logging.DEBUG)
-        self.setFormatter(formatter)
-        self.bytes = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.bytes += len(self.format(record).encode()) + 1
-
-
 class Meter:
     """Wraps a running harness (tests/integration/harness.py): every invocation through it is measured."""
 
@@ -121,23 +110,25 @@ class Meter:
         stack.poller.handler = self._on_handoff
         for poller in stack.stream_pollers:
             poller.handler = self._on_change
-        self._logger = logging.getLogger(stack.app.logger.service)
-        self._formatter = next((h.formatter for h in self._logger.handlers if h.formatter), None)
+        self._handler = logging.getLogger(stack.app.logger.service).handlers[0]  # Powertools' JSON lines
 
     @contextlib.contextmanager
     def _measured(self, function: str, label: str) -> Iterator[None]:
-        counter = _LogBytes(self._formatter)
-        self._logger.addHandler(counter)
-        printed = io.StringIO()  # Powertools prints its metrics (EMF) to stdout
+        """Count the calls made inside, time it, and catch what it writes: its log lines and its metrics
+        (Powertools prints them as EMF documents), as Lambda would send them to CloudWatch Logs."""
+        logged, printed = io.StringIO(), io.StringIO()
+        stream = self._handler.setStream(logged)
         started = time.perf_counter()
         try:
             with counting() as tally, contextlib.redirect_stdout(printed):
                 yield
         finally:
             seconds = time.perf_counter() - started
-            self._logger.removeHandler(counter)
-            log_bytes = counter.bytes + len(printed.getvalue().encode()) + LAMBDA_LOG_LINES_BYTES
-            self.run.invocations.append(Invocation(function, label, seconds, tally, log_bytes))
+            self._handler.setStream(stream)
+            output = logged.getvalue() + printed.getvalue()
+            invocation = Invocation(function, label, seconds, tally,
+                                    len(output.encode()) + LAMBDA_LOG_LINES_BYTES, _emf_metrics(output))
+            self.run.invocations.append(invocation)
 
     # -- the functions, one record per invocation --------------------------------------------------
     def _on_handoff(self, event: dict, context) -> dict:
@@ -209,6 +200,17 @@ class Meter:
         return self.run
 
 
+def _emf_metrics(output: str) -> set[tuple[str, tuple[str, ...]]]:
+    """(metric name, its dimension names) of every EMF document in a function's output."""
+    found = set()
+    for line in output.splitlines():
+        if line.startswith('{"_aws"'):
+            for directive in json.loads(line)["_aws"]["CloudWatchMetrics"]:
+                names = tuple(sorted(d for group in directive["Dimensions"] for d in group))
+                found |= {(metric["Name"], names) for metric in directive["Metrics"]}
+    return found
+
+
 def _history(sfn, arn: str) -> list[dict]:
     events, token = [], None
     while True:
@@ -231,8 +233,42 @@ def metered_stack(env: dict[str, str] | None = None) -> Iterator[Meter]:
         yield Meter(stack, client.http)
 
 
-def run_paths(names: tuple[str, ...] = tuple(PATHS)) -> list[PathRun]:
-    """Each path once, on one stack (one citizen)."""
+@dataclass
+class Lifecycles:
+    runs: list[PathRun]
+    # Every item left in the tables at the end, by (table, key): its size, and the names of the global
+    # secondary indexes it is in. A write is billed on its item's size and again in each index it is in.
+    items: dict[tuple[str, str], tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+
+
+def item_key(table: str, item: dict) -> tuple[str, str]:
+    """(table, the item's key attributes as JSON): how a write names the item it writes."""
+    from chalicelib.adapters import tables
+
+    model = next(m for m in tables.MODELS if m.Meta.table_name == table)
+    names = [n for n in (model._hash_keyname, model._range_keyname) if n]
+    return table, json.dumps({n: item.get(n) for n in names}, sort_keys=True)
+
+
+def _final_items(region: str) -> dict[tuple[str, str], tuple[int, tuple[str, ...]]]:
+    import boto3
+
+    from chalicelib.adapters import tables
+    from local.aws_calls import item_size
+
+    dynamodb = boto3.client("dynamodb", region_name=region)
+    found = {}
+    for model in tables.MODELS:
+        table = model.Meta.table_name
+        indexes = {name: index._hash_key_attribute().attr_name for name, index in model._indexes.items()}
+        for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+            for item in page["Items"]:
+                found[item_key(table, item)] = (item_size(item), tuple(n for n, k in indexes.items() if k in item))
+    return found
+
+
+def run_paths(names: tuple[str, ...] = tuple(PATHS)) -> Lifecycles:
+    """Each path once, on one stack (one citizen); then what the tables hold."""
     from local.atomic_dynamodb import serialize_dynamodb
 
     serialize_dynamodb()
@@ -241,11 +277,11 @@ def run_paths(names: tuple[str, ...] = tuple(PATHS)) -> list[PathRun]:
         token = meter.citizen_token("warga@example.id")
         for name in names:
             runs.append(meter.play(name, token))
-    return runs
+        return Lifecycles(runs, _final_items(meter.stack.region))
 
 
 if __name__ == "__main__":
-    for run in run_paths():
+    for run in run_paths().runs:
         print(f"{run.name}: {run.status}, {run.transitions} transitions, {run.calls()} calls, "
               f"{len(run.invocations)} invocations")
         for inv in run.invocations:

@@ -247,7 +247,8 @@ def settle(api: str, headers: dict, stack: LocalStack, ids: list[str], timeout: 
         time.sleep(1)
 
 
-def run(citizens: int, per_citizen: int, staff_threads: int, stack: LocalStack) -> int:
+def run(citizens: int, per_citizen: int, staff_threads: int, stack: LocalStack) -> tuple[int, dict]:
+    """Play the load; return the exit code (0: nothing lost or doubled) and the figures (bench/run.py)."""
     api, figures = stack.api, Figures()
     print(f"Load test: {citizens * per_citizen} submissions from {citizens} concurrent citizens; "
           f"{staff_threads} staff threads decide intake, classification and reply on each from their queues.",
@@ -321,7 +322,17 @@ def run(citizens: int, per_citizen: int, staff_threads: int, stack: LocalStack) 
     for problem in problems[:20]:
         print("  PROBLEM:", problem)
     print("OK: nothing lost, nothing doubled." if not problems else f"{len(problems)} problem(s).", flush=True)
-    return 0 if not problems else 1
+    summary = {"citizens": citizens, "submissions": len(figures.submit), "decisions": len(figures.decide),
+               "submit_per_second": len(figures.submit) / submitted_in, "submit": _cuts(figures.submit),
+               "decide": _cuts(figures.decide), "seconds": total, "problems": len(problems)}
+    return (0 if not problems else 1), summary
+
+
+def _cuts(values: list[float]) -> dict[str, float]:
+    if len(values) < 2:
+        return {}
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -336,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Starting the local stack (its log: {log.relative_to(ROOT)}) ...", flush=True)
     stack = LocalStack(STACK_ENV, log_path=log)
     try:
-        return run(args.citizens, args.per_citizen, args.staff, stack)
+        return run(args.citizens, args.per_citizen, args.staff, stack)[0]
     finally:
         stack.stop()
 

@@ -43,6 +43,7 @@ class DynamoAccess:
     size: int  # bytes (DynamoDB's reckoning: names plus values); for an update, the attributes it names
     transactional: bool = False
     consistent: bool = False
+    item: dict | None = None  # a write's item (a put) or key (an update, a delete), in wire form
 
 
 @dataclass
@@ -99,28 +100,26 @@ def _update_size(params: dict) -> int:
     )
 
 
-def _writes(operation: str, params: dict) -> Iterator[tuple[str, int, bool]]:
-    """(table, size, transactional) of every item a write call writes."""
+def _writes(operation: str, params: dict) -> Iterator[tuple[str, int, bool, dict]]:
+    """(table, size, transactional, item or key) of every item a write call writes."""
     if operation == "PutItem":
-        yield params["TableName"], item_size(params["Item"]), False
+        yield params["TableName"], item_size(params["Item"]), False, params["Item"]
     elif operation in ("UpdateItem", "DeleteItem"):
-        yield params["TableName"], _update_size(params), False
+        yield params["TableName"], _update_size(params), False, params.get("Key", {})
     elif operation == "BatchWriteItem":
         for table, requests in params.get("RequestItems", {}).items():
             for request in requests:
-                if "PutRequest" in request:
-                    yield table, item_size(request["PutRequest"]["Item"]), False
-                else:
-                    yield table, item_size(request["DeleteRequest"]["Key"]), False
+                written = request["PutRequest"]["Item"] if "PutRequest" in request else request["DeleteRequest"]["Key"]
+                yield table, item_size(written), False, written
     elif operation == "TransactWriteItems":
         for entry in params.get("TransactItems", []):
             ((kind, body),) = entry.items()
             if kind == "Put":
-                yield body["TableName"], item_size(body["Item"]), True
+                yield body["TableName"], item_size(body["Item"]), True, body["Item"]
             elif kind in ("Update", "Delete"):
-                yield body["TableName"], _update_size(body), True
+                yield body["TableName"], _update_size(body), True, body.get("Key", {})
             else:  # ConditionCheck: a read, billed as a write unit in a transaction
-                yield body["TableName"], item_size(body.get("Key", {})), True
+                yield body["TableName"], item_size(body.get("Key", {})), True, body.get("Key", {})
 
 
 def _reads(operation: str, params: dict, parsed: dict) -> Iterator[tuple[str, int, bool, bool]]:
@@ -158,8 +157,8 @@ def _after_call(model=None, parsed=None, context=None, **_):
     service, operation = model.service_model.service_name, model.name
     params = (context or {}).get("aspirasi_params", {})
     if service == "dynamodb":
-        for table, size, transactional in _writes(operation, params):
-            tally.dynamodb.append(DynamoAccess(table, operation, True, size, transactional))
+        for table, size, transactional, item in _writes(operation, params):
+            tally.dynamodb.append(DynamoAccess(table, operation, True, size, transactional, item=item))
         for table, size, transactional, consistent in _reads(operation, params, parsed):
             tally.dynamodb.append(DynamoAccess(table, operation, False, size, transactional, consistent))
     elif service in ("ses", "sesv2") and operation in ("SendRawEmail", "SendEmail"):
