@@ -11,7 +11,8 @@ moto also deep-copies every table a transaction touches, whole (items and stream
 to roll back with: the cost of a transaction grows with everything ever written, and a load test
 of a few hundred complaints slows to a crawl. Since the operations run one at a time, a transaction
 here saves only the partitions it touches and the length of their tables' streams, and on failure
-puts those back (a failed transaction leaves no stream records, as in DynamoDB).
+puts those back (a failed transaction leaves no stream records, as in DynamoDB). What an operation
+returns is copied inside the lock, since moto serializes it into the response afterwards.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def _one_at_a_time(original):
     @functools.wraps(original)
     def wrapper(self, *args, **kwargs):
         with LOCK:
-            return original(self, *args, **kwargs)
+            # A copy of what it returns (items, or an update's new item), made while no other operation
+            # runs: moto turns it into the response after this returns, and the live item may be changing.
+            return copy.deepcopy(original(self, *args, **kwargs))
 
     wrapper._one_at_a_time = True
     return wrapper
