@@ -23,7 +23,16 @@ from ..domain import report
 from ..domain.report import Delta
 from .attachment_store import AttachmentStore
 from .privacy_store import PrivacyStore
-from .tables import AuditModel, ComplaintModel, EmailModel, LinkModel, ReportModel, TrackingNumberModel, WorkItemModel
+from .tables import (
+    AuditModel,
+    ComplaintModel,
+    EmailModel,
+    LinkModel,
+    RateCounterModel,
+    ReportModel,
+    TrackingNumberModel,
+    WorkItemModel,
+)
 
 if TYPE_CHECKING:  # rate_counters uses this module's condition check
     from .rate_counters import CounterUpdate
@@ -153,12 +162,22 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
                 counter, actions, condition = counted
                 tx.update(counter, actions=actions, condition=condition)
 
-    def withdraw_complaint(self, complaint: ComplaintModel, audit: AuditModel, report: Iterable[Delta] = ()) -> None:
-        """Remove a complaint whose execution never started (and free its tracking number)."""
+    def withdraw_complaint(
+        self,
+        complaint: ComplaintModel,
+        audit: AuditModel,
+        report: Iterable[Delta] = (),
+        counted: CounterUpdate | None = None,
+    ) -> None:
+        """Remove a complaint whose execution never started (and free its tracking number); with ``counted``
+        (what create_complaint counted it with), take it off the reporter's rate counter in the same write."""
         with _transaction(report) as tx:
             tx.delete(ComplaintModel(complaint.id), condition=ComplaintModel.step == 0)
             tx.delete(TrackingNumberModel(complaint.tracking_number))
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
+            if counted is not None:
+                counter = counted[0]
+                tx.update(counter, actions=[RateCounterModel.members.delete({complaint.id})])
 
     def get_complaint(self, complaint_id: str) -> ComplaintModel | None:
         if not complaint_id or len(complaint_id) > 64:  # not an id of ours (DynamoDB refuses keys over 2 KB)

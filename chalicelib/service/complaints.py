@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from ..adapters.rate_counters import CounterUpdate
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel
 from ..domain import report, sop
@@ -218,15 +219,15 @@ def _submit(
         svc.workflow.start(complaint_id, {"complaint_id": complaint_id})
     except Exception:
         if idempotency_key is None:
-            # Without a key a retry would be a second complaint: take this one back instead.
-            _withdraw(svc, complaint)
+            # Without a key a retry would be a second complaint: take this one back instead (and its count).
+            _withdraw(svc, complaint, admission.update if admission is not None else None)
         raise  # with a key, the retry finds the complaint and starts its execution
     svc.metrics.count("ComplaintSubmitted", dimensions={"Category": submission.category})
     svc.metrics.count("ComplaintSubmitted", dimensions={"Channel": reporter.channel})
     return complaint, True
 
 
-def _withdraw(svc: Services, complaint: ComplaintModel) -> None:
+def _withdraw(svc: Services, complaint: ComplaintModel, counted: CounterUpdate | None) -> None:
     try:
         svc.store.withdraw_complaint(
             complaint,
@@ -234,6 +235,7 @@ def _withdraw(svc: Services, complaint: ComplaintModel) -> None:
                 complaint.id, iso(svc.now()), "system:api", "withdrawn", details={"reason": "execution did not start"}
             ),
             report=report.received(parse_iso(complaint.created_at), complaint.channel, complaint.category, sign=-1),
+            counted=counted,
         )
     except ConditionFailed:
         pass  # its execution did start after all (the stage was entered): keep it

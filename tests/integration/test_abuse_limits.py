@@ -105,8 +105,9 @@ def test_a_body_over_the_bound_is_413_and_changes_nothing(stack, client):
 
 
 def test_a_retry_after_a_failed_attempt_is_not_counted_twice(stack, client, monkeypatch):
-    """The first attempt is counted, then DynamoDB fails it (500, nothing stored); its retry with the same
-    Idempotency-Key is the same complaint, admitted at the limit -- while another complaint is not."""
+    """DynamoDB fails the first attempt's transaction (500): nothing is stored and, the count being in the
+    same transaction, nothing counted; its retry with the same Idempotency-Key is admitted and counted once,
+    at the limit -- while another complaint is not."""
     from botocore.awsrequest import AWSResponse
 
     monkeypatch.setattr(stack.svc, "settings", dataclasses.replace(stack.svc.settings, submission_limit_per_hour=1))
@@ -127,6 +128,7 @@ def test_a_retry_after_a_failed_attempt_is_not_counted_twice(stack, client, monk
         response, problem = call(client, "post", "/complaints", COMPLAINT, siti, {"Idempotency-Key": "sekali"})
         assert_problem(response, problem, 500)
         assert failures and complaint_count() == 0
+        assert list(RateCounterModel.scan()) == []  # not counted either
         response, created = call(client, "post", "/complaints", COMPLAINT, siti, {"Idempotency-Key": "sekali"})
         assert response.status_code == 201, created
     finally:
@@ -135,3 +137,34 @@ def test_a_retry_after_a_failed_attempt_is_not_counted_twice(stack, client, monk
     assert_problem(response, problem, 429)
     (counter,) = RateCounterModel.scan()
     assert counter.members == {created["id"]}
+
+
+def test_a_complaint_taken_back_is_not_counted(stack, client, monkeypatch):
+    """Without an Idempotency-Key, a complaint whose execution did not start is taken back (500): its count
+    goes with it, in the same transaction, so the citizen's next complaint is not refused for it."""
+    from botocore.awsrequest import AWSResponse
+
+    monkeypatch.setattr(stack.svc, "settings", dataclasses.replace(stack.svc.settings, submission_limit_per_hour=1))
+    siti = citizen_token(client)
+    refused = []
+
+    def refuse_once(params=None, **_):
+        if refused:
+            return None
+        refused.append(1)
+        error = {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
+                 "ResponseMetadata": {"HTTPStatusCode": 400, "HTTPHeaders": {}, "RetryAttempts": 0}}
+        return AWSResponse((params or {}).get("url", ""), 400, {}, None), error
+
+    events = stack.svc.workflow._client.meta.events
+    events.register("before-call.sfn.StartExecution", refuse_once, unique_id="test-refuse-start")
+    try:
+        response, problem = call(client, "post", "/complaints", COMPLAINT, siti)
+        assert_problem(response, problem, 500)
+    finally:
+        events.unregister("before-call.sfn.StartExecution", unique_id="test-refuse-start")
+    assert refused and complaint_count() == 0
+    assert [counter.members for counter in RateCounterModel.scan()] in ([], [None], [set()])
+    response, created = call(client, "post", "/complaints", COMPLAINT, siti)
+    assert response.status_code == 201, created
+    assert complaint_count() == 1 and executions(stack) == 1
