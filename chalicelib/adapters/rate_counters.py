@@ -36,16 +36,16 @@ def hit_update(counter: str, limit: int, expires: datetime, member: str | None =
     return RateCounterModel(counter), [*actions, RateCounterModel.ttl.set(expires)], condition
 
 
-def count_hit(counter: str, limit: int, expires: datetime, member: str | None = None) -> int | None:
+def count_hit(counter: str, limit: int, expires: datetime) -> int | None:
     """Count one hit if the counter is under ``limit``: the new count, or None when full.
 
     One atomic, conditional UpdateItem: concurrent hits can never push it past the limit.
     """
-    item, actions, condition = hit_update(counter, limit, expires, member)
+    item, actions, condition = hit_update(counter, limit, expires)
     try:
         item.update(actions=actions, condition=condition)
     except UpdateError as error:
         if _condition_failed(error):
             return None
         raise
-    return int(item.hits) if member is None else len(item.members or ())
+    return int(item.hits)

@@ -34,12 +34,11 @@ class Hit:
     retry_after: int | None = None
 
 
-def hit(svc: Services, subject: str, limit: int, length: timedelta, metric: str, member: str | None = None) -> Hit:
-    """Count one hit of ``subject`` in the current window of ``length``, or refuse it once ``limit`` are in.
-    A ``member`` (what the hit is for) counts once however often it comes."""
+def hit(svc: Services, subject: str, limit: int, length: timedelta, metric: str) -> Hit:
+    """Count one hit of ``subject`` in the current window of ``length``, or refuse it once ``limit`` are in."""
     now = svc.now()
     label, ends = window(now, length)
-    count = count_hit(f"{subject}#{label}", limit, ends + COUNTER_TTL, member)
+    count = count_hit(f"{subject}#{label}", limit, ends + COUNTER_TTL)
     if count is None:
         svc.metrics.count(metric)
         return Hit(None, seconds_until(now, ends))
