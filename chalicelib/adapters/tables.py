@@ -56,6 +56,7 @@ _CONNECTION_SETTINGS = (
 )
 _connections: dict[str, Connection] = {}
 _connections_lock = threading.Lock()
+_generation = 0  # reset_connections() counts up: a model whose connection is older makes a new one
 
 
 class SharedConnectionModel(Model):
@@ -76,11 +77,15 @@ class SharedConnectionModel(Model):
     ``_connection`` to None, as one would with PynamoDB's own, only makes it join the shared one again.
     """
 
+    _connections_generation = -1
+
     @classmethod
     def _get_connection(cls) -> TableConnection:
         with _connections_lock:
             table = cls._connection
-            if table is None or table.table_name != cls.Meta.table_name:
+            if table is None or table.table_name != cls.Meta.table_name or cls._connections_generation != _generation:
+                cls._connection = None
+                cls._connections_generation = _generation
                 table = super()._get_connection()  # sets cls._connection
                 key = repr([getattr(cls.Meta, name, None) for name in _CONNECTION_SETTINGS])
                 shared = _connections.setdefault(key, table.connection)
@@ -94,8 +99,11 @@ class SharedConnectionModel(Model):
 
 def reset_connections() -> None:
     """Forget every model's connection and the shared ones: the next call makes a new client, with the
-    endpoint, credentials and botocore hooks of that moment (tests do this for each moto mock)."""
+    endpoint, credentials and botocore hooks of that moment (tests do this for each moto mock). Any
+    model, listed in MODELS or not: each sees the count go up."""
+    global _generation
     with _connections_lock:
+        _generation += 1
         _connections.clear()
         for model in MODELS:
             model._connection = None

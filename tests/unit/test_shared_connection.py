@@ -84,3 +84,18 @@ def test_a_model_with_its_own_host_gets_its_own_connection():
         assert own.client.meta.region_name == tables.REGION
     finally:
         Elsewhere._connection = None
+
+
+def test_reset_reaches_a_model_that_is_not_listed_in_models():
+    class Unlisted(tables.SharedConnectionModel):
+        class Meta:
+            table_name = "unlisted"
+            region = tables.REGION
+
+        id = UnicodeAttribute(hash_key=True)
+
+    before = Unlisted._get_connection().connection
+    assert before is tables.ComplaintModel._get_connection().connection
+    tables.reset_connections()
+    after = Unlisted._get_connection().connection
+    assert after is not before and after is tables.ComplaintModel._get_connection().connection
