@@ -154,7 +154,7 @@ def fixed_monthly_usd(fixed: Fixed) -> dict[str, float]:
         f"WAF: {fixed.web_acls} web ACL, {fixed.waf_rules} rules": fixed.web_acls * p["waf_web_acl_per_month"]
         + fixed.waf_rules * p["waf_rule_per_month"],
         f"{fixed.kms_keys} KMS key": fixed.kms_keys * p["kms_customer_managed_key_per_month"],
-        f"{fixed.custom_metrics} custom metrics (at most)": fixed.custom_metrics
+        f"{fixed.custom_metrics} custom metrics (at least)": fixed.custom_metrics
         * p["cloudwatch_custom_metric_per_month"],
         "SQS long polling while idle": ESM_IDLE_REQUESTS_PER_MONTH / 1e6 * p["sqs_standard_per_1m_requests"],
     }

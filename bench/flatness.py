@@ -372,7 +372,7 @@ def _without_streams() -> Iterator[None]:
 # -- counting what DynamoDB did ----------------------------------------------------------------------------
 @dataclass
 class Meter:
-    """Hooks every botocore client created while it is installed (PynamoDB's, one per model, and boto3's).
+    """Hooks every botocore client created while it is installed (PynamoDB's shared one and boto3's).
 
     Items read: ScannedCount of Query and Scan (what DynamoDB charges for, filters or not), the items
     GetItem, BatchGetItem and TransactGetItems returned. Time inside AWS: from ``before-send`` to

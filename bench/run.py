@@ -185,8 +185,9 @@ State transitions per path, and what 1,000 complaints on that path pay for them:
 ### Fixed, a month
 
 Counted in the synthesized CloudFormation template (`make synth`) and, for custom metrics, every metric
-the runs emitted multiplied out over the values its dimensions can take (categories, channels,
-agencies, stages): the most there can be.
+the played paths emitted multiplied out over the values its dimensions can take (categories, channels,
+agencies, stages). That is a lower bound: reminders, escalations, breaches, refused emails and
+attachments, rate limits and Open311 emit metrics of their own, at $0.30 a month each.
 
 | item | a month |
 |---|---:|

@@ -99,9 +99,10 @@ the running one)."""
 
 
 @pytest.mark.parametrize("stack_env", [{"SLA_TIME_SCALE": str(6 / (2 * 86400)), "FEEDBACK_WINDOW_MINUTES": "30",
-                                        **{f"SLA_MINUTES_{s}": "43200" for s in ("INTAKE", "CLASSIFICATION")}}])
+                                        **{f"SLA_MINUTES_{s}": "43200" for s in ("INTAKE", "CLASSIFICATION", "REVIEW", "REPLY")}}])
 def test_a_stage_timer_stays_within_its_budget(meter, stack):
-    """The agency's two days last 6 s here: its reminder fires while the test waits."""
+    """The agency's two days last 6 s here: its reminder fires while the test waits (the other stages are
+    given 30 days, so no timer fires there)."""
     token = meter.citizen_token("warga@example.id")
     run = meter.play("aspiration", token, wait=lambda cid, stage: stage == "opd_response" and stack.run_until(
         lambda: meter.run.of("stage_timer"), timeout=30, what="the agency's reminder"))
