@@ -3,6 +3,7 @@ request body bound (413), each refusal changing nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from datetime import datetime, timezone
@@ -104,49 +105,13 @@ def test_a_body_over_the_bound_is_413_and_changes_nothing(stack, client):
     assert list(RateCounterModel.scan()) == []  # refused before the key was even counted
 
 
-def test_a_retry_after_a_failed_attempt_is_not_counted_twice(stack, client, monkeypatch):
-    """DynamoDB fails the first attempt's transaction (500): nothing is stored and, the count being in the
-    same transaction, nothing counted; its retry with the same Idempotency-Key is admitted and counted once,
-    at the limit -- while another complaint is not."""
+@contextlib.contextmanager
+def throttled_once(aws_client, event: str):
+    """The client's first call to ``event`` (``before-call.<service>.<Operation>``) fails with a throttling
+    error, at the client's boundary (as if through botocore's retries); yields the list of refusals."""
     from botocore.awsrequest import AWSResponse
 
-    monkeypatch.setattr(stack.svc, "settings", dataclasses.replace(stack.svc.settings, submission_limit_per_hour=1))
-    siti = citizen_token(client)
-    failures = []
-
-    def throttle_once(params=None, **_):
-        if failures:
-            return None
-        failures.append(1)
-        error = {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
-                 "ResponseMetadata": {"HTTPStatusCode": 400, "HTTPHeaders": {}, "RetryAttempts": 0}}
-        return AWSResponse((params or {}).get("url", ""), 400, {}, None), error
-
-    events = ComplaintModel._get_connection().connection.client.meta.events
-    events.register("before-call.dynamodb.TransactWriteItems", throttle_once, unique_id="test-throttle-once")
-    try:
-        response, problem = call(client, "post", "/complaints", COMPLAINT, siti, {"Idempotency-Key": "sekali"})
-        assert_problem(response, problem, 500)
-        assert failures and complaint_count() == 0
-        assert list(RateCounterModel.scan()) == []  # not counted either
-        response, created = call(client, "post", "/complaints", COMPLAINT, siti, {"Idempotency-Key": "sekali"})
-        assert response.status_code == 201, created
-    finally:
-        events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="test-throttle-once")
-    response, problem = call(client, "post", "/complaints", COMPLAINT, siti, {"Idempotency-Key": "lain"})
-    assert_problem(response, problem, 429)
-    (counter,) = RateCounterModel.scan()
-    assert counter.members == {created["id"]}
-
-
-def test_a_complaint_taken_back_is_not_counted(stack, client, monkeypatch):
-    """Without an Idempotency-Key, a complaint whose execution did not start is taken back (500): its count
-    goes with it, in the same transaction, so the citizen's next complaint is not refused for it."""
-    from botocore.awsrequest import AWSResponse
-
-    monkeypatch.setattr(stack.svc, "settings", dataclasses.replace(stack.svc.settings, submission_limit_per_hour=1))
-    siti = citizen_token(client)
-    refused = []
+    refused: list[int] = []
 
     def refuse_once(params=None, **_):
         if refused:
@@ -156,13 +121,41 @@ def test_a_complaint_taken_back_is_not_counted(stack, client, monkeypatch):
                  "ResponseMetadata": {"HTTPStatusCode": 400, "HTTPHeaders": {}, "RetryAttempts": 0}}
         return AWSResponse((params or {}).get("url", ""), 400, {}, None), error
 
-    events = stack.svc.workflow._client.meta.events
-    events.register("before-call.sfn.StartExecution", refuse_once, unique_id="test-refuse-start")
+    aws_client.meta.events.register(event, refuse_once, unique_id="test-throttled-once")
     try:
+        yield refused
+    finally:
+        aws_client.meta.events.unregister(event, unique_id="test-throttled-once")
+
+
+def test_a_retry_after_a_failed_attempt_is_not_counted_twice(stack, client, monkeypatch):
+    """DynamoDB fails the first attempt's transaction (500): nothing is stored and, the count being in the
+    same transaction, nothing counted; its retry with the same Idempotency-Key is admitted and counted once,
+    at the limit -- while another complaint is not."""
+    monkeypatch.setattr(stack.svc, "settings", dataclasses.replace(stack.svc.settings, submission_limit_per_hour=1))
+    siti = citizen_token(client)
+    dynamodb = ComplaintModel._get_connection().connection.client
+    with throttled_once(dynamodb, "before-call.dynamodb.TransactWriteItems") as failures:
+        response, problem = call(client, "post", "/complaints", COMPLAINT, siti, {"Idempotency-Key": "sekali"})
+        assert_problem(response, problem, 500)
+        assert failures and complaint_count() == 0
+        assert list(RateCounterModel.scan()) == []  # not counted either
+        response, created = call(client, "post", "/complaints", COMPLAINT, siti, {"Idempotency-Key": "sekali"})
+        assert response.status_code == 201, created
+    response, problem = call(client, "post", "/complaints", COMPLAINT, siti, {"Idempotency-Key": "lain"})
+    assert_problem(response, problem, 429)
+    (counter,) = RateCounterModel.scan()
+    assert counter.members == {created["id"]}
+
+
+def test_a_complaint_taken_back_is_not_counted(stack, client, monkeypatch):
+    """Without an Idempotency-Key, a complaint whose execution did not start is taken back (500): its count
+    goes with it, in the same transaction, so the citizen's next complaint is not refused for it."""
+    monkeypatch.setattr(stack.svc, "settings", dataclasses.replace(stack.svc.settings, submission_limit_per_hour=1))
+    siti = citizen_token(client)
+    with throttled_once(stack.svc.workflow._client, "before-call.sfn.StartExecution") as refused:
         response, problem = call(client, "post", "/complaints", COMPLAINT, siti)
         assert_problem(response, problem, 500)
-    finally:
-        events.unregister("before-call.sfn.StartExecution", unique_id="test-refuse-start")
     assert refused and complaint_count() == 0
     assert [counter.members for counter in RateCounterModel.scan()] in ([], [None], [set()])
     response, created = call(client, "post", "/complaints", COMPLAINT, siti)
