@@ -882,12 +882,18 @@ def on_handoff(event):
 
 
 # -- decisions, answers and reopenings, from the tables' streams, to the state machine ---------------
-def _handle_change(record: DynamoDBRecord) -> None:
+def change_kind(record: DynamoDBRecord) -> tuple[str | None, Mapping]:
+    """What a stream record hands over (``delivery.change_of``: None for a change that hands nothing over,
+    which the event source mapping's filter drops in AWS), and the item's new image."""
     change = record.dynamodb
     if change is None:
-        return
+        return None, {}
     old, new = change.old_image or {}, change.new_image or {}
-    kind = delivery.change_of(delivery.table_of(record.event_source_arn or ""), old, new)
+    return delivery.change_of(delivery.table_of(record.event_source_arn or ""), old, new), new
+
+
+def _handle_change(record: DynamoDBRecord) -> None:
+    kind, new = change_kind(record)
     if kind is None:
         return
     # What identifies the case, never the item: it holds task tokens and what people wrote.

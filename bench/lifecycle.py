@@ -24,7 +24,6 @@ from pathlib import Path
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from chalicelib.service import delivery
 from local.aws_calls import Tally, counting, install
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,11 +141,7 @@ class Meter:
     def _on_change(self, event: dict, context) -> dict:
         failures = []
         for record in event["Records"]:
-            change = DynamoDBRecord(record)
-            images = change.dynamodb
-            kind = delivery.change_of(delivery.table_of(change.event_source_arn or ""),
-                                      (images.old_image if images else None) or {},
-                                      (images.new_image if images else None) or {})
+            kind, _ = self.stack.app.change_kind(DynamoDBRecord(record))
             with self._measured("on_change", kind or "ignored"):
                 result = self.stack.app.on_change({"Records": [record]}, context) or {}
             failures += result.get("batchItemFailures", [])
