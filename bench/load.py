@@ -341,13 +341,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-citizen", type=int, default=10)
     parser.add_argument("--staff", type=int, default=20, help="staff threads deciding at once")
     args = parser.parse_args(argv)
-    log = ROOT / "test-artifacts" / "load-stack.log"
-    log.parent.mkdir(exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the stack below on kill too
+    return on_own_stack(args.citizens, args.per_citizen, args.staff, "load-stack.log")[0]
+
+
+def on_own_stack(citizens: int, per_citizen: int, staff_threads: int, log_name: str) -> tuple[int, dict]:
+    """Start a local stack (its log in test-artifacts/), play the load on it (``run``), stop it."""
+    log = ROOT / "test-artifacts" / log_name
+    log.parent.mkdir(exist_ok=True)
     print(f"Starting the local stack (its log: {log.relative_to(ROOT)}) ...", flush=True)
     stack = LocalStack(STACK_ENV, log_path=log)
     try:
-        return run(args.citizens, args.per_citizen, args.staff, stack)[0]
+        return run(citizens, per_citizen, staff_threads, stack)
     finally:
         stack.stop()
 

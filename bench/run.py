@@ -248,15 +248,8 @@ Nothing lost or doubled: {"yes" if summary["problems"] == 0 else f"NO, {summary[
 
 def throughput(citizens: int, per_citizen: int) -> dict:
     from bench import load
-    from local.launch import LocalStack
 
-    log = ROOT / "test-artifacts" / "bench-load-stack.log"
-    log.parent.mkdir(exist_ok=True)
-    stack = LocalStack(load.STACK_ENV, log_path=log)
-    try:
-        return load.run(citizens, per_citizen, citizens, stack)[1]
-    finally:
-        stack.stop()
+    return load.on_own_stack(citizens, per_citizen, citizens, "bench-load-stack.log")[1]
 
 
 def main(argv: list[str] | None = None) -> int:
