@@ -24,6 +24,7 @@ from chalicelib.domain.errors import DomainError, Forbidden, PayloadTooLarge, Un
 from chalicelib.domain.staff import Action, StaffMember
 from chalicelib.rendering import render_page
 from chalicelib.service import (
+    access,
     accounts,
     actions,
     api_keys,
@@ -229,10 +230,32 @@ def _claims() -> dict:
     return _configured(services().verifier, "sign-in").verify(token.strip())
 
 
-def _citizen() -> Citizen:
-    claims = _claims()
+def _active(claims: dict, revocation_checked_later: bool = False) -> dict:
+    """A person acting for themselves must still hold their account: a member of staff must be enabled, and
+    no token outlives its account's closing or disabling (service/access.py). ``revocation_checked_later``:
+    the route's own transaction checks the revocation (a submission), so no read is spent on it here."""
+    if _member(claims).is_staff and not _configured(services().account_status, "sign-in").enabled(
+        claims.get("cognito:username") or claims["sub"]
+    ):
+        raise Unauthorized("account disabled")
+    if not revocation_checked_later:
+        access.ensure_active(services(), claims["sub"], _issued_at(claims))
+    return claims
+
+
+def _issued_at(claims: dict) -> int | None:
+    issued_at = claims.get("iat")
+    return int(issued_at) if isinstance(issued_at, int | float) else None
+
+
+def _citizen(submitting: bool = False) -> Citizen:
+    claims = _active(_claims(), revocation_checked_later=submitting)
     return Citizen(
-        id=claims["sub"], email=claims.get("email", ""), name=claims.get("name"), phone=claims.get("phone_number")
+        id=claims["sub"],
+        email=claims.get("email", ""),
+        name=claims.get("name"),
+        phone=claims.get("phone_number"),
+        issued_at=_issued_at(claims),
     )
 
 
@@ -333,7 +356,7 @@ def api_docs():
 @app.route("/complaints", methods=["POST"], content_types=_ANY_BODY)
 @api
 def submit_complaint():
-    citizen = _citizen()
+    citizen = _citizen(submitting=True)
     key = _header("idempotency-key") or None
     view, created = complaints.submit_complaint(services(), citizen, _body(), idempotency_key=key)
     logger.info("complaint submitted", extra={"complaint_id": view["id"], "new_complaint": created})
@@ -385,9 +408,10 @@ def reopen_complaint(complaint_id):
 
 
 # -- personal data rights, UU PDP (service/privacy.py, docs/privacy.md) ------------------------
-def _account_holder() -> tuple[str, str, str, bool]:
-    """The caller's (sub, Cognito username, email, whether a member of staff) from their verified ID token."""
-    claims = _claims()
+def _account_holder(closing: bool = False) -> tuple[str, str, str, bool]:
+    """The caller's (sub, Cognito username, email, whether a member of staff) from their verified ID token.
+    ``closing``: the account's own closure may finish with the token its first attempt revoked (a retry)."""
+    claims = _claims() if closing else _active(_claims())
     email = claims.get("email", "")
     return claims["sub"], claims.get("cognito:username") or email or claims["sub"], email, _member(claims).is_staff
 
@@ -426,7 +450,7 @@ def correct_me():
 @api
 def close_me():
     """Close the caller's account: erase their personal data, then delete the account. Body: {"email"}."""
-    sub, username, email, is_staff = _account_holder()
+    sub, username, email, is_staff = _account_holder(closing=True)
     result = privacy.close_account(services(), sub, username, email, _body(), staff=is_staff)
     logger.info("account closed", extra=result)
     return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
@@ -549,8 +573,7 @@ def staff_invite_member():
 @api
 def staff_disable_member(email):
     admin = _staff(Action.MANAGE_MEMBERS)
-    members.disable_member(_configured(services().directory, "staff accounts"), unquote(email))
-    _configured(services().account_status, "sign-in").forget()  # this process shuts the member out at once
+    members.disable(services(), unquote(email))  # their tokens are refused at once (service/access.py)
     logger.info("staff member disabled", extra={"by": admin.email, "member": unquote(email).lower()})
     return Response(body="", status_code=204)
 

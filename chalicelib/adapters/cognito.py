@@ -295,6 +295,7 @@ def _member(user: dict, groups: list[str]) -> Member:
         groups=tuple(sorted(groups)),
         enabled=bool(user.get("Enabled", True)),
         status=_MEMBER_STATUS.get(status, status.lower()),
+        subject=attributes.get("sub", ""),
     )
 
 

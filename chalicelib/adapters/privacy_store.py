@@ -10,7 +10,11 @@ find it again.
 
 from __future__ import annotations
 
-from .tables import AttachmentModel, AuditModel, ComplaintModel
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import DoesNotExist
+
+from .tables import AttachmentModel, AuditModel, ComplaintModel, RevocationModel
 
 
 class PrivacyStore:
@@ -70,3 +74,18 @@ class PrivacyStore:
         AttachmentModel(attachment.complaint_id, attachment.attachment_id).update(
             actions=actions, condition=AttachmentModel.attachment_id.exists()
         )
+
+    # -- revoked tokens (service/access.py) ----------------------------------------------------
+    def revoke_tokens(self, subject_key: str, revoked_at: int, reason: str, expires_at: int) -> None:
+        """Refuse every token of the account issued at or before ``revoked_at`` (a later revocation wins)."""
+        expires = datetime.fromtimestamp(expires_at, UTC)
+        RevocationModel(subject_key, revoked_at=revoked_at, reason=reason, ttl=expires).save(
+            condition=RevocationModel.subject.does_not_exist() | (RevocationModel.revoked_at <= revoked_at)
+        )
+
+    def tokens_revoked_at(self, subject_key: str) -> int | None:
+        """When the account's tokens were revoked (epoch seconds), or None: one consistent GetItem."""
+        try:
+            return int(RevocationModel.get(subject_key, consistent_read=True).revoked_at)
+        except DoesNotExist:
+            return None

@@ -30,6 +30,7 @@ from .tables import (
     LinkModel,
     RateCounterModel,
     ReportModel,
+    RevocationModel,
     TrackingNumberModel,
     WorkItemModel,
 )
@@ -146,21 +147,40 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         audit: AuditModel,
         report: Iterable[Delta] = (),
         counted: CounterUpdate | None = None,
+        token: tuple[str, int | None] | None = None,
     ) -> None:
         """Insert the complaint, its tracking number and its first audit entry, or nothing; with ``counted``
-        (adapters/rate_counters.hit_update) the reporter's rate counter goes up in the same transaction.
+        (adapters/rate_counters.hit_update) the reporter's rate counter goes up in the same transaction; with
+        ``token`` (the account's subject key and the token's ``iat``) the token must not have been revoked
+        (a closed account, a disabled member: service/access.py), checked in the same transaction.
 
-        Raises ConditionFailed with reasons ``[complaint, tracking, audit, counter]``: an existing complaint
-        (a replay), a tracking number taken, a counter full.
+        Raises ConditionFailed with reasons ``[complaint, tracking, audit, counter, token]``: an existing
+        complaint (a replay), a tracking number taken, a counter full, a revoked token.
         """
         tracking = TrackingNumberModel(complaint.tracking_number, complaint_id=complaint.id)
-        with _transaction(report) as tx:
-            tx.save(complaint, condition=ComplaintModel.id.does_not_exist())
-            tx.save(tracking, condition=TrackingNumberModel.tracking_number.does_not_exist())
-            tx.save(audit, condition=AuditModel.seq.does_not_exist())
-            if counted is not None:
-                counter, actions, condition = counted
-                tx.update(counter, actions=actions, condition=condition)
+        try:
+            with _transaction(report) as tx:
+                if token is not None:
+                    subject, issued_at = token
+                    still_valid = RevocationModel.subject.does_not_exist()
+                    if issued_at is not None:
+                        still_valid |= RevocationModel.revoked_at < issued_at
+                    tx.condition_check(RevocationModel, subject, condition=still_valid)
+                tx.save(complaint, condition=ComplaintModel.id.does_not_exist())
+                tx.save(tracking, condition=TrackingNumberModel.tracking_number.does_not_exist())
+                tx.save(audit, condition=AuditModel.seq.does_not_exist())
+                if counted is not None:
+                    counter, actions, condition = counted
+                    tx.update(counter, actions=actions, condition=condition)
+        except ConditionFailed as failed:
+            if token is None:
+                raise
+            # DynamoDB answers condition checks first: put the token's reason last, as the docstring says.
+            reasons = [*failed.reasons, None][: 5 if counted is not None else 4]
+            token_reason, rest = reasons[0], reasons[1:]
+            if counted is None:
+                rest = [*rest, None]
+            raise ConditionFailed([*rest, token_reason]) from failed
 
     def withdraw_complaint(
         self,

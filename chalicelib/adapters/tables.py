@@ -432,6 +432,23 @@ class EmailModel(SharedConnectionModel):
     subject = UnicodeAttribute(null=True)
 
 
+class RevocationModel(SharedConnectionModel):
+    """The ID tokens of an account that was closed or disabled: every token issued at or before
+    ``revoked_at`` is refused (service/access.py), at once in the submission's own transaction.
+
+    ID tokens are verified offline and live an hour; Cognito cannot take back one it issued. The key is
+    a SHA-256 of the account's ``sub`` (domain/privacy.subject_key), so an erased person's id is not kept
+    here either; DynamoDB removes the item after its TTL, once every token it refuses has expired.
+    """
+
+    Meta = _meta("revocations")
+
+    subject = UnicodeAttribute(hash_key=True)
+    revoked_at = NumberAttribute()  # epoch seconds: a token whose ``iat`` is not later is refused
+    reason = UnicodeAttribute()  # "closed" (the citizen erased their account) or "disabled" (a member)
+    ttl = TTLAttribute(null=True)
+
+
 MODELS: tuple[type[Model], ...] = (
     ComplaintModel,
     TrackingNumberModel,
@@ -444,9 +461,10 @@ MODELS: tuple[type[Model], ...] = (
     ApiOrganisationModel,
     RateCounterModel,
     EmailModel,
+    RevocationModel,
 )
 # Attributes DynamoDB's TTL is switched on for, per model.
-TTL_ATTRIBUTES = {LinkModel: "ttl", RateCounterModel: "ttl", AttachmentModel: "ttl"}
+TTL_ATTRIBUTES = {LinkModel: "ttl", RateCounterModel: "ttl", AttachmentModel: "ttl", RevocationModel: "ttl"}
 
 
 def create_tables() -> None:

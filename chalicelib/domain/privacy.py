@@ -8,6 +8,7 @@ export because they are the system's secrets rather than data about the person (
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ CORRECTABLE = ("name", "phone")
 PERSONAL_FIELDS = ("citizen_id", "citizen_email", "citizen_name", "citizen_phone", "device_id", "account_id")
 # What an erased address becomes in the notes of emails sent (the audit keeps that an email went out).
 ERASED = "(dihapus / erased)"
+# How long a closed or disabled account's tokens stay refused: Cognito's longest ID token validity (a day;
+# ours is an hour). Every token issued before the revocation has expired by then.
+REVOCATION_SECONDS = 24 * 3600
 # Stored values that are credentials of the system, not data about the person: never exported.
 SECRET_FIELDS = frozenset({"feedback_token", "task_token", "answer_token", "request_fingerprint"})
 
@@ -103,6 +107,20 @@ def as_held(attributes: Mapping[str, Any]) -> dict[str, Any]:
         for name, value in sorted(attributes.items())
         if name not in SECRET_FIELDS and value is not None
     }
+
+
+def subject_key(sub: str) -> str:
+    """What stands for an account's ``sub`` where we must remember it after the person is erased (a
+    revocation, a rate counter): a SHA-256, which names no one once the account is gone."""
+    return hashlib.sha256(f"account:{sub}".encode()).hexdigest()
+
+
+def token_refused(issued_at: int | None, revoked_at: int | None) -> bool:
+    """Whether a token issued at ``issued_at`` (its ``iat``, epoch seconds) is refused by a revocation at
+    ``revoked_at``: every token not issued after it. A token without ``iat`` is refused when any is."""
+    if revoked_at is None:
+        return False
+    return issued_at is None or issued_at <= revoked_at
 
 
 def export_filename(moment: datetime) -> str:

@@ -20,7 +20,7 @@ from ..domain.planner import whole_sop_due
 from ..domain.staff import StaffMember
 from ..domain.submission import OPEN311, WEB, parse_entry, parse_submission
 from ..domain.tracking import new_tracking_number
-from . import rate_limits
+from . import access, rate_limits
 from .paging import decode_page_token, encode_page_token, invalid_token
 from .ports import Services, iso, parse_iso
 from .views import complaint_view, summary_view
@@ -37,6 +37,7 @@ class Citizen:
     email: str
     name: str | None = None
     phone: str | None = None  # the verified token's phone_number, if the citizen gave one
+    issued_at: int | None = None  # the token's ``iat``: refused if the account was closed or disabled since
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Reporter:
     phone: str | None = None
     entered_by: str | None = None
     external_ref: str | None = None
+    # (subject key, token iat) of the account acting: the submission's transaction refuses a revoked token
+    token: tuple[str, int | None] | None = None
 
 
 def _fingerprint(*fields) -> str:
@@ -89,6 +92,7 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
         phone=citizen.phone,
         key_scope=citizen.id,
         actor=f"citizen:{citizen.id}",
+        token=access.token_check(citizen.id, citizen.issued_at),
     )
     complaint, created = _submit(
         svc,
@@ -201,10 +205,13 @@ def _submit(
                 audit,
                 report=report.received(moment, reporter.channel, submission.category),
                 counted=admission.update if admission is not None else None,
+                token=reporter.token,
             )
             break
         except ConditionFailed as failed:
-            complaint_there, tracking_taken, _, counter_full = [*failed.reasons, None, None, None, None][:4]
+            complaint_there, tracking_taken, _, counter_full, revoked = [*failed.reasons, *[None] * 5][:5]
+            if revoked == "ConditionalCheckFailed":  # the account was closed or disabled: nothing was stored
+                raise access.AccountRevoked("account closed or disabled") from None
             if complaint_there == "ConditionalCheckFailed":  # a retry of the same Idempotency-Key
                 return _replay(svc, svc.store.existing_complaint(complaint_id), fingerprint), False
             if counter_full == "ConditionalCheckFailed" and admission is not None:

@@ -44,6 +44,7 @@ class Member:
     groups: tuple[str, ...]
     enabled: bool
     status: str  # "invited" (has not chosen a password yet), "active", or Cognito's other states in lower case
+    subject: str = ""  # the account's ``sub`` (what its tokens name): never shown, used to revoke them
 
     def as_json(self) -> dict:
         return {
@@ -148,8 +149,24 @@ def _other_admins(directory: Directory, email: str) -> list[Member]:
     return [m for m in directory.members_of(ADMIN) if m.enabled and m.status == "active" and m.email != email]
 
 
-def disable_member(directory: Directory, email: str) -> None:
-    """Disable a member (idempotent), never the last enabled admin."""
+def disable(svc, email: str) -> None:
+    """Disable a member and refuse at once the ID tokens they hold (service/access.py): Cognito stops new
+    logins, but a token it issued stays valid for its hour. ``svc`` is the ``Services`` container."""
+    from . import access
+
+    if svc.directory is None:
+        from ..domain.errors import Unavailable
+
+        raise Unavailable("staff accounts are not configured")
+    member = disable_member(svc.directory, email)
+    if member.subject:
+        access.revoke(svc, member.subject, "disabled")
+    if svc.account_status is not None:
+        svc.account_status.forget()  # this process asks Cognito again next time
+
+
+def disable_member(directory: Directory, email: str) -> Member:
+    """Disable a member (idempotent), never the last enabled admin. Returns the member as found."""
     email = (email or "").strip().lower()
     member = directory.find(email) if EMAIL.match(email) else None
     if member is None or not set(member.groups) & set(all_groups()):
@@ -169,3 +186,4 @@ def disable_member(directory: Directory, email: str) -> None:
         if not remaining:
             directory.enable(email)
             raise LastAdmin(f"{email} is the last enabled admin")
+    return member

@@ -12,6 +12,7 @@ from ..config import Settings
 if TYPE_CHECKING:  # for the annotations only: the adapters are imported when the services are built
     from ..adapters.open311_store import Open311Store
     from ..adapters.store import Store
+    from .access import RevocationCache
     from .accounts import IdentityProvider
     from .members import Directory
 
@@ -96,6 +97,12 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _revocation_cache() -> RevocationCache:
+    from .access import RevocationCache
+
+    return RevocationCache()
+
+
 def _open311_store() -> Open311Store:
     from ..adapters.open311_store import Open311Store  # imported on use, as the other adapters
 
@@ -117,6 +124,8 @@ class Services:
     # adapters.open311_store: Open311's API keys, counters, searches (stateless: always there)
     open311: Open311Store = field(default_factory=_open311_store)
     now: Callable[[], datetime] = field(default=utcnow)
+    # service/access.py: which accounts' tokens were revoked (closed, disabled), as this process last read
+    revocations: RevocationCache = field(default_factory=_revocation_cache)
 
 
 def build_services(settings: Settings) -> Services:

@@ -25,6 +25,7 @@ from ..domain import privacy
 from ..domain.attachments import REJECTED
 from ..domain.errors import Forbidden, Unauthorized, Unavailable
 from ..domain.privacy import export_filename  # noqa: F401  (the route names the download with it)
+from . import access
 from .ports import Services, iso
 from .views import citizen_events, timeline_entry
 
@@ -176,6 +177,9 @@ def close_account(
     if staff:
         raise Forbidden("staff accounts are closed by an administrator")
     privacy.confirm_closure(payload, account_email)
+    # First: from here on no token of theirs acts (a submission racing this closure is refused in its own
+    # transaction); then the erasure, which a retry with the same token may finish.
+    access.revoke(svc, citizen_id, "closed")
     erased = sum(
         _erase(svc, complaint, citizen_id, account_email) for complaint in svc.store.all_complaints_of(citizen_id)
     )

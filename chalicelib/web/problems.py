@@ -39,6 +39,13 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
         "Masuk lagi untuk melanjutkan.",
         "Log in again to continue.",
     ),
+    "account_closed": (
+        401,
+        "Akun ini sudah ditutup atau dinonaktifkan",
+        "This account has been closed or disabled",
+        "Tidak ada yang disimpan. Masuk dengan akun yang aktif, atau daftar lagi.",
+        "Nothing was stored. Log in with an active account, or register again.",
+    ),
     "forbidden": (
         403,
         "Tidak diizinkan",

@@ -1,0 +1,105 @@
+"""Regression tests for the red team's findings (issue 18, docs/security.md): each failed on the code the
+attack succeeded against. Real Cognito tokens, tables, queues and executions (moto); failures injected at
+the AWS client, never by replacing our own modules.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from chalicelib.adapters.tables import ComplaintModel
+from chalicelib.domain import privacy
+
+from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
+from .test_paths import COMPLAINT
+from .test_privacy import EMAIL, register, submitted
+from .test_routes import assert_problem
+
+pytestmark = pytest.mark.integration
+
+
+def complaints_in_table(stack) -> int:
+    """Every complaint stored (a scan: tests only)."""
+    return sum(1 for _ in ComplaintModel.scan())
+
+
+# 1. An erased account's token keeps working ------------------------------------------------------------
+def test_a_closed_accounts_token_is_refused_on_every_citizen_route(client, stack):
+    token = register(client)
+    cid = submitted(client, stack, token)
+    before = complaints_in_table(stack)
+    response, _ = call(client, "delete", "/me", {"email": EMAIL}, token)
+    assert response.status_code == 204
+
+    response, problem = call(client, "post", "/complaints", COMPLAINT, token)
+    assert_problem(response, problem, 401)
+    assert problem["type"].endswith("/account-closed")
+    assert complaints_in_table(stack) == before  # nothing stored, no receipt to the erased address
+    for method, path, body in (
+        ("get", "/complaints", None),
+        ("get", f"/complaints/{cid}", None),
+        ("post", f"/complaints/{cid}/information", {"answer": "Di depan pasar."}),
+        ("post", f"/complaints/{cid}/rating", {"score": 5}),
+        ("post", f"/complaints/{cid}/reopen", {"reason": "Belum diperbaiki."}),
+        ("post", f"/complaints/{cid}/attachments", {"filename": "a.png", "content_type": "image/png", "size": 10}),
+        ("get", "/me/data", None),
+        ("patch", "/me", {"name": "Orang Lain"}),
+    ):
+        response, problem = call(client, method, path, body, token)
+        assert_problem(response, problem, 401)
+
+
+def test_a_submission_racing_the_closure_is_refused_in_its_own_transaction(client, stack):
+    """Another process (a fresh cache) has seen the account active a moment ago: the transaction still refuses."""
+    token = register(client)
+    response, _ = call(client, "get", "/complaints", token=token)
+    assert response.status_code == 200  # this process now remembers the account as active
+    sub = stack.svc.verifier.verify(token)["sub"]
+    stack.svc.store.revoke_tokens(privacy.subject_key(sub), 2**31, "closed", 2**31)  # as another process would
+    before = complaints_in_table(stack)
+    response, problem = call(client, "post", "/complaints", COMPLAINT, token)
+    assert_problem(response, problem, 401)
+    assert complaints_in_table(stack) == before
+
+
+# 2. A disabled member's token still acts on the citizen routes -------------------------------------------
+def test_a_disabled_members_token_is_refused_everywhere(client, stack, staff):
+    admin = staff.token("admin", email="admin.a@kaltimprov.go.id")
+    operator = staff.token("operator", email="operator.a@kaltimprov.go.id")
+    response, _ = call(client, "get", "/me/data", token=operator)
+    assert response.status_code == 200  # an enabled member may read their own data
+    response, _ = call(client, "delete", "/staff/members/operator.a@kaltimprov.go.id", token=admin)
+    assert response.status_code == 204
+
+    before = complaints_in_table(stack)
+    for method, path, body in (
+        ("post", "/complaints", COMPLAINT),
+        ("get", "/complaints", None),
+        ("get", "/me/data", None),
+        ("patch", "/me", {"name": "Nama Baru"}),
+        ("get", "/staff/work-items", None),
+    ):
+        response, problem = call(client, method, path, body, operator)
+        assert_problem(response, problem, 401)
+    assert complaints_in_table(stack) == before
+    response, members = call(client, "get", "/staff/members", token=admin)
+    assert "Nama Baru" not in str(members)
+
+
+def test_a_disabled_member_is_refused_by_another_process_that_saw_them_enabled(client, stack, staff):
+    """The submission transaction refuses the member's token, whatever a process remembers of Cognito."""
+    admin = staff.token("admin", email="admin.b@kaltimprov.go.id")
+    operator = staff.token("operator", email="operator.b@kaltimprov.go.id")
+    response, _ = call(client, "get", "/staff/work-items", token=operator)
+    assert response.status_code == 200
+    response, _ = call(client, "delete", "/staff/members/operator.b@kaltimprov.go.id", token=admin)
+    assert response.status_code == 204
+    # Another process: it still remembers the member as enabled and has read no revocation.
+    stack.svc.account_status._known["operator.b@kaltimprov.go.id"] = (time.monotonic() + 60, True)
+    stack.svc.revocations._known.clear()
+    before = complaints_in_table(stack)
+    response, problem = call(client, "post", "/complaints", COMPLAINT, operator)
+    assert_problem(response, problem, 401)
+    assert complaints_in_table(stack) == before
