@@ -22,7 +22,13 @@ from constructs import Construct
 
 from chalicelib.adapters.tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
 from chalicelib.adapters.tables import AttachmentModel, ReportModel
-from chalicelib.adapters.tables import ApiKeyModel, ApiOrganisationModel, EmailModel, RateCounterModel
+from chalicelib.adapters.tables import (
+    ApiKeyModel,
+    ApiOrganisationModel,
+    EmailModel,
+    RateCounterModel,
+    RevocationModel,
+)
 from chalicelib.domain.staff import all_groups
 from chalicelib.rendering import render_email
 from chalicelib.service.members import TEMPORARY_PASSWORD_DAYS, invitation_context
@@ -85,6 +91,9 @@ API_TABLE_ACTIONS = {
     ApiKeyModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     ApiOrganisationModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
     RateCounterModel: ["dynamodb:UpdateItem"],
+    # A closed account's or disabled member's tokens (service/access.py): revoked (Put), read on citizen
+    # routes (Get), checked inside a submission's transaction (ConditionCheckItem).
+    RevocationModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
 }
 # The uploads consumer judges what landed: the attachment settles, a rejected one frees its slot.
 UPLOAD_TABLE_ACTIONS = {
