@@ -49,10 +49,18 @@ class PrivacyStore:
         Raises ConditionFailed when it was erased already (or was never this citizen's)."""
         self.correct_reporter(complaint_id, citizen_id, actions, audit)
 
-    def redact_audit_details(self, entry: AuditModel, details: dict) -> None:
-        """Replace one audit entry's details (an address in the note of an email sent)."""
+    def redact_audit(self, entry: AuditModel, actor: str, details: dict) -> None:
+        """Replace one audit entry's actor and details (the person taken out of them)."""
         AuditModel(entry.complaint_id, entry.seq).update(
-            actions=[AuditModel.details.set(details)], condition=AuditModel.seq.exists()
+            actions=[AuditModel.actor.set(actor), AuditModel.details.set(details)], condition=AuditModel.seq.exists()
+        )
+
+    def redact_answered_by(self, item, answered_by: str) -> None:
+        """Replace who answered a stage visit's question (the citizen's account id erased)."""
+        from .tables import WorkItemModel
+
+        WorkItemModel(item.complaint_id, item.step).update(
+            actions=[WorkItemModel.answered_by.set(answered_by)], condition=WorkItemModel.step.exists()
         )
 
     def email_records(self, complaint_id: str) -> list:

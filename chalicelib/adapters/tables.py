@@ -395,7 +395,7 @@ class ApiOrganisationModel(SharedConnectionModel):
 class RateCounterModel(SharedConnectionModel):
     """Hits of one subject in one window (adapters/rate_counters.py): requests of an API key in a minute
     (``open311#<key id>#2026-11-28T20:09``, counted in ``hits``) or a citizen's new complaints in an hour
-    (``submit#<sub>#2026-11-28T20:00``, their ids in ``members``, so a retry of the same complaint is not
+    (``submit#<SHA-256 of the sub>#2026-11-28T20:00``, their ids in ``members``, so a retry of the same complaint is not
     counted twice). An atomic, conditional ADD admits a hit while the count is under the limit.
     DynamoDB removes the item after its TTL."""
 

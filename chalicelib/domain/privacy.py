@@ -28,6 +28,9 @@ CORRECTABLE = ("name", "phone")
 PERSONAL_FIELDS = ("citizen_id", "citizen_email", "citizen_name", "citizen_phone", "device_id", "account_id")
 # What an erased address becomes in the notes of emails sent (the audit keeps that an email went out).
 ERASED = "(dihapus / erased)"
+# What an erased file name and the erased person's account id become wherever they were written.
+ERASED_FILENAME = "(dihapus)"
+ERASED_ACTOR = "citizen:(dihapus)"
 # How long a closed or disabled account's tokens stay refused: Cognito's longest ID token validity (a day;
 # ours is an hour). Every token issued before the revocation has expired by then.
 REVOCATION_SECONDS = 24 * 3600
@@ -77,6 +80,30 @@ def redact_recipients(to: Iterable[str], addresses: Iterable[str | None]) -> tup
     erase = {a.strip().lower() for a in addresses if a}
     redacted = [ERASED if isinstance(a, str) and a.strip().lower() in erase else a for a in to]
     return redacted, redacted != list(to)
+
+
+def redact_details(value: Any, personal: Iterable[str | None], key: str = "") -> Any:
+    """A record's details with the person taken out: every file name (a name like ``KTP-Budi-Santoso-6472...``
+    may carry an identity number), every recipient that is theirs, and every value that is one of their
+    ``personal`` values (email, name, phone, account id), at any depth. Other text stays as written."""
+    erase = {p.strip().lower() for p in personal if p and p.strip()}
+    if isinstance(value, Mapping):
+        return {k: redact_details(v, erase, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        if key == "to":
+            return redact_recipients(value, erase)[0]
+        return [redact_details(v, erase, key) for v in value]
+    if isinstance(value, str):
+        if key in ("filename", "original_filename") and value != ERASED_FILENAME:
+            return ERASED_FILENAME
+        if value.strip().lower() in erase:
+            return ERASED
+    return value
+
+
+def redact_actor(actor: str, citizen_id: str) -> str:
+    """An audit actor or an ``answered_by``: the citizen's own actions no longer name their account."""
+    return ERASED_ACTOR if actor == f"citizen:{citizen_id}" else actor
 
 
 def sent_to(to: Iterable[str], addresses: Iterable[str | None]) -> list[str]:

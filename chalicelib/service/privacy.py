@@ -30,7 +30,6 @@ from .ports import Services, iso
 from .views import citizen_events, timeline_entry
 
 ERASED_REASON = "personal_data_erased"  # an erased attachment's reject_reason (domain/attachments.REASONS)
-ERASED_FILENAME = "(dihapus)"
 TOKEN_NOTE = {
     "id": "Perubahan tersimpan. Nama pada token masuk Anda tetap yang lama sampai Anda masuk lagi.",
     "en": "Saved. Your login token keeps the old name until you log in again.",
@@ -189,38 +188,43 @@ def close_account(
 
 
 def _erase(svc: Services, complaint: ComplaintModel, citizen_id: str, account_email: str) -> int:
-    """Erase one complaint's personal data; 1 if this call erased it, 0 if it was done already."""
+    """Erase one complaint's personal data; 1 if this call erased it, 0 if it was done already.
+
+    The person is taken out of every place the system wrote them (docs/privacy.md): the audit trail's
+    actors and details (recipients, file names, their values), the stage visits' ``answered_by``, the
+    email outbox's recipients, the attachments' files, names and uploader; then the complaint itself."""
     now = iso(svc.now())
-    addresses = _addresses(complaint, account_email)
+    personal = (*_addresses(complaint, account_email), complaint.citizen_name, complaint.citizen_phone, citizen_id)
     redacted = 0
     for entry in svc.store.audit_trail(complaint.id):
-        if entry.action != "email_sent":
-            continue
         details = dict(entry.details or {})
-        to, changed = privacy.redact_recipients(details.get("to") or [], addresses)
-        if changed:
-            svc.store.redact_audit_details(entry, {**details, "to": to})
+        clean, actor = privacy.redact_details(details, personal), privacy.redact_actor(entry.actor, citizen_id)
+        if clean != details or actor != entry.actor:
+            svc.store.redact_audit(entry, actor, clean)
             redacted += 1
+    for item in svc.store.work_items(complaint.id):
+        if item.answered_by and privacy.redact_actor(item.answered_by, citizen_id) != item.answered_by:
+            svc.store.redact_answered_by(item, privacy.ERASED_ACTOR)
     for record in svc.store.email_records(complaint.id):  # the email outbox keeps its recipients too
-        to, changed = privacy.redact_recipients(record.to or [], addresses)
+        to, changed = privacy.redact_recipients(record.to or [], personal)
         if changed:
             svc.store.redact_email_record(record, to)
     files = 0
     for attachment in svc.store.attachments(complaint.id, 100):
-        if attachment.reject_reason == ERASED_REASON:
+        if attachment.reject_reason == ERASED_REASON and attachment.created_by != f"citizen:{citizen_id}":
             continue
         if svc.uploads is not None:
             svc.uploads.delete(attachment.s3_key)  # deleting an absent object succeeds: safe to repeat
-        svc.store.erase_attachment(
-            attachment,
-            [
-                AttachmentModel.status.set(REJECTED),
-                AttachmentModel.reject_reason.set(ERASED_REASON),
-                AttachmentModel.filename.set(ERASED_FILENAME),
-                AttachmentModel.checked_at.set(now),
-                AttachmentModel.etag.remove(),
-            ],
-        )
+        actions = [
+            AttachmentModel.status.set(REJECTED),
+            AttachmentModel.reject_reason.set(ERASED_REASON),
+            AttachmentModel.filename.set(privacy.ERASED_FILENAME),
+            AttachmentModel.checked_at.set(now),
+            AttachmentModel.etag.remove(),
+        ]
+        if attachment.created_by:
+            actions.append(AttachmentModel.created_by.set(privacy.redact_actor(attachment.created_by, citizen_id)))
+        svc.store.erase_attachment(attachment, actions)
         files += 1
     fields = [f for f in privacy.PERSONAL_FIELDS if getattr(complaint, f, None) is not None]
     actions = [getattr(ComplaintModel, f).remove() for f in privacy.PERSONAL_FIELDS]
@@ -233,7 +237,7 @@ def _erase(svc: Services, complaint: ComplaintModel, citizen_id: str, account_em
         details={
             "fields": fields,
             "attachments_deleted": files,
-            "email_notes_redacted": redacted,
+            "audit_entries_redacted": redacted,
             "reason": "account_closed",
         },
     )

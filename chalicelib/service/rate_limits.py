@@ -19,11 +19,12 @@ from ..adapters.rate_counters import CounterUpdate, count_hit, hit_update
 from ..domain.errors import SubmissionLimitReached
 from ..domain.limits import HOUR, window
 from ..domain.planner import seconds_until
+from ..domain.privacy import subject_key
 from .ports import Services
 
 # A counter outlives its window by this much before DynamoDB's TTL deletes it.
 COUNTER_TTL = timedelta(hours=1)
-SUBMISSIONS = "submit"  # the citizens' counters: submit#<citizen sub>#<hour>
+SUBMISSIONS = "submit"  # the citizens' counters: submit#<SHA-256 of the citizen's sub>#<hour>
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ def submission_allowance(svc: Services, citizen_id: str, complaint_id: str) -> A
     now = svc.now()
     label, ends = window(now, HOUR)
     limit = svc.settings.submission_limit_per_hour
-    update = hit_update(f"{SUBMISSIONS}#{citizen_id}#{label}", limit, ends + COUNTER_TTL, complaint_id)
+    # The account's subject key, not its id: nothing in the counters names a person (they outlive an erasure).
+    subject = subject_key(citizen_id)
+    update = hit_update(f"{SUBMISSIONS}#{subject}#{label}", limit, ends + COUNTER_TTL, complaint_id)
     return Allowance(update, limit, seconds_until(now, ends))
 
 
