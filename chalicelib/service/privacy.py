@@ -27,7 +27,7 @@ from ..domain.errors import Forbidden, Unauthorized, Unavailable
 from ..domain.privacy import export_filename  # noqa: F401  (the route names the download with it)
 from . import access
 from .ports import Services, iso
-from .views import citizen_events, timeline_entry
+from .views import citizen_events, complaint_view, timeline_entry
 
 ERASED_REASON = "personal_data_erased"  # an erased attachment's reject_reason (domain/attachments.REASONS)
 TOKEN_NOTE = {
@@ -107,8 +107,16 @@ def _complaint_export(svc: Services, complaint: ComplaintModel, account_email: s
         for i in items
         if i.question
     ]
+    # The case as its owner sees it (GET /complaints/{id}): never the teams' drafts (an agency's answer before
+    # Diskominfo reviewed it, or after it was returned), nor the system's bookkeeping. Plus what identifies
+    # them on it, as held: that is their data.
+    seen = complaint_view(complaint, items, now=svc.now())
+    seen.pop("timeline", None)
+    seen.pop("events", None)
+    held = privacy.as_held(complaint.attribute_values)
+    reporter = {f: held[f] for f in (*privacy.PERSONAL_FIELDS, "channel") if f in held}
     return {
-        "complaint": privacy.as_held(complaint.attribute_values),
+        "complaint": {**seen, **reporter},
         "timeline": [timeline_entry(i) for i in items],
         "questions": questions,
         "history": citizen_events(trail),

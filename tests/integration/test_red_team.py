@@ -14,7 +14,7 @@ from chalicelib.domain import privacy
 
 from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
 from .test_attachments import ask, objects, upload
-from .test_paths import COMPLAINT, OPERATOR
+from .test_paths import COMPLAINT, DINKES, DISKOMINFO, OPERATOR
 from .test_privacy import EMAIL, register, submitted
 from .test_routes import assert_problem
 from ..unit.test_attachments import PNG
@@ -138,3 +138,30 @@ def test_erasure_removes_the_person_from_every_table(client, stack):
         assert value not in held, value
     assert not [key for key in objects(stack) if cid in key]
     assert "Depan pasar pagi." in held and COMPLAINT["title"] in held  # the case's facts stay
+
+
+# 4. The data export showed the agency's draft answer -----------------------------------------------------
+def test_the_export_shows_what_the_citizen_may_see_not_the_agencys_draft(client, stack):
+    token = register(client)
+    cid = submitted(client, stack, token)
+    stack.decide(OPERATOR, {"decision": "accept"})
+    stack.waiting_at(cid, "classification")
+    stack.decide(DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"})
+    stack.waiting_at(cid, "opd_response")
+    draft = "DRAF: jadwal puskesmas akan diperbaiki bulan depan."
+    stack.decide(DINKES, {"response": draft})
+    stack.waiting_at(cid, "review")
+
+    def export_text() -> str:
+        response, data = call(client, "get", "/me/data", token=token)
+        assert response.status_code == 200, data
+        response, case = call(client, "get", f"/complaints/{cid}", token=token)
+        assert draft not in str(case)  # the citizen's own view never showed it: the export must not either
+        (exported,) = data["complaints"]
+        assert exported["complaint"]["id"] == cid and exported["complaint"]["citizen_email"] == EMAIL
+        return str(data)
+
+    assert draft not in export_text()  # before Diskominfo reviewed it
+    stack.decide(DISKOMINFO, {"decision": "return", "reason": "Sebutkan tanggal perbaikan."})
+    stack.waiting_at(cid, "opd_response")
+    assert draft not in export_text()  # returned to the agency
