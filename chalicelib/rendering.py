@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -63,8 +64,29 @@ def email_templates() -> list[str]:
     return sorted(p.name.removesuffix(".subject.txt") for p in (TEMPLATES / "emails").glob("*.subject.txt"))
 
 
+# What a citizen wrote, by where it sits in an email's context. For a confidential case no email shows it, to
+# the teams or to the citizen (mailboxes are shared, forwarded, read on shared phones): the link shows it to
+# whoever may read it. Applied here, the one place every email passes, so no template can forget.
+WITHHELD = "(rahasia: buka tautan untuk membaca / confidential: open the link to read it)"
+_CITIZEN_TEXT = {"c": ("title", "description", "location"), "visit": ("answer", "reopen_reason")}
+
+
+def withhold_confidential(context: dict) -> dict:
+    """The context with the citizen's words replaced by WITHHELD when its case (``c``) is confidential."""
+    case = context.get("c")
+    if not isinstance(case, Mapping) or not case.get("confidential"):
+        return context
+    guarded = dict(context)
+    for key, fields in _CITIZEN_TEXT.items():
+        part = context.get(key)
+        if isinstance(part, Mapping):
+            guarded[key] = {**part, **{f: WITHHELD for f in fields if part.get(f)}}
+    return guarded
+
+
 def render_email(name: str, context: dict) -> RenderedEmail:
     env = environment()
+    context = withhold_confidential(context)
     subject = env.get_template(f"emails/{name}.subject.txt").render(context)
     return RenderedEmail(
         # A subject is one line: a citizen's text must not inject headers.

@@ -123,3 +123,47 @@ def test_duplicate_and_unanswered_emails_name_what_happens_next():
     assert "KT-CCCC-DDDD" in dup.subject and "KT-CCCC-DDDD" in dup.text and "http://x/?case=c1" in dup.html
     closed = render_email("unanswered", _citizen_context(_case(close_reason="tidak dijawab")))
     assert "tidak dijawab" in closed.text
+
+
+# Issue 18, defect 5: a confidential complaint's answers to questions went to the team in plain text.
+CITIZEN_WORDS = {"title": "JUDULRAHASIA", "description": "ISIRAHASIA di rumah Pak Hasan",
+                 "location": "LOKASIRAHASIA RT 07", "answer": "JAWABANRAHASIA", "reopen_reason": "ALASANRAHASIA"}
+
+
+def every_email_context(confidential: bool, visit: dict) -> dict:
+    """One context every email template renders with (StrictUndefined: a missing key fails the render)."""
+    from chalicelib.domain import sop
+    from chalicelib.service.monthly_report import email_context
+
+    from .report_sample import sample_report
+    words = {k: CITIZEN_WORDS[k] for k in ("title", "description", "location")}
+    return {
+        **email_context(sample_report(), "2026-11", "laporan-sla-2026-11.xlsx", "http://x/staff"),
+        **_citizen_context(_case(confidential=confidential, **words)),
+        "stage": sop.stage("classification"), "team": "Diskominfo", "supervisor": "Supervisor",
+        "due_at": "2026-11-30T02:00:00+00:00", "entered_at": "2026-11-30T01:00:00+00:00",
+        "link": "http://x/actions/t", "link_expires_at": "2026-12-14T02:00:00+00:00", "visit": visit,
+        "question": "Di mana tepatnya?", "expires_at": "2026-12-07T02:00:00+00:00",
+        "deadline": sop.ANSWER_DEADLINE, "original": "KT-CCCC-DDDD", "escalations": 1, "email": "a@x.id",
+        "account": "a@x.id", "temporary_password": "Abcdefgh2345", "valid_days": 3,
+    }
+
+
+@pytest.mark.parametrize("visit", [
+    {"question": "Di mana?", "answer": CITIZEN_WORDS["answer"]},
+    {"reopen_reason": CITIZEN_WORDS["reopen_reason"], "round": 2},
+])
+def test_no_email_template_shows_a_confidential_citizens_words(visit):
+    from chalicelib.rendering import email_templates
+    shown_when_public = set()
+    for name in email_templates():
+        public = render_email(name, every_email_context(False, visit))
+        secret = render_email(name, every_email_context(True, visit))
+        for part in ("subject", "text", "html"):
+            for field, words in CITIZEN_WORDS.items():
+                if words in getattr(public, part):
+                    shown_when_public.add(field)
+                assert words not in getattr(secret, part), (name, part, field)
+    # The check is real: the same templates do show these words for a case that is not confidential.
+    assert shown_when_public >= {"title", "description", "location"} | ({"answer"} & set(visit)) | (
+        {"reopen_reason"} & set(visit))
