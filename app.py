@@ -119,6 +119,12 @@ def _params() -> Mapping[str, str]:
     return {name: params[name] for name in params} if params else {}
 
 
+def _client_address() -> str | None:
+    """The caller's address as API Gateway saw it (a per-client limit counts by it), if known."""
+    identity = (_request().context or {}).get("identity") or {}
+    return identity.get("sourceIp") or None
+
+
 def _configured(part: T | None, what: str) -> T:
     """A part of the services a deployment may leave out (Cognito, the attachments bucket): 503 without it."""
     if part is None:
@@ -306,7 +312,8 @@ def index():
 @app.route("/auth/register", methods=["POST"], content_types=_ANY_BODY)
 @api
 def register():
-    return _json(accounts.register(_configured(services().identity, "sign-in"), _body()), status=201)
+    _configured(services().identity, "sign-in")
+    return _json(accounts.register(services(), _body(), client=_client_address()), status=201)
 
 
 @app.route("/auth/confirm", methods=["POST"], content_types=_ANY_BODY)

@@ -40,7 +40,7 @@ ACCOUNT = re.compile(r"^\s+(\S+@\S+)\s+(\S+)\s*$")
 # Office hours off, real SOP times (no reminder fires during the run), and no per-account submission limit
 # in the way of a citizen who submits more than 10 an hour here.
 STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "1", "FEEDBACK_WINDOW_MINUTES": "60",
-             "SUBMISSION_LIMIT_PER_HOUR": "100000"}
+             "SUBMISSION_LIMIT_PER_HOUR": "100000", "REGISTER_LIMIT_PER_HOUR": "100000"}
 # What staff decide on every case, in order: (stage, who, decision body).
 STEPS = (("intake", OPERATOR, {"decision": "accept"}),
          ("classification", DISKOMINFO, {"kind": "information"}),

@@ -129,6 +129,9 @@ class Settings:
     open311_endpoint_type: str = "production"
     # Complaints a citizen account may submit an hour (service/rate_limits.py); staff entries are not limited.
     submission_limit_per_hour: int = 10
+    # Accounts one client address may ask for in an hour (service/accounts.py). Indonesian carriers put many
+    # people behind one address (carrier-grade NAT): far above one person, far below a script.
+    register_limit_per_hour: int = 20
     # A state machine message whose handling failed comes again after this backoff (doubling from the
     # first to the most, by delivery count): seconds, not the queue's whole visibility timeout.
     retry_first_seconds: int = 2
@@ -200,6 +203,7 @@ class Settings:
             open311_jurisdiction_id=env.get("OPEN311_JURISDICTION_ID", cls.open311_jurisdiction_id).strip().lower(),
             open311_endpoint_type=_open311_endpoint_type(env),
             submission_limit_per_hour=_positive(env, "SUBMISSION_LIMIT_PER_HOUR", 10),
+            register_limit_per_hour=_positive(env, "REGISTER_LIMIT_PER_HOUR", 20),
             retry_first_seconds=max(1, _int(env, "RETRY_FIRST_SECONDS", cls.retry_first_seconds)),
             retry_max_seconds=max(1, _int(env, "RETRY_MAX_SECONDS", cls.retry_max_seconds)),
         )

@@ -21,6 +21,7 @@ from ..domain.errors import (
     Unavailable,
     ValidationFailed,
 )
+from ..service.accounts import AccountExists
 from ..service.members import Member, MemberExists
 
 if TYPE_CHECKING:
@@ -73,6 +74,8 @@ class CognitoIdentity:
             if self.auto_confirm:
                 self._client.admin_confirm_sign_up(UserPoolId=self.user_pool_id, Username=email)
         except ClientError as error:
+            if error.response["Error"]["Code"] == "UsernameExistsException":
+                raise AccountExists("account exists") from None  # the use case answers as for a new one
             raise _translate(error, "password") from None
         return self.auto_confirm
 

@@ -227,11 +227,16 @@ class AspirasiStack(Stack):
         handoff_role.add_to_policy(iam.PolicyStatement(
             actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                      "sqs:ChangeMessageVisibility"], resources=[self.queue.queue_arn]))
-        handoff_role.add_to_policy(iam.PolicyStatement(
-            actions=["ses:SendRawEmail"],
-            resources=[self.format_arn(service="ses", resource="identity", resource_name=sender_domain),
-                       self.format_arn(service="ses", resource="configuration-set",
-                                       resource_name=configuration_set.configuration_set_name)]))
+        def send_email() -> iam.PolicyStatement:
+            return iam.PolicyStatement(
+                actions=["ses:SendRawEmail"],
+                resources=[self.format_arn(service="ses", resource="identity", resource_name=sender_domain),
+                           self.format_arn(service="ses", resource="configuration-set",
+                                           resource_name=configuration_set.configuration_set_name)])
+
+        handoff_role.add_to_policy(send_email())
+        # The API emails the owner of an address someone tried to register again (service/accounts.py).
+        api_role.add_to_policy(send_email())
         # The tables' stream consumer (app.py on_change, infra/aspirasi_infra/delivery.py): reads the two
         # streams, the item behind a record, answers the task; what it gives up goes to its dead letters.
         self.change_dead_letters = dead_letter_queue(self, "ChangeDeadLetters", f"{prefix}-changes-dlq")
@@ -265,11 +270,7 @@ class AspirasiStack(Stack):
                                     removal_policy=RemovalPolicy.RETAIN)
         report_role = self._function_role("MonthlyReportFunctionRole", report_logs, MONTHLY_REPORT_TABLE_ACTIONS,
                                           "Schedule: last month's SLA report emailed to the supervisor.")
-        report_role.add_to_policy(iam.PolicyStatement(
-            actions=["ses:SendRawEmail"],
-            resources=[self.format_arn(service="ses", resource="identity", resource_name=sender_domain),
-                       self.format_arn(service="ses", resource="configuration-set",
-                                       resource_name=configuration_set.configuration_set_name)]))
+        report_role.add_to_policy(send_email())
 
         # -- the Chalice app ---------------------------------------------------------------
         environment = {

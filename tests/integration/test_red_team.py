@@ -165,3 +165,44 @@ def test_the_export_shows_what_the_citizen_may_see_not_the_agencys_draft(client,
     stack.decide(DISKOMINFO, {"decision": "return", "reason": "Sebutkan tanggal perbaikan."})
     stack.waiting_at(cid, "opd_response")
     assert draft not in export_text()  # returned to the agency
+
+
+# 8. Registration revealed who has an account ----------------------------------------------------------
+def test_registering_an_existing_address_answers_as_for_a_new_one_and_tells_the_owner(client, stack, staff):
+    from .test_routes import PASSWORD
+    staff.token("operator", email="operator.c@kaltimprov.go.id")
+    register(client)  # a citizen's account
+    new = {"email": "baru@example.id", "password": PASSWORD, "name": "Orang Baru"}
+    fresh, fresh_body = call(client, "post", "/auth/register", new)
+    assert fresh.status_code == 201
+    for existing in (EMAIL, "operator.c@kaltimprov.go.id", EMAIL.upper()):
+        again = {"email": existing, "password": "Lain-Sandi-99", "name": "Penyerang"}
+        response, body = call(client, "post", "/auth/register", again)
+        assert response.status_code == fresh.status_code and set(body) == set(fresh_body)
+        assert body["confirmed"] == fresh_body["confirmed"] and body["email"] == existing.lower()
+    # Nothing changed: the owner's password still logs in, the attacker's does not.
+    response, _ = call(client, "post", "/auth/login", {"email": EMAIL, "password": PASSWORD})
+    assert response.status_code == 200
+    response, _ = call(client, "post", "/auth/login", {"email": EMAIL, "password": "Lain-Sandi-99"})
+    assert response.status_code == 401
+    # The owners are told, once an hour however often someone tries.
+    for owner in (EMAIL, "operator.c@kaltimprov.go.id"):
+        told = [m for m in stack.emails_to(owner) if "Pendaftaran dengan email Anda" in m["subject"]]
+        assert len(told) == 1, told
+        assert "sudah punya akun" in told[0]["text"]
+    assert not [m for m in stack.emails_to("baru@example.id") if "Pendaftaran" in m["subject"]]
+
+
+@pytest.mark.parametrize("stack_env", [{"REGISTER_LIMIT_PER_HOUR": "3"}])
+def test_account_creation_is_limited_per_client_address(client, stack):
+    from .test_routes import PASSWORD
+    for n in range(3):
+        response, _ = call(client, "post", "/auth/register",
+                           {"email": f"warga{n}@example.id", "password": PASSWORD, "name": "Warga"})
+        assert response.status_code == 201
+    response, problem = call(client, "post", "/auth/register",
+                             {"email": "warga9@example.id", "password": PASSWORD, "name": "Warga"})
+    assert_problem(response, problem, 429)
+    assert int(response.headers["Retry-After"]) > 0
+    response, _ = call(client, "post", "/auth/login", {"email": "warga9@example.id", "password": PASSWORD})
+    assert response.status_code == 401  # no account was made

@@ -145,7 +145,7 @@ def every_email_context(confidential: bool, visit: dict) -> dict:
         "link": "http://x/actions/t", "link_expires_at": "2026-12-14T02:00:00+00:00", "visit": visit,
         "question": "Di mana tepatnya?", "expires_at": "2026-12-07T02:00:00+00:00",
         "deadline": sop.ANSWER_DEADLINE, "original": "KT-CCCC-DDDD", "escalations": 1, "email": "a@x.id",
-        "account": "a@x.id", "temporary_password": "Abcdefgh2345", "valid_days": 3,
+        "account": "a@x.id", "temporary_password": "Abcdefgh2345", "valid_days": 3, "login_url": "http://x/",
     }
 
 
