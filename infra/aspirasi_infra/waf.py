@@ -4,7 +4,9 @@ What it stops before a request reaches the API (and costs a Lambda invocation):
 - addresses on Amazon's IP reputation list (botnets, scanners);
 - the common web exploits of AWS's core rule set (cross-site scripting, path traversal, SSRF to the
   instance metadata address, ...), and known bad inputs (Log4Shell, Java deserialization, ...);
-- an address that sends more than ``wafRateLimit`` requests (default 1,000) in 5 minutes: 429.
+- an address that sends more than ``wafRateLimit`` requests (default 1,000) in 5 minutes: 429;
+- an address that asks for more than ``REGISTRATION_RATE_LIMIT`` new accounts (``POST /auth/register``) in 5
+  minutes: 429 (the app also allows ``REGISTER_LIMIT_PER_HOUR`` an hour per address, service/accounts.py).
 
 The core rule set's ``SizeRestrictions_BODY`` blocks any body over 8 KB. Our bodies are larger when
 they are valid: a complaint's description may be 5,000 characters and an agency's response 10,000
@@ -32,6 +34,9 @@ from chalicelib.web.problems import problem
 # person's use (the API's own throttle is 50 a second in all, the submission limit 10 an hour per account).
 DEFAULT_RATE_LIMIT = 1000
 RATE_WINDOW_SECONDS = 300
+# New accounts one address may ask for in a rate window: a script making accounts is cut at the edge.
+REGISTRATION_RATE_LIMIT = 20
+REGISTER_PATH = "/auth/register"
 # The core rule set's rules that only count (see above).
 COUNT_ONLY = {"AWSManagedRulesCommonRuleSet": ["SizeRestrictions_BODY"]}
 MANAGED_RULE_GROUPS = ("AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet",
@@ -81,9 +86,21 @@ class ApiFirewall(Construct):
             statement=wafv2.CfnWebACL.StatementProperty(rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
                 aggregate_key_type="IP", limit=rate_limit, evaluation_window_sec=RATE_WINDOW_SECONDS)),
             visibility_config=_visibility("RateLimitPerIp"))
+        registrations = wafv2.CfnWebACL.RuleProperty(
+            name="RegistrationsPerIp", priority=2,
+            action=rate_rule.action,
+            statement=wafv2.CfnWebACL.StatementProperty(rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                aggregate_key_type="IP", limit=REGISTRATION_RATE_LIMIT, evaluation_window_sec=RATE_WINDOW_SECONDS,
+                scope_down_statement=wafv2.CfnWebACL.StatementProperty(
+                    byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+                        field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
+                        positional_constraint="ENDS_WITH", search_string=REGISTER_PATH,
+                        text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0,
+                                                                                          type="LOWERCASE")])))),
+            visibility_config=_visibility("RegistrationsPerIp"))
         reputation, common, bad_inputs = MANAGED_RULE_GROUPS
-        # Known bad addresses first, then the rate limit: a flood is cut before the heavier rule groups look at it.
-        rules = [managed(reputation, 0), rate_rule, managed(common, 2), managed(bad_inputs, 3)]
+        # Known bad addresses first, then the rate limits: a flood is cut before the heavier rule groups look at it.
+        rules = [managed(reputation, 0), rate_rule, registrations, managed(common, 3), managed(bad_inputs, 4)]
         _, body = problem("too_many_requests")  # the API's own problem document, both languages
         self.acl = wafv2.CfnWebACL(
             self, "WebAcl", name=self.name, scope="REGIONAL",

@@ -30,16 +30,16 @@ def table_ids(resources):
 
 # -- WAF ---------------------------------------------------------------------------------------------
 def test_web_acl_is_regional_with_managed_rules_and_a_rate_limit(resources):
-    from aspirasi_infra.waf import DEFAULT_RATE_LIMIT, RATE_WINDOW_SECONDS
+    from aspirasi_infra.waf import DEFAULT_RATE_LIMIT, RATE_WINDOW_SECONDS, REGISTRATION_RATE_LIMIT
 
     (acl,) = of_type(resources, "AWS::WAFv2::WebACL").values()
     props = acl["Properties"]
     assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
     rules = {r["Name"]: r for r in props["Rules"]}
     assert [r["Name"] for r in sorted(props["Rules"], key=lambda r: r["Priority"])] == [
-        "AWSManagedRulesAmazonIpReputationList", "RateLimitPerIp", "AWSManagedRulesCommonRuleSet",
-        "AWSManagedRulesKnownBadInputsRuleSet"]
-    assert len({r["Priority"] for r in props["Rules"]}) == 4
+        "AWSManagedRulesAmazonIpReputationList", "RateLimitPerIp", "RegistrationsPerIp",
+        "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]
+    assert len({r["Priority"] for r in props["Rules"]}) == 5
     common = rules["AWSManagedRulesCommonRuleSet"]["Statement"]["ManagedRuleGroupStatement"]
     assert common["VendorName"] == "AWS"
     # Valid complaints and agency responses are larger than the rule's 8 KB: it only counts (the app says 413).
@@ -52,6 +52,12 @@ def test_web_acl_is_regional_with_managed_rules_and_a_rate_limit(resources):
     rate = rules["RateLimitPerIp"]
     assert rate["Statement"]["RateBasedStatement"] == {"AggregateKeyType": "IP", "Limit": DEFAULT_RATE_LIMIT,
                                                        "EvaluationWindowSec": RATE_WINDOW_SECONDS}
+    # Accounts made by script are cut at the edge too: a narrower limit on POST /auth/register alone.
+    registrations = rules["RegistrationsPerIp"]["Statement"]["RateBasedStatement"]
+    assert registrations["Limit"] == REGISTRATION_RATE_LIMIT < DEFAULT_RATE_LIMIT
+    match = registrations["ScopeDownStatement"]["ByteMatchStatement"]
+    assert match["FieldToMatch"] == {"UriPath": {}} and match["SearchString"] == "/auth/register"
+    assert rules["RegistrationsPerIp"]["Action"] == rate["Action"]
     response = rate["Action"]["Block"]["CustomResponse"]
     assert response["ResponseCode"] == 429
     assert response["ResponseHeaders"] == [{"Name": "Retry-After", "Value": str(RATE_WINDOW_SECONDS)}]
