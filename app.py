@@ -944,6 +944,21 @@ def on_change(event, context):
     return _process_batch("changes", event, _handle_change, context)
 
 
+# -- Cognito's pre sign-up trigger ---------------------------------------------------------------------
+@app.lambda_function(name="pre_signup")
+def pre_signup(event, context):
+    """An account made straight at Cognito (SignUp with the public client id, skipping POST /auth/register)
+    must obey the same field rules: a refusal here is Cognito's refusal (infra: the pool's PreSignUp trigger)."""
+    request = event.get("request") or {}
+    try:
+        accounts.check_sign_up(str(event.get("triggerSource", "")), request.get("userAttributes"))
+    except DomainError as refused:
+        fields = sorted({e.get("field", "") for e in getattr(refused, "errors", []) or []})
+        logger.info("sign-up refused", extra={"trigger": event.get("triggerSource"), "fields": fields})
+        raise ValueError(f"Data belum benar / Some data is not right: {', '.join(fields)}") from None
+    return event
+
+
 # -- monthly report ---------------------------------------------------------------------------------
 @app.schedule(Cron(0, 0, "1-10", "*", "?", "*"), name="monthly_report")
 def monthly_report(event):

@@ -845,3 +845,18 @@ class Problem(BaseModel):
     instance: str | None = None
     messages: dict[str, str] | None = Field(None, description="``id`` (Indonesian) and ``en`` (English)")
     errors: list[FieldError] | None = None
+
+
+# -- Cognito's pre sign-up trigger (app.pre_signup) ---------------------------------------------------
+class SignUpAttributes(ApiModel):
+    """What an account brings when it is made at Cognito itself (its SignUp API, the public client id,
+    bypassing ``POST /auth/register``): the same rules as registration for the email, name and phone."""
+
+    email: Email
+    name: Annotated[AccountText, StringConstraints(max_length=100)]  # what registration keeps of a name
+    phone_number: IntlPhone = None
+
+    codes: ClassVar = {
+        ("email", "string_pattern_mismatch"): ("invalid_email", {}),
+        ("phone_number", "string_pattern_mismatch"): ("invalid_phone", {}),
+    }

@@ -11,6 +11,7 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
@@ -353,6 +354,26 @@ class AspirasiStack(Stack):
         for mapping in self.change_mappings.values():  # Lambda checks the role's access when it creates a mapping
             mapping.node.add_dependency(change_role)
 
+        # Cognito's pre sign-up trigger (app.pre_signup): an account made at Cognito's own SignUp API, skipping
+        # POST /auth/register, obeys the same field rules. The pool names the function and the function must
+        # not name the pool (a cycle): its own role touches no table or pool, and it has no environment.
+        signup_logs = logs.LogGroup(self, "PreSignupFunctionLogs", retention=RETENTION,
+                                    removal_policy=RemovalPolicy.RETAIN)
+        signup_role = self._function_role("PreSignupFunctionRole", signup_logs, {},
+                                          "Cognito trigger: a self sign-up obeys the registration's field rules.")
+        pre_signup = self.chalice.get_resource("PreSignup")
+        pre_signup.add_property_override("Role", signup_role.role_arn)
+        pre_signup.add_property_override("Timeout", 5)
+        pre_signup.add_property_deletion_override("Environment")  # it needs none of the app's settings
+        pre_signup.add_property_override("LoggingConfig", {"LogGroup": signup_logs.log_group_name,
+                                                           "LogFormat": "JSON"})
+        self.user_pool.node.default_child.add_property_override("LambdaConfig.PreSignUp",
+                                                                pre_signup.get_att("Arn"))
+        lambda_.CfnPermission(self, "PreSignupInvokedByCognito", action="lambda:InvokeFunction",
+                              function_name=pre_signup.get_att("Arn").to_string(),
+                              principal="cognito-idp.amazonaws.com", source_arn=self.user_pool.user_pool_arn,
+                              source_account=self.account)
+
         # -- API Gateway: throttling, access logs without link tokens, tracing ---------------
         access_logs = logs.LogGroup(self, "ApiAccessLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN)
         # No X-Ray on the API stage: its segments record the request URL, and action links carry a token.
@@ -391,7 +412,8 @@ class AspirasiStack(Stack):
                             firewall=self.firewall.name)
         self.attachments.alarm(prefix, self.alarm_topic)
         ops.dashboard.add_widgets(*self.attachments.widgets())
-        self._suppress(gateway_logging, machine_role, api_role, handoff_role, upload_role, report_role, change_role)
+        self._suppress(gateway_logging, machine_role, api_role, handoff_role, upload_role, report_role, change_role,
+                       signup_role)
 
     @staticmethod
     def _invitation(public_base_url: str | None) -> cognito.UserInvitationConfig:

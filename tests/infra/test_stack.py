@@ -81,18 +81,20 @@ def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
 
 def test_functions_are_traced_sized_and_log_with_retention(resources):
     functions = of_type(resources, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "OnHandoff", "OnUpload", "MonthlyReport", "OnChange"}
+    assert set(functions) == {"APIHandler", "OnHandoff", "OnUpload", "MonthlyReport", "OnChange", "PreSignup"}
     log_groups = of_type(resources, "AWS::Logs::LogGroup")
     assert all(g["Properties"].get("RetentionInDays") for g in log_groups.values())
     roles = set()
+    timeouts = {"OnHandoff": 60, "OnUpload": 60, "MonthlyReport": 120, "OnChange": 60, "PreSignup": 5}
     for name, function in functions.items():
         props = function["Properties"]
         assert props["Tracing"] == "Active" and props["MemorySize"] == 512
-        assert props["Timeout"] == {"OnHandoff": 60, "OnUpload": 60, "MonthlyReport": 120, "OnChange": 60}.get(name, 30)
+        assert props["Timeout"] == timeouts.get(name, 30)
         assert props["LoggingConfig"]["LogGroup"]["Ref"] in log_groups
-        assert props["Environment"]["Variables"]["TABLE_PREFIX"] == "aspirasi-kaltim"
+        if name != "PreSignup":  # the trigger reads no table (test_a_self_sign_up_at_cognito_passes_...)
+            assert props["Environment"]["Variables"]["TABLE_PREFIX"] == "aspirasi-kaltim"
         roles.add(json.dumps(props["Role"]))
-    assert len(roles) == 5  # one least-privilege role per function
+    assert len(roles) == 6  # one least-privilege role per function
 
 
 def test_api_gateway_throttles_and_logs_without_link_tokens(resources):
@@ -273,3 +275,17 @@ def test_only_the_consumers_answer_the_state_machine(resources):
                if "states:SendTaskSuccess" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
     assert len(senders) == 2 and all(n.startswith(("HandoffFunctionRole", "ChangeFunctionRole")) for n in senders), \
         senders
+
+
+def test_a_self_sign_up_at_cognito_passes_the_pre_sign_up_trigger(resources):
+    """Cognito's own SignUp API (the public client id) cannot skip the registration's field rules."""
+    (pool,) = of_type(resources, "AWS::Cognito::UserPool").values()
+    trigger = pool["Properties"]["LambdaConfig"]["PreSignUp"]
+    assert trigger == {"Fn::GetAtt": ["PreSignup", "Arn"]} or trigger["Fn::GetAtt"][0].startswith("PreSignup")
+    function = resources[trigger["Fn::GetAtt"][0]]
+    assert function["Properties"]["Handler"] == "app.pre_signup"
+    # No cycle: the function names neither the pool nor its id (its own role, no environment).
+    assert "Environment" not in function["Properties"] and "Users" not in json.dumps(function)
+    (permission,) = [p for p in of_type(resources, "AWS::Lambda::Permission").values()
+                     if p["Properties"]["Principal"] == "cognito-idp.amazonaws.com"]
+    assert permission["Properties"]["Action"] == "lambda:InvokeFunction"
