@@ -18,6 +18,8 @@ import pytest
 import requests
 from PIL import ExifTags, Image, PngImagePlugin
 
+from chalicelib.domain import attachments as rules
+
 from .staff_helpers import call, client  # noqa: F401  (fixtures)
 from .test_attachments import ask, citizen_view, objects, submitted, upload
 from .test_paths import OPERATOR
@@ -173,3 +175,25 @@ def test_a_form_issued_while_open_adds_nothing_once_the_case_has_closed(stack, c
     assert seen["reason"]["code"] == "complaint_closed" and seen["reason"]["id"] and seen["reason"]["en"]
     assert objects(stack) == []
     assert stack.complaint(cid).attachment_count == 0
+
+
+def test_the_checked_file_is_written_once_even_when_two_uploads_are_judged_at_once(stack, client):
+    """A consumer stored the first upload's checked file and stopped before recording it; meanwhile the form
+    was posted again. The next delivery judges the second upload but cannot replace the stored file: the
+    attachment records, and everyone downloads, the file that was stored first."""
+    token = citizen_token(client)
+    cid = submitted(client, token)
+    second = screenshot_png()
+    _, asked = ask(client, token, cid, filename="bukti.png", size=len(second))  # either fits the policy
+    key = asked["upload"]["fields"]["key"]
+    upload(asked, PNG)
+    first = stack.svc.uploads.head(key)
+    stored = rules.stored_key(cid, asked["id"])
+    stack.svc.uploads.keep(stored, PNG, "image/png", first["etag"])  # ...and the consumer stopped there
+
+    upload(asked, second)
+    stack.pump_uploads()
+    assert served(client, token, cid, asked["id"]).content == PNG
+    record = stack.svc.store.get_attachment(cid, asked["id"])
+    assert record.status == "accepted" and record.etag == first["etag"] and int(record.size) == len(PNG)
+    assert objects(stack) == [stored]
