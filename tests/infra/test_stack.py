@@ -87,7 +87,8 @@ def test_functions_are_traced_sized_and_log_with_retention(resources):
     roles = set()
     for name, function in functions.items():
         props = function["Properties"]
-        assert props["Tracing"] == "Active" and props["MemorySize"] == 512
+        # The uploads consumer decodes photos to store them without metadata (domain/images.py).
+        assert props["Tracing"] == "Active" and props["MemorySize"] == {"OnUpload": 1024}.get(name, 512)
         assert props["Timeout"] == {"OnHandoff": 60, "OnUpload": 60, "MonthlyReport": 120, "OnChange": 60}.get(name, 30)
         assert props["LoggingConfig"]["LogGroup"]["Ref"] in log_groups
         assert props["Environment"]["Variables"]["TABLE_PREFIX"] == "aspirasi-kaltim"
