@@ -41,23 +41,29 @@ class AttachmentStore:
         actions: list,
         audit: AuditModel | None,
         free_slot: bool,
-        expected_etag: str | None = None,
+        unless_case_status: str | None = None,
     ) -> None:
         """Move an attachment on from ``expected_status`` (freeing its slot if asked), with its audit entry.
 
-        Raises ConditionFailed if another delivery settled it first.
+        ``unless_case_status``: only while the complaint's status is not that one (checked in the same
+        transaction; not with ``free_slot``, which writes the complaint already).
+        Raises ConditionFailed if another delivery settled it first, or the complaint has that status.
         """
         from .store import _transaction
 
         condition = AttachmentModel.status == expected_status
-        if expected_etag is not None:
-            condition &= AttachmentModel.etag == expected_etag
         with _transaction() as tx:
             tx.update(
                 AttachmentModel(attachment.complaint_id, attachment.attachment_id),
                 actions=actions,
                 condition=AttachmentModel.attachment_id.exists() & condition,
             )
+            if unless_case_status is not None and not free_slot:
+                tx.condition_check(
+                    ComplaintModel,
+                    attachment.complaint_id,
+                    condition=ComplaintModel.id.exists() & (ComplaintModel.status != unless_case_status),
+                )
             if free_slot:
                 tx.update(
                     ComplaintModel(attachment.complaint_id),

@@ -2,8 +2,10 @@
 
 The browser uploads straight to S3 with a presigned POST whose policy pins the object key, the
 Content-Type and the size; S3 tells the uploads queue when the object lands (an ObjectCreated
-event notification), and the consumer reads the object's first bytes to judge it. Nothing in
-the bucket is ever public: every download is a presigned GET that lives a few minutes.
+event notification), and the consumer reads the object to judge it. What passes is written, once,
+under ``accepted/`` (a prefix no upload policy can write, and no event announces) and served from
+there; the uploaded object is then deleted. Nothing in the bucket is ever public: every download
+is a presigned GET that lives a few minutes.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from ..domain.attachments import parse_object_key, stored_key
+
 UPLOAD_EXPIRES_SECONDS = 10 * 60  # the browser has ten minutes to start the upload
 DOWNLOAD_EXPIRES_SECONDS = 5 * 60
 _MISSING = {"404", "NoSuchKey", "NotFound"}
+_EXISTS = {"PreconditionFailed", "412"}
+_SOURCE_ETAG = "source-etag"  # the checked copy's metadata: the ETag of the upload it was made from
 
 
 def _endpoint_url() -> str | None:
@@ -104,7 +110,8 @@ class S3Uploads:
         return {"size": int(head["ContentLength"]), "etag": head.get("ETag", "").strip('"')}
 
     def first_bytes(self, key: str, count: int, etag: str | None = None) -> bytes | None:
-        """The object's first ``count`` bytes (a ranged GET); None if it is gone or changed meanwhile."""
+        """The object's first ``count`` bytes (a ranged GET; all of it when ``count`` is its size); None if it is
+        gone or changed meanwhile."""
         kwargs = {"IfMatch": f'"{etag}"'} if etag else {}
         try:
             response = self._client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{count - 1}", **kwargs)
@@ -115,9 +122,46 @@ class S3Uploads:
         with response["Body"] as body:
             return body.read(count)
 
-    def delete(self, key: str) -> None:
-        """Remove the object (deleting what is not there succeeds)."""
+    def keep(self, key: str, data: bytes, content_type: str, source_etag: str) -> dict:
+        """Write the checked file at ``key`` unless one is there already; ``{size, content_type, source_etag}`` of
+        the file that is there now.
+
+        Written once (``If-None-Match: *``): a second consumer judging a second upload for the same
+        slot cannot replace the first's file, so whichever was written is the one the attachment records.
+        """
+        try:
+            self._client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                Metadata={_SOURCE_ETAG: source_etag},
+                IfNoneMatch="*",
+            )
+            return {"size": len(data), "content_type": content_type, "source_etag": source_etag}
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") not in _EXISTS:
+                raise
+        head = self._client.head_object(Bucket=self.bucket, Key=key)
+        return {
+            "size": int(head["ContentLength"]),
+            "content_type": head.get("ContentType", content_type),
+            "source_etag": head.get("Metadata", {}).get(_SOURCE_ETAG, ""),
+        }
+
+    def discard_upload(self, key: str) -> None:
+        """Remove the uploaded object only (what landed at the policy's key); a checked copy stays."""
         self._client.delete_object(Bucket=self.bucket, Key=key)
+
+    def delete(self, key: str) -> None:
+        """Remove the attachment whose upload key is ``key``: the uploaded object and its checked copy.
+
+        Deleting what is not there succeeds, so this is safe to repeat (erasure, a refused upload).
+        """
+        self._client.delete_object(Bucket=self.bucket, Key=key)
+        ids = parse_object_key(key)
+        if ids is not None:
+            self._client.delete_object(Bucket=self.bucket, Key=stored_key(*ids))
 
 
 def landed_objects(message: dict) -> list[tuple[str, str, int | None]]:

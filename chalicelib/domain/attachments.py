@@ -15,6 +15,8 @@ from typing import Any
 
 import filetype
 
+from .images import IMAGE_TOO_LARGE, UNREADABLE
+
 ALLOWED_TYPES: dict[str, str] = {  # MIME type -> what people call it
     "image/jpeg": "JPEG",
     "image/png": "PNG",
@@ -36,11 +38,15 @@ STATUSES = (PENDING, ACCEPTED, REJECTED)
 
 # Why an upload was refused (stored on the attachment and shown to the citizen and staff).
 TOO_LARGE, EMPTY, NOT_ALLOWED, NOT_UPLOADED = "too_large", "empty", "type_not_allowed", "not_uploaded"
+CASE_CLOSED = "complaint_closed"  # the upload form was issued while the case was open; it landed after it closed
 REASONS = {
     TOO_LARGE: ("berkas lebih besar dari yang diizinkan", "the file is larger than allowed"),
     EMPTY: ("berkas kosong", "the file is empty"),
     NOT_ALLOWED: ("isi berkas bukan JPEG, PNG atau PDF", "the file's content is not JPEG, PNG or PDF"),
     NOT_UPLOADED: ("berkas tidak diunggah tepat waktu", "the file was not uploaded in time"),
+    CASE_CLOSED: ("pengaduan sudah ditutup saat berkas tiba", "the complaint had closed when the file arrived"),
+    UNREADABLE: ("gambar rusak atau tidak dapat dibaca", "the image is damaged or cannot be read"),
+    IMAGE_TOO_LARGE: ("gambar terlalu besar (jumlah piksel)", "the image has too many pixels"),
     # the reporter closed their account: the file was deleted with their personal data (service/privacy.py)
     "personal_data_erased": (
         "berkas dihapus bersama data pribadi pelapor",
@@ -114,7 +120,14 @@ def verdict(first_bytes: bytes, size: int, declared_type: str, declared_size: in
 
 
 def object_key(complaint_id: str, attachment_id: str) -> str:
+    """Where the browser uploads (the presigned POST's key): unchecked bytes, deleted once judged."""
     return f"attachments/{complaint_id}/{attachment_id}"
+
+
+def stored_key(complaint_id: str, attachment_id: str) -> str:
+    """Where the checked file is kept and served from: no upload policy can write here, so what was
+    checked cannot be replaced by posting the form again (it stays valid for ten minutes)."""
+    return f"accepted/{complaint_id}/{attachment_id}"
 
 
 _KEY = re.compile(r"^attachments/([0-9a-f]{32})/([0-9a-f]{24})$")

@@ -5,8 +5,9 @@
    the pending attachment and the audit entry; the answer is an S3 presigned POST for exactly one
    object key, type and size.
 2. The browser uploads straight to S3. S3 tells the uploads queue; ``check_upload`` reads the
-   object's first bytes and accepts it (JPEG, PNG or PDF within the size) or deletes it and marks
-   it rejected, freeing the slot. Safe to repeat: SQS may deliver an event twice, or two at once.
+   object and accepts it (JPEG, PNG or PDF within the size; a photo stored without its metadata,
+   where no upload can overwrite it) or deletes it and marks it rejected, freeing the slot. Safe to
+   repeat: SQS may deliver an event twice, or two at once.
 3. ``attachments_of``: the case's attachments with short-lived download links (accepted ones only),
    for the owner, the staff who may see the case and the holders of an action link.
 """
@@ -19,10 +20,12 @@ from datetime import datetime, timedelta
 from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import AttachmentModel
 from ..adapters.uploads import UPLOAD_EXPIRES_SECONDS
-from ..domain import sop
+from ..domain import images, sop
 from ..domain.attachments import (
     ACCEPTED,
+    CASE_CLOSED,
     MAX_ATTEMPTS,
+    MAX_BYTES,
     MAX_PER_COMPLAINT,
     NOT_ALLOWED,
     NOT_UPLOADED,
@@ -31,10 +34,12 @@ from ..domain.attachments import (
     REJECTED,
     RETENTION_DAYS,
     SNIFF_BYTES,
+    Verdict,
     download_name,
     object_key,
     parse_object_key,
     parse_upload_request,
+    stored_key,
     verdict,
 )
 from ..domain.errors import AttachmentLimitReached, ComplaintNotOpen, NotFound, Unavailable
@@ -145,9 +150,13 @@ def _give_back_stale_slots(svc: Services, attachments: list[AttachmentModel], no
 def check_upload(svc: Services, key: str) -> str:
     """Judge the object at ``key`` from its bytes. Returns what happened (for the log).
 
-    Idempotent: a redelivered event finds the attachment settled and the object unchanged. An
-    object written again under an accepted key (the policy allows that for ten minutes) is judged
-    again. Raises (so SQS delivers the event again) only on failures worth retrying.
+    What passes is stored once, cleaned (a photo without its EXIF: domain/images.py), under a key no
+    upload policy can write (``stored_key``), and the uploaded bytes are deleted. So posting the form
+    again while it lasts (ten minutes) changes nothing anyone downloads: the late object is deleted.
+    A form issued while the case was open adds nothing once it has closed.
+
+    Idempotent: a redelivered event finds the attachment settled. Raises (so SQS delivers the event
+    again) only on failures worth retrying.
     """
     uploads = _uploads(svc)
     ids = parse_object_key(key)
@@ -168,66 +177,101 @@ def _check_once(svc: Services, uploads, key: str, complaint_id: str, attachment_
     if attachment.status == REJECTED:
         uploads.delete(key)  # a redelivery, or a late upload for a slot already given back
         return "rejected"
+    if attachment.status == ACCEPTED:
+        return _after_acceptance(svc, uploads, key, attachment)
     head = uploads.head(key)
     if head is None:
         return "missing"  # deleted meanwhile; a later event for the key will be judged then
-    if attachment.status == ACCEPTED and head["etag"] == attachment.etag:
-        return "accepted"  # already judged: this is a redelivery
-    first = uploads.first_bytes(key, SNIFF_BYTES, etag=head["etag"])
-    if first is None:
+    complaint = svc.store.get_complaint(complaint_id)
+    if complaint is None or complaint.status == sop.STATUS_CLOSED:
+        return _refuse(svc, uploads, key, attachment, Verdict(False, None, CASE_CLOSED), head["size"])
+    # The whole file when it may be accepted (to clean it), else only what tells its type.
+    size = head["size"]
+    data = uploads.first_bytes(key, size if 0 < size <= MAX_BYTES else SNIFF_BYTES, etag=head["etag"])
+    if data is None:
         return "raced"  # replaced or deleted between the two reads: look again
+    # The upload may be as large as declared (the policy's limit).
+    judged = verdict(data[:SNIFF_BYTES], size, attachment.content_type, int(attachment.size))
+    if not judged.accepted or judged.detected_type is None:  # an accepted file's type is always known
+        return _refuse(svc, uploads, key, attachment, judged, size)
+    try:
+        # Photos lose what the camera wrote (GPS, serials); a PDF is kept as it is.
+        cleaned = images.without_metadata(data, judged.detected_type) if images.is_image(judged.detected_type) else data
+    except images.UnusableImage as unusable:
+        return _refuse(svc, uploads, key, attachment, Verdict(False, judged.detected_type, unusable.reason), size)
+    return _accept(svc, uploads, key, attachment, cleaned, judged.detected_type, head["etag"])
+
+
+def _accept(svc: Services, uploads, key: str, attachment: AttachmentModel, data: bytes, kind: str, etag: str) -> str:
+    """Store the checked file (once), then record it, then delete the upload: a crash anywhere is retried."""
+    stored = uploads.keep(stored_key(attachment.complaint_id, attachment.attachment_id), data, kind, etag)
     now = iso(svc.now())
-    # A first upload may be as large as declared (the policy's limit); a rewrite, up to the maximum.
-    declared = int(attachment.size) if attachment.status == PENDING else None
-    judged = verdict(first, head["size"], attachment.content_type, declared)
-    expected_etag = attachment.etag if attachment.status == ACCEPTED else None
+    actions = [
+        AttachmentModel.status.set(ACCEPTED),
+        AttachmentModel.size.set(stored["size"]),
+        AttachmentModel.detected_type.set(stored["content_type"]),
+        AttachmentModel.etag.set(stored["source_etag"]),  # the upload it was made from: a redelivery knows it
+        AttachmentModel.checked_at.set(now),
+    ]
     details = {
-        "attachment_id": attachment_id,
+        "attachment_id": attachment.attachment_id,
         "filename": attachment.filename,
-        "size": head["size"],
-        "detected_type": judged.detected_type,
+        "size": stored["size"],
+        "detected_type": stored["content_type"],
     }
-    accepted_type = judged.detected_type if judged.accepted else None  # an accepted file's type is always known
-    if accepted_type is not None:
-        actions = [
-            AttachmentModel.status.set(ACCEPTED),
-            AttachmentModel.size.set(head["size"]),
-            AttachmentModel.detected_type.set(accepted_type),
-            AttachmentModel.etag.set(head["etag"]),
-            AttachmentModel.checked_at.set(now),
-        ]
-        action = "attachment_replaced" if attachment.status == ACCEPTED else "attachment_added"
-        audit = audit_entry(complaint_id, now, "system:uploads", action, details=details)
-        try:
-            svc.store.settle_attachment(
-                attachment, attachment.status, actions, audit, free_slot=False, expected_etag=expected_etag
-            )
-        except ConditionFailed:
-            return "raced"
-        svc.metrics.count("AttachmentsAccepted", dimensions={"Type": accepted_type})
-        return "accepted"
-    # Refused: recorded first (with the slot given back), then the object is deleted. If the delete
-    # fails, the event comes back, finds the attachment rejected and deletes the object then.
+    audit = audit_entry(attachment.complaint_id, now, "system:uploads", "attachment_added", details=details)
+    try:
+        # Not once the case has closed (it may close while the file is checked).
+        svc.store.settle_attachment(
+            attachment, PENDING, actions, audit, free_slot=False, unless_case_status=sop.STATUS_CLOSED
+        )
+    except ConditionFailed:
+        return "raced"  # settled by another delivery, or the case closed: look again
+    uploads.discard_upload(key)  # the bytes as uploaded (a photo's EXIF with them) are not kept
+    svc.metrics.count("AttachmentsAccepted", dimensions={"Type": stored["content_type"]})
+    return "accepted"
+
+
+def _after_acceptance(svc: Services, uploads, key: str, attachment: AttachmentModel) -> str:
+    """An object at the key of an accepted attachment: a redelivery, or the form posted again. The stored
+    file stays as it is; what landed is deleted unjudged."""
+    head = uploads.head(key)
+    if head is None:
+        return "accepted"  # a redelivery: the upload was deleted once its checked copy was stored
+    uploads.discard_upload(key)
+    if head["etag"] == attachment.etag:
+        return "accepted"  # the same upload: an earlier delivery stopped before deleting it
+    svc.metrics.count("AttachmentsOverwriteRefused")
+    return "overwrite_refused"
+
+
+def _refuse(svc: Services, uploads, key: str, attachment: AttachmentModel, judged: Verdict, size: int) -> str:
+    """Recorded first (with the slot given back), then the object is deleted. If the delete fails, the event
+    comes back, finds the attachment rejected and deletes the object then."""
+    now = iso(svc.now())
     reason = judged.reason or NOT_ALLOWED  # a refusal always names its reason (one of REASONS)
     actions = [
         AttachmentModel.status.set(REJECTED),
         AttachmentModel.reject_reason.set(reason),
-        AttachmentModel.size.set(head["size"]),
+        AttachmentModel.size.set(size),
         AttachmentModel.checked_at.set(now),
         AttachmentModel.etag.remove(),
     ]
     if judged.detected_type:
         actions.append(AttachmentModel.detected_type.set(judged.detected_type))
-    audit = audit_entry(
-        complaint_id, now, "system:uploads", "attachment_rejected", details={**details, "reason": reason}
-    )
+    details = {
+        "attachment_id": attachment.attachment_id,
+        "filename": attachment.filename,
+        "size": size,
+        "detected_type": judged.detected_type,
+        "reason": reason,
+    }
+    audit = audit_entry(attachment.complaint_id, now, "system:uploads", "attachment_rejected", details=details)
     try:
-        svc.store.settle_attachment(
-            attachment, attachment.status, actions, audit, free_slot=True, expected_etag=expected_etag
-        )
+        svc.store.settle_attachment(attachment, PENDING, actions, audit, free_slot=True)
     except ConditionFailed:
         return "raced"
-    uploads.delete(key)
+    uploads.delete(key)  # the upload, and a checked copy an interrupted acceptance may have stored
     svc.metrics.count("AttachmentsRejected", dimensions={"Reason": reason})
     return "rejected"
 
@@ -250,7 +294,10 @@ def attachment_view(svc: Services, attachment: AttachmentModel, now: datetime) -
         safe = download_name(attachment.filename, content_type)
         same_kind = safe.rsplit(".", 1)[-1].lower() == attachment.filename.rsplit(".", 1)[-1].lower()
         view["url"] = svc.uploads.download_url(
-            attachment.s3_key, safe, content_type, original_name=attachment.filename if same_kind else None
+            stored_key(attachment.complaint_id, attachment.attachment_id),
+            safe,
+            content_type,
+            original_name=attachment.filename if same_kind else None,
         )
     elif accepted and not kept:
         view["status"] = "expired"  # removed by the bucket's lifecycle rule

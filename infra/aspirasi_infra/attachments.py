@@ -3,7 +3,10 @@
 Citizens' browsers POST files straight into the bucket with presigned POSTs the API signs (so the
 API's role may put objects under ``attachments/``); S3 tells the uploads queue of every new object
 (an event notification, declared on the bucket itself: no custom-resource Lambda), and the uploads
-consumer judges the object from its bytes. Nothing is ever public: downloads are presigned GETs.
+consumer judges the object from its bytes. What passes is written once under ``accepted/`` (photos
+without their metadata) and the upload is deleted: no presigned POST can write under ``accepted/``,
+so a checked file cannot be replaced, and only ``accepted/`` is ever downloaded (the API may read
+nothing else). Nothing is ever public: downloads are presigned GETs.
 
 The bucket's name is derived (prefix, account, region), not taken from the resource, so the
 functions' environment and roles name it without depending on the bucket, whose CORS rule names
@@ -25,7 +28,9 @@ from .queues import consumer_queue
 from chalicelib.adapters.metrics import NAMESPACE
 from chalicelib.domain.attachments import RETENTION_DAYS
 
-PREFIX = "attachments/"  # every object the app writes; the notification and the grants are limited to it
+PREFIX = "attachments/"  # where browsers upload (unchecked): the notification is limited to it
+STORED_PREFIX = "accepted/"  # checked files, written by the uploads consumer only; what downloads read
+UNCHECKED_DAYS = 14  # an upload the consumer never judged (its event dead-lettered: 14 days) goes then
 ACCESS_LOG_DAYS = 365
 
 
@@ -41,8 +46,13 @@ def bucket_arn(prefix: str) -> str:
 
 
 def objects_arn(prefix: str) -> str:
-    """The attachments' keys only: ``attachments/{complaint_id}/{attachment_id}``."""
+    """The uploads' keys only: ``attachments/{complaint_id}/{attachment_id}``."""
     return f"{bucket_arn(prefix)}/{PREFIX}*"
+
+
+def stored_objects_arn(prefix: str) -> str:
+    """The checked files' keys only: ``accepted/{complaint_id}/{attachment_id}``."""
+    return f"{bucket_arn(prefix)}/{STORED_PREFIX}*"
 
 
 class Attachments(Construct):
@@ -80,15 +90,22 @@ class Attachments(Construct):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,  # no ACLs at all
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
-            versioned=False,  # an attachment is written once; a rejected one must really be gone
+            # Not versioned: a checked file is written once, under a key no upload can write (so there is
+            # nothing to roll back), and a deleted file (refused, or erased with its owner's account) must
+            # really be gone, with no older version left behind.
+            versioned=False,
             lifecycle_rules=[
                 s3.LifecycleRule(id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)),
+                # The consumer deletes every upload once judged; one it never judged does not stay either.
+                s3.LifecycleRule(id="expire-unchecked-uploads", prefix=PREFIX,
+                                 expiration=Duration.days(UNCHECKED_DAYS)),
                 # Attachments are evidence for the case while it is handled and reviewed; UU PDP No. 27/2022
                 # asks that personal data (faces, plates, addresses in photos) is not kept longer than its
                 # purpose needs. Two years covers the case, its reopening and rating window, complaints about
                 # the handling and the yearly SP4N-LAPOR!/Ombudsman reporting and audit; the case record
                 # itself (DynamoDB) stays. Change it with the province's records retention schedule (JRA).
-                s3.LifecycleRule(id="expire-attachments", prefix=PREFIX, expiration=Duration.days(RETENTION_DAYS)),
+                s3.LifecycleRule(id="expire-attachments", prefix=STORED_PREFIX,
+                                 expiration=Duration.days(RETENTION_DAYS)),
             ],
             cors=[s3.CorsRule(allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.GET],
                               allowed_origins=site_origins, allowed_headers=["*"], exposed_headers=["ETag"],

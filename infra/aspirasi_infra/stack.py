@@ -35,7 +35,7 @@ from chalicelib.rendering import render_email
 from chalicelib.service.members import TEMPORARY_PASSWORD_DAYS, invitation_context
 
 from . import delivery
-from .attachments import Attachments, bucket_arn, bucket_name, objects_arn
+from .attachments import Attachments, bucket_arn, bucket_name, objects_arn, stored_objects_arn
 from .observability import Observability
 from .queues import consumer_queue, dead_letter_queue
 from .tables import tables
@@ -96,9 +96,11 @@ API_TABLE_ACTIONS = {
     # routes (Get), checked inside a submission's transaction (ConditionCheckItem).
     RevocationModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
 }
+UPLOAD_MEMORY_MB = 1024
 # The uploads consumer judges what landed: the attachment settles, a rejected one frees its slot.
 UPLOAD_TABLE_ACTIONS = {
-    ComplaintModel: ["dynamodb:UpdateItem"],
+    # Get and ConditionCheck: nothing is added to a case that has closed since its upload form was issued.
+    ComplaintModel: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
     AttachmentModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
     AuditModel: ["dynamodb:PutItem"],
 }
@@ -254,17 +256,21 @@ class AspirasiStack(Stack):
         for role in (handoff_role, change_role):
             role.add_to_policy(iam.PolicyStatement(actions=["states:SendTaskSuccess"], resources=["*"]))
         # Attachments (infra/aspirasi_infra/attachments.py): the API signs the browser's presigned POST
-        # (PutObject) and the short-lived downloads (GetObject); the uploads consumer reads the first bytes,
-        # deletes what it refuses, and may list the bucket so a missing object answers 404, not 403.
+        # (PutObject, uploads only) and the short-lived downloads (GetObject, checked files only); the uploads
+        # consumer reads the upload, writes the checked file once (and reads it back when it was written
+        # already), deletes the upload, and may list the bucket so a missing object answers 404, not 403.
         # DeleteObject: a citizen who closes their account has their files deleted (service/privacy.py).
-        api_role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
-                                                   resources=[objects_arn(prefix)]))
+        api_role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject"], resources=[objects_arn(prefix)]))
+        api_role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[stored_objects_arn(prefix)]))
+        api_role.add_to_policy(iam.PolicyStatement(actions=["s3:DeleteObject"],
+                                                   resources=[objects_arn(prefix), stored_objects_arn(prefix)]))
         upload_logs = logs.LogGroup(self, "UploadFunctionLogs", retention=RETENTION,
                                     removal_policy=RemovalPolicy.RETAIN)
         upload_role = self._function_role("UploadFunctionRole", upload_logs, UPLOAD_TABLE_ACTIONS,
                                           "SQS consumer: S3 events of uploaded attachments.")
         upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject", "s3:DeleteObject"],
-                                                      resources=[objects_arn(prefix)]))
+                                                      resources=[objects_arn(prefix), stored_objects_arn(prefix)]))
+        upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject"], resources=[stored_objects_arn(prefix)]))
         upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket_arn(prefix)]))
         # The monthly report email (app.py monthly_report): reads the report, claims the month, sends one email.
         report_logs = logs.LogGroup(self, "MonthlyReportFunctionLogs", retention=RETENTION,
@@ -326,6 +332,9 @@ class AspirasiStack(Stack):
         upload = self.chalice.get_resource("OnUpload")
         upload.add_property_override("Role", upload_role.role_arn)
         upload.add_property_override("Timeout", 60)
+        # A photo is decoded to be stored without its metadata: a 50-megapixel one taken sideways needs
+        # about 400 MB while it is turned upright (domain/images.py MAX_PIXELS); 1 GB also brings more CPU.
+        upload.add_property_override("MemorySize", UPLOAD_MEMORY_MB)
         upload.add_property_override("LoggingConfig", {"LogGroup": upload_logs.log_group_name, "LogFormat": "JSON"})
         upload_event = "Events.OnUploadSqsEventSource.Properties"
         upload.add_property_override(f"{upload_event}.Queue", self.attachments.queue.queue_arn)
@@ -446,8 +455,8 @@ class AspirasiStack(Stack):
             NagSuppressions.add_resource_suppressions(role, [
                 {"id": "AwsSolutions-IAM5", "reason": "Only X-Ray, Step Functions log-delivery and task-token "
                  "callback actions use '*' (none has a resource type in IAM; see WILDCARD_ACTIONS); DynamoDB "
-                 "'/index/*' covers the table's own indexes for Query; S3 'attachments/*' is the attachments' key "
-                 "prefix (one object per attachment, keys made by the app)."}], apply_to_children=True)
+                 "'/index/*' covers the table's own indexes for Query; S3 'attachments/*' (uploads) and 'accepted/*' "
+                 "(checked files) are the attachments' key prefixes (one object per attachment, keys made by the app)."}], apply_to_children=True)
         NagSuppressions.add_resource_suppressions(gateway_logging, [
             {"id": "AwsSolutions-IAM4", "reason": "AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented "
              "policy for API Gateway's account-wide logging role."}])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -29,9 +30,19 @@ def actions_of(statement) -> list[str]:
 
 
 def s3_grants(resources, role_prefix: str) -> dict[str, str]:
-    """action -> the resource it is granted on (as text), for the role's S3 statements."""
-    return {action: json.dumps(s["Resource"]) for s in statements(resources, role_prefix)
-            for action in actions_of(s) if action.startswith("s3:")}
+    """action -> the resources it is granted on (as text), for the role's S3 statements."""
+    grants: dict[str, str] = {}
+    for s in statements(resources, role_prefix):
+        for action in actions_of(s):
+            if action.startswith("s3:"):
+                grants[action] = grants.get(action, "") + json.dumps(s["Resource"])
+    return grants
+
+
+def key_prefixes(resource_text: str) -> set[str]:
+    """The object key prefixes a grant names (``attachments/``, ``accepted/``); a grant on whole objects
+    (``bucket/*``) would name ``""``."""
+    return set(re.findall(r'/([a-z]*/?)\*"', resource_text))
 
 
 def test_the_bucket_is_private_encrypted_tls_only_and_kept_for_a_bounded_time(resources):
@@ -46,7 +57,11 @@ def test_the_bucket_is_private_encrypted_tls_only_and_kept_for_a_bounded_time(re
     rules = {r["Id"]: r for r in props["LifecycleConfiguration"]["Rules"]}
     assert rules["abort-incomplete-uploads"]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
     assert rules["expire-attachments"]["ExpirationInDays"] == RETENTION_DAYS
-    assert rules["expire-attachments"]["Prefix"] == "attachments/"
+    assert rules["expire-attachments"]["Prefix"] == "accepted/"  # the checked files, which are served
+    # An upload is deleted once judged; one never judged (its event dead-lettered) goes after 14 days.
+    assert rules["expire-unchecked-uploads"] == {"Id": "expire-unchecked-uploads", "Prefix": "attachments/",
+                                                 "ExpirationInDays": 14, "Status": "Enabled"}
+    assert "VersioningConfiguration" not in props  # written once: no older version outlives a deletion
     assert all(r["Status"] == "Enabled" for r in rules.values())
     # TLS only: the bucket policy denies every request that is not over HTTPS.
     (policy,) = [p["Properties"] for p in of_type(resources, "AWS::S3::BucketPolicy").values()
@@ -99,6 +114,7 @@ def test_the_uploads_consumer_reports_batch_failures_and_has_its_own_role(resour
     assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert resources[event["Queue"]["Fn::GetAtt"][0]]["Properties"]["QueueName"] == "aspirasi-kaltim-uploads"
     assert upload["Role"]["Fn::GetAtt"][0].startswith("UploadFunctionRole")
+    assert upload["MemorySize"] == 1024  # photos are decoded to drop their metadata (domain/images.py)
     # Every function of the app knows the bucket (the API signs, the consumer checks); the pre sign-up trigger
     # has no environment at all (the pool names it: it must not name the pool).
     for function in (f for name, f in functions.items() if name != "PreSignup"):
@@ -112,18 +128,23 @@ def test_the_uploads_consumer_reports_batch_failures_and_has_its_own_role(resour
 def test_least_privilege_on_the_bucket(resources):
     api, upload, handoff = (s3_grants(resources, name) for name in ("ApiFunctionRole", "UploadFunctionRole",
                                                                       "HandoffFunctionRole"))
-    # The API signs presigned POSTs (PutObject) and GETs, and deletes a closed account's files; attachments/ only.
+    # The API signs presigned POSTs for uploads (PutObject, attachments/ only) and GETs of checked files only
+    # (accepted/: an unchecked upload is never served), and deletes a closed account's files (both).
     assert set(api) == {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}
-    assert all(resource.endswith('/attachments/*"]]}') for resource in api.values())
-    # The consumer reads the first bytes, deletes what it refuses, lists (so a missing object is a 404).
-    assert set(upload) == {"s3:GetObject", "s3:DeleteObject", "s3:ListBucket"}
-    assert upload["s3:GetObject"].endswith('/attachments/*"]]}') and upload["s3:DeleteObject"].endswith(
-        '/attachments/*"]]}')
+    assert key_prefixes(api["s3:PutObject"]) == {"attachments/"}
+    assert key_prefixes(api["s3:GetObject"]) == {"accepted/"}
+    assert key_prefixes(api["s3:DeleteObject"]) == {"attachments/", "accepted/"}
+    # The consumer reads the upload, writes the checked file under accepted/ (never an upload), deletes
+    # the upload and what it refuses, lists (so a missing object is a 404).
+    assert set(upload) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
+    assert key_prefixes(upload["s3:PutObject"]) == {"accepted/"}
+    assert key_prefixes(upload["s3:GetObject"]) == key_prefixes(upload["s3:DeleteObject"]) == {"attachments/",
+                                                                                               "accepted/"}
     assert "attachments/" not in upload["s3:ListBucket"]
     assert handoff == {}
-    # Tables: the consumer settles attachments and frees slots; nothing more.
+    # Tables: the consumer settles attachments, frees slots and checks the case has not closed; nothing more.
     dynamodb = {a for s in statements(resources, "UploadFunctionRole") for a in actions_of(s) if a.startswith("dynamodb:")}
-    assert dynamodb == {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"}
+    assert dynamodb == {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"}
     sqs = {a for s in statements(resources, "UploadFunctionRole") for a in actions_of(s) if a.startswith("sqs:")}
     assert sqs == {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"}
     assert not [a for s in statements(resources, "UploadFunctionRole") for a in actions_of(s)

@@ -88,7 +88,8 @@ def test_functions_are_traced_sized_and_log_with_retention(resources):
     timeouts = {"OnHandoff": 60, "OnUpload": 60, "MonthlyReport": 120, "OnChange": 60, "PreSignup": 5}
     for name, function in functions.items():
         props = function["Properties"]
-        assert props["Tracing"] == "Active" and props["MemorySize"] == 512
+        # The uploads consumer decodes photos to store them without metadata (domain/images.py).
+        assert props["Tracing"] == "Active" and props["MemorySize"] == {"OnUpload": 1024}.get(name, 512)
         assert props["Timeout"] == timeouts.get(name, 30)
         assert props["LoggingConfig"]["LogGroup"]["Ref"] in log_groups
         if name != "PreSignup":  # the trigger reads no table (test_a_self_sign_up_at_cognito_passes_...)

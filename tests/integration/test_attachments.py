@@ -107,7 +107,7 @@ def test_a_photo_goes_straight_to_s3_is_checked_and_everyone_allowed_sees_it(sta
     page = client.get(f"/actions/{link}", headers={"Accept": "text/html"})
     html = page.body.decode()
     assert 'id="attachments"' in html and "jalan berlubang.png" in html
-    assert 'href="https://test-attachments.s3.ap-southeast-3.amazonaws.com/attachments/' in html
+    assert 'href="https://test-attachments.s3.ap-southeast-3.amazonaws.com/accepted/' in html  # the checked copy
     # An agency the case was never routed to does not.
     _, problem = call(client, "get", f"/staff/complaints/{cid}", token=staff.token("opd-DINKES"))
     assert problem["status"] == 403
@@ -216,12 +216,23 @@ def test_redelivery_overwrites_strays_and_unused_slots(stack, client, monkeypatc
     assert [a for a in stack.audit_actions(cid) if a.startswith("attachment")] == [
         "attachment_requested", "attachment_added"]
 
-    # The policy allows writing the key again while it lasts: what is written is judged again.
+    # The policy allows writing the key again while it lasts: what is written is deleted unjudged, and the
+    # checked file stays (test_attachment_integrity.py); redelivered, the same.
     upload(asked, EXE, content_type="image/png")
     stack.pump_uploads()
     record = stack.svc.store.get_attachment(cid, asked["id"])
-    assert record.status == "rejected" and key not in objects(stack) and stack.complaint(cid).attachment_count == 0
-    assert attachment_uc.check_upload(stack.svc, key) == "rejected"  # redelivered: still rejected, still gone
+    assert record.status == "accepted" and key not in objects(stack) and stack.complaint(cid).attachment_count == 1
+    assert attachment_uc.check_upload(stack.svc, key) == "accepted"
+    assert objects(stack) == [rules.stored_key(cid, asked["id"])]
+
+    # A refused upload is recorded and deleted; redelivered, still rejected, still gone.
+    _, refused = ask(client, token, cid, filename="program.png")
+    upload(refused, EXE, content_type="image/png")
+    stack.pump_uploads()
+    refused_key = refused["upload"]["fields"]["key"]
+    assert stack.svc.store.get_attachment(cid, refused["id"]).status == "rejected"
+    assert refused_key not in objects(stack) and stack.complaint(cid).attachment_count == 1
+    assert attachment_uc.check_upload(stack.svc, refused_key) == "rejected"
 
     # An object nobody asked for, under our prefix, is removed; anything else is left alone.
     s3 = boto3.client("s3", region_name=stack.region)
@@ -232,7 +243,7 @@ def test_redelivery_overwrites_strays_and_unused_slots(stack, client, monkeypatc
     assert stray not in objects(stack) and "attachments/readme.txt" in objects(stack)
 
     # A slot asked for but never uploaded is given back once its policy has long expired.
-    for n in range(rules.MAX_PER_COMPLAINT):
+    for n in range(rules.MAX_PER_COMPLAINT - 1):  # the accepted file holds the fifth
         ask(client, token, cid, filename=f"foto-{n}.png")
     ask(client, token, cid, status=409)
     later = stack.svc.now() + attachment_uc.STALE_AFTER + attachment_uc.UPLOAD_WINDOW
@@ -241,8 +252,8 @@ def test_redelivery_overwrites_strays_and_unused_slots(stack, client, monkeypatc
     statuses = [(a["filename"], a["status"], (a.get("reason") or {}).get("code")) for a in
                 citizen_view(client, token, cid)["attachments"]]
     assert statuses.count(("akhirnya.png", "pending", None)) == 1
-    assert sum(1 for s in statuses if s[2] == "not_uploaded") == rules.MAX_PER_COMPLAINT
-    assert stack.complaint(cid).attachment_count == 1
+    assert sum(1 for s in statuses if s[2] == "not_uploaded") == rules.MAX_PER_COMPLAINT - 1
+    assert stack.complaint(cid).attachment_count == 2  # the accepted file and the fresh slot
 
 
 def test_without_a_bucket_attachments_are_unavailable(stack, client, monkeypatch):

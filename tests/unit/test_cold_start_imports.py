@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
 ON_USE_ONLY = ("pydantic", "jinja2", "holidays", "jwt", "requests", "aws_lambda_powertools.utilities.batch",
-               "openpyxl")
+               "openpyxl", "PIL")  # PIL: only the uploads consumer cleans photos (domain/images.py)
 
 
 def test_importing_the_handler_leaves_the_heavy_libraries_for_later():
