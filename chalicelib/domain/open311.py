@@ -40,7 +40,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import catalog, sop, submission
 from .calendar import WITA
-from .submission import EMAIL, LIMITS, PHONE
+from .fields import has_forbidden_characters
+from .submission import LIMITS, PHONE, is_email
 from .tracking import normalize
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -72,7 +73,6 @@ _ITEM_TAGS = {
 }
 # XML 1.0 cannot carry these characters at all (not even escaped).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]*$")
 
 
 # -- errors --------------------------------------------------------------------------------------
@@ -756,7 +756,7 @@ def parse_request(form: Mapping[str, str], jurisdiction: str) -> NewRequest:
                 )
             )
     email = _text(form, "email", LIMITS["email"], errors)
-    if email is not None and not EMAIL.match(email):
+    if email is not None and not is_email(email):
         errors.append(_bilingual("email tidak valid", "email is not a valid email address"))
     phone = _text(form, "phone", LIMITS["phone"], errors)
     if phone is not None and not PHONE.match(phone):
@@ -777,15 +777,24 @@ def parse_request(form: Mapping[str, str], jurisdiction: str) -> NewRequest:
     media_url = _media_url(_text(form, "media_url", MAX_URL, errors), errors)
     device_id = _text(form, "device_id", MAX_EXTERNAL_ID, errors)
     account_id = _text(form, "account_id", MAX_EXTERNAL_ID, errors)
-    for name, value in (
-        ("first_name", first_name),
-        ("last_name", last_name),
-        ("device_id", device_id),
-        ("account_id", account_id),
-        ("address_string", address),
+    # The rule of every text field (domain/fields.py); a one-line field takes no line break either. (email
+    # and phone have patterns of their own that take none of these.)
+    for name, value, multiline in (
+        ("description", description, True),
+        ("first_name", first_name, False),
+        ("last_name", last_name, False),
+        ("media_url", media_url, False),
+        ("device_id", device_id, False),
+        ("account_id", account_id, False),
+        ("address_string", address, False),
     ):
-        if value is not None and not _PRINTABLE.match(value):
-            errors.append(_bilingual(f"{name} memuat karakter kendali", f"{name} contains control characters"))
+        if value is not None and has_forbidden_characters(value, multiline):
+            errors.append(
+                _bilingual(
+                    f"{name} memuat karakter yang tidak diizinkan (karakter kendali atau pengarah teks)",
+                    f"{name} contains control characters (or text-direction overrides)",
+                )
+            )
     if errors:
         raise Open311Error(400, *errors)
     assert description is not None  # required: its absence is one of the errors above
