@@ -812,7 +812,7 @@ def open311_requests():
     """GET: the public search. POST (form-encoded, with ``api_key``; optional ``Idempotency-Key``): a new request."""
     request = _request()
     if request.method == "GET":
-        return open311_uc.search_requests(services(), _open311_params())
+        return open311_uc.search_requests(services(), _open311_params(), client=_client_address())
     if limits.body_too_large(request.raw_body):
         raise o311.too_large(limits.MAX_BODY_BYTES)
     form = o311.parse_form(request.raw_body, _header("content-type") or None)

@@ -125,6 +125,8 @@ class Settings:
     # Open311 GeoReport v2 (service/open311.py): requests a minute per API key, the one jurisdiction
     # served, and what service discovery calls this endpoint ("production" or "test").
     open311_rate_limit_per_minute: int = 60
+    # Public searches (GET requests.json, no key) a minute from one client address: a harvest is slowed.
+    open311_search_limit_per_minute: int = 30
     open311_jurisdiction_id: str = "kaltimprov.go.id"
     open311_endpoint_type: str = "production"
     # Complaints a citizen account may submit an hour (service/rate_limits.py); staff entries are not limited.
@@ -200,6 +202,7 @@ class Settings:
             cognito_sends_invitations=env.get("COGNITO_SENDS_INVITATIONS", "true").lower() not in ("0", "false", "no"),
             attachments_bucket=env.get("ATTACHMENTS_BUCKET", "").strip(),
             open311_rate_limit_per_minute=_open311_rate_limit(env),
+            open311_search_limit_per_minute=_positive(env, "OPEN311_SEARCH_LIMIT_PER_MINUTE", 30),
             open311_jurisdiction_id=env.get("OPEN311_JURISDICTION_ID", cls.open311_jurisdiction_id).strip().lower(),
             open311_endpoint_type=_open311_endpoint_type(env),
             submission_limit_per_hour=_positive(env, "SUBMISSION_LIMIT_PER_HOUR", 10),

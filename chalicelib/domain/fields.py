@@ -3,6 +3,8 @@ parsers and pages that quote them. No pydantic here: importing these costs a col
 
 from __future__ import annotations
 
+import re
+
 LIMITS = {
     "title": 150,
     "description": 5000,
@@ -24,8 +26,44 @@ ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 MAX_FILENAME = 200
 CHANNELS = ("phone", "walk_in", "letter", "whatsapp", "social_media", "email", "sp4n_lapor")
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+# One email rule for every entry point (registration, login, members, every channel's reporter, Open311):
+# the address as a browser's <input type=email> takes it -- RFC 5322's atext and dots, at most 64 before
+# the @ -- at a domain of letters, digits and hyphens with a top-level domain. No brackets, blanks, quotes
+# or control characters: what SES and Cognito accept, and nothing that can bend a mail header.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = rf"^{_ATEXT}{{1,64}}@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])$"
 INTL_PHONE_PATTERN = r"^\+[1-9][0-9]{7,14}$"  # what Cognito keeps: +6281234567890
 RAW_INTL_PHONE_PATTERN = r"^ *(\+ *[1-9]( *[0-9]){7,14})? *$"  # the same as typed: spaces anywhere, or nothing
 ENTRY_PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{5,22}$"  # as an operator writes it down: 0812-3456-7890
 EXTERNAL_REF_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,98}[\x21-\x7e])?$"
+
+
+def is_email(text: str) -> bool:
+    """The one email rule (``EMAIL_PATTERN``, whole text: no trailing newline slips past ``$``)."""
+    return len(text) <= LIMITS["email"] and re.fullmatch(EMAIL_PATTERN, text) is not None
+
+
+# What no text field may hold, whichever route or channel it comes by (issue 18): control characters
+# (Unicode Cc: NUL, escape, C1 ...) that emails, logs and spreadsheets would carry on; lone surrogates
+# (Cs: no UTF-8 can store them); the non-characters U+FFFE and U+FFFF; and the bidirectional embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069) that make a name or a sentence read otherwise
+# than it is written. Long texts keep their line breaks and tabs (\n, \r, \t); in a one-line field
+# (a title, a name, a place) line breaks and tabs become one space (``one_line``) before this check.
+# Other format characters stay: the zero-width joiner builds emoji, U+200E/U+200F mark direction honestly.
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_NOT_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CONTROLS}\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
+_LINE_BREAK_RUN = re.compile(" *[\t\n\r\u2028\u2029][\t\n\r\u2028\u2029 ]*")  # with the spaces around it
+
+
+def has_forbidden_characters(text: str, multiline: bool = False) -> bool:
+    """Whether ``text`` holds a character no text field may (see above); a one-line field not even a line
+    break or a tab."""
+    return bool(_NOT_TEXT.search(text)) or (not multiline and bool(_LINE_BREAKS.search(text)))
+
+
+def one_line(text: str) -> str:
+    """A one-line field as typed into a form: its line breaks and tabs (and the spaces around them) become one
+    space."""
+    return _LINE_BREAK_RUN.sub(" ", text)

@@ -28,11 +28,13 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     create_model,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from . import catalog, sop
+from . import catalog, fields, sop
 from .errors import ValidationFailed
 from .fields import (  # noqa: F401 (re-exported: the limits and patterns live in domain/fields.py)
     ACCOUNT_FIELD_MAX,
@@ -74,6 +76,20 @@ def _empty_to_none(value: Any) -> Any:
 _TRIM = BeforeValidator(_blank_to_none)
 
 
+class _TextKind:
+    """Marks a text field's kind for ``ApiModel``'s check of every text field (``fields.has_forbidden_characters``)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+MULTILINE = _TextKind("MULTILINE")  # a long text: keeps its line breaks and tabs
+SECRET = _TextKind("SECRET")  # a password: kept exactly as typed, never stored or shown by us
+
+
 def _trimmed_pattern(schema: dict[str, Any]) -> None:
     """A pattern is checked on the trimmed text: the document shows it with the blanks around it allowed
     (and, for an optional field, blank alone, which means "not given")."""
@@ -89,7 +105,7 @@ _AS_TYPED = Field(json_schema_extra=_trimmed_pattern)
 SubcategoryText: TypeAlias = Annotated[str, StringConstraints(max_length=200), _TRIM]
 TitleText: TypeAlias = Annotated[str, StringConstraints(max_length=LIMITS["title"]), _TRIM]
 DescriptionText: TypeAlias = Annotated[
-    str, StringConstraints(min_length=MIN_DESCRIPTION, max_length=LIMITS["description"]), _TRIM
+    str, StringConstraints(min_length=MIN_DESCRIPTION, max_length=LIMITS["description"]), _TRIM, MULTILINE
 ]
 LocationText: TypeAlias = Annotated[Annotated[str, StringConstraints(max_length=LIMITS["location"])] | None, _TRIM]
 NameText: TypeAlias = Annotated[Annotated[str, StringConstraints(max_length=LIMITS["name"])] | None, _TRIM]
@@ -104,15 +120,16 @@ ExternalRefText: TypeAlias = Annotated[
     _TRIM,
     _AS_TYPED,
 ]
-AnswerText: TypeAlias = Annotated[str, StringConstraints(max_length=ANSWER_MAX), _TRIM]
-ReasonText: TypeAlias = Annotated[str, StringConstraints(max_length=REASON_MAX), _TRIM]
-CommentText: TypeAlias = Annotated[Annotated[str, StringConstraints(max_length=COMMENT_MAX)] | None, _TRIM]
+AnswerText: TypeAlias = Annotated[str, StringConstraints(max_length=ANSWER_MAX), _TRIM, MULTILINE]
+ReasonText: TypeAlias = Annotated[str, StringConstraints(max_length=REASON_MAX), _TRIM, MULTILINE]
+CommentText: TypeAlias = Annotated[Annotated[str, StringConstraints(max_length=COMMENT_MAX)] | None, _TRIM, MULTILINE]
 MemberNameText: TypeAlias = Annotated[str, StringConstraints(max_length=MAX_MEMBER_NAME), _TRIM]
 
 
 def Text(max_length: int) -> Any:
-    """A trimmed text field made at run time (the decision bodies are built from the SOP's table)."""
-    return Annotated[str, StringConstraints(max_length=max_length), _TRIM]
+    """A trimmed long text made at run time (the decision bodies -- reasons, responses, replies, questions --
+    are built from the SOP's table)."""
+    return Annotated[str, StringConstraints(max_length=max_length), _TRIM, MULTILINE]
 
 
 Flag = Annotated[bool, Strict()]  # true or false, never "true" or 1
@@ -154,16 +171,38 @@ _CODES = {
     "literal_error": "invalid_parameter",
     "enum": "invalid_parameter",
     "string_pattern_mismatch": "invalid_parameter",
+    "string_unicode": "invalid_characters",  # a lone surrogate ("\ud800" in JSON): no UTF-8 can carry it
 }
 _CTX = {"too_long": "max_length", "too_short": "min_length"}
 
 
 class ApiModel(BaseModel):
-    """Base of every request body: unknown members are ignored (forms and older clients send more)."""
+    """Base of every request body: unknown members are ignored (forms and older clients send more).
+
+    Every text field of every body, of every route and channel, is checked here once: a control character,
+    a lone surrogate or a bidirectional override is refused (``invalid_characters``, naming the field), and
+    a one-line field's line breaks and tabs become a space. Long texts say so with ``MULTILINE``; passwords,
+    kept as typed, with ``SECRET``.
+    """
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
     # (field path, pydantic error type) -> (our code, extra details); the path joins nested names with ".".
     codes: ClassVar[dict[tuple[str, str], tuple[str, dict[str, Any]]]] = {}
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str) or info.field_name is None:
+            return value
+        kinds = set(cls.model_fields[info.field_name].metadata) & {MULTILINE, SECRET}
+        if SECRET in kinds:
+            return value
+        multiline = MULTILINE in kinds
+        if not multiline:
+            value = fields.one_line(value)
+        if fields.has_forbidden_characters(value, multiline):
+            raise PydanticCustomError("invalid_characters", "control or text-direction characters")
+        return value
 
 
 def _error(model: type[BaseModel], error: Mapping[str, Any]) -> dict[str, Any]:
@@ -240,7 +279,7 @@ def _password_text(value: Any) -> Any:
     return value
 
 
-Password = Annotated[str, StringConstraints(max_length=ACCOUNT_FIELD_MAX), BeforeValidator(_password_text)]
+Password = Annotated[str, StringConstraints(max_length=ACCOUNT_FIELD_MAX), BeforeValidator(_password_text), SECRET]
 
 
 def _compact_phone(value: Any) -> Any:
@@ -273,6 +312,7 @@ class RegisterRequest(ApiModel):
         str,
         StringConstraints(min_length=MIN_PASSWORD, max_length=ACCOUNT_FIELD_MAX),
         BeforeValidator(_password_text),
+        SECRET,
         Field(examples=["Rahasia123"]),
     ]
     name: Annotated[AccountText, Field(examples=["Siti Rahma"])]
@@ -303,6 +343,7 @@ class LoginRequest(ApiModel):
     new_password: Annotated[
         Annotated[str, StringConstraints(min_length=MIN_PASSWORD, max_length=ACCOUNT_FIELD_MAX)] | None,
         BeforeValidator(_empty_to_none),
+        SECRET,
     ] = None
 
     codes: ClassVar = {
@@ -567,12 +608,6 @@ def _organisation(value: Any) -> Any:
     return value
 
 
-def _no_control(value: str) -> str:
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise PydanticCustomError("invalid_parameter", "control characters")
-    return value
-
-
 class ApiKeyRequest(ApiModel):
     """``POST /staff/api-keys``: a key for an Open311 client organisation."""
 
@@ -580,7 +615,6 @@ class ApiKeyRequest(ApiModel):
         str,
         StringConstraints(max_length=MAX_ORGANISATION),
         BeforeValidator(_organisation),
-        AfterValidator(_no_control),
         Field(examples=["Kota Samarinda"]),
     ]
 

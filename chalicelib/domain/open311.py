@@ -40,7 +40,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import catalog, sop, submission
 from .calendar import WITA
-from .submission import EMAIL, LIMITS, PHONE
+from .fields import has_forbidden_characters
+from .submission import LIMITS, PHONE, is_email
 from .tracking import normalize
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -49,7 +50,8 @@ DISCOVERY_FORMATS = ["text/xml", "application/json"]  # MIME types, as Service D
 # When this API or its list of services last changed (discovery's changeset): bump it with the catalog.
 CHANGESET = "2026-11-28 00:00"
 FORM = "application/x-www-form-urlencoded"
-MAX_RESULTS = 1000  # "first 1000 requests returned"
+MAX_RESULTS = 1000  # the spec's "first 1000 requests returned": a ceiling; we answer pages of PAGE_SIZE
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 200  # a public search's page: page_size asks for up to MAX_PAGE_SIZE
 MAX_SPAN = timedelta(days=90)  # "may not span more than 90 days"; also the default range
 MAX_DESCRIPTION = 4000  # "free form text limited to 4,000 characters"
 # Ours (domain/submission.py): what any complaint may hold, whichever way it comes.
@@ -72,7 +74,6 @@ _ITEM_TAGS = {
 }
 # XML 1.0 cannot carry these characters at all (not even escaped).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]*$")
 
 
 # -- errors --------------------------------------------------------------------------------------
@@ -130,6 +131,19 @@ def rate_limited(limit: int, retry_after: int) -> Open311Error:
             f"Terlalu banyak permintaan: paling banyak {limit} per menit untuk setiap api_key. "
             f"Coba lagi dalam {retry_after} detik",
             f"Too many requests: at most {limit} a minute for each api_key. Try again in {retry_after} seconds",
+        ),
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def search_rate_limited(limit: int, retry_after: int) -> Open311Error:
+    """A client address that searched too often this minute (the public search has no key to count)."""
+    return Open311Error(
+        429,
+        _bilingual(
+            f"Terlalu banyak pencarian: paling banyak {limit} per menit dari setiap alamat. "
+            f"Coba lagi dalam {retry_after} detik",
+            f"Too many searches: at most {limit} a minute from each address. Try again in {retry_after} seconds",
         ),
         headers={"Retry-After": str(retry_after)},
     )
@@ -385,6 +399,7 @@ class Search:
     start: datetime | None = None
     end: datetime | None = None
     statuses: frozenset[str] = frozenset()  # none: open and closed
+    page_size: int = PAGE_SIZE  # at most this many requests, newest first
 
     @property
     def our_statuses(self) -> frozenset[str]:
@@ -397,22 +412,40 @@ def _list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
+def _page_size(raw: str | None) -> int:
+    """``page_size`` (ours, as other Open311 servers name it): 1 to MAX_PAGE_SIZE, PAGE_SIZE when absent."""
+    text = (raw or "").strip()
+    if not text:
+        return PAGE_SIZE
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+        raise Open311Error(
+            400,
+            _bilingual(
+                f"page_size harus bilangan bulat 1 sampai {MAX_PAGE_SIZE}",
+                f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}",
+            ),
+        )
+    return int(text)
+
+
 def parse_search(params: Mapping[str, str], now: datetime, jurisdiction: str) -> Search:
     """The arguments of GET Service Requests. Dates default to the most recent 90 days; one date
-    alone means the 90 days after the start (or before the end); a range may not span more than 90 days."""
+    alone means the 90 days after the start (or before the end); a range may not span more than 90 days.
+    A search answers a page: the newest ``page_size`` (default 50, at most 200); ids, at most 200 at once."""
     check_jurisdiction(params.get("jurisdiction_id"), jurisdiction)
     ids = _list(params.get("service_request_id"))
     if ids:
-        if len(ids) > MAX_RESULTS:
+        if len(ids) > MAX_PAGE_SIZE:
             raise Open311Error(
                 400,
                 _bilingual(
-                    f"paling banyak {MAX_RESULTS} service_request_id sekaligus",
-                    f"at most {MAX_RESULTS} service_request_id at once",
+                    f"paling banyak {MAX_PAGE_SIZE} service_request_id sekaligus",
+                    f"at most {MAX_PAGE_SIZE} service_request_id at once",
                 ),
             )
         known = [n for n in (normalize(i) for i in ids) if n]
-        return Search(ids=tuple(dict.fromkeys(known)))
+        return Search(ids=tuple(dict.fromkeys(known)), page_size=MAX_PAGE_SIZE)
+    page_size = _page_size(params.get("page_size"))
     errors = []
     services = []
     for code in _list(params.get("service_code")):
@@ -462,7 +495,7 @@ def parse_search(params: Mapping[str, str], now: datetime, jurisdiction: str) ->
             )
     if errors:
         raise Open311Error(400, *dict.fromkeys(errors))
-    return Search(services=tuple(services), start=start, end=end, statuses=frozenset(statuses))
+    return Search(services=tuple(services), start=start, end=end, statuses=frozenset(statuses), page_size=page_size)
 
 
 # -- a service request, as the public sees it -------------------------------------------------------
@@ -756,7 +789,7 @@ def parse_request(form: Mapping[str, str], jurisdiction: str) -> NewRequest:
                 )
             )
     email = _text(form, "email", LIMITS["email"], errors)
-    if email is not None and not EMAIL.match(email):
+    if email is not None and not is_email(email):
         errors.append(_bilingual("email tidak valid", "email is not a valid email address"))
     phone = _text(form, "phone", LIMITS["phone"], errors)
     if phone is not None and not PHONE.match(phone):
@@ -777,15 +810,24 @@ def parse_request(form: Mapping[str, str], jurisdiction: str) -> NewRequest:
     media_url = _media_url(_text(form, "media_url", MAX_URL, errors), errors)
     device_id = _text(form, "device_id", MAX_EXTERNAL_ID, errors)
     account_id = _text(form, "account_id", MAX_EXTERNAL_ID, errors)
-    for name, value in (
-        ("first_name", first_name),
-        ("last_name", last_name),
-        ("device_id", device_id),
-        ("account_id", account_id),
-        ("address_string", address),
+    # The rule of every text field (domain/fields.py); a one-line field takes no line break either. (email
+    # and phone have patterns of their own that take none of these.)
+    for name, value, multiline in (
+        ("description", description, True),
+        ("first_name", first_name, False),
+        ("last_name", last_name, False),
+        ("media_url", media_url, False),
+        ("device_id", device_id, False),
+        ("account_id", account_id, False),
+        ("address_string", address, False),
     ):
-        if value is not None and not _PRINTABLE.match(value):
-            errors.append(_bilingual(f"{name} memuat karakter kendali", f"{name} contains control characters"))
+        if value is not None and has_forbidden_characters(value, multiline):
+            errors.append(
+                _bilingual(
+                    f"{name} memuat karakter yang tidak diizinkan (karakter kendali atau pengarah teks)",
+                    f"{name} contains control characters (or text-direction overrides)",
+                )
+            )
     if errors:
         raise Open311Error(400, *errors)
     assert description is not None  # required: its absence is one of the errors above

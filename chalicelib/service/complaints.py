@@ -21,7 +21,7 @@ from ..domain.staff import StaffMember
 from ..domain.submission import OPEN311, WEB, parse_entry, parse_submission
 from ..domain.tracking import new_tracking_number
 from . import access, rate_limits
-from .paging import decode_page_token, encode_page_token, invalid_token
+from .paging import KeyPart, encode_page_token, is_hex_id, is_time, start_key
 from .ports import Services, iso, parse_iso
 from .views import complaint_view, summary_view
 
@@ -267,21 +267,18 @@ def get_complaint(svc: Services, complaint_id: str, citizen_id: str) -> dict:
     return view
 
 
-def _decode_token(token: str | None) -> dict | None:
-    if not token:
-        return None
-    key = decode_page_token(token)
-    if not isinstance(key, dict) or not all(isinstance(v, dict) for v in key.values()):
-        raise invalid_token()
-    return key
+# The citizen index's start key: its own key (citizen, time) and the table's (id); the partition is the caller.
+_CITIZEN_PAGE = {
+    "citizen_id": KeyPart("S"),
+    "created_at": KeyPart("S", is_time),
+    "id": KeyPart("S", is_hex_id),
+}
 
 
 def list_complaints(svc: Services, citizen_id: str, limit: int = 20, next_token: str | None = None) -> dict:
     """The citizen's own complaints, newest first, a page at a time."""
-    start_key = _decode_token(next_token)
-    if start_key is not None and start_key.get("citizen_id", {}).get("S") != citizen_id:
-        raise invalid_token()
-    items, last_key = svc.store.complaints_of(citizen_id, max(1, min(limit, 100)), start_key)
+    start = start_key(next_token, _CITIZEN_PAGE, citizen_id=citizen_id)
+    items, last_key = svc.store.complaints_of(citizen_id, max(1, min(limit, 100)), start)
     page: dict[str, Any] = {"items": [summary_view(c) for c in items]}
     if last_key:
         page["next_token"] = encode_page_token(last_key)

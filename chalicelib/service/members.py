@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from ..domain.errors import Conflict, NotFound
 from ..domain.staff import ADMIN, all_groups
-from ..domain.submission import EMAIL
+from ..domain.submission import is_email
 
 TEMPORARY_PASSWORD_DAYS = 3  # the user pool's temporary password validity (infra) and what the invitation says
 MAX_NAME = 100
@@ -168,7 +168,7 @@ def disable(svc, email: str) -> None:
 def disable_member(directory: Directory, email: str) -> Member:
     """Disable a member (idempotent), never the last enabled admin. Returns the member as found."""
     email = (email or "").strip().lower()
-    member = directory.find(email) if EMAIL.match(email) else None
+    member = directory.find(email) if is_email(email) else None
     if member is None or not set(member.groups) & set(all_groups()):
         raise NotFound("no such member")
     guarded = ADMIN in member.groups and member.enabled

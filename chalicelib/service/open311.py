@@ -11,17 +11,20 @@ tokens to wait for; ``tokens/{token}`` answers for a tracking number as its own 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
+from ..domain import limits, sop
 from ..domain import open311 as spec
-from ..domain import sop
 from ..domain.errors import IdempotencyKeyReused, ValidationFailed
 from ..domain.open311 import Document, Open311Error
 from ..domain.submission import OPEN311, parse_submission
 from ..domain.tracking import normalize
-from . import api_keys
+from . import api_keys, rate_limits
 from .complaints import Reporter, _fingerprint, _submit
 from .ports import Services
+
+SEARCHES = "open311-search"  # the public search's counters: open311-search#<address digest>#<minute>
 
 
 def discovery(svc: Services) -> Document:
@@ -46,15 +49,27 @@ def service_definition(svc: Services, code: str, params: Mapping[str, str]) -> D
     return spec.service_definition(code)
 
 
-def search_requests(svc: Services, params: Mapping[str, str]) -> Document:
-    """GET Service Requests: by ids, or by dates (at most 90 days), service codes and status; at most 1,000."""
+def admit_search(svc: Services, client: str | None) -> None:
+    """Count a public search against its client address's minute (``OPEN311_SEARCH_LIMIT_PER_MINUTE``), or
+    refuse it: 429 with Retry-After. The counter's key holds a digest of the address, never the address."""
+    digest = hashlib.sha256((client or "unknown").encode()).hexdigest()[:24]
+    limit = svc.settings.open311_search_limit_per_minute
+    counted = rate_limits.hit(svc, f"{SEARCHES}#{digest}", limit, limits.MINUTE, "Open311SearchRateLimited")
+    if counted.retry_after is not None:
+        raise spec.search_rate_limited(limit, counted.retry_after)
+
+
+def search_requests(svc: Services, params: Mapping[str, str], client: str | None = None) -> Document:
+    """GET Service Requests: by ids, or by dates (at most 90 days), service codes and status; a page of 50
+    (``page_size`` up to 200). Public, so counted per client address (``admit_search``), valid or not."""
+    admit_search(svc, client)
     search = spec.parse_search(params, svc.now(), svc.settings.open311_jurisdiction_id)
     if search.ids or search.start is None or search.end is None:  # ids asked for (no date search)
         return spec.requests_document(svc.open311.complaints_by_tracking_numbers(search.ids))
     complaints = svc.open311.complaints_created_between(
         search.start,
         search.end,
-        spec.MAX_RESULTS,
+        search.page_size,
         statuses=sorted(search.our_statuses),
         services=[(s.category, s.subcategory) for s in search.services],
     )

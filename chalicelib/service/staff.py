@@ -7,7 +7,6 @@ were routed to it, and a decision needs the stage's owner as the SOP names it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -20,7 +19,7 @@ from . import followup
 from .actions import allowed_decisions
 from .attachments import attachments_of
 from .decide import decide
-from .paging import decode_page_token, encode_page_token, invalid_token
+from .paging import decode_page_token, encode_page_token, invalid_token, is_hex_id, is_time
 from .ports import Services, iso, parse_iso
 from .stages import team_name
 from .views import complaint_view, summary_view
@@ -50,9 +49,6 @@ def me(svc: Services, member: StaffMember) -> dict:
 
 
 # -- queues ------------------------------------------------------------------------------
-_COMPLAINT_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
 def _valid_cursor(cursor: Any) -> bool:
     """A position as we wrote it: [due_at (ISO time), complaint id, step]."""
     if not isinstance(cursor, list) or len(cursor) != 3:
@@ -60,11 +56,7 @@ def _valid_cursor(cursor: Any) -> bool:
     due_at, complaint_id, step = cursor
     if not (isinstance(due_at, str) and isinstance(complaint_id, str) and type(step) is int and 0 < step < 10**6):
         return False
-    try:
-        parse_iso(due_at)
-    except ValueError:
-        return False
-    return bool(_COMPLAINT_ID.match(complaint_id)) and len(due_at) <= 40
+    return is_time(due_at) and is_hex_id(complaint_id)
 
 
 def _decode(token: str, state: str, queues: list[str]) -> dict[str, tuple | None]:

@@ -525,7 +525,8 @@ _O311_DOCS: dict[str, tuple[str, Any, str]] = {
     "requests": (
         "Search public service requests (by ids, or dates, service codes and status)",
         {"type": "array", "items": {"type": "object"}},
-        "at most 1,000 requests",
+        "a page: the newest 50, or page_size (1-200); at most OPEN311_SEARCH_LIMIT_PER_MINUTE searches a minute "
+        "per client address (429 with Retry-After beyond)",
     ),
 }
 for _name, (_summary, _schema, _text) in _O311_DOCS.items():
@@ -541,6 +542,7 @@ for _name, (_summary, _schema, _text) in _O311_DOCS.items():
                 Param("start_date", description="W3C date-time"),
                 Param("end_date", description="W3C date-time"),
                 Param("status", description="open, closed or both (comma-separated); empty: both"),
+                Param("page_size", description="requests to answer, 1-200 (default 50), newest first"),
             )
         )
         OPERATIONS[("GET", f"{_O311}/{_name}.{_ext}")] = Op(
@@ -549,7 +551,7 @@ for _name, (_summary, _schema, _text) in _O311_DOCS.items():
             open311=True,
             params=_params,
             responses={200: ({_media: {"schema": _body_schema}}, _text)},
-            problems=_O311_GET,
+            problems=_O311_GET if _name != "requests" else (*_O311_GET, 429),
         )
 for _ext, _media in (("json", OPEN311_JSON), ("xml", OPEN311_XML)):
     OPERATIONS[("POST", f"{_O311}/requests.{_ext}")] = Op(

@@ -241,6 +241,10 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
         "password needs 8+ characters with upper case, lower case and a digit",
     ),
     "invalid_parameter": ("isian tidak diterima", "value not accepted"),
+    "invalid_characters": (
+        "memuat karakter yang tidak diizinkan (karakter kendali atau pengarah teks)",
+        "contains characters that are not allowed (control or text-direction characters)",
+    ),
     "wrong_code": ("kode konfirmasi salah", "wrong confirmation code"),
     "expired_code": ("kode konfirmasi kedaluwarsa", "confirmation code expired"),
     "invalid_token": ("token halaman tidak valid", "invalid page token"),
