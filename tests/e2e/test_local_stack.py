@@ -129,3 +129,40 @@ def test_outbox_contract(local_stack):
     page = requests.get(f"{local_stack.outbox}/", timeout=10)
     assert page.status_code == 200 and "Outbox" in page.text
     assert requests.get(f"{local_stack.api}/complaints", timeout=10).status_code == 401
+
+
+# Issue 18 (docs/security.md), over HTTP where the red team found them: tokens that outlived their account.
+ACCOUNT_LINE = re.compile(r"^\s+(\S+@\S+)\s+(\S+)\s*$")
+
+
+def staff_login(stack, email: str) -> dict:
+    password = next(m.group(2) for line in stack.banner if (m := ACCOUNT_LINE.match(line)) and m.group(1) == email)
+    response = requests.post(f"{stack.api}/auth/login", json={"email": email, "password": password}, timeout=10)
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['id_token']}"}
+
+
+def test_a_closed_accounts_token_and_a_disabled_members_token_are_refused(local_stack):
+    api = local_stack.api
+    body = {"category": "informasi-publik", "subcategory": "ppid", "title": "Data APBD",
+            "description": "Bagaimana cara meminta salinan APBD Provinsi Kaltim 2026?"}
+    citizen = Citizen(local_stack)
+    citizen.submit(**body)
+    closed = requests.delete(f"{api}/me", json={"email": citizen.email}, headers=citizen.headers, timeout=10)
+    assert closed.status_code == 204
+    for method, path in (("post", "/complaints"), ("get", "/complaints"), ("get", "/me/data")):
+        response = requests.request(method, f"{api}{path}", json=body if method == "post" else None,
+                                    headers=citizen.headers, timeout=10)
+        assert response.status_code == 401, (path, response.text)
+        assert response.headers["Content-Type"] == "application/problem+json"
+
+    member = "opd-dinkes@aspirasi.kaltimprov.go.id"
+    admin, token = staff_login(local_stack, "admin@aspirasi.kaltimprov.go.id"), staff_login(local_stack, member)
+    assert requests.get(f"{api}/me/data", headers=token, timeout=10).status_code == 200
+    assert requests.delete(f"{api}/staff/members/{member}", headers=admin, timeout=10).status_code == 204
+    for method, path in (("post", "/complaints"), ("patch", "/me"), ("get", "/me/data"), ("get", "/staff/work-items")):
+        payload = body if path == "/complaints" else {"name": "Nama Baru"} if method == "patch" else None
+        response = requests.request(method, f"{api}{path}", json=payload, headers=token, timeout=10)
+        assert response.status_code == 401, (path, response.text)
+    members = requests.get(f"{api}/staff/members", headers=admin, timeout=10).json()["items"]
+    assert "Nama Baru" not in str(members) and not next(m for m in members if m["email"] == member)["enabled"]
