@@ -166,3 +166,19 @@ def test_a_closed_accounts_token_and_a_disabled_members_token_are_refused(local_
         assert response.status_code == 401, (path, response.text)
     members = requests.get(f"{api}/staff/members", headers=admin, timeout=10).json()["items"]
     assert "Nama Baru" not in str(members) and not next(m for m in members if m["email"] == member)["enabled"]
+
+
+def test_registration_tells_nobody_who_has_an_account(local_stack):
+    api = local_stack.api
+    citizen = Citizen(local_stack)
+    fresh = requests.post(f"{api}/auth/register", json={"email": f"x-{citizen.email}", "password": "Rahasia-123",
+                                                         "name": "Orang Baru"}, timeout=10)
+    taken = requests.post(f"{api}/auth/register", json={"email": citizen.email, "password": "Lain-Sandi-99",
+                                                         "name": "Penyerang"}, timeout=10)
+    assert (taken.status_code, set(taken.json())) == (fresh.status_code, set(fresh.json())) == (201, {"email",
+                                                                                                     "confirmed"})
+    assert wait_for(lambda: [m for m in local_stack.messages()
+                             if citizen.email in m["to"] and "Pendaftaran dengan email Anda" in m["subject"]],
+                    "the owner's email")
+    login = requests.post(f"{api}/auth/login", json={"email": citizen.email, "password": "Lain-Sandi-99"}, timeout=10)
+    assert login.status_code == 401  # nothing about the account changed
