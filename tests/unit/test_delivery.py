@@ -85,7 +85,8 @@ def test_throttling_is_found_wherever_the_aws_error_is_wrapped():
                  "ProvisionedThroughputExceededException", "RequestThrottled"):
         assert is_throttling(_client_error(code)), code
     # PynamoDB keeps botocore's error as ``cause``; our store raises its own errors from it.
-    assert is_throttling(UpdateError("Failed to update item", cause=_client_error("ProvisionedThroughputExceededException")))
+    wrapped_by_pynamodb = UpdateError("Failed", cause=_client_error("ProvisionedThroughputExceededException"))
+    assert is_throttling(wrapped_by_pynamodb)
     try:
         try:
             raise PutError("Failed to put item", cause=_client_error("ThrottlingException"))
