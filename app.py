@@ -887,18 +887,26 @@ def _handle_record(record: SQSRecord) -> None:
 def _retry_later(record: SQSRecord, what: str, error: Exception) -> None:
     """Log the failure and have the message come again after a backoff by its delivery count (seconds at
     first), not after the queue's whole visibility timeout; past the redrive limit it goes to the DLQ.
-    A failure that knows when to try again (an email another delivery is sending) waits at least that."""
+    A throttled call comes again within seconds (delivery.retry_delay). A failure that knows when to try
+    again (an email another delivery is sending) waits at least that."""
     cfg = settings()
+    throttled = delivery.is_throttling(error)
     delay = max(
         delivery.retry_delay(
-            int(record.attributes.approximate_receive_count or 1), cfg.retry_first_seconds, cfg.retry_max_seconds
+            int(record.attributes.approximate_receive_count or 1),
+            cfg.retry_first_seconds,
+            cfg.retry_max_seconds,
+            throttled=throttled,
         ),
         int(getattr(error, "retry_after", 0) or 0),
     )
+    extra = {"retry_in_seconds": delay, "throttled": throttled}
     if getattr(error, "retry_after", None) is not None:  # expected under concurrency, not an error
-        logger.info(f"{what}: {type(error).__name__}; SQS will deliver it again", extra={"retry_in_seconds": delay})
+        logger.info(f"{what}: {type(error).__name__}; SQS will deliver it again", extra=extra)
+    elif throttled:  # a service shedding load: no stack trace, but seen
+        logger.warning(f"{what}: throttled ({type(error).__name__}); SQS will deliver it again soon", extra=extra)
     else:
-        logger.exception(f"{what}; SQS will deliver it again", extra={"retry_in_seconds": delay})
+        logger.exception(f"{what}; SQS will deliver it again", extra=extra)
     try:
         delay_redelivery(record.event_source_arn, record.receipt_handle, delay)
     except Exception:  # the queue's visibility timeout applies instead

@@ -114,7 +114,7 @@ complaint through every SOP path with real executions of the state machine in mo
 every role played over the HTTP API. Each Lambda invocation is counted apart, one record each.
 Budgets, asserted in `make test` (tests/integration/test_call_budgets.py): submit <= {SUBMIT_BUDGET}
 (measured **{submit}**), a staff decision <= {DECISION_BUDGET} (measured **{decision}**; the console's
-decision too), an aspiration's whole lifecycle <= 119 (what it was when the budget was set).
+decision too), an aspiration's whole lifecycle <= 112 (what it was when the budget was last set).
 
 | function | invocation | times | AWS calls | operations (of the one with the most calls) |
 |---|---|---:|---:|---|

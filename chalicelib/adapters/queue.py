@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 
 import boto3
@@ -18,9 +19,21 @@ def queue_url(queue_arn: str) -> str:
     return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
 
 
+# ChangeMessageVisibility is tried this often (a short pause between): when it fails, the message waits
+# the queue's whole visibility timeout (6 minutes in AWS) instead of its backoff of seconds.
+TRIES = 3
+
+
 def delay_redelivery(queue_arn: str, receipt_handle: str, seconds: int) -> None:
     """Make a received message visible again after ``seconds`` (instead of the queue's visibility timeout)."""
     region = queue_arn.split(":")[3]
-    _client(region).change_message_visibility(
-        QueueUrl=queue_url(queue_arn), ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
-    )
+    for attempt in range(TRIES):
+        try:
+            _client(region).change_message_visibility(
+                QueueUrl=queue_url(queue_arn), ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+            )
+            return
+        except Exception:
+            if attempt + 1 == TRIES:
+                raise
+            time.sleep(0.05 * 4**attempt)

@@ -8,10 +8,10 @@ from email.utils import formatdate, make_msgid
 from functools import cached_property
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
 
 from ..rendering import render_email
-from ..service.ports import EmailRejected, SentEmail
+from ..service.ports import EmailOutcomeUnknown, EmailRejected, SentEmail
 
 # SES answers these for a message that can never be sent as it is.
 _PERMANENT = {
@@ -58,4 +58,9 @@ class SesNotifier:
             if error.response["Error"]["Code"] in _PERMANENT:
                 raise EmailRejected(error.response["Error"]["Code"]) from error
             raise
+        except HTTPClientError as error:
+            # The request was written and the answer never came (ReadTimeoutError, ConnectionClosedError):
+            # SES may have taken it. botocore's ConnectionError family (EndpointConnectionError,
+            # ConnectTimeoutError) fails before anything is sent, so it stays an ordinary failure.
+            raise EmailOutcomeUnknown(type(error).__name__) from error
         return SentEmail(response["MessageId"], rendered.subject)

@@ -36,6 +36,8 @@ from .tables import (
 )
 
 if TYPE_CHECKING:  # rate_counters uses this module's condition check
+    from pynamodb.expressions.update import Action
+
     from .rate_counters import CounterUpdate
 
 
@@ -250,26 +252,39 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
                 tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
     # -- emails, each once (tables.EmailModel; service/stages.py _send_once) ---------------
-    def claim_email(self, complaint_id: str, key: str, now: str, lease_until: str) -> str:
-        """Claim one email for sending until ``lease_until`` (ISO times, as ``now``).
+    def claim_email(
+        self, complaint_id: str, key: str, now: str, lease_until: str, links: Sequence[LinkModel] = ()
+    ) -> str:
+        """Claim one email for sending until ``lease_until`` (ISO times, as ``now``), and store the hashes of
+        the action ``links`` it carries in the same write (a transaction, when there are any).
 
         EMAIL_CLAIMED: send it now. EMAIL_DONE: sent (or refused for good) already. EMAIL_IN_FLIGHT:
         another claim holds it and its lease has not run out (it is being sent, or its sender died).
+        Unless claimed, no link is stored.
         """
-        record = EmailModel(complaint_id, key)
+        claim: list[Action] = [EmailModel.lease_until.set(lease_until), EmailModel.attempts.add(1)]
+        claimable = (
+            EmailModel.sent_at.does_not_exist()
+            & EmailModel.rejected.does_not_exist()
+            & (EmailModel.lease_until.does_not_exist() | (EmailModel.lease_until < now))
+        )
         try:
-            record.update(
-                actions=[EmailModel.lease_until.set(lease_until), EmailModel.attempts.add(1)],
-                condition=EmailModel.sent_at.does_not_exist()
-                & EmailModel.rejected.does_not_exist()
-                & (EmailModel.lease_until.does_not_exist() | (EmailModel.lease_until < now)),
-            )
+            if links:
+                with _transaction() as tx:
+                    tx.update(EmailModel(complaint_id, key), actions=claim, condition=claimable)
+                    for link in links:
+                        tx.save(link, condition=LinkModel.token_hash.does_not_exist())
+            else:
+                EmailModel(complaint_id, key).update(actions=claim, condition=claimable)
+        except ConditionFailed:
+            pass  # the claim's condition (a new link's random 256-bit hash cannot be there already)
         except UpdateError as error:
             if not _condition_failed(error):
                 raise
-            found = self.get_email(complaint_id, key)
-            return EMAIL_DONE if found is not None and (found.sent_at or found.rejected) else EMAIL_IN_FLIGHT
-        return EMAIL_CLAIMED
+        else:
+            return EMAIL_CLAIMED
+        found = self.get_email(complaint_id, key)
+        return EMAIL_DONE if found is not None and (found.sent_at or found.rejected) else EMAIL_IN_FLIGHT
 
     def mark_email_sent(
         self,
@@ -281,8 +296,11 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         to: list[str],
         subject: str,
         audit: AuditModel,
+        work_item: tuple[int, Sequence[Action]] | None = None,
     ) -> None:
         """Record the email as sent, with its note in the case's audit trail: both or neither, once.
+        ``work_item``: (step, actions) for the case's work item that the email's being out changes, in the
+        same transaction (an assignment's ``assigned_notified``).
 
         Raises ConditionFailed if it was marked sent already (a sender whose lease ran out sent it too).
         """
@@ -300,6 +318,9 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
                 condition=EmailModel.sent_at.does_not_exist(),
             )
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
+            if work_item is not None:
+                step, actions = work_item
+                tx.update(WorkItemModel(complaint_id, step), actions=list(actions))
 
     def mark_email_rejected(self, complaint_id: str, key: str, code: str, template: str, to: list[str]) -> None:
         """Record that the mail service refused the email for good: done, never to be sent."""

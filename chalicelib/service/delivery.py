@@ -14,7 +14,7 @@ completes at once (service/stages.py ``hand_off``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..adapters.tables import ComplaintModel, WorkItemModel
@@ -64,7 +64,64 @@ def table_of(stream_arn: str) -> str:
     return stream_arn.split(":table/", 1)[-1].split("/", 1)[0]
 
 
-def retry_delay(delivery_count: int, first_seconds: int, max_seconds: int) -> int:
+# What AWS services answer when they shed load (botocore raises them once its own retries give up), and
+# the reasons a DynamoDB transaction is cancelled for the same cause. A retry seconds later succeeds.
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+        "ThrottlingError",
+        "ProvisionedThroughputExceeded",
+    }
+)
+# A throttled message comes again after at most this many seconds, whatever its delivery count.
+THROTTLED_MAX_SECONDS = 10
+
+
+def _codes(error: BaseException) -> Iterator[str]:
+    """The AWS error codes an exception carries: a botocore ClientError's, PynamoDB's wrapped one, and a
+    DynamoDB transaction's cancellation reasons (read by shape, so no AWS library is imported here)."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        yield str(response.get("Error", {}).get("Code", ""))
+        for reason in response.get("CancellationReasons") or ():
+            if isinstance(reason, dict):
+                yield str(reason.get("Code", ""))
+    for reason in getattr(error, "cancellation_reasons", None) or ():
+        yield str(getattr(reason, "code", "") or "")
+
+
+def is_throttling(error: BaseException) -> bool:
+    """Whether the failure is a service shedding load (anywhere in the exception's chain of causes)."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if any(code in THROTTLING_CODES for code in _codes(current)):
+            return True
+        stack += [getattr(current, "cause", None), current.__cause__, current.__context__]
+    return False
+
+
+def retry_delay(delivery_count: int, first_seconds: int, max_seconds: int, throttled: bool = False) -> int:
     """Seconds before a failed message comes again: doubling with each delivery, capped (SQS allows
-    visibility timeouts up to 12 hours). The 1st failure waits ``first_seconds``."""
-    return int(min(max_seconds, first_seconds * 2 ** max(0, min(delivery_count - 1, 20))))
+    visibility timeouts up to 12 hours). The 1st failure waits ``first_seconds``.
+
+    A throttled call is no real error: the service sheds load for a moment, and the message's finished
+    steps are not repeated (service/stages.py), so it comes again soon, after at most
+    ``THROTTLED_MAX_SECONDS``, however often it was throttled before. Doubling to minutes there is what
+    once held a team's email back six minutes under chaos (issue 18). Real errors keep the long
+    backoff; either way the queue's redrive limit still sends a message that never succeeds to the DLQ.
+    """
+    delay = int(min(max_seconds, first_seconds * 2 ** max(0, min(delivery_count - 1, 20))))
+    return min(delay, THROTTLED_MAX_SECONDS) if throttled else delay

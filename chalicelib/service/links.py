@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from ..adapters.tables import LinkModel, WorkItemModel
@@ -15,15 +18,40 @@ _TOKEN_BYTES = 32
 _MAX_TOKEN_LENGTH = 128
 
 
+_DEFERRED: contextvars.ContextVar[list[LinkModel] | None] = contextvars.ContextVar("deferred_links", default=None)
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+@contextmanager
+def deferred_links() -> Iterator[list[LinkModel]]:
+    """Collect the links issued inside instead of writing each: the caller stores their hashes in the one
+    write that claims the email carrying them (service/stages.py ``_send_once``), so a link exists only
+    for an email that is really being sent, and that email costs one write fewer that could fail."""
+    pending: list[LinkModel] = []
+    token = _DEFERRED.set(pending)
+    try:
+        yield pending
+    finally:
+        _DEFERRED.reset(token)
+
+
+def _store(svc: Services, link: LinkModel) -> None:
+    pending = _DEFERRED.get()
+    if pending is None:
+        svc.store.put_link(link)
+    else:
+        pending.append(link)
 
 
 def issue_link(svc: Services, item: WorkItemModel, now: datetime) -> tuple[str, str]:
     """A new link for the item's team; returns (url, expires_at). The raw token is never stored."""
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     expires = now + timedelta(hours=svc.settings.link_ttl_hours)
-    svc.store.put_link(
+    _store(
+        svc,
         LinkModel(
             hash_token(token),
             complaint_id=item.complaint_id,
@@ -31,7 +59,7 @@ def issue_link(svc: Services, item: WorkItemModel, now: datetime) -> tuple[str, 
             role=item.role,
             expires_at=iso(expires),
             ttl=expires + timedelta(days=30),
-        )
+        ),
     )
     return f"{svc.settings.public_base_url}/actions/{token}", iso(expires)
 
@@ -59,7 +87,8 @@ def issue_rating_link(svc: Services, complaint_id: str, now: datetime) -> str:
     """The reply email's rating link (the score goes in the query). Opening it only shows a page."""
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     expires = now + timedelta(days=RATING_LINK_DAYS)
-    svc.store.put_link(
+    _store(
+        svc,
         LinkModel(
             hash_token(token),
             complaint_id=complaint_id,
@@ -67,6 +96,6 @@ def issue_rating_link(svc: Services, complaint_id: str, now: datetime) -> str:
             role=RATING,
             expires_at=iso(expires),
             ttl=expires + timedelta(days=30),
-        )
+        ),
     )
     return f"{svc.settings.public_base_url}/ratings/{token}"

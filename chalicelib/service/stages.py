@@ -7,6 +7,7 @@ Each handler is safe to run twice for the same message: SQS delivers at least on
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
@@ -35,8 +36,8 @@ from ..domain.planner import (
     whole_sop_due,
 )
 from ..domain.staff import queue_of
-from .links import issue_link, issue_rating_link
-from .ports import EmailRejected, Services, iso, parse_iso
+from .links import deferred_links, issue_link, issue_rating_link
+from .ports import EmailOutcomeUnknown, EmailRejected, Services, iso, parse_iso
 from .views import case_context
 
 log = logging.getLogger(__name__)
@@ -110,27 +111,44 @@ def _complaint(svc: Services, complaint_id: str) -> ComplaintModel:
 Email = tuple[list, str, dict]  # (to, template, context)
 
 
-def _send_once(svc: Services, complaint_id: str, key: str, stage: str | None, build: Callable[[], Email]) -> bool:
+def _send_once(
+    svc: Services,
+    complaint_id: str,
+    key: str,
+    stage: str | None,
+    build: Callable[[], Email],
+    work_item: tuple[int, Sequence[Action]] | None = None,
+) -> bool:
     """Send the case's email ``key`` once, however often (and however concurrently) the message comes.
 
-    The email's record (tables.EmailModel) is claimed with a lease, sent, then marked sent together
-    with its note in the audit trail. ``build()`` runs only when this call really sends, so a link is
-    issued only for an email that goes out. A sender that dies before the mark leaves a lease that
-    runs out, and the redelivered message sends the email then. Only a death between SES accepting the
-    email and the mark sends it twice: that window is the one at-least-once case. An email the mail
-    service refuses for good is recorded as done, unsent, and the case goes on. True: sent by this call.
+    Each step is durable before the next, so a redelivery repeats only what has not succeeded (issue 18):
+    ``build()`` renders the email without any AWS call (the action links it issues are only collected,
+    links.deferred_links); one write claims the email (tables.EmailModel, with a lease) and stores those
+    links' hashes; SES sends it; one transaction marks it sent, notes it in the audit trail and applies
+    ``work_item`` (step, actions) to the work item. A claim that finds the email marked sends nothing.
+
+    Why a retry makes a new link rather than the same one: the raw token exists only in the email, so
+    the same link could be rebuilt only from a secret (an HMAC of the work item) -- one key that would
+    forge every open link if it leaked from the Lambda's environment, or a KMS call per link. A new
+    link is needed only when SES never took the email; its predecessor's hash stays, unreachable (no one
+    holds its token), until its TTL.
+
+    A sender that dies before the mark leaves a lease that runs out, and the redelivered message sends
+    the email then. Only a death between SES accepting the email and the mark, or an SES answer lost
+    on the way (EmailOutcomeUnknown: counted, then retried), sends it twice: the at-least-once window.
+    An email the mail service refuses for good is recorded as done, unsent, and the case goes on.
+    True: this call marked it sent (``work_item`` applied with it).
     """
     now = svc.now()
     lease_until = iso(now + EMAIL_LEASE)
-    claimed = svc.store.claim_email(complaint_id, key, iso(now), lease_until)
+    with deferred_links() as links:
+        to, template, context = build()
+    claimed = svc.store.claim_email(complaint_id, key, iso(now), lease_until, links)
     if claimed == EMAIL_DONE:
         return False
     if claimed == EMAIL_IN_FLIGHT:
         raise EmailInFlight(key, EMAIL_LEASE.total_seconds())
-    to: list = []
-    template = key
     try:
-        to, template, context = build()
         sent = svc.notifier.send(to, template, context)
     except EmailRejected as rejected:
         log.warning("email %s refused for good (%s); the case goes on without it", template, rejected)
@@ -138,18 +156,64 @@ def _send_once(svc: Services, complaint_id: str, key: str, stage: str | None, bu
         svc.metrics.count("EmailsRejected")  # all kinds in one series: what the alarm watches
         svc.store.mark_email_rejected(complaint_id, key, str(rejected), template, list(to))
         return False
-    except Exception:
-        try:  # so the redelivery need not wait for the lease
-            svc.store.release_email(complaint_id, key, lease_until)
-        except Exception:
-            log.warning("could not release the claim of email %s; it runs out by itself", key)
+    except EmailOutcomeUnknown as unknown:
+        _outcome_unknown(svc, complaint_id, key, template, unknown)
+        _release(svc, complaint_id, key, lease_until)
         raise
-    _mark_sent(svc, complaint_id, key, stage, list(to), template, sent)
-    return True
+    except Exception:
+        _release(svc, complaint_id, key, lease_until)  # so the redelivery need not wait for the lease
+        raise
+    return _mark_sent(svc, complaint_id, key, stage, list(to), template, sent, work_item)
 
 
-def _mark_sent(svc: Services, complaint_id: str, key: str, stage: str | None, to: list, template: str, sent) -> None:
-    """Mark the email sent and note it in the audit trail (one transaction), retried a few times.
+def _outcome_unknown(svc: Services, complaint_id: str, key: str, template: str, error: EmailOutcomeUnknown) -> None:
+    """SES may have taken the email but its answer was lost: count it, and let the message fail.
+
+    The choice is to send again (a possible duplicate) rather than to mark it sent (a possible loss).
+    Every email here either asks someone to act (a team's link, the citizen's question) or tells the
+    citizen what the SOP owes them (receipt, reply); a lost one stalls the case or leaves the citizen
+    uninformed, while a second copy only repeats it (a second link for the same visit is harmless: the
+    first decision wins, the other link answers 409). SES rarely times out after taking a message; the
+    metric shows how rarely. The log names the case and the template, never the addresses.
+    """
+    svc.metrics.count("EmailOutcomeUnknown", dimensions={"Template": template})
+    svc.metrics.count("EmailOutcomeUnknown")  # all kinds in one series, as EmailsRejected
+    log.warning(
+        "email outcome unknown (%s): complaint_id=%s template=%s email_key=%s; it is sent again, maybe twice",
+        error,
+        complaint_id,
+        template,
+        key,
+        extra={"complaint_id": complaint_id, "template": template, "email_key": key, "error": str(error)},
+    )
+
+
+def _release(svc: Services, complaint_id: str, key: str, lease_until: str) -> None:
+    """Give the claim up after a failed send, tried a few times: a claim left standing holds the
+    redelivered message back for the whole lease (EmailInFlight)."""
+    for attempt in range(MARK_TRIES):
+        try:
+            svc.store.release_email(complaint_id, key, lease_until)
+            return
+        except Exception:
+            if attempt + 1 == MARK_TRIES:
+                log.warning("could not release the claim of email %s; it runs out by itself", key)
+                return
+            time.sleep(0.05 * 3**attempt)
+
+
+def _mark_sent(
+    svc: Services,
+    complaint_id: str,
+    key: str,
+    stage: str | None,
+    to: list,
+    template: str,
+    sent,
+    work_item: tuple[int, Sequence[Action]] | None = None,
+) -> bool:
+    """Mark the email sent and note it in the audit trail (one transaction, with ``work_item``), retried a
+    few times. True if this call marked it.
 
     If that still fails the message goes on as handled: the email is out, and failing the message
     would have its redelivery send it again once the lease has run out.
@@ -160,21 +224,25 @@ def _mark_sent(svc: Services, complaint_id: str, key: str, stage: str | None, to
     )
     for attempt in range(MARK_TRIES):
         try:
-            svc.store.mark_email_sent(complaint_id, key, at, sent.message_id, template, to, sent.subject, note)
-            return
+            svc.store.mark_email_sent(
+                complaint_id, key, at, sent.message_id, template, to, sent.subject, note, work_item
+            )
+            return True
         except ConditionFailed:
             record = svc.store.get_email(complaint_id, key)
             if record is None or record.ses_message_id != sent.message_id:  # not our own earlier try
                 log.warning("email %s was sent by another delivery too (a lease ran out mid-send)", key)
                 svc.metrics.count("EmailsSentTwice")
-            return
+                return False
+            return True  # our own earlier try was marked (its answer lost): all of the transaction went in
         except Exception:
             if attempt + 1 == MARK_TRIES:
                 log.exception(
                     "email %s is sent but could not be marked; a redelivery after its lease would send it again", key
                 )
-                return
+                return False
             time.sleep(0.05 * 3**attempt)
+    return False
 
 
 def _tell_citizen(svc: Services, complaint_id: str, template: str, key: str | None = None, **extra) -> None:
@@ -361,25 +429,34 @@ def _keep_newest_token(message: dict, token, sent_at) -> tuple[list, object]:
 
 
 def hand_off(svc: Services, message: dict) -> None:
-    """Keep the newest token; complete at once if a decision is already recorded; else tell the team once."""
+    """Keep the newest token; complete at once if a decision is already recorded; else tell the team once.
+
+    Resumable (issue 18): the item is read first, so a redelivery whose token is stored already does not
+    write it again; the team's email is claimed with its link in one write and marked sent with
+    ``assigned_notified`` in one transaction (``_send_once``), so what succeeded once is not repeated.
+    """
     complaint_id, step = message["complaint_id"], int(message["step"])
-    actions, newer = _keep_newest_token(message, WorkItemModel.task_token, WorkItemModel.token_sent_at)
-    try:
-        item = svc.store.update_work_item(complaint_id, step, actions, condition=newer)
-    except ConditionFailed:
-        if svc.store.get_work_item(complaint_id, step) is None:
-            raise LookupError(f"no work item {complaint_id}#{step}") from None
-        log.info("an older handoff arrived after a newer one; its token is dead, nothing to do")
-        return
+    item = svc.store.get_work_item(complaint_id, step)
+    if item is None:
+        raise LookupError(f"no work item {complaint_id}#{step}")
+    if item.task_token != message["task_token"]:
+        actions, newer = _keep_newest_token(message, WorkItemModel.task_token, WorkItemModel.token_sent_at)
+        try:
+            item = svc.store.update_work_item(complaint_id, step, actions, condition=newer)
+        except ConditionFailed:
+            log.info("an older handoff arrived after a newer one; its token is dead, nothing to do")
+            return
     if item.decision is not None:
         svc.workflow.complete(message["task_token"], item.decision)
         return
     if item.assigned_notified:
         return  # a redelivery, or the wait resumed after a timer: the team was told already
     complaint = _complaint(svc, complaint_id)
-    _send_once(svc, complaint_id, f"assigned-{step}", item.stage, lambda: _team_email(svc, complaint, item, "assigned"))
-    # Only once the email is out (or was, by an earlier delivery): what views and queues read.
-    svc.store.update_work_item(complaint_id, step, [WorkItemModel.assigned_notified.set(True)])
+    notified = [WorkItemModel.assigned_notified.set(True)]  # what views and queues read
+    email = functools.partial(_team_email, svc, complaint, item, "assigned")
+    if not _send_once(svc, complaint_id, f"assigned-{step}", item.stage, email, (step, notified)):
+        # Sent (or refused) by an earlier delivery, or not marked: set only once the email is out.
+        svc.store.update_work_item(complaint_id, step, notified)
 
 
 # -- the stage clock ----------------------------------------------------------

@@ -16,8 +16,11 @@ from email import policy
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.domain.errors import AlreadyDecided
 from chalicelib.service import stages
+from chalicelib.service.decide import decide_by_link
 from chalicelib.service.followup import answer_as_citizen
+from local.outbox import action_tokens
 from local.poller import LambdaContext, sqs_event
 
 from .test_paths import CITIZEN, OPERATOR, emitted_metrics, submit
@@ -256,3 +259,51 @@ def test_a_question_reminder_whose_sender_died_is_sent_by_the_redelivery(outbox,
     outbox.waiting_at(cid, "intake")
     citizen = subjects(outbox, CITIZEN.email)
     assert [len([s for s in citizen if f in s]) for f in ("diterima", "Pertanyaan", "Pengingat")] == [1, 1, 1]
+
+
+def test_an_ses_answer_lost_after_ses_took_the_email_is_counted_and_the_email_sent_again(outbox, capsys, caplog):
+    """SES takes the team's email, then the answer is lost (a read timeout, raised by a botocore hook after
+    the call was made). We cannot know it went out: it is counted (EmailOutcomeUnknown, by template, and a
+    log line naming the case and the template, never an address) and sent again, as stages._outcome_unknown
+    chooses -- a possible duplicate over a possible loss. Each link works, the stage goes on, the email is
+    noted once."""
+    from botocore.exceptions import ReadTimeoutError
+
+    ses = outbox.svc.notifier._client
+    lost: list[str] = []
+
+    def to_operator(params=None, context=None, **_):
+        if context is not None:
+            context["aspirasi_to_operator"] = OPERATOR in str((params or {}).get("body", ""))
+
+    def answer_lost(context=None, **_):
+        if (context or {}).get("aspirasi_to_operator") and not lost:
+            lost.append("assigned")
+            raise ReadTimeoutError(endpoint_url="https://email.ap-southeast-3.amazonaws.com/")
+
+    ses.meta.events.register("before-call.ses.SendRawEmail", to_operator, unique_id="test-to-operator")
+    ses.meta.events.register("after-call.ses.SendRawEmail", answer_lost, unique_id="test-answer-lost")
+    caplog.set_level("WARNING", logger="chalicelib.service.stages")
+    try:
+        cid = submit(outbox)
+        until(outbox, lambda: outbox.items(cid) and outbox.items(cid)[0].assigned_notified, "the assignment")
+    finally:
+        ses.meta.events.unregister("before-call.ses.SendRawEmail", unique_id="test-to-operator")
+        ses.meta.events.unregister("after-call.ses.SendRawEmail", unique_id="test-answer-lost")
+    assert lost == ["assigned"]
+    assert len(outbox.emails_to(OPERATOR)) == 2  # the first went out although its answer was lost
+    assert record(outbox, cid, "assigned-1").attempts == 2 and notes(outbox, cid) == ["assigned", "received"]
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert [(n, d) for n, d in metrics if n == "EmailOutcomeUnknown"] == [
+        ("EmailOutcomeUnknown", {"Template": "assigned"}), ("EmailOutcomeUnknown", {})]
+    (line,) = [r for r in caplog.records if "outcome unknown" in r.getMessage()]
+    assert cid in line.getMessage() and "template=assigned" in line.getMessage()
+    assert (line.complaint_id, line.template) == (cid, "assigned")  # type: ignore[attr-defined]
+    assert OPERATOR not in line.getMessage() and CITIZEN.email not in line.getMessage()
+    # The link of the email whose answer was lost works; the second copy's then answers 409.
+    first, second = (action_tokens(m)[0] for m in outbox.emails_to(OPERATOR))
+    assert first != second
+    decide_by_link(outbox.svc, first, {"decision": "accept"})
+    with pytest.raises(AlreadyDecided):
+        decide_by_link(outbox.svc, second, {"decision": "accept"})
+    outbox.waiting_at(cid, "classification")

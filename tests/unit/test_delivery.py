@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.adapters.tables import ComplaintModel, WorkItemModel
-from chalicelib.service.delivery import ANSWER, DECISION, REOPEN, change_of, retry_delay, table_of
+from chalicelib.service.delivery import (
+    ANSWER,
+    DECISION,
+    REOPEN,
+    THROTTLED_MAX_SECONDS,
+    change_of,
+    is_throttling,
+    retry_delay,
+    table_of,
+)
 
 ITEMS, COMPLAINTS = WorkItemModel.Meta.table_name, ComplaintModel.Meta.table_name
 
@@ -46,8 +57,46 @@ def test_failed_messages_come_again_after_a_doubling_backoff_with_a_cap():
     assert retry_delay(0, 2, 300) == 2  # a missing count is the first delivery
 
 
-@given(st.integers(min_value=0, max_value=10_000), st.integers(1, 60), st.integers(1, 43_200))
-def test_the_backoff_never_shrinks_and_stays_a_valid_visibility_timeout(count, first, cap):
-    delay = retry_delay(count, first, cap)
+@given(st.integers(min_value=0, max_value=10_000), st.integers(1, 60), st.integers(1, 43_200), st.booleans())
+def test_the_backoff_never_shrinks_and_stays_a_valid_visibility_timeout(count, first, cap, throttled):
+    delay = retry_delay(count, first, cap, throttled)
     assert 1 <= delay <= cap  # SQS takes 0..43,200 s
-    assert retry_delay(count + 1, first, cap) >= delay
+    assert retry_delay(count + 1, first, cap, throttled) >= delay
+    assert delay <= retry_delay(count, first, cap)  # throttling never waits longer than a real error
+
+
+def test_a_throttled_message_comes_again_within_seconds_however_often_it_was_throttled():
+    """Issue 18: a service shedding load is retried soon; a real error keeps the doubling backoff."""
+    throttled = [retry_delay(n, 2, 300, throttled=True) for n in range(1, 16)]
+    assert throttled[:4] == [2, 4, 8, THROTTLED_MAX_SECONDS] and max(throttled) == THROTTLED_MAX_SECONDS
+    assert retry_delay(8, 2, 300) == 256  # not throttled: minutes
+    assert retry_delay(5, 1, 4, throttled=True) == 4  # a lower cap still holds
+
+
+def _client_error(code: str, reasons: list | None = None) -> ClientError:
+    response: dict = {"Error": {"Code": code, "Message": "x"}}
+    if reasons is not None:
+        response["CancellationReasons"] = [{"Code": r} for r in reasons]
+    return ClientError(response, "Operation")  # type: ignore[arg-type]
+
+
+def test_throttling_is_found_wherever_the_aws_error_is_wrapped():
+    for code in ("Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
+                 "ProvisionedThroughputExceededException", "RequestThrottled"):
+        assert is_throttling(_client_error(code)), code
+    # PynamoDB keeps botocore's error as ``cause``; our store raises its own errors from it.
+    wrapped_by_pynamodb = UpdateError("Failed", cause=_client_error("ProvisionedThroughputExceededException"))
+    assert is_throttling(wrapped_by_pynamodb)
+    try:
+        try:
+            raise PutError("Failed to put item", cause=_client_error("ThrottlingException"))
+        except PutError as error:
+            raise RuntimeError("the store's own error") from error
+    except RuntimeError as wrapped:
+        assert is_throttling(wrapped)
+    assert is_throttling(_client_error("TransactionCanceledException", ["None", "ThrottlingError"]))
+    # Real errors are not throttling.
+    for error in (_client_error("ValidationException"), _client_error("ConditionalCheckFailedException"),
+                  _client_error("TransactionCanceledException", ["ConditionalCheckFailed"]), LookupError("gone"),
+                  UpdateError("Failed to update item", cause=_client_error("AccessDeniedException"))):
+        assert not is_throttling(error), error
