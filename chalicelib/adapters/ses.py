@@ -8,6 +8,7 @@ from email.utils import formatdate, make_msgid
 from functools import cached_property
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError, HTTPClientError
 
 from ..rendering import render_email
@@ -30,7 +31,12 @@ class SesNotifier:
 
     @cached_property
     def _client(self):
-        return boto3.client("ses", region_name=self.region)
+        # One attempt per call: botocore's own retries would send a message again after a read timeout
+        # (SES may have taken it) before we could count the unknown outcome. The message's redelivery
+        # retries instead, and counts it (EmailOutcomeUnknown).
+        return boto3.client(
+            "ses", region_name=self.region, config=Config(retries={"mode": "standard", "max_attempts": 1})
+        )
 
     def send(
         self, to: Sequence[str], template: str, context: dict, attachments: Sequence[tuple[str, str, bytes]] = ()

@@ -81,8 +81,11 @@ THROTTLING_CODES = frozenset(
         "ProvisionedThroughputExceeded",
     }
 )
-# A throttled message comes again after at most this many seconds, whatever its delivery count.
+# A throttled message comes again after at most this many seconds, for its first deliveries; a service
+# that is still shedding load after that many tries backs off like any failure, so the queue's redrive
+# limit is minutes away, not one minute (infra HANDOFF_MAX_RECEIVES).
 THROTTLED_MAX_SECONDS = 10
+THROTTLED_FAST_DELIVERIES = 8
 
 
 def _codes(error: BaseException) -> Iterator[str]:
@@ -118,10 +121,12 @@ def retry_delay(delivery_count: int, first_seconds: int, max_seconds: int, throt
     visibility timeouts up to 12 hours). The 1st failure waits ``first_seconds``.
 
     A throttled call is no real error: the service sheds load for a moment, and the message's finished
-    steps are not repeated (service/stages.py), so it comes again soon, after at most
-    ``THROTTLED_MAX_SECONDS``, however often it was throttled before. Doubling to minutes there is what
-    once held a team's email back six minutes under chaos (issue 18). Real errors keep the long
+    steps are not repeated (service/stages.py), so for its first ``THROTTLED_FAST_DELIVERIES`` deliveries
+    it comes again soon, after at most ``THROTTLED_MAX_SECONDS``. Doubling to minutes there is what once
+    held a team's email back six minutes under chaos (issue 18). Past that, and for real errors, the long
     backoff; either way the queue's redrive limit still sends a message that never succeeds to the DLQ.
     """
     delay = int(min(max_seconds, first_seconds * 2 ** max(0, min(delivery_count - 1, 20))))
-    return min(delay, THROTTLED_MAX_SECONDS) if throttled else delay
+    if throttled and delivery_count <= THROTTLED_FAST_DELIVERIES:
+        return min(delay, THROTTLED_MAX_SECONDS)
+    return delay

@@ -252,6 +252,8 @@ def test_handoff_redrive_gives_backoff_room():
     from chalicelib.service.delivery import retry_delay
 
     settings = Settings()
-    waits = [retry_delay(n, settings.retry_first_seconds, settings.retry_max_seconds)
-             for n in range(1, HANDOFF_MAX_RECEIVES)]
-    assert HANDOFF_MAX_RECEIVES == 10 and 10 * 60 <= sum(waits) <= 20 * 60  # 10-20 minutes of retries
+    for throttled in (False, True):  # a real error, and a service shedding load that does not stop
+        waits = [retry_delay(n, settings.retry_first_seconds, settings.retry_max_seconds, throttled=throttled)
+                 for n in range(1, HANDOFF_MAX_RECEIVES)]
+        assert 10 * 60 <= sum(waits) <= 30 * 60, (throttled, sum(waits))  # 10-30 minutes of retries
+    assert HANDOFF_MAX_RECEIVES == 12

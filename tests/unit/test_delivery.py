@@ -12,6 +12,7 @@ from chalicelib.service.delivery import (
     ANSWER,
     DECISION,
     REOPEN,
+    THROTTLED_FAST_DELIVERIES,
     THROTTLED_MAX_SECONDS,
     change_of,
     is_throttling,
@@ -65,10 +66,13 @@ def test_the_backoff_never_shrinks_and_stays_a_valid_visibility_timeout(count, f
     assert delay <= retry_delay(count, first, cap)  # throttling never waits longer than a real error
 
 
-def test_a_throttled_message_comes_again_within_seconds_however_often_it_was_throttled():
-    """Issue 18: a service shedding load is retried soon; a real error keeps the doubling backoff."""
+def test_a_throttled_message_comes_again_within_seconds_for_its_first_tries():
+    """Issue 18: a service shedding load is retried soon; a real error keeps the doubling backoff. A service
+    that is still throttling after THROTTLED_FAST_DELIVERIES tries backs off too (the DLQ stays minutes away)."""
     throttled = [retry_delay(n, 2, 300, throttled=True) for n in range(1, 16)]
-    assert throttled[:4] == [2, 4, 8, THROTTLED_MAX_SECONDS] and max(throttled) == THROTTLED_MAX_SECONDS
+    fast = throttled[:THROTTLED_FAST_DELIVERIES]
+    assert fast[:4] == [2, 4, 8, THROTTLED_MAX_SECONDS] and max(fast) == THROTTLED_MAX_SECONDS
+    assert throttled[THROTTLED_FAST_DELIVERIES:] == [retry_delay(n, 2, 300) for n in range(9, 16)]
     assert retry_delay(8, 2, 300) == 256  # not throttled: minutes
     assert retry_delay(5, 1, 4, throttled=True) == 4  # a lower cap still holds
 
