@@ -317,6 +317,18 @@ def moto_client(stack) -> dict:
             "aws_secret_access_key": "local"}
 
 
+def assert_one_execution_each_and_no_dead_letters(stack, complaint_ids) -> None:
+    """Every complaint has exactly one execution, and no dead-letter queue holds a message."""
+    sfn, sqs = boto3.client("stepfunctions", **moto_client(stack)), boto3.client("sqs", **moto_client(stack))
+    machine = sfn.list_state_machines()["stateMachines"][0]["stateMachineArn"]
+    executions = [e["name"] for e in sfn.list_executions(stateMachineArn=machine, maxResults=1000)["executions"]]
+    assert sorted(executions) == sorted(complaint_ids)
+    for url in sqs.list_queues()["QueueUrls"]:
+        if url.endswith("-dlq"):
+            depth = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+            assert depth["Attributes"]["ApproximateNumberOfMessages"] == "0", url
+
+
 def password_of(stack, email: str) -> str:
     for line in stack.banner:
         match = ACCOUNT.match(line)
@@ -407,14 +419,7 @@ def test_nothing_lost_nothing_doubled_under_chaos(local_stack):
         assert all(n <= sent[key] for key, n in noted.items()), (case.name, noted, sent)  # no note twice
 
     # -- one execution per complaint; nothing dead-lettered -------------------------------------------
-    sfn, sqs = boto3.client("stepfunctions", **moto_client(stack)), boto3.client("sqs", **moto_client(stack))
-    machine = sfn.list_state_machines()["stateMachines"][0]["stateMachineArn"]
-    executions = [e["name"] for e in sfn.list_executions(stateMachineArn=machine, maxResults=1000)["executions"]]
-    assert sorted(executions) == sorted(c.complaint["id"] for c in cases.values())
-    for url in sqs.list_queues()["QueueUrls"]:
-        if url.endswith("-dlq"):
-            depth = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
-            assert depth["Attributes"]["ApproximateNumberOfMessages"] == "0", url
+    assert_one_execution_each_and_no_dead_letters(stack, [c.complaint["id"] for c in cases.values()])
 
     # -- the faults were real --------------------------------------------------------------------------
     output = "".join(stack.banner)

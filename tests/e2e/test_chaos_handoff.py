@@ -20,7 +20,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-import boto3
 import pytest
 
 from .test_chaos import (
@@ -33,8 +32,8 @@ from .test_chaos import (
     Play,
     agency_and_rating,
     agency_then_reopened,
+    assert_one_execution_each_and_no_dead_letters,
     information_and_rating,
-    moto_client,
     not_our_authority,
     password_of,
     question_at_classification,
@@ -168,14 +167,7 @@ def test_every_stage_reaches_its_team_within_two_minutes_under_chaos(local_stack
     for case in cases.values():
         own = send("GET", f"{stack.api}/complaints", "list", expect=(200,), headers=case.headers).json()["items"]
         assert [c["id"] for c in own] == [case.complaint["id"]], case.name
-    sfn, sqs = boto3.client("stepfunctions", **moto_client(stack)), boto3.client("sqs", **moto_client(stack))
-    machine = sfn.list_state_machines()["stateMachines"][0]["stateMachineArn"]
-    executions = [e["name"] for e in sfn.list_executions(stateMachineArn=machine, maxResults=1000)["executions"]]
-    assert sorted(executions) == sorted(c.complaint["id"] for c in cases.values())
-    for url in sqs.list_queues()["QueueUrls"]:
-        if url.endswith("-dlq"):
-            depth = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
-            assert depth["Attributes"]["ApproximateNumberOfMessages"] == "0", url
+    assert_one_execution_each_and_no_dead_letters(stack, [c.complaint["id"] for c in cases.values()])
 
     output = "".join(stack.banner)
     injected = Counter(f"{service}:{operation}" for _, service, operation in INJECTED.findall(output))
