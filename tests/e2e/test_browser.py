@@ -78,3 +78,21 @@ def test_staff_decide_from_a_phone(local_stack, page):
     expect(page.locator("h2", has_text="Keputusan tersimpan")).to_be_visible()
     assert wait_for(lambda: next_link(local_stack, "diskominfo@aspirasi.kaltimprov.go.id",
                                       created["tracking_number"], set()), "classification")
+
+
+def test_registering_an_address_that_has_an_account_says_where_to_look(local_stack, page):
+    """Issue 18: the API answers as for a new address; the page, whose login then fails, tells the person
+    what that can mean (the owner was emailed) instead of a bare 'please log in'."""
+    email = f"sari-{uuid.uuid4().hex[:6]}@example.id"
+    for name, password in (("Sari", "Rahasia-123"), ("Orang Lain", "Lain-Sandi-99")):
+        page.goto(f"{local_stack.api}/")
+        page.evaluate("sessionStorage.clear()")
+        page.goto(f"{local_stack.api}/")
+        page.fill("#reg-name", name)
+        page.fill("#reg-email", email)
+        page.fill("#reg-password", password)
+        page.click("#register-form button[type=submit]")
+        if name == "Sari":
+            expect(page.locator("#complaint-form")).to_be_visible()
+    expect(page.locator("#flash")).to_contain_text("Jika email ini sudah punya akun, kami telah mengirim email")
+    expect(page.locator("#guest")).to_be_visible()  # not logged in as the first account
