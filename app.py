@@ -240,10 +240,8 @@ def _active(claims: dict, revocation_checked_later: bool = False) -> dict:
     """A person acting for themselves must still hold their account: a member of staff must be enabled, and
     no token outlives its account's closing or disabling (service/access.py). ``revocation_checked_later``:
     the route's own transaction checks the revocation (a submission), so no read is spent on it here."""
-    if _member(claims).is_staff and not _configured(services().account_status, "sign-in").enabled(
-        claims.get("cognito:username") or claims["sub"]
-    ):
-        raise Unauthorized("account disabled")
+    if _member(claims).is_staff:
+        _ensure_enabled(claims)
     if not revocation_checked_later:
         access.ensure_active(services(), claims["sub"], _issued_at(claims))
     return claims
@@ -280,9 +278,14 @@ def _staff(action: Action) -> StaffMember:
     # An address changed but not yet verified must not name the person in the audit trail.
     if claims.get("email_verified") in (False, "false") or not member.email:
         raise Forbidden("verified email required")
+    _ensure_enabled(claims)
+    return member
+
+
+def _ensure_enabled(claims: dict) -> None:
+    """A staff account must still be enabled: ID tokens outlive a disabled account (adapters/cognito.py)."""
     if not _configured(services().account_status, "sign-in").enabled(claims.get("cognito:username") or claims["sub"]):
         raise Unauthorized("account disabled")
-    return member
 
 
 # -- citizens -------------------------------------------------------------------------------
@@ -959,7 +962,7 @@ def pre_signup(event, context):
     must obey the same field rules: a refusal here is Cognito's refusal (infra: the pool's PreSignUp trigger)."""
     request = event.get("request") or {}
     try:
-        accounts.check_sign_up(str(event.get("triggerSource", "")), request.get("userAttributes"))
+        accounts.check_sign_up(request.get("userAttributes"))
     except DomainError as refused:
         fields = sorted({e.get("field", "") for e in getattr(refused, "errors", []) or []})
         logger.info("sign-up refused", extra={"trigger": event.get("triggerSource"), "fields": fields})

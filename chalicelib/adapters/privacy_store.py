@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from .tables import AttachmentModel, AuditModel, ComplaintModel, RevocationModel
+from .tables import AttachmentModel, AuditModel, ComplaintModel, RevocationModel, WorkItemModel
 
 
 class PrivacyStore:
@@ -57,8 +57,6 @@ class PrivacyStore:
 
     def redact_answered_by(self, item, answered_by: str) -> None:
         """Replace who answered a stage visit's question (the citizen's account id erased)."""
-        from .tables import WorkItemModel
-
         WorkItemModel(item.complaint_id, item.step).update(
             actions=[WorkItemModel.answered_by.set(answered_by)], condition=WorkItemModel.step.exists()
         )

@@ -178,11 +178,8 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
             if token is None:
                 raise
             # DynamoDB answers condition checks first: put the token's reason last, as the docstring says.
-            reasons = [*failed.reasons, None][: 5 if counted is not None else 4]
-            token_reason, rest = reasons[0], reasons[1:]
-            if counted is None:
-                rest = [*rest, None]
-            raise ConditionFailed([*rest, token_reason]) from failed
+            token_reason, *rest = failed.reasons or [None]
+            raise ConditionFailed([*(rest + [None] * 4)[:4], token_reason]) from failed
 
     def withdraw_complaint(
         self,

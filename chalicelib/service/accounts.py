@@ -83,7 +83,7 @@ def _tell_the_owner(svc, email: str) -> None:
         svc.notifier.send([email], EXISTING_ACCOUNT_EMAIL, {"email": email, "login_url": login_url})
 
 
-def check_sign_up(trigger_source: str, attributes: Any) -> None:
+def check_sign_up(attributes: Any) -> None:
     """Cognito's pre sign-up trigger: an account made at Cognito directly obeys the registration's field rules
     (a self sign-up through Cognito's public API never passes ``register``). Raises ValidationFailed, which
     Cognito turns into a refused sign-up; staff invitations (``PreSignUp_AdminCreateUser``) are checked alike."""

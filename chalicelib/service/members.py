@@ -17,9 +17,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..domain.errors import Conflict, NotFound
+from ..domain.errors import Conflict, NotFound, Unavailable
 from ..domain.staff import ADMIN, all_groups
 from ..domain.submission import is_email
+from . import access
 
 TEMPORARY_PASSWORD_DAYS = 3  # the user pool's temporary password validity (infra) and what the invitation says
 MAX_NAME = 100
@@ -152,11 +153,7 @@ def _other_admins(directory: Directory, email: str) -> list[Member]:
 def disable(svc, email: str) -> None:
     """Disable a member and refuse at once the ID tokens they hold (service/access.py): Cognito stops new
     logins, but a token it issued stays valid for its hour. ``svc`` is the ``Services`` container."""
-    from . import access
-
     if svc.directory is None:
-        from ..domain.errors import Unavailable
-
         raise Unavailable("staff accounts are not configured")
     member = disable_member(svc.directory, email)
     if member.subject:
