@@ -317,6 +317,21 @@ def moto_client(stack) -> dict:
             "aws_secret_access_key": "local"}
 
 
+def play_paths(play, cases: dict, paths: dict, submit) -> list[str]:
+    """Submit every case at once, then play each one's path at once: where each stuck case stands, if any."""
+    with ThreadPoolExecutor(len(cases)) as pool:
+        list(pool.map(submit, cases.values()))
+    failures = []
+    with ThreadPoolExecutor(len(cases)) as pool:
+        futures = {name: pool.submit(path, play, cases[name], cases) for name, (path, _) in paths.items()}
+        for name, future in futures.items():
+            try:
+                future.result()
+            except AssertionError as stuck:  # say where each stuck case stands, then fail with all of them
+                failures.append(f"{stuck}\n{play.diagnose(cases[name])}")
+    return failures
+
+
 def assert_one_execution_each_and_no_dead_letters(stack, complaint_ids) -> None:
     """Every complaint has exactly one execution, and no dead-letter queue holds a message."""
     sfn, sqs = boto3.client("stepfunctions", **moto_client(stack)), boto3.client("sqs", **moto_client(stack))
@@ -363,16 +378,7 @@ def test_nothing_lost_nothing_doubled_under_chaos(local_stack):
         else:
             case.complaint = play.submit(case)
 
-    with ThreadPoolExecutor(len(cases)) as pool:
-        list(pool.map(submit, cases.values()))
-    failures = []
-    with ThreadPoolExecutor(len(cases)) as pool:
-        futures = {name: pool.submit(path, play, cases[name], cases) for name, (path, _) in PATHS.items()}
-        for name, future in futures.items():
-            try:
-                future.result()
-            except AssertionError as stuck:  # say where each stuck case stands, then fail with all of them
-                failures.append(f"{stuck}\n{play.diagnose(cases[name])}")
+    failures = play_paths(play, cases, PATHS, submit)
     played = time.monotonic() - started
     assert not failures, f"{len(failures)} of {len(cases)} paths did not finish in {played:.0f} s:\n" + "\n".join(
         failures) + f"\nfaults injected: {Counter(m[1] + ':' + m[2] for m in INJECTED.findall(''.join(stack.banner)))}"

@@ -17,7 +17,6 @@ import os
 import time
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
@@ -36,6 +35,7 @@ from .test_chaos import (
     information_and_rating,
     not_our_authority,
     password_of,
+    play_paths,
     question_at_classification,
     question_at_intake,
     question_from_the_agency,
@@ -120,16 +120,7 @@ def test_every_stage_reaches_its_team_within_two_minutes_under_chaos(local_stack
         play.register(case)
         case.complaint = play.submit(case, uuid.uuid4().hex)
 
-    with ThreadPoolExecutor(len(cases)) as pool:
-        list(pool.map(submit, cases.values()))
-    failures = []
-    with ThreadPoolExecutor(len(cases)) as pool:
-        futures = {name: pool.submit(path, play, cases[name], cases) for name, (path, _) in PATHS.items()}
-        for name, future in futures.items():
-            try:
-                future.result()
-            except AssertionError as stuck:
-                failures.append(f"{stuck}\n{play.diagnose(cases[name])}")
+    failures = play_paths(play, cases, PATHS, submit)
     assert not failures, "\n".join(failures)
     for case in cases.values():  # every case answered, its last reply in the citizen's inbox
         play.answered(case, case.replies)
