@@ -17,6 +17,7 @@ from chalice.app import Request
 
 from chalicelib.adapters.queue import delay_redelivery
 from chalicelib.adapters.uploads import landed_objects
+from chalicelib.bootstrap import build_services
 from chalicelib.config import settings
 from chalicelib.domain import catalog, limits, sop
 from chalicelib.domain import open311 as o311
@@ -40,7 +41,7 @@ from chalicelib.service import (
 from chalicelib.service import attachments as attachment_uc
 from chalicelib.service import open311 as open311_uc
 from chalicelib.service.complaints import Citizen
-from chalicelib.service.ports import Services, build_services
+from chalicelib.service.container import Services
 from chalicelib.service.stages import handle_message
 from chalicelib.web.problems import CONTENT_TYPE as PROBLEM_JSON
 from chalicelib.web.problems import problem, problem_for

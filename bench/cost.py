@@ -108,8 +108,9 @@ def per_complaint(measured: Lifecycles, memory_mb: dict[str, int]) -> PerComplai
         figures = {
             "transitions": run.transitions,
             "lambda_requests": len(invoked),
-            "gb_seconds": sum(math.ceil(i.seconds * 1000) / 1000 * memory_mb.get(i.function, 512) / 1024
-                              for i in invoked),
+            "gb_seconds": sum(
+                math.ceil(i.seconds * 1000) / 1000 * memory_mb.get(i.function, 512) / 1024 for i in invoked
+            ),
             "api_requests": api,
             "write_units": writes,
             "read_units": reads,
@@ -132,16 +133,21 @@ def variable_usd(use: PerComplaint, complaints: float) -> dict[str, float]:
     n = complaints
     return {
         "Step Functions": n * use.transitions / 1000 * p["stepfunctions_standard_per_1k_transitions"],
-        "Lambda": n * (use.lambda_requests / 1e6 * p["lambda_per_1m_requests"]
-                       + use.gb_seconds * p["lambda_per_gb_second_x86_64"]),
+        "Lambda": n
+        * (use.lambda_requests / 1e6 * p["lambda_per_1m_requests"] + use.gb_seconds * p["lambda_per_gb_second_x86_64"]),
         "API Gateway": n * use.api_requests / 1e6 * p["apigateway_rest_per_1m_requests"],
         "WAF requests": n * use.api_requests / 1e6 * p["waf_per_1m_requests"],
-        "DynamoDB": n * (use.write_units / 1e6 * p["dynamodb_ondemand_write_per_1m"]
-                         + use.read_units / 1e6 * p["dynamodb_ondemand_read_per_1m"]),
+        "DynamoDB": n
+        * (
+            use.write_units / 1e6 * p["dynamodb_ondemand_write_per_1m"]
+            + use.read_units / 1e6 * p["dynamodb_ondemand_read_per_1m"]
+        ),
         "SQS": n * use.sqs_requests / 1e6 * p["sqs_standard_per_1m_requests"],
         "SES": n * use.emails / 1000 * p["ses_per_1k_outbound"],
-        "CloudWatch Logs": n * use.log_bytes / 1e9 * (p["cloudwatch_logs_ingest_per_gb"]
-                                                       + p["cloudwatch_logs_storage_per_gb_month"]),
+        "CloudWatch Logs": n
+        * use.log_bytes
+        / 1e9
+        * (p["cloudwatch_logs_ingest_per_gb"] + p["cloudwatch_logs_storage_per_gb_month"]),
         "X-Ray": n * use.lambda_requests / 1e6 * XRAY_PER_1M_TRACES,
     }
 
@@ -164,10 +170,20 @@ def fixed_monthly_usd(fixed: Fixed) -> dict[str, float]:
 def synthesized_template() -> dict:
     """Synthesize the CDK app offline (as `make synth`) into a temporary directory and read its template."""
     with tempfile.TemporaryDirectory() as out:
-        env = {**os.environ, "AWS_DEFAULT_REGION": "ap-southeast-3", "CDK_OUTDIR": out,
-               "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1"}
-        subprocess.run([sys.executable, "infra/cdk_app.py"], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env = {
+            **os.environ,
+            "AWS_DEFAULT_REGION": "ap-southeast-3",
+            "CDK_OUTDIR": out,
+            "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+        }
+        subprocess.run(
+            [sys.executable, "infra/cdk_app.py"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         return json.loads((Path(out) / "AspirasiKaltim.template.json").read_text())
 
 
@@ -177,8 +193,13 @@ def dimension_values() -> dict[str, int]:
     from chalicelib.domain.submission import CHANNEL_LABELS
 
     opds = {c.opd for c in catalog.CATEGORIES.values()}
-    return {"Category": len(catalog.CATEGORIES), "Channel": len(CHANNEL_LABELS), "OPD": len(opds),
-            "Opd": len(opds), "Stage": len(sop.STAGE_NAMES)}
+    return {
+        "Category": len(catalog.CATEGORIES),
+        "Channel": len(CHANNEL_LABELS),
+        "OPD": len(opds),
+        "Opd": len(opds),
+        "Stage": len(sop.STAGE_NAMES),
+    }
 
 
 def fixed_from(template: dict, runs: list[PathRun]) -> Fixed:
@@ -217,11 +238,20 @@ def yearly_table(use: PerComplaint, fixed: Fixed) -> list[dict]:
         vm_year = 12 * vm_monthly_usd(vm)
         # Sign-in, worst case: every complaint of a month from a different citizen, 10,000 MAU free.
         billed_mau = 12 * max(0.0, volume / 12 - COGNITO_FREE_MAU)
-        rows.append({"cognito_lite": billed_mau * PRICES["cognito_lite_per_mau"].usd,
-                     "cognito_essentials": billed_mau * PRICES["cognito_essentials_per_mau"].usd,
-                     "complaints": volume, "serverless_variable": variable, "serverless_fixed": fixed_year,
-                     "serverless": variable + fixed_year, "per_complaint": (variable + fixed_year) / volume,
-                     "vm": vm_year, "vm_per_complaint": vm_year / volume, "vm_size": vm})
+        rows.append(
+            {
+                "cognito_lite": billed_mau * PRICES["cognito_lite_per_mau"].usd,
+                "cognito_essentials": billed_mau * PRICES["cognito_essentials_per_mau"].usd,
+                "complaints": volume,
+                "serverless_variable": variable,
+                "serverless_fixed": fixed_year,
+                "serverless": variable + fixed_year,
+                "per_complaint": (variable + fixed_year) / volume,
+                "vm": vm_year,
+                "vm_per_complaint": vm_year / volume,
+                "vm_size": vm,
+            }
+        )
     return rows
 
 
@@ -229,9 +259,14 @@ def measure(measured: Lifecycles) -> dict:
     template = synthesized_template()
     fixed = fixed_from(template, measured.runs)
     use = per_complaint(measured, fixed.memory_mb)
-    return {"use": use, "fixed": fixed, "per_1000": variable_usd(use, 1000),
-            "fixed_monthly": fixed_monthly_usd(fixed), "years": yearly_table(use, fixed),
-            "prices_checked": PRICES_CHECKED}
+    return {
+        "use": use,
+        "fixed": fixed,
+        "per_1000": variable_usd(use, 1000),
+        "fixed_monthly": fixed_monthly_usd(fixed),
+        "years": yearly_table(use, fixed),
+        "prices_checked": PRICES_CHECKED,
+    }
 
 
 if __name__ == "__main__":

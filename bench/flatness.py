@@ -68,8 +68,9 @@ from chalicelib.config import Settings  # noqa: E402
 from chalicelib.domain import catalog, report, sop, tracking  # noqa: E402
 from chalicelib.domain.staff import StaffMember, queue_of  # noqa: E402
 from chalicelib.domain.submission import CHANNEL_LABELS  # noqa: E402
+from chalicelib.domain.timestamps import iso  # noqa: E402
 from chalicelib.service.complaints import list_complaints  # noqa: E402
-from chalicelib.service.ports import Services, iso  # noqa: E402
+from chalicelib.service.container import Services  # noqa: E402
 from chalicelib.service.reports import sla_report  # noqa: E402
 from chalicelib.service.staff import find_by_tracking_number, work_queue  # noqa: E402
 

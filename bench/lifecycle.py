@@ -30,20 +30,28 @@ ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "aspirasi.kaltimprov.go.id"
 OPERATOR, DISKOMINFO, DINKES = f"operator@{DOMAIN}", f"diskominfo@{DOMAIN}", f"opd-dinkes@{DOMAIN}"
 PASSWORD = "Rahasia-123"
-COMPLAINT = {"category": "kesehatan", "subcategory": "puskesmas", "title": "Puskesmas tutup siang",
-             "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00. Mohon ditertibkan.",
-             "location": "Samarinda"}
+COMPLAINT = {
+    "category": "kesehatan",
+    "subcategory": "puskesmas",
+    "title": "Puskesmas tutup siang",
+    "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00. Mohon ditertibkan.",
+    "location": "Samarinda",
+}
 REPLY = {"reply": "Dinas Kesehatan: jam layanan Puskesmas Sempaja kembali sampai 14.00 sejak 1 Desember."}
 # Every SOP path: (stage, team, decision) in order. ``answer`` is the citizen answering a question.
 PATHS: dict[str, tuple[tuple[str, str, dict], ...]] = {
-    "information": (("intake", OPERATOR, {"decision": "accept"}),
-                    ("classification", DISKOMINFO, {"kind": "information"}),
-                    ("reply", OPERATOR, REPLY)),
-    "aspiration": (("intake", OPERATOR, {"decision": "accept"}),
-                   ("classification", DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"}),
-                   ("opd_response", DINKES, {"response": "Jam layanan sudah dikembalikan sampai 14.00."}),
-                   ("review", DISKOMINFO, {"decision": "approve"}),
-                   ("reply", OPERATOR, REPLY)),
+    "information": (
+        ("intake", OPERATOR, {"decision": "accept"}),
+        ("classification", DISKOMINFO, {"kind": "information"}),
+        ("reply", OPERATOR, REPLY),
+    ),
+    "aspiration": (
+        ("intake", OPERATOR, {"decision": "accept"}),
+        ("classification", DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"}),
+        ("opd_response", DINKES, {"response": "Jam layanan sudah dikembalikan sampai 14.00."}),
+        ("review", DISKOMINFO, {"decision": "approve"}),
+        ("reply", OPERATOR, REPLY),
+    ),
     "aspiration, answer returned once": (
         ("intake", OPERATOR, {"decision": "accept"}),
         ("classification", DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"}),
@@ -51,22 +59,30 @@ PATHS: dict[str, tuple[tuple[str, str, dict], ...]] = {
         ("review", DISKOMINFO, {"decision": "return", "reason": "Sebutkan tanggal perbaikan."}),
         ("opd_response", DINKES, {"response": "Jam layanan normal sejak 1 Desember 2026."}),
         ("review", DISKOMINFO, {"decision": "approve"}),
-        ("reply", OPERATOR, REPLY)),
+        ("reply", OPERATOR, REPLY),
+    ),
     "information, question to the citizen": (
         ("intake", OPERATOR, {"decision": "request_information", "question": "Puskesmas yang mana?"}),
         ("answer", "", {"answer": "Puskesmas Sempaja, Jalan Wahid Hasyim."}),
         ("intake", OPERATOR, {"decision": "accept"}),
         ("classification", DISKOMINFO, {"kind": "information"}),
-        ("reply", OPERATOR, REPLY)),
+        ("reply", OPERATOR, REPLY),
+    ),
     "rejected at intake": (("intake", OPERATOR, {"decision": "reject", "reason": "Bukan pengaduan."}),),
 }
 # The integration tests' clock: 24x7, SOP times x 0.1 (no reminder fires while the roles play), a
 # feedback window of 3 s, so every path ends with its execution within seconds.
 FAST_ENV = {
-    "SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1", "RETRY_FIRST_SECONDS": "1", "RETRY_MAX_SECONDS": "4",
-    "FEEDBACK_WINDOW_MINUTES": "0.05", "PUBLIC_BASE_URL": "https://aspirasi.test",
-    "EMAIL_FROM": "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>", "HANDOFF_QUEUE_NAME": "bench-handoff",
-    "ATTACHMENTS_BUCKET": "bench-attachments", "POWERTOOLS_LOG_LEVEL": "INFO",
+    "SLA_CALENDAR": "24x7",
+    "SLA_TIME_SCALE": "0.1",
+    "RETRY_FIRST_SECONDS": "1",
+    "RETRY_MAX_SECONDS": "4",
+    "FEEDBACK_WINDOW_MINUTES": "0.05",
+    "PUBLIC_BASE_URL": "https://aspirasi.test",
+    "EMAIL_FROM": "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>",
+    "HANDOFF_QUEUE_NAME": "bench-handoff",
+    "ATTACHMENTS_BUCKET": "bench-attachments",
+    "POWERTOOLS_LOG_LEVEL": "INFO",
 }
 # Lambda adds its own START, END and REPORT lines to every invocation's log (about this many bytes).
 LAMBDA_LOG_LINES_BYTES = 330
@@ -125,8 +141,9 @@ class Meter:
             seconds = time.perf_counter() - started
             self._handler.setStream(stream)
             output = logged.getvalue() + printed.getvalue()
-            invocation = Invocation(function, label, seconds, tally,
-                                    len(output.encode()) + LAMBDA_LOG_LINES_BYTES, _emf_metrics(output))
+            invocation = Invocation(
+                function, label, seconds, tally, len(output.encode()) + LAMBDA_LOG_LINES_BYTES, _emf_metrics(output)
+            )
             self.run.invocations.append(invocation)
 
     # -- the functions, one record per invocation --------------------------------------------------
@@ -147,24 +164,30 @@ class Meter:
             failures += result.get("batchItemFailures", [])
         return {"batchItemFailures": failures}
 
-    def api(self, label: str, method: str, path: str, body=None, token: str | None = None,
-            headers: dict | None = None) -> tuple[int, dict]:
+    def api(
+        self, label: str, method: str, path: str, body=None, token: str | None = None, headers: dict | None = None
+    ) -> tuple[int, dict]:
         headers = {"Content-Type": "application/json", "Accept": "application/json", **(headers or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         with self._measured("api", label):
-            response = getattr(self.http, method)(path, headers=headers,
-                                                  body=json.dumps(body).encode() if body is not None else b"")
+            response = getattr(self.http, method)(
+                path, headers=headers, body=json.dumps(body).encode() if body is not None else b""
+            )
         return response.status_code, json.loads(response.body) if response.body else {}
 
     # -- the roles ----------------------------------------------------------------------------------
     def citizen_token(self, email: str) -> str:
         """Register and sign in a citizen (not measured: once per person, not per complaint)."""
         headers = {"Content-Type": "application/json"}
-        self.http.post("/auth/register", headers=headers,
-                       body=json.dumps({"email": email, "password": PASSWORD, "name": "Siti Aminah"}))
-        response = self.http.post("/auth/login", headers=headers,
-                                  body=json.dumps({"email": email, "password": PASSWORD}))
+        self.http.post(
+            "/auth/register",
+            headers=headers,
+            body=json.dumps({"email": email, "password": PASSWORD, "name": "Siti Aminah"}),
+        )
+        response = self.http.post(
+            "/auth/login", headers=headers, body=json.dumps({"email": email, "password": PASSWORD})
+        )
         return json.loads(response.body)["id_token"]
 
     def play(self, name: str, token: str, wait: Callable[[str, str], None] | None = None) -> PathRun:
@@ -223,8 +246,10 @@ def metered_stack(env: dict[str, str] | None = None) -> Iterator[Meter]:
 
     from tests.integration.harness import running_stack
 
-    with running_stack({**FAST_ENV, **(env or {})}) as stack, \
-            Client(stack.app.app, stage_name="dev", project_dir=str(ROOT)) as client:
+    with (
+        running_stack({**FAST_ENV, **(env or {})}) as stack,
+        Client(stack.app.app, stage_name="dev", project_dir=str(ROOT)) as client,
+    ):
         yield Meter(stack, client.http)
 
 
@@ -277,8 +302,12 @@ def run_paths(names: tuple[str, ...] = tuple(PATHS)) -> Lifecycles:
 
 if __name__ == "__main__":
     for run in run_paths().runs:
-        print(f"{run.name}: {run.status}, {run.transitions} transitions, {run.calls()} calls, "
-              f"{len(run.invocations)} invocations")
+        print(
+            f"{run.name}: {run.status}, {run.transitions} transitions, {run.calls()} calls, "
+            f"{len(run.invocations)} invocations"
+        )
         for inv in run.invocations:
-            print(f"    {inv.function:<10} {inv.label:<28} {inv.tally.total:>2} calls  {inv.seconds * 1000:7.1f} ms  "
-                  f"{inv.log_bytes:>6} B  {', '.join(inv.tally.operations())}")
+            print(
+                f"    {inv.function:<10} {inv.label:<28} {inv.tally.total:>2} calls  {inv.seconds * 1000:7.1f} ms  "
+                f"{inv.log_bytes:>6} B  {', '.join(inv.tally.operations())}"
+            )

@@ -39,12 +39,19 @@ OPERATOR, DISKOMINFO = f"operator@{DOMAIN}", f"diskominfo@{DOMAIN}"
 ACCOUNT = re.compile(r"^\s+(\S+@\S+)\s+(\S+)\s*$")
 # Office hours off, real SOP times (no reminder fires during the run), and no per-account submission limit
 # in the way of a citizen who submits more than 10 an hour here.
-STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "1", "FEEDBACK_WINDOW_MINUTES": "60",
-             "SUBMISSION_LIMIT_PER_HOUR": "100000", "REGISTER_LIMIT_PER_HOUR": "100000"}
+STACK_ENV = {
+    "SLA_CALENDAR": "24x7",
+    "SLA_TIME_SCALE": "1",
+    "FEEDBACK_WINDOW_MINUTES": "60",
+    "SUBMISSION_LIMIT_PER_HOUR": "100000",
+    "REGISTER_LIMIT_PER_HOUR": "100000",
+}
 # What staff decide on every case, in order: (stage, who, decision body).
-STEPS = (("intake", OPERATOR, {"decision": "accept"}),
-         ("classification", DISKOMINFO, {"kind": "information"}),
-         ("reply", OPERATOR, {"reply": "Terima kasih. Informasi yang Anda minta ada di ppid.kaltimprov.go.id."}))
+STEPS = (
+    ("intake", OPERATOR, {"decision": "accept"}),
+    ("classification", DISKOMINFO, {"kind": "information"}),
+    ("reply", OPERATOR, {"reply": "Terima kasih. Informasi yang Anda minta ada di ppid.kaltimprov.go.id."}),
+)
 STEP_TIMEOUT = 300  # seconds a stage may take to be handed off before the run counts it as stuck
 
 
@@ -103,21 +110,36 @@ def login(api: str, email: str, password: str) -> dict:
 class Citizen:
     def __init__(self, api: str):
         self.api, self.email = api, f"beban-{uuid.uuid4().hex[:10]}@example.id"
-        response = requests.post(f"{api}/auth/register", json={
-            "email": self.email, "password": "Rahasia-123", "name": "Warga Uji Beban"}, timeout=30)
+        response = requests.post(
+            f"{api}/auth/register",
+            json={"email": self.email, "password": "Rahasia-123", "name": "Warga Uji Beban"},
+            timeout=30,
+        )
         response.raise_for_status()
         self.headers = login(api, self.email, "Rahasia-123")
         self.submitted: list[str] = []  # complaint ids the API returned
 
     def submit(self, n: int, figures: Figures) -> str | None:
         """One submission; a 5xx is retried with the same Idempotency-Key, as a browser would."""
-        key, body = uuid.uuid4().hex, {"category": "informasi-publik", "subcategory": "ppid",
-                                       "title": f"Permintaan informasi nomor {n}",
-                                       "description": "Mohon salinan dokumen APBD Provinsi Kaltim tahun 2026."}
+        key, body = (
+            uuid.uuid4().hex,
+            {
+                "category": "informasi-publik",
+                "subcategory": "ppid",
+                "title": f"Permintaan informasi nomor {n}",
+                "description": "Mohon salinan dokumen APBD Provinsi Kaltim tahun 2026.",
+            },
+        )
         for _ in range(10):
             started = time.perf_counter()
-            response = call("POST", f"{self.api}/complaints", figures, "submit", json=body,
-                            headers={**self.headers, "Idempotency-Key": key})
+            response = call(
+                "POST",
+                f"{self.api}/complaints",
+                figures,
+                "submit",
+                json=body,
+                headers={**self.headers, "Idempotency-Key": key},
+            )
             if response is None:
                 return None
             if response.status_code in (200, 201):
@@ -147,8 +169,14 @@ def decide(api: str, headers: dict, item: dict, figures: Figures) -> bool:
     body = next(b for s, _, b in STEPS if s == stage)
     for _ in range(20):
         started = time.perf_counter()
-        response = call("POST", f"{api}/staff/complaints/{item['complaint_id']}/decision", figures, "decide",
-                        json={"stage": stage, **body}, headers=headers)
+        response = call(
+            "POST",
+            f"{api}/staff/complaints/{item['complaint_id']}/decision",
+            figures,
+            "decide",
+            json={"stage": stage, **body},
+            headers=headers,
+        )
         if response is None:
             return False
         if response.status_code == 200:
@@ -182,8 +210,14 @@ def queue_of(api: str, headers: dict, figures: Figures) -> list[dict]:
             return items
 
 
-def work_queues(api: str, staff: dict[str, dict], submitted_at: dict[str, float],
-                figures: Figures, threads: int, submitting: threading.Event) -> None:
+def work_queues(
+    api: str,
+    staff: dict[str, dict],
+    submitted_at: dict[str, float],
+    figures: Figures,
+    threads: int,
+    submitting: threading.Event,
+) -> None:
     """Staff at work: each team reads its queue and its members decide what is in it, until every case has had
     its three decisions (or nothing moves for STEP_TIMEOUT seconds)."""
     jobs: queue.Queue = queue.Queue()
@@ -250,9 +284,11 @@ def settle(api: str, headers: dict, stack: LocalStack, ids: list[str], timeout: 
 def run(citizens: int, per_citizen: int, staff_threads: int, stack: LocalStack) -> tuple[int, dict]:
     """Play the load; return the exit code (0: nothing lost or doubled) and the figures (bench/run.py)."""
     api, figures = stack.api, Figures()
-    print(f"Load test: {citizens * per_citizen} submissions from {citizens} concurrent citizens; "
-          f"{staff_threads} staff threads decide intake, classification and reply on each from their queues.",
-          flush=True)
+    print(
+        f"Load test: {citizens * per_citizen} submissions from {citizens} concurrent citizens; "
+        f"{staff_threads} staff threads decide intake, classification and reply on each from their queues.",
+        flush=True,
+    )
     with ThreadPoolExecutor(citizens) as pool:
         people = list(pool.map(lambda _: Citizen(api), range(citizens)))
     staff = {email: login(api, email, password_of(stack, email)) for email in (OPERATOR, DISKOMINFO)}
@@ -269,8 +305,9 @@ def run(citizens: int, per_citizen: int, staff_threads: int, stack: LocalStack) 
                 submitted_at[complaint_id] = at
 
     started = time.monotonic()
-    staff_side = threading.Thread(target=work_queues, args=(api, staff, submitted_at, figures, staff_threads,
-                                                            submitting), daemon=True)
+    staff_side = threading.Thread(
+        target=work_queues, args=(api, staff, submitted_at, figures, staff_threads, submitting), daemon=True
+    )
     staff_side.start()
     with ThreadPoolExecutor(citizens) as pool:
         list(pool.map(citizen_work, people))
@@ -296,18 +333,33 @@ def run(citizens: int, per_citizen: int, staff_threads: int, stack: LocalStack) 
         if case.get("status") != "answered" or visits != [(stage, True) for stage, _, _ in STEPS]:
             problems.append(f"case {complaint_id}: {case.get('status')} {visits}")
     messages = stack.messages()
-    emails = Counter(address for m in messages for address in m["to"] if address.startswith("beban-")
-                     for kind in ("diterima", "Jawaban") if kind in m["subject"])
+    emails = Counter(
+        address
+        for m in messages
+        for address in m["to"]
+        if address.startswith("beban-")
+        for kind in ("diterima", "Jawaban")
+        if kind in m["subject"]
+    )
     for citizen in people:
         if emails[citizen.email] != 2 * len(citizen.submitted):
-            problems.append(f"a citizen got {emails[citizen.email]} receipts and replies for "
-                            f"{len(citizen.submitted)} complaints")
-    aws = {"region_name": "ap-southeast-3", "endpoint_url": stack.moto, "aws_access_key_id": "local",
-           "aws_secret_access_key": "local"}
+            problems.append(
+                f"a citizen got {emails[citizen.email]} receipts and replies for {len(citizen.submitted)} complaints"
+            )
+    aws = {
+        "region_name": "ap-southeast-3",
+        "endpoint_url": stack.moto,
+        "aws_access_key_id": "local",
+        "aws_secret_access_key": "local",
+    }
     sfn = boto3.client("stepfunctions", **aws)
     machine = sfn.list_state_machines()["stateMachines"][0]["stateMachineArn"]
-    names = [e["name"] for e in sfn.get_paginator("list_executions").paginate(stateMachineArn=machine)
-             .build_full_result()["executions"]]
+    names = [
+        e["name"]
+        for e in sfn.get_paginator("list_executions")
+        .paginate(stateMachineArn=machine)
+        .build_full_result()["executions"]
+    ]
     if sorted(names) != sorted(ids):
         problems.append(f"{len(names)} executions for {len(ids)} complaints")
 
@@ -322,9 +374,16 @@ def run(citizens: int, per_citizen: int, staff_threads: int, stack: LocalStack) 
     for problem in problems[:20]:
         print("  PROBLEM:", problem)
     print("OK: nothing lost, nothing doubled." if not problems else f"{len(problems)} problem(s).", flush=True)
-    summary = {"citizens": citizens, "submissions": len(figures.submit), "decisions": len(figures.decide),
-               "submit_per_second": len(figures.submit) / submitted_in, "submit": _cuts(figures.submit),
-               "decide": _cuts(figures.decide), "seconds": total, "problems": len(problems)}
+    summary = {
+        "citizens": citizens,
+        "submissions": len(figures.submit),
+        "decisions": len(figures.decide),
+        "submit_per_second": len(figures.submit) / submitted_in,
+        "submit": _cuts(figures.submit),
+        "decide": _cuts(figures.decide),
+        "seconds": total,
+        "problems": len(problems),
+    }
     return (0 if not problems else 1), summary
 
 

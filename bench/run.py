@@ -41,14 +41,17 @@ def _machine() -> str:
     except (OSError, StopIteration):
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; load average at the start {load:.2f}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; load average at the start {load:.2f}"
+    )
 
 
 def _commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -105,8 +108,10 @@ def calls_section(measured) -> str:
     submit = max(i.tally.total for run in runs for i in run.of("submit"))
     decision = max(i.tally.total for run in runs for i in run.of("decide (link)"))
     filtered = sum(1 for run in runs for i in run.invocations if i.label == "ignored")
-    paths = "\n".join(f"| {run.name} | {run.status} | {run.transitions} | {sum(1 for i in run.invocations if i.label != 'ignored')} | {run.calls()} |"  # noqa: E501
-                      for run in runs)
+    paths = "\n".join(
+        f"| {run.name} | {run.status} | {run.transitions} | {sum(1 for i in run.invocations if i.label != 'ignored')} | {run.calls()} |"  # noqa: E501
+        for run in runs
+    )
     return f"""## AWS calls per operation
 
 Counted with botocore's `before-call` hook on every client the app makes (local/aws_calls.py), one
@@ -144,19 +149,26 @@ def cost_section(result: dict) -> str:
     transitions_usd = PRICES["stepfunctions_standard_per_1k_transitions"].usd
     paths = "\n".join(
         f"| {name} | {f['transitions']} | {_usd(f['transitions'] * transitions_usd)} |"
-        for name, f in use.by_path.items())
+        for name, f in use.by_path.items()
+    )
     years = "\n".join(
         f"| {row['complaints']:,} | {_usd(row['serverless_variable'])} | {_usd(row['serverless_fixed'])} | "
         f"**{_usd(row['serverless'])}** ({_usd(row['per_complaint'])} each) | {_usd(row['cognito_lite'])} - "
         f"{_usd(row['cognito_essentials'])} | {_vm_label(row['vm_size'])}: "
         f"**{_usd(row['vm'])}** ({_usd(row['vm_per_complaint'])} each) |"
-        for row in result["years"])
-    names = {"ap-southeast-1": "Singapore's (ap-southeast-1)", "us-east-1": "US East's (us-east-1)",
-             "all": "the same in every region"}
+        for row in result["years"]
+    )
+    names = {
+        "ap-southeast-1": "Singapore's (ap-southeast-1)",
+        "us-east-1": "US East's (us-east-1)",
+        "all": "the same in every region",
+    }
     regions = Counter(names.get(price.region.split(" ", 1)[0], price.region) for price in PRICES.values())
     where = ", ".join(f"{n} {region}" for region, n in regions.most_common())
-    header = ("| complaints a year | serverless, usage | serverless, fixed | serverless, total "
-              "| + Cognito MAU (worst case) | always-on VM + database |")
+    header = (
+        "| complaints a year | serverless, usage | serverless, fixed | serverless, total "
+        "| + Cognito MAU (worst case) | always-on VM + database |"
+    )
     return f"""## Cost
 
 ### Per 1,000 complaints (usage-based)
@@ -209,7 +221,7 @@ Lite and Essentials plans); a ticket system's own accounts cost nothing extra.
 **Prices are not Jakarta prices.** No ap-southeast-3 price list was reachable from this machine (no
 internet). Of the {len(PRICES)} prices used: {where} (Singapore's where a real bill showed it, US East's
 otherwise). Each price in bench/prices.py names its region, source
-and date ({result['prices_checked']}). Re-check them on the AWS pricing pages with the region set to Asia
+and date ({result["prices_checked"]}). Re-check them on the AWS pricing pages with the region set to Asia
 Pacific (Jakarta) before quoting these as Jakarta costs.
 """
 
@@ -232,17 +244,17 @@ def throughput_section(summary: dict) -> str:
     submitted = f"{summary['submit_per_second']:.1f}/s"
     return f"""## Throughput of the local stack
 
-{summary['citizens']} concurrent citizens submit {summary['submissions']} complaints over HTTP while staff
-threads decide {summary['decisions']} stages from their queues (bench/load.py; `make load` runs the full size).
+{summary["citizens"]} concurrent citizens submit {summary["submissions"]} complaints over HTTP while staff
+threads decide {summary["decisions"]} stages from their queues (bench/load.py; `make load` runs the full size).
 moto serializes much of it, so this is a figure to watch, not a budget.
 
 | | p50 | p95 | rate |
 |---|---:|---:|---:|
-| submit | {submit.get('p50', 0) * 1000:.0f} ms | {submit.get('p95', 0) * 1000:.0f} ms | {submitted} |
-| decision | {decide.get('p50', 0) * 1000:.0f} ms | {decide.get('p95', 0) * 1000:.0f} ms | |
+| submit | {submit.get("p50", 0) * 1000:.0f} ms | {submit.get("p95", 0) * 1000:.0f} ms | {submitted} |
+| decision | {decide.get("p50", 0) * 1000:.0f} ms | {decide.get("p95", 0) * 1000:.0f} ms | |
 
 Nothing lost or doubled: {"yes" if summary["problems"] == 0 else f"NO, {summary['problems']} problem(s)"};
-{summary['seconds']:.0f} s in all.
+{summary["seconds"]:.0f} s in all.
 """
 
 
@@ -258,8 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (a smoke test)")
     args = parser.parse_args(argv)
     started, when = time.monotonic(), datetime.now(UTC)
-    header = (f"# Benchmarks\n\nWritten by `make bench` (`python -m bench.run{' --quick' if args.quick else ''}`) "
-              f"on {when:%Y-%m-%d %H:%M} UTC at commit {_commit()}.\n\nMachine: {_machine()}.\n")
+    header = (
+        f"# Benchmarks\n\nWritten by `make bench` (`python -m bench.run{' --quick' if args.quick else ''}`) "
+        f"on {when:%Y-%m-%d %H:%M} UTC at commit {_commit()}.\n\nMachine: {_machine()}.\n"
+    )
     sections, timings = [], {}
 
     def timed(name, build):
@@ -284,8 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     timed("flatness", lambda: flatness_section(flatness.measure(sizes)))
     timed("throughput", lambda: throughput_section(throughput(20, 1 if args.quick else 5)))
     took = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
-    footer = (f"\n---\n`make bench` took {time.monotonic() - started:.0f} s ({took}). Re-run it after a change "
-              "that touches a request path, a consumer, a table or the stack; commit the new BENCHMARKS.md.\n")
+    footer = (
+        f"\n---\n`make bench` took {time.monotonic() - started:.0f} s ({took}). Re-run it after a change "
+        "that touches a request path, a consumer, a table or the stack; commit the new BENCHMARKS.md.\n"
+    )
     Path(args.output).write_text(header + "\n" + "\n".join(sections) + footer)
     print(f"Wrote {args.output} in {time.monotonic() - started:.0f} s", flush=True)
     return 0

@@ -28,9 +28,20 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 
 LOCK = threading.RLock()  # re-entrant: a transaction calls put_item and update_item itself
-_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item", "query", "scan", "batch_get_item",
-               "batch_write_item", "transact_get_items", "execute_statement",
-               "execute_transaction", "batch_execute_statement")
+_OPERATIONS = (
+    "get_item",
+    "put_item",
+    "update_item",
+    "delete_item",
+    "query",
+    "scan",
+    "batch_get_item",
+    "batch_write_item",
+    "transact_get_items",
+    "execute_statement",
+    "execute_transaction",
+    "batch_execute_statement",
+)
 _ABSENT = object()
 
 
@@ -65,8 +76,9 @@ def _transact_write_items(original):
                     continue  # moto refuses it (and changes nothing)
                 hash_key = DynamoType(attrs[table.hash_key_attr])
                 if (table.name, hash_key) not in saved:
-                    saved[table.name, hash_key] = (copy.deepcopy(table.items[hash_key]) if hash_key in table.items
-                                                   else _ABSENT)
+                    saved[table.name, hash_key] = (
+                        copy.deepcopy(table.items[hash_key]) if hash_key in table.items else _ABSENT
+                    )
                 if table.stream_shard is not None:
                     stream_lengths.setdefault(table.name, len(table.stream_shard.items))
             try:
@@ -94,7 +106,7 @@ def serialize_dynamodb() -> None:
             setattr(DynamoDBBackend, name, _one_at_a_time(original))
     original = DynamoDBBackend.transact_write_items
     if not getattr(original, "_one_at_a_time", False):
-        setattr(DynamoDBBackend, "transact_write_items", _transact_write_items(original))
+        DynamoDBBackend.transact_write_items = _transact_write_items(original)
         # moto's own whole-table copies become the tables themselves (its rollback then puts back the
         # same objects); the partitions saved above are what is restored.
         dynamodb_models.copy = types.SimpleNamespace(deepcopy=_deepcopy_but_tables)

@@ -40,8 +40,11 @@ _APPLICATION: contextvars.ContextVar[bool] = contextvars.ContextVar("aspirasi_ap
 
 # Each service's own throttling error (code, HTTP status, message): what botocore raises once its retries give up.
 THROTTLING: dict[str, tuple[str, int, str]] = {
-    "dynamodb": ("ProvisionedThroughputExceededException", 400,
-                 "The level of configured provisioned throughput for the table was exceeded."),
+    "dynamodb": (
+        "ProvisionedThroughputExceededException",
+        400,
+        "The level of configured provisioned throughput for the table was exceeded.",
+    ),
     "stepfunctions": ("ThrottlingException", 400, "Rate exceeded"),
     "ses": ("Throttling", 400, "Maximum sending rate exceeded."),
     "sesv2": ("TooManyRequestsException", 429, "Too many requests."),
@@ -121,12 +124,16 @@ def parse(chaos: str | None, crash: str | None = None, seed: str | None = None) 
         target, equals, rate_text = part.partition("=")
         service_text, colon, operation_text = target.strip().partition(":")
         if not equals or not colon or not service_text or not operation_text:
-            raise ChaosConfigError(f"CHAOS: {part!r} is not service:Operation=rate "
-                                   "(e.g. ses:SendRawEmail=0.3,dynamodb:TransactWriteItems=0.2)")
+            raise ChaosConfigError(
+                f"CHAOS: {part!r} is not service:Operation=rate "
+                "(e.g. ses:SendRawEmail=0.3,dynamodb:TransactWriteItems=0.2)"
+            )
         service = _services().get(service_text.strip().lower())
         if service is None:
-            raise ChaosConfigError(f"CHAOS: {service_text!r} is not an AWS service botocore knows "
-                                   "(e.g. dynamodb, stepfunctions, ses, sqs, cognito-idp, s3)")
+            raise ChaosConfigError(
+                f"CHAOS: {service_text!r} is not an AWS service botocore knows "
+                "(e.g. dynamodb, stepfunctions, ses, sqs, cognito-idp, s3)"
+            )
         operation = _operations(service).get(operation_text.strip())
         if operation is None:
             raise ChaosConfigError(f"CHAOS: {service} has no operation {operation_text.strip()!r}")
@@ -209,8 +216,11 @@ class Chaos:
             log.warning("chaos: injected %s %s:%s", code, rule.service, rule.operation)
             url = (params or {}).get("url", "")
             response = AWSResponse(url, status, {}, _Raw())
-            return response, {"Error": {"Code": code, "Message": message},
-                              "ResponseMetadata": {"HTTPStatusCode": status, "HTTPHeaders": {}, "RetryAttempts": 0}}
+            return response, {
+                "Error": {"Code": code, "Message": message},
+                "ResponseMetadata": {"HTTPStatusCode": status, "HTTPHeaders": {}, "RetryAttempts": 0},
+            }
+
         return before_call
 
     def attach(self, client) -> None:
@@ -219,8 +229,11 @@ class Chaos:
         service_id = client.meta.service_model.service_id.hyphenize()
         for rule in self.config.rules:
             if rule.service == service:
-                client.meta.events.register(f"before-call.{service_id}.{rule.operation}", self.hook(rule),
-                                            unique_id=f"aspirasi-chaos-{service}-{rule.operation}")
+                client.meta.events.register(
+                    f"before-call.{service_id}.{rule.operation}",
+                    self.hook(rule),
+                    unique_id=f"aspirasi-chaos-{service}-{rule.operation}",
+                )
 
     def crash_after_work(self, queue: str = "") -> bool:
         """Whether this SQS handler invocation "crashes" after its work (the poller then acknowledges nothing)."""
@@ -228,8 +241,9 @@ class Chaos:
             return False
         with self._lock:
             self.crashes += 1
-        log.warning("chaos: crashed SQS handler after its work (%s); its batch will be delivered again",
-                    queue or "queue")
+        log.warning(
+            "chaos: crashed SQS handler after its work (%s); its batch will be delivered again", queue or "queue"
+        )
         return True
 
 

@@ -25,6 +25,7 @@ from moto import mock_aws  # noqa: E402
 def main() -> int:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         import boto3
+
         from chalicelib.service.complaints import Citizen, get_complaint, submit_complaint
         from chalicelib.service.decide import decide_by_link
         from local.outbox import action_tokens, sent_emails
@@ -36,8 +37,9 @@ def main() -> int:
         os.environ["STATE_MACHINE_ARN"] = resources.state_machine_arn
         app = importlib.import_module("app")
         svc = app.services()
-        poller = Poller(boto3.client("sqs", region_name=region), resources.queue_url, resources.queue_arn,
-                        region, app.on_handoff)
+        poller = Poller(
+            boto3.client("sqs", region_name=region), resources.queue_url, resources.queue_arn, region, app.on_handoff
+        )
 
         def wait_for(stage: str):
             for _ in range(600):
@@ -55,19 +57,32 @@ def main() -> int:
             print(f"  {stage:<15} {address:<42} -> {result['outcome']} (next: {result['leads_to']})")
 
         citizen = Citizen(id="demo-citizen", email="warga@example.id", name="Siti Aminah")
-        view, _ = submit_complaint(svc, citizen, {
-            "category": "infrastruktur", "subcategory": "jalan-rusak", "title": "Jalan poros berlubang",
-            "description": "Jalan poros Samarinda-Bontang km 12 berlubang besar dan membahayakan pengendara.",
-            "location": "Km 12, Samarinda Utara"})
+        view, _ = submit_complaint(
+            svc,
+            citizen,
+            {
+                "category": "infrastruktur",
+                "subcategory": "jalan-rusak",
+                "title": "Jalan poros berlubang",
+                "description": "Jalan poros Samarinda-Bontang km 12 berlubang besar dan membahayakan pengendara.",
+                "location": "Km 12, Samarinda Utara",
+            },
+        )
         cid = view["id"]
         print(f"Complaint {view['tracking_number']} submitted; execution {cid} started.\n")
         act("operator@aspirasi.kaltimprov.go.id", "intake", {"decision": "accept"})
         act("diskominfo@aspirasi.kaltimprov.go.id", "classification", {"kind": "aspiration", "opd": "PUPR-PERA"})
-        act("opd-pupr-pera@aspirasi.kaltimprov.go.id", "opd_response",
-            {"response": "Perbaikan dijadwalkan minggu depan."})
+        act(
+            "opd-pupr-pera@aspirasi.kaltimprov.go.id",
+            "opd_response",
+            {"response": "Perbaikan dijadwalkan minggu depan."},
+        )
         act("diskominfo@aspirasi.kaltimprov.go.id", "review", {"decision": "approve"})
-        act("operator@aspirasi.kaltimprov.go.id", "reply",
-            {"reply": "Dinas PUPR-PERA menjadwalkan perbaikan minggu depan. Terima kasih."})
+        act(
+            "operator@aspirasi.kaltimprov.go.id",
+            "reply",
+            {"reply": "Dinas PUPR-PERA menjadwalkan perbaikan minggu depan. Terima kasih."},
+        )
         for _ in range(600):
             poller.poll_once()
             if svc.store.get_complaint(cid).status == "closed":
@@ -76,8 +91,10 @@ def main() -> int:
         final = get_complaint(svc, cid, citizen.id)
         print(f"\nStatus: {final['status']}   Reply: {final['reply']}\n\nTimeline:")
         for entry in final["timeline"]:
-            print(f"  {entry['stage']:<15} entered {entry['entered_at']}  due {entry['due_at']}  "
-                  f"done {entry['completed_at']}  SLA {entry['sla']}")
+            print(
+                f"  {entry['stage']:<15} entered {entry['entered_at']}  due {entry['due_at']}  "
+                f"done {entry['completed_at']}  SLA {entry['sla']}"
+            )
         outbox = sent_emails(region)
         print(f"\nEmails sent ({len(outbox)}):")
         for message in outbox:

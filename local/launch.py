@@ -41,8 +41,14 @@ class LocalStack:
             log_path = ROOT / "test-artifacts" / f"local-stack-{self.port}.log"
         self.log_path = log_path
         self.log = open(log_path, "w")
-        self.process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=environment,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "local.stack"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.banner: list[str] = []
         self.ready = threading.Event()
         # Drain the output for the whole run (a full pipe would block the stack) into the artifact log.

@@ -25,13 +25,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--month", default=os.environ.get("MONTH") or None, help="YYYY-MM (default: last month)")
     parser.add_argument("--force", action="store_true", default=os.environ.get("FORCE", "") not in ("", "0"))
-    parser.add_argument("--outbox", default=f"http://127.0.0.1:{os.environ.get('OUTBOX_PORT', '8025')}",
-                        help="the local stack's outbox (default: http://127.0.0.1:$OUTBOX_PORT)")
+    parser.add_argument(
+        "--outbox",
+        default=f"http://127.0.0.1:{os.environ.get('OUTBOX_PORT', '8025')}",
+        help="the local stack's outbox (default: http://127.0.0.1:$OUTBOX_PORT)",
+    )
     args = parser.parse_args(argv)
     month = args.month or previous_month(datetime.now(WITA).date())
-    request = urllib.request.Request(f"{args.outbox}/schedules/monthly_report", method="POST",
-                                     data=json.dumps({"month": month, "force": args.force}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{args.outbox}/schedules/monthly_report",
+        method="POST",
+        data=json.dumps({"month": month, "force": args.force}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             result = json.load(response)
@@ -41,22 +47,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"The monthly report failed: {reason}.{hint}", file=sys.stderr)
         return 1
     except urllib.error.URLError as error:
-        print(f"No local stack answers at {args.outbox} ({error.reason}). Start it with `make run` in another "
-              "terminal (same OUTBOX_PORT).", file=sys.stderr)
+        print(
+            f"No local stack answers at {args.outbox} ({error.reason}). Start it with `make run` in another "
+            "terminal (same OUTBOX_PORT).",
+            file=sys.stderr,
+        )
         return 2
     if not result.get("sent"):
         why = {"already_sent": f"the report of {month} was sent already; FORCE=1 sends it again"}
         print(f"Nothing sent: {why.get(result.get('reason'), result.get('reason'))}.")
         return 0
     attachment = result["attachment"]
-    print(f"Sent the SLA report of {result['month']}{' (preliminary: the month is not over)' if result.get('preliminary') else ''}"
-          f"{' again' if result.get('resent') else ''}:\n"
-          f"  to          {', '.join(result['to'])}\n"
-          f"  subject     {result['subject']}\n"
-          f"  attachment  {attachment['filename']} ({attachment['size']:,} bytes): "
-          f"{args.outbox}/messages/{result['message_id']}/{attachment['filename']}\n"
-          f"  totals      {json.dumps(result.get('totals'), ensure_ascii=False)}\n"
-          f"The email is in the outbox: {args.outbox}/")
+    print(
+        f"Sent the SLA report of {result['month']}{' (preliminary: the month is not over)' if result.get('preliminary') else ''}"
+        f"{' again' if result.get('resent') else ''}:\n"
+        f"  to          {', '.join(result['to'])}\n"
+        f"  subject     {result['subject']}\n"
+        f"  attachment  {attachment['filename']} ({attachment['size']:,} bytes): "
+        f"{args.outbox}/messages/{result['message_id']}/{attachment['filename']}\n"
+        f"  totals      {json.dumps(result.get('totals'), ensure_ascii=False)}\n"
+        f"The email is in the outbox: {args.outbox}/"
+    )
     return 0
 
 

@@ -23,18 +23,25 @@ def sent_emails(region: str) -> list[dict]:
         parsed = email.message_from_string(raw, policy=policy.default)
         text = parsed.get_body(("plain",))
         html = parsed.get_body(("html",))
-        out.append({
-            "id": sent.id,
-            "to": list(dict.fromkeys(sent.destinations)),  # moto lists header and envelope recipients
-            # A long ASCII subject may be folded right after "Subject:"; unfolded, that leaves a space.
-            "subject": str(parsed["Subject"] or "").strip(),
-            "text": text.get_content() if text else "",
-            "html": html.get_content() if html else "",
-            "sent_at": parsedate_to_datetime(parsed["Date"]).isoformat() if parsed["Date"] else None,
-            "attachments": [{"filename": part.get_filename(), "content_type": part.get_content_type(),
-                             "size": len(part.get_payload(decode=True) or b"")}
-                            for part in parsed.iter_attachments()],
-        })
+        out.append(
+            {
+                "id": sent.id,
+                "to": list(dict.fromkeys(sent.destinations)),  # moto lists header and envelope recipients
+                # A long ASCII subject may be folded right after "Subject:"; unfolded, that leaves a space.
+                "subject": str(parsed["Subject"] or "").strip(),
+                "text": text.get_content() if text else "",
+                "html": html.get_content() if html else "",
+                "sent_at": parsedate_to_datetime(parsed["Date"]).isoformat() if parsed["Date"] else None,
+                "attachments": [
+                    {
+                        "filename": part.get_filename(),
+                        "content_type": part.get_content_type(),
+                        "size": len(part.get_payload(decode=True) or b""),
+                    }
+                    for part in parsed.iter_attachments()
+                ],
+            }
+        )
     return out
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from botocore.exceptions import ClientError
 
@@ -59,8 +59,15 @@ def sqs_event(messages: list[dict], queue_arn: str, region: str) -> dict:
 
 
 class Poller:
-    def __init__(self, sqs_client, queue_url: str, queue_arn: str, region: str,
-                 handler: Callable[[dict, object], dict | None], batch_size: int = 10):
+    def __init__(
+        self,
+        sqs_client,
+        queue_url: str,
+        queue_arn: str,
+        region: str,
+        handler: Callable[[dict, object], dict | None],
+        batch_size: int = 10,
+    ):
         self.sqs = sqs_client
         self.queue_url = queue_url
         self.queue_arn = queue_arn
@@ -76,8 +83,11 @@ class Poller:
     def _poll(self, wait_seconds: int) -> int:
         try:
             messages = self.sqs.receive_message(
-                QueueUrl=self.queue_url, MaxNumberOfMessages=self.batch_size,
-                WaitTimeSeconds=wait_seconds, AttributeNames=["All"], MessageAttributeNames=["All"],
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=self.batch_size,
+                WaitTimeSeconds=wait_seconds,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
             ).get("Messages", [])
         except ClientError as error:  # SQS refused (throttled): nothing was received, try again later
             log.warning("SQS receive failed (%s); polling again", _code(error))
@@ -105,12 +115,14 @@ class Poller:
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
             )
         except Exception as error:  # throttled, or the connection dropped: never the poller's end
-            log.warning("SQS acknowledgement of %d message(s) failed (%s); they will be delivered again",
-                        len(done), _code(error))
+            log.warning(
+                "SQS acknowledgement of %d message(s) failed (%s); they will be delivered again",
+                len(done),
+                _code(error),
+            )
             return
         for failure in response.get("Failed", []):
-            log.warning("SQS acknowledgement of a message failed (%s); it will be delivered again",
-                        failure.get("Code"))
+            log.warning("SQS acknowledgement of a message failed (%s); it will be delivered again", failure.get("Code"))
 
 
 def _code(error: Exception) -> str:

@@ -7,9 +7,9 @@ with the same substitutions the CDK stack makes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import boto3
 
@@ -52,8 +52,10 @@ def local_queue_settings(environ) -> dict[str, int]:
     """The local stack's queue settings: ``SQS_VISIBILITY_TIMEOUT`` (seconds, default 30) and
     ``SQS_MAX_RECEIVE_COUNT`` (default 50); the chaos suite shortens the first to see redeliveries soon."""
     settings = {}
-    for name, key, default, least in (("SQS_VISIBILITY_TIMEOUT", "visibility_timeout", VISIBILITY_TIMEOUT, 0),
-                                      ("SQS_MAX_RECEIVE_COUNT", "max_receive_count", LOCAL_MAX_RECEIVE_COUNT, 1)):
+    for name, key, default, least in (
+        ("SQS_VISIBILITY_TIMEOUT", "visibility_timeout", VISIBILITY_TIMEOUT, 0),
+        ("SQS_MAX_RECEIVE_COUNT", "max_receive_count", LOCAL_MAX_RECEIVE_COUNT, 1),
+    ):
         text = (environ.get(name) or str(default)).strip()
         if not text.isdigit() or int(text) < least:
             raise ValueError(f"{name}={text!r} is not a whole number of at least {least}")
@@ -65,16 +67,25 @@ def _consumer_queue(sqs, queue_name: str, visibility_timeout: int, max_receive_c
     """A queue with its dead-letter queue: (url, arn, dead-letter url)."""
     dlq_url = sqs.create_queue(QueueName=f"{queue_name}-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue_url = sqs.create_queue(QueueName=queue_name, Attributes={
-        "VisibilityTimeout": str(visibility_timeout),
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}),
-    })["QueueUrl"]
+    queue_url = sqs.create_queue(
+        QueueName=queue_name,
+        Attributes={
+            "VisibilityTimeout": str(visibility_timeout),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}),
+        },
+    )["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     return queue_url, queue_arn, dlq_url
 
 
-def provision(region: str, queue_name: str, sender_domain: str, *, visibility_timeout: int = VISIBILITY_TIMEOUT,
-              max_receive_count: int = MAX_RECEIVE_COUNT) -> Resources:
+def provision(
+    region: str,
+    queue_name: str,
+    sender_domain: str,
+    *,
+    visibility_timeout: int = VISIBILITY_TIMEOUT,
+    max_receive_count: int = MAX_RECEIVE_COUNT,
+) -> Resources:
     tables.create_tables()
     sqs = boto3.client("sqs", region_name=region)
     queue_url, queue_arn, dlq_url = _consumer_queue(sqs, queue_name, visibility_timeout, max_receive_count)
@@ -86,8 +97,9 @@ def provision(region: str, queue_name: str, sender_domain: str, *, visibility_ti
         arn = existing[0]["stateMachineArn"]
         sfn.update_state_machine(stateMachineArn=arn, definition=definition)
     else:
-        arn = sfn.create_state_machine(name=STATE_MACHINE_NAME, definition=definition, roleArn=ACCOUNT_ROLE,
-                                       type="STANDARD")["stateMachineArn"]
+        arn = sfn.create_state_machine(
+            name=STATE_MACHINE_NAME, definition=definition, roleArn=ACCOUNT_ROLE, type="STANDARD"
+        )["stateMachineArn"]
     return Resources(region, queue_url, queue_arn, dlq_url, arn)
 
 
@@ -99,9 +111,15 @@ class UploadResources:
     dead_letter_url: str
 
 
-def provision_uploads(region: str, bucket: str, queue_name: str, origins: Iterable[str], *,
-                      visibility_timeout: int = VISIBILITY_TIMEOUT,
-                      max_receive_count: int = MAX_RECEIVE_COUNT) -> UploadResources:
+def provision_uploads(
+    region: str,
+    bucket: str,
+    queue_name: str,
+    origins: Iterable[str],
+    *,
+    visibility_timeout: int = VISIBILITY_TIMEOUT,
+    max_receive_count: int = MAX_RECEIVE_COUNT,
+) -> UploadResources:
     """The attachments bucket (private, CORS for the page's origins) telling the uploads queue of new objects.
 
     As in the CDK stack: ObjectCreated under ``attachments/`` -> the queue (with its dead-letter queue).
@@ -110,17 +128,43 @@ def provision_uploads(region: str, bucket: str, queue_name: str, origins: Iterab
     """
     s3 = boto3.client("s3", region_name=region)
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
-    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
-        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
-    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
-        "AllowedOrigins": sorted(set(origins)), "AllowedMethods": ["POST", "GET"], "AllowedHeaders": ["*"],
-        "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]})
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": sorted(set(origins)),
+                    "AllowedMethods": ["POST", "GET"],
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["ETag"],
+                    "MaxAgeSeconds": 600,
+                }
+            ]
+        },
+    )
     sqs = boto3.client("sqs", region_name=region)
     queue_url, queue_arn, dlq_url = _consumer_queue(sqs, queue_name, visibility_timeout, max_receive_count)
-    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{
-        "QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"],
-        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "attachments/"}]}},
-    }]})
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "attachments/"}]}},
+                }
+            ]
+        },
+    )
     return UploadResources(bucket, queue_url, queue_arn, dlq_url)
 
 
@@ -131,11 +175,9 @@ class Identity:
     staff: dict[str, str]  # email -> password
 
 
-
-
-
-def provision_cognito(region: str, staff_emails: dict[str, str], password_factory,
-                      groups: Iterable[str] = ()) -> Identity:
+def provision_cognito(
+    region: str, staff_emails: dict[str, str], password_factory, groups: Iterable[str] = ()
+) -> Identity:
     """The user pool (email sign-in), its app client, staff groups and seeded staff accounts.
 
     ``staff_emails`` maps each staff email to its group (``opd-<CODE>`` for an agency team);
@@ -146,12 +188,21 @@ def provision_cognito(region: str, staff_emails: dict[str, str], password_factor
         PoolName="aspirasi-kaltim",
         UsernameAttributes=["email"],
         AutoVerifiedAttributes=["email"],
-        Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
-                                     "RequireNumbers": True, "RequireSymbols": False}},
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 8,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": False,
+            }
+        },
         Schema=[{"Name": "name", "AttributeDataType": "String", "Mutable": True, "Required": False}],
     )["UserPool"]["Id"]
     client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="web", GenerateSecret=False,
+        UserPoolId=pool_id,
+        ClientName="web",
+        GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]["ClientId"]
     for group in sorted(set(staff_emails.values()) | set(groups)):
@@ -159,9 +210,12 @@ def provision_cognito(region: str, staff_emails: dict[str, str], password_factor
     passwords = {}
     for email, group in staff_emails.items():
         password = password_factory()
-        idp.admin_create_user(UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS",
-                              UserAttributes=[{"Name": "email", "Value": email},
-                                              {"Name": "email_verified", "Value": "true"}])
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=email,
+            MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+        )
         idp.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=password, Permanent=True)
         idp.admin_add_user_to_group(UserPoolId=pool_id, Username=email, GroupName=group)
         passwords[email] = password

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chalice.app import ScheduledEventConfig
 
@@ -29,10 +29,18 @@ def schedules(app_module) -> dict[str, tuple[str, object]]:
 
 def scheduled_event(name: str, region: str, detail: dict | None = None, at: datetime | None = None) -> dict:
     """What EventBridge hands a scheduled Lambda function (``detail`` is ``{}`` for a real schedule)."""
-    at = at or datetime.now(timezone.utc)
-    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
-            "account": "123456789012", "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": region,
-            "resources": [f"arn:aws:events:{region}:123456789012:rule/local-{name}"], "detail": detail or {}}
+    at = at or datetime.now(UTC)
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [f"arn:aws:events:{region}:123456789012:rule/local-{name}"],
+        "detail": detail or {},
+    }
 
 
 def run(app_module, name: str, region: str, detail: dict | None = None):

@@ -134,14 +134,18 @@ def main() -> int:
     outbox_port = int(os.environ.get("OUTBOX_PORT", "8025"))
     moto_port = int(os.environ.get("MOTO_PORT") or _free_port())
     # Everything below talks to the moto server; the state machine's service calls too (MOTO_PORT).
-    os.environ.update({
-        "MOTO_PORT": str(moto_port),
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
-        "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
-        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-        "AUTO_CONFIRM_SIGNUP": "1",
-        "COGNITO_SENDS_INVITATIONS": "0",  # moto emails nothing: staff invitations go through SES to the outbox
-    })
+    os.environ.update(
+        {
+            "MOTO_PORT": str(moto_port),
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AUTO_CONFIRM_SIGNUP": "1",
+            "COGNITO_SENDS_INVITATIONS": "0",  # moto emails nothing: staff invitations go through SES to the outbox
+        }
+    )
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     # Our modules' own loggers follow the app's level too (the privacy log scan runs all of them at DEBUG).
@@ -162,8 +166,11 @@ def main() -> int:
     serialize_dynamodb()  # the server answers on many threads; DynamoDB's writes are atomic, moto's are not
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
-    requests.post(f"http://127.0.0.1:{moto_port}/moto-api/config",
-                  json={"stepfunctions": {"execute_state_machine": True}}, timeout=10).raise_for_status()
+    requests.post(
+        f"http://127.0.0.1:{moto_port}/moto-api/config",
+        json={"stepfunctions": {"execute_state_machine": True}},
+        timeout=10,
+    ).raise_for_status()
 
     from chalicelib.config import settings
     from local.poller import Poller
@@ -172,17 +179,24 @@ def main() -> int:
     queues = local_queue_settings(os.environ)  # SQS_VISIBILITY_TIMEOUT, SQS_MAX_RECEIVE_COUNT
     resources = provision(REGION, os.environ["HANDOFF_QUEUE_NAME"], SENDER_DOMAIN, **queues)
     # Attachments: the browser posts files straight to moto's S3 (another port: CORS for the page's origin).
-    uploads = provision_uploads(REGION, os.environ["ATTACHMENTS_BUCKET"], os.environ["UPLOADS_QUEUE_NAME"],
-                                _page_origins(os.environ["PUBLIC_BASE_URL"], port), **queues)
+    uploads = provision_uploads(
+        REGION,
+        os.environ["ATTACHMENTS_BUCKET"],
+        os.environ["UPLOADS_QUEUE_NAME"],
+        _page_origins(os.environ["PUBLIC_BASE_URL"], port),
+        **queues,
+    )
     from chalicelib.domain.staff import all_groups
 
     identity = provision_cognito(REGION, _staff(SENDER_DOMAIN), _staff_password, groups=all_groups())
-    os.environ.update({
-        "STATE_MACHINE_ARN": resources.state_machine_arn,
-        "COGNITO_USER_POOL_ID": identity.user_pool_id,
-        "COGNITO_CLIENT_ID": identity.client_id,
-        "COGNITO_JWKS_URL": f"http://127.0.0.1:{moto_port}/{identity.user_pool_id}/.well-known/jwks.json",
-    })
+    os.environ.update(
+        {
+            "STATE_MACHINE_ARN": resources.state_machine_arn,
+            "COGNITO_USER_POOL_ID": identity.user_pool_id,
+            "COGNITO_CLIENT_ID": identity.client_id,
+            "COGNITO_JWKS_URL": f"http://127.0.0.1:{moto_port}/{identity.user_pool_id}/.well-known/jwks.json",
+        }
+    )
     settings.cache_clear()
     app_module = importlib.import_module("app")
     app_module.services.cache_clear()
@@ -191,8 +205,9 @@ def main() -> int:
     # One Open311 client key, so the GeoReport v2 API can be tried at once (the admin issues more in the console).
     from chalicelib.service import api_keys
 
-    open311_key = api_keys.issue_key(app_module.services(), {"organisation": OPEN311_DEMO_CLIENT},
-                                     by="system:local-stack")["api_key"]
+    open311_key = api_keys.issue_key(
+        app_module.services(), {"organisation": OPEN311_DEMO_CLIENT}, by="system:local-stack"
+    )["api_key"]
 
     stop = threading.Event()
     sqs = boto3.client("sqs", region_name=REGION)
@@ -204,8 +219,10 @@ def main() -> int:
     from local.stream_poller import StreamPoller, stream_arn_of, streams_client
 
     dynamodb, streams = boto3.client("dynamodb", region_name=REGION), streams_client(REGION)
-    stream_pollers = [StreamPoller(streams, stream_arn_of(dynamodb, model.Meta.table_name), REGION,
-                                   app_module.on_change) for model in (WorkItemModel, ComplaintModel)]
+    stream_pollers = [
+        StreamPoller(streams, stream_arn_of(dynamodb, model.Meta.table_name), REGION, app_module.on_change)
+        for model in (WorkItemModel, ComplaintModel)
+    ]
 
     def poll_streams():
         while not stop.is_set():
@@ -230,13 +247,19 @@ def main() -> int:
 
     ThreadedHTTPServer.request_queue_size = 128  # socketserver's backlog of 5 resets connections under load
 
-    api = create_local_server(app_module.app, Config.create(chalice_stage="dev", app_name="aspirasi-kaltim",
-                                                            chalice_app=app_module.app), "127.0.0.1", port)
+    api = create_local_server(
+        app_module.app,
+        Config.create(chalice_stage="dev", app_name="aspirasi-kaltim", chalice_app=app_module.app),
+        "127.0.0.1",
+        port,
+    )
     outbox = outbox_server(outbox_port, REGION, app_module)
-    threads = [threading.Thread(target=poll_forever, args=(handoff_poller,), name="sqs-poller", daemon=True),
-               threading.Thread(target=poll_forever, args=(uploads_poller,), name="uploads-poller", daemon=True),
-               threading.Thread(target=poll_streams, name="stream-poller", daemon=True),
-               threading.Thread(target=outbox.serve_forever, name="outbox", daemon=True)]
+    threads = [
+        threading.Thread(target=poll_forever, args=(handoff_poller,), name="sqs-poller", daemon=True),
+        threading.Thread(target=poll_forever, args=(uploads_poller,), name="uploads-poller", daemon=True),
+        threading.Thread(target=poll_streams, name="stream-poller", daemon=True),
+        threading.Thread(target=outbox.serve_forever, name="outbox", daemon=True),
+    ]
     for thread in threads:
         thread.start()
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from .poller import LambdaContext
 
@@ -37,13 +37,28 @@ def lambda_record(record: dict, stream_arn: str, region: str) -> dict:
     when = change.get("ApproximateCreationDateTime")
     if isinstance(when, datetime):
         change["ApproximateCreationDateTime"] = int(when.timestamp())
-    return {"eventID": record.get("eventID"), "eventName": record.get("eventName"), "eventVersion": "1.1",
-            "eventSource": "aws:dynamodb", "awsRegion": region, "dynamodb": change, "eventSourceARN": stream_arn}
+    return {
+        "eventID": record.get("eventID"),
+        "eventName": record.get("eventName"),
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+        "dynamodb": change,
+        "eventSourceARN": stream_arn,
+    }
 
 
 class StreamPoller:
-    def __init__(self, streams_client, stream_arn: str, region: str, handler: Callable[[dict, object], dict | None],
-                 batch_size: int = 10, backoff: tuple[float, float] = (1.0, 16.0), tidy: bool = True):
+    def __init__(
+        self,
+        streams_client,
+        stream_arn: str,
+        region: str,
+        handler: Callable[[dict, object], dict | None],
+        batch_size: int = 10,
+        backoff: tuple[float, float] = (1.0, 16.0),
+        tidy: bool = True,
+    ):
         self.streams = streams_client
         self.stream_arn = stream_arn
         self.region = region
@@ -61,11 +76,13 @@ class StreamPoller:
 
     def _shard_iterator(self, kind: str = "TRIM_HORIZON", sequence_number: str | None = None) -> str:
         if self._shard_id is None:
-            self._shard_id = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"][
-                "Shards"][0]["ShardId"]
+            self._shard_id = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][0][
+                "ShardId"
+            ]
         extra = {"SequenceNumber": sequence_number} if sequence_number else {}
-        return self.streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=self._shard_id,
-                                               ShardIteratorType=kind, **extra)["ShardIterator"]
+        return self.streams.get_shard_iterator(
+            StreamArn=self.stream_arn, ShardId=self._shard_id, ShardIteratorType=kind, **extra
+        )["ShardIterator"]
 
     def poll_once(self) -> int:
         """Hand one batch to the handler; returns how many records it handled (0 while backing off)."""
@@ -86,7 +103,7 @@ class StreamPoller:
             failed = [records[0]["dynamodb"]["SequenceNumber"]]
         if failed:
             self._position = ("AT_SEQUENCE_NUMBER", min(failed, key=int))
-            delay = min(self.max_backoff, self.first_backoff * 2 ** self._failures)
+            delay = min(self.max_backoff, self.first_backoff * 2**self._failures)
             self._failures += 1
             self._retry_at = time.monotonic() + delay
             log.warning("stream record failed; reading it again in %.0f s (attempt %d)", delay, self._failures + 1)

@@ -20,10 +20,10 @@ class AttachmentStore:
         Raises ConditionFailed when the complaint is full or no longer open (or, never in practice,
         when the attachment's or the audit entry's fresh key exists).
         """
-        from .store import _transaction
+        from .dynamo import transaction
 
         count = ComplaintModel.attachment_count
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.update(
                 ComplaintModel(attachment.complaint_id),
                 actions=[count.add(1)],
@@ -49,10 +49,10 @@ class AttachmentStore:
         transaction; not with ``free_slot``, which writes the complaint already).
         Raises ConditionFailed if another delivery settled it first, or the complaint has that status.
         """
-        from .store import _transaction
+        from .dynamo import transaction
 
         condition = AttachmentModel.status == expected_status
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.update(
                 AttachmentModel(attachment.complaint_id, attachment.attachment_id),
                 actions=actions,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from ..domain.calendar import months_between
-from .store import _condition_failed, _transaction
+from .dynamo import condition_failed, transaction
 from .tables import ApiKeyModel, ApiOrganisationModel, ComplaintModel, TrackingNumberModel
 
 # A public search reads at most this many complaints of its date range, newest first, whatever it finds.
@@ -35,7 +35,7 @@ class Open311Store:
     def create_api_key(self, key: ApiKeyModel) -> None:
         """Store a new key and reserve its organisation, or nothing: ConditionFailed when the
         organisation has an active key already (reasons ``[organisation, key]``)."""
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.save(
                 ApiOrganisationModel(key.organisation_key, key_id=key.key_id),
                 condition=ApiOrganisationModel.organisation_key.does_not_exist(),
@@ -60,7 +60,7 @@ class Open311Store:
 
     def revoke_api_key(self, key: ApiKeyModel, at: str, by: str) -> None:
         """Revoke once and free the organisation for a new key; ConditionFailed if revoked already."""
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.update(
                 ApiKeyModel(key.api, key.key_id),
                 actions=[ApiKeyModel.revoked_at.set(at), ApiKeyModel.revoked_by.set(by)],
@@ -78,7 +78,7 @@ class Open311Store:
                 actions=[ApiKeyModel.last_used_at.set(at)], condition=ApiKeyModel.key_id.exists()
             )
         except UpdateError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise
 
     # -- complaints, as Open311 reads them -------------------------------------------------

@@ -33,9 +33,9 @@ class PrivacyStore:
         """Update the reporter fields of one of the citizen's complaints, with its audit entry.
 
         Raises ConditionFailed when the complaint is no longer theirs (erased meanwhile)."""
-        from .store import _transaction
+        from .dynamo import transaction
 
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.update(
                 ComplaintModel(complaint_id),
                 actions=actions,

@@ -12,7 +12,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition, size
 from pynamodb.expressions.update import Action
 
-from .store import _condition_failed
+from .dynamo import condition_failed
 from .tables import RateCounterModel
 
 CounterUpdate = tuple[RateCounterModel, list[Action], Condition]
@@ -45,7 +45,7 @@ def count_hit(counter: str, limit: int, expires: datetime) -> int | None:
     try:
         item.update(actions=actions, condition=condition)
     except UpdateError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             return None
         raise
     return int(item.hits)

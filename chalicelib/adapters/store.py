@@ -6,22 +6,16 @@ together are one transaction, so a crash never leaves half a decision.
 
 from __future__ import annotations
 
-import random
-import secrets
-import time
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
-from pynamodb.expressions.operand import Path
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from ..domain import report
 from ..domain.report import Delta
+from ..service.ports import EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, Missing
 from .attachment_store import AttachmentStore
+from .dynamo import condition_failed, transaction
 from .privacy_store import PrivacyStore
 from .tables import (
     AuditModel,
@@ -39,104 +33,6 @@ if TYPE_CHECKING:  # rate_counters uses this module's condition check
     from pynamodb.expressions.update import Action
 
     from .rate_counters import CounterUpdate
-
-
-class ConditionFailed(Exception):
-    """A conditional write found the record not in the expected state."""
-
-    def __init__(self, reasons: Iterable[str | None] = ()):
-        super().__init__("condition failed")
-        self.reasons = list(reasons)
-
-
-class Missing(LookupError):
-    """A record that must exist (a message, a link or an earlier write names it) is not there."""
-
-
-def _condition_failed(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
-
-
-def _transaction_reasons(error: TransactWriteError) -> list[str | None]:
-    return [r.code if r else None for r in (error.cancellation_reasons or [])]
-
-
-def _connection():
-    return ComplaintModel._get_connection().connection
-
-
-class _Recorded:
-    """Records a transaction's operations (``save``, ``update``, ``delete``, ``condition_check``),
-    so the whole transaction can be sent again when it conflicts with another one."""
-
-    def __init__(self):
-        self.operations: list[tuple[str, tuple, dict]] = []
-
-    def __getattr__(self, name: str):
-        return lambda *args, **kwargs: self.operations.append((name, args, kwargs))
-
-
-CONFLICT_TRIES = 4
-# What claiming an email found (Store.claim_email).
-EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT = "claimed", "sent already", "in flight"
-
-
-@contextmanager
-def _transaction(report: Iterable[Delta] = ()):
-    """One DynamoDB transaction, plus the report counters the event moves (domain/report.py).
-
-    A failed condition becomes ConditionFailed with one reason per item (PynamoDB sends condition
-    checks, then deletes, puts, updates; the counters go last). Events of the same day touch the
-    same counter items, so two at once can conflict (``TransactionConflict``): then the transaction,
-    which changed nothing, is sent again after a short random pause.
-    """
-    recorded = _Recorded()
-    yield recorded
-    counters = _counter_updates(report)
-    for attempt in range(CONFLICT_TRIES):
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                for name, args, kwargs in recorded.operations:
-                    getattr(tx, name)(*args, **kwargs)
-                for item, actions in counters:
-                    tx.update(item, actions=actions)
-            return
-        except TransactWriteError as error:
-            reasons = _transaction_reasons(error)
-            if "ConditionalCheckFailed" in reasons:
-                raise ConditionFailed(reasons) from error
-            if "TransactionConflict" in reasons and attempt + 1 < CONFLICT_TRIES:
-                time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
-                continue
-            raise
-
-
-def _counter_updates(deltas: Iterable[Delta]) -> list[tuple[ReportModel, list]]:
-    """The report items to add to, one update per item (a transaction may touch an item only once)."""
-    merged: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for delta in deltas:
-        for period in report.periods_of(delta.at):
-            for name, value in delta.counters.items():
-                merged[(period, delta.row)][name] += value
-    return [
-        (ReportModel(period, row), [Path(name).add(value) for name, value in sorted(counters.items()) if value])
-        for (period, row), counters in merged.items()
-        if any(counters.values())
-    ]
-
-
-def audit_entry(
-    complaint_id: str, at: str, actor: str, action: str, stage: str | None = None, details: dict[str, Any] | None = None
-) -> AuditModel:
-    return AuditModel(
-        complaint_id,
-        f"{at}#{secrets.token_hex(4)}",
-        at=at,
-        actor=actor,
-        action=action,
-        stage=stage,
-        details=details or None,
-    )
 
 
 class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_store.py; UU PDP: privacy_store.py
@@ -161,7 +57,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         """
         tracking = TrackingNumberModel(complaint.tracking_number, complaint_id=complaint.id)
         try:
-            with _transaction(report) as tx:
+            with transaction(report) as tx:
                 if token is not None:
                     subject, issued_at = token
                     still_valid = RevocationModel.subject.does_not_exist()
@@ -190,7 +86,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
     ) -> None:
         """Remove a complaint whose execution never started (and free its tracking number); with ``counted``
         (what create_complaint counted it with), take it off the reporter's rate counter in the same write."""
-        with _transaction(report) as tx:
+        with transaction(report) as tx:
             tx.delete(ComplaintModel(complaint.id), condition=ComplaintModel.step == 0)
             tx.delete(TrackingNumberModel(complaint.tracking_number))
             tx.save(audit, condition=AuditModel.seq.does_not_exist())
@@ -237,7 +133,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         report: Iterable[Delta] = (),
     ) -> None:
         """Update a complaint (conditionally) together with its audit entry and the report counters it moves."""
-        with _transaction(report) as tx:
+        with transaction(report) as tx:
             tx.update(
                 ComplaintModel(complaint_id),
                 actions=actions,
@@ -267,7 +163,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         )
         try:
             if links:
-                with _transaction() as tx:
+                with transaction() as tx:
                     tx.update(EmailModel(complaint_id, key), actions=claim, condition=claimable)
                     for link in links:
                         tx.save(link, condition=LinkModel.token_hash.does_not_exist())
@@ -276,7 +172,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         except ConditionFailed:
             pass  # the claim's condition (a new link's random 256-bit hash cannot be there already)
         except UpdateError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise
         else:
             return EMAIL_CLAIMED
@@ -301,7 +197,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
 
         Raises ConditionFailed if it was marked sent already (a sender whose lease ran out sent it too).
         """
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.update(
                 EmailModel(complaint_id, key),
                 actions=[
@@ -332,7 +228,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
                 condition=EmailModel.sent_at.does_not_exist(),
             )
         except UpdateError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise
 
     def release_email(self, complaint_id: str, key: str, lease_until: str) -> None:
@@ -344,7 +240,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
                 condition=(EmailModel.lease_until == lease_until) & EmailModel.sent_at.does_not_exist(),
             )
         except UpdateError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise
 
     def get_email(self, complaint_id: str, key: str) -> EmailModel | None:
@@ -364,7 +260,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         Returns False, changing nothing, if it exists already (a redelivered message).
         """
         try:
-            with _transaction() as tx:
+            with transaction() as tx:
                 tx.save(item, condition=WorkItemModel.step.does_not_exist())
                 tx.update(
                     ComplaintModel(item.complaint_id), actions=complaint_actions, condition=ComplaintModel.id.exists()
@@ -419,7 +315,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         try:
             item.update(actions=actions, condition=guard & condition if condition is not None else guard)
         except UpdateError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 raise ConditionFailed() from error
             raise
         return item
@@ -436,7 +332,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
     ) -> None:
         """Update a work item conditionally, with the report counters it moves, its audit entry and
         the complaint's changes: all or none, so a redelivery that finds the update repeats none."""
-        with _transaction(report) as tx:
+        with transaction(report) as tx:
             tx.update(
                 WorkItemModel(complaint_id, step), actions=actions, condition=WorkItemModel.step.exists() & condition
             )
@@ -464,7 +360,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         itself meanwhile (two cases closed as duplicates of each other would both end). PynamoDB
         sends condition checks first, so its reason is the first.
         """
-        with _transaction(report) as tx:
+        with transaction(report) as tx:
             tx.update(
                 WorkItemModel(item.complaint_id, item.step),
                 actions=item_actions,
@@ -492,7 +388,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         self, complaint_id: str, step: int, item_actions: list, complaint_actions: list, audit: AuditModel
     ) -> None:
         """Write the citizen's answer once: only while the question waits and its time has not run out."""
-        with _transaction() as tx:
+        with transaction() as tx:
             tx.update(
                 WorkItemModel(complaint_id, step),
                 actions=item_actions,
@@ -537,7 +433,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
                 | (ReportModel.sent_at.does_not_exist() & (ReportModel.claimed_at < (now - lease).isoformat()))
             )
         except PutError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 return False
             raise
         return True
@@ -556,7 +452,7 @@ class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_
         try:
             link.save(condition=LinkModel.token_hash.does_not_exist())
         except PutError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 raise ConditionFailed() from error
             raise
 

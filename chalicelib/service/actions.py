@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..domain import catalog, sop
 from ..domain.errors import AlreadyDecided, NotFound
 from .attachments import attachments_of
+from .container import Services
 from .links import resolve_link
-from .ports import Services
 from .stages import team_name
 from .views import case_context
 

@@ -21,13 +21,14 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from ..adapters.store import ConditionFailed
 from ..adapters.tables import ApiKeyModel
 from ..domain import limits
 from ..domain.errors import Conflict, NotFound
+from ..domain.timestamps import iso
 from . import rate_limits
+from .container import Services
 from .links import hash_token
-from .ports import Services, iso
+from .ports import ConditionFailed
 
 API = "open311"  # the API these keys are for (the keys' partition)
 PREFIX = "o311"

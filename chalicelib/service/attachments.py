@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from ..adapters.store import ConditionFailed, audit_entry
+from ..adapters.dynamo import audit_entry
 from ..adapters.tables import AttachmentModel
 from ..adapters.uploads import UPLOAD_EXPIRES_SECONDS
 from ..domain import images, sop
@@ -43,7 +43,9 @@ from ..domain.attachments import (
     verdict,
 )
 from ..domain.errors import AttachmentLimitReached, ComplaintNotOpen, NotFound, Unavailable
-from .ports import Services, iso, parse_iso
+from ..domain.timestamps import iso, parse_iso
+from .container import Services
+from .ports import ConditionFailed
 
 # A pending upload whose policy expired this long ago will never land: its slot is given back.
 UPLOAD_WINDOW = timedelta(seconds=UPLOAD_EXPIRES_SECONDS)

@@ -11,18 +11,20 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from ..adapters.dynamo import audit_entry
 from ..adapters.rate_counters import CounterUpdate
-from ..adapters.store import ConditionFailed, audit_entry
 from ..adapters.tables import ComplaintModel
 from ..domain import report, sop
 from ..domain.errors import AlreadyEntered, IdempotencyKeyReused, NotFound, ValidationFailed
 from ..domain.planner import whole_sop_due
 from ..domain.staff import StaffMember
 from ..domain.submission import OPEN311, WEB, parse_entry, parse_submission
+from ..domain.timestamps import iso, parse_iso
 from ..domain.tracking import new_tracking_number
 from . import access, rate_limits
+from .container import Services
 from .paging import KeyPart, encode_page_token, is_hex_id, is_time, start_key
-from .ports import Services, iso, parse_iso
+from .ports import ConditionFailed
 from .views import complaint_view, summary_view
 
 # Complaint ids derived from (citizen, Idempotency-Key) live in their own namespace.

@@ -6,15 +6,17 @@ from collections.abc import Iterable
 
 from pynamodb.expressions.update import Action
 
-from ..adapters.store import ConditionFailed, audit_entry
+from ..adapters.dynamo import audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import report, sop
 from ..domain.decisions import parse_decision
 from ..domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from ..domain.followup import ensure_duplicate_target
 from ..domain.report import Delta
+from ..domain.timestamps import iso, parse_iso
+from .container import Services
 from .links import RATING, resolve_link
-from .ports import Services, iso, parse_iso
+from .ports import ConditionFailed
 
 
 def decide(

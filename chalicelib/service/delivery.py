@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..adapters.tables import ComplaintModel, WorkItemModel
-from .ports import Services
+from .container import Services
 
 DECISION = "decision"
 ANSWER = "answer"

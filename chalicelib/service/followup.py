@@ -7,7 +7,7 @@ retried until Step Functions takes it.
 
 from __future__ import annotations
 
-from ..adapters.store import ConditionFailed, audit_entry
+from ..adapters.dynamo import audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import report, sop
 from ..domain.errors import AlreadyRated, Conflict, NoQuestionPending, NotFound, Unavailable
@@ -18,8 +18,10 @@ from ..domain.followup import (
     parse_rating,
     parse_reopen,
 )
+from ..domain.timestamps import iso, parse_iso
+from .container import Services
 from .links import RATING, resolve_link
-from .ports import Services, iso, parse_iso
+from .ports import ConditionFailed
 
 
 def _owned(svc: Services, complaint_id: str, citizen_id: str) -> ComplaintModel:

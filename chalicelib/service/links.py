@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from ..adapters.tables import LinkModel, WorkItemModel
 from ..domain.errors import LinkExpired, NotFound
-from .ports import Services, iso, parse_iso
+from ..domain.timestamps import iso, parse_iso
+from .container import Services
 
 # A link token is 32 random bytes; URL-safe base64 gives 43 characters.
 _TOKEN_BYTES = 32

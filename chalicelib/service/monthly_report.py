@@ -21,7 +21,7 @@ from ..domain import report as report_domain
 from ..domain.calendar import MONTHS_EN, MONTHS_ID, WITA, OfficeHours, month_end, office_calendar
 from ..domain.sop import Role
 from ..rendering import format_number
-from .ports import Services
+from .container import Services
 from .reports import sla_report
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from ..domain.submission import OPEN311, parse_submission
 from ..domain.tracking import normalize
 from . import api_keys, rate_limits
 from .complaints import Reporter, _fingerprint, _submit
-from .ports import Services
+from .container import Services
 
 SEARCHES = "open311-search"  # the public search's counters: open311-search#<address digest>#<minute>
 

@@ -1,26 +1,31 @@
-"""The ports the use cases need, and the container that wires real adapters to them."""
+"""The ports: what the use cases need from the outside world, as Protocols (and the errors they raise).
+
+The adapters implement them (adapters/), chalicelib/bootstrap.py wires them into ``Services``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol
-
-from ..config import Settings
-
-if TYPE_CHECKING:  # for the annotations only: the adapters are imported when the services are built
-    from ..adapters.open311_store import Open311Store
-    from ..adapters.store import Store
-    from .access import RevocationCache
-    from .accounts import IdentityProvider
-    from .members import Directory
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 
 class Workflow(Protocol):
     def start(self, complaint_id: str, execution_input: dict) -> bool: ...
 
     def complete(self, task_token: str, output: dict) -> bool: ...
+
+
+class ConditionFailed(Exception):
+    """A conditional write found the record not in the expected state (raised by the store)."""
+
+    def __init__(self, reasons: Iterable[str | None] = ()):
+        super().__init__("condition failed")
+        self.reasons = list(reasons)
+
+
+class Missing(LookupError):
+    """A record that must exist (a message, a link or an earlier write names it) is not there."""
 
 
 class EmailRejected(Exception):
@@ -96,80 +101,5 @@ class Metrics(Protocol):
     ) -> None: ...
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """One timestamp format everywhere, so stored strings sort as time."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def _revocation_cache() -> RevocationCache:
-    from .access import RevocationCache
-
-    return RevocationCache()
-
-
-def _open311_store() -> Open311Store:
-    from ..adapters.open311_store import Open311Store  # imported on use, as the other adapters
-
-    return Open311Store()
-
-
-@dataclass
-class Services:
-    settings: Settings
-    store: Store
-    workflow: Workflow
-    notifier: Notifier
-    metrics: Metrics
-    identity: IdentityProvider | None = None
-    verifier: TokenVerifier | None = None
-    directory: Directory | None = None  # staff accounts, for admins
-    account_status: AccountStatus | None = None
-    uploads: Uploads | None = None  # None when ATTACHMENTS_BUCKET is not set: attachments answer 503
-    # adapters.open311_store: Open311's API keys, counters, searches (stateless: always there)
-    open311: Open311Store = field(default_factory=_open311_store)
-    now: Callable[[], datetime] = field(default=utcnow)
-    # service/access.py: which accounts' tokens were revoked (closed, disabled), as this process last read
-    revocations: RevocationCache = field(default_factory=_revocation_cache)
-
-
-def build_services(settings: Settings) -> Services:
-    """Wire the AWS adapters; clients are created on first use."""
-    from ..adapters.cognito import CognitoDirectory, CognitoIdentity, JwtVerifier, StaffAccountStatus
-    from ..adapters.metrics import PowertoolsMetrics
-    from ..adapters.open311_store import Open311Store
-    from ..adapters.ses import SesNotifier
-    from ..adapters.store import Store
-    from ..adapters.uploads import S3Uploads
-    from ..adapters.workflow import StepFunctionsWorkflow
-
-    return Services(
-        settings=settings,
-        store=Store(),
-        workflow=StepFunctionsWorkflow(settings.state_machine_arn, settings.region),
-        notifier=SesNotifier(settings.email_from, settings.region, settings.ses_configuration_set),
-        metrics=PowertoolsMetrics(),
-        identity=CognitoIdentity(
-            settings.region,
-            settings.cognito_user_pool_id,
-            settings.cognito_client_id,
-            auto_confirm=settings.auto_confirm_signup,
-        ),
-        verifier=JwtVerifier(
-            settings.region,
-            settings.cognito_user_pool_id,
-            settings.cognito_client_id,
-            settings.cognito_jwks_url or None,
-        ),
-        directory=CognitoDirectory(settings.region, settings.cognito_user_pool_id),
-        account_status=StaffAccountStatus(settings.region, settings.cognito_user_pool_id),
-        uploads=S3Uploads(settings.attachments_bucket, settings.region) if settings.attachments_bucket else None,
-        open311=Open311Store(),
-    )
+# What claiming an email found (Store.claim_email).
+EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT = "claimed", "sent already", "in flight"

@@ -19,14 +19,16 @@ from __future__ import annotations
 
 from typing import Any, Protocol, cast
 
-from ..adapters.store import ConditionFailed, audit_entry
+from ..adapters.dynamo import audit_entry
 from ..adapters.tables import AttachmentModel, ComplaintModel
 from ..domain import privacy
 from ..domain.attachments import REJECTED
 from ..domain.errors import Forbidden, Unauthorized, Unavailable
 from ..domain.privacy import export_filename  # noqa: F401  (the route names the download with it)
+from ..domain.timestamps import iso
 from . import access
-from .ports import Services, iso
+from .container import Services
+from .ports import ConditionFailed
 from .views import citizen_events, complaint_view, timeline_entry
 
 ERASED_REASON = "personal_data_erased"  # an erased attachment's reject_reason (domain/attachments.REASONS)

@@ -20,7 +20,7 @@ from ..domain.errors import SubmissionLimitReached
 from ..domain.limits import HOUR, window
 from ..domain.planner import seconds_until
 from ..domain.privacy import subject_key
-from .ports import Services
+from .container import Services
 
 # A counter outlives its window by this much before DynamoDB's TTL deletes it.
 COUNTER_TTL = timedelta(hours=1)

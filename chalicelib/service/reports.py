@@ -13,7 +13,8 @@ from typing import Any
 from ..domain import report, sop
 from ..domain.errors import ValidationFailed
 from ..domain.staff import all_queues
-from .ports import Services, iso, parse_iso
+from ..domain.timestamps import iso, parse_iso
+from .container import Services
 
 _PAGE = 100
 

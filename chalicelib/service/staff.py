@@ -15,12 +15,13 @@ from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import catalog, sop, tracking
 from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFailed
 from ..domain.staff import PERMISSIONS, StaffMember
+from ..domain.timestamps import iso, parse_iso
 from . import followup
 from .actions import allowed_decisions
 from .attachments import attachments_of
+from .container import Services
 from .decide import decide
 from .paging import decode_page_token, encode_page_token, invalid_token, is_hex_id, is_time
-from .ports import Services, iso, parse_iso
 from .stages import team_name
 from .views import complaint_view, summary_view
 

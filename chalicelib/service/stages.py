@@ -18,7 +18,7 @@ from typing import Any
 
 from pynamodb.expressions.update import Action
 
-from ..adapters.store import EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, audit_entry
+from ..adapters.dynamo import audit_entry
 from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import catalog, report, sop
 from ..domain.planner import (
@@ -36,8 +36,10 @@ from ..domain.planner import (
     whole_sop_due,
 )
 from ..domain.staff import queue_of
+from ..domain.timestamps import iso, parse_iso
+from .container import Services
 from .links import deferred_links, issue_link, issue_rating_link
-from .ports import EmailOutcomeUnknown, EmailRejected, Services, iso, parse_iso
+from .ports import EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, EmailOutcomeUnknown, EmailRejected
 from .views import case_context
 
 log = logging.getLogger(__name__)

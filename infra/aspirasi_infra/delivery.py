@@ -39,30 +39,40 @@ ITERATOR_AGE_ALARM_SECONDS = 120
 # reopened. Every other write to the two tables is dropped by Lambda before it costs an invocation.
 # The function itself keeps to the changes that *newly* set them (service/delivery.py change_of).
 FILTERS = {
-    WorkItemModel: [{"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"decision": {"S": [{"exists": True}]}}}},
-                    {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"answer": {"S": [{"exists": True}]}}}}],
+    WorkItemModel: [
+        {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"decision": {"S": [{"exists": True}]}}}},
+        {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"answer": {"S": [{"exists": True}]}}}},
+    ],
     ComplaintModel: [{"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"reopen_pending": {"BOOL": [True]}}}}],
 }
 # What the function may do to the two tables (service/delivery.py reads the token after the write).
 TABLE_ACTIONS = {WorkItemModel: ["dynamodb:GetItem"], ComplaintModel: ["dynamodb:GetItem"]}
-STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-                  "dynamodb:ListStreams"]
+STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
 
 
-def change_mappings(scope: Construct, *, function_name: str, tables: dict, dead_letters_arn: str
-                    ) -> dict[type, lambda_.CfnEventSourceMapping]:
+def change_mappings(
+    scope: Construct, *, function_name: str, tables: dict, dead_letters_arn: str
+) -> dict[type, lambda_.CfnEventSourceMapping]:
     """One event source mapping per streamed table, to the ``on_change`` function."""
     mappings = {}
     for model, patterns in FILTERS.items():
         mappings[model] = lambda_.CfnEventSourceMapping(
-            scope, f"{model.__name__.removesuffix('Model')}Changes",
-            function_name=function_name, event_source_arn=tables[model].table_stream_arn,
-            starting_position="LATEST", batch_size=BATCH_SIZE, maximum_batching_window_in_seconds=0,
-            function_response_types=["ReportBatchItemFailures"], bisect_batch_on_function_error=True,
-            maximum_retry_attempts=MAX_RETRY_ATTEMPTS, maximum_record_age_in_seconds=MAX_RECORD_AGE_SECONDS,
+            scope,
+            f"{model.__name__.removesuffix('Model')}Changes",
+            function_name=function_name,
+            event_source_arn=tables[model].table_stream_arn,
+            starting_position="LATEST",
+            batch_size=BATCH_SIZE,
+            maximum_batching_window_in_seconds=0,
+            function_response_types=["ReportBatchItemFailures"],
+            bisect_batch_on_function_error=True,
+            maximum_retry_attempts=MAX_RETRY_ATTEMPTS,
+            maximum_record_age_in_seconds=MAX_RECORD_AGE_SECONDS,
             destination_config=lambda_.CfnEventSourceMapping.DestinationConfigProperty(
-                on_failure=lambda_.CfnEventSourceMapping.OnFailureProperty(destination=dead_letters_arn)),
-            filter_criteria=lambda_.CfnEventSourceMapping.FilterCriteriaProperty(filters=[
-                lambda_.CfnEventSourceMapping.FilterProperty(pattern=json.dumps(p)) for p in patterns]),
+                on_failure=lambda_.CfnEventSourceMapping.OnFailureProperty(destination=dead_letters_arn)
+            ),
+            filter_criteria=lambda_.CfnEventSourceMapping.FilterCriteriaProperty(
+                filters=[lambda_.CfnEventSourceMapping.FilterProperty(pattern=json.dumps(p)) for p in patterns]
+            ),
         )
     return mappings

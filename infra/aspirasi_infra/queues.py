@@ -17,13 +17,16 @@ def dead_letter_queue(scope: Construct, construct_id: str, name: str) -> sqs.Que
     return sqs.Queue(scope, construct_id, queue_name=name, retention_period=DEAD_LETTER_RETENTION, **_ENCRYPTION)
 
 
-def consumer_queue(scope: Construct, construct_id: str, name: str,
-                   max_receive_count: int = 5) -> tuple[sqs.Queue, sqs.Queue]:
+def consumer_queue(
+    scope: Construct, construct_id: str, name: str, max_receive_count: int = 5
+) -> tuple[sqs.Queue, sqs.Queue]:
     """(queue, dead letters): a record received ``max_receive_count`` times without success waits 14 days
     in the dead-letter queue."""
     dead_letters = dead_letter_queue(scope, f"{construct_id}DeadLetters", f"{name}-dlq")
     queue = sqs.Queue(
-        scope, construct_id, queue_name=name,
+        scope,
+        construct_id,
+        queue_name=name,
         visibility_timeout=Duration.seconds(6 * 60),  # six times the consumer's timeout
         dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=max_receive_count, queue=dead_letters),
         **_ENCRYPTION,

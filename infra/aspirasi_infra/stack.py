@@ -17,18 +17,23 @@ from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_stepfunctions as sfn
-from chalice.cdk import Chalice
 from cdk_nag import NagSuppressions
+from chalice.cdk import Chalice
 from constructs import Construct
 
-from chalicelib.adapters.tables import AuditModel, ComplaintModel, LinkModel, TrackingNumberModel, WorkItemModel
-from chalicelib.adapters.tables import AttachmentModel, ReportModel
 from chalicelib.adapters.tables import (
     ApiKeyModel,
     ApiOrganisationModel,
+    AttachmentModel,
+    AuditModel,
+    ComplaintModel,
     EmailModel,
+    LinkModel,
     RateCounterModel,
+    ReportModel,
     RevocationModel,
+    TrackingNumberModel,
+    WorkItemModel,
 )
 from chalicelib.domain.staff import all_groups
 from chalicelib.rendering import render_email
@@ -67,15 +72,21 @@ WILDCARD_ACTIONS = {
     "logs:DescribeResourcePolicies": "Step Functions log delivery APIs do not support resource-level permissions.",
     "logs:DescribeLogGroups": "Step Functions log delivery APIs do not support resource-level permissions.",
     "states:SendTaskSuccess": "Task-token callbacks have no resource type in IAM (the token names the task); "
-                              "a policy naming the state machine is denied.",
+    "a policy naming the state machine is denied.",
 }
 
 # What each function does to each table (TransactWriteItems is authorised per contained action).
 API_TABLE_ACTIONS = {
     # DeleteItem: a complaint whose execution could not start is taken back (service/complaints.py).
     # BatchGetItem (and on tracking numbers): Open311's search by service_request_id (adapters/open311_store.py).
-    ComplaintModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                     "dynamodb:Query", "dynamodb:BatchGetItem"],
+    ComplaintModel: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+    ],
     TrackingNumberModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchGetItem"],
     WorkItemModel: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
     LinkModel: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
@@ -125,13 +136,20 @@ MONTHLY_REPORT_TABLE_ACTIONS = {
     ComplaintModel: ["dynamodb:GetItem"],
 }
 # What admins do to staff accounts (service/members.py, adapters/cognito.py CognitoDirectory), on the pool only.
-API_COGNITO_ACTIONS = ["cognito-idp:ListUsersInGroup", "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser",
-                       "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup",
-                       "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser",
-                       "cognito-idp:AdminUserGlobalSignOut",
-                       # a citizen's own account (service/privacy.py): correct name and phone, close it
-                       "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminDeleteUserAttributes",
-                       "cognito-idp:AdminDeleteUser"]
+API_COGNITO_ACTIONS = [
+    "cognito-idp:ListUsersInGroup",
+    "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminListGroupsForUser",
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminDisableUser",
+    "cognito-idp:AdminEnableUser",
+    "cognito-idp:AdminUserGlobalSignOut",
+    # a citizen's own account (service/privacy.py): correct name and phone, close it
+    "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminDeleteUserAttributes",
+    "cognito-idp:AdminDeleteUser",
+]
 ACCESS_LOG_FORMAT = (
     # resourcePath is the route template (/actions/{link_token}): the link token itself is never logged.
     '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","time":"$context.requestTime",'
@@ -158,85 +176,142 @@ class AspirasiStack(Stack):
         context = self.node.try_get_context
         prefix = context("tablePrefix") or "aspirasi-kaltim"
         sender_domain = context("senderDomain") or "aspirasi.kaltimprov.go.id"
-        ops_email = CfnParameter(self, "OpsEmail", type="String", allowed_pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                                 description="Email address that receives the ops alarms.")
+        ops_email = CfnParameter(
+            self,
+            "OpsEmail",
+            type="String",
+            allowed_pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            description="Email address that receives the ops alarms.",
+        )
 
         self.tables = tables(self, prefix)
 
         # -- the handoff queue ------------------------------------------------------------
-        self.queue, dead_letters = consumer_queue(self, "Handoff", f"{prefix}-handoff",
-                                                  max_receive_count=HANDOFF_MAX_RECEIVES)
+        self.queue, dead_letters = consumer_queue(
+            self, "Handoff", f"{prefix}-handoff", max_receive_count=HANDOFF_MAX_RECEIVES
+        )
         self.dead_letters = dead_letters
 
         # -- the state machine, from the same file the local stack uses -------------------
-        machine_logs = logs.LogGroup(self, "StateMachineLogs", retention=RETENTION,
-                                     removal_policy=RemovalPolicy.RETAIN)
-        machine_role = iam.Role(self, "StateMachineRole", assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
-                                description="Complaint state machine: send to the handoff queue, log, trace.")
-        machine_role.add_to_policy(iam.PolicyStatement(actions=["sqs:SendMessage"],
-                                                       resources=[self.queue.queue_arn]))
+        machine_logs = logs.LogGroup(self, "StateMachineLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN)
+        machine_role = iam.Role(
+            self,
+            "StateMachineRole",
+            assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
+            description="Complaint state machine: send to the handoff queue, log, trace.",
+        )
+        machine_role.add_to_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.queue.queue_arn]))
         self.state_machine = sfn.StateMachine(
-            self, "ComplaintStateMachine", state_machine_name=f"{prefix}-complaint",
+            self,
+            "ComplaintStateMachine",
+            state_machine_name=f"{prefix}-complaint",
             definition_body=sfn.DefinitionBody.from_string(ASL_FILE.read_text()),
             definition_substitutions={"HandoffQueueUrl": self.queue.queue_url},
-            role=machine_role, tracing_enabled=True, state_machine_type=sfn.StateMachineType.STANDARD,
+            role=machine_role,
+            tracing_enabled=True,
+            state_machine_type=sfn.StateMachineType.STANDARD,
             # Execution data would put task tokens in the logs: keep it out.
             logs=sfn.LogOptions(destination=machine_logs, level=sfn.LogLevel.ALL, include_execution_data=False),
         )
 
         # -- email and identities ----------------------------------------------------------
-        configuration_set = ses.ConfigurationSet(self, "MailConfiguration",
-                                                 configuration_set_name=f"{prefix}-mail",
-                                                 reputation_metrics=True, sending_enabled=True)
-        ses.EmailIdentity(self, "SenderDomain", identity=ses.Identity.domain(sender_domain),
-                                     configuration_set=configuration_set)
+        configuration_set = ses.ConfigurationSet(
+            self,
+            "MailConfiguration",
+            configuration_set_name=f"{prefix}-mail",
+            reputation_metrics=True,
+            sending_enabled=True,
+        )
+        ses.EmailIdentity(
+            self, "SenderDomain", identity=ses.Identity.domain(sender_domain), configuration_set=configuration_set
+        )
         self.user_pool = cognito.UserPool(
-            self, "Users", user_pool_name=f"{prefix}-users",
-            sign_in_aliases=cognito.SignInAliases(email=True), self_sign_up_enabled=True,
+            self,
+            "Users",
+            user_pool_name=f"{prefix}-users",
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            self_sign_up_enabled=True,
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
             # A new address counts only once verified: the audit names staff by their email.
             keep_original=cognito.KeepOriginalAttrs(email=True),
             standard_attributes=cognito.StandardAttributes(
                 fullname=cognito.StandardAttribute(required=False, mutable=True),
-                phone_number=cognito.StandardAttribute(required=False, mutable=True)),
-            password_policy=cognito.PasswordPolicy(min_length=8, require_lowercase=True, require_uppercase=True,
-                                                   require_digits=True, require_symbols=False,
-                                                   temp_password_validity=Duration.days(TEMPORARY_PASSWORD_DAYS)),
+                phone_number=cognito.StandardAttribute(required=False, mutable=True),
+            ),
+            password_policy=cognito.PasswordPolicy(
+                min_length=8,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=False,
+                temp_password_validity=Duration.days(TEMPORARY_PASSWORD_DAYS),
+            ),
             user_invitation=self._invitation(context("publicBaseUrl")),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
-            mfa=cognito.Mfa.OPTIONAL, mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
-            deletion_protection=True, removal_policy=RemovalPolicy.RETAIN,
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
         )
         self.client = self.user_pool.add_client(
-            "Web", auth_flows=cognito.AuthFlow(user_password=True), generate_secret=False,
-            prevent_user_existence_errors=True, id_token_validity=Duration.hours(1),
-            access_token_validity=Duration.hours(1), refresh_token_validity=Duration.days(30),
+            "Web",
+            auth_flows=cognito.AuthFlow(user_password=True),
+            generate_secret=False,
+            prevent_user_existence_errors=True,
+            id_token_validity=Duration.hours(1),
+            access_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
         )
         for group in all_groups():
-            cognito.CfnUserPoolGroup(self, f"Group-{group}", user_pool_id=self.user_pool.user_pool_id,
-                                     group_name=group, description=f"Aspirasi Kaltim staff: {group}")
+            cognito.CfnUserPoolGroup(
+                self,
+                f"Group-{group}",
+                user_pool_id=self.user_pool.user_pool_id,
+                group_name=group,
+                description=f"Aspirasi Kaltim staff: {group}",
+            )
 
         # -- the functions' roles: least privilege, one per function -----------------------
         api_logs = logs.LogGroup(self, "ApiFunctionLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN)
-        handoff_logs = logs.LogGroup(self, "HandoffFunctionLogs", retention=RETENTION,
-                                     removal_policy=RemovalPolicy.RETAIN)
-        api_role = self._function_role("ApiFunctionRole", api_logs, API_TABLE_ACTIONS,
-                                       "HTTP API: citizens' complaints and staff decisions.")
-        api_role.add_to_policy(iam.PolicyStatement(
-            actions=["states:StartExecution"], resources=[self.state_machine.state_machine_arn]))
-        api_role.add_to_policy(iam.PolicyStatement(actions=API_COGNITO_ACTIONS,
-                                                   resources=[self.user_pool.user_pool_arn]))
-        handoff_role = self._function_role("HandoffFunctionRole", handoff_logs, HANDOFF_TABLE_ACTIONS,
-                                           "SQS consumer: the state machine's messages.")
-        handoff_role.add_to_policy(iam.PolicyStatement(
-            actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                     "sqs:ChangeMessageVisibility"], resources=[self.queue.queue_arn]))
+        handoff_logs = logs.LogGroup(
+            self, "HandoffFunctionLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN
+        )
+        api_role = self._function_role(
+            "ApiFunctionRole", api_logs, API_TABLE_ACTIONS, "HTTP API: citizens' complaints and staff decisions."
+        )
+        api_role.add_to_policy(
+            iam.PolicyStatement(actions=["states:StartExecution"], resources=[self.state_machine.state_machine_arn])
+        )
+        api_role.add_to_policy(
+            iam.PolicyStatement(actions=API_COGNITO_ACTIONS, resources=[self.user_pool.user_pool_arn])
+        )
+        handoff_role = self._function_role(
+            "HandoffFunctionRole", handoff_logs, HANDOFF_TABLE_ACTIONS, "SQS consumer: the state machine's messages."
+        )
+        handoff_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:ChangeMessageVisibility",
+                ],
+                resources=[self.queue.queue_arn],
+            )
+        )
+
         def send_email() -> iam.PolicyStatement:
             return iam.PolicyStatement(
                 actions=["ses:SendRawEmail"],
-                resources=[self.format_arn(service="ses", resource="identity", resource_name=sender_domain),
-                           self.format_arn(service="ses", resource="configuration-set",
-                                           resource_name=configuration_set.configuration_set_name)])
+                resources=[
+                    self.format_arn(service="ses", resource="identity", resource_name=sender_domain),
+                    self.format_arn(
+                        service="ses",
+                        resource="configuration-set",
+                        resource_name=configuration_set.configuration_set_name,
+                    ),
+                ],
+            )
 
         handoff_role.add_to_policy(send_email())
         # The API emails the owner of an address someone tried to register again (service/accounts.py).
@@ -244,15 +319,24 @@ class AspirasiStack(Stack):
         # The tables' stream consumer (app.py on_change, infra/aspirasi_infra/delivery.py): reads the two
         # streams, the item behind a record, answers the task; what it gives up goes to its dead letters.
         self.change_dead_letters = dead_letter_queue(self, "ChangeDeadLetters", f"{prefix}-changes-dlq")
-        change_logs = logs.LogGroup(self, "ChangeFunctionLogs", retention=RETENTION,
-                                    removal_policy=RemovalPolicy.RETAIN)
-        change_role = self._function_role("ChangeFunctionRole", change_logs, delivery.TABLE_ACTIONS,
-                                          "DynamoDB streams: decisions, answers, reopenings to the state machine.")
-        change_role.add_to_policy(iam.PolicyStatement(
-            actions=delivery.STREAM_ACTIONS,
-            resources=[self.tables[model].table_stream_arn for model in delivery.FILTERS]))
-        change_role.add_to_policy(iam.PolicyStatement(actions=["sqs:SendMessage"],
-                                                      resources=[self.change_dead_letters.queue_arn]))
+        change_logs = logs.LogGroup(
+            self, "ChangeFunctionLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN
+        )
+        change_role = self._function_role(
+            "ChangeFunctionRole",
+            change_logs,
+            delivery.TABLE_ACTIONS,
+            "DynamoDB streams: decisions, answers, reopenings to the state machine.",
+        )
+        change_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=delivery.STREAM_ACTIONS,
+                resources=[self.tables[model].table_stream_arn for model in delivery.FILTERS],
+            )
+        )
+        change_role.add_to_policy(
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.change_dead_letters.queue_arn])
+        )
         # System steps and the streams' hand-overs answer the state machine; the API only writes decisions.
         for role in (handoff_role, change_role):
             role.add_to_policy(iam.PolicyStatement(actions=["states:SendTaskSuccess"], resources=["*"]))
@@ -263,21 +347,34 @@ class AspirasiStack(Stack):
         # DeleteObject: a citizen who closes their account has their files deleted (service/privacy.py).
         api_role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject"], resources=[objects_arn(prefix)]))
         api_role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[stored_objects_arn(prefix)]))
-        api_role.add_to_policy(iam.PolicyStatement(actions=["s3:DeleteObject"],
-                                                   resources=[objects_arn(prefix), stored_objects_arn(prefix)]))
-        upload_logs = logs.LogGroup(self, "UploadFunctionLogs", retention=RETENTION,
-                                    removal_policy=RemovalPolicy.RETAIN)
-        upload_role = self._function_role("UploadFunctionRole", upload_logs, UPLOAD_TABLE_ACTIONS,
-                                          "SQS consumer: S3 events of uploaded attachments.")
-        upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject", "s3:DeleteObject"],
-                                                      resources=[objects_arn(prefix), stored_objects_arn(prefix)]))
+        api_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:DeleteObject"], resources=[objects_arn(prefix), stored_objects_arn(prefix)]
+            )
+        )
+        upload_logs = logs.LogGroup(
+            self, "UploadFunctionLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN
+        )
+        upload_role = self._function_role(
+            "UploadFunctionRole", upload_logs, UPLOAD_TABLE_ACTIONS, "SQS consumer: S3 events of uploaded attachments."
+        )
+        upload_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject", "s3:DeleteObject"], resources=[objects_arn(prefix), stored_objects_arn(prefix)]
+            )
+        )
         upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject"], resources=[stored_objects_arn(prefix)]))
         upload_role.add_to_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket_arn(prefix)]))
         # The monthly report email (app.py monthly_report): reads the report, claims the month, sends one email.
-        report_logs = logs.LogGroup(self, "MonthlyReportFunctionLogs", retention=RETENTION,
-                                    removal_policy=RemovalPolicy.RETAIN)
-        report_role = self._function_role("MonthlyReportFunctionRole", report_logs, MONTHLY_REPORT_TABLE_ACTIONS,
-                                          "Schedule: last month's SLA report emailed to the supervisor.")
+        report_logs = logs.LogGroup(
+            self, "MonthlyReportFunctionLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN
+        )
+        report_role = self._function_role(
+            "MonthlyReportFunctionRole",
+            report_logs,
+            MONTHLY_REPORT_TABLE_ACTIONS,
+            "Schedule: last month's SLA report emailed to the supervisor.",
+        )
         report_role.add_to_policy(send_email())
 
         # -- the Chalice app ---------------------------------------------------------------
@@ -302,18 +399,22 @@ class AspirasiStack(Stack):
             # Team mailboxes, e.g. -c mailboxes='{"MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}'.
             **_mailboxes(context("mailboxes")),
         }
-        self.chalice = Chalice(self, "App", source_dir=str(ROOT), stage_config={
-            "api_gateway_stage": API_STAGE,
-            "manage_iam_role": False,
-            "iam_role_arn": api_role.role_arn,
-            "xray": True,
-            "lambda_memory_size": 512,
-            "lambda_timeout": 30,
-            "environment_variables": environment,
-        })
+        self.chalice = Chalice(
+            self,
+            "App",
+            source_dir=str(ROOT),
+            stage_config={
+                "api_gateway_stage": API_STAGE,
+                "manage_iam_role": False,
+                "iam_role_arn": api_role.role_arn,
+                "xray": True,
+                "lambda_memory_size": 512,
+                "lambda_timeout": 30,
+                "environment_variables": environment,
+            },
+        )
         api_function = self.chalice.get_resource("APIHandler")
-        api_function.add_property_override("LoggingConfig", {"LogGroup": api_logs.log_group_name,
-                                                             "LogFormat": "JSON"})
+        api_function.add_property_override("LoggingConfig", {"LogGroup": api_logs.log_group_name, "LogFormat": "JSON"})
         handoff = self.chalice.get_resource("OnHandoff")
         handoff.add_property_override("Role", handoff_role.role_arn)
         handoff.add_property_override("Timeout", 60)
@@ -340,90 +441,146 @@ class AspirasiStack(Stack):
         upload_event = "Events.OnUploadSqsEventSource.Properties"
         upload.add_property_override(f"{upload_event}.Queue", self.attachments.queue.queue_arn)
         upload.add_property_override(f"{upload_event}.FunctionResponseTypes", ["ReportBatchItemFailures"])
-        upload_role.add_to_policy(iam.PolicyStatement(
-            actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                     "sqs:ChangeMessageVisibility"], resources=[self.attachments.queue.queue_arn]))
-        self.chalice.add_environment_variable("PUBLIC_BASE_URL", context("publicBaseUrl") or self.api_url,
-                                              "OnHandoff")
+        upload_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:ChangeMessageVisibility",
+                ],
+                resources=[self.attachments.queue.queue_arn],
+            )
+        )
+        self.chalice.add_environment_variable("PUBLIC_BASE_URL", context("publicBaseUrl") or self.api_url, "OnHandoff")
         # The monthly report email: a Chalice schedule (cron, 08:00 WITA on days 1-10), its own role and logs.
         monthly_report = self.chalice.get_resource("MonthlyReport")
         monthly_report.add_property_override("Role", report_role.role_arn)
         monthly_report.add_property_override("Timeout", 120)
-        monthly_report.add_property_override("LoggingConfig", {"LogGroup": report_logs.log_group_name,
-                                                               "LogFormat": "JSON"})
-        self.chalice.add_environment_variable("PUBLIC_BASE_URL", context("publicBaseUrl") or self.api_url,
-                                              "MonthlyReport")  # the email links to the staff console
+        monthly_report.add_property_override(
+            "LoggingConfig", {"LogGroup": report_logs.log_group_name, "LogFormat": "JSON"}
+        )
+        self.chalice.add_environment_variable(
+            "PUBLIC_BASE_URL", context("publicBaseUrl") or self.api_url, "MonthlyReport"
+        )  # the email links to the staff console
         # The tables' streams to on_change: durable decisions handed to the state machine (delivery.py).
         on_change = self.chalice.get_resource(delivery.FUNCTION)
         on_change.add_property_override("Role", change_role.role_arn)
         on_change.add_property_override("Timeout", 60)
-        on_change.add_property_override("LoggingConfig", {"LogGroup": change_logs.log_group_name,
-                                                          "LogFormat": "JSON"})
-        self.change_mappings = delivery.change_mappings(self, function_name=on_change.ref, tables=self.tables,
-                                                        dead_letters_arn=self.change_dead_letters.queue_arn)
+        on_change.add_property_override("LoggingConfig", {"LogGroup": change_logs.log_group_name, "LogFormat": "JSON"})
+        self.change_mappings = delivery.change_mappings(
+            self, function_name=on_change.ref, tables=self.tables, dead_letters_arn=self.change_dead_letters.queue_arn
+        )
         for mapping in self.change_mappings.values():  # Lambda checks the role's access when it creates a mapping
             mapping.node.add_dependency(change_role)
 
         # Cognito's pre sign-up trigger (app.pre_signup): an account made at Cognito's own SignUp API, skipping
         # POST /auth/register, obeys the same field rules. The pool names the function and the function must
         # not name the pool (a cycle): its own role touches no table or pool, and it has no environment.
-        signup_logs = logs.LogGroup(self, "PreSignupFunctionLogs", retention=RETENTION,
-                                    removal_policy=RemovalPolicy.RETAIN)
-        signup_role = self._function_role("PreSignupFunctionRole", signup_logs, {},
-                                          "Cognito trigger: a self sign-up obeys the registration's field rules.")
+        signup_logs = logs.LogGroup(
+            self, "PreSignupFunctionLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN
+        )
+        signup_role = self._function_role(
+            "PreSignupFunctionRole",
+            signup_logs,
+            {},
+            "Cognito trigger: a self sign-up obeys the registration's field rules.",
+        )
         pre_signup = self.chalice.get_resource("PreSignup")
         pre_signup.add_property_override("Role", signup_role.role_arn)
         pre_signup.add_property_override("Timeout", 5)
         pre_signup.add_property_deletion_override("Environment")  # it needs none of the app's settings
-        pre_signup.add_property_override("LoggingConfig", {"LogGroup": signup_logs.log_group_name,
-                                                           "LogFormat": "JSON"})
-        self.user_pool.node.default_child.add_property_override("LambdaConfig.PreSignUp",
-                                                                pre_signup.get_att("Arn"))
-        lambda_.CfnPermission(self, "PreSignupInvokedByCognito", action="lambda:InvokeFunction",
-                              function_name=pre_signup.get_att("Arn").to_string(),
-                              principal="cognito-idp.amazonaws.com", source_arn=self.user_pool.user_pool_arn,
-                              source_account=self.account)
+        pre_signup.add_property_override("LoggingConfig", {"LogGroup": signup_logs.log_group_name, "LogFormat": "JSON"})
+        self.user_pool.node.default_child.add_property_override("LambdaConfig.PreSignUp", pre_signup.get_att("Arn"))
+        lambda_.CfnPermission(
+            self,
+            "PreSignupInvokedByCognito",
+            action="lambda:InvokeFunction",
+            function_name=pre_signup.get_att("Arn").to_string(),
+            principal="cognito-idp.amazonaws.com",
+            source_arn=self.user_pool.user_pool_arn,
+            source_account=self.account,
+        )
 
         # -- API Gateway: throttling, access logs without link tokens, tracing ---------------
         access_logs = logs.LogGroup(self, "ApiAccessLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN)
         # No X-Ray on the API stage: its segments record the request URL, and action links carry a token.
         rest_api.add_property_override("TracingEnabled", False)
-        rest_api.add_property_override("MethodSettings", [{
-            "ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100,
-            "MetricsEnabled": True, "LoggingLevel": "ERROR", "DataTraceEnabled": False,
-        }])
-        rest_api.add_property_override("AccessLogSetting", {"DestinationArn": access_logs.log_group_arn,
-                                                            "Format": ACCESS_LOG_FORMAT})
+        rest_api.add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "ThrottlingRateLimit": 50,
+                    "ThrottlingBurstLimit": 100,
+                    "MetricsEnabled": True,
+                    "LoggingLevel": "ERROR",
+                    "DataTraceEnabled": False,
+                }
+            ],
+        )
+        rest_api.add_property_override(
+            "AccessLogSetting", {"DestinationArn": access_logs.log_group_arn, "Format": ACCESS_LOG_FORMAT}
+        )
         # AWS WAF in front of the stage (waf.py; docs/operations.md#waf). SAM resolves RestAPI.Stage to the
         # stage it creates, so the association waits for it.
-        self.firewall = ApiFirewall(self, "Firewall", prefix=prefix, retention=RETENTION,
-                                    stage=stage_arn("${RestAPI}", "${RestAPI.Stage}"),
-                                    rate_limit=int(context("wafRateLimit") or DEFAULT_RATE_LIMIT))
+        self.firewall = ApiFirewall(
+            self,
+            "Firewall",
+            prefix=prefix,
+            retention=RETENTION,
+            stage=stage_arn("${RestAPI}", "${RestAPI.Stage}"),
+            rate_limit=int(context("wafRateLimit") or DEFAULT_RATE_LIMIT),
+        )
         # API Gateway writes to CloudWatch Logs through one account-wide role.
-        gateway_logging = iam.Role(self, "ApiGatewayLoggingRole",
-                                   assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
-                                   managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(
-                                       "service-role/AmazonAPIGatewayPushToCloudWatchLogs")])
+        gateway_logging = iam.Role(
+            self,
+            "ApiGatewayLoggingRole",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+            ],
+        )
         account = apigateway.CfnAccount(self, "ApiGatewayAccount", cloud_watch_role_arn=gateway_logging.role_arn)
         rest_api.node.add_dependency(account)
 
         # -- alarms and the ops dashboard ----------------------------------------------------
-        key = kms.Key(self, "AlarmTopicKey", enable_key_rotation=True,
-                      description="Encrypts the ops alarm topic; CloudWatch may use it to publish.")
+        key = kms.Key(
+            self,
+            "AlarmTopicKey",
+            enable_key_rotation=True,
+            description="Encrypts the ops alarm topic; CloudWatch may use it to publish.",
+        )
         key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
-        self.alarm_topic = sns.Topic(self, "OpsAlarms", topic_name=f"{prefix}-ops-alarms", master_key=key,
-                                     enforce_ssl=True)
+        self.alarm_topic = sns.Topic(
+            self, "OpsAlarms", topic_name=f"{prefix}-ops-alarms", master_key=key, enforce_ssl=True
+        )
         self.alarm_topic.add_subscription(subscriptions.EmailSubscription(ops_email.value_as_string))
-        ops = Observability(self, "Ops", prefix=prefix, state_machine=self.state_machine, dead_letters=dead_letters,
-                            functions={"API": api_function.ref, "Handoff": handoff.ref, "Upload": upload.ref,
-                                       "MonthlyReport": monthly_report.ref, "Change": on_change.ref},
-                            api_name="aspirasi-kaltim", topic=self.alarm_topic,
-                            change_function=on_change.ref, change_dead_letters=self.change_dead_letters,
-                            firewall=self.firewall.name)
+        ops = Observability(
+            self,
+            "Ops",
+            prefix=prefix,
+            state_machine=self.state_machine,
+            dead_letters=dead_letters,
+            functions={
+                "API": api_function.ref,
+                "Handoff": handoff.ref,
+                "Upload": upload.ref,
+                "MonthlyReport": monthly_report.ref,
+                "Change": on_change.ref,
+            },
+            api_name="aspirasi-kaltim",
+            topic=self.alarm_topic,
+            change_function=on_change.ref,
+            change_dead_letters=self.change_dead_letters,
+            firewall=self.firewall.name,
+        )
         self.attachments.alarm(prefix, self.alarm_topic)
         ops.dashboard.add_widgets(*self.attachments.widgets())
-        self._suppress(gateway_logging, machine_role, api_role, handoff_role, upload_role, report_role, change_role,
-                       signup_role)
+        self._suppress(
+            gateway_logging, machine_role, api_role, handoff_role, upload_role, report_role, change_role, signup_role
+        )
 
     @staticmethod
     def _invitation(public_base_url: str | None) -> cognito.UserInvitationConfig:
@@ -438,10 +595,14 @@ class AspirasiStack(Stack):
 
     def _function_role(self, name: str, log_group: logs.LogGroup, table_actions: dict, description: str) -> iam.Role:
         role = iam.Role(self, name, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
-        role.add_to_policy(iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                                               resources=[log_group.log_group_arn]))
-        role.add_to_policy(iam.PolicyStatement(
-            actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]))
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn]
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"])
+        )
         for model, actions in table_actions.items():
             table = self.tables[model]
             resources = [table.table_arn]
@@ -453,24 +614,56 @@ class AspirasiStack(Stack):
     def _suppress(self, gateway_logging, *roles) -> None:
         """Every cdk-nag finding we accept, each with its reason."""
         for role in roles:
-            NagSuppressions.add_resource_suppressions(role, [
-                {"id": "AwsSolutions-IAM5", "reason": "Only X-Ray, Step Functions log-delivery and task-token "
-                 "callback actions use '*' (none has a resource type in IAM; see WILDCARD_ACTIONS); DynamoDB "
-                 "'/index/*' covers the table's own indexes for Query; S3 'attachments/*' (uploads) and 'accepted/*' "
-                 "(checked files) are the attachments' key prefixes (one object per attachment, keys made by the app)."}], apply_to_children=True)
-        NagSuppressions.add_resource_suppressions(gateway_logging, [
-            {"id": "AwsSolutions-IAM4", "reason": "AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented "
-             "policy for API Gateway's account-wide logging role."}])
-        NagSuppressions.add_resource_suppressions(self.user_pool, [
-            {"id": "AwsSolutions-COG1", "reason": "Passwords need 8+ characters with upper case, lower case and a "
-             "digit; a mandatory symbol adds friction for citizens on phones with little security gain "
-             "(NIST SP 800-63B advises against composition rules)."},
-            {"id": "AwsSolutions-COG2", "reason": "Citizens must be able to file a complaint without a second "
-             "factor; MFA is optional and offered (TOTP)."},
-            {"id": "AwsSolutions-COG3", "reason": "Threat protection (advanced security) is a paid plan; enable "
-             "it per deployment when the budget allows."},
-            {"id": "AwsSolutions-COG8", "reason": "The Plus feature plan (threat protection) is a paid plan; the "
-             "Essentials plan is enough for email sign-in at provincial scale. Revisit with the budget."}])
+            NagSuppressions.add_resource_suppressions(
+                role,
+                [
+                    {
+                        "id": "AwsSolutions-IAM5",
+                        "reason": "Only X-Ray, Step Functions log-delivery and task-token "
+                        "callback actions use '*' (none has a resource type in IAM; see WILDCARD_ACTIONS); DynamoDB "
+                        "'/index/*' covers the table's own indexes for Query; S3 'attachments/*' (uploads) and 'accepted/*' "
+                        "(checked files) are the attachments' key prefixes (one object per attachment, keys made by the app).",
+                    }
+                ],
+                apply_to_children=True,
+            )
+        NagSuppressions.add_resource_suppressions(
+            gateway_logging,
+            [
+                {
+                    "id": "AwsSolutions-IAM4",
+                    "reason": "AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented "
+                    "policy for API Gateway's account-wide logging role.",
+                }
+            ],
+        )
+        NagSuppressions.add_resource_suppressions(
+            self.user_pool,
+            [
+                {
+                    "id": "AwsSolutions-COG1",
+                    "reason": "Passwords need 8+ characters with upper case, lower case and a "
+                    "digit; a mandatory symbol adds friction for citizens on phones with little security gain "
+                    "(NIST SP 800-63B advises against composition rules).",
+                },
+                {
+                    "id": "AwsSolutions-COG2",
+                    "reason": "Citizens must be able to file a complaint without a second "
+                    "factor; MFA is optional and offered (TOTP).",
+                },
+                {
+                    "id": "AwsSolutions-COG3",
+                    "reason": "Threat protection (advanced security) is a paid plan; enable "
+                    "it per deployment when the budget allows.",
+                },
+                {
+                    "id": "AwsSolutions-COG8",
+                    "reason": "The Plus feature plan (threat protection) is a paid plan; the "
+                    "Essentials plan is enough for email sign-in at provincial scale. Revisit with the budget.",
+                },
+            ],
+        )
         for dead_letters in (self.dead_letters, self.change_dead_letters):
-            NagSuppressions.add_resource_suppressions(dead_letters, [
-                {"id": "AwsSolutions-SQS3", "reason": "This queue is a dead-letter queue."}])
+            NagSuppressions.add_resource_suppressions(
+                dead_letters, [{"id": "AwsSolutions-SQS3", "reason": "This queue is a dead-letter queue."}]
+            )

@@ -35,13 +35,15 @@ def table_from_model(scope: Construct, model, prefix: str) -> dynamodb.Table:
     schema = model._get_schema()
     definitions = {d["AttributeName"]: d["AttributeType"] for d in schema["attribute_definitions"]}
     table = dynamodb.Table(
-        scope, model.__name__.removesuffix("Model"),
+        scope,
+        model.__name__.removesuffix("Model"),
         table_name=table_name(prefix, model),
         partition_key=_key(schema["key_schema"], definitions, "HASH"),
         sort_key=_key(schema["key_schema"], definitions, "RANGE"),
         billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
         point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-            point_in_time_recovery_enabled=True),
+            point_in_time_recovery_enabled=True
+        ),
         deletion_protection=True,
         encryption=dynamodb.TableEncryption.AWS_MANAGED,
         removal_policy=RemovalPolicy.RETAIN,

@@ -11,8 +11,11 @@ from .test_staff_console import ADMIN, OPERATOR, page, shot, sign_in  # noqa: F4
 pytestmark = pytest.mark.e2e
 
 STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
-REQUEST = {"service_code": "lingkungan.sampah", "address_string": "Jl. Juanda, Samarinda",
-           "description": "Sampah tidak diangkut selama seminggu."}
+REQUEST = {
+    "service_code": "lingkungan.sampah",
+    "address_string": "Jl. Juanda, Samarinda",
+    "description": "Sampah tidak diangkut selama seminggu.",
+}
 
 
 def post_request(stack, key: str) -> requests.Response:

@@ -36,9 +36,9 @@ def photo(side: int = 400) -> bytes:
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
     header = side.to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1))
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b"")
 
 
 def same_picture(a: bytes, b: bytes) -> bool:
@@ -61,8 +61,14 @@ def test_a_citizen_attaches_a_photo_and_the_operator_downloads_it(local_stack, b
     page = browser_context.new_page()
     problems: list[str] = []
     # (chalice local answers the browser's /favicon.ico with 403: that one is not ours to judge)
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error"
-            and "favicon.ico" not in (m.location or {}).get("url", "") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and "favicon.ico" not in (m.location or {}).get("url", "")
+            else None
+        ),
+    )
     page.on("requestfailed", lambda r: problems.append(f"{r.method} {r.url}: {r.failure}"))
 
     page.goto(f"{local_stack.api}/")
@@ -87,8 +93,7 @@ def test_a_citizen_attaches_a_photo_and_the_operator_downloads_it(local_stack, b
     page.evaluate("""() => { window.__progress = [];
       new MutationObserver(() => window.__progress.push(document.getElementById('att-percent').textContent))
         .observe(document.getElementById('att-percent'), {childList: true, characterData: true, subtree: true}); }""")
-    page.set_input_files("#att-file", files=[{"name": "jalan berlubang.png", "mimeType": "image/png",
-                                                "buffer": image}])
+    page.set_input_files("#att-file", files=[{"name": "jalan berlubang.png", "mimeType": "image/png", "buffer": image}])
     page.click("#att-send")
     expect(page.locator("#att-percent")).to_have_text("100%")
     accepted = page.locator("#att-list li[data-status=accepted]")
@@ -102,8 +107,12 @@ def test_a_citizen_attaches_a_photo_and_the_operator_downloads_it(local_stack, b
     page.screenshot(path=str(ARTIFACTS / "citizen-attachment.png"), full_page=True)
 
     # A JPEG that is really text: the page shows it refused, with the reason.
-    page.set_input_files("#att-file", files=[{"name": "bukan-foto.jpg", "mimeType": "image/jpeg",
-                                                "buffer": b"<html><script>alert(1)</script></html>"}])
+    page.set_input_files(
+        "#att-file",
+        files=[
+            {"name": "bukan-foto.jpg", "mimeType": "image/jpeg", "buffer": b"<html><script>alert(1)</script></html>"}
+        ],
+    )
     page.click("#att-send")
     refused = page.locator("#att-list li[data-status=rejected]")
     expect(refused).to_have_count(1, timeout=30_000)

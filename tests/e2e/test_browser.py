@@ -14,8 +14,16 @@ pytestmark = pytest.mark.e2e
 STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -61,14 +69,28 @@ def test_register_submit_and_see_the_tracking_number(local_stack, page):
 
 def test_staff_decide_from_a_phone(local_stack, page):
     import requests
-    citizen = requests.post(f"{local_stack.api}/auth/register", timeout=10, json={
-        "email": f"ani-{uuid.uuid4().hex[:6]}@example.id", "password": "Rahasia-123", "name": "Ani"}).json()
-    token = requests.post(f"{local_stack.api}/auth/login", timeout=10, json={
-        "email": citizen["email"], "password": "Rahasia-123"}).json()["id_token"]
-    created = requests.post(f"{local_stack.api}/complaints", timeout=10, headers={"Authorization": f"Bearer {token}"},
-                            json={"category": "kebencanaan", "subcategory": "banjir", "title": "Banjir di Sempaja",
-                                  "description": "Air setinggi lutut sejak pagi di Sempaja Selatan."}).json()
+
+    citizen = requests.post(
+        f"{local_stack.api}/auth/register",
+        timeout=10,
+        json={"email": f"ani-{uuid.uuid4().hex[:6]}@example.id", "password": "Rahasia-123", "name": "Ani"},
+    ).json()
+    token = requests.post(
+        f"{local_stack.api}/auth/login", timeout=10, json={"email": citizen["email"], "password": "Rahasia-123"}
+    ).json()["id_token"]
+    created = requests.post(
+        f"{local_stack.api}/complaints",
+        timeout=10,
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "category": "kebencanaan",
+            "subcategory": "banjir",
+            "title": "Banjir di Sempaja",
+            "description": "Air setinggi lutut sejak pagi di Sempaja Selatan.",
+        },
+    ).json()
     from .test_local_stack import next_link, wait_for  # the same outbox reading as the HTTP tests
+
     link = next_link(local_stack, "operator@aspirasi.kaltimprov.go.id", created["tracking_number"], set())
     page.goto(link)
     expect(page.locator("h2", has_text="Penerimaan pengaduan")).to_be_visible()
@@ -76,8 +98,10 @@ def test_staff_decide_from_a_phone(local_stack, page):
     page.screenshot(path=str(ARTIFACTS / "staff-action-page.png"), full_page=True)
     page.click("form.choice >> nth=0 >> button[type=submit]")  # "Terima / Accept"
     expect(page.locator("h2", has_text="Keputusan tersimpan")).to_be_visible()
-    assert wait_for(lambda: next_link(local_stack, "diskominfo@aspirasi.kaltimprov.go.id",
-                                      created["tracking_number"], set()), "classification")
+    assert wait_for(
+        lambda: next_link(local_stack, "diskominfo@aspirasi.kaltimprov.go.id", created["tracking_number"], set()),
+        "classification",
+    )
 
 
 def test_registering_an_address_that_has_an_account_says_where_to_look(local_stack, page):

@@ -34,16 +34,23 @@ pytestmark = pytest.mark.e2e
 
 # DynamoDB: the transactions and the conditional updates (an action link is no longer a PutItem of its own:
 # the transaction that claims its email stores it, issue 18).
-FAULTS = ("ses:SendRawEmail=0.3,stepfunctions:SendTaskSuccess=0.3,dynamodb:TransactWriteItems=0.2,"
-          "dynamodb:UpdateItem=0.2,sqs:DeleteMessageBatch=0.2")
+FAULTS = (
+    "ses:SendRawEmail=0.3,stepfunctions:SendTaskSuccess=0.3,dynamodb:TransactWriteItems=0.2,"
+    "dynamodb:UpdateItem=0.2,sqs:DeleteMessageBatch=0.2"
+)
 STACK_ENV = {
-    "CHAOS": FAULTS, "CHAOS_CRASH": "0.1", "CHAOS_SEED": "20261128",
+    "CHAOS": FAULTS,
+    "CHAOS_CRASH": "0.1",
+    "CHAOS_SEED": "20261128",
     # Office hours off and real SOP times: intake, the shortest stage, reminds after 5 minutes, long after
     # this suite is done; the feedback window stays open so the answered cases can be rated and reopened.
-    "SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "1", "FEEDBACK_WINDOW_MINUTES": "60",
+    "SLA_CALENDAR": "24x7",
+    "SLA_TIME_SCALE": "1",
+    "FEEDBACK_WINDOW_MINUTES": "60",
     # A message not acknowledged (a crash, a failed DeleteMessageBatch) comes back after 3 s, not 30; one
     # that failed, after a backoff capped at 4 s (its doubling would reach minutes after a few faults in a row).
-    "SQS_VISIBILITY_TIMEOUT": "3", "RETRY_MAX_SECONDS": "4",
+    "SQS_VISIBILITY_TIMEOUT": "3",
+    "RETRY_MAX_SECONDS": "4",
 }
 DOMAIN = "aspirasi.kaltimprov.go.id"
 OPERATOR, DISKOMINFO, SUPERVISOR = (f"{name}@{DOMAIN}" for name in ("operator", "diskominfo", "supervisor"))
@@ -129,24 +136,40 @@ class Play:
     def register(self, case: Case) -> None:
         case.email = f"warga-{uuid.uuid4().hex[:10]}@example.id"
         credentials = {"email": case.email, "password": "Rahasia-123"}
-        send("POST", f"{self.api}/auth/register", "register", expect=(201,),
-             json={**credentials, "name": "Siti Aminah", "phone": "+6281234567890"})
+        send(
+            "POST",
+            f"{self.api}/auth/register",
+            "register",
+            expect=(201,),
+            json={**credentials, "name": "Siti Aminah", "phone": "+6281234567890"},
+        )
         token = send("POST", f"{self.api}/auth/login", "login", expect=(200,), json=credentials).json()["id_token"]
         case.headers = {"Authorization": f"Bearer {token}"}
 
     def submit(self, case: Case, key: str | None = None) -> dict:
         headers = {**case.headers, "Idempotency-Key": key or uuid.uuid4().hex}
-        body = {"category": case.category, "subcategory": case.subcategory, "title": f"Laporan uji {case.name}",
-                "description": f"Laporan untuk jalur {case.name}, dikirim saat layanan sedang terganggu."}
+        body = {
+            "category": case.category,
+            "subcategory": case.subcategory,
+            "title": f"Laporan uji {case.name}",
+            "description": f"Laporan untuk jalur {case.name}, dikirim saat layanan sedang terganggu.",
+        }
         return send("POST", f"{self.api}/complaints", "submit", expect=(200, 201), json=body, headers=headers).json()
 
     def read(self, case: Case) -> dict:
-        return send("GET", f"{self.api}/complaints/{case.complaint['id']}", "read", expect=(200,),
-                    headers=case.headers).json()
+        return send(
+            "GET", f"{self.api}/complaints/{case.complaint['id']}", "read", expect=(200,), headers=case.headers
+        ).json()
 
     def citizen(self, case: Case, action: str, body: dict, expect=(200, 201)) -> dict:
-        return send("POST", f"{self.api}/complaints/{case.complaint['id']}/{action}", action, expect=expect,
-                    json=body, headers=case.headers).json()
+        return send(
+            "POST",
+            f"{self.api}/complaints/{case.complaint['id']}/{action}",
+            action,
+            expect=expect,
+            json=body,
+            headers=case.headers,
+        ).json()
 
     def mail_to_citizen(self, case: Case, subject: str, count: int) -> None:
         wait_for(lambda: len(self.outbox.to(case.email, subject)) >= count, f"{case.name}: email {subject!r} #{count}")
@@ -160,32 +183,50 @@ class Play:
                 for link in LINK.findall(message["text"]):
                     if link in case.used:
                         continue
-                    described = send("GET", link, f"open {stage} link", expect=(200, 409, 410),
-                                     headers={"Accept": "application/json"})
+                    described = send(
+                        "GET",
+                        link,
+                        f"open {stage} link",
+                        expect=(200, 409, 410),
+                        headers={"Accept": "application/json"},
+                    )
                     if described.status_code != 200:
                         case.used.add(link)  # decided already (an older visit's link)
                         continue
                     assert described.json()["stage"] == stage, (case.name, described.json()["stage"], stage)
                     return link
             return None
+
         link = wait_for(find, f"{case.name}: the {stage} link for {address}")
         send("POST", link, f"decide {stage}", expect=(200,), json=payload)
         case.used.add(link)
 
     def diagnose(self, case: Case) -> str:
         """Where a stuck case stands: its stage visits (as staff see them) and its execution's last states."""
-        token = send("POST", f"{self.api}/auth/login", "staff login", expect=(200,), json={
-            "email": SUPERVISOR, "password": password_of(self.stack, SUPERVISOR)}).json()["id_token"]
-        view = send("GET", f"{self.api}/staff/complaints/{case.complaint['id']}", "staff read", expect=(200,),
-                    headers={"Authorization": f"Bearer {token}"}).json()
+        token = send(
+            "POST",
+            f"{self.api}/auth/login",
+            "staff login",
+            expect=(200,),
+            json={"email": SUPERVISOR, "password": password_of(self.stack, SUPERVISOR)},
+        ).json()["id_token"]
+        view = send(
+            "GET",
+            f"{self.api}/staff/complaints/{case.complaint['id']}",
+            "staff read",
+            expect=(200,),
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
         visits = [(v["stage"], v["outcome"] or "undecided") for v in view["work_items"]]
         sfn = boto3.client("stepfunctions", **moto_client(self.stack))
         machine = sfn.list_state_machines()["stateMachines"][0]["stateMachineArn"]
         arn = machine.replace(":stateMachine:", ":execution:") + f":{case.complaint['id']}"
         history = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
         states = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
-        return (f"  case {case.complaint['id']}: status {view['status']}, stage {view['stage']}, visits {visits};\n"
-                f"  its execution {sfn.describe_execution(executionArn=arn)['status']}, last states {states[-4:]}")
+        return (
+            f"  case {case.complaint['id']}: status {view['status']}, stage {view['stage']}, visits {visits};\n"
+            f"  its execution {sfn.describe_execution(executionArn=arn)['status']}, last states {states[-4:]}"
+        )
 
     def accept(self, case):
         self.decide(case, OPERATOR, "intake", {"decision": "accept"})
@@ -205,8 +246,9 @@ class Play:
 
     def ask_and_answer(self, case, address, stage):
         case.questions += 1
-        self.decide(case, address, stage, {"decision": "request_information",
-                                           "question": "Di mana tepatnya lokasinya?"})
+        self.decide(
+            case, address, stage, {"decision": "request_information", "question": "Di mana tepatnya lokasinya?"}
+        )
         self.mail_to_citizen(case, QUESTION, case.questions)
         self.citizen(case, "information", {"answer": "Di depan pasar, dekat halte."}, expect=(200,))
 
@@ -282,8 +324,12 @@ def review_returns_it(play, case, cases):
 def not_our_authority(play, case, cases):
     play.accept(case)
     play.decide(case, DISKOMINFO, "classification", {"kind": "aspiration", "opd": "DISHUB"})
-    play.decide(case, opd("DISHUB"), "opd_response", {"decision": "not_our_authority",
-                                                      "reason": "Jalan kota, bukan jalan provinsi."})
+    play.decide(
+        case,
+        opd("DISHUB"),
+        "opd_response",
+        {"decision": "not_our_authority", "reason": "Jalan kota, bukan jalan provinsi."},
+    )
     play.information(case)
     play.reply(case)
 
@@ -300,21 +346,25 @@ PATHS = {
     "agency_and_rating": (agency_and_rating, Case("agency_and_rating", "lingkungan", "sampah")),
     "agency_then_reopened": (agency_then_reopened, Case("agency_then_reopened", "kesehatan", "puskesmas", replies=2)),
     "question_at_intake": (question_at_intake, Case("question_at_intake", "informasi-publik", "website-pemprov")),
-    "question_at_classification": (question_at_classification,
-                                   Case("question_at_classification", "sosial", "bansos")),
-    "question_from_the_agency": (question_from_the_agency,
-                                 Case("question_from_the_agency", "perhubungan", "lalu-lintas")),
+    "question_at_classification": (question_at_classification, Case("question_at_classification", "sosial", "bansos")),
+    "question_from_the_agency": (
+        question_from_the_agency,
+        Case("question_from_the_agency", "perhubungan", "lalu-lintas"),
+    ),
     "review_returns_it": (review_returns_it, Case("review_returns_it", "lingkungan", "pencemaran")),
     "not_our_authority": (not_our_authority, Case("not_our_authority", "perhubungan", "angkutan-umum")),
-    "duplicate": (duplicate, Case("duplicate", "informasi-publik", "ppid", status="closed", replies=0,
-                                  duplicates=1)),
+    "duplicate": (duplicate, Case("duplicate", "informasi-publik", "ppid", status="closed", replies=0, duplicates=1)),
 }
 
 
 def moto_client(stack) -> dict:
     """boto3 arguments for the stack's moto server (its port is in the banner)."""
-    return {"region_name": "ap-southeast-3", "endpoint_url": stack.moto, "aws_access_key_id": "local",
-            "aws_secret_access_key": "local"}
+    return {
+        "region_name": "ap-southeast-3",
+        "endpoint_url": stack.moto,
+        "aws_access_key_id": "local",
+        "aws_secret_access_key": "local",
+    }
 
 
 def play_paths(play, cases: dict, paths: dict, submit) -> list[str]:
@@ -354,16 +404,18 @@ def password_of(stack, email: str) -> str:
 
 def test_an_invalid_chaos_setting_stops_start_up_with_a_clear_message():
     env = {"PATH": "/usr/bin:/bin", "CHAOS": "ses:SendRawMail=0.3", "PYTHONUNBUFFERED": "1"}
-    done = subprocess.run([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == "Cannot start: CHAOS: ses has no operation 'SendRawMail'"
 
 
 def test_nothing_lost_nothing_doubled_under_chaos(local_stack):
     stack = local_stack
-    assert any(line.startswith(f"Chaos mode ON: CHAOS={FAULTS} CHAOS_CRASH=0.1 CHAOS_SEED=20261128")
-               for line in stack.banner), "".join(stack.banner)
+    assert any(
+        line.startswith(f"Chaos mode ON: CHAOS={FAULTS} CHAOS_CRASH=0.1 CHAOS_SEED=20261128") for line in stack.banner
+    ), "".join(stack.banner)
     play, started = Play(stack), time.monotonic()
     cases = {name: case for name, (_, case) in PATHS.items()}
 
@@ -380,14 +432,22 @@ def test_nothing_lost_nothing_doubled_under_chaos(local_stack):
 
     failures = play_paths(play, cases, PATHS, submit)
     played = time.monotonic() - started
-    assert not failures, f"{len(failures)} of {len(cases)} paths did not finish in {played:.0f} s:\n" + "\n".join(
-        failures) + f"\nfaults injected: {Counter(m[1] + ':' + m[2] for m in INJECTED.findall(''.join(stack.banner)))}"
+    assert not failures, (
+        f"{len(failures)} of {len(cases)} paths did not finish in {played:.0f} s:\n"
+        + "\n".join(failures)
+        + f"\nfaults injected: {Counter(m[1] + ':' + m[2] for m in INJECTED.findall(''.join(stack.banner)))}"
+    )
 
     # -- every case where its path leads, every email the citizen is owed, once -------------------
     for case in cases.values():
         wait_for(lambda case=case: play.read(case)["status"] == case.status, f"{case.name}: {case.status}")
-        for subject, count in ((RECEIVED, 1), (REPLY, case.replies), (QUESTION, case.questions),
-                               (REJECTED, case.rejected), (DUPLICATE, case.duplicates)):
+        for subject, count in (
+            (RECEIVED, 1),
+            (REPLY, case.replies),
+            (QUESTION, case.questions),
+            (REJECTED, case.rejected),
+            (DUPLICATE, case.duplicates),
+        ):
             if count:
                 play.mail_to_citizen(case, subject, count)
     time.sleep(2 * int(STACK_ENV["SQS_VISIBILITY_TIMEOUT"]) + 2)  # let any redelivery that would double show
@@ -406,19 +466,29 @@ def test_nothing_lost_nothing_doubled_under_chaos(local_stack):
         assert view["status"] == case.status, (case.name, view["status"])
 
     # -- each stage visit: one assignment email; the audit trail: nothing twice ---------------------
-    token = send("POST", f"{stack.api}/auth/login", "staff login", expect=(200,),
-                 json={"email": SUPERVISOR, "password": password_of(stack, SUPERVISOR)}).json()["id_token"]
+    token = send(
+        "POST",
+        f"{stack.api}/auth/login",
+        "staff login",
+        expect=(200,),
+        json={"email": SUPERVISOR, "password": password_of(stack, SUPERVISOR)},
+    ).json()["id_token"]
     for case in cases.values():
-        staff_view = send("GET", f"{stack.api}/staff/complaints/{case.complaint['id']}", "staff read",
-                          expect=(200,), headers={"Authorization": f"Bearer {token}"}).json()
+        staff_view = send(
+            "GET",
+            f"{stack.api}/staff/complaints/{case.complaint['id']}",
+            "staff read",
+            expect=(200,),
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
         visits = staff_view["work_items"]
         assert all(v["decided_at"] for v in visits), (case.name, visits)
         tracking = case.complaint["tracking_number"]
         assigned = [m for m in messages if tracking in m["subject"] and ASSIGNED in m["subject"]]
-        assert len(assigned) == len(visits), (case.name, [v["stage"] for v in visits],
-                                              [m["subject"] for m in assigned])
-        entries = Counter(json.dumps([e["action"], e["stage"], e["details"]], sort_keys=True)
-                          for e in staff_view["audit"])
+        assert len(assigned) == len(visits), (case.name, [v["stage"] for v in visits], [m["subject"] for m in assigned])
+        entries = Counter(
+            json.dumps([e["action"], e["stage"], e["details"]], sort_keys=True) for e in staff_view["audit"]
+        )
         assert [entry for entry, n in entries.items() if n > 1] == [], case.name
         noted = Counter((tuple(e["to"]), e["subject"]) for e in staff_view["emails"])
         sent = Counter((tuple(m["to"]), m["subject"]) for m in messages if tracking in m["subject"])
@@ -434,5 +504,7 @@ def test_nothing_lost_nothing_doubled_under_chaos(local_stack):
     assert all(injected[rule] for rule in configured), injected
     assert "chaos: crashed SQS handler after its work" in output
     assert "poller error" not in output  # the pollers never died, not even for a moment
-    print(f"\nchaos suite: {len(cases)} complaints played in {played:.0f} s; faults injected {dict(injected)}, "
-          f"crashes {output.count('chaos: crashed SQS handler')}; browsers pressed again {dict(retries)}")
+    print(
+        f"\nchaos suite: {len(cases)} complaints played in {played:.0f} s; faults injected {dict(injected)}, "
+        f"crashes {output.count('chaos: crashed SQS handler')}; browsers pressed again {dict(retries)}"
+    )

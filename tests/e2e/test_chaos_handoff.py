@@ -45,14 +45,20 @@ from .test_chaos import (
 
 pytestmark = pytest.mark.e2e
 
-FAULTS = ("ses:SendRawEmail=0.3,stepfunctions:SendTaskSuccess=0.3,dynamodb:TransactWriteItems=0.2,"
-          "dynamodb:UpdateItem=0.2,dynamodb:PutItem=0.2,sqs:DeleteMessageBatch=0.2,sqs:ChangeMessageVisibility=0.2")
+FAULTS = (
+    "ses:SendRawEmail=0.3,stepfunctions:SendTaskSuccess=0.3,dynamodb:TransactWriteItems=0.2,"
+    "dynamodb:UpdateItem=0.2,dynamodb:PutItem=0.2,sqs:DeleteMessageBatch=0.2,sqs:ChangeMessageVisibility=0.2"
+)
 SEED = os.environ.get("CHAOS_HANDOFF_SEED", "20261129")  # another seed: CHAOS_HANDOFF_SEED=... pytest ...
 STACK_ENV = {
-    "CHAOS": FAULTS, "CHAOS_CRASH": "0.1", "CHAOS_SEED": SEED,
+    "CHAOS": FAULTS,
+    "CHAOS_CRASH": "0.1",
+    "CHAOS_SEED": SEED,
     # Office hours off and real SOP times: no stage clock fires while the suite plays (intake reminds after
     # 5 minutes); the retry settings and the queues' visibility timeout are the stack's own.
-    "SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "1", "FEEDBACK_WINDOW_MINUTES": "60",
+    "SLA_CALENDAR": "24x7",
+    "SLA_TIME_SCALE": "1",
+    "FEEDBACK_WINDOW_MINUTES": "60",
 }
 BOUND = 120  # seconds from a visit's start to its team's email
 
@@ -88,6 +94,7 @@ def agency(code: str):
         play.accept(case)
         play.agency_path(case, code)
         play.answered(case)
+
     return path
 
 
@@ -113,8 +120,10 @@ def test_every_stage_reaches_its_team_within_two_minutes_under_chaos(local_stack
     stack = local_stack
     assert any(line.startswith(f"Chaos mode ON: CHAOS={FAULTS} CHAOS_CRASH=0.1") for line in stack.banner)
     play, began = TimedPlay(stack), time.monotonic()
-    cases = {name: Case(name, category, subcategory, replies=replies)
-             for name, (_, (category, subcategory, replies)) in PATHS.items()}
+    cases = {
+        name: Case(name, category, subcategory, replies=replies)
+        for name, (_, (category, subcategory, replies)) in PATHS.items()
+    }
 
     def submit(case: Case):
         play.register(case)
@@ -128,18 +137,31 @@ def test_every_stage_reaches_its_team_within_two_minutes_under_chaos(local_stack
     time.sleep(8)  # let a redelivery that would send something twice show
     messages = stack.messages()
 
-    token = send("POST", f"{stack.api}/auth/login", "staff login", expect=(200,),
-                 json={"email": SUPERVISOR, "password": password_of(stack, SUPERVISOR)}).json()["id_token"]
+    token = send(
+        "POST",
+        f"{stack.api}/auth/login",
+        "staff login",
+        expect=(200,),
+        json={"email": SUPERVISOR, "password": password_of(stack, SUPERVISOR)},
+    ).json()["id_token"]
     delays: list[tuple[float, float, str]] = []  # (from what started the visit, from its entry, which)
     for case in cases.values():
-        view = send("GET", f"{stack.api}/staff/complaints/{case.complaint['id']}", "staff read", expect=(200,),
-                    headers={"Authorization": f"Bearer {token}"}).json()
+        view = send(
+            "GET",
+            f"{stack.api}/staff/complaints/{case.complaint['id']}",
+            "staff read",
+            expect=(200,),
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
         assert view["status"] == "answered", (case.name, view["status"])
         tracking = case.complaint["tracking_number"]
         mine = [m for m in messages if tracking in m["subject"] or case.email in m["to"]]
         # -- nothing twice: one email per recipient and subject (assignments: one a visit; replies: one a round)
-        twice = {key: n for key, n in Counter((tuple(m["to"]), m["subject"]) for m in mine).items()
-                 if n > 1 and ASSIGNED not in key[1] and REPLY not in key[1]}
+        twice = {
+            key: n
+            for key, n in Counter((tuple(m["to"]), m["subject"]) for m in mine).items()
+            if n > 1 and ASSIGNED not in key[1] and REPLY not in key[1]
+        }
         assert not twice, (case.name, twice)
         assert len([m for m in mine if case.email in m["to"] and RECEIVED in m["subject"]]) == 1, case.name
         assert len([m for m in mine if case.email in m["to"] and REPLY in m["subject"]]) == case.replies, case.name
@@ -163,13 +185,18 @@ def test_every_stage_reaches_its_team_within_two_minutes_under_chaos(local_stack
     output = "".join(stack.banner)
     injected = Counter(f"{service}:{operation}" for _, service, operation in INJECTED.findall(output))
     worst = max(delays)
-    print(f"\nchaos handoff (seed {SEED}): {len(delays)} visits of {len(cases)} complaints played in {played:.0f} s; "
-          f"team email after its cause: worst {worst[0]:.0f} s ({worst[2]}), median "
-          f"{sorted(d[0] for d in delays)[len(delays) // 2]:.0f} s; after entry: worst "
-          f"{max(d[1] for d in delays):.0f} s; faults injected {dict(injected)}, "
-          f"retry waits logged {output.count('SQS will deliver it again')}")
-    late = [f"{which}: {cause:.0f} s after its cause ({entry:.0f} s after entry)"
-            for cause, entry, which in delays if cause > BOUND]
+    print(
+        f"\nchaos handoff (seed {SEED}): {len(delays)} visits of {len(cases)} complaints played in {played:.0f} s; "
+        f"team email after its cause: worst {worst[0]:.0f} s ({worst[2]}), median "
+        f"{sorted(d[0] for d in delays)[len(delays) // 2]:.0f} s; after entry: worst "
+        f"{max(d[1] for d in delays):.0f} s; faults injected {dict(injected)}, "
+        f"retry waits logged {output.count('SQS will deliver it again')}"
+    )
+    late = [
+        f"{which}: {cause:.0f} s after its cause ({entry:.0f} s after entry)"
+        for cause, entry, which in delays
+        if cause > BOUND
+    ]
     assert not late, late
     # The faults were real: every configured one was injected, but PutItem, which the consumer no longer
     # calls (an action link is stored by the transaction that claims its email).

@@ -11,23 +11,34 @@ pytestmark = pytest.mark.e2e
 
 # OPD: 2 days x 0.0002 = 35 s, reminder at 17 s. The internal stages get generous overrides here so the
 # test plays them calmly; the README's recipe runs them fast too.
-STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.0002", "FEEDBACK_WINDOW_MINUTES": "60",
-             **{f"SLA_MINUTES_{s}": "30000" for s in ("INTAKE", "CLASSIFICATION", "REVIEW", "REPLY")}}
+STACK_ENV = {
+    "SLA_CALENDAR": "24x7",
+    "SLA_TIME_SCALE": "0.0002",
+    "FEEDBACK_WINDOW_MINUTES": "60",
+    **{f"SLA_MINUTES_{s}": "30000" for s in ("INTAKE", "CLASSIFICATION", "REVIEW", "REPLY")},
+}
 BPBD = "opd-bpbd@aspirasi.kaltimprov.go.id"
 
 
 def test_opd_deadline_passes_and_the_outbox_shows_reminder_and_escalation(local_stack):
     citizen = Citizen(local_stack)
-    created = citizen.submit(category="kebencanaan", subcategory="longsor", title="Longsor di Jl. Pangeran Antasari",
-                             description="Tanah longsor menutup separuh jalan sejak semalam.")
+    created = citizen.submit(
+        category="kebencanaan",
+        subcategory="longsor",
+        title="Longsor di Jl. Pangeran Antasari",
+        description="Tanah longsor menutup separuh jalan sejak semalam.",
+    )
     tracking, used = created["tracking_number"], set()
     act(next_link(local_stack, OPERATOR, tracking, used), {"decision": "accept"})
     act(next_link(local_stack, DISKOMINFO, tracking, used), {"kind": "aspiration", "opd": "BPBD"})
     next_link(local_stack, BPBD, tracking, used)  # the assignment
 
     def mail(address, word):
-        return [m for m in local_stack.messages() if address in m["to"] and tracking in m["subject"]
-                and word in m["subject"]]
+        return [
+            m
+            for m in local_stack.messages()
+            if address in m["to"] and tracking in m["subject"] and word in m["subject"]
+        ]
 
     reminder = wait_for(lambda: mail(BPBD, "Pengingat"), "the reminder", timeout=60)
     assert "/actions/" in reminder[0]["text"]

@@ -105,7 +105,9 @@ def test_citizen_answers_the_officer_rates_the_reply_and_reopens(local_stack, co
     expect(page.locator("#detail-status")).to_have_text("Dijawab")
     expect(page.locator("#detail-reply")).to_have_text(reply)
     expect(page.locator("#fu-sop")).to_contain_text("tercapai")
-    expect(history.locator("li[data-type=resumed]")).to_contain_text("Klasifikasi dilanjutkan — waktu layanan berjalan lagi")
+    expect(history.locator("li[data-type=resumed]")).to_contain_text(
+        "Klasifikasi dilanjutkan — waktu layanan berjalan lagi"
+    )
     expect(history.locator("li[data-type=reply]")).to_have_text(re.compile("Jawaban dikirim kepada Anda$"))
     expect(page.locator("#detail-timeline .tag.fu-paused")).to_contain_text("bertanya kepada Anda")
 
@@ -136,21 +138,35 @@ def test_citizen_answers_the_officer_rates_the_reply_and_reopens(local_stack, co
 
     page.click("#lang-en")
     expect(reopened).to_contain_text("You reopened the report (round 2). Reason:")
-    expect(page.locator("#fu-reopened-ok")).to_have_text("The report is open again. The Diskominfo team reviews it again.")
+    expect(page.locator("#fu-reopened-ok")).to_have_text(
+        "The report is open again. The Diskominfo team reviews it again."
+    )
     expect(page.locator("#fu-rated")).to_have_text("Your rating: 4 out of 5. Thank you. ★★★★☆")
     shot(page, "citizen-reopened.png")
 
 
 def test_operator_records_a_phone_answer_and_the_case_closes_as_a_duplicate(local_stack, context):
     citizen = Citizen(local_stack)
-    original = citizen.submit(category="kebencanaan", subcategory="banjir", title="Banjir di Sempaja",
-                              description="Air setinggi lutut sejak pagi di Sempaja Selatan.")
-    created = citizen.submit(category="kebencanaan", subcategory="banjir", title="Banjir lagi di Sempaja",
-                             description="Jalan di Sempaja Selatan tergenang air sejak pagi.")
+    original = citizen.submit(
+        category="kebencanaan",
+        subcategory="banjir",
+        title="Banjir di Sempaja",
+        description="Air setinggi lutut sejak pagi di Sempaja Selatan.",
+    )
+    created = citizen.submit(
+        category="kebencanaan",
+        subcategory="banjir",
+        title="Banjir lagi di Sempaja",
+        description="Jalan di Sempaja Selatan tergenang air sejak pagi.",
+    )
     tracking, question = created["tracking_number"], "Nomor rumah <b>berapa</b>?"
     decide_by_api(local_stack, OPERATOR, created["id"], {"stage": "intake", "decision": "accept"})
-    decide_by_api(local_stack, DISKOMINFO, created["id"],
-                  {"stage": "classification", "decision": "request_information", "question": question})
+    decide_by_api(
+        local_stack,
+        DISKOMINFO,
+        created["id"],
+        {"stage": "classification", "decision": "request_information", "question": question},
+    )
 
     # The reporter calls back: the operator records the answer in the console.
     page = context.new_page()
@@ -168,12 +184,23 @@ def test_operator_records_a_phone_answer_and_the_case_closes_as_a_duplicate(loca
     expect(page.locator("#flash")).to_have_text("Jawaban tercatat; tahap Klasifikasi dilanjutkan.")
     expect(box).to_be_hidden()
     expect(page.locator("[data-testid=case-step][data-stage=classification]").first).to_contain_text(
-        "Jawaban pelapor: Nomor 12 <b>B</b>")
+        "Jawaban pelapor: Nomor 12 <b>B</b>"
+    )
 
     # Classification, resumed, sees the answer as its visit's context and closes the case as a duplicate.
     headers = {"Authorization": f"Bearer {staff_token(local_stack, DISKOMINFO)}"}
-    wait_for(lambda: (requests.get(f"{local_stack.api}/staff/complaints/{created['id']}", headers=headers, timeout=10)
-                      .json().get("current") or {}).get("step") == 3, "classification to resume")
+    wait_for(
+        lambda: (
+            (
+                requests.get(f"{local_stack.api}/staff/complaints/{created['id']}", headers=headers, timeout=10)
+                .json()
+                .get("current")
+                or {}
+            ).get("step")
+            == 3
+        ),
+        "classification to resume",
+    )
     page.click("#logout")
     sign_in(page, local_stack, DISKOMINFO)
     page.fill("#search-number", tracking)
@@ -185,7 +212,8 @@ def test_operator_records_a_phone_answer_and_the_case_closes_as_a_duplicate(loca
     number.fill(original["tracking_number"])
     page.click("[data-testid=decide-duplicate] button[type=submit]")
     expect(page.locator("#flash")).to_have_text(
-        "Keputusan tersimpan: Duplikat (laporan lain yang sama dilanjutkan) → ditutup (duplikat).")
+        "Keputusan tersimpan: Duplikat (laporan lain yang sama dilanjutkan) → ditutup (duplikat)."
+    )
     expect(page.locator("#case-duplicate-of")).to_contain_text(original["tracking_number"])
 
     # The citizen's page names the case that carries on.
@@ -195,6 +223,8 @@ def test_operator_records_a_phone_answer_and_the_case_closes_as_a_duplicate(loca
     page.fill("#login-password", PASSWORD)
     page.click("#login-form button[type=submit]")
     expect(page.locator("[data-testid=duplicate-of]")).to_have_text(
-        f"Laporan Anda digabung dengan {original['tracking_number']}, yang ditindaklanjuti: Diproses — Penerimaan pengaduan.")
+        f"Laporan Anda digabung dengan {original['tracking_number']}, yang ditindaklanjuti: Diproses — Penerimaan pengaduan."
+    )
     expect(page.locator("[data-testid=history] li[data-type=closed]")).to_have_text(
-        re.compile("Laporan ditutup: digabung dengan laporan lain$"))
+        re.compile("Laporan ditutup: digabung dengan laporan lain$")
+    )

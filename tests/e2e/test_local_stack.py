@@ -23,18 +23,25 @@ class Citizen:
     def __init__(self, stack):
         self.stack = stack
         self.email = f"warga-{uuid.uuid4().hex[:8]}@example.id"
-        response = requests.post(f"{stack.api}/auth/register", json={
-            "email": self.email, "password": "Rahasia-123", "name": "Siti Aminah", "phone": "+6281234567890"},
-            timeout=10)
+        response = requests.post(
+            f"{stack.api}/auth/register",
+            json={"email": self.email, "password": "Rahasia-123", "name": "Siti Aminah", "phone": "+6281234567890"},
+            timeout=10,
+        )
         assert response.status_code == 201, response.text
-        response = requests.post(f"{stack.api}/auth/login", json={"email": self.email, "password": "Rahasia-123"},
-                                 timeout=10)
+        response = requests.post(
+            f"{stack.api}/auth/login", json={"email": self.email, "password": "Rahasia-123"}, timeout=10
+        )
         assert response.status_code == 200, response.text
         self.headers = {"Authorization": f"Bearer {response.json()['id_token']}"}
 
     def submit(self, **body) -> dict:
-        response = requests.post(f"{self.stack.api}/complaints", json=body, timeout=10,
-                                 headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex})
+        response = requests.post(
+            f"{self.stack.api}/complaints",
+            json=body,
+            timeout=10,
+            headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex},
+        )
         assert response.status_code == 201, response.text
         return response.json()
 
@@ -53,6 +60,7 @@ def next_link(stack, address, tracking, used):
                         assert link in message["html"]
                         return link
         return None
+
     link = wait_for(find, f"an action link for {address}")
     used.add(link)
     return link
@@ -76,29 +84,37 @@ def act(link, payload, form=False):
 
 def test_aspiration_path_over_http(local_stack):
     citizen = Citizen(local_stack)
-    created = citizen.submit(category="lingkungan", subcategory="sampah", title="Sampah menumpuk di Jl. Juanda",
-                             description="Sampah tidak diangkut selama dua minggu di depan pasar.",
-                             location="Jl. Juanda, Samarinda")
+    created = citizen.submit(
+        category="lingkungan",
+        subcategory="sampah",
+        title="Sampah menumpuk di Jl. Juanda",
+        description="Sampah tidak diangkut selama dua minggu di depan pasar.",
+        location="Jl. Juanda, Samarinda",
+    )
     tracking, used = created["tracking_number"], set()
     receipt = wait_for(lambda: [m for m in local_stack.messages() if citizen.email in m["to"]], "the receipt")
     assert tracking in receipt[0]["subject"]
 
     assert act(next_link(local_stack, OPERATOR, tracking, used), {"decision": "accept"})["stage"] == "intake"
-    described = act(next_link(local_stack, DISKOMINFO, tracking, used), {"kind": "aspiration", "opd": "DLH"},
-                    form=True)
+    described = act(next_link(local_stack, DISKOMINFO, tracking, used), {"kind": "aspiration", "opd": "DLH"}, form=True)
     assert described["stage"] == "classification" and described["suggested_opd"] == "DLH"
     act(next_link(local_stack, DLH, tracking, used), {"response": "Pengangkutan dijadwalkan ulang setiap hari."})
     described = act(next_link(local_stack, DISKOMINFO, tracking, used), {"decision": "approve"})
     assert described["case"]["opd_response"] == "Pengangkutan dijadwalkan ulang setiap hari."
-    act(next_link(local_stack, OPERATOR, tracking, used),
-        {"reply": "DLH menjadwalkan pengangkutan sampah setiap hari mulai besok."}, form=True)
+    act(
+        next_link(local_stack, OPERATOR, tracking, used),
+        {"reply": "DLH menjadwalkan pengangkutan sampah setiap hari mulai besok."},
+        form=True,
+    )
 
     view = wait_for(lambda: (v := citizen.read(created["id"]))["status"] in ("answered", "closed") and v, "answered")
     assert view["reply"] == "DLH menjadwalkan pengangkutan sampah setiap hari mulai besok."
     assert [s["stage"] for s in view["timeline"]] == ["intake", "classification", "opd_response", "review", "reply"]
     assert view["opd"] == {"code": "DLH", "name": "Dinas Lingkungan Hidup"}
-    reply_mail = wait_for(lambda: [m for m in local_stack.messages()
-                                   if citizen.email in m["to"] and "Jawaban" in m["subject"]], "the reply email")
+    reply_mail = wait_for(
+        lambda: [m for m in local_stack.messages() if citizen.email in m["to"] and "Jawaban" in m["subject"]],
+        "the reply email",
+    )
     assert "DLH menjadwalkan pengangkutan sampah" in reply_mail[0]["text"]
     closed = wait_for(lambda: (v := citizen.read(created["id"]))["status"] == "closed" and v, "closed", 30)
     assert closed["closed_at"]
@@ -106,8 +122,12 @@ def test_aspiration_path_over_http(local_stack):
 
 def test_information_path_over_http(local_stack):
     citizen = Citizen(local_stack)
-    created = citizen.submit(category="informasi-publik", subcategory="ppid", title="Cara meminta data APBD",
-                             description="Bagaimana cara meminta salinan APBD Provinsi Kaltim 2026?")
+    created = citizen.submit(
+        category="informasi-publik",
+        subcategory="ppid",
+        title="Cara meminta data APBD",
+        description="Bagaimana cara meminta salinan APBD Provinsi Kaltim 2026?",
+    )
     tracking, used = created["tracking_number"], set()
     act(next_link(local_stack, OPERATOR, tracking, used), {"decision": "accept"})
     act(next_link(local_stack, DISKOMINFO, tracking, used), {"kind": "information"})
@@ -115,8 +135,12 @@ def test_information_path_over_http(local_stack):
     view = wait_for(lambda: (v := citizen.read(created["id"]))["status"] in ("answered", "closed") and v, "answered")
     assert view["reply"] == "Ajukan melalui ppid.kaltimprov.go.id." and view["kind"] == "information"
     assert [s["stage"] for s in view["timeline"]] == ["intake", "classification", "reply"]
-    assert wait_for(lambda: [m for m in local_stack.messages() if citizen.email in m["to"]
-                             and "ppid.kaltimprov.go.id" in m["text"]], "the reply email")
+    assert wait_for(
+        lambda: [
+            m for m in local_stack.messages() if citizen.email in m["to"] and "ppid.kaltimprov.go.id" in m["text"]
+        ],
+        "the reply email",
+    )
 
 
 def test_outbox_contract(local_stack):
@@ -144,15 +168,20 @@ def staff_login(stack, email: str) -> dict:
 
 def test_a_closed_accounts_token_and_a_disabled_members_token_are_refused(local_stack):
     api = local_stack.api
-    body = {"category": "informasi-publik", "subcategory": "ppid", "title": "Data APBD",
-            "description": "Bagaimana cara meminta salinan APBD Provinsi Kaltim 2026?"}
+    body = {
+        "category": "informasi-publik",
+        "subcategory": "ppid",
+        "title": "Data APBD",
+        "description": "Bagaimana cara meminta salinan APBD Provinsi Kaltim 2026?",
+    }
     citizen = Citizen(local_stack)
     citizen.submit(**body)
     closed = requests.delete(f"{api}/me", json={"email": citizen.email}, headers=citizen.headers, timeout=10)
     assert closed.status_code == 204
     for method, path in (("post", "/complaints"), ("get", "/complaints"), ("get", "/me/data")):
-        response = requests.request(method, f"{api}{path}", json=body if method == "post" else None,
-                                    headers=citizen.headers, timeout=10)
+        response = requests.request(
+            method, f"{api}{path}", json=body if method == "post" else None, headers=citizen.headers, timeout=10
+        )
         assert response.status_code == 401, (path, response.text)
         assert response.headers["Content-Type"] == "application/problem+json"
 
@@ -171,14 +200,28 @@ def test_a_closed_accounts_token_and_a_disabled_members_token_are_refused(local_
 def test_registration_tells_nobody_who_has_an_account(local_stack):
     api = local_stack.api
     citizen = Citizen(local_stack)
-    fresh = requests.post(f"{api}/auth/register", json={"email": f"x-{citizen.email}", "password": "Rahasia-123",
-                                                         "name": "Orang Baru"}, timeout=10)
-    taken = requests.post(f"{api}/auth/register", json={"email": citizen.email, "password": "Lain-Sandi-99",
-                                                         "name": "Penyerang"}, timeout=10)
-    assert (taken.status_code, set(taken.json())) == (fresh.status_code, set(fresh.json())) == (201, {"email",
-                                                                                                     "confirmed"})
-    assert wait_for(lambda: [m for m in local_stack.messages()
-                             if citizen.email in m["to"] and "Pendaftaran dengan email Anda" in m["subject"]],
-                    "the owner's email")
+    fresh = requests.post(
+        f"{api}/auth/register",
+        json={"email": f"x-{citizen.email}", "password": "Rahasia-123", "name": "Orang Baru"},
+        timeout=10,
+    )
+    taken = requests.post(
+        f"{api}/auth/register",
+        json={"email": citizen.email, "password": "Lain-Sandi-99", "name": "Penyerang"},
+        timeout=10,
+    )
+    assert (
+        (taken.status_code, set(taken.json()))
+        == (fresh.status_code, set(fresh.json()))
+        == (201, {"email", "confirmed"})
+    )
+    assert wait_for(
+        lambda: [
+            m
+            for m in local_stack.messages()
+            if citizen.email in m["to"] and "Pendaftaran dengan email Anda" in m["subject"]
+        ],
+        "the owner's email",
+    )
     login = requests.post(f"{api}/auth/login", json={"email": citizen.email, "password": "Lain-Sandi-99"}, timeout=10)
     assert login.status_code == 401  # nothing about the account changed

@@ -22,8 +22,13 @@ SUPERVISOR = "supervisor@aspirasi.kaltimprov.go.id"
 
 
 def monthly_report(local_stack, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "local.monthly_report", "--outbox", local_stack.outbox, *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "local.monthly_report", "--outbox", local_stack.outbox, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_make_monthly_report_sends_last_months_report_once(local_stack):
@@ -51,6 +56,11 @@ def test_make_monthly_report_sends_last_months_report_once(local_stack):
 
 
 def test_without_a_running_stack_it_says_how_to_start_one():
-    result = subprocess.run([sys.executable, "-m", "local.monthly_report", "--outbox", "http://127.0.0.1:9"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "local.monthly_report", "--outbox", "http://127.0.0.1:9"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "make run" in result.stderr

@@ -26,9 +26,25 @@ ENDPOINT_FIELDS = ["specification", "url", "changeset", "type", "formats"]
 SERVICE_FIELDS = ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
 DEFINITION_FIELDS = ["service_code", "attributes"]
 CREATED_FIELDS = ["service_request_id", "service_notice", "account_id"]
-REQUEST_FIELDS = ["service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-                  "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
-                  "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"]
+REQUEST_FIELDS = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+]
 ERROR_FIELDS = ["code", "description"]
 W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 
@@ -83,18 +99,33 @@ def test_discovery_and_services(base):
 
 
 def test_a_round_trip_in_both_formats_until_closed(local_stack, base, key):
-    form = {"api_key": key, "service_code": "lingkungan.sampah", "lat": "-0.5022", "long": "117.1536",
-            "address_string": "Pasar Segiri, Samarinda", "email": "pelapor.app@example.id", "first_name": "Dewi",
-            "last_name": "Lestari", "description": "Sampah menumpuk di depan Pasar Segiri & <tidak> diangkut.",
-            "account_id": "acc-42"}
+    form = {
+        "api_key": key,
+        "service_code": "lingkungan.sampah",
+        "lat": "-0.5022",
+        "long": "117.1536",
+        "address_string": "Pasar Segiri, Samarinda",
+        "email": "pelapor.app@example.id",
+        "first_name": "Dewi",
+        "last_name": "Lestari",
+        "description": "Sampah menumpuk di depan Pasar Segiri & <tidak> diangkut.",
+        "account_id": "acc-42",
+    }
     response = requests.post(f"{base}/requests.xml", data=form, timeout=10)
     assert response.status_code == 200 and response.headers["Content-Type"] == XML, response.text
     (created,) = items(xml(response), "request")
     assert list(created) == CREATED_FIELDS and created["account_id"] == "acc-42"
     number = created["service_request_id"]
-    response = requests.post(f"{base}/requests.json", timeout=10,
-                             data={**form, "service_code": "kesehatan.puskesmas", "email": "",
-                                   "description": "Puskesmas Segiri tutup sebelum jam layanan."})
+    response = requests.post(
+        f"{base}/requests.json",
+        timeout=10,
+        data={
+            **form,
+            "service_code": "kesehatan.puskesmas",
+            "email": "",
+            "description": "Puskesmas Segiri tutup sebelum jam layanan.",
+        },
+    )
     assert response.status_code == 200 and response.headers["Content-Type"] == JSON, response.text
     (other,) = response.json()
     assert list(other) == CREATED_FIELDS and other["service_request_id"] != number
@@ -104,13 +135,16 @@ def test_a_round_trip_in_both_formats_until_closed(local_stack, base, key):
     assert request["description"] is None and request["lat"] is None  # public only once intake accepted it
 
     # The SOP runs: the reporter is emailed, the teams act from their links, the reply comes back.
-    receipt = wait_for(lambda: [m for m in local_stack.messages() if "pelapor.app@example.id" in m["to"]],
-                       "the reporter's receipt")
+    receipt = wait_for(
+        lambda: [m for m in local_stack.messages() if "pelapor.app@example.id" in m["to"]], "the reporter's receipt"
+    )
     assert number in receipt[0]["subject"]
     used = set()
     act(next_link(local_stack, OPERATOR, number, used), {"decision": "accept"})
-    request = wait_for(lambda: [r for r in get(f"{base}/requests/{number}.json", JSON).json() if r["description"]],
-                       "the text once intake accepted it")[0]
+    request = wait_for(
+        lambda: [r for r in get(f"{base}/requests/{number}.json", JSON).json() if r["description"]],
+        "the text once intake accepted it",
+    )[0]
     assert request["description"] == form["description"] and request["address"] == "Pasar Segiri, Samarinda"
     assert (request["lat"], request["long"]) == (-0.5022, 117.1536)
     assert request["agency_responsible"] == "Dinas Lingkungan Hidup"
@@ -130,6 +164,7 @@ def test_a_round_trip_in_both_formats_until_closed(local_stack, base, key):
     def closed():
         (item,) = items(xml(get(f"{base}/requests/{number}.xml", XML)), "request")
         return item if item["status"] == "closed" else None
+
     item = wait_for(closed, "the request to read closed")
     assert item["status_notes"] == "DLH mengangkut sampah Pasar Segiri hari ini."
     assert item["agency_responsible"] == "Dinas Komunikasi dan Informatika"  # an information request
@@ -139,13 +174,38 @@ def test_a_round_trip_in_both_formats_until_closed(local_stack, base, key):
 
 def test_errors_in_both_formats(base, key):
     cases = [
-        ("post", "requests", {"service_code": "lingkungan.sampah", "description": "Sampah menumpuk lagi.",
-                              "address_string": "Samarinda"}, 403),
-        ("post", "requests", {"api_key": key[:-1] + ("A" if key[-1] != "A" else "B"),
-                              "service_code": "lingkungan.sampah", "description": "Sampah menumpuk lagi.",
-                              "address_string": "Samarinda"}, 403),
-        ("post", "requests", {"api_key": key, "service_code": "001", "description": "Sampah menumpuk lagi.",
-                              "address_string": "Samarinda"}, 404),
+        (
+            "post",
+            "requests",
+            {
+                "service_code": "lingkungan.sampah",
+                "description": "Sampah menumpuk lagi.",
+                "address_string": "Samarinda",
+            },
+            403,
+        ),
+        (
+            "post",
+            "requests",
+            {
+                "api_key": key[:-1] + ("A" if key[-1] != "A" else "B"),
+                "service_code": "lingkungan.sampah",
+                "description": "Sampah menumpuk lagi.",
+                "address_string": "Samarinda",
+            },
+            403,
+        ),
+        (
+            "post",
+            "requests",
+            {
+                "api_key": key,
+                "service_code": "001",
+                "description": "Sampah menumpuk lagi.",
+                "address_string": "Samarinda",
+            },
+            404,
+        ),
         ("post", "requests", {"api_key": key, "service_code": "lingkungan.sampah", "address_string": "Samarinda"}, 400),
         ("get", "requests/KT-0000-0000", None, 404),
         ("get", "services/001", None, 404),
@@ -154,10 +214,16 @@ def test_errors_in_both_formats(base, key):
     for method, resource, fields, status in cases:
         for fmt, content_type in (("json", JSON), ("xml", XML)):
             url = f"{base}/{resource}.{fmt}"
-            response = (requests.post(url, data=fields, timeout=10) if method == "post"
-                        else requests.get(url, params=fields, timeout=10))
+            response = (
+                requests.post(url, data=fields, timeout=10)
+                if method == "post"
+                else requests.get(url, params=fields, timeout=10)
+            )
             assert response.status_code == status and response.headers["Content-Type"] == content_type, (
-                url, response.status_code, response.text)
+                url,
+                response.status_code,
+                response.text,
+            )
             if fmt == "json":
                 errors = response.json()
                 assert errors and all(list(e) == ERROR_FIELDS and e["code"] == status for e in errors)
@@ -165,4 +231,5 @@ def test_errors_in_both_formats(base, key):
                 root = xml(response)
                 assert root.tag == "errors" and all(
                     e.tag == "error" and [c.tag for c in e] == ERROR_FIELDS and e.findtext("code") == str(status)
-                    for e in root)
+                    for e in root
+                )

@@ -69,6 +69,7 @@ def test_a_citizen_downloads_corrects_and_closes_their_account(local_stack, page
     page.click("#pd-close-form button[type=submit]")
     expect(page.locator("#flash")).to_contain_text("Akun Anda sudah ditutup")
     expect(page.locator("#login-form")).to_be_visible()
-    response = requests.post(f"{local_stack.api}/auth/login", json={"email": email, "password": "Rahasia-123"},
-                             timeout=10)
+    response = requests.post(
+        f"{local_stack.api}/auth/login", json={"email": email, "password": "Rahasia-123"}, timeout=10
+    )
     assert response.status_code == 401

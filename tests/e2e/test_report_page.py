@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from tests.integration.test_monthly_report import figures_of  # how a workbook is read back into figures
 
-from .test_local_stack import Citizen, wait_for
 from . import test_staff_console
+from .test_local_stack import Citizen, wait_for
 from .test_staff_console import DOMAIN, OPERATOR, decide_by_api, shot, sign_in, staff_token
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +35,12 @@ def this_month() -> tuple[str, str]:
 
 
 def report(stack, email: str, start: str, end: str, fmt: str = "json") -> requests.Response:
-    return requests.get(f"{stack.api}/staff/reports/sla", params={"from": start, "to": end, "format": fmt},
-                        headers={"Authorization": f"Bearer {staff_token(stack, email)}"}, timeout=10)
+    return requests.get(
+        f"{stack.api}/staff/reports/sla",
+        params={"from": start, "to": end, "format": fmt},
+        headers={"Authorization": f"Bearer {staff_token(stack, email)}"},
+        timeout=10,
+    )
 
 
 def figures(stack, start: str, end: str) -> dict:
@@ -65,19 +69,35 @@ def stage_row(data: dict, stage: str) -> dict | None:
 
 def test_supervisor_reads_the_sla_report(local_stack, page):
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text)
-            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(m.text) if m.type == "error" and not m.text.startswith("Failed to load resource") else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     citizen = Citizen(local_stack)
-    flood = citizen.submit(category="kebencanaan", subcategory="banjir", title="Banjir <b>di</b> Sempaja",
-                           description="Air setinggi lutut sejak pagi di Sempaja Selatan.")
-    citizen.submit(category="lingkungan", subcategory="sampah", title="Sampah menumpuk di Jl. Juanda",
-                   description="Sampah tidak diangkut selama dua minggu di depan pasar.")
+    flood = citizen.submit(
+        category="kebencanaan",
+        subcategory="banjir",
+        title="Banjir <b>di</b> Sempaja",
+        description="Air setinggi lutut sejak pagi di Sempaja Selatan.",
+    )
+    citizen.submit(
+        category="lingkungan",
+        subcategory="sampah",
+        title="Sampah menumpuk di Jl. Juanda",
+        description="Sampah tidak diangkut selama dua minggu di depan pasar.",
+    )
     decide_by_api(local_stack, OPERATOR, flood["id"], {"stage": "intake", "decision": "accept"})
     start, end = this_month()
     # The report's counters are written as things happen: wait until both cases and the decision are in.
-    wait_for(lambda: (lambda d: d["totals"]["received"] >= 2 and (stage_row(d, "intake") or {}).get("completed"))(
-        figures(local_stack, start, end)), "the report to count the two cases and the intake decision")
+    wait_for(
+        lambda: (lambda d: d["totals"]["received"] >= 2 and (stage_row(d, "intake") or {}).get("completed"))(
+            figures(local_stack, start, end)
+        ),
+        "the report to count the two cases and the intake decision",
+    )
 
     sign_in(page, local_stack, SUPERVISOR)
     expect(page.locator("#nav-reports")).to_have_text("Laporan SLA")
@@ -108,7 +128,8 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
     assert int(web.locator("td").nth(0).inner_text().replace(".", "")) >= 2
     month = start[:7]
     expect(page.locator(f"[data-testid=rp-table-month] tr[data-key='{month}'] td").first).to_have_text(
-        number_id(next(m for m in data["by_month"] if m["month"] == month)["received"]))
+        number_id(next(m for m in data["by_month"] if m["month"] == month)["received"])
+    )
     # On a phone the wide tables scroll inside their box; the page itself does not scroll sideways.
     box = page.locator("[data-testid=rp-table-stage]").locator("xpath=..")
     assert box.evaluate("b => b.scrollWidth > b.clientWidth")
@@ -145,7 +166,8 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
     shown = figures_of(workbook)
     assert shown["totals"]["received"] == data["totals"]["received"]
     assert [(m["month"], m["received"]) for m in shown["by_month"]] == [
-        (m["month"], m["received"]) for m in data["by_month"]]
+        (m["month"], m["received"]) for m in data["by_month"]
+    ]
 
     # In English the figures and the chart follow.
     page.click("#lang-en")

@@ -30,8 +30,9 @@ def password_of(stack, email: str) -> str:
 
 
 def staff_token(stack, email: str) -> str:
-    response = requests.post(f"{stack.api}/auth/login", json={"email": email, "password": password_of(stack, email)},
-                             timeout=10)
+    response = requests.post(
+        f"{stack.api}/auth/login", json={"email": email, "password": password_of(stack, email)}, timeout=10
+    )
     assert response.status_code == 200, response.text
     return response.json()["id_token"]
 
@@ -41,20 +42,23 @@ def decide_by_api(stack, email: str, complaint_id: str, body: dict) -> dict:
     headers = {"Authorization": f"Bearer {staff_token(stack, email)}"}
 
     def attempt():
-        response = requests.post(f"{stack.api}/staff/complaints/{complaint_id}/decision", json=body,
-                                 headers=headers, timeout=10)
+        response = requests.post(
+            f"{stack.api}/staff/complaints/{complaint_id}/decision", json=body, headers=headers, timeout=10
+        )
         if response.status_code == 409:
             return None
         assert response.status_code == 200, response.text
         return response.json()
+
     return wait_for(attempt, f"{body['stage']} to be decidable")
 
 
 def mail_to(stack, address: str, *words: str):
     """Wait for a message to ``address`` whose subject has every word."""
-    return wait_for(lambda: [m for m in stack.messages()
-                             if address in m["to"] and all(w in m["subject"] for w in words)],
-                    f"an email to {address} about {words}")
+    return wait_for(
+        lambda: [m for m in stack.messages() if address in m["to"] and all(w in m["subject"] for w in words)],
+        f"an email to {address} about {words}",
+    )
 
 
 @pytest.fixture
@@ -93,8 +97,13 @@ def shot(page, name: str) -> None:
 
 def test_operator_accepts_a_case_from_the_queue(local_stack, page):
     citizen = Citizen(local_stack)
-    created = citizen.submit(category="kebencanaan", subcategory="banjir", title="Banjir <b>di</b> Sempaja",
-                             description="Air setinggi lutut sejak pagi di Sempaja Selatan.", location="Sempaja")
+    created = citizen.submit(
+        category="kebencanaan",
+        subcategory="banjir",
+        title="Banjir <b>di</b> Sempaja",
+        description="Air setinggi lutut sejak pagi di Sempaja Selatan.",
+        location="Sempaja",
+    )
     tracking = created["tracking_number"]
     mail_to(local_stack, OPERATOR, tracking, "Penerimaan pengaduan")  # the intake stage is handed off
 
@@ -139,11 +148,17 @@ def test_operator_accepts_a_case_from_the_queue(local_stack, page):
 
 def test_agency_answers_from_the_console(local_stack, page):
     citizen = Citizen(local_stack)
-    created = citizen.submit(category="lingkungan", subcategory="sampah", title="Sampah menumpuk di Jl. Juanda",
-                             description="Sampah tidak diangkut selama dua minggu di depan pasar.")
+    created = citizen.submit(
+        category="lingkungan",
+        subcategory="sampah",
+        title="Sampah menumpuk di Jl. Juanda",
+        description="Sampah tidak diangkut selama dua minggu di depan pasar.",
+    )
     tracking = created["tracking_number"]
     decide_by_api(local_stack, OPERATOR, created["id"], {"stage": "intake", "decision": "accept"})
-    decide_by_api(local_stack, DISKOMINFO, created["id"], {"stage": "classification", "kind": "aspiration", "opd": "DLH"})
+    decide_by_api(
+        local_stack, DISKOMINFO, created["id"], {"stage": "classification", "kind": "aspiration", "opd": "DLH"}
+    )
     mail_to(local_stack, DLH, tracking, "Tanggapan OPD")
 
     sign_in(page, local_stack, DLH)
@@ -158,7 +173,8 @@ def test_agency_answers_from_the_console(local_stack, page):
     page.click("[data-testid=decide-respond] button[type=submit]")
     expect(page.locator("#flash")).to_have_text("Keputusan tersimpan: Kirim tanggapan → Pemeriksaan tanggapan.")
     expect(page.locator("[data-testid=case-step][data-stage=opd_response]")).to_contain_text(
-        "Tanggapan: Pengangkutan dijadwalkan ulang setiap hari.")
+        "Tanggapan: Pengangkutan dijadwalkan ulang setiap hari."
+    )
     expect(queue_row(page, tracking)).to_have_count(0)
     mail_to(local_stack, DISKOMINFO, tracking, "Pemeriksaan tanggapan")
 
@@ -188,8 +204,12 @@ def test_operator_records_a_phone_complaint(local_stack, page):
     mail_to(local_stack, OPERATOR, tracking, "Penerimaan pengaduan")
     page.click("#case-reload")
     expect(page.locator("[data-testid=decide-accept]")).to_be_visible()
-    found = requests.get(f"{local_stack.api}/staff/complaints", params={"tracking_number": tracking}, timeout=10,
-                         headers={"Authorization": f"Bearer {staff_token(local_stack, OPERATOR)}"}).json()
+    found = requests.get(
+        f"{local_stack.api}/staff/complaints",
+        params={"tracking_number": tracking},
+        timeout=10,
+        headers={"Authorization": f"Bearer {staff_token(local_stack, OPERATOR)}"},
+    ).json()
     complaint_id = found["items"][0]["id"]
     decide_by_api(local_stack, OPERATOR, complaint_id, {"stage": "intake", "decision": "accept"})
     page.click("[data-testid=decide-accept] button[type=submit]")

@@ -15,14 +15,21 @@ pytestmark = pytest.mark.infra
 
 
 def attachments_bucket(resources) -> tuple[str, dict]:
-    (found,) = [(k, v) for k, v in of_type(resources, "AWS::S3::Bucket").items()
-                if "NotificationConfiguration" in v["Properties"]]
+    (found,) = [
+        (k, v)
+        for k, v in of_type(resources, "AWS::S3::Bucket").items()
+        if "NotificationConfiguration" in v["Properties"]
+    ]
     return found
 
 
 def statements(resources, role_prefix: str) -> list[dict]:
-    return [s for name, policy in of_type(resources, "AWS::IAM::Policy").items() if name.startswith(role_prefix)
-            for s in policy["Properties"]["PolicyDocument"]["Statement"]]
+    return [
+        s
+        for name, policy in of_type(resources, "AWS::IAM::Policy").items()
+        if name.startswith(role_prefix)
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
 
 
 def actions_of(statement) -> list[str]:
@@ -48,8 +55,12 @@ def key_prefixes(resource_text: str) -> set[str]:
 def test_the_bucket_is_private_encrypted_tls_only_and_kept_for_a_bounded_time(resources):
     name, bucket = attachments_bucket(resources)
     props = bucket["Properties"]
-    assert props["PublicAccessBlockConfiguration"] == {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                                       "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
     assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     (encryption,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
@@ -59,13 +70,20 @@ def test_the_bucket_is_private_encrypted_tls_only_and_kept_for_a_bounded_time(re
     assert rules["expire-attachments"]["ExpirationInDays"] == RETENTION_DAYS
     assert rules["expire-attachments"]["Prefix"] == "accepted/"  # the checked files, which are served
     # An upload is deleted once judged; one never judged (its event dead-lettered) goes after 14 days.
-    assert rules["expire-unchecked-uploads"] == {"Id": "expire-unchecked-uploads", "Prefix": "attachments/",
-                                                 "ExpirationInDays": 14, "Status": "Enabled"}
+    assert rules["expire-unchecked-uploads"] == {
+        "Id": "expire-unchecked-uploads",
+        "Prefix": "attachments/",
+        "ExpirationInDays": 14,
+        "Status": "Enabled",
+    }
     assert "VersioningConfiguration" not in props  # written once: no older version outlives a deletion
     assert all(r["Status"] == "Enabled" for r in rules.values())
     # TLS only: the bucket policy denies every request that is not over HTTPS.
-    (policy,) = [p["Properties"] for p in of_type(resources, "AWS::S3::BucketPolicy").values()
-                 if p["Properties"]["Bucket"] == {"Ref": name}]
+    (policy,) = [
+        p["Properties"]
+        for p in of_type(resources, "AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": name}
+    ]
     (deny,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} and deny["Action"] == "s3:*"
     assert not [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]  # nothing is public
@@ -97,13 +115,19 @@ def test_new_objects_are_announced_to_the_uploads_queue_which_has_dead_letters(r
     dead_letters = resources[queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]]["Properties"]
     assert dead_letters["QueueName"] == "aspirasi-kaltim-uploads-dlq"
     # Only S3, for this bucket in this account, may send to it; and the bucket waits for that policy.
-    (policy,) = [p for k, p in of_type(resources, "AWS::SQS::QueuePolicy").items()
-                 if p["Properties"]["Queues"] == [{"Ref": queue_id}]]
+    (policy,) = [
+        p
+        for k, p in of_type(resources, "AWS::SQS::QueuePolicy").items()
+        if p["Properties"]["Queues"] == [{"Ref": queue_id}]
+    ]
     (allow,) = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
     assert allow["Principal"] == {"Service": "s3.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
-    assert "aws:SourceArn" in allow["Condition"]["ArnEquals"] and "aws:SourceAccount" in allow["Condition"]["StringEquals"]
-    assert bucket["DependsOn"] == [next(k for k, p in of_type(resources, "AWS::SQS::QueuePolicy").items()
-                                        if p is policy)]
+    assert (
+        "aws:SourceArn" in allow["Condition"]["ArnEquals"] and "aws:SourceAccount" in allow["Condition"]["StringEquals"]
+    )
+    assert bucket["DependsOn"] == [
+        next(k for k, p in of_type(resources, "AWS::SQS::QueuePolicy").items() if p is policy)
+    ]
 
 
 def test_the_uploads_consumer_reports_batch_failures_and_has_its_own_role(resources):
@@ -121,13 +145,16 @@ def test_the_uploads_consumer_reports_batch_failures_and_has_its_own_role(resour
         bucket = function["Properties"]["Environment"]["Variables"]["ATTACHMENTS_BUCKET"]
         assert "aspirasi-kaltim-attachments-" in json.dumps(bucket)
     _, attachments = attachments_bucket(resources)
-    assert function["Properties"]["Environment"]["Variables"]["ATTACHMENTS_BUCKET"] == attachments["Properties"][
-        "BucketName"]
+    assert (
+        function["Properties"]["Environment"]["Variables"]["ATTACHMENTS_BUCKET"]
+        == attachments["Properties"]["BucketName"]
+    )
 
 
 def test_least_privilege_on_the_bucket(resources):
-    api, upload, handoff = (s3_grants(resources, name) for name in ("ApiFunctionRole", "UploadFunctionRole",
-                                                                      "HandoffFunctionRole"))
+    api, upload, handoff = (
+        s3_grants(resources, name) for name in ("ApiFunctionRole", "UploadFunctionRole", "HandoffFunctionRole")
+    )
     # The API signs presigned POSTs for uploads (PutObject, attachments/ only) and GETs of checked files only
     # (accepted/: an unchecked upload is never served), and deletes a closed account's files (both).
     assert set(api) == {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}
@@ -138,21 +165,30 @@ def test_least_privilege_on_the_bucket(resources):
     # the upload and what it refuses, lists (so a missing object is a 404).
     assert set(upload) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
     assert key_prefixes(upload["s3:PutObject"]) == {"accepted/"}
-    assert key_prefixes(upload["s3:GetObject"]) == key_prefixes(upload["s3:DeleteObject"]) == {"attachments/",
-                                                                                               "accepted/"}
+    assert (
+        key_prefixes(upload["s3:GetObject"]) == key_prefixes(upload["s3:DeleteObject"]) == {"attachments/", "accepted/"}
+    )
     assert "attachments/" not in upload["s3:ListBucket"]
     assert handoff == {}
     # Tables: the consumer settles attachments, frees slots and checks the case has not closed; nothing more.
-    dynamodb = {a for s in statements(resources, "UploadFunctionRole") for a in actions_of(s) if a.startswith("dynamodb:")}
+    dynamodb = {
+        a for s in statements(resources, "UploadFunctionRole") for a in actions_of(s) if a.startswith("dynamodb:")
+    }
     assert dynamodb == {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"}
     sqs = {a for s in statements(resources, "UploadFunctionRole") for a in actions_of(s) if a.startswith("sqs:")}
     assert sqs == {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"}
-    assert not [a for s in statements(resources, "UploadFunctionRole") for a in actions_of(s)
-                if a.startswith(("ses:", "states:", "cognito-idp:"))]
+    assert not [
+        a
+        for s in statements(resources, "UploadFunctionRole")
+        for a in actions_of(s)
+        if a.startswith(("ses:", "states:", "cognito-idp:"))
+    ]
 
 
 def test_the_uploads_dead_letters_alarm_and_dashboard(resources):
-    alarms = {a["Properties"]["AlarmName"]: a["Properties"] for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
+    alarms = {
+        a["Properties"]["AlarmName"]: a["Properties"] for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
+    }
     alarm = alarms["aspirasi-kaltim-UploadDeadLettersWaiting"]
     assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible" and alarm["AlarmActions"]
     (dashboard,) = of_type(resources, "AWS::CloudWatch::Dashboard").values()

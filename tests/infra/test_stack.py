@@ -29,7 +29,9 @@ def template(stack):
 
 
 def test_tables_are_exactly_what_the_models_declare(resources):
-    tables = {v["Properties"]["TableName"]: v["Properties"] for v in of_type(resources, "AWS::DynamoDB::Table").values()}
+    tables = {
+        v["Properties"]["TableName"]: v["Properties"] for v in of_type(resources, "AWS::DynamoDB::Table").values()
+    }
     assert set(tables) == {f"aspirasi-kaltim-{m.Meta.suffix}" for m in MODELS}
     for model in MODELS:
         props, schema = tables[f"aspirasi-kaltim-{model.Meta.suffix}"], model._get_schema()
@@ -39,10 +41,14 @@ def test_tables_are_exactly_what_the_models_declare(resources):
         for index in schema["global_secondary_indexes"]:
             definitions |= {(d["AttributeName"], d["AttributeType"]) for d in index["attribute_definitions"]}
         assert {(d["AttributeName"], d["AttributeType"]) for d in props["AttributeDefinitions"]} == definitions
-        indexes = {i["IndexName"]: (key(i["KeySchema"]), i["Projection"]["ProjectionType"])
-                   for i in props.get("GlobalSecondaryIndexes", [])}
-        assert indexes == {i["index_name"]: (key(i["key_schema"]), i["projection"]["ProjectionType"])
-                           for i in schema["global_secondary_indexes"]}
+        indexes = {
+            i["IndexName"]: (key(i["KeySchema"]), i["Projection"]["ProjectionType"])
+            for i in props.get("GlobalSecondaryIndexes", [])
+        }
+        assert indexes == {
+            i["index_name"]: (key(i["key_schema"]), i["projection"]["ProjectionType"])
+            for i in schema["global_secondary_indexes"]
+        }
         assert props["BillingMode"] == "PAY_PER_REQUEST"
         assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         assert props["DeletionProtectionEnabled"] is True and props["SSESpecification"]["SSEEnabled"] is True
@@ -55,14 +61,19 @@ def test_state_machine_is_the_statemachine_file_with_substitutions(resources):
     props = machine["Properties"]
     deployed = props["DefinitionString"]
     assert json.loads(deployed) == json.loads((ROOT / "statemachine" / "complaint.asl.json").read_text())
-    (queue_id,) = [k for k, v in of_type(resources, "AWS::SQS::Queue").items()
-                   if v["Properties"]["QueueName"] == "aspirasi-kaltim-handoff"]
+    (queue_id,) = [
+        k
+        for k, v in of_type(resources, "AWS::SQS::Queue").items()
+        if v["Properties"]["QueueName"] == "aspirasi-kaltim-handoff"
+    ]
     assert props["DefinitionSubstitutions"] == {"HandoffQueueUrl": {"Ref": queue_id}}
     # After substitution the cloud runs exactly what the local stack runs.
     from local.provision import render_definition
+
     url = "https://sqs.ap-southeast-3.amazonaws.com/123456789012/aspirasi-kaltim-handoff"
     assert json.loads(deployed.replace("${HandoffQueueUrl}", url)) == json.loads(
-        render_definition({"HandoffQueueUrl": url}))
+        render_definition({"HandoffQueueUrl": url})
+    )
     assert props["TracingConfiguration"] == {"Enabled": True}
     assert props["LoggingConfiguration"]["IncludeExecutionData"] is False  # task tokens stay out of logs
     assert props["LoggingConfiguration"]["Level"] == "ALL"
@@ -101,28 +112,37 @@ def test_functions_are_traced_sized_and_log_with_retention(resources):
 def test_api_gateway_throttles_and_logs_without_link_tokens(resources):
     (api,) = of_type(resources, "AWS::Serverless::Api").values()
     props = api["Properties"]
-    assert props["MethodSettings"][0]["ThrottlingRateLimit"] > 0 and props["MethodSettings"][0]["ThrottlingBurstLimit"] > 0
+    assert (
+        props["MethodSettings"][0]["ThrottlingRateLimit"] > 0 and props["MethodSettings"][0]["ThrottlingBurstLimit"] > 0
+    )
     assert props["TracingEnabled"] is False  # API Gateway traces record the URL, and links carry tokens
     log_format = props["AccessLogSetting"]["Format"]
     assert "$context.resourcePath" in log_format and "$context.path" not in log_format
 
 
 def test_cognito_ses_and_alarm_topic(template, resources):
-    template.has_resource_properties("AWS::Cognito::UserPool", {
-        "UsernameAttributes": ["email"],
-        "Policies": {"PasswordPolicy": Match.object_like({"MinimumLength": 8, "RequireNumbers": True})},
-        "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
-    })
-    template.has_resource_properties("AWS::Cognito::UserPoolClient", {
-        "ExplicitAuthFlows": Match.array_with(["ALLOW_USER_PASSWORD_AUTH"]), "GenerateSecret": False})
+    template.has_resource_properties(
+        "AWS::Cognito::UserPool",
+        {
+            "UsernameAttributes": ["email"],
+            "Policies": {"PasswordPolicy": Match.object_like({"MinimumLength": 8, "RequireNumbers": True})},
+            "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {"ExplicitAuthFlows": Match.array_with(["ALLOW_USER_PASSWORD_AUTH"]), "GenerateSecret": False},
+    )
     groups = {g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()}
-    assert groups == set(all_groups()) == {"operator", "diskominfo", "supervisor", "admin"} | {
-        f"opd-{c}" for c in catalog.OPDS}
+    assert (
+        groups
+        == set(all_groups())
+        == {"operator", "diskominfo", "supervisor", "admin"} | {f"opd-{c}" for c in catalog.OPDS}
+    )
     template.resource_count_is("AWS::SES::EmailIdentity", 1)
     template.resource_count_is("AWS::SES::ConfigurationSet", 1)
     template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
-    template.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email",
-                                                                 "Endpoint": {"Ref": "OpsEmail"}})
+    template.has_resource_properties("AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": {"Ref": "OpsEmail"}})
 
 
 def test_staff_invitation_is_our_email_with_cognitos_placeholders(resources):
@@ -141,21 +161,42 @@ def test_api_role_manages_staff_accounts_on_the_user_pool_only(resources):
     from aspirasi_infra.stack import API_COGNITO_ACTIONS
 
     (pool_id,) = of_type(resources, "AWS::Cognito::UserPool")
-    statements = [(name, s) for name, policy in of_type(resources, "AWS::IAM::Policy").items()
-                  for s in policy["Properties"]["PolicyDocument"]["Statement"]
-                  if any(a.startswith("cognito-idp:") for a in (s["Action"] if isinstance(s["Action"], list)
-                                                                 else [s["Action"]]))]
+    statements = [
+        (name, s)
+        for name, policy in of_type(resources, "AWS::IAM::Policy").items()
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if any(a.startswith("cognito-idp:") for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]]))
+    ]
     assert len(statements) == 1
     name, statement = statements[0]
     assert name.startswith("ApiFunctionRole")
-    assert sorted(statement["Action"]) == sorted(API_COGNITO_ACTIONS) == sorted(
-        f"cognito-idp:{a}" for a in ("ListUsersInGroup", "AdminGetUser", "AdminListGroupsForUser", "AdminCreateUser",
-                                     "AdminAddUserToGroup", "AdminDisableUser", "AdminEnableUser",
-                                     "AdminUserGlobalSignOut", "AdminUpdateUserAttributes",
-                                     "AdminDeleteUserAttributes", "AdminDeleteUser"))
+    assert (
+        sorted(statement["Action"])
+        == sorted(API_COGNITO_ACTIONS)
+        == sorted(
+            f"cognito-idp:{a}"
+            for a in (
+                "ListUsersInGroup",
+                "AdminGetUser",
+                "AdminListGroupsForUser",
+                "AdminCreateUser",
+                "AdminAddUserToGroup",
+                "AdminDisableUser",
+                "AdminEnableUser",
+                "AdminUserGlobalSignOut",
+                "AdminUpdateUserAttributes",
+                "AdminDeleteUserAttributes",
+                "AdminDeleteUser",
+            )
+        )
+    )
     assert statement["Resource"] == {"Fn::GetAtt": [pool_id, "Arn"]}
-    ses_users = {name for name, policy in of_type(resources, "AWS::IAM::Policy").items()
-                 for s in policy["Properties"]["PolicyDocument"]["Statement"] if "ses:SendRawEmail" in s["Action"]}
+    ses_users = {
+        name
+        for name, policy in of_type(resources, "AWS::IAM::Policy").items()
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "ses:SendRawEmail" in s["Action"]
+    }
     # Cognito emails invitations; the API sends one email of its own: to the owner of an address someone tried to
     # register again (service/accounts.py), through the same sender identity and configuration set as the rest.
     assert ses_users and {n for n in ses_users if n.startswith("ApiFunctionRole")}
@@ -166,15 +207,33 @@ def test_api_role_manages_staff_accounts_on_the_user_pool_only(resources):
 
 
 def test_alarms(resources):
-    alarms = {a["Properties"]["AlarmName"].removeprefix("aspirasi-kaltim-"): a["Properties"]
-              for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
-    assert set(alarms) == {"OpdDeadlineBreached", "StageDeadlineBreached", "DeadLettersWaiting", "ExecutionsFailed",
-                           "ExecutionsTimedOut", "ExecutionsAborted", "APIFunctionErrors", "APIFunctionThrottles",
-                           "HandoffFunctionErrors", "HandoffFunctionThrottles", "Api5xxRate", "EmailsRejected",
-                           "UploadFunctionErrors", "UploadFunctionThrottles", "UploadDeadLettersWaiting",
-                           "MonthlyReportFunctionErrors", "MonthlyReportFunctionThrottles",
-                           "ChangeFunctionErrors", "ChangeFunctionThrottles", "ChangeIteratorAge",
-                           "ChangeDeadLettersWaiting"}
+    alarms = {
+        a["Properties"]["AlarmName"].removeprefix("aspirasi-kaltim-"): a["Properties"]
+        for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
+    }
+    assert set(alarms) == {
+        "OpdDeadlineBreached",
+        "StageDeadlineBreached",
+        "DeadLettersWaiting",
+        "ExecutionsFailed",
+        "ExecutionsTimedOut",
+        "ExecutionsAborted",
+        "APIFunctionErrors",
+        "APIFunctionThrottles",
+        "HandoffFunctionErrors",
+        "HandoffFunctionThrottles",
+        "Api5xxRate",
+        "EmailsRejected",
+        "UploadFunctionErrors",
+        "UploadFunctionThrottles",
+        "UploadDeadLettersWaiting",
+        "MonthlyReportFunctionErrors",
+        "MonthlyReportFunctionThrottles",
+        "ChangeFunctionErrors",
+        "ChangeFunctionThrottles",
+        "ChangeIteratorAge",
+        "ChangeDeadLettersWaiting",
+    }
     opd = alarms["OpdDeadlineBreached"]
     assert (opd["Namespace"], opd["MetricName"]) == ("AspirasiKaltim", "SlaBreached")
     assert opd["Dimensions"] == [{"Name": "Stage", "Value": "opd_response"}]
@@ -182,7 +241,7 @@ def test_alarms(resources):
     for name, alarm in alarms.items():
         assert alarm["AlarmActions"], name
         assert f"docs/operations.md#{name.lower()}" in alarm["AlarmDescription"]
-        anchor = f"<a id=\"{name.lower()}\"></a>"
+        anchor = f'<a id="{name.lower()}"></a>'
         assert anchor in (ROOT / "docs" / "operations.md").read_text(), f"runbook entry for {name}"
 
 
@@ -190,10 +249,22 @@ def test_dashboard_has_the_ops_views(resources):
     (dashboard,) = of_type(resources, "AWS::CloudWatch::Dashboard").values()
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
     assert "AspirasiKaltim,Channel" in body  # complaints by channel (web, phone, walk_in, ...)
-    for title in ("Citizen rating by OPD", "Whole-SOP target", "Questions to citizens", "Complaints submitted",
-                  "Complaints by channel", "SLA breaches by stage", "SLA breaches by OPD", "business minutes",
-                  "Reminders and escalations", "API latency", "API errors", "Lambda errors and duration",
-                  "Executions", "Dead-letter queue depth"):
+    for title in (
+        "Citizen rating by OPD",
+        "Whole-SOP target",
+        "Questions to citizens",
+        "Complaints submitted",
+        "Complaints by channel",
+        "SLA breaches by stage",
+        "SLA breaches by OPD",
+        "business minutes",
+        "Reminders and escalations",
+        "API latency",
+        "API errors",
+        "Lambda errors and duration",
+        "Executions",
+        "Dead-letter queue depth",
+    ):
         assert title in body, title
 
 
@@ -233,7 +304,8 @@ def test_team_mailboxes_come_from_the_deployment_context():
 
     assert _mailboxes(None) == {}
     assert _mailboxes('{"MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}') == {
-        "MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}
+        "MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"
+    }
     assert _mailboxes({"MAILBOX_OPERATOR": "op@x.id"}) == {"MAILBOX_OPERATOR": "op@x.id"}
     with pytest.raises(ValueError):
         _mailboxes({"TABLE_PREFIX": "evil"})
@@ -252,16 +324,33 @@ def test_monthly_report_is_a_schedule_with_only_what_it_needs(resources):
     assert "PUBLIC_BASE_URL" in props["Environment"]["Variables"]  # the email links to the console
     role = props["Role"]["Fn::GetAtt"][0]
     assert role.startswith("MonthlyReportFunctionRole")
-    statements = [s for name, policy in of_type(resources, "AWS::IAM::Policy").items()
-                  if {"Ref": role} in policy["Properties"]["Roles"]
-                  for s in policy["Properties"]["PolicyDocument"]["Statement"]]
+    statements = [
+        s
+        for name, policy in of_type(resources, "AWS::IAM::Policy").items()
+        if {"Ref": role} in policy["Properties"]["Roles"]
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
     actions = sorted(a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]]))
-    assert actions == sorted(["logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
-                              "xray:PutTelemetryRecords", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
-                              "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:GetItem", "ses:SendRawEmail"])
+    assert actions == sorted(
+        [
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:Query",
+            "dynamodb:GetItem",
+            "ses:SendRawEmail",
+        ]
+    )
     assert MONTHLY_REPORT_TABLE_ACTIONS == {
         ReportModel: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
-        WorkItemModel: ["dynamodb:Query"], ComplaintModel: ["dynamodb:GetItem"]}
+        WorkItemModel: ["dynamodb:Query"],
+        ComplaintModel: ["dynamodb:GetItem"],
+    }
     tables = {v["Properties"]["TableName"]: k for k, v in of_type(resources, "AWS::DynamoDB::Table").items()}
     writes = [s for s in statements if s["Action"] == MONTHLY_REPORT_TABLE_ACTIONS[ReportModel]]
     assert [s["Resource"] for s in writes] == [{"Fn::GetAtt": [tables["aspirasi-kaltim-report-totals"], "Arn"]}]
@@ -271,11 +360,15 @@ def test_monthly_report_is_a_schedule_with_only_what_it_needs(resources):
 
 def test_only_the_consumers_answer_the_state_machine(resources):
     """A decision in the API is a durable write; the streams' consumer hands it over (service/delivery.py)."""
-    senders = {name.split("DefaultPolicy")[0] for name, policy in of_type(resources, "AWS::IAM::Policy").items()
-               for s in policy["Properties"]["PolicyDocument"]["Statement"]
-               if "states:SendTaskSuccess" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
-    assert len(senders) == 2 and all(n.startswith(("HandoffFunctionRole", "ChangeFunctionRole")) for n in senders), \
+    senders = {
+        name.split("DefaultPolicy")[0]
+        for name, policy in of_type(resources, "AWS::IAM::Policy").items()
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "states:SendTaskSuccess" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    }
+    assert len(senders) == 2 and all(n.startswith(("HandoffFunctionRole", "ChangeFunctionRole")) for n in senders), (
         senders
+    )
 
 
 def test_a_self_sign_up_at_cognito_passes_the_pre_sign_up_trigger(resources):
@@ -287,6 +380,9 @@ def test_a_self_sign_up_at_cognito_passes_the_pre_sign_up_trigger(resources):
     assert function["Properties"]["Handler"] == "app.pre_signup"
     # No cycle: the function names neither the pool nor its id (its own role, no environment).
     assert "Environment" not in function["Properties"] and "Users" not in json.dumps(function)
-    (permission,) = [p for p in of_type(resources, "AWS::Lambda::Permission").values()
-                     if p["Properties"]["Principal"] == "cognito-idp.amazonaws.com"]
+    (permission,) = [
+        p
+        for p in of_type(resources, "AWS::Lambda::Permission").values()
+        if p["Properties"]["Principal"] == "cognito-idp.amazonaws.com"
+    ]
     assert permission["Properties"]["Action"] == "lambda:InvokeFunction"

@@ -15,8 +15,12 @@ pytestmark = pytest.mark.infra
 
 
 def statements_of(resources, role):
-    return [s for policy in of_type(resources, "AWS::IAM::Policy").values() if {"Ref": role} in policy["Properties"]["Roles"]
-            for s in policy["Properties"]["PolicyDocument"]["Statement"]]
+    return [
+        s
+        for policy in of_type(resources, "AWS::IAM::Policy").values()
+        if {"Ref": role} in policy["Properties"]["Roles"]
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
 
 
 def actions_of(statement):
@@ -24,8 +28,10 @@ def actions_of(statement):
 
 
 def table_ids(resources):
-    return {v["Properties"]["TableName"].removeprefix("aspirasi-kaltim-"): k
-            for k, v in of_type(resources, "AWS::DynamoDB::Table").items()}
+    return {
+        v["Properties"]["TableName"].removeprefix("aspirasi-kaltim-"): k
+        for k, v in of_type(resources, "AWS::DynamoDB::Table").items()
+    }
 
 
 # -- WAF ---------------------------------------------------------------------------------------------
@@ -37,21 +43,33 @@ def test_web_acl_is_regional_with_managed_rules_and_a_rate_limit(resources):
     assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
     rules = {r["Name"]: r for r in props["Rules"]}
     assert [r["Name"] for r in sorted(props["Rules"], key=lambda r: r["Priority"])] == [
-        "AWSManagedRulesAmazonIpReputationList", "RateLimitPerIp", "RegistrationsPerIp",
-        "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]
+        "AWSManagedRulesAmazonIpReputationList",
+        "RateLimitPerIp",
+        "RegistrationsPerIp",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+    ]
     assert len({r["Priority"] for r in props["Rules"]}) == 5
     common = rules["AWSManagedRulesCommonRuleSet"]["Statement"]["ManagedRuleGroupStatement"]
     assert common["VendorName"] == "AWS"
     # Valid complaints and agency responses are larger than the rule's 8 KB: it only counts (the app says 413).
     assert common["RuleActionOverrides"] == [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]
-    assert "RuleActionOverrides" not in rules["AWSManagedRulesKnownBadInputsRuleSet"]["Statement"][
-        "ManagedRuleGroupStatement"]
-    for name in ("AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet",
-                 "AWSManagedRulesKnownBadInputsRuleSet"):
+    assert (
+        "RuleActionOverrides"
+        not in rules["AWSManagedRulesKnownBadInputsRuleSet"]["Statement"]["ManagedRuleGroupStatement"]
+    )
+    for name in (
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+    ):
         assert rules[name]["OverrideAction"] == {"None": {}}
     rate = rules["RateLimitPerIp"]
-    assert rate["Statement"]["RateBasedStatement"] == {"AggregateKeyType": "IP", "Limit": DEFAULT_RATE_LIMIT,
-                                                       "EvaluationWindowSec": RATE_WINDOW_SECONDS}
+    assert rate["Statement"]["RateBasedStatement"] == {
+        "AggregateKeyType": "IP",
+        "Limit": DEFAULT_RATE_LIMIT,
+        "EvaluationWindowSec": RATE_WINDOW_SECONDS,
+    }
     # Accounts made by script are cut at the edge too: a narrower limit on POST /auth/register alone.
     registrations = rules["RegistrationsPerIp"]["Statement"]["RateBasedStatement"]
     assert registrations["Limit"] == REGISTRATION_RATE_LIMIT < DEFAULT_RATE_LIMIT
@@ -75,8 +93,9 @@ def test_web_acl_guards_the_api_stage(resources):
     props = association["Properties"]
     assert props["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
     # SAM's RestAPI.Stage: the stage Chalice's API deploys to, and a dependency on it.
-    assert props["ResourceArn"] == {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/"
-                                               "${RestAPI}/stages/${RestAPI.Stage}"}
+    assert props["ResourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestAPI}/stages/${RestAPI.Stage}"
+    }
     (api,) = of_type(resources, "AWS::Serverless::Api").values()
     assert api["Properties"]["StageName"] == "api"
 
@@ -93,7 +112,11 @@ def test_waf_logs_only_refusals_and_never_tokens(resources):
     parts = destination["Fn::Join"][1]
     assert parts[-2:] == [":log-group:", {"Ref": group_id}]  # the ARN without CloudFormation's ":*"
     # Action links and rating links carry their token in the path; the header an ID token.
-    assert props["RedactedFields"] == [{"UriPath": {}}, {"QueryString": {}}, {"SingleHeader": {"Name": "authorization"}}]
+    assert props["RedactedFields"] == [
+        {"UriPath": {}},
+        {"QueryString": {}},
+        {"SingleHeader": {"Name": "authorization"}},
+    ]
     assert props["LoggingFilter"]["DefaultBehavior"] == "DROP"
 
 
@@ -119,7 +142,9 @@ def test_submission_limit_is_in_the_functions_environment(resources):
 
 # -- streams and the on_change function --------------------------------------------------------------------
 def test_streams_are_what_the_models_declare(resources):
-    tables = {v["Properties"]["TableName"]: v["Properties"] for v in of_type(resources, "AWS::DynamoDB::Table").values()}
+    tables = {
+        v["Properties"]["TableName"]: v["Properties"] for v in of_type(resources, "AWS::DynamoDB::Table").values()
+    }
     for model in MODELS:
         view = getattr(model.Meta, "stream_view_type", None)
         spec = tables[f"aspirasi-kaltim-{model.Meta.suffix}"].get("StreamSpecification")
@@ -131,8 +156,10 @@ def test_both_streams_feed_on_change_with_bounded_retries_and_dead_letters(resou
     from aspirasi_infra import delivery
 
     ids = table_ids(resources)
-    mappings = {m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0]: m["Properties"]
-                for m in of_type(resources, "AWS::Lambda::EventSourceMapping").values()}
+    mappings = {
+        m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0]: m["Properties"]
+        for m in of_type(resources, "AWS::Lambda::EventSourceMapping").values()
+    }
     assert set(mappings) == {ids["work-items"], ids["complaints"]}
     queues = {v["Properties"]["QueueName"]: k for k, v in of_type(resources, "AWS::SQS::Queue").items()}
     for table, props in mappings.items():
@@ -144,8 +171,9 @@ def test_both_streams_feed_on_change_with_bounded_retries_and_dead_letters(resou
         assert props["BisectBatchOnFunctionError"] is True
         assert props["MaximumRetryAttempts"] == delivery.MAX_RETRY_ATTEMPTS
         assert props["MaximumRecordAgeInSeconds"] == delivery.MAX_RECORD_AGE_SECONDS == 600
-        assert props["DestinationConfig"] == {"OnFailure": {"Destination": {
-            "Fn::GetAtt": [queues["aspirasi-kaltim-changes-dlq"], "Arn"]}}}
+        assert props["DestinationConfig"] == {
+            "OnFailure": {"Destination": {"Fn::GetAtt": [queues["aspirasi-kaltim-changes-dlq"], "Arn"]}}
+        }
     work_items = [json.loads(f["Pattern"]) for f in mappings[ids["work-items"]]["FilterCriteria"]["Filters"]]
     assert [list(p["dynamodb"]["NewImage"]) for p in work_items] == [["decision"], ["answer"]]
     complaints = [json.loads(f["Pattern"]) for f in mappings[ids["complaints"]]["FilterCriteria"]["Filters"]]
@@ -162,8 +190,12 @@ def test_the_filters_pass_exactly_the_changes_that_hand_something_over():
             if isinstance(want, dict):
                 if not isinstance(event.get(key), dict) or not matches(want, event[key]):
                     return False
-            elif not any((w == {"exists": True} and key in event) or (w == {"exists": False} and key not in event)
-                         or (not isinstance(w, dict) and event.get(key) == w) for w in want):
+            elif not any(
+                (w == {"exists": True} and key in event)
+                or (w == {"exists": False} and key not in event)
+                or (not isinstance(w, dict) and event.get(key) == w)
+                for w in want
+            ):
                 return False
         return True
 
@@ -199,14 +231,23 @@ def test_on_change_has_its_own_least_privilege_role(resources):
         targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         for action in actions_of(statement):
             granted.setdefault(action, []).extend(json.dumps(t) for t in targets)
-    assert set(granted) == {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
-                            "xray:PutTelemetryRecords", "dynamodb:GetItem", *delivery.STREAM_ACTIONS,
-                            "states:SendTaskSuccess", "sqs:SendMessage"}
-    assert sorted(granted["dynamodb:GetItem"]) == sorted(json.dumps({"Fn::GetAtt": [ids[t], "Arn"]})
-                                                         for t in ("work-items", "complaints"))
+    assert set(granted) == {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "dynamodb:GetItem",
+        *delivery.STREAM_ACTIONS,
+        "states:SendTaskSuccess",
+        "sqs:SendMessage",
+    }
+    assert sorted(granted["dynamodb:GetItem"]) == sorted(
+        json.dumps({"Fn::GetAtt": [ids[t], "Arn"]}) for t in ("work-items", "complaints")
+    )
     for action in delivery.STREAM_ACTIONS:  # the two streams, nothing else
-        assert sorted(granted[action]) == sorted(json.dumps({"Fn::GetAtt": [ids[t], "StreamArn"]})
-                                                 for t in ("work-items", "complaints"))
+        assert sorted(granted[action]) == sorted(
+            json.dumps({"Fn::GetAtt": [ids[t], "StreamArn"]}) for t in ("work-items", "complaints")
+        )
     queues = {v["Properties"]["QueueName"]: k for k, v in of_type(resources, "AWS::SQS::Queue").items()}
     assert granted["sqs:SendMessage"] == [json.dumps({"Fn::GetAtt": [queues["aspirasi-kaltim-changes-dlq"], "Arn"]})]
     # Lambda checks the role when it creates a mapping: the mappings wait for its policy.
@@ -215,24 +256,37 @@ def test_on_change_has_its_own_least_privilege_role(resources):
 
 
 def test_change_dead_letters_are_encrypted_tls_only_and_alarmed(resources):
-    queues = {v["Properties"]["QueueName"]: (k, v["Properties"]) for k, v in of_type(resources, "AWS::SQS::Queue").items()}
+    queues = {
+        v["Properties"]["QueueName"]: (k, v["Properties"]) for k, v in of_type(resources, "AWS::SQS::Queue").items()
+    }
     queue_id, props = queues["aspirasi-kaltim-changes-dlq"]
     assert props["SqsManagedSseEnabled"] is True and props["MessageRetentionPeriod"] == 14 * 24 * 3600
-    policies = [p["Properties"]["PolicyDocument"]["Statement"] for p in of_type(resources, "AWS::SQS::QueuePolicy").values()
-                if {"Ref": queue_id} in p["Properties"]["Queues"]]
-    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-               for statements in policies for s in statements)
-    alarms = {a["Properties"]["AlarmName"].removeprefix("aspirasi-kaltim-"): a["Properties"]
-              for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
+    policies = [
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in of_type(resources, "AWS::SQS::QueuePolicy").values()
+        if {"Ref": queue_id} in p["Properties"]["Queues"]
+    ]
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for statements in policies
+        for s in statements
+    )
+    alarms = {
+        a["Properties"]["AlarmName"].removeprefix("aspirasi-kaltim-"): a["Properties"]
+        for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
+    }
     assert alarms["ChangeDeadLettersWaiting"]["Dimensions"] == [
-        {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}
+    ]
 
 
 def test_on_change_alarms_and_dashboard(resources):
     from aspirasi_infra.delivery import ITERATOR_AGE_ALARM_SECONDS, MAX_RECORD_AGE_SECONDS
 
-    alarms = {a["Properties"]["AlarmName"].removeprefix("aspirasi-kaltim-"): a["Properties"]
-              for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
+    alarms = {
+        a["Properties"]["AlarmName"].removeprefix("aspirasi-kaltim-"): a["Properties"]
+        for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
+    }
     age = alarms["ChangeIteratorAge"]
     assert (age["Namespace"], age["MetricName"], age["Statistic"]) == ("AWS/Lambda", "IteratorAge", "Maximum")
     assert age["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "OnChange"}}]
@@ -240,8 +294,15 @@ def test_on_change_alarms_and_dashboard(resources):
     assert {"ChangeFunctionErrors", "ChangeFunctionThrottles"} <= set(alarms)
     (dashboard,) = of_type(resources, "AWS::CloudWatch::Dashboard").values()
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
-    for title in ("Decision delivery (DynamoDB streams)", "IteratorAge", "WAF: requests blocked and counted",
-                  "AWS/WAFV2", "RateLimitPerIp", "SubmissionRateLimited", "Open311RateLimited"):
+    for title in (
+        "Decision delivery (DynamoDB streams)",
+        "IteratorAge",
+        "WAF: requests blocked and counted",
+        "AWS/WAFV2",
+        "RateLimitPerIp",
+        "SubmissionRateLimited",
+        "Open311RateLimited",
+    ):
         assert title in body, title
 
 
@@ -253,7 +314,9 @@ def test_handoff_redrive_gives_backoff_room():
 
     settings = Settings()
     for throttled in (False, True):  # a real error, and a service shedding load that does not stop
-        waits = [retry_delay(n, settings.retry_first_seconds, settings.retry_max_seconds, throttled=throttled)
-                 for n in range(1, HANDOFF_MAX_RECEIVES)]
+        waits = [
+            retry_delay(n, settings.retry_first_seconds, settings.retry_max_seconds, throttled=throttled)
+            for n in range(1, HANDOFF_MAX_RECEIVES)
+        ]
         assert 10 * 60 <= sum(waits) <= 30 * 60, (throttled, sum(waits))  # 10-30 minutes of retries
     assert HANDOFF_MAX_RECEIVES == 12

@@ -42,20 +42,25 @@ class Harness:
         self.region = resources.region
         self.sqs = boto3.client("sqs", region_name=self.region)
         self.sfn = boto3.client("stepfunctions", region_name=self.region)
-        self.poller = Poller(self.sqs, resources.queue_url, resources.queue_arn, self.region,
-                             app_module.on_handoff)
+        self.poller = Poller(self.sqs, resources.queue_url, resources.queue_arn, self.region, app_module.on_handoff)
         # The tables' streams, to the function that hands decisions to the state machine (app.on_change).
         dynamodb, streams = boto3.client("dynamodb", region_name=self.region), streams_client(self.region)
         self.stream_pollers = [
-            StreamPoller(streams, stream_arn_of(dynamodb, model.Meta.table_name), self.region, self._on_change,
-                         backoff=STREAM_BACKOFF)
-            for model in (WorkItemModel, ComplaintModel)]
+            StreamPoller(
+                streams,
+                stream_arn_of(dynamodb, model.Meta.table_name),
+                self.region,
+                self._on_change,
+                backoff=STREAM_BACKOFF,
+            )
+            for model in (WorkItemModel, ComplaintModel)
+        ]
 
     # -- delivering -----------------------------------------------------------------
     def pump(self) -> int:
         """Deliver the queue's messages and the streams' records until neither has any left."""
         handled = 0
-        while (n := self.poller.poll_once() + self.pump_streams()):
+        while n := self.poller.poll_once() + self.pump_streams():
             handled += n
         return handled
 
@@ -63,7 +68,7 @@ class Harness:
         """Deliver the streams' records (each batch twice with ``twice``, as a retried batch comes again)."""
         handled, self._stream_deliveries = 0, 2 if twice else 1
         try:
-            while (n := sum(poller.poll_once() for poller in self.stream_pollers)):
+            while n := sum(poller.poll_once() for poller in self.stream_pollers):
                 handled += n
         finally:
             self._stream_deliveries = 1
@@ -89,18 +94,20 @@ class Harness:
     def pump_uploads(self) -> int:
         """Deliver S3's ObjectCreated events (attachments) to the uploads consumer, as Lambda would."""
         if getattr(self, "_uploads_poller", None) is None:
-            self._uploads_poller = Poller(self.sqs, self.uploads.queue_url, self.uploads.queue_arn, self.region,
-                                          self.app.on_upload)
+            self._uploads_poller = Poller(
+                self.sqs, self.uploads.queue_url, self.uploads.queue_arn, self.region, self.app.on_upload
+            )
         handled = 0
-        while (n := self._uploads_poller.poll_once()):
+        while n := self._uploads_poller.poll_once():
             handled += n
         return handled
 
     def deliver_twice(self) -> int:
         """Receive one batch and hand every record to the consumer twice, as SQS may (the streams' records
         too); return how many messages."""
-        messages = self.sqs.receive_message(QueueUrl=self.resources.queue_url, MaxNumberOfMessages=10,
-                                            AttributeNames=["All"]).get("Messages", [])
+        messages = self.sqs.receive_message(
+            QueueUrl=self.resources.queue_url, MaxNumberOfMessages=10, AttributeNames=["All"]
+        ).get("Messages", [])
         if messages:
             event = sqs_event(messages, self.resources.queue_arn, self.region)
             for _ in range(2):
@@ -116,11 +123,16 @@ class Harness:
 
     def waiting_at(self, complaint_id: str, stage: str, timeout: float = 30) -> WorkItemModel:
         """Pump until the stage's newest visit holds a task token and is undecided."""
+
         def ready():
             items = self.items(complaint_id)
             last = items[-1] if items else None
-            return last if last and last.stage == stage and last.task_token and last.decision is None \
-                and last.assigned_notified else None
+            return (
+                last
+                if last and last.stage == stage and last.task_token and last.decision is None and last.assigned_notified
+                else None
+            )
+
         return self.run_until(ready, timeout, f"{stage} to wait for a decision")
 
     def complaint(self, complaint_id: str):
@@ -131,8 +143,9 @@ class Harness:
         return self.sfn.describe_execution(executionArn=arn)
 
     def finished(self, complaint_id: str, timeout: float = 30) -> dict:
-        return self.run_until(lambda: (e := self.execution(complaint_id))["status"] != "RUNNING" and e,
-                              timeout, "the execution to finish")
+        return self.run_until(
+            lambda: (e := self.execution(complaint_id))["status"] != "RUNNING" and e, timeout, "the execution to finish"
+        )
 
     def audit_actions(self, complaint_id: str) -> list[str]:
         """What happened to the case, without the notes of emails sent (see ``emails_noted``)."""
@@ -197,12 +210,20 @@ def running_stack(env: dict[str, str]) -> Iterator[Harness]:
             # test cannot send into it.
             resources = provision(REGION, f"test-handoff-{uuid.uuid4().hex[:8]}", "aspirasi.kaltimprov.go.id")
             os.environ["STATE_MACHINE_ARN"] = resources.state_machine_arn
-            uploads = provision_uploads(REGION, env["ATTACHMENTS_BUCKET"], f"test-uploads-{uuid.uuid4().hex[:8]}",
-                                        [env["PUBLIC_BASE_URL"]])
-            identity = provision_cognito(REGION, {"operator@aspirasi.kaltimprov.go.id": "operator"},
-                                         lambda: "Staff-Passw0rd", groups=all_groups())
-            os.environ.update(COGNITO_USER_POOL_ID=identity.user_pool_id, COGNITO_CLIENT_ID=identity.client_id,
-                              AUTO_CONFIRM_SIGNUP="1")
+            uploads = provision_uploads(
+                REGION, env["ATTACHMENTS_BUCKET"], f"test-uploads-{uuid.uuid4().hex[:8]}", [env["PUBLIC_BASE_URL"]]
+            )
+            identity = provision_cognito(
+                REGION,
+                {"operator@aspirasi.kaltimprov.go.id": "operator"},
+                lambda: "Staff-Passw0rd",
+                groups=all_groups(),
+            )
+            os.environ.update(
+                COGNITO_USER_POOL_ID=identity.user_pool_id,
+                COGNITO_CLIENT_ID=identity.client_id,
+                AUTO_CONFIRM_SIGNUP="1",
+            )
             config.settings.cache_clear()
             app = importlib.import_module("app")
             app.services.cache_clear()
@@ -234,5 +255,6 @@ def refuse_send_task_success(stack: Harness, monkeypatch, times: int = 1) -> dic
             raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "injected"}}, "SendTaskSuccess")
         calls["taken"] += 1
         return real(**kwargs)
+
     monkeypatch.setattr(sfn, "send_task_success", send_task_success)
     return calls

@@ -34,9 +34,12 @@ class Staff:
         email = email or staff_email("+".join(groups))
         if email not in self.tokens:
             try:
-                self.idp.admin_create_user(UserPoolId=self.pool, Username=email, MessageAction="SUPPRESS",
-                                           UserAttributes=[{"Name": "email", "Value": email},
-                                                           {"Name": "email_verified", "Value": "true"}])
+                self.idp.admin_create_user(
+                    UserPoolId=self.pool,
+                    Username=email,
+                    MessageAction="SUPPRESS",
+                    UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+                )
             except self.idp.exceptions.UsernameExistsException:
                 pass
             self.idp.admin_set_user_password(UserPoolId=self.pool, Username=email, Password=PASSWORD, Permanent=True)

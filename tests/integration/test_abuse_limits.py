@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import boto3
@@ -25,8 +25,11 @@ pytestmark = pytest.mark.integration
 
 
 def executions(stack) -> int:
-    return len(boto3.client("stepfunctions", region_name=stack.region).list_executions(
-        stateMachineArn=stack.resources.state_machine_arn)["executions"])
+    return len(
+        boto3.client("stepfunctions", region_name=stack.region).list_executions(
+            stateMachineArn=stack.resources.state_machine_arn
+        )["executions"]
+    )
 
 
 def complaint_count() -> int:
@@ -39,18 +42,20 @@ def submission_counters() -> list:
 
 
 def test_the_eleventh_complaint_in_an_hour_is_refused_until_the_hour_ends(stack, client, monkeypatch):
-    moment = datetime(2026, 11, 28, 3, 15, 20, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 28, 3, 15, 20, tzinfo=UTC)
     monkeypatch.setattr(stack.svc, "now", lambda: moment)
     siti, budi = citizen_token(client), citizen_token(client, email="budi@example.id", name="Budi")
     first = None
     for n in range(10):
-        response, body = call(client, "post", "/complaints", {**COMPLAINT, "title": f"Laporan {n}"}, siti,
-                              {"Idempotency-Key": f"k-{n}"})
+        response, body = call(
+            client, "post", "/complaints", {**COMPLAINT, "title": f"Laporan {n}"}, siti, {"Idempotency-Key": f"k-{n}"}
+        )
         assert response.status_code == 201, body
         first = first or body
 
-    response, problem = call(client, "post", "/complaints", {**COMPLAINT, "title": "Laporan 11"}, siti,
-                             {"Idempotency-Key": "k-10"})
+    response, problem = call(
+        client, "post", "/complaints", {**COMPLAINT, "title": "Laporan 11"}, siti, {"Idempotency-Key": "k-10"}
+    )
     assert_problem(response, problem, 429)
     assert problem["type"].endswith("/submission-limit")
     assert response.headers["Retry-After"] == "2680"  # 03:15:20 -> 04:00:00
@@ -61,19 +66,21 @@ def test_the_eleventh_complaint_in_an_hour_is_refused_until_the_hour_ends(stack,
     assert_problem(response, problem, 429)
 
     # A replay of a complaint already made is not a new complaint: it still answers, and is not counted.
-    response, again = call(client, "post", "/complaints", {**COMPLAINT, "title": "Laporan 0"}, siti,
-                           {"Idempotency-Key": "k-0"})
+    response, again = call(
+        client, "post", "/complaints", {**COMPLAINT, "title": "Laporan 0"}, siti, {"Idempotency-Key": "k-0"}
+    )
     assert response.status_code == 200 and again["id"] == first["id"]
     # Each account has its own count.
     response, other = call(client, "post", "/complaints", COMPLAINT, budi, {"Idempotency-Key": "k-0"})
     assert response.status_code == 201 and other["id"] != first["id"]
     counters = [(c.counter.split("#")[0], c.counter.split("#")[2], len(c.members)) for c in submission_counters()]
     assert sorted(counters) == [("submit", "2026-11-28T03:00", 1), ("submit", "2026-11-28T03:00", 10)]
-    assert all(c.ttl == datetime(2026, 11, 28, 5, tzinfo=timezone.utc) for c in submission_counters())
+    assert all(c.ttl == datetime(2026, 11, 28, 5, tzinfo=UTC) for c in submission_counters())
 
-    moment = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)  # the next hour
-    response, body = call(client, "post", "/complaints", {**COMPLAINT, "title": "Laporan 11"}, siti,
-                          {"Idempotency-Key": "k-10"})
+    moment = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)  # the next hour
+    response, body = call(
+        client, "post", "/complaints", {**COMPLAINT, "title": "Laporan 11"}, siti, {"Idempotency-Key": "k-10"}
+    )
     assert response.status_code == 201, body
     assert complaint_count() == 12
 
@@ -103,8 +110,9 @@ def test_a_body_over_the_bound_is_413_and_changes_nothing(stack, client):
 
     key = issue(stack)
     form = {"api_key": key, **NEW_REQUEST, "description": "x" * MAX_BODY_BYTES}
-    response, parsed = o311_call(client, "post", "requests.json", headers={"Content-Type": FORM},
-                                 raw=urlencode(form).encode())
+    response, parsed = o311_call(
+        client, "post", "requests.json", headers={"Content-Type": FORM}, raw=urlencode(form).encode()
+    )
     assert_error(response, parsed, 413, "at most 128 KiB")
     assert complaint_count() == 0 and executions(stack) == 0
     assert submission_counters() == []  # refused before the key was even counted
@@ -122,8 +130,10 @@ def throttled_once(aws_client, event: str):
         if refused:
             return None
         refused.append(1)
-        error = {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
-                 "ResponseMetadata": {"HTTPStatusCode": 400, "HTTPHeaders": {}, "RetryAttempts": 0}}
+        error = {
+            "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
+            "ResponseMetadata": {"HTTPStatusCode": 400, "HTTPHeaders": {}, "RetryAttempts": 0},
+        }
         return AWSResponse((params or {}).get("url", ""), 400, {}, None), error
 
     aws_client.meta.events.register(event, refuse_once, unique_id="test-throttled-once")

@@ -20,11 +20,11 @@ from PIL import ExifTags, Image, PngImagePlugin
 
 from chalicelib.domain import attachments as rules
 
+from ..unit.test_attachments import EXE, PNG
 from .staff_helpers import call, client  # noqa: F401  (fixtures)
 from .test_attachments import ask, citizen_view, objects, submitted, upload
 from .test_paths import OPERATOR
 from .test_routes import citizen_token
-from ..unit.test_attachments import EXE, PNG
 
 pytestmark = pytest.mark.integration
 
@@ -49,16 +49,27 @@ def phone_exif(orientation: int | None = None) -> Image.Exif:
         exif[ExifTags.Base.Orientation] = orientation
     exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.BodySerialNumber] = SERIAL
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps.update({ExifTags.GPS.GPSLatitudeRef: "S", ExifTags.GPS.GPSLatitude: HOME,
-                ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (117.0, 9.0, 0.0)})
+    gps.update(
+        {
+            ExifTags.GPS.GPSLatitudeRef: "S",
+            ExifTags.GPS.GPSLatitude: HOME,
+            ExifTags.GPS.GPSLongitudeRef: "E",
+            ExifTags.GPS.GPSLongitude: (117.0, 9.0, 0.0),
+        }
+    )
     return exif
 
 
 def phone_jpeg(size=(64, 48), orientation: int | None = None) -> bytes:
     out = io.BytesIO()
-    picture(size).save(out, "JPEG", quality=95, exif=phone_exif(orientation), comment=b"rumah-saya",
-                       xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>0,30.25S</exif:GPSLatitude>'
-                           b"</x:xmpmeta>")
+    picture(size).save(
+        out,
+        "JPEG",
+        quality=95,
+        exif=phone_exif(orientation),
+        comment=b"rumah-saya",
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>0,30.25S</exif:GPSLatitude></x:xmpmeta>',
+    )
     return out.getvalue()
 
 
@@ -157,7 +168,9 @@ def test_posting_the_form_again_after_the_check_changes_nothing_anyone_downloads
     assert asked["upload"]["fields"]["key"] not in objects(stack)  # nothing unchecked is kept
     assert stack.complaint(cid).attachment_count == 1
     assert [a for a in stack.audit_actions(cid) if a.startswith("attachment")] == [
-        "attachment_requested", "attachment_added"]
+        "attachment_requested",
+        "attachment_added",
+    ]
 
 
 def test_a_form_issued_while_open_adds_nothing_once_the_case_has_closed(stack, client):

@@ -16,10 +16,10 @@ from chalicelib.adapters.tables import AttachmentModel
 from chalicelib.domain import attachments as rules
 from chalicelib.service import attachments as attachment_uc
 
+from ..unit.test_attachments import EXE, PDF, PNG
 from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
 from .test_paths import COMPLAINT, OPERATOR
 from .test_routes import assert_problem, citizen_token
-from ..unit.test_attachments import EXE, PDF, PNG
 
 pytestmark = pytest.mark.integration
 TEXT = b"Ini bukan foto, hanya teks yang diberi nama .jpg\n"
@@ -32,8 +32,13 @@ def submitted(client, token) -> str:
 
 
 def ask(client, token, cid, filename="jalan.png", content_type="image/png", size=len(PNG), status=201):
-    response, body = call(client, "post", f"/complaints/{cid}/attachments",
-                          {"filename": filename, "content_type": content_type, "size": size}, token)
+    response, body = call(
+        client,
+        "post",
+        f"/complaints/{cid}/attachments",
+        {"filename": filename, "content_type": content_type, "size": size},
+        token,
+    )
     assert response.status_code == status, body
     return response, body
 
@@ -55,8 +60,12 @@ def objects(stack) -> list[str]:
 def state(stack, cid) -> tuple:
     """Everything a refused request must leave as it was."""
     complaint = stack.complaint(cid)
-    return (int(complaint.attachment_count or 0), [(a.attachment_id, a.status) for a in AttachmentModel.query(cid)],
-            len(stack.svc.store.audit_trail(cid)), objects(stack))
+    return (
+        int(complaint.attachment_count or 0),
+        [(a.attachment_id, a.status) for a in AttachmentModel.query(cid)],
+        len(stack.svc.store.audit_trail(cid)),
+        objects(stack),
+    )
 
 
 def citizen_view(client, token, cid) -> dict:
@@ -85,15 +94,21 @@ def test_a_photo_goes_straight_to_s3_is_checked_and_everyone_allowed_sees_it(sta
 
     (seen,) = citizen_view(client, token, cid)["attachments"]
     assert {k: seen[k] for k in ("id", "filename", "content_type", "size", "status")} == {
-        "id": asked["id"], "filename": "jalan berlubang.png", "content_type": "image/png", "size": len(PNG),
-        "status": "accepted"}
+        "id": asked["id"],
+        "filename": "jalan berlubang.png",
+        "content_type": "image/png",
+        "size": len(PNG),
+        "status": "accepted",
+    }
     download = requests.get(seen["url"], timeout=10)
     assert download.status_code == 200 and download.content == PNG
     assert download.headers["Content-Disposition"].startswith('attachment; filename="jalan berlubang.png"')
     assert "X-Amz-Expires=300" in seen["url"]  # a short-lived link, never a public object
     assert requests.get(seen["url"].split("?")[0], timeout=10).status_code in (403, 404)  # without the signature
     assert [a for a in stack.audit_actions(cid) if a.startswith("attachment")] == [
-        "attachment_requested", "attachment_added"]
+        "attachment_requested",
+        "attachment_added",
+    ]
     assert stack.complaint(cid).attachment_count == 1
 
     # Staff who may see the case see it too: the console's case, and the emailed action link's page.
@@ -146,19 +161,21 @@ def test_a_jpg_that_is_really_text_is_deleted_and_marked_rejected(stack, client)
     shown = {a["filename"]: a for a in citizen_view(client, token, cid)["attachments"]}
     assert shown["surat.pdf"]["status"] == "accepted" and shown["surat.pdf"]["content_type"] == "application/pdf"
     assert shown["kamera.jpg"]["status"] == "accepted" and shown["kamera.jpg"]["content_type"] == "image/png"
-    assert 'filename="kamera.png"' in requests.get(shown["kamera.jpg"]["url"], timeout=10).headers[
-        "Content-Disposition"]
+    assert (
+        'filename="kamera.png"' in requests.get(shown["kamera.jpg"]["url"], timeout=10).headers["Content-Disposition"]
+    )
 
 
 def test_wrong_type_or_size_a_sixth_another_citizens_case_or_a_closed_one_change_nothing(stack, client):
     token = citizen_token(client)
     cid = submitted(client, token)
     before = state(stack, cid)
-    for body, field in (({"filename": "virus.exe", "content_type": "application/x-msdownload", "size": 10},
-                         "content_type"),
-                        ({"filename": "besar.png", "content_type": "image/png", "size": rules.MAX_BYTES + 1}, "size"),
-                        ({"filename": "kosong.png", "content_type": "image/png", "size": 0}, "size"),
-                        ({"filename": "", "content_type": "image/png", "size": 10}, "filename")):
+    for body, field in (
+        ({"filename": "virus.exe", "content_type": "application/x-msdownload", "size": 10}, "content_type"),
+        ({"filename": "besar.png", "content_type": "image/png", "size": rules.MAX_BYTES + 1}, "size"),
+        ({"filename": "kosong.png", "content_type": "image/png", "size": 0}, "size"),
+        ({"filename": "", "content_type": "image/png", "size": 10}, "filename"),
+    ):
         response, problem = call(client, "post", f"/complaints/{cid}/attachments", body, token)
         assert_problem(response, problem, 422)
         assert [e["field"] for e in problem["errors"]] == [field] and problem["errors"][0]["message"]["en"]
@@ -168,16 +185,27 @@ def test_wrong_type_or_size_a_sixth_another_citizens_case_or_a_closed_one_change
 
     # Another citizen's case: as if it did not exist. No token: 401.
     other = citizen_token(client, email="tetangga@example.id", name="Tetangga")
-    response, problem = call(client, "post", f"/complaints/{cid}/attachments",
-                             {"filename": "a.png", "content_type": "image/png", "size": 10}, other)
+    response, problem = call(
+        client,
+        "post",
+        f"/complaints/{cid}/attachments",
+        {"filename": "a.png", "content_type": "image/png", "size": 10},
+        other,
+    )
     assert_problem(response, problem, 404)
     response, problem = call(client, "get", f"/complaints/{cid}", token=other)
     assert_problem(response, problem, 404)
-    response, problem = call(client, "post", f"/complaints/{cid}/attachments",
-                             {"filename": "a.png", "content_type": "image/png", "size": 10})
+    response, problem = call(
+        client, "post", f"/complaints/{cid}/attachments", {"filename": "a.png", "content_type": "image/png", "size": 10}
+    )
     assert_problem(response, problem, 401)
-    response, problem = call(client, "post", "/complaints/0123456789abcdef0123456789abcdef/attachments",
-                             {"filename": "a.png", "content_type": "image/png", "size": 10}, token)
+    response, problem = call(
+        client,
+        "post",
+        "/complaints/0123456789abcdef0123456789abcdef/attachments",
+        {"filename": "a.png", "content_type": "image/png", "size": 10},
+        token,
+    )
     assert_problem(response, problem, 404)
     assert state(stack, cid) == before
 
@@ -186,8 +214,13 @@ def test_wrong_type_or_size_a_sixth_another_citizens_case_or_a_closed_one_change
         ask(client, token, cid, filename=f"foto-{n}.png")
     full = state(stack, cid)
     assert full[0] == 5
-    response, problem = call(client, "post", f"/complaints/{cid}/attachments",
-                             {"filename": "keenam.png", "content_type": "image/png", "size": 10}, token)
+    response, problem = call(
+        client,
+        "post",
+        f"/complaints/{cid}/attachments",
+        {"filename": "keenam.png", "content_type": "image/png", "size": 10},
+        token,
+    )
     assert_problem(response, problem, 409)
     assert problem["type"].endswith("attachment-limit") and "5" in problem["messages"]["en"]
     assert state(stack, cid) == full
@@ -198,8 +231,13 @@ def test_wrong_type_or_size_a_sixth_another_citizens_case_or_a_closed_one_change
     stack.decide(OPERATOR, {"decision": "reject", "reason": "Bukan pengaduan."})
     stack.run_until(lambda: stack.complaint(closed).status != "open", what="the complaint to close")
     before_closed = state(stack, closed)
-    response, problem = call(client, "post", f"/complaints/{closed}/attachments",
-                             {"filename": "a.png", "content_type": "image/png", "size": 10}, token)
+    response, problem = call(
+        client,
+        "post",
+        f"/complaints/{closed}/attachments",
+        {"filename": "a.png", "content_type": "image/png", "size": 10},
+        token,
+    )
     assert_problem(response, problem, 409)
     assert problem["type"].endswith("complaint-not-open")
     assert state(stack, closed) == before_closed
@@ -214,7 +252,9 @@ def test_redelivery_overwrites_strays_and_unused_slots(stack, client, monkeypatc
     stack.pump_uploads()
     assert attachment_uc.check_upload(stack.svc, key) == "accepted"  # the same event again: nothing changes
     assert [a for a in stack.audit_actions(cid) if a.startswith("attachment")] == [
-        "attachment_requested", "attachment_added"]
+        "attachment_requested",
+        "attachment_added",
+    ]
 
     # The policy allows writing the key again while it lasts: what is written is deleted unjudged, and the
     # checked file stays (test_attachment_integrity.py); redelivered, the same.
@@ -249,8 +289,10 @@ def test_redelivery_overwrites_strays_and_unused_slots(stack, client, monkeypatc
     later = stack.svc.now() + attachment_uc.STALE_AFTER + attachment_uc.UPLOAD_WINDOW
     monkeypatch.setattr(stack.svc, "now", lambda: later)
     _, fresh = ask(client, token, cid, filename="akhirnya.png")
-    statuses = [(a["filename"], a["status"], (a.get("reason") or {}).get("code")) for a in
-                citizen_view(client, token, cid)["attachments"]]
+    statuses = [
+        (a["filename"], a["status"], (a.get("reason") or {}).get("code"))
+        for a in citizen_view(client, token, cid)["attachments"]
+    ]
     assert statuses.count(("akhirnya.png", "pending", None)) == 1
     assert sum(1 for s in statuses if s[2] == "not_uploaded") == rules.MAX_PER_COMPLAINT - 1
     assert stack.complaint(cid).attachment_count == 2  # the accepted file and the fresh slot

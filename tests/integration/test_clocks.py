@@ -63,8 +63,9 @@ def test_opd_answers_in_time(stack, capsys):
 @pytest.mark.parametrize("stack_env", [{"SLA_TIME_SCALE": str(8 / (2 * DAY))}], indirect=True)
 def test_opd_answers_after_the_reminder(stack, capsys):
     cid = to_opd(stack)  # the OPD has 8 s, reminder at 4 s
-    stack.run_until(lambda: next(i for i in stack.items(cid) if i.stage == "opd_response").reminded_at,
-                    what="the reminder")
+    stack.run_until(
+        lambda: next(i for i in stack.items(cid) if i.stage == "opd_response").reminded_at, what="the reminder"
+    )
     dinkes = subjects(stack, DINKES)
     assert len(dinkes) == 2 and "Pengingat" in dinkes[1] and "Reminder" in dinkes[1]
     reminder = stack.emails_to(DINKES)[1]
@@ -81,8 +82,9 @@ def test_opd_answers_after_the_reminder(stack, capsys):
 
 def test_opd_answers_after_two_escalations(stack, capsys):
     cid = to_opd(stack)
-    stack.run_until(lambda: next(i for i in stack.items(cid) if i.stage == "opd_response").escalations >= 2,
-                    what="two escalations")
+    stack.run_until(
+        lambda: next(i for i in stack.items(cid) if i.stage == "opd_response").escalations >= 2, what="two escalations"
+    )
     complaint = stack.complaint(cid)
     assert complaint.overdue and complaint.stage == "opd_response"
     view = stack.app.complaints.get_complaint(stack.svc, cid, CITIZEN.id)
@@ -103,7 +105,10 @@ def test_opd_answers_after_two_escalations(stack, capsys):
     finish(stack, cid)
     assert not stack.complaint(cid).overdue  # the case is back on time in the next stages
     metrics = emitted_metrics(capsys.readouterr().out)
-    assert metric_dims(metrics, "SlaBreached") == [{"Stage": "opd_response"}, {"Stage": "opd_response", "Opd": "DINKES"}]
+    assert metric_dims(metrics, "SlaBreached") == [
+        {"Stage": "opd_response"},
+        {"Stage": "opd_response", "Opd": "DINKES"},
+    ]
     assert metric_dims(metrics, "EscalationsSent") == [{"Stage": "opd_response"}] * escalations
     assert metric_dims(metrics, "RemindersSent") == [{"Stage": "opd_response"}]
     assert stack.audit_actions(cid).count("escalated") == escalations
@@ -114,8 +119,11 @@ def test_an_internal_stage_overruns(stack, capsys):
     cid = submit(stack)  # intake: 1 day of SOP time = 2 s
     stack.run_until(lambda: stack.items(cid) and stack.items(cid)[0].escalations >= 1, what="an escalation")
     escalation = [m for m in stack.emails_to(SUPERVISOR) if "Eskalasi" in m["subject"]]
-    assert escalation and "Operator/Agen" in escalation[0]["text"] and stack.complaint(cid).tracking_number in \
-        escalation[0]["subject"]
+    assert (
+        escalation
+        and "Operator/Agen" in escalation[0]["text"]
+        and stack.complaint(cid).tracking_number in escalation[0]["subject"]
+    )
     assert any("TERLAMBAT" in s for s in subjects(stack, OPERATOR))
     stack.decide(OPERATOR, {"decision": "accept"})
     stack.waiting_at(cid, "classification")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from chalicelib.service.ports import parse_iso
+
+from chalicelib.domain.timestamps import parse_iso
 
 from .harness import STREAM_BACKOFF, refuse_send_task_success
 from .test_followup import submit
@@ -20,11 +21,12 @@ pytestmark = pytest.mark.integration
 def worst_case_seconds(failures: int) -> float:
     """The stream poller's backoff before the attempt after ``failures`` failed ones."""
     first, cap = STREAM_BACKOFF
-    return sum(min(cap, first * 2 ** n) for n in range(failures))
+    return sum(min(cap, first * 2**n) for n in range(failures))
 
 
 def test_a_decision_is_a_success_once_written_and_reaches_the_state_machine_within_the_backoff(
-        stack, client, monkeypatch):  # noqa: F811
+    stack, client, monkeypatch
+):  # noqa: F811
     token = citizen_token(client)
     cid = submit(client, token)
     intake = stack.waiting_at(cid, "intake")
@@ -50,10 +52,12 @@ def test_a_decision_is_a_success_once_written_and_reaches_the_state_machine_with
     assert again.status_code == 409 and stack.audit_actions(cid).count("decided") == 1
 
 
-def test_a_failed_consumer_step_comes_again_after_its_backoff_not_the_visibility_timeout(
-        stack, client, monkeypatch):  # noqa: F811
-    visibility = int(stack.sqs.get_queue_attributes(QueueUrl=stack.resources.queue_url, AttributeNames=[
-        "VisibilityTimeout"])["Attributes"]["VisibilityTimeout"])
+def test_a_failed_consumer_step_comes_again_after_its_backoff_not_the_visibility_timeout(stack, client, monkeypatch):  # noqa: F811
+    visibility = int(
+        stack.sqs.get_queue_attributes(QueueUrl=stack.resources.queue_url, AttributeNames=["VisibilityTimeout"])[
+            "Attributes"
+        ]["VisibilityTimeout"]
+    )
     calls = refuse_send_task_success(stack, monkeypatch, times=1)  # the first stage entry cannot answer
     token = citizen_token(client)
     started = time.monotonic()

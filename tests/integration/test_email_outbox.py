@@ -68,6 +68,7 @@ def ses_faults(stack, monkeypatch, fault):
         if what == "crash-after-send":
             raise Crash()
         return response
+
     monkeypatch.setattr(client, "send_raw_email", send_raw_email)
 
 
@@ -80,6 +81,7 @@ def first(n: int, predicate, what: str = "crash"):
             seen.append(subject)
             return what if len(seen) <= n else None
         return None
+
     return pick
 
 
@@ -101,8 +103,9 @@ def until(stack, predicate, what: str, twice: bool = False, timeout: float = 30)
 def deliver_twice(stack) -> None:
     """One batch, handed to the consumer twice (as SQS may); acknowledged only if neither delivery failed."""
     stack.pump_streams()
-    messages = stack.sqs.receive_message(QueueUrl=stack.resources.queue_url, MaxNumberOfMessages=10,
-                                         AttributeNames=["All"]).get("Messages", [])
+    messages = stack.sqs.receive_message(
+        QueueUrl=stack.resources.queue_url, MaxNumberOfMessages=10, AttributeNames=["All"]
+    ).get("Messages", [])
     if not messages:
         return
     event = sqs_event(messages, stack.resources.queue_arn, stack.region)
@@ -118,8 +121,10 @@ def deliver_twice(stack) -> None:
         raise Crash()
     done = [m for m in messages if m["MessageId"] not in failed]
     if done:
-        stack.sqs.delete_message_batch(QueueUrl=stack.resources.queue_url, Entries=[
-            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
+        stack.sqs.delete_message_batch(
+            QueueUrl=stack.resources.queue_url,
+            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+        )
 
 
 def notes(stack, cid) -> list[str]:
@@ -161,8 +166,13 @@ def test_a_crash_after_the_claim_sends_later_once_and_after_ses_took_it_twice(ou
 
 def test_ses_throttling_sends_once_later_and_a_redelivery_sends_nothing(outbox, monkeypatch):
     throttled: list = []
-    ses_faults(outbox, monkeypatch, lambda subject, to: "Throttling" if OPERATOR in to and
-               len(throttled) < 2 and not throttled.append(subject) else None)
+    ses_faults(
+        outbox,
+        monkeypatch,
+        lambda subject, to: (
+            "Throttling" if OPERATOR in to and len(throttled) < 2 and not throttled.append(subject) else None
+        ),
+    )
     cid = submit(outbox)
     outbox.waiting_at(cid, "intake")
     assert len(throttled) == 2 and len(outbox.emails_to(OPERATOR)) == 1
@@ -171,8 +181,13 @@ def test_ses_throttling_sends_once_later_and_a_redelivery_sends_nothing(outbox, 
 
     # The first stage's message again, long after it was handled: its receipt is not sent again.
     before = len(outbox.emails())
-    again = {"MessageId": "again-1", "ReceiptHandle": "r-again", "Body": json.dumps({
-        "type": "stage_entered", "complaint_id": cid, "stage": "intake", "step": 1, "task_token": "used-token"})}
+    again = {
+        "MessageId": "again-1",
+        "ReceiptHandle": "r-again",
+        "Body": json.dumps(
+            {"type": "stage_entered", "complaint_id": cid, "stage": "intake", "step": 1, "task_token": "used-token"}
+        ),
+    }
     result = outbox.app.on_handoff(sqs_event([again], outbox.resources.queue_arn, outbox.region), LambdaContext())
     assert result == {"batchItemFailures": []}
     assert len(outbox.emails()) == before and notes(outbox, cid) == ["assigned", "received"]
@@ -184,15 +199,14 @@ def test_two_deliveries_of_one_message_at_once_send_one_email(outbox, monkeypatc
     handoff = None
     deadline = time.monotonic() + 20
     while handoff is None and time.monotonic() < deadline:  # handle everything up to the intake's handoff
-        for message in outbox.sqs.receive_message(QueueUrl=outbox.resources.queue_url, MaxNumberOfMessages=1,
-                                                  AttributeNames=["All"]).get("Messages", []):
+        for message in outbox.sqs.receive_message(
+            QueueUrl=outbox.resources.queue_url, MaxNumberOfMessages=1, AttributeNames=["All"]
+        ).get("Messages", []):
             if json.loads(message["Body"])["type"] == "handoff":
                 handoff = message
             else:
-                outbox.app.on_handoff(sqs_event([message], outbox.resources.queue_arn, outbox.region),
-                                      LambdaContext())
-                outbox.sqs.delete_message(QueueUrl=outbox.resources.queue_url,
-                                          ReceiptHandle=message["ReceiptHandle"])
+                outbox.app.on_handoff(sqs_event([message], outbox.resources.queue_arn, outbox.region), LambdaContext())
+                outbox.sqs.delete_message(QueueUrl=outbox.resources.queue_url, ReceiptHandle=message["ReceiptHandle"])
         time.sleep(0.05)
     assert handoff is not None
     message, outcomes = json.loads(handoff["Body"]), []
@@ -203,6 +217,7 @@ def test_two_deliveries_of_one_message_at_once_send_one_email(outbox, monkeypatc
             outcomes.append("handled")
         except stages.EmailInFlight as in_flight:
             outcomes.append(f"in flight, retry in {in_flight.retry_after:.0f} s")
+
     threads = [threading.Thread(target=deliver) for _ in range(2)]
     for thread in threads:
         thread.start()
@@ -215,22 +230,27 @@ def test_two_deliveries_of_one_message_at_once_send_one_email(outbox, monkeypatc
     assert len(outbox.emails_to(OPERATOR)) == 1 and notes(outbox, cid) == ["assigned", "received"]
 
 
-@pytest.mark.parametrize("stack_env", [{"RETRY_FIRST_SECONDS": "1", "MAILBOX_SUPERVISOR": SUPERVISOR,
-                                        "SLA_MINUTES_INTAKE": "1", "MAX_ESCALATIONS": "1"}])
+@pytest.mark.parametrize(
+    "stack_env",
+    [{"RETRY_FIRST_SECONDS": "1", "MAILBOX_SUPERVISOR": SUPERVISOR, "SLA_MINUTES_INTAKE": "1", "MAX_ESCALATIONS": "1"}],
+)
 def test_reminder_and_escalation_through_crashes_and_redeliveries_once_per_tick(outbox, monkeypatch, capsys):
     """Intake: 6 s, the reminder at 3 s, one escalation at 6 s. The reminder's and the escalation's
     first sends die, the overdue notice is throttled once, and every message is delivered twice."""
-    faults = [first(1, lambda s, _: "Pengingat" in s), first(1, lambda s, _: "Eskalasi" in s),
-              first(1, lambda s, _: "TERLAMBAT" in s, "Throttling")]
+    faults = [
+        first(1, lambda s, _: "Pengingat" in s),
+        first(1, lambda s, _: "Eskalasi" in s),
+        first(1, lambda s, _: "TERLAMBAT" in s, "Throttling"),
+    ]
     ses_faults(outbox, monkeypatch, lambda s, to: next((what for pick in faults if (what := pick(s, to))), None))
     cid = submit(outbox)
-    until(outbox, lambda: [s for s in subjects(outbox, OPERATOR) if "TERLAMBAT" in s], "the overdue notice",
-          twice=True)
+    until(outbox, lambda: [s for s in subjects(outbox, OPERATOR) if "TERLAMBAT" in s], "the overdue notice", twice=True)
     deliver_twice(outbox)
 
     operator = subjects(outbox, OPERATOR)
-    assert [len([s for s in operator if fragment in s]) for fragment in ("tindakan diperlukan", "Pengingat",
-                                                                          "TERLAMBAT")] == [1, 1, 1], operator
+    assert [
+        len([s for s in operator if fragment in s]) for fragment in ("tindakan diperlukan", "Pengingat", "TERLAMBAT")
+    ] == [1, 1, 1], operator
     assert len([s for s in subjects(outbox, SUPERVISOR) if "Eskalasi" in s]) == 1
     intake = outbox.items(cid)[0]
     assert intake.reminded_at and intake.escalations == 1 and intake.overdue and outbox.complaint(cid).overdue
@@ -240,12 +260,15 @@ def test_reminder_and_escalation_through_crashes_and_redeliveries_once_per_tick(
     assert keys == ["assigned", "escalation-1", "overdue-1", "received", "reminder-1"]
     metrics = emitted_metrics(capsys.readouterr().out)
     assert [(n, d) for n, d in metrics if n in ("RemindersSent", "EscalationsSent", "SlaBreached")] == [
-        ("RemindersSent", {"Stage": "intake"}), ("SlaBreached", {"Stage": "intake"}),
-        ("EscalationsSent", {"Stage": "intake"})]
+        ("RemindersSent", {"Stage": "intake"}),
+        ("SlaBreached", {"Stage": "intake"}),
+        ("EscalationsSent", {"Stage": "intake"}),
+    ]
 
 
-@pytest.mark.parametrize("stack_env", [{"RETRY_FIRST_SECONDS": "1", "ANSWER_REMINDER_MINUTES": "0.2",
-                                        "ANSWER_DEADLINE_MINUTES": "10"}])
+@pytest.mark.parametrize(
+    "stack_env", [{"RETRY_FIRST_SECONDS": "1", "ANSWER_REMINDER_MINUTES": "0.2", "ANSWER_DEADLINE_MINUTES": "10"}]
+)
 def test_a_question_reminder_whose_sender_died_is_sent_by_the_redelivery(outbox, monkeypatch):
     ses_faults(outbox, monkeypatch, first(1, lambda s, to: CITIZEN.email in to and "Pengingat" in s))
     cid = submit(outbox)
@@ -295,7 +318,9 @@ def test_an_ses_answer_lost_after_ses_took_the_email_is_counted_and_the_email_se
     assert record(outbox, cid, "assigned-1").attempts == 2 and notes(outbox, cid) == ["assigned", "received"]
     metrics = emitted_metrics(capsys.readouterr().out)
     assert [(n, d) for n, d in metrics if n == "EmailOutcomeUnknown"] == [
-        ("EmailOutcomeUnknown", {"Template": "assigned"}), ("EmailOutcomeUnknown", {})]
+        ("EmailOutcomeUnknown", {"Template": "assigned"}),
+        ("EmailOutcomeUnknown", {}),
+    ]
     (line,) = [r for r in caplog.records if "outcome unknown" in r.getMessage()]
     assert cid in line.getMessage() and "template=assigned" in line.getMessage()
     assert (line.complaint_id, line.template) == (cid, "assigned")  # type: ignore[attr-defined]

@@ -11,8 +11,8 @@ import pytest
 from chalicelib.adapters.tables import ComplaintModel
 from chalicelib.domain import report, sop
 from chalicelib.domain.errors import ValidationFailed
+from chalicelib.domain.timestamps import parse_iso
 from chalicelib.service import reports
-from chalicelib.service.ports import parse_iso
 
 from .harness import refuse_send_task_success
 from .test_paths import COMPLAINT, DISKOMINFO, OPERATOR, emitted_metrics
@@ -43,15 +43,20 @@ def citizen_mail(stack, fragment: str) -> list[dict]:
 def unchanged(stack, cid):
     """A snapshot of everything a refused request must leave as it was."""
     complaint = stack.complaint(cid)
-    return (complaint.attribute_values, [i.attribute_values for i in stack.items(cid)],
-            len(stack.svc.store.audit_trail(cid)))
+    return (
+        complaint.attribute_values,
+        [i.attribute_values for i in stack.items(cid)],
+        len(stack.svc.store.audit_trail(cid)),
+    )
 
 
 def answered(stack, client, token, cid, reply: str) -> None:
     stack.waiting_at(cid, "reply")
     stack.decide(OPERATOR, {"reply": reply})
-    stack.run_until(lambda: stack.complaint(cid).status == sop.STATUS_ANSWERED and stack.complaint(cid).feedback_token,
-                    what="the reply and the feedback window")
+    stack.run_until(
+        lambda: stack.complaint(cid).status == sop.STATUS_ANSWERED and stack.complaint(cid).feedback_token,
+        what="the reply and the feedback window",
+    )
 
 
 def answered_case(stack, client, token, reply: str = "Jadwal ada di situs Dinkes.") -> str:
@@ -95,8 +100,9 @@ def test_ask_answer_resume_with_the_time_that_was_left(stack, client):
     assert_problem(response, problem, 422)
     assert unchanged(stack, cid) == before
 
-    response, body = call(client, "post", f"/complaints/{cid}/information", {"answer": "Puskesmas Sempaja Utara"},
-                          token=token)
+    response, body = call(
+        client, "post", f"/complaints/{cid}/information", {"answer": "Puskesmas Sempaja Utara"}, token=token
+    )
     assert response.status_code == 200, body
     assert body["pending_question"] is None
     response, problem = call(client, "post", f"/complaints/{cid}/information", {"answer": "lagi"}, token=token)
@@ -181,8 +187,13 @@ def test_duplicate_closes_and_points_to_the_case_that_carries_on(stack, client):
     mail = citizen_mail(stack, "digabung")
     assert len(mail) == 1 and original in mail[0]["subject"] and own in mail[0]["subject"]
     body = view(client, token, second)
-    assert body["duplicate_of"] == {"tracking_number": original, "status": "open", "stage": "opd_response",
-                                    "answered_at": None, "closed_at": None}
+    assert body["duplicate_of"] == {
+        "tracking_number": original,
+        "status": "open",
+        "stage": "opd_response",
+        "answered_at": None,
+        "closed_at": None,
+    }
     assert body["kind"] == sop.DUPLICATE and body["events"][-1]["type"] == "closed"
 
 
@@ -253,15 +264,19 @@ def test_reopen_twice_each_round_back_through_classification_then_rate(stack, cl
         response, problem = call(client, "post", f"/complaints/{cid}/rating", {"score": score}, token=token)
         assert_problem(response, problem, 422)
     assert stack.complaint(cid).rating is None
-    posted = client.post(f"/ratings/{rating_token}", body=b"score=4&comment=Cepat+%3Cb%3E",
-                         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"})
+    posted = client.post(
+        f"/ratings/{rating_token}",
+        body=b"score=4&comment=Cepat+%3Cb%3E",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+    )
     assert posted.status_code == 201 and b"&lt;b&gt;" not in posted.body  # the comment is not echoed
     assert stack.complaint(cid).rating["score"] == 4 and stack.complaint(cid).rating["comment"] == "Cepat <b>"
     response, problem = call(client, "post", f"/complaints/{cid}/rating", {"score": 5}, token=token)
     assert_problem(response, problem, 409)
     assert problem["type"].endswith("already-rated")
-    posted_again = client.post(f"/ratings/{rating_token}", body=b"score=1",
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    posted_again = client.post(
+        f"/ratings/{rating_token}", body=b"score=1", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert posted_again.status_code == 409 and stack.complaint(cid).rating["score"] == 4
     metrics = emitted_metrics(capsys.readouterr().out)
     assert [d.get("Opd") for n, d in metrics if n == "CitizenRating"] == ["none"]  # answered without an agency
@@ -287,8 +302,9 @@ def test_a_scanner_opening_the_rating_link_records_nothing(stack, client):
         assert client.get(f"/ratings/{link}?score={score}").status_code == 200
     assert stack.complaint(cid).rating is None
     assert "rated" not in stack.audit_actions(cid)
-    response, body = call(client, "post", f"/complaints/{cid}/rating", {"score": 2, "comment": "Kurang jelas"},
-                          token=token)
+    response, body = call(
+        client, "post", f"/complaints/{cid}/rating", {"score": 2, "comment": "Kurang jelas"}, token=token
+    )
     assert response.status_code == 201 and body["score"] == 2
     page = client.get(f"/ratings/{link}", headers={"Accept": "text/html"})
     assert page.status_code == 200 and b"2 dari 5" in page.body
@@ -299,8 +315,9 @@ def deliver_every_message_twice(stack, until, what: str, timeout: float = 30):
     return stack.run_until(lambda: stack.deliver_twice() >= 0 and until(), timeout, what, deliver=False)
 
 
-@pytest.mark.parametrize("stack_env", [{"ANSWER_REMINDER_MINUTES": "0.2", "ANSWER_DEADLINE_MINUTES": "10",
-                                        "FEEDBACK_WINDOW_MINUTES": "1.5"}])
+@pytest.mark.parametrize(
+    "stack_env", [{"ANSWER_REMINDER_MINUTES": "0.2", "ANSWER_DEADLINE_MINUTES": "10", "FEEDBACK_WINDOW_MINUTES": "1.5"}]
+)
 def test_redelivered_messages_neither_repeat_emails_nor_history(stack):
     from chalicelib.service import followup
     from chalicelib.service.complaints import submit_complaint
@@ -315,6 +332,7 @@ def test_redelivered_messages_neither_repeat_emails_nor_history(stack):
             items = stack.items(cid)
             last = items[-1] if items else None
             return last and last.stage == stage and last.decision is None and last.assigned_notified and last.task_token
+
         return ready
 
     deliver_every_message_twice(stack, waiting("intake"), "intake")
@@ -336,9 +354,22 @@ def test_redelivered_messages_neither_repeat_emails_nor_history(stack):
         assert len([s for s in subjects if fragment in s]) == 1, (fragment, subjects)
     assert len(subjects) == 4, subjects
     actions = stack.audit_actions(cid)
-    assert actions == ["submitted", "stage_entered", "decided", "question_reminder_sent", "information_answered",
-                       "stage_entered", "decided", "stage_entered", "decided", "stage_entered", "decided",
-                       "reply_delivered", "reopened", "stage_entered"], actions
+    assert actions == [
+        "submitted",
+        "stage_entered",
+        "decided",
+        "question_reminder_sent",
+        "information_answered",
+        "stage_entered",
+        "decided",
+        "stage_entered",
+        "decided",
+        "stage_entered",
+        "decided",
+        "reply_delivered",
+        "reopened",
+        "stage_entered",
+    ], actions
     assert [i.step for i in stack.items(cid)] == [1, 2, 3, 4, 5]
     assert [i.stage for i in stack.items(cid)] == ["intake", "intake", "classification", "reply", "classification"]
     assert len(stack.emails_to(DISKOMINFO)) == 2  # one assignment per visit
@@ -346,8 +377,7 @@ def test_redelivered_messages_neither_repeat_emails_nor_history(stack):
 
 # -- a write that could not be handed to Step Functions, retried --------------------------------------
 @pytest.mark.parametrize("stack_env", [{"FEEDBACK_WINDOW_MINUTES": "3"}])
-def test_an_answer_or_reopening_is_a_success_once_written_and_a_retry_gets_the_same_result(
-        stack, client, monkeypatch):  # noqa: F811
+def test_an_answer_or_reopening_is_a_success_once_written_and_a_retry_gets_the_same_result(stack, client, monkeypatch):  # noqa: F811
     token = citizen_token(client)
     cid = submit(client, token)
     stack.waiting_at(cid, "intake")
@@ -405,8 +435,9 @@ def test_a_late_copy_of_the_reply_message_does_not_answer_a_case_just_reopened(s
     reply_step = stack.items(cid)[-1].step
     assert call(client, "post", f"/complaints/{cid}/reopen", {"reason": "Belum."}, token=token)[0].status_code == 200
     before, emails = unchanged(stack, cid), len(stack.emails())
-    handle_message(stack.svc, {"type": "reply_delivered", "complaint_id": cid, "step": reply_step,
-                               "task_token": "a-copy"})
+    handle_message(
+        stack.svc, {"type": "reply_delivered", "complaint_id": cid, "step": reply_step, "task_token": "a-copy"}
+    )
     assert unchanged(stack, cid) == before and len(stack.emails()) == emails
     assert stack.complaint(cid).status == sop.STATUS_OPEN and stack.complaint(cid).feedback_token
     stack.waiting_at(cid, "classification")  # the reopening still reaches the state machine
@@ -430,10 +461,10 @@ def test_a_case_of_an_older_execution_is_not_offered_questions_or_duplicates(sta
 
 def test_two_cases_cannot_both_close_as_duplicates_of_each_other(stack, client):
     """The check of the case that carries on is part of the decision's transaction."""
-    from chalicelib.adapters.store import ConditionFailed, audit_entry
+    from chalicelib.adapters.dynamo import audit_entry
     from chalicelib.adapters.tables import WorkItemModel
-
     from chalicelib.service.decide import decide
+    from chalicelib.service.ports import ConditionFailed
 
     token = citizen_token(client)
     waiting = {}
@@ -443,14 +474,25 @@ def test_two_cases_cannot_both_close_as_duplicates_of_each_other(stack, client):
         stack.decide(OPERATOR, {"decision": "accept"})
         waiting[cid] = stack.waiting_at(cid, "classification")
     (first, first_item), (second, item) = waiting.items()
-    decide(stack.svc, first, first_item.step, {"kind": "duplicate", "of": stack.complaint(second).tracking_number},
-           actor=DISKOMINFO)
+    decide(
+        stack.svc,
+        first,
+        first_item.step,
+        {"kind": "duplicate", "of": stack.complaint(second).tracking_number},
+        actor=DISKOMINFO,
+    )
     stack.run_until(lambda: stack.complaint(first).status == sop.STATUS_CLOSED, what="the first to close")
     # A decision on the second that read "first" before it became a duplicate: its transaction is refused.
     with pytest.raises(ConditionFailed) as failed:
         stack.svc.store.record_decision(
-            item, [WorkItemModel.decision.set({"outcome": "duplicate"})], [],
-            audit_entry(second, "2026-11-28T00:00:00.000+00:00", "test", "decided"), None, "now", carries_on=first)
+            item,
+            [WorkItemModel.decision.set({"outcome": "duplicate"})],
+            [],
+            audit_entry(second, "2026-11-28T00:00:00.000+00:00", "test", "decided"),
+            None,
+            "now",
+            carries_on=first,
+        )
     assert failed.value.reasons[0] == "ConditionalCheckFailed"
     assert stack.items(second)[-1].decision is None
     # Through the use case, the person is told why.

@@ -15,14 +15,18 @@ from .test_routes import assert_problem, citizen_token
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.parametrize("field, value", [
-    ("title", "Puskesmas\x00 tutup"),
-    ("description", COMPLAINT["description"] + "\x00\x1b[2J"),
-    ("location", "Samarinda\x00"),
-    ("title", "Puskesmas \u202egnalat"),  # a bidirectional override: reads otherwise than it is written
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("title", "Puskesmas\x00 tutup"),
+        ("description", COMPLAINT["description"] + "\x00\x1b[2J"),
+        ("location", "Samarinda\x00"),
+        ("title", "Puskesmas \u202egnalat"),  # a bidirectional override: reads otherwise than it is written
+    ],
+)
 def test_a_control_character_in_a_complaint_is_422_naming_the_field_and_nothing_is_stored_or_sent(
-        client, stack, field, value):
+    client, stack, field, value
+):
     token = citizen_token(client)
     sent_before = len(stack.emails())
     response, problem = call(client, "post", "/complaints", {**COMPLAINT, field: value}, token)
@@ -37,8 +41,9 @@ def test_a_control_character_in_a_complaint_is_422_naming_the_field_and_nothing_
 def test_a_description_keeps_its_line_breaks_and_a_title_its_words(client, stack):
     token = citizen_token(client)
     description = "Antrean panjang.\r\nSudah tiga hari,\tsetiap pagi."
-    response, created = call(client, "post", "/complaints",
-                             {**COMPLAINT, "title": "Puskesmas\ntutup", "description": description}, token)
+    response, created = call(
+        client, "post", "/complaints", {**COMPLAINT, "title": "Puskesmas\ntutup", "description": description}, token
+    )
     assert response.status_code == 201, created
     view = call(client, "get", f"/complaints/{created['id']}", token=token)[1]
     assert view["description"] == description and view["title"] == "Puskesmas tutup"
@@ -58,8 +63,13 @@ def test_staff_entry_refuses_a_reporter_name_or_a_decision_reason_with_control_c
     token = citizen_token(client)
     complaint = call(client, "post", "/complaints", COMPLAINT, token)[1]
     stack.waiting_at(complaint["id"], "intake")
-    response, problem = call(client, "post", f"/staff/complaints/{complaint['id']}/decision",
-                             {"stage": "intake", "decision": "reject", "reason": "Bukan\x07 pengaduan"}, operator)
+    response, problem = call(
+        client,
+        "post",
+        f"/staff/complaints/{complaint['id']}/decision",
+        {"stage": "intake", "decision": "reject", "reason": "Bukan\x07 pengaduan"},
+        operator,
+    )
     assert_problem(response, problem, 422)
     assert [(e["field"], e["code"]) for e in problem["errors"]] == [("reason", "invalid_characters")]
 
@@ -70,8 +80,9 @@ def test_open311_refuses_an_email_the_app_refuses_and_creates_nothing(client, st
     response, parsed = o311_call(client, "post", "requests.json", {"api_key": key, **NEW_REQUEST, "email": email})
     assert_error(response, parsed, 400, "email is not a valid email address")
     assert o311_call(client, "get", "requests.json")[1] == []
-    response, problem = call(client, "post", "/auth/register",
-                             {"email": email, "password": "Rahasia-123", "name": "Siti"})
+    response, problem = call(
+        client, "post", "/auth/register", {"email": email, "password": "Rahasia-123", "name": "Siti"}
+    )
     assert_problem(response, problem, 422)
     assert [(e["field"], e["code"]) for e in problem["errors"]] == [("email", "invalid_email")]
 

@@ -41,12 +41,25 @@ def temporary_password_in(mail):
 
 def test_admin_invites_and_the_member_chooses_a_password_at_first_login(client, stack, admin):
     email = "petugas.baru@dinkes.kaltimprov.go.id"
-    response, member = call(client, "post", "/staff/members",
-                            {"email": " Petugas.Baru@dinkes.kaltimprov.go.id ", "name": "Petugas Baru",
-                             "groups": ["opd-DINKES", "operator", "operator"]}, admin)
+    response, member = call(
+        client,
+        "post",
+        "/staff/members",
+        {
+            "email": " Petugas.Baru@dinkes.kaltimprov.go.id ",
+            "name": "Petugas Baru",
+            "groups": ["opd-DINKES", "operator", "operator"],
+        },
+        admin,
+    )
     assert response.status_code == 201, member
-    assert member == {"email": email, "name": "Petugas Baru", "groups": ["opd-DINKES", "operator"], "enabled": True,
-                      "status": "invited"}
+    assert member == {
+        "email": email,
+        "name": "Petugas Baru",
+        "groups": ["opd-DINKES", "operator"],
+        "enabled": True,
+        "status": "invited",
+    }
 
     mail = invitation_to(stack, email)
     assert mail["subject"].startswith("[Aspirasi Kaltim] Undangan akun petugas")
@@ -60,16 +73,19 @@ def test_admin_invites_and_the_member_chooses_a_password_at_first_login(client, 
     assert_problem(response, problem, 403)
     assert problem["type"].endswith("password-change-required")
     for weak in ("Pendek1", "semuakecil123"):
-        response, problem = call(client, "post", "/auth/login",
-                                 {"email": email, "password": password, "new_password": weak})
+        response, problem = call(
+            client, "post", "/auth/login", {"email": email, "password": password, "new_password": weak}
+        )
         assert_problem(response, problem, 422)
         assert [e["field"] for e in problem["errors"]] == ["new_password"]
-    response, problem = call(client, "post", "/auth/login",
-                             {"email": email, "password": "Salah-Sandi9", "new_password": NEW_PASSWORD})
+    response, problem = call(
+        client, "post", "/auth/login", {"email": email, "password": "Salah-Sandi9", "new_password": NEW_PASSWORD}
+    )
     assert_problem(response, problem, 401)
 
-    response, tokens = call(client, "post", "/auth/login",
-                            {"email": email, "password": password, "new_password": NEW_PASSWORD})
+    response, tokens = call(
+        client, "post", "/auth/login", {"email": email, "password": password, "new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 200, tokens
     assert set(tokens) == {"id_token", "access_token", "refresh_token", "expires_in"}
     claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
@@ -80,8 +96,13 @@ def test_admin_invites_and_the_member_chooses_a_password_at_first_login(client, 
     assert response.status_code == 200, me
 
     _, listing = call(client, "get", "/staff/members", token=admin)
-    assert {"email": email, "name": "Petugas Baru", "groups": ["opd-DINKES", "operator"], "enabled": True,
-            "status": "active"} in listing["items"]
+    assert {
+        "email": email,
+        "name": "Petugas Baru",
+        "groups": ["opd-DINKES", "operator"],
+        "enabled": True,
+        "status": "active",
+    } in listing["items"]
 
 
 def invitations_to(stack, email):
@@ -98,14 +119,18 @@ def test_inviting_again_an_account_still_only_invited_is_a_retry(client, stack, 
     first, second = invitations_to(stack, email)
     old, new = temporary_password_in(first), temporary_password_in(second)
     assert old != new
-    response, problem = call(client, "post", "/auth/login", {"email": email, "password": old,
-                                                            "new_password": NEW_PASSWORD})
+    response, problem = call(
+        client, "post", "/auth/login", {"email": email, "password": old, "new_password": NEW_PASSWORD}
+    )
     assert_problem(response, problem, 401)  # the first temporary password no longer works
-    response, tokens = call(client, "post", "/auth/login", {"email": email, "password": new,
-                                                           "new_password": NEW_PASSWORD})
+    response, tokens = call(
+        client, "post", "/auth/login", {"email": email, "password": new, "new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 200, tokens
     assert sorted(jwt.decode(tokens["id_token"], options={"verify_signature": False})["cognito:groups"]) == [
-        "opd-DLH", "operator"]
+        "opd-DLH",
+        "operator",
+    ]
 
     # Now active: inviting again is refused, nothing is sent and the password stays.
     response, problem = call(client, "post", "/staff/members", body, admin)
@@ -122,27 +147,36 @@ def test_an_invitation_that_failed_before_any_group_is_completed_by_a_retry(clie
     idp = boto3.client("cognito-idp", region_name=stack.region)
     pool = stack.identity.user_pool_id
     for address in (email, "nonaktif@dinas.id"):
-        idp.admin_create_user(UserPoolId=pool, Username=address, MessageAction="SUPPRESS",
-                              TemporaryPassword="Sementara-1",
-                              UserAttributes=[{"Name": "email", "Value": address}, {"Name": "name", "Value": "S"}])
+        idp.admin_create_user(
+            UserPoolId=pool,
+            Username=address,
+            MessageAction="SUPPRESS",
+            TemporaryPassword="Sementara-1",
+            UserAttributes=[{"Name": "email", "Value": address}, {"Name": "name", "Value": "S"}],
+        )
     _, listing = call(client, "get", "/staff/members", token=admin)
     assert email not in {m["email"] for m in listing["items"]}
 
-    response, member = call(client, "post", "/staff/members",
-                            {"email": email, "name": "Setengah", "groups": ["supervisor"]}, admin)
+    response, member = call(
+        client, "post", "/staff/members", {"email": email, "name": "Setengah", "groups": ["supervisor"]}, admin
+    )
     assert response.status_code == 201, member
     assert member == {"email": email, "name": "S", "groups": ["supervisor"], "enabled": True, "status": "invited"}
     _, listing = call(client, "get", "/staff/members", token=admin)
     assert member in listing["items"]
-    response, tokens = call(client, "post", "/auth/login",
-                            {"email": email, "password": temporary_password_in(invitation_to(stack, email)),
-                             "new_password": NEW_PASSWORD})
+    response, tokens = call(
+        client,
+        "post",
+        "/auth/login",
+        {"email": email, "password": temporary_password_in(invitation_to(stack, email)), "new_password": NEW_PASSWORD},
+    )
     assert response.status_code == 200, tokens
 
     # A disabled account, even one still invited, is not invited again.
     idp.admin_disable_user(UserPoolId=pool, Username="nonaktif@dinas.id")
-    response, problem = call(client, "post", "/staff/members",
-                             {"email": "nonaktif@dinas.id", "name": "N", "groups": ["supervisor"]}, admin)
+    response, problem = call(
+        client, "post", "/staff/members", {"email": "nonaktif@dinas.id", "name": "N", "groups": ["supervisor"]}, admin
+    )
     assert_problem(response, problem, 409)
     assert problem["type"].endswith("member-exists") and not invitations_to(stack, "nonaktif@dinas.id")
 
@@ -164,8 +198,9 @@ def test_listing_merges_groups_pages_and_leaves_citizens_out(client, stack, staf
 def test_duplicates_and_bad_invitations_create_nothing(client, stack, staff, admin):
     citizen_token(client, "warga@example.id")
     for existing in (f"operator@{DOMAIN}", "warga@example.id"):
-        response, problem = call(client, "post", "/staff/members",
-                                 {"email": existing, "name": "Lagi", "groups": ["operator"]}, admin)
+        response, problem = call(
+            client, "post", "/staff/members", {"email": existing, "name": "Lagi", "groups": ["operator"]}, admin
+        )
         assert_problem(response, problem, 409)
         assert problem["type"].endswith("member-exists")
 
@@ -182,11 +217,20 @@ def test_duplicates_and_bad_invitations_create_nothing(client, stack, staff, adm
         assert_problem(response, problem, 422)
         assert [e["field"] for e in problem["errors"]] == fields
         assert all(e["message"]["id"] and e["message"]["en"] for e in problem["errors"])
-    response, problem = call(client, "post", "/staff/members",
-                             {"email": "x@dinas.id", "name": "X", "groups": ["root"]}, admin)
-    assert problem["errors"] == [{"field": "groups", "code": "unknown_group", "group": "root",
-                                  "message": {"id": "grup tidak dikenal (lihat daftar grup staf)",
-                                              "en": "unknown group (see the staff groups)"}}]
+    response, problem = call(
+        client, "post", "/staff/members", {"email": "x@dinas.id", "name": "X", "groups": ["root"]}, admin
+    )
+    assert problem["errors"] == [
+        {
+            "field": "groups",
+            "code": "unknown_group",
+            "group": "root",
+            "message": {
+                "id": "grup tidak dikenal (lihat daftar grup staf)",
+                "en": "unknown group (see the staff groups)",
+            },
+        }
+    ]
     with pytest.raises(idp.exceptions.UserNotFoundException):
         idp.admin_get_user(UserPoolId=stack.identity.user_pool_id, Username="x@dinas.id")
     response, problem = call(client, "post", "/staff/members", b"{nope", admin)
@@ -198,14 +242,20 @@ def test_disable_signs_out_and_refuses_to_leave_no_admin(client, stack, staff, a
     operator = staff.token("operator", email=f"operator@{DOMAIN}")
     response, body = call(client, "delete", f"/staff/members/operator%40{DOMAIN}", token=admin)
     assert response.status_code == 204 and body is None
-    response, problem = call(client, "post", "/auth/login", {"email": f"operator@{DOMAIN}",
-                                                              "password": "Petugas-Kaltim1"})
+    response, problem = call(
+        client, "post", "/auth/login", {"email": f"operator@{DOMAIN}", "password": "Petugas-Kaltim1"}
+    )
     assert_problem(response, problem, 401)
     response, _ = call(client, "delete", f"/staff/members/operator@{DOMAIN}", token=admin)
     assert response.status_code == 204  # again: nothing changes
     _, listing = call(client, "get", "/staff/members", token=admin)
-    assert {"email": f"operator@{DOMAIN}", "name": "", "groups": ["operator"], "enabled": False,
-            "status": "active"} in listing["items"]
+    assert {
+        "email": f"operator@{DOMAIN}",
+        "name": "",
+        "groups": ["operator"],
+        "enabled": False,
+        "status": "active",
+    } in listing["items"]
     assert operator  # its ID token lives until it expires (an hour); refresh tokens are revoked
 
     for unknown in ("tidak.ada@dinas.id", "warga@example.id", "bukan-email"):
@@ -218,8 +268,9 @@ def test_disable_signs_out_and_refuses_to_leave_no_admin(client, stack, staff, a
     response, problem = call(client, "delete", f"/staff/members/{ADMIN}", token=admin)
     assert_problem(response, problem, 409)
     assert problem["type"].endswith("last-admin") and "admin" in problem["messages"]["en"]
-    response, _ = call(client, "post", "/staff/members", {"email": f"admin2@{DOMAIN}", "name": "Admin Dua",
-                                                          "groups": ["admin"]}, admin)
+    response, _ = call(
+        client, "post", "/staff/members", {"email": f"admin2@{DOMAIN}", "name": "Admin Dua", "groups": ["admin"]}, admin
+    )
     assert response.status_code == 201
     response, problem = call(client, "delete", f"/staff/members/{ADMIN}", token=admin)
     assert_problem(response, problem, 409)
@@ -257,10 +308,11 @@ def test_only_admins_manage_members(client, stack, staff):
     supervisor = staff.token("supervisor")
     citizen = citizen_token(client)
     for token, status in ((supervisor, 403), (citizen, 403), (None, 401)):
-        for method, path, body in (("get", "/staff/members", None),
-                                   ("post", "/staff/members", {"email": "x@dinas.id", "name": "X",
-                                                               "groups": ["admin"]}),
-                                   ("delete", f"/staff/members/supervisor@{DOMAIN}", None)):
+        for method, path, body in (
+            ("get", "/staff/members", None),
+            ("post", "/staff/members", {"email": "x@dinas.id", "name": "X", "groups": ["admin"]}),
+            ("delete", f"/staff/members/supervisor@{DOMAIN}", None),
+        ):
             response, problem = call(client, method, path, body, token)
             assert_problem(response, problem, status)
     idp = boto3.client("cognito-idp", region_name=stack.region)
@@ -270,8 +322,9 @@ def test_only_admins_manage_members(client, stack, staff):
 
 def test_in_the_cloud_cognito_sends_the_invitation(client, stack, admin, monkeypatch):
     monkeypatch.setattr(stack.svc, "settings", dataclasses.replace(stack.svc.settings, cognito_sends_invitations=True))
-    response, member = call(client, "post", "/staff/members",
-                            {"email": "awan@dinas.id", "name": "Awan", "groups": ["supervisor"]}, admin)
+    response, member = call(
+        client, "post", "/staff/members", {"email": "awan@dinas.id", "name": "Awan", "groups": ["supervisor"]}, admin
+    )
     assert response.status_code == 201 and member["status"] == "invited"
     assert not [m for m in sent_emails(stack.region) if "awan@dinas.id" in m["to"]]  # Cognito's email, not ours
     idp = boto3.client("cognito-idp", region_name=stack.region)

@@ -5,7 +5,7 @@ figures are ``sla_report``'s."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import holidays
 import pytest
@@ -16,24 +16,32 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.adapters.spreadsheet import BREAKDOWNS, ROW_COLUMNS, TOTALS
 from chalicelib.adapters.tables import ReportModel
 from chalicelib.domain.staff import StaffMember
+from chalicelib.domain.timestamps import utcnow
 from chalicelib.service.complaints import Citizen, enter_complaint, submit_complaint
 from chalicelib.service.monthly_report import send_monthly_report
-from chalicelib.service.ports import utcnow
 from chalicelib.service.reports import sla_report
 from local.outbox import attachment
 from local.schedules import scheduled_event
 
 pytestmark = pytest.mark.integration
 
-UTC = timezone.utc
+UTC = UTC
 SUPERVISOR = "supervisor@aspirasi.kaltimprov.go.id"
 OPERATOR = "operator@aspirasi.kaltimprov.go.id"
 DISKOMINFO = "diskominfo@aspirasi.kaltimprov.go.id"
 CITIZEN = Citizen(id="citizen-m", email="warga-m@example.id", name="Dewi")
-HEALTH = {"category": "kesehatan", "subcategory": "puskesmas", "title": "Puskesmas tutup siang",
-          "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00."}
-ROADS = {"category": "perhubungan", "subcategory": "lalu-lintas", "title": "Lampu lalu lintas mati",
-         "description": "Lampu di simpang Lembuswana mati sejak kemarin."}
+HEALTH = {
+    "category": "kesehatan",
+    "subcategory": "puskesmas",
+    "title": "Puskesmas tutup siang",
+    "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00.",
+}
+ROADS = {
+    "category": "perhubungan",
+    "subcategory": "lalu-lintas",
+    "title": "Lampu lalu lintas mati",
+    "description": "Lampu di simpang Lembuswana mati sejak kemarin.",
+}
 DECEMBER = (date(2025, 12, 1), date(2025, 12, 31))
 FILENAME = "Laporan-SLA-Aspirasi-Kaltim-2025-12.xlsx"
 
@@ -63,8 +71,11 @@ def december(stack):
     stack.decide(OPERATOR, {"reply": "Jadwal puskesmas ada di situs Dinkes."})
     stack.run_until(lambda: stack.complaint(cid).answered_at, what="the answer")
     submit_complaint(stack.svc, CITIZEN, ROADS)
-    enter_complaint(stack.svc, StaffMember(OPERATOR, frozenset({"operator"})), {
-        **ROADS, "channel": "phone", "reporter": {"name": "Pak Budi", "phone": "0812-3456-7890"}})
+    enter_complaint(
+        stack.svc,
+        StaffMember(OPERATOR, frozenset({"operator"})),
+        {**ROADS, "channel": "phone", "reporter": {"name": "Pak Budi", "phone": "0812-3456-7890"}},
+    )
     stack.pump()
     return stack
 
@@ -80,9 +91,12 @@ def figures_of(workbook) -> dict:
         ws = workbook[breakdown.sheet]
         headings = {str(c.value).split("\n")[-1]: c.column for c in ws[1]}
         out[breakdown.section] = [
-            {breakdown.key: ws.cell(row, 1).value,
-             **{c.field: ws.cell(row, headings[c.en]).value for c in ROW_COLUMNS if c.en in headings}}
-            for row in range(2, ws.max_row + 1)]
+            {
+                breakdown.key: ws.cell(row, 1).value,
+                **{c.field: ws.cell(row, headings[c.en]).value for c in ROW_COLUMNS if c.en in headings},
+            }
+            for row in range(2, ws.max_row + 1)
+        ]
     summary = workbook["Ringkasan"]
     values = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, summary.max_row + 1)}
     out["totals"] = {field: values[f"{label_id} / {label_en}"] for field, label_id, label_en, _ in TOTALS}
@@ -90,9 +104,13 @@ def figures_of(workbook) -> dict:
 
 
 def without_labels(figures: dict) -> dict:
-    return {"totals": {field: figures["totals"][field] for field, *_ in TOTALS},
-            **{b.section: [{k: v for k, v in row.items() if k != "label"} for row in figures[b.section]]
-               for b in BREAKDOWNS}}
+    return {
+        "totals": {field: figures["totals"][field] for field, *_ in TOTALS},
+        **{
+            b.section: [{k: v for k, v in row.items() if k != "label"} for row in figures[b.section]]
+            for b in BREAKDOWNS
+        },
+    }
 
 
 def test_on_the_first_working_day_the_supervisor_gets_decembers_report_once(december):
@@ -104,9 +122,13 @@ def test_on_the_first_working_day_the_supervisor_gets_decembers_report_once(dece
     (message,) = reports_sent(stack)
     assert message["to"] == [SUPERVISOR]
     assert message["subject"] == "[Aspirasi Kaltim] Laporan SLA bulanan / Monthly SLA report: Desember 2025"
-    assert message["attachments"] == [{"filename": FILENAME, "size": result["attachment"]["size"],
-                                       "content_type": "application/vnd.openxmlformats-officedocument"
-                                                       ".spreadsheetml.sheet"}]
+    assert message["attachments"] == [
+        {
+            "filename": FILENAME,
+            "size": result["attachment"]["size"],
+            "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    ]
     workbook = load_workbook(io.BytesIO(attachment(stack.region, message["id"], FILENAME)))
     assert workbook.sheetnames == ["Ringkasan", "Per tahap", "Per OPD", "Per kanal", "Per kategori", "Per bulan"]
     expected = sla_report(stack.svc, *DECEMBER)
@@ -115,7 +137,9 @@ def test_on_the_first_working_day_the_supervisor_gets_decembers_report_once(dece
     assert {row["channel"]: row["received"] for row in expected["by_channel"]} == {"web": 2, "phone": 1}
     assert [row["stage"] for row in expected["by_stage"]] == ["intake", "classification", "reply"]
     # The email itself: the totals and the stages, Indonesian then English.
-    assert "Laporan diterima               3" in message["text"] and "Cases received                 3" in message["text"]
+    assert (
+        "Laporan diterima               3" in message["text"] and "Cases received                 3" in message["text"]
+    )
     assert "Klasifikasi" in message["html"] and "Balasan kepada pelapor" in message["html"]
 
     # The schedule fires again, or Lambda retries: nothing more.
@@ -127,8 +151,12 @@ def test_on_the_first_working_day_the_supervisor_gets_decembers_report_once(dece
 
 def test_before_the_first_working_day_nothing_is_sent(december):
     result = send_monthly_report(december.svc, today=date(2026, 1, 1))
-    assert result == {"month": "2025-12", "sent": False, "reason": "before_first_working_day",
-                      "first_working_day": "2026-01-02"}
+    assert result == {
+        "month": "2025-12",
+        "sent": False,
+        "reason": "before_first_working_day",
+        "first_working_day": "2026-01-02",
+    }
     assert reports_sent(december) == []
     with pytest.raises(DoesNotExist):  # and the month is not claimed
         ReportModel.get("emails", "monthly#2025-12")
@@ -144,8 +172,9 @@ def test_the_scheduled_function_decides_by_the_wita_day(stack):
     (message,) = reports_sent(stack)
     assert message["attachments"][0]["filename"] == FILENAME
     # An operator re-sends it by hand (docs/operations.md): the event's detail names the month.
-    resent = stack.app.monthly_report(scheduled_event("monthly_report", stack.region,
-                                                      {"month": "2025-12", "force": True}), None)
+    resent = stack.app.monthly_report(
+        scheduled_event("monthly_report", stack.region, {"month": "2025-12", "force": True}), None
+    )
     assert resent["sent"] is True and resent["resent"] is True and len(reports_sent(stack)) == 2
 
 
@@ -156,6 +185,7 @@ def test_when_ses_fails_the_claim_is_released_and_the_retry_sends(december, monk
 
     def throttled(**kwargs):
         raise ClientError({"Error": {"Code": "Throttling", "Message": "injected"}}, "SendRawEmail")
+
     monkeypatch.setattr(client, "send_raw_email", throttled)
     with pytest.raises(ClientError):
         send_monthly_report(stack.svc, today=date(2026, 1, 2))
@@ -174,7 +204,8 @@ def test_a_run_that_died_between_claiming_and_sending_is_made_good_by_a_later_ru
     assert store.claim_report_email("2025-12")  # a run claimed the month, then timed out before SES
     assert send_monthly_report(december.svc, today=date(2026, 1, 5))["reason"] == "already_sent"  # may be sending
     ReportModel("emails", "monthly#2025-12").update(  # the claim's lease (15 minutes) has run out
-        actions=[ReportModel.claimed_at.set("2026-01-02T00:00:05+00:00")])
+        actions=[ReportModel.claimed_at.set("2026-01-02T00:00:05+00:00")]
+    )
     assert send_monthly_report(december.svc, today=date(2026, 1, 5))["sent"] is True
     assert ReportModel.get("emails", "monthly#2025-12").sent_at
     assert send_monthly_report(december.svc, today=date(2026, 1, 6))["reason"] == "already_sent"

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import json
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import boto3
@@ -30,15 +30,39 @@ from .test_paths import COMPLAINT, DINKES, DISKOMINFO, OPERATOR, emitted_metrics
 pytestmark = pytest.mark.integration
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
 ADMIN = f"admin@{DOMAIN}"
-REQUEST_FIELDS = ["service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-                  "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
-                  "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"]
-NEW_REQUEST = {"service_code": "kesehatan.puskesmas", "lat": "-0.4948", "long": "117.1436",
-               "address_string": "Jl. Pahlawan, Sempaja, Samarinda", "email": "Rina.Warga@Example.id",
-               "first_name": "Rina", "last_name": "Wulandari", "phone": "+62 811-5500-123",
-               "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00.",
-               "media_url": "https://foto.example.id/puskesmas.jpg", "device_id": "device-7781",
-               "account_id": "akun-5521"}
+REQUEST_FIELDS = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+]
+NEW_REQUEST = {
+    "service_code": "kesehatan.puskesmas",
+    "lat": "-0.4948",
+    "long": "117.1436",
+    "address_string": "Jl. Pahlawan, Sempaja, Samarinda",
+    "email": "Rina.Warga@Example.id",
+    "first_name": "Rina",
+    "last_name": "Wulandari",
+    "phone": "+62 811-5500-123",
+    "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00.",
+    "media_url": "https://foto.example.id/puskesmas.jpg",
+    "device_id": "device-7781",
+    "account_id": "akun-5521",
+}
 PERSONAL = ["Rina", "Wulandari", "rina.warga@example.id", "811-5500-123", "device-7781", "akun-5521", "open311:"]
 
 
@@ -82,10 +106,14 @@ def issue(stack, organisation="Pusat Data Kota Samarinda") -> str:
 
 def drive_to_answer(stack, cid, reply):
     """The teams decide through their emailed links: accept, route to DINKES, respond, approve, reply."""
-    stack.walk(cid, ("intake", OPERATOR, {"decision": "accept"}),
-               ("classification", DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"}),
-               ("opd_response", DINKES, {"response": "Jam layanan kembali sampai 14.00."}),
-               ("review", DISKOMINFO, {"decision": "approve"}), ("reply", OPERATOR, {"reply": reply}))
+    stack.walk(
+        cid,
+        ("intake", OPERATOR, {"decision": "accept"}),
+        ("classification", DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"}),
+        ("opd_response", DINKES, {"response": "Jam layanan kembali sampai 14.00."}),
+        ("review", DISKOMINFO, {"decision": "approve"}),
+        ("reply", OPERATOR, {"reply": reply}),
+    )
     stack.run_until(lambda: stack.complaint(cid).status in ("answered", "closed"), what="the reply")
 
 
@@ -94,12 +122,18 @@ def test_discovery_services_and_definitions_in_both_formats(client, stack):
     response, discovery = o311_call(client, "get", "discovery.json")
     assert response.status_code == 200 and list(discovery) == ["changeset", "contact", "key_service", "endpoints"]
     (endpoint,) = discovery["endpoints"]
-    assert endpoint == {"specification": "http://wiki.open311.org/GeoReport_v2",
-                        "url": "https://aspirasi.test/open311/v2", "changeset": o311.CHANGESET,
-                        "type": "production", "formats": ["text/xml", "application/json"]}
+    assert endpoint == {
+        "specification": "http://wiki.open311.org/GeoReport_v2",
+        "url": "https://aspirasi.test/open311/v2",
+        "changeset": o311.CHANGESET,
+        "type": "production",
+        "formats": ["text/xml", "application/json"],
+    }
     response, xml = o311_call(client, "get", "discovery.xml")
     assert xml.tag == "discovery" and [f.text for f in xml.find("endpoints/endpoint/formats")] == [
-        "text/xml", "application/json"]
+        "text/xml",
+        "application/json",
+    ]
     assert response.body.startswith(b"<?xml") and response.headers["Cache-Control"] == "public, max-age=3600"
 
     _, services = o311_call(client, "get", "services.json")
@@ -125,27 +159,45 @@ def test_discovery_services_and_definitions_in_both_formats(client, stack):
 # -- a request from another program, through the whole SOP ------------------------------------------------
 def test_a_request_posted_with_a_key_runs_the_sop_and_reads_back_closed_with_the_reply(client, stack, capsys):
     key = issue(stack)
-    response, created = o311_call(client, "post", "requests.json", {"api_key": key, **NEW_REQUEST},
-                                  headers={"Idempotency-Key": "app-req-1"})
+    response, created = o311_call(
+        client, "post", "requests.json", {"api_key": key, **NEW_REQUEST}, headers={"Idempotency-Key": "app-req-1"}
+    )
     assert response.status_code == 200, created
     (answer,) = created
     assert list(answer) == ["service_request_id", "service_notice", "account_id"]
     number = answer["service_request_id"]
-    assert number.startswith("KT-") and answer["account_id"] == "akun-5521" and "Dinas Kesehatan" in answer["service_notice"]
-    response, again = o311_call(client, "post", "requests.xml", {"api_key": key, **NEW_REQUEST},
-                                headers={"Idempotency-Key": "app-req-1"})
+    assert (
+        number.startswith("KT-")
+        and answer["account_id"] == "akun-5521"
+        and "Dinas Kesehatan" in answer["service_notice"]
+    )
+    response, again = o311_call(
+        client, "post", "requests.xml", {"api_key": key, **NEW_REQUEST}, headers={"Idempotency-Key": "app-req-1"}
+    )
     assert response.status_code == 200 and xml_items(again)[0]["service_request_id"] == number  # a retry: the same one
 
     complaint = stack.svc.store.complaint_by_tracking_number(number)
     cid = complaint.id
     assert (complaint.channel, complaint.entered_by, complaint.citizen_id) == (
-        "open311", "open311:Pusat Data Kota Samarinda", None)
+        "open311",
+        "open311:Pusat Data Kota Samarinda",
+        None,
+    )
     assert (complaint.citizen_name, complaint.citizen_email, complaint.citizen_phone) == (
-        "Rina Wulandari", "rina.warga@example.id", "+62 811-5500-123")
-    assert (complaint.latitude, complaint.longitude, complaint.location) == (-0.4948, 117.1436,
-                                                                           "Jl. Pahlawan, Sempaja, Samarinda")
+        "Rina Wulandari",
+        "rina.warga@example.id",
+        "+62 811-5500-123",
+    )
+    assert (complaint.latitude, complaint.longitude, complaint.location) == (
+        -0.4948,
+        117.1436,
+        "Jl. Pahlawan, Sempaja, Samarinda",
+    )
     assert (complaint.device_id, complaint.account_id, complaint.media_url) == (
-        "device-7781", "akun-5521", "https://foto.example.id/puskesmas.jpg")
+        "device-7781",
+        "akun-5521",
+        "https://foto.example.id/puskesmas.jpg",
+    )
     assert complaint.title == "Layanan puskesmas: Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00."
     assert stack.svc.store.audit_trail(cid)[0].actor == "open311:Pusat Data Kota Samarinda"
     assert ("ComplaintSubmitted", {"Channel": "open311"}) in emitted_metrics(capsys.readouterr().out)
@@ -158,7 +210,9 @@ def test_a_request_posted_with_a_key_runs_the_sop_and_reads_back_closed_with_the
     assert request["status"] == "open" and request["status_notes"] is None
     assert request["agency_responsible"] == "Dinas Kesehatan" and request["service_code"] == "kesehatan.puskesmas"
     assert request["expected_datetime"] == o311.w3(complaint.sop_due_at)
-    assert request["requested_datetime"] == o311.w3(complaint.created_at) and request["requested_datetime"].endswith("+08:00")
+    assert request["requested_datetime"] == o311.w3(complaint.created_at) and request["requested_datetime"].endswith(
+        "+08:00"
+    )
     # Not screened by intake yet: none of its text is public.
     assert [request[k] for k in ("description", "address", "lat", "long", "media_url")] == [None] * 5
 
@@ -173,7 +227,10 @@ def test_a_request_posted_with_a_key_runs_the_sop_and_reads_back_closed_with_the
     assert closed["agency_responsible"] == "Dinas Kesehatan"
     assert closed["updated_datetime"] == o311.w3(stack.complaint(cid).answered_at)
     assert (closed["lat"], closed["long"], closed["media_url"]) == (
-        "-0.4948", "117.1436", "https://foto.example.id/puskesmas.jpg")
+        "-0.4948",
+        "117.1436",
+        "https://foto.example.id/puskesmas.jpg",
+    )
     assert closed["description"] == NEW_REQUEST["description"] and closed["address"] == NEW_REQUEST["address_string"]
     for body in (response.body.decode(), json.dumps(o311_call(client, "get", f"requests/{number}.json")[1])):
         for secret in PERSONAL:
@@ -186,20 +243,41 @@ def test_a_request_posted_with_a_key_runs_the_sop_and_reads_back_closed_with_the
 
 # -- what the public sees -------------------------------------------------------------------------------
 def test_public_reads_list_every_channel_and_never_personal_data_or_confidential_text(client, stack, staff):
-    web, _ = submit_complaint(stack.svc, Citizen("citizen-9", "budi@example.id", "Budi Santoso", "+6281299990000"),
-                              {**COMPLAINT, "title": "Antrean panjang", "description": "Antrean puskesmas sangat panjang."})
-    anonymous, _ = submit_complaint(stack.svc, Citizen("citizen-8", "anon@example.id", "Nama Tersembunyi"),
-                                    {**COMPLAINT, "anonymous": True, "description": "Petugas puskesmas kasar sekali."})
+    web, _ = submit_complaint(
+        stack.svc,
+        Citizen("citizen-9", "budi@example.id", "Budi Santoso", "+6281299990000"),
+        {**COMPLAINT, "title": "Antrean panjang", "description": "Antrean puskesmas sangat panjang."},
+    )
+    anonymous, _ = submit_complaint(
+        stack.svc,
+        Citizen("citizen-8", "anon@example.id", "Nama Tersembunyi"),
+        {**COMPLAINT, "anonymous": True, "description": "Petugas puskesmas kasar sekali."},
+    )
     operator = staff.token("operator")
-    response, entered = call(client, "post", "/staff/complaints", {
-        "channel": "phone", "reporter": {"name": "Pak Rahasia", "email": "rahasia@example.id", "phone": "0812-1111-2222"},
-        "category": "kepegawaian", "subcategory": "disiplin-asn", "title": "Pungli oleh pegawai X",
-        "description": "Pegawai X meminta uang pelicin di kantor Y.", "location": "Kantor Y, Balikpapan",
-        "confidential": True}, operator)
+    response, entered = call(
+        client,
+        "post",
+        "/staff/complaints",
+        {
+            "channel": "phone",
+            "reporter": {"name": "Pak Rahasia", "email": "rahasia@example.id", "phone": "0812-1111-2222"},
+            "category": "kepegawaian",
+            "subcategory": "disiplin-asn",
+            "title": "Pungli oleh pegawai X",
+            "description": "Pegawai X meminta uang pelicin di kantor Y.",
+            "location": "Kantor Y, Balikpapan",
+            "confidential": True,
+        },
+        operator,
+    )
     assert response.status_code == 201, entered
     _, created = o311_call(client, "post", "requests.json", {"api_key": issue(stack), **NEW_REQUEST})
-    numbers = {web["tracking_number"], anonymous["tracking_number"], entered["tracking_number"],
-               created[0]["service_request_id"]}
+    numbers = {
+        web["tracking_number"],
+        anonymous["tracking_number"],
+        entered["tracking_number"],
+        created[0]["service_request_id"],
+    }
     intake = stack.waiting_at(anonymous["id"], "intake")  # screened: its text becomes public
     decide_uc.decide(stack.svc, anonymous["id"], int(intake.step), {"decision": "accept"}, actor=OPERATOR)
     stack.waiting_at(anonymous["id"], "classification")
@@ -209,17 +287,35 @@ def test_public_reads_list_every_channel_and_never_personal_data_or_confidential
         assert response.status_code == 200 and response.headers["Cache-Control"] == "public, max-age=60"
         items = parsed if fmt == "json" else xml_items(parsed)
         assert {i["service_request_id"] for i in items} == numbers  # every channel, newest first
-        assert [i["requested_datetime"] for i in items] == sorted((i["requested_datetime"] for i in items), reverse=True)
+        assert [i["requested_datetime"] for i in items] == sorted(
+            (i["requested_datetime"] for i in items), reverse=True
+        )
         assert all(list(i) == REQUEST_FIELDS for i in items)
         body = response.body.decode()
-        for secret in ["Budi", "budi@example.id", "6281299990000", "Nama Tersembunyi", "anon@example.id",
-                       "Pak Rahasia", "rahasia@example.id", "0812-1111-2222", OPERATOR, *PERSONAL,
-                       "Pungli oleh pegawai X", "uang pelicin", "Kantor Y", "Antrean panjang",
-                       "Antrean puskesmas sangat panjang."]:  # the last: not screened by intake yet
+        for secret in [
+            "Budi",
+            "budi@example.id",
+            "6281299990000",
+            "Nama Tersembunyi",
+            "anon@example.id",
+            "Pak Rahasia",
+            "rahasia@example.id",
+            "0812-1111-2222",
+            OPERATOR,
+            *PERSONAL,
+            "Pungli oleh pegawai X",
+            "uang pelicin",
+            "Kantor Y",
+            "Antrean panjang",
+            "Antrean puskesmas sangat panjang.",
+        ]:  # the last: not screened by intake yet
             assert secret not in body, (fmt, secret)
         hidden = next(i for i in items if i["service_request_id"] == entered["tracking_number"])
         assert hidden["description"] is None and hidden["address"] is None and hidden["status"] == "open"
-        assert hidden["service_code"] == "kepegawaian.disiplin-asn" and hidden["agency_responsible"] == "Badan Kepegawaian Daerah"
+        assert (
+            hidden["service_code"] == "kepegawaian.disiplin-asn"
+            and hidden["agency_responsible"] == "Badan Kepegawaian Daerah"
+        )
         shown = next(i for i in items if i["service_request_id"] == anonymous["tracking_number"])
         assert shown["description"] == "Petugas puskesmas kasar sekali."  # anonymous: public, the reporter hidden
     response, (one,) = o311_call(client, "get", f"requests/{entered['tracking_number'].lower()}.json")
@@ -234,8 +330,11 @@ def test_filters_ids_and_the_90_day_rule(client, stack, monkeypatch):
     monkeypatch.setattr(stack.svc, "now", real_now)
     # Its team email first, so the operator's newest link (what stack.decide takes) is the next case's.
     stack.run_until(lambda: stack.items(old["id"]) and stack.items(old["id"])[-1].assigned_notified, what="its email")
-    rejected, _ = submit_complaint(stack.svc, Citizen("citizen-6", "tolak@example.id"),
-                                   {**COMPLAINT, "category": "sosial", "subcategory": "bansos"})
+    rejected, _ = submit_complaint(
+        stack.svc,
+        Citizen("citizen-6", "tolak@example.id"),
+        {**COMPLAINT, "category": "sosial", "subcategory": "bansos"},
+    )
     stack.waiting_at(rejected["id"], "intake")
     stack.decide(OPERATOR, {"decision": "reject", "reason": "Bukan kewenangan Pemprov; hubungi Dinsos kota."})
     stack.run_until(lambda: stack.complaint(rejected["id"]).status == "closed", what="the rejection")
@@ -255,16 +354,22 @@ def test_filters_ids_and_the_90_day_rule(client, stack, monkeypatch):
     assert numbers("service_code=sosial.bansos&service_code=kesehatan.puskesmas") == numbers("")  # twice = a list
     assert numbers("service_code=pendidikan.ppdb") == []
     now = real_now()
-    start, end = (now - timedelta(days=110)).strftime("%Y-%m-%dT%H:%M:%SZ"), (now - timedelta(days=21)).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
+    start, end = (
+        (now - timedelta(days=110)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        (now - timedelta(days=21)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
     assert numbers(f"start_date={start}&end_date={end}") == [old["tracking_number"]]  # another month's partition
     assert numbers(f"start_date={start}", "xml") == [old["tracking_number"]]  # the 90 days after the start
     ids = f"{old['tracking_number']},{fresh['tracking_number'].replace('-', '').lower()},KT-0000-0000"
     assert numbers(f"service_request_id={ids}&status=closed&start_date=bukan-tanggal") == [
-        old["tracking_number"], fresh["tracking_number"]]  # ids override every other argument
+        old["tracking_number"],
+        fresh["tracking_number"],
+    ]  # ids override every other argument
 
-    too_long = f"start_date={(now - timedelta(days=91)).strftime('%Y-%m-%dT%H:%M:%SZ')}&end_date=" \
-               f"{now.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+    too_long = (
+        f"start_date={(now - timedelta(days=91)).strftime('%Y-%m-%dT%H:%M:%SZ')}&end_date="
+        f"{now.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+    )
     for fmt in ("json", "xml"):
         response, parsed = o311_call(client, "get", f"requests.{fmt}?{too_long}")
         assert_error(response, parsed, 400, "more than 90 days")
@@ -293,20 +398,47 @@ def test_missing_wrong_and_revoked_keys_unknown_services_and_bad_input_in_both_f
         assert_error(*o311_call(client, "post", path, NEW_REQUEST), 403, "api_key is required")
         for bad in (wrong_secret, "xyz", f"o311_{'0' * 12}_{'A' * 43}"):
             assert_error(*o311_call(client, "post", path, {"api_key": bad, **NEW_REQUEST}), 403, "Invalid api_key")
-        assert_error(*o311_call(client, "post", path, {"api_key": key, **NEW_REQUEST, "service_code": "001"}), 404,
-                     "service_code 001 not found")
-        assert_error(*o311_call(client, "post", path, {"api_key": key, **NEW_REQUEST, "service_code": ""}), 400,
-                     "service_code was not provided")
-        response, parsed = o311_call(client, "post", path, {"api_key": key, **NEW_REQUEST, "description": "",
-                                                              "lat": "", "long": "", "address_string": ""})
+        assert_error(
+            *o311_call(client, "post", path, {"api_key": key, **NEW_REQUEST, "service_code": "001"}),
+            404,
+            "service_code 001 not found",
+        )
+        assert_error(
+            *o311_call(client, "post", path, {"api_key": key, **NEW_REQUEST, "service_code": ""}),
+            400,
+            "service_code was not provided",
+        )
+        response, parsed = o311_call(
+            client,
+            "post",
+            path,
+            {"api_key": key, **NEW_REQUEST, "description": "", "lat": "", "long": "", "address_string": ""},
+        )
         assert_error(response, parsed, 400, "description is required")
         assert_error(response, parsed, 400, "a location is required")
-        assert_error(*o311_call(client, "post", path, headers={"Content-Type": "application/json"},
-                                raw=json.dumps({"api_key": key, **NEW_REQUEST}).encode()), 400, "x-www-form-urlencoded")
-        assert_error(*o311_call(client, "post", path, {"api_key": key, **NEW_REQUEST},
-                                headers={"Idempotency-Key": "spasi tidak boleh"}), 400, "Idempotency-Key")
-        assert_error(*o311_call(client, "post", path, {"api_key": key, **NEW_REQUEST, "jurisdiction_id": "x.org"}),
-                     404, "jurisdiction_id")
+        assert_error(
+            *o311_call(
+                client,
+                "post",
+                path,
+                headers={"Content-Type": "application/json"},
+                raw=json.dumps({"api_key": key, **NEW_REQUEST}).encode(),
+            ),
+            400,
+            "x-www-form-urlencoded",
+        )
+        assert_error(
+            *o311_call(
+                client, "post", path, {"api_key": key, **NEW_REQUEST}, headers={"Idempotency-Key": "spasi tidak boleh"}
+            ),
+            400,
+            "Idempotency-Key",
+        )
+        assert_error(
+            *o311_call(client, "post", path, {"api_key": key, **NEW_REQUEST, "jurisdiction_id": "x.org"}),
+            404,
+            "jurisdiction_id",
+        )
     # Two admins revoke at once: the one who comes second is told it is revoked, not an error.
     stale = stack.svc.open311.api_key(api_keys.API, key_id)
     api_keys.revoke_key(stack.svc, key_id, by=ADMIN)
@@ -315,17 +447,22 @@ def test_missing_wrong_and_revoked_keys_unknown_services_and_bad_input_in_both_f
     assert api_keys.revoke_key(stack.svc, key_id, by="other-admin@aspirasi.kaltimprov.go.id")["revoked_at"]
     monkeypatch.undo()
     for fmt in ("json", "xml"):
-        assert_error(*o311_call(client, "post", f"requests.{fmt}", {"api_key": key, **NEW_REQUEST}), 403,
-                     "Invalid api_key")
+        assert_error(
+            *o311_call(client, "post", f"requests.{fmt}", {"api_key": key, **NEW_REQUEST}), 403, "Invalid api_key"
+        )
     # Nothing above made a complaint.
     assert o311_call(client, "get", "requests.json")[1] == []
-    assert boto3.client("stepfunctions", region_name=stack.region).list_executions(
-        stateMachineArn=stack.resources.state_machine_arn)["executions"] == []
+    assert (
+        boto3.client("stepfunctions", region_name=stack.region).list_executions(
+            stateMachineArn=stack.resources.state_machine_arn
+        )["executions"]
+        == []
+    )
 
 
 def test_each_key_is_limited_per_minute_with_retry_after(client, stack, monkeypatch):
     monkeypatch.setattr(stack.svc, "settings", dataclasses.replace(stack.svc.settings, open311_rate_limit_per_minute=3))
-    moment = datetime(2026, 11, 28, 3, 15, 20, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 28, 3, 15, 20, tzinfo=UTC)
     monkeypatch.setattr(stack.svc, "now", lambda: moment)
     busy, other = issue(stack, "Aplikasi Sibuk"), issue(stack, "Aplikasi Lain")
     bad = {**NEW_REQUEST, "description": ""}  # refused after counting: cheap, and still counted
@@ -337,7 +474,7 @@ def test_each_key_is_limited_per_minute_with_retry_after(client, stack, monkeypa
         assert response.headers["Retry-After"] == "40"
     assert o311_call(client, "post", "requests.json", {"api_key": other, **bad})[0].status_code == 400  # its own count
     counter = RateCounterModel.get(f"open311#{busy.split('_')[1]}#2026-11-28T03:15")
-    assert counter.hits == 3 and counter.ttl == datetime(2026, 11, 28, 4, 16, tzinfo=timezone.utc)
+    assert counter.hits == 3 and counter.ttl == datetime(2026, 11, 28, 4, 16, tzinfo=UTC)
     moment = moment + timedelta(seconds=40)  # the next minute
     response, created = o311_call(client, "post", "requests.json", {"api_key": busy, **NEW_REQUEST})
     assert response.status_code == 200 and created[0]["service_request_id"].startswith("KT-")

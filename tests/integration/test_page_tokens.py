@@ -23,8 +23,9 @@ def encoded(data) -> str:
 
 def assert_invalid_token(response, problem):
     assert response.status_code == 422, problem
-    assert problem["errors"] == [{"field": "next_token", "code": "invalid_token", "message": problem["errors"][0]
-                                  ["message"]}]
+    assert problem["errors"] == [
+        {"field": "next_token", "code": "invalid_token", "message": problem["errors"][0]["message"]}
+    ]
 
 
 @pytest.fixture
@@ -35,8 +36,12 @@ def citizens(client, stack):
         token = citizen_token(client, email=email)
         ids = [call(client, "post", "/complaints", COMPLAINT, token=token)[1]["id"] for _ in range(3)]
         first = call(client, "get", "/complaints?limit=1", token=token)[1]
-        out[email] = {"token": token, "ids": set(ids), "next": first["next_token"],
-                      "key": json.loads(base64.urlsafe_b64decode(first["next_token"]))}
+        out[email] = {
+            "token": token,
+            "ids": set(ids),
+            "next": first["next_token"],
+            "key": json.loads(base64.urlsafe_b64decode(first["next_token"])),
+        }
     return out
 
 
@@ -44,8 +49,9 @@ def test_an_honest_token_pages_through_the_citizens_own_complaints(client, citiz
     me = citizens["warga@example.id"]
     seen, token = [], None
     while True:
-        page = call(client, "get", "/complaints?limit=1" + (f"&next_token={token}" if token else ""),
-                    token=me["token"])[1]
+        page = call(
+            client, "get", "/complaints?limit=1" + (f"&next_token={token}" if token else ""), token=me["token"]
+        )[1]
         seen += [i["id"] for i in page["items"]]
         token = page.get("next_token")
         if not token:
@@ -83,25 +89,41 @@ def test_forged_tokens_on_the_citizens_list_are_422(client, citizens):
 
 def _arbitrary_json():
     scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
-                        | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+        max_leaves=12,
+    )
 
 
 def _attribute_values():
     """DynamoDB's attribute-value shapes, well and badly formed."""
     text = st.text(max_size=40) | st.sampled_from(["2026-11-20T00:00:00.000+00:00", "0" * 32, "role#operator"])
-    return st.dictionaries(st.sampled_from(["S", "N", "B", "NULL", "BOOL", "L", "M", "SS"]),
-                           text | st.integers() | st.booleans() | st.none(), min_size=0, max_size=2)
+    return st.dictionaries(
+        st.sampled_from(["S", "N", "B", "NULL", "BOOL", "L", "M", "SS"]),
+        text | st.integers() | st.booleans() | st.none(),
+        min_size=0,
+        max_size=2,
+    )
 
 
 def _tokens(citizen_key: dict):
     keys = st.sampled_from([*citizen_key, "queue", "due_at", "step", "complaint_id", "x"])
     key_like = st.dictionaries(keys, _attribute_values(), max_size=4)
-    mutated = st.builds(lambda changes, drop: {**{k: v for k, v in citizen_key.items() if k not in drop}, **changes},
-                        st.dictionaries(keys, _attribute_values(), max_size=2), st.sets(st.sampled_from(list(citizen_key))))
-    queue_like = st.fixed_dictionaries({"s": st.sampled_from(["open", "overdue", "x"]),
-                                        "q": st.dictionaries(st.sampled_from(["role#operator", "opd#DINKES", "x"]),
-                                                             st.none() | st.lists(_arbitrary_json(), max_size=4))})
+    mutated = st.builds(
+        lambda changes, drop: {**{k: v for k, v in citizen_key.items() if k not in drop}, **changes},
+        st.dictionaries(keys, _attribute_values(), max_size=2),
+        st.sets(st.sampled_from(list(citizen_key))),
+    )
+    queue_like = st.fixed_dictionaries(
+        {
+            "s": st.sampled_from(["open", "overdue", "x"]),
+            "q": st.dictionaries(
+                st.sampled_from(["role#operator", "opd#DINKES", "x"]),
+                st.none() | st.lists(_arbitrary_json(), max_size=4),
+            ),
+        }
+    )
     as_json = (_arbitrary_json() | key_like | mutated | queue_like).map(encoded)
     return as_json | st.text(max_size=60) | st.binary(max_size=60).map(lambda b: base64.urlsafe_b64encode(b).decode())
 
@@ -109,10 +131,12 @@ def _tokens(citizen_key: dict):
 def test_no_token_of_any_shape_gives_a_500_on_any_paged_route(client, citizens, staff):
     """Throws arbitrary JSON (and non-JSON) at every paged route: 200 with the caller's own data, or 422."""
     me = citizens["warga@example.id"]
-    routes = [("/complaints?limit=1", me["token"]),
-              ("/staff/work-items?limit=1", staff.token("operator")),
-              ("/staff/work-items?state=overdue&limit=1", staff.token("operator")),
-              ("/staff/work-items?limit=1", staff.token("supervisor"))]
+    routes = [
+        ("/complaints?limit=1", me["token"]),
+        ("/staff/work-items?limit=1", staff.token("operator")),
+        ("/staff/work-items?state=overdue&limit=1", staff.token("operator")),
+        ("/staff/work-items?limit=1", staff.token("supervisor")),
+    ]
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     @given(token=_tokens(me["key"]), route=st.sampled_from(routes))

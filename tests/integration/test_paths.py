@@ -15,9 +15,13 @@ OPERATOR = "operator@aspirasi.kaltimprov.go.id"
 DISKOMINFO = "diskominfo@aspirasi.kaltimprov.go.id"
 DINKES = "opd-dinkes@aspirasi.kaltimprov.go.id"
 DISDIKBUD = "opd-disdikbud@aspirasi.kaltimprov.go.id"
-COMPLAINT = {"category": "kesehatan", "subcategory": "puskesmas", "title": "Puskesmas tutup siang",
-             "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00.",
-             "location": "Samarinda"}
+COMPLAINT = {
+    "category": "kesehatan",
+    "subcategory": "puskesmas",
+    "title": "Puskesmas tutup siang",
+    "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00.",
+    "location": "Samarinda",
+}
 
 
 def submit(stack, **changes):
@@ -88,8 +92,16 @@ def test_information_path(stack, capsys):
 
     assert_answered_and_closed(stack, cid, "Jadwal puskesmas ada di dinkes.kaltimprov.go.id.")
     assert stack.audit_actions(cid) == [
-        "submitted", "stage_entered", "decided", "stage_entered", "decided", "stage_entered", "decided",
-        "reply_delivered", "closed"]
+        "submitted",
+        "stage_entered",
+        "decided",
+        "stage_entered",
+        "decided",
+        "stage_entered",
+        "decided",
+        "reply_delivered",
+        "closed",
+    ]
     assert_emails(stack, OPERATOR, ["Penerimaan pengaduan", "Balasan kepada pelapor"])
     assert_emails(stack, DISKOMINFO, ["Klasifikasi"])
     assert_emails(stack, CITIZEN.email, ["diterima", "Jawaban"])
@@ -98,7 +110,9 @@ def test_information_path(stack, capsys):
     assert [d["Stage"] for name, d in metrics if name == "StageCompleted"] == ["intake", "classification", "reply"]
     for message in stack.emails_to(OPERATOR) + stack.emails_to(DISKOMINFO):
         assert tracking in message["subject"]
-        assert "https://aspirasi.test/actions/" in message["text"] and "https://aspirasi.test/actions/" in message["html"]
+        assert (
+            "https://aspirasi.test/actions/" in message["text"] and "https://aspirasi.test/actions/" in message["html"]
+        )
 
 
 def test_aspiration_path(stack):
@@ -133,8 +147,10 @@ def test_review_returns_the_answer_to_the_opd(stack):
     cid = to_opd(stack)
     stack.decide(DINKES, {"response": "Sudah."})
     stack.waiting_at(cid, "review")
-    assert stack.decide(DISKOMINFO, {"decision": "return", "reason": "Sebutkan tanggal perbaikan."})[
-        "leads_to"] == "opd_response"
+    assert (
+        stack.decide(DISKOMINFO, {"decision": "return", "reason": "Sebutkan tanggal perbaikan."})["leads_to"]
+        == "opd_response"
+    )
     second = stack.waiting_at(cid, "opd_response")
     assert second.step == 5 and second.opd == "DINKES"
     stack.decide(DINKES, {"response": "Jam layanan normal sejak 1 Desember 2026."})
@@ -145,7 +161,14 @@ def test_review_returns_the_answer_to_the_opd(stack):
 
     assert_answered_and_closed(stack, cid, "Sejak 1 Desember 2026 jam layanan normal.")
     assert [i.stage for i in stack.items(cid)] == [
-        "intake", "classification", "opd_response", "review", "opd_response", "review", "reply"]
+        "intake",
+        "classification",
+        "opd_response",
+        "review",
+        "opd_response",
+        "review",
+        "reply",
+    ]
     assert stack.complaint(cid).opd_response == "Jam layanan normal sejak 1 Desember 2026."
     assert_emails(stack, DINKES, ["Tanggapan OPD", "Tanggapan OPD"])
     returned = [e for e in stack.svc.store.audit_trail(cid) if e.details and e.details.get("outcome") == "return"]
@@ -154,8 +177,10 @@ def test_review_returns_the_answer_to_the_opd(stack):
 
 def test_not_our_authority_goes_back_to_classification(stack):
     cid = to_opd(stack)
-    assert stack.decide(DINKES, {"decision": "not_our_authority", "reason": "Sekolah, bukan puskesmas."})[
-        "leads_to"] == "classification"
+    assert (
+        stack.decide(DINKES, {"decision": "not_our_authority", "reason": "Sekolah, bukan puskesmas."})["leads_to"]
+        == "classification"
+    )
     stack.waiting_at(cid, "classification")
     stack.decide(DISKOMINFO, {"kind": "aspiration", "opd": "DISDIKBUD"})
     item = stack.waiting_at(cid, "opd_response")
@@ -169,7 +194,14 @@ def test_not_our_authority_goes_back_to_classification(stack):
     assert_answered_and_closed(stack, cid, "Disdikbud menindaklanjuti.")
     assert stack.complaint(cid).opd == "DISDIKBUD"
     assert [i.stage for i in stack.items(cid)] == [
-        "intake", "classification", "opd_response", "classification", "opd_response", "review", "reply"]
+        "intake",
+        "classification",
+        "opd_response",
+        "classification",
+        "opd_response",
+        "review",
+        "reply",
+    ]
     assert_emails(stack, DINKES, ["Tanggapan OPD"])
     assert_emails(stack, DISDIKBUD, ["Tanggapan OPD"])
     assert_emails(stack, DISKOMINFO, ["Klasifikasi", "Klasifikasi", "Pemeriksaan tanggapan"])
@@ -178,8 +210,10 @@ def test_not_our_authority_goes_back_to_classification(stack):
 def test_intake_reject_closes_with_a_reason(stack):
     cid = submit(stack)
     stack.waiting_at(cid, "intake")
-    assert stack.decide(OPERATOR, {"decision": "reject", "reason": "Laporan tidak berisi keluhan."})[
-        "leads_to"] == "rejected"
+    assert (
+        stack.decide(OPERATOR, {"decision": "reject", "reason": "Laporan tidak berisi keluhan."})["leads_to"]
+        == "rejected"
+    )
     execution = stack.finished(cid)
     assert execution["status"] == "SUCCEEDED"
     complaint = stack.complaint(cid)

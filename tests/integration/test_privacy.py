@@ -11,11 +11,11 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from ..unit.test_attachments import PNG
 from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
 from .test_attachments import ask, objects, upload
 from .test_paths import COMPLAINT, OPERATOR
 from .test_routes import PASSWORD, assert_problem
-from ..unit.test_attachments import PNG
 
 pytestmark = pytest.mark.integration
 EMAIL = "warga.privasi@example.id"
@@ -70,6 +70,7 @@ def fail_once(client_, event: str):
     def boom(**_):
         if state.pop("armed", False):
             raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "injected"}}, event)
+
     client_.meta.events.register(f"before-call.{event}", boom)
     return state
 
@@ -117,19 +118,29 @@ def test_correction_updates_the_account_and_the_named_reports_only(client, stack
     trail = len(stack.svc.store.audit_trail(named))
 
     before = (cognito_user(stack), stack.complaint(named).attribute_values, stack.complaint(hidden).attribute_values)
-    for bad, fields in (({"phone": "0812"}, {"phone"}), ({"name": "  "}, {"name"}), ({"name": "x" * 101}, {"name"}),
-                        ({"email": "baru@example.id"}, {"email"}), ({}, {""}), ([1], {""}),
-                        ({"name": "Siti Baru", "phone": 12}, {"phone"})):
+    for bad, fields in (
+        ({"phone": "0812"}, {"phone"}),
+        ({"name": "  "}, {"name"}),
+        ({"name": "x" * 101}, {"name"}),
+        ({"email": "baru@example.id"}, {"email"}),
+        ({}, {""}),
+        ([1], {""}),
+        ({"name": "Siti Baru", "phone": 12}, {"phone"}),
+    ):
         response, body = call(client, "patch", "/me", bad, token)
         assert_problem(response, body, 422)
         assert {e["field"] for e in body["errors"]} == fields and all(e["message"]["id"] for e in body["errors"])
     response, body = call(client, "patch", "/me", b"{nope", token)
     assert_problem(response, body, 400)
-    assert (cognito_user(stack), stack.complaint(named).attribute_values,
-            stack.complaint(hidden).attribute_values) == before  # bad input changed nothing
+    assert (
+        cognito_user(stack),
+        stack.complaint(named).attribute_values,
+        stack.complaint(hidden).attribute_values,
+    ) == before  # bad input changed nothing
 
-    response, body = call(client, "patch", "/me", {"name": "  Siti   Aminah Rahman ", "phone": "+62 811 2223 334"},
-                          token)
+    response, body = call(
+        client, "patch", "/me", {"name": "  Siti   Aminah Rahman ", "phone": "+62 811 2223 334"}, token
+    )
     assert response.status_code == 200, body
     assert body["account"]["name"] == "Siti Aminah Rahman" and body["account"]["phone"] == "+628112223334"
     assert body["complaints_corrected"] == 1 and "login" in body["note"]["en"]

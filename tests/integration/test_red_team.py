@@ -12,12 +12,12 @@ import pytest
 from chalicelib.adapters.tables import MODELS, ComplaintModel
 from chalicelib.domain import privacy
 
+from ..unit.test_attachments import PNG
 from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
 from .test_attachments import ask, objects, upload
 from .test_paths import COMPLAINT, DINKES, DISKOMINFO, OPERATOR
 from .test_privacy import EMAIL, register, submitted
 from .test_routes import assert_problem
-from ..unit.test_attachments import PNG
 
 pytestmark = pytest.mark.integration
 
@@ -170,6 +170,7 @@ def test_the_export_shows_what_the_citizen_may_see_not_the_agencys_draft(client,
 # 8. Registration revealed who has an account ----------------------------------------------------------
 def test_registering_an_existing_address_answers_as_for_a_new_one_and_tells_the_owner(client, stack, staff):
     from .test_routes import PASSWORD
+
     staff.token("operator", email="operator.c@kaltimprov.go.id")
     register(client)  # a citizen's account
     new = {"email": "baru@example.id", "password": PASSWORD, "name": "Orang Baru"}
@@ -196,12 +197,15 @@ def test_registering_an_existing_address_answers_as_for_a_new_one_and_tells_the_
 @pytest.mark.parametrize("stack_env", [{"REGISTER_LIMIT_PER_HOUR": "3"}])
 def test_account_creation_is_limited_per_client_address(client, stack):
     from .test_routes import PASSWORD
+
     for n in range(3):
-        response, _ = call(client, "post", "/auth/register",
-                           {"email": f"warga{n}@example.id", "password": PASSWORD, "name": "Warga"})
+        response, _ = call(
+            client, "post", "/auth/register", {"email": f"warga{n}@example.id", "password": PASSWORD, "name": "Warga"}
+        )
         assert response.status_code == 201
-    response, problem = call(client, "post", "/auth/register",
-                             {"email": "warga9@example.id", "password": PASSWORD, "name": "Warga"})
+    response, problem = call(
+        client, "post", "/auth/register", {"email": "warga9@example.id", "password": PASSWORD, "name": "Warga"}
+    )
     assert_problem(response, problem, 429)
     assert int(response.headers["Retry-After"]) > 0
     response, _ = call(client, "post", "/auth/login", {"email": "warga9@example.id", "password": PASSWORD})

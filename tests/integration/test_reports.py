@@ -10,7 +10,7 @@ import base64
 import io
 import json
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -18,9 +18,9 @@ import pytest
 from chalicelib.adapters.tables import AuditModel, ComplaintModel, WorkItemModel
 from chalicelib.domain import report
 from chalicelib.domain.staff import StaffMember
+from chalicelib.domain.timestamps import parse_iso
 from chalicelib.service import followup, reports
 from chalicelib.service.complaints import Citizen, enter_complaint, submit_complaint
-from chalicelib.service.ports import parse_iso
 from chalicelib.service.staff import answer_for_reporter
 
 from .staff_helpers import staff  # noqa: F401  (a fixture)
@@ -33,12 +33,23 @@ OPERATOR = "operator@aspirasi.kaltimprov.go.id"
 DISKOMINFO = "diskominfo@aspirasi.kaltimprov.go.id"
 DINKES = "opd-dinkes@aspirasi.kaltimprov.go.id"
 OPERATOR_MEMBER = StaffMember(OPERATOR, frozenset({"operator"}))
-INFORMATION = (("intake", OPERATOR, {"decision": "accept"}), ("classification", DISKOMINFO, {"kind": "information"}),
-               ("reply", OPERATOR, {"reply": "Jadwal ada di situs Dinkes."}))
-HEALTH = {"category": "kesehatan", "subcategory": "puskesmas", "title": "Puskesmas tutup siang",
-          "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00."}
-ROADS = {"category": "perhubungan", "subcategory": "lalu-lintas", "title": "Lampu lalu lintas mati",
-         "description": "Lampu di simpang Lembuswana mati sejak kemarin."}
+INFORMATION = (
+    ("intake", OPERATOR, {"decision": "accept"}),
+    ("classification", DISKOMINFO, {"kind": "information"}),
+    ("reply", OPERATOR, {"reply": "Jadwal ada di situs Dinkes."}),
+)
+HEALTH = {
+    "category": "kesehatan",
+    "subcategory": "puskesmas",
+    "title": "Puskesmas tutup siang",
+    "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00.",
+}
+ROADS = {
+    "category": "perhubungan",
+    "subcategory": "lalu-lintas",
+    "title": "Lampu lalu lintas mati",
+    "description": "Lampu di simpang Lembuswana mati sejak kemarin.",
+}
 
 
 @pytest.fixture
@@ -54,8 +65,11 @@ def web(stack, payload) -> str:
 
 
 def entered(stack, channel: str, payload) -> str:
-    complaint, created = enter_complaint(stack.svc, OPERATOR_MEMBER, {
-        **payload, "channel": channel, "reporter": {"name": "Pak Budi", "phone": "0812-3456-7890"}})
+    complaint, created = enter_complaint(
+        stack.svc,
+        OPERATOR_MEMBER,
+        {**payload, "channel": channel, "reporter": {"name": "Pak Budi", "phone": "0812-3456-7890"}},
+    )
     assert created
     return complaint.id
 
@@ -73,11 +87,14 @@ def play_every_path(stack) -> dict[str, str]:
     followup.rate_as_citizen(stack.svc, cid, CITIZEN.id, {"score": 4})
     # 2. web, aspiration answered by Dinas Kesehatan; rated
     cid = cases["aspiration"] = web(stack, HEALTH)
-    stack.walk(cid, ("intake", OPERATOR, {"decision": "accept"}),
-               ("classification", DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"}),
-               ("opd_response", DINKES, {"response": "Jam layanan sudah normal."}),
-               ("review", DISKOMINFO, {"decision": "approve"}),
-               ("reply", OPERATOR, {"reply": "Dinkes: jam layanan normal."}))
+    stack.walk(
+        cid,
+        ("intake", OPERATOR, {"decision": "accept"}),
+        ("classification", DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"}),
+        ("opd_response", DINKES, {"response": "Jam layanan sudah normal."}),
+        ("review", DISKOMINFO, {"decision": "approve"}),
+        ("reply", OPERATOR, {"reply": "Dinkes: jam layanan normal."}),
+    )
     answered(stack, cid)
     followup.rate_as_citizen(stack.svc, cid, CITIZEN.id, {"score": 2, "comment": "lambat"})
     # 3. by phone, rejected at intake
@@ -107,8 +124,11 @@ def play_every_path(stack) -> dict[str, str]:
     # 7. web, left at intake until it is reminded and escalated, then accepted late; still open
     cid = cases["late"] = web(stack, ROADS)
     stack.waiting_at(cid, "intake")
-    stack.run_until(lambda: stack.items(cid)[-1].escalations >= 1 and stack.items(waiting)[-1].escalations >= 1,
-                    timeout=40, what="the escalations")
+    stack.run_until(
+        lambda: stack.items(cid)[-1].escalations >= 1 and stack.items(waiting)[-1].escalations >= 1,
+        timeout=40,
+        what="the escalations",
+    )
     stack.decide(OPERATOR, {"decision": "accept"})
     stack.waiting_at(cid, "classification")
     return cases
@@ -116,6 +136,7 @@ def play_every_path(stack) -> dict[str, str]:
 
 def recount(start, end) -> dict:
     """The report's figures, counted the slow way from every record (what the report must never do)."""
+
     def in_period(at: str | None) -> bool:
         return bool(at) and start <= report.local_day(parse_iso(at)) <= end
 
@@ -134,9 +155,10 @@ def recount(start, end) -> dict:
         if item.decision and item.decision.get("outcome") != "request_information" and in_period(item.decided_at):
             completed[item.stage].append(item)
     ratings = [c.rating["score"] for c in complaints if c.rating and in_period(c.rating["at"])]
-    now = datetime.now(timezone.utc).isoformat()
-    overdue = {i.complaint_id for i in items if i.queue and i.due_at <= now
-               and any(c.id == i.complaint_id for c in received)}
+    now = datetime.now(UTC).isoformat()
+    overdue = {
+        i.complaint_id for i in items if i.queue and i.due_at <= now and any(c.id == i.complaint_id for c in received)
+    }
     return {
         "totals": {
             "received": len(received),
@@ -202,7 +224,8 @@ def test_the_report_equals_a_recount_of_the_raw_records(stack):
     by_channel = {row["channel"]: row for row in figures["by_channel"]}
     assert {k: row["received"] for k, row in by_channel.items()} == dict(expected["received_by_channel"])
     assert {k: row["completed"] for k, row in by_channel.items() if row["completed"]} == dict(
-        expected["answered_by_channel"])
+        expected["answered_by_channel"]
+    )
     by_category = {row["category"]: row["received"] for row in figures["by_category"]}
     assert by_category == dict(expected["received_by_category"])
     assert sum(row["received"] for row in figures["by_month"]) == 7
@@ -227,8 +250,12 @@ def test_the_report_route_checks_its_input_and_its_readers(stack, staff):
     response, body = call(staff.client, "get", "/staff/reports/sla?from=2026-11-01&to=2026-11-30", token=supervisor)
     assert response.status_code == 200 and body["from"] == "2026-11-01" and body["to"] == "2026-11-30"
     assert [row["month"] for row in body["by_month"]] == ["2026-11"]
-    for query, field in (("from=2026-13-01", "from"), ("from=2026-11-30&to=2026-11-01", "to"),
-                         ("from=2020-01-01&to=2026-11-30", "to"), ("format=pdf", "format")):
+    for query, field in (
+        ("from=2026-13-01", "from"),
+        ("from=2026-11-30&to=2026-11-01", "to"),
+        ("from=2020-01-01&to=2026-11-30", "to"),
+        ("format=pdf", "format"),
+    ):
         response, problem = call(staff.client, "get", f"/staff/reports/sla?{query}", token=supervisor)
         assert_problem(response, problem, 422)
         assert problem["errors"][0]["field"] == field, query
@@ -238,11 +265,20 @@ def test_the_report_route_checks_its_input_and_its_readers(stack, staff):
 
 def lambda_proxy(app_module, path: str, query: dict, headers: dict) -> dict:
     """Call the API function as API Gateway's proxy integration does; return what Lambda would send back."""
-    event = {"resource": path, "path": path, "httpMethod": "GET", "headers": headers,
-             "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": query,
-             "multiValueQueryStringParameters": {k: [v] for k, v in query.items()}, "pathParameters": None,
-             "stageVariables": None, "body": None, "isBase64Encoded": False,
-             "requestContext": {"resourcePath": path, "httpMethod": "GET", "path": f"/api{path}", "stage": "api"}}
+    event = {
+        "resource": path,
+        "path": path,
+        "httpMethod": "GET",
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()},
+        "pathParameters": None,
+        "stageVariables": None,
+        "body": None,
+        "isBase64Encoded": False,
+        "requestContext": {"resourcePath": path, "httpMethod": "GET", "path": f"/api{path}", "stage": "api"},
+    }
     result = app_module.app(event, None)
     json.dumps(result)  # the Lambda runtime serializes the result as JSON: bytes would fail here (a 502)
     return result
@@ -251,15 +287,19 @@ def lambda_proxy(app_module, path: str, query: dict, headers: dict) -> dict:
 def test_the_report_files_survive_the_trip_through_lambda_and_api_gateway(stack, staff):
     bearer = {"Authorization": f"Bearer {staff.token('diskominfo')}"}
     period = {"from": "2026-11-01", "to": "2026-11-30"}
-    csv_out = lambda_proxy(stack.app, "/staff/reports/sla", {**period, "format": "csv"}, {**bearer, "Accept": "text/csv"})
+    csv_out = lambda_proxy(
+        stack.app, "/staff/reports/sla", {**period, "format": "csv"}, {**bearer, "Accept": "text/csv"}
+    )
     assert csv_out["statusCode"] == 200 and not csv_out.get("isBase64Encoded")
-    assert csv_out["body"].startswith("\ufeff") and "Laporan-SLA-Aspirasi-Kaltim-2026-11-01_2026-11-30.csv" in (
-        csv_out["headers"]["Content-Disposition"])
-    xlsx_out = lambda_proxy(stack.app, "/staff/reports/sla", {**period, "format": "xlsx"},
-                            {**bearer, "Accept": stack.app.XLSX})
+    assert (
+        csv_out["body"].startswith("\ufeff")
+        and "Laporan-SLA-Aspirasi-Kaltim-2026-11-01_2026-11-30.csv" in (csv_out["headers"]["Content-Disposition"])
+    )
+    xlsx_out = lambda_proxy(
+        stack.app, "/staff/reports/sla", {**period, "format": "xlsx"}, {**bearer, "Accept": stack.app.XLSX}
+    )
     assert xlsx_out["statusCode"] == 200 and xlsx_out["isBase64Encoded"]
     workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx_out["body"])))
     assert "Ringkasan" in workbook.sheetnames
     svg_out = lambda_proxy(stack.app, "/staff/reports/sla", {**period, "format": "svg"}, {**bearer, "Accept": "*/*"})
     assert svg_out["body"].startswith("<svg") and svg_out["headers"]["Content-Security-Policy"] == "default-src 'none'"
-

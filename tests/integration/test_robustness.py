@@ -10,9 +10,9 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain import tracking
 from chalicelib.domain.errors import AlreadyDecided, IdempotencyKeyReused, NotFound, ValidationFailed
+from chalicelib.domain.timestamps import parse_iso
 from chalicelib.service import decide as decide_uc
 from chalicelib.service.complaints import Citizen, get_complaint, list_complaints, submit_complaint
-from chalicelib.service.ports import parse_iso
 from local.poller import LambdaContext, sqs_event
 
 from .test_paths import CITIZEN, COMPLAINT, DISKOMINFO, OPERATOR, submit
@@ -153,19 +153,33 @@ def test_redelivered_messages_do_not_send_a_second_email_or_open_a_second_work_i
 def test_a_failing_record_is_reported_alone_and_delivered_again(stack):
     cid = submit(stack)
     messages = stack.run_until(lambda: _peek(stack), what="the first message", deliver=False)
-    bogus = dict(messages[0], MessageId="bogus-1", ReceiptHandle="r-bogus",
-                 Body=json.dumps({"type": "handoff", "complaint_id": "missing", "stage": "intake", "step": 1,
-                                  "sent_at": "2026-01-01T00:00:00.000Z", "task_token": "t"}))
-    result = stack.app.on_handoff(sqs_event([bogus, messages[0]], stack.resources.queue_arn, stack.region),
-                                  LambdaContext())
+    bogus = dict(
+        messages[0],
+        MessageId="bogus-1",
+        ReceiptHandle="r-bogus",
+        Body=json.dumps(
+            {
+                "type": "handoff",
+                "complaint_id": "missing",
+                "stage": "intake",
+                "step": 1,
+                "sent_at": "2026-01-01T00:00:00.000Z",
+                "task_token": "t",
+            }
+        ),
+    )
+    result = stack.app.on_handoff(
+        sqs_event([bogus, messages[0]], stack.resources.queue_arn, stack.region), LambdaContext()
+    )
     assert result == {"batchItemFailures": [{"itemIdentifier": "bogus-1"}]}
     assert len(stack.items(cid)) == 1  # the good record was handled
 
 
 def _peek(stack):
     """Look at the next message without the harness delivering it."""
-    return stack.sqs.receive_message(QueueUrl=stack.resources.queue_url, MaxNumberOfMessages=1,
-                                     VisibilityTimeout=0).get("Messages", [])
+    return stack.sqs.receive_message(
+        QueueUrl=stack.resources.queue_url, MaxNumberOfMessages=1, VisibilityTimeout=0
+    ).get("Messages", [])
 
 
 def test_a_restarted_execution_fast_forwards(stack):
@@ -176,16 +190,23 @@ def test_a_restarted_execution_fast_forwards(stack):
     stack.waiting_at(cid, "classification")
     emails_before = len(stack.emails())
     stack.sfn.stop_execution(executionArn=stack.execution(cid)["executionArn"])
-    stack.sfn.start_execution(stateMachineArn=stack.resources.state_machine_arn, name=f"{cid}-r1",
-                              input=json.dumps({"complaint_id": cid}))
+    stack.sfn.start_execution(
+        stateMachineArn=stack.resources.state_machine_arn, name=f"{cid}-r1", input=json.dumps({"complaint_id": cid})
+    )
     restarted = stack.resources.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{cid}-r1"
 
     def waiting_again():
         items = stack.items(cid)
-        return len(items) == 2 and items[1].task_token and \
-            stack.sfn.describe_execution(executionArn=restarted)["status"] == "RUNNING" and \
-            any(e["type"] == "TaskSubmitted" for e in stack.sfn.get_execution_history(
-                executionArn=restarted, maxResults=1000)["events"][-3:])
+        return (
+            len(items) == 2
+            and items[1].task_token
+            and stack.sfn.describe_execution(executionArn=restarted)["status"] == "RUNNING"
+            and any(
+                e["type"] == "TaskSubmitted"
+                for e in stack.sfn.get_execution_history(executionArn=restarted, maxResults=1000)["events"][-3:]
+            )
+        )
+
     stack.run_until(waiting_again, what="the restarted execution to wait at classification")
     assert len(stack.emails()) == emails_before  # nobody is emailed again
     assert [i.stage for i in stack.items(cid)] == ["intake", "classification"]
@@ -204,6 +225,7 @@ def ses_fault(stack, monkeypatch, should_fail):
         if code:
             raise ClientError({"Error": {"Code": code, "Message": "injected"}}, "SendRawEmail")
         return real(**kwargs)
+
     monkeypatch.setattr(client, "send_raw_email", send_raw_email)
 
 
@@ -251,9 +273,20 @@ def test_an_older_handoff_delivered_late_does_not_replace_the_newer_token(stack)
     cid = submit(stack)
     current = stack.waiting_at(cid, "intake")
     assert parse_iso(current.token_sent_at)  # the state machine's own clock ($$.State.EnteredTime)
-    late = {"MessageId": "late-1", "ReceiptHandle": "r-late", "Body": json.dumps({
-        "type": "handoff", "complaint_id": cid, "stage": "intake", "step": 1,
-        "sent_at": "2026-01-01T00:00:00.000Z", "task_token": "an-expired-token"})}
+    late = {
+        "MessageId": "late-1",
+        "ReceiptHandle": "r-late",
+        "Body": json.dumps(
+            {
+                "type": "handoff",
+                "complaint_id": cid,
+                "stage": "intake",
+                "step": 1,
+                "sent_at": "2026-01-01T00:00:00.000Z",
+                "task_token": "an-expired-token",
+            }
+        ),
+    }
     result = stack.app.on_handoff(sqs_event([late], stack.resources.queue_arn, stack.region), LambdaContext())
     assert result == {"batchItemFailures": []}
     item = stack.items(cid)[0]

@@ -54,8 +54,9 @@ def assert_problem(response, body, status):
 
 def test_register_login_and_bad_credentials(client):
     citizen_token(client)
-    response, body = call(client, "post", "/auth/register", {"email": "warga@example.id", "password": PASSWORD,
-                                                              "name": "Lagi"})
+    response, body = call(
+        client, "post", "/auth/register", {"email": "warga@example.id", "password": PASSWORD, "name": "Lagi"}
+    )
     # As for a new address (who has an account is nobody's business): the owner is emailed instead.
     assert response.status_code == 201 and body == {"email": "warga@example.id", "confirmed": True}
     response, body = call(client, "post", "/auth/login", {"email": "warga@example.id", "password": "Salah-123"})
@@ -129,13 +130,16 @@ def test_another_citizens_complaint_is_not_found(client):
     assert page == {"items": []}
 
 
-@pytest.mark.parametrize("change, status, field", [
-    ({"title": None}, 422, "title"),
-    ({"category": "tidak-ada"}, 422, "category"),
-    ({"subcategory": "ppdb"}, 422, "subcategory"),
-    ({"description": "x" * 5001}, 422, "description"),
-    ({"title": "x" * 151}, 422, "title"),
-])
+@pytest.mark.parametrize(
+    "change, status, field",
+    [
+        ({"title": None}, 422, "title"),
+        ({"category": "tidak-ada"}, 422, "category"),
+        ({"subcategory": "ppdb"}, 422, "subcategory"),
+        ({"description": "x" * 5001}, 422, "description"),
+        ({"title": "x" * 151}, 422, "title"),
+    ],
+)
 def test_bad_complaints_are_refused_and_change_nothing(client, stack, change, status, field):
     token = citizen_token(client)
     body = {k: v for k, v in {**COMPLAINT, **change}.items() if v is not None}
@@ -168,7 +172,7 @@ def test_action_link_get_changes_nothing_and_post_decides(client, stack):
         assert [a["outcome"] for a in described["allowed"]] == ["accept", "reject", "request_information"]
         assert described["case"]["tracking_number"] == created["tracking_number"]
     html = client.get(f"/actions/{link}", headers={"Accept": "text/html"})
-    assert html.status_code == 200 and b"<form method=\"post\"" in html.body
+    assert html.status_code == 200 and b'<form method="post"' in html.body
     assert html.headers["Referrer-Policy"] == "no-referrer" and html.headers["Cache-Control"] == "no-store"
     after = stack.items(created["id"])[0]
     assert (after.decision, after.task_token, after.queue) == (before.decision, before.task_token, before.queue)
@@ -194,13 +198,18 @@ def test_html_form_post_decides(client, stack):
     _, created = call(client, "post", "/complaints", COMPLAINT, token)
     stack.waiting_at(created["id"], "intake")
     link = stack.last_link(OPERATOR)
-    response = client.post(f"/actions/{link}", headers={"Content-Type": "application/x-www-form-urlencoded",
-                                                        "Accept": "text/html"},
-                           body="decision=reject&reason=Bukan+pengaduan+%3Cb%3E")
+    response = client.post(
+        f"/actions/{link}",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+        body="decision=reject&reason=Bukan+pengaduan+%3Cb%3E",
+    )
     assert response.status_code == 200 and b"Keputusan tersimpan" in response.body
     assert stack.items(created["id"])[0].decision == {"outcome": "reject", "reason": "Bukan pengaduan <b>"}
-    again = client.post(f"/actions/{link}", headers={"Content-Type": "application/x-www-form-urlencoded",
-                                                     "Accept": "text/html"}, body="decision=accept")
+    again = client.post(
+        f"/actions/{link}",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+        body="decision=accept",
+    )
     assert again.status_code == 409 and b"Sudah diputuskan" in again.body
 
 
@@ -224,9 +233,13 @@ def test_citizen_page_and_escaping(client, stack):
     assert b"Aspirasi Kaltim" in page.body and b"register-form" in page.body
     assert b"innerHTML" not in page.body  # citizen text is only ever set as textContent
     token = citizen_token(client)
-    _, created = call(client, "post", "/complaints",
-                      {**COMPLAINT, "title": "<script>alert(1)</script>", "description": "<img src=x onerror=alert(1)>"},
-                      token)
+    _, created = call(
+        client,
+        "post",
+        "/complaints",
+        {**COMPLAINT, "title": "<script>alert(1)</script>", "description": "<img src=x onerror=alert(1)>"},
+        token,
+    )
     stack.waiting_at(created["id"], "intake")
     html = client.get(f"/actions/{stack.last_link(OPERATOR)}", headers={"Accept": "text/html"}).body.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -237,8 +250,9 @@ def test_citizen_page_and_escaping(client, stack):
 
 def test_confirmation_flow_when_accounts_are_not_confirmed_at_registration(client, stack, monkeypatch):
     monkeypatch.setattr(stack.svc.identity, "auto_confirm", False)  # as in the cloud
-    response, body = call(client, "post", "/auth/register", {"email": "baru@example.id", "password": PASSWORD,
-                                                              "name": "Baru"})
+    response, body = call(
+        client, "post", "/auth/register", {"email": "baru@example.id", "password": PASSWORD, "name": "Baru"}
+    )
     assert response.status_code == 201 and body == {"email": "baru@example.id", "confirmed": False}
     response, problem = call(client, "post", "/auth/login", {"email": "baru@example.id", "password": PASSWORD})
     assert_problem(response, problem, 403)
@@ -268,8 +282,12 @@ def test_signing_keys_out_of_reach_is_503_and_unknown_keys_are_not_refetched_eac
     assert verifier.verify(token)["sub"]
     fetched = verifier._fetched_at
     claims = jwt.decode(token, options={"verify_signature": False})
-    other_kid = jwt.encode(claims, rsa.generate_private_key(public_exponent=65537, key_size=2048),
-                           algorithm="RS256", headers={"kid": "rotated-or-forged"})
+    other_kid = jwt.encode(
+        claims,
+        rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        algorithm="RS256",
+        headers={"kid": "rotated-or-forged"},
+    )
     for _ in range(3):
         with pytest.raises(Unauthorized):
             verifier.verify(other_kid)

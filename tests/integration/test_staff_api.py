@@ -19,10 +19,15 @@ from .test_paths import CITIZEN, DINKES, OPERATOR, emitted_metrics, submit, to_o
 
 pytestmark = pytest.mark.integration
 
-PHONE_CALL = {"channel": "phone", "reporter": {"name": "Pak Darto", "email": "darto@example.id",
-                                               "phone": "0812-3456-7890"},
-              "category": "perhubungan", "subcategory": "lalu-lintas", "title": "Lampu lalu lintas mati",
-              "description": "Lampu lalu lintas simpang Lembuswana mati sejak semalam.", "location": "Samarinda"}
+PHONE_CALL = {
+    "channel": "phone",
+    "reporter": {"name": "Pak Darto", "email": "darto@example.id", "phone": "0812-3456-7890"},
+    "category": "perhubungan",
+    "subcategory": "lalu-lintas",
+    "title": "Lampu lalu lintas mati",
+    "description": "Lampu lalu lintas simpang Lembuswana mati sejak semalam.",
+    "location": "Samarinda",
+}
 
 
 def decide(client, token, cid, body, status=200):
@@ -50,7 +55,11 @@ def test_a_whole_aspiration_decided_from_the_console(stack, client, staff):
     assert queue(client, diskominfo)["items"] == [] and queue(client, dinkes)["items"] == []
     link_before = stack.last_link(OPERATOR)
     assert decide(client, operator, cid, {"stage": "intake", "decision": "accept"}) == {
-        "stage": "intake", "outcome": "accept", "leads_to": "classification", "sla": "met"}
+        "stage": "intake",
+        "outcome": "accept",
+        "leads_to": "classification",
+        "sla": "met",
+    }
     # The emailed link for that stage now says it was decided: links and console share one decision.
     response, problem = call(client, "get", f"/actions/{link_before}")
     assert response.status_code == 409 and problem["type"].endswith("already-decided")
@@ -78,14 +87,15 @@ def test_a_whole_aspiration_decided_from_the_console(stack, client, staff):
         ("classification", "aspiration", "diskominfo@aspirasi.kaltimprov.go.id"),
         ("opd_response", "respond", "opd-dinkes@aspirasi.kaltimprov.go.id"),
         ("review", "approve", "diskominfo@aspirasi.kaltimprov.go.id"),
-        ("reply", "send", "operator@aspirasi.kaltimprov.go.id")]
+        ("reply", "send", "operator@aspirasi.kaltimprov.go.id"),
+    ]
     assert case["work_items"][2]["sop_time"] == {"id": "2 hari kerja", "en": "2 working days"}
     assert all(w["sla"] == "met" and w["due_at"] and w["entered_at"] for w in case["work_items"])
     decided = [(a["actor"], a["stage"]) for a in case["audit"] if a["action"] == "decided"]
     assert decided == [(w["decided_by"], w["stage"]) for w in case["work_items"]]  # the person, not the role
     assert [a["action"] for a in case["audit"]][:2] == ["submitted", "stage_entered"]
     subjects = [(tuple(e["to"]), e["template"]) for e in case["emails"]]
-    assert (( CITIZEN.email,), "received") in subjects and ((CITIZEN.email,), "reply") in subjects
+    assert ((CITIZEN.email,), "received") in subjects and ((CITIZEN.email,), "reply") in subjects
     assert ((OPERATOR,), "assigned") in subjects and ((DINKES,), "assigned") in subjects
     assert all(e["subject"] and tracking in e["subject"] and e["sent_at"] for e in case["emails"])
     assert len(case["emails"]) == len(stack.emails())  # every email this case caused, and only those
@@ -95,8 +105,9 @@ def test_link_and_console_race_for_one_stage(stack, client, staff):
     """Exactly one decision wins; the other gets 409; the state machine hears it once."""
     sfn = stack.svc.workflow._client
     sent: list[str] = []
-    sfn.meta.events.register("before-parameter-build.sfn.SendTaskSuccess",
-                             lambda params, **_: sent.append(params["taskToken"]))
+    sfn.meta.events.register(
+        "before-parameter-build.sfn.SendTaskSuccess", lambda params, **_: sent.append(params["taskToken"])
+    )
     operator = StaffMember("operator@aspirasi.kaltimprov.go.id", frozenset({"operator"}))
     for round_ in range(5):
         cid = submit(stack, title=f"Balapan {round_}")
@@ -114,9 +125,14 @@ def test_link_and_console_race_for_one_stage(stack, client, staff):
         def by_console():
             barrier.wait()
             try:
-                outcomes.append(("console", staff_uc.decide_as_staff(stack.svc, operator, cid,
-                                                                     {"stage": "intake", "decision": "reject",
-                                                                      "reason": "duplikat"})))
+                outcomes.append(
+                    (
+                        "console",
+                        staff_uc.decide_as_staff(
+                            stack.svc, operator, cid, {"stage": "intake", "decision": "reject", "reason": "duplikat"}
+                        ),
+                    )
+                )
             except (AlreadyDecided, NotCurrentStage) as refused:
                 outcomes.append(("console", refused))
 
@@ -198,14 +214,17 @@ def _complaint_count() -> int:
     return ComplaintModel.count()
 
 
-@pytest.mark.parametrize("body, status, field", [
-    ({**PHONE_CALL, "channel": "pigeon"}, 422, "channel"),
-    ({**PHONE_CALL, "reporter": {"email": "darto@example.id"}}, 422, "reporter.name"),
-    ({**PHONE_CALL, "reporter": {"name": "A", "email": "darto"}}, 422, "reporter.email"),
-    ({**PHONE_CALL, "channel": "sp4n_lapor"}, 422, "external_ref"),
-    ({**PHONE_CALL, "subcategory": "ppdb"}, 422, "subcategory"),
-    ("{not json", 400, None),
-])
+@pytest.mark.parametrize(
+    "body, status, field",
+    [
+        ({**PHONE_CALL, "channel": "pigeon"}, 422, "channel"),
+        ({**PHONE_CALL, "reporter": {"email": "darto@example.id"}}, 422, "reporter.name"),
+        ({**PHONE_CALL, "reporter": {"name": "A", "email": "darto"}}, 422, "reporter.email"),
+        ({**PHONE_CALL, "channel": "sp4n_lapor"}, 422, "external_ref"),
+        ({**PHONE_CALL, "subcategory": "ppdb"}, 422, "subcategory"),
+        ("{not json", 400, None),
+    ],
+)
 def test_bad_entries_are_refused_and_change_nothing(stack, client, staff, body, status, field):
     operator = staff.token("operator")
     before = _complaint_count()
@@ -237,15 +256,18 @@ def test_bad_decisions_are_refused_and_change_nothing(stack, client, staff):
         response, problem = call(client, "post", f"/staff/complaints/{cid}/decision", body, operator)
         assert response.status_code == status and problem["type"].endswith(code), (body, problem)
         assert unchanged()
-    response, problem = call(client, "post", f"/staff/complaints/{cid}/decision",
-                             {"stage": "intake", "decision": "accept"}, diskominfo)
+    response, problem = call(
+        client, "post", f"/staff/complaints/{cid}/decision", {"stage": "intake", "decision": "accept"}, diskominfo
+    )
     assert response.status_code == 403 and unchanged()
-    response, problem = call(client, "post", "/staff/complaints/nope/decision",
-                             {"stage": "intake", "decision": "accept"}, operator)
+    response, problem = call(
+        client, "post", "/staff/complaints/nope/decision", {"stage": "intake", "decision": "accept"}, operator
+    )
     assert response.status_code == 404
     decide(client, operator, cid, {"stage": "intake", "decision": "accept"})
-    response, problem = call(client, "post", f"/staff/complaints/{cid}/decision",
-                             {"stage": "intake", "decision": "accept"}, operator)
+    response, problem = call(
+        client, "post", f"/staff/complaints/{cid}/decision", {"stage": "intake", "decision": "accept"}, operator
+    )
     assert response.status_code == 409  # decided already
     assert len([e for e in stack.svc.store.audit_trail(cid) if e.action == "decided"]) == 1
 
@@ -258,8 +280,12 @@ def test_an_agency_sees_only_cases_routed_to_it_ever(stack, client, staff):
     _, found = call(client, "get", f"/staff/complaints?tracking_number={tracking}", token=dishub)
     assert found == {"items": []}
     # Not its authority: back to classification, then on to Dinas Perhubungan.
-    decide(client, dinkes, cid, {"stage": "opd_response", "decision": "not_our_authority",
-                                 "reason": "Urusan lampu lalu lintas"})
+    decide(
+        client,
+        dinkes,
+        cid,
+        {"stage": "opd_response", "decision": "not_our_authority", "reason": "Urusan lampu lalu lintas"},
+    )
     stack.waiting_at(cid, "classification")
     decide(client, staff.token("diskominfo"), cid, {"stage": "classification", "kind": "aspiration", "opd": "DISHUB"})
     stack.waiting_at(cid, "opd_response")
@@ -269,8 +295,13 @@ def test_an_agency_sees_only_cases_routed_to_it_ever(stack, client, staff):
         assert response.status_code == 200 and case["routed_opds"] == ["DINKES", "DISHUB"]
     _, case = call(client, "get", f"/staff/complaints/{cid}", token=dinkes)
     assert case["current"]["may_decide"] is False
-    response, _ = call(client, "post", f"/staff/complaints/{cid}/decision",
-                       {"stage": "opd_response", "response": "Bukan lagi urusan kami"}, dinkes)
+    response, _ = call(
+        client,
+        "post",
+        f"/staff/complaints/{cid}/decision",
+        {"stage": "opd_response", "response": "Bukan lagi urusan kami"},
+        dinkes,
+    )
     assert response.status_code == 403
 
 
@@ -280,8 +311,9 @@ def test_search_reads_a_number_as_people_say_it(stack, client, staff):
     spoken = number.lower().replace("-", " ").replace("0", "o").replace("1", "l")
     operator = staff.token("operator")
     for text in (number, spoken, number.replace("-", "")):
-        response, found = call(client, "get", f"/staff/complaints?tracking_number={text.replace(' ', '%20')}",
-                               token=operator)
+        response, found = call(
+            client, "get", f"/staff/complaints?tracking_number={text.replace(' ', '%20')}", token=operator
+        )
         assert response.status_code == 200 and [c["id"] for c in found["items"]] == [cid], text
         assert found["items"][0]["channel"] == "web"
     _, found = call(client, "get", "/staff/complaints?tracking_number=KT-0000-0000", token=operator)
@@ -296,25 +328,46 @@ OPEN = [f"{n:032x}" for n in range(1, 6)]  # complaint ids look like uuid4().hex
 def test_queues_are_index_queries_merged_by_due_time_and_paged(stack, client, staff):
     """Many closed visits in the table cost nothing: only open ones are in the index, read a page at a time."""
     for n in range(300):  # closed visits: decided, so out of the sparse index
-        WorkItemModel(f"closed-{n:04d}", 1, stage="intake", role="operator", entered_at="2026-01-05T01:00:00.000+00:00",
-                      remind_at="2026-01-05T01:05:00.000+00:00", due_at="2026-01-05T01:10:00.000+00:00",
-                      decision={"outcome": "accept"}).save()
+        WorkItemModel(
+            f"closed-{n:04d}",
+            1,
+            stage="intake",
+            role="operator",
+            entered_at="2026-01-05T01:00:00.000+00:00",
+            remind_at="2026-01-05T01:05:00.000+00:00",
+            due_at="2026-01-05T01:10:00.000+00:00",
+            decision={"outcome": "accept"},
+        ).save()
     opened = []
-    for n, (stage, role, due) in enumerate([("intake", "operator", "2026-11-20T03:00"),
-                                            ("classification", "diskominfo", "2026-11-20T01:00"),
-                                            ("reply", "operator", "2026-11-20T02:00"),
-                                            ("review", "diskominfo", "2030-01-01T00:00"),
-                                            ("intake", "operator", "2030-01-02T00:00")]):
-        item = WorkItemModel(OPEN[n], 1, stage=stage, role=role, queue=f"role#{role}",
-                             tracking_number=f"KT-0000-000{n}", title=f"t{n}", category="kesehatan",
-                             entered_at="2026-11-20T00:00:00.000+00:00", remind_at=f"{due}:00.000+00:00",
-                             due_at=f"{due}:00.000+00:00")
+    for n, (stage, role, due) in enumerate(
+        [
+            ("intake", "operator", "2026-11-20T03:00"),
+            ("classification", "diskominfo", "2026-11-20T01:00"),
+            ("reply", "operator", "2026-11-20T02:00"),
+            ("review", "diskominfo", "2030-01-01T00:00"),
+            ("intake", "operator", "2030-01-02T00:00"),
+        ]
+    ):
+        item = WorkItemModel(
+            OPEN[n],
+            1,
+            stage=stage,
+            role=role,
+            queue=f"role#{role}",
+            tracking_number=f"KT-0000-000{n}",
+            title=f"t{n}",
+            category="kesehatan",
+            entered_at="2026-11-20T00:00:00.000+00:00",
+            remind_at=f"{due}:00.000+00:00",
+            due_at=f"{due}:00.000+00:00",
+        )
         item.save()
         opened.append(item)
     reads = []
     dynamodb = WorkItemModel._get_connection().connection.client
-    dynamodb.meta.events.register("after-call.dynamodb.*",
-                                  lambda http_response, parsed, model, **_: reads.append((model.name, parsed)))
+    dynamodb.meta.events.register(
+        "after-call.dynamodb.*", lambda http_response, parsed, model, **_: reads.append((model.name, parsed))
+    )
     duo = staff.token("operator", "diskominfo")
 
     pages, token = [], None
@@ -351,9 +404,19 @@ def test_equal_due_times_page_without_gaps_or_repeats(stack, client, staff):
     ids = {f"{n:032x}" for n in range(100, 113)}
     for n, cid in enumerate(sorted(ids)):
         role = ("operator", "diskominfo")[n % 2]
-        WorkItemModel(cid, 1, stage="intake" if role == "operator" else "classification", role=role,
-                      queue=f"role#{role}", tracking_number="KT-0000-0000", title="t", category="kesehatan",
-                      entered_at="2026-11-23T00:00:00.000+00:00", remind_at=due, due_at=due).save()
+        WorkItemModel(
+            cid,
+            1,
+            stage="intake" if role == "operator" else "classification",
+            role=role,
+            queue=f"role#{role}",
+            tracking_number="KT-0000-0000",
+            title="t",
+            category="kesehatan",
+            entered_at="2026-11-23T00:00:00.000+00:00",
+            remind_at=due,
+            due_at=due,
+        ).save()
     duo = staff.token("operator", "diskominfo")
     for limit in (1, 2, 5):
         seen, token = [], None
@@ -366,13 +429,19 @@ def test_equal_due_times_page_without_gaps_or_repeats(stack, client, staff):
         assert sorted(seen) == sorted(ids), limit  # each exactly once
 
 
-@pytest.mark.parametrize("token", [
-    base64.urlsafe_b64encode(b"[" * 5000).decode(),  # nested too deep to read
-    base64.urlsafe_b64encode(json.dumps({"s": "open", "q": {"role#operator": ["2026-11-20T00:00:00+00:00",
-                                                                               "0" * 32, True]}}).encode()).decode(),
-    base64.urlsafe_b64encode(json.dumps({"s": "open", "q": {"role#operator": ["", "", 1]}}).encode()).decode(),
-    base64.urlsafe_b64encode(json.dumps({"s": "open", "q": {"role#operator": ["x" * 3000, "0" * 32, 1]}}).encode()).decode(),
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        base64.urlsafe_b64encode(b"[" * 5000).decode(),  # nested too deep to read
+        base64.urlsafe_b64encode(
+            json.dumps({"s": "open", "q": {"role#operator": ["2026-11-20T00:00:00+00:00", "0" * 32, True]}}).encode()
+        ).decode(),
+        base64.urlsafe_b64encode(json.dumps({"s": "open", "q": {"role#operator": ["", "", 1]}}).encode()).decode(),
+        base64.urlsafe_b64encode(
+            json.dumps({"s": "open", "q": {"role#operator": ["x" * 3000, "0" * 32, 1]}}).encode()
+        ).decode(),
+    ],
+)
 def test_crafted_page_tokens_are_refused(stack, client, staff, token):
     response, problem = call(client, "get", f"/staff/work-items?next_token={token}", token=staff.token("operator"))
     assert response.status_code == 422 and problem["errors"][0]["field"] == "next_token"

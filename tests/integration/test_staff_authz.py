@@ -8,8 +8,8 @@ written out by hand. Routes that change things are called with a body that fails
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
@@ -48,13 +48,24 @@ ROUTES = [
     Route("get", "/staff/work-items", Action.READ_QUEUE, 200),
     Route("get", "/staff/work-items?state=overdue", Action.READ_QUEUE, 200),
     Route("get", "/staff/complaints?tracking_number={tracking}", Action.READ_CASE, 200),
-    Route("get", "/staff/complaints/{id}", Action.READ_CASE, 200,
-          allowed=lambda m: m.may_see_case({"DINKES"})),
-    Route("post", "/staff/complaints/{id}/decision", Action.DECIDE, 422, {"stage": "opd_response"},
-          allowed=lambda m: m.owns_stage("opd_response", "DINKES")),
+    Route("get", "/staff/complaints/{id}", Action.READ_CASE, 200, allowed=lambda m: m.may_see_case({"DINKES"})),
+    Route(
+        "post",
+        "/staff/complaints/{id}/decision",
+        Action.DECIDE,
+        422,
+        {"stage": "opd_response"},
+        allowed=lambda m: m.owns_stage("opd_response", "DINKES"),
+    ),
     Route("post", "/staff/complaints", Action.ENTER_COMPLAINT, 422, {"channel": "pigeon"}),
-    Route("post", "/staff/complaints/{id}/information", Action.ENTER_COMPLAINT, 422, {"answer": ""},
-          allowed=lambda m: m.may_see_case({"DINKES"})),
+    Route(
+        "post",
+        "/staff/complaints/{id}/information",
+        Action.ENTER_COMPLAINT,
+        422,
+        {"answer": ""},
+        allowed=lambda m: m.may_see_case({"DINKES"}),
+    ),
     Route("get", "/staff/members", Action.MANAGE_MEMBERS, 200),
     Route("post", "/staff/members", Action.MANAGE_MEMBERS, 422, {"email": "bukan-email", "groups": []}),
     Route("delete", "/staff/members/nobody@example.id", Action.MANAGE_MEMBERS, 404),
@@ -77,9 +88,16 @@ def expected(route: Route, groups: tuple[str, ...] | None) -> int:
 def test_every_staff_route_for_every_caller(stack, client, staff):
     cid = to_opd(stack)
     tracking = stack.complaint(cid).tracking_number
-    tokens = {name: (None if groups is None else staff.token(*groups, email=f"{name.replace(' ', '-')}@example.id")
-                     if groups else staff.token(email="warga@example.id"))
-              for name, groups in CALLERS.items()}
+    tokens = {
+        name: (
+            None
+            if groups is None
+            else staff.token(*groups, email=f"{name.replace(' ', '-')}@example.id")
+            if groups
+            else staff.token(email="warga@example.id")
+        )
+        for name, groups in CALLERS.items()
+    }
     seen, wrong = 0, []
     for route in ROUTES:
         path = route.path.format(id=cid, tracking=tracking)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -10,8 +10,18 @@ from hypothesis import strategies as st
 
 from chalicelib.config import Settings
 from chalicelib.domain.calendar import WITA, AlwaysOpen, office_calendar
-from chalicelib.domain.planner import (ESCALATE, LONG_WAIT_SECONDS, REMIND, WAIT, ClockStep, SlaPolicy, clock_step,
-                                       feedback_ends, plan_stage, seconds_until)
+from chalicelib.domain.planner import (
+    ESCALATE,
+    LONG_WAIT_SECONDS,
+    REMIND,
+    WAIT,
+    ClockStep,
+    SlaPolicy,
+    clock_step,
+    feedback_ends,
+    plan_stage,
+    seconds_until,
+)
 
 CAL = office_calendar()
 # Cuti bersama around Idul Fitri 1447 H (configured, not from the holidays package).
@@ -44,7 +54,8 @@ def test_idul_fitri_and_configured_cuti_bersama():
     # Without the cuti bersama only Nyepi (Thursday 19 March) is skipped.
     assert CAL.add(wita(2026, 3, 17, 15), 2 * CAL.working_day()) == wita(2026, 3, 20, 15)
     assert Settings.from_env({"CUTI_BERSAMA": "2026-03-23,2026-03-24"}).calendar().add(
-        wita(2026, 3, 20, 15), 90 * MIN) == wita(2026, 3, 25, 8, 30)
+        wita(2026, 3, 20, 15), 90 * MIN
+    ) == wita(2026, 3, 25, 8, 30)
 
 
 def test_a_submission_at_22_00_starts_its_clock_at_the_next_opening():
@@ -93,8 +104,13 @@ def test_time_scale_and_24x7():
 
 
 def test_sla_overrides_per_stage_and_per_category():
-    policy = Settings.from_env({"SLA_MINUTES_CLASSIFICATION": "60", "SLA_OPD_MINUTES_KEBENCANAAN": "240",
-                                "SLA_REMIND_FRACTION_OPD_RESPONSE": "0.75"}).sla
+    policy = Settings.from_env(
+        {
+            "SLA_MINUTES_CLASSIFICATION": "60",
+            "SLA_OPD_MINUTES_KEBENCANAAN": "240",
+            "SLA_REMIND_FRACTION_OPD_RESPONSE": "0.75",
+        }
+    ).sla
     start = wita(2026, 11, 30, 8, 0)
     assert plan_stage("classification", start, CAL, policy=policy).due_at == wita(2026, 11, 30, 9, 0)
     disaster = plan_stage("opd_response", start, CAL, policy=policy, category="kebencanaan")
@@ -122,7 +138,7 @@ def test_clock_steps_from_assignment_to_escalation_and_the_bound():
 
 
 def test_waits_are_whole_positive_seconds():
-    plan = plan_stage("intake", datetime(2026, 11, 28, tzinfo=timezone.utc), AlwaysOpen(), scale=1e-6)
+    plan = plan_stage("intake", datetime(2026, 11, 28, tzinfo=UTC), AlwaysOpen(), scale=1e-6)
     step = clock_step(plan.started_at, plan, False, 0, AlwaysOpen(), scale=1e-6)
     assert step.wait_seconds == 1
     start = plan.started_at
@@ -131,8 +147,7 @@ def test_waits_are_whole_positive_seconds():
 
 
 # -- properties -------------------------------------------------------------------------------
-moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31),
-                       timezones=st.just(WITA))
+moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(WITA))
 durations = st.timedeltas(min_value=timedelta(0), max_value=timedelta(minutes=20_000))
 
 

@@ -7,8 +7,23 @@ import pytest
 from chalicelib.config import ConfigError, Settings
 from chalicelib.domain import catalog, sop, tracking
 
-REQUIRED_OPDS = {"DISDIKBUD", "DINKES", "PUPR-PERA", "DISHUB", "DLH", "DINSOS", "BAPENDA", "BKD",
-                 "DISNAKERTRANS", "DPMPTSP", "ESDM", "DISKOMINFO", "SATPOLPP", "BPBD", "RSUD-AWS"}
+REQUIRED_OPDS = {
+    "DISDIKBUD",
+    "DINKES",
+    "PUPR-PERA",
+    "DISHUB",
+    "DLH",
+    "DINSOS",
+    "BAPENDA",
+    "BKD",
+    "DISNAKERTRANS",
+    "DPMPTSP",
+    "ESDM",
+    "DISKOMINFO",
+    "SATPOLPP",
+    "BPBD",
+    "RSUD-AWS",
+}
 
 
 def test_catalog_has_at_least_12_categories_each_with_subcategories_and_an_opd():
@@ -36,22 +51,34 @@ def test_team_mailboxes_default_and_configurable():
     default = Settings.from_env({})
     assert default.mailbox(sop.Role.OPERATOR) == ("operator@aspirasi.kaltimprov.go.id",)
     assert default.mailbox(sop.Role.OPD, "RSUD-AWS") == ("opd-rsud-aws@aspirasi.kaltimprov.go.id",)
-    configured = Settings.from_env({
-        "MAILBOX_DISKOMINFO": "aspirasi@diskominfo.kaltimprov.go.id, piket@diskominfo.kaltimprov.go.id",
-        "MAILBOX_OPD_RSUD_AWS": "humas@rsudaws.kaltimprov.go.id",
-    })
+    configured = Settings.from_env(
+        {
+            "MAILBOX_DISKOMINFO": "aspirasi@diskominfo.kaltimprov.go.id, piket@diskominfo.kaltimprov.go.id",
+            "MAILBOX_OPD_RSUD_AWS": "humas@rsudaws.kaltimprov.go.id",
+        }
+    )
     assert configured.mailbox(sop.Role.DISKOMINFO) == (
-        "aspirasi@diskominfo.kaltimprov.go.id", "piket@diskominfo.kaltimprov.go.id")
+        "aspirasi@diskominfo.kaltimprov.go.id",
+        "piket@diskominfo.kaltimprov.go.id",
+    )
     assert configured.mailbox(sop.Role.OPD, "RSUD-AWS") == ("humas@rsudaws.kaltimprov.go.id",)
     with pytest.raises(ValueError):
         configured.mailbox(sop.Role.OPD)
 
 
-@pytest.mark.parametrize("env", [
-    {"SLA_CALENDAR": "weekdays"}, {"SLA_TIME_SCALE": "0"}, {"SLA_TIME_SCALE": "fast"},
-    {"OFFICE_HOURS": "8-4"}, {"OFFICE_DAYS": "0-4"}, {"CUTI_BERSAMA": "17-08-2026"},
-    {"SLA_MINUTES_INTAKE": "-5"}, {"SLA_REMIND_FRACTION_OPD_RESPONSE": "2"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"SLA_CALENDAR": "weekdays"},
+        {"SLA_TIME_SCALE": "0"},
+        {"SLA_TIME_SCALE": "fast"},
+        {"OFFICE_HOURS": "8-4"},
+        {"OFFICE_DAYS": "0-4"},
+        {"CUTI_BERSAMA": "17-08-2026"},
+        {"SLA_MINUTES_INTAKE": "-5"},
+        {"SLA_REMIND_FRACTION_OPD_RESPONSE": "2"},
+    ],
+)
 def test_bad_configuration_is_refused_with_a_clear_message(env):
     with pytest.raises(ConfigError):
         Settings.from_env(env)

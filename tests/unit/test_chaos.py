@@ -23,8 +23,10 @@ from local import chaos
 from local.poller import Poller
 
 REGION = "ap-southeast-3"
-EXAMPLE = ("ses:SendRawEmail=0.3,stepfunctions:SendTaskSuccess=0.3,dynamodb:TransactWriteItems=0.2,"
-           "dynamodb:PutItem=0.2,sqs:DeleteMessageBatch=0.2")
+EXAMPLE = (
+    "ses:SendRawEmail=0.3,stepfunctions:SendTaskSuccess=0.3,dynamodb:TransactWriteItems=0.2,"
+    "dynamodb:PutItem=0.2,sqs:DeleteMessageBatch=0.2"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -56,35 +58,48 @@ def chaos_log():
 def test_the_example_setting_is_read_with_each_services_throttling_error():
     config = chaos.parse(EXAMPLE, "0.1", "42")
     assert [(r.service, r.operation, r.rate) for r in config.rules] == [
-        ("ses", "SendRawEmail", 0.3), ("stepfunctions", "SendTaskSuccess", 0.3),
-        ("dynamodb", "TransactWriteItems", 0.2), ("dynamodb", "PutItem", 0.2), ("sqs", "DeleteMessageBatch", 0.2)]
+        ("ses", "SendRawEmail", 0.3),
+        ("stepfunctions", "SendTaskSuccess", 0.3),
+        ("dynamodb", "TransactWriteItems", 0.2),
+        ("dynamodb", "PutItem", 0.2),
+        ("sqs", "DeleteMessageBatch", 0.2),
+    ]
     assert config.crash_rate == 0.1 and config.seed == 42 and config.active
     assert {r.service: r.error[:2] for r in config.rules} == {
-        "ses": ("Throttling", 400), "stepfunctions": ("ThrottlingException", 400),
-        "dynamodb": ("ProvisionedThroughputExceededException", 400), "sqs": ("RequestThrottled", 400)}
+        "ses": ("Throttling", 400),
+        "stepfunctions": ("ThrottlingException", 400),
+        "dynamodb": ("ProvisionedThroughputExceededException", 400),
+        "sqs": ("RequestThrottled", 400),
+    }
     assert config.describe() == f"CHAOS={EXAMPLE} CHAOS_CRASH=0.1 CHAOS_SEED=42"
 
 
 def test_names_as_people_write_them_and_nothing_means_off():
     config = chaos.parse(" sfn:send_task_success=1 , cognito-idp:InitiateAuth=0.5,s3:PutObject=0 ")
     assert [(r.service, r.operation) for r in config.rules] == [
-        ("stepfunctions", "SendTaskSuccess"), ("cognito-idp", "InitiateAuth"), ("s3", "PutObject")]
+        ("stepfunctions", "SendTaskSuccess"),
+        ("cognito-idp", "InitiateAuth"),
+        ("s3", "PutObject"),
+    ]
     assert config.rules[2].error[:2] == ("SlowDown", 503)
     assert not chaos.parse("", "", "").active and not chaos.from_env({}).active
     assert chaos.parse(None, "0.5").active  # crashes alone
 
 
-@pytest.mark.parametrize("chaos_text, crash, seed, says", [
-    ("ses", None, None, "is not service:Operation=rate"),
-    ("ses:SendRawEmail", None, None, "is not service:Operation=rate"),
-    ("sess:SendRawEmail=0.3", None, None, "'sess' is not an AWS service"),
-    ("ses:SendRawMail=0.3", None, None, "ses has no operation 'SendRawMail'"),
-    ("ses:SendRawEmail=1.5", None, None, "is not between 0 and 1"),
-    ("ses:SendRawEmail=often", None, None, "is not a number"),
-    ("ses:SendRawEmail=0.1,ses:send_raw_email=0.2", None, None, "ses:SendRawEmail is given twice"),
-    ("", "-0.1", None, "CHAOS_CRASH: the rate '-0.1' is not between 0 and 1"),
-    ("", None, "abc", "CHAOS_SEED: 'abc' is not an integer"),
-])
+@pytest.mark.parametrize(
+    "chaos_text, crash, seed, says",
+    [
+        ("ses", None, None, "is not service:Operation=rate"),
+        ("ses:SendRawEmail", None, None, "is not service:Operation=rate"),
+        ("sess:SendRawEmail=0.3", None, None, "'sess' is not an AWS service"),
+        ("ses:SendRawMail=0.3", None, None, "ses has no operation 'SendRawMail'"),
+        ("ses:SendRawEmail=1.5", None, None, "is not between 0 and 1"),
+        ("ses:SendRawEmail=often", None, None, "is not a number"),
+        ("ses:SendRawEmail=0.1,ses:send_raw_email=0.2", None, None, "ses:SendRawEmail is given twice"),
+        ("", "-0.1", None, "CHAOS_CRASH: the rate '-0.1' is not between 0 and 1"),
+        ("", None, "abc", "CHAOS_SEED: 'abc' is not an integer"),
+    ],
+)
 def test_a_mistake_is_refused_with_what_is_wrong(chaos_text, crash, seed, says):
     with pytest.raises(chaos.ChaosConfigError, match=None) as refused:
         chaos.parse(chaos_text, crash, seed)
@@ -95,6 +110,7 @@ def test_the_same_seed_makes_the_same_faults():
     def rolls(seed):
         faults = chaos.Chaos(chaos.parse("", "0.5", str(seed)))
         return [faults.crash_after_work() for _ in range(64)]
+
     assert rolls(7) == rolls(7) and rolls(7) != rolls(8)
     assert 10 < sum(rolls(7)) < 54
 
@@ -114,8 +130,10 @@ def test_only_the_applications_calls_fail_with_the_throttling_error_and_one_log_
     assert error["Error"]["Code"] == "RequestThrottled" and error["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"].startswith("provisioning")
     assert chaos.active().injected == {("sqs", "SendMessage"): 1}
-    assert chaos_log == ["chaos mode on: CHAOS=sqs:SendMessage=1,ses:SendRawEmail=1 CHAOS_CRASH=0 CHAOS_SEED=1",
-                         "chaos: injected RequestThrottled sqs:SendMessage"]
+    assert chaos_log == [
+        "chaos mode on: CHAOS=sqs:SendMessage=1,ses:SendRawEmail=1 CHAOS_CRASH=0 CHAOS_SEED=1",
+        "chaos: injected RequestThrottled sqs:SendMessage",
+    ]
     chaos.uninstall()  # a client made while chaos was on fails nothing once it is off
     with chaos.application_call():
         sqs.send_message(QueueUrl=url, MessageBody="after")
@@ -145,11 +163,19 @@ def test_pynamodb_calls_fail_as_a_real_throttled_put_would():
 ASL = {
     "StartAt": "Send",
     "States": {
-        "Send": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
-                 "Parameters": {"QueueUrl": "${Queue}", "MessageBody": {"hello.$": "$.name"}}, "ResultPath": None,
-                 "Next": "Put"},
-        "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
-                "Parameters": {"TableName": "chaos-things", "Item": {"id": {"S.$": "$.name"}}}, "End": True},
+        "Send": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage",
+            "Parameters": {"QueueUrl": "${Queue}", "MessageBody": {"hello.$": "$.name"}},
+            "ResultPath": None,
+            "Next": "Put",
+        },
+        "Put": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::dynamodb:putItem",
+            "Parameters": {"TableName": "chaos-things", "Item": {"id": {"S.$": "$.name"}}},
+            "End": True,
+        },
     },
 }
 
@@ -162,8 +188,9 @@ def test_an_executions_own_service_calls_are_never_failed():
     Thing.create_table(read_capacity_units=1, write_capacity_units=1, wait=True)
     sqs, sfn = boto3.client("sqs", region_name=REGION), boto3.client("stepfunctions", region_name=REGION)
     url = sqs.create_queue(QueueName="handoff")["QueueUrl"]
-    arn = sfn.create_state_machine(name="m", definition=json.dumps(ASL).replace("${Queue}", url),
-                                   roleArn="arn:aws:iam::123456789012:role/r")["stateMachineArn"]
+    arn = sfn.create_state_machine(
+        name="m", definition=json.dumps(ASL).replace("${Queue}", url), roleArn="arn:aws:iam::123456789012:role/r"
+    )["stateMachineArn"]
     with chaos.application_call():  # the app starts it (StartExecution is not failed here) ...
         execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"name": "exec"}))["executionArn"]
         with pytest.raises(ClientError):  # ... while its own SendMessage would fail
@@ -191,8 +218,13 @@ def test_a_failed_acknowledgement_means_delivery_again_never_a_dead_poller(chaos
     url = _queue(sqs, "acks")
     sqs.send_message(QueueUrl=url, MessageBody="m")
     seen = []
-    poller = Poller(sqs, url, "arn:aws:sqs:ap-southeast-3:123456789012:acks", REGION,
-                    lambda event, context: seen.append(chaos.is_application_call()) or {"batchItemFailures": []})
+    poller = Poller(
+        sqs,
+        url,
+        "arn:aws:sqs:ap-southeast-3:123456789012:acks",
+        REGION,
+        lambda event, context: seen.append(chaos.is_application_call()) or {"batchItemFailures": []},
+    )
     assert poller.poll_once() == 1 and poller.poll_once() == 1  # not deleted: here again
     assert seen == [True, True]  # the handler's calls count as the application's
     assert chaos_log.count("chaos: injected RequestThrottled sqs:DeleteMessageBatch") == 2
@@ -210,8 +242,13 @@ def test_a_crash_after_the_work_leaves_the_batch_for_redelivery(chaos_log):
     url = _queue(sqs, "crashes")
     sqs.send_message(QueueUrl=url, MessageBody="m")
     handled = []
-    poller = Poller(sqs, url, "arn:aws:sqs:ap-southeast-3:123456789012:crashes", REGION,
-                    lambda event, context: handled.append(event["Records"][0]["body"]) or {})
+    poller = Poller(
+        sqs,
+        url,
+        "arn:aws:sqs:ap-southeast-3:123456789012:crashes",
+        REGION,
+        lambda event, context: handled.append(event["Records"][0]["body"]) or {},
+    )
     assert poller.poll_once() == 1 and poller.poll_once() == 1
     assert handled == ["m", "m"] and chaos.active().crashes == 2
     assert "chaos: crashed SQS handler after its work (crashes); its batch will be delivered again" in chaos_log
@@ -241,8 +278,19 @@ def test_the_middleware_marks_routes_and_every_kind_of_event_handler():
     app.register_middleware(chaos.middleware, "all")
     with Client(app) as client:
         assert client.http.get("/").status_code == 200
-    on_message({"Records": [{"body": "{}", "receiptHandle": "r", "messageId": "m",
-                             "eventSourceARN": "arn:aws:sqs:ap-southeast-3:123456789012:q"}]}, None)
+    on_message(
+        {
+            "Records": [
+                {
+                    "body": "{}",
+                    "receiptHandle": "r",
+                    "messageId": "m",
+                    "eventSourceARN": "arn:aws:sqs:ap-southeast-3:123456789012:q",
+                }
+            ]
+        },
+        None,
+    )
     on_change({}, None)
     assert seen == {"route": True, "sqs": True, "lambda": True}
     assert not chaos.is_application_call()
@@ -253,7 +301,9 @@ def test_the_local_queues_redeliver_sooner_when_asked_and_dead_letter_only_after
 
     assert local_queue_settings({}) == {"visibility_timeout": 30, "max_receive_count": 50}
     assert local_queue_settings({"SQS_VISIBILITY_TIMEOUT": "3", "SQS_MAX_RECEIVE_COUNT": "7"}) == {
-        "visibility_timeout": 3, "max_receive_count": 7}
+        "visibility_timeout": 3,
+        "max_receive_count": 7,
+    }
     for bad in ({"SQS_VISIBILITY_TIMEOUT": "soon"}, {"SQS_MAX_RECEIVE_COUNT": "0"}):
         with pytest.raises(ValueError, match="is not a whole number"):
             local_queue_settings(bad)

@@ -12,15 +12,29 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def row(**values) -> dict:
-    base = {"sop_business_minutes": 960, "completed": 100, "median_business_minutes": 35.2,
-            "p90_business_minutes": 410.0, "within_sop_pct": 85.0, "breached": 15, "reminders": 14,
-            "escalations": 4, "rating_average": 4.2, "ratings": 31}
+    base = {
+        "sop_business_minutes": 960,
+        "completed": 100,
+        "median_business_minutes": 35.2,
+        "p90_business_minutes": 410.0,
+        "within_sop_pct": 85.0,
+        "breached": 15,
+        "reminders": 14,
+        "escalations": 4,
+        "rating_average": 4.2,
+        "ratings": 31,
+    }
     return {**base, **values}
 
 
 def month(code: str, received: int, answered: int, pct: float | None) -> dict:
-    return row(month=code, label={"id": f"Bulan {code}", "en": f"Month {code}"}, received=received,
-               completed=answered, within_sop_pct=pct)
+    return row(
+        month=code,
+        label={"id": f"Bulan {code}", "en": f"Month {code}"},
+        received=received,
+        completed=answered,
+        within_sop_pct=pct,
+    )
 
 
 def stage(name: str, pct: float | None, label: str | None = None, completed: int = 10) -> dict:
@@ -29,10 +43,19 @@ def stage(name: str, pct: float | None, label: str | None = None, completed: int
 
 
 def report(months=(), stages=()) -> dict:
-    return {"from": "2026-09-01", "to": "2026-11-30", "generated_at": "2026-11-28T12:00:00Z",
-            "timezone": "Asia/Makassar", "items_read": 57,
-            "totals": {"received": 120, "answered": 100, "answered_within_sop_pct": 85.0},
-            "by_stage": list(stages), "by_opd": [], "by_channel": [], "by_category": [], "by_month": list(months)}
+    return {
+        "from": "2026-09-01",
+        "to": "2026-11-30",
+        "generated_at": "2026-11-28T12:00:00Z",
+        "timezone": "Asia/Makassar",
+        "items_read": 57,
+        "totals": {"received": 120, "answered": 100, "answered_within_sop_pct": 85.0},
+        "by_stage": list(stages),
+        "by_opd": [],
+        "by_channel": [],
+        "by_category": [],
+        "by_month": list(months),
+    }
 
 
 def parse(svg: str) -> ET.Element:
@@ -50,8 +73,12 @@ def texts(root: ET.Element) -> list[str]:
 
 
 THREE_MONTHS = [month("2026-09", 100, 80, 90.0), month("2026-10", 50, 40, None), month("2026-11", 25, 0, 50.0)]
-STAGES = [stage("intake", 100.0), stage("classification", 50.0), stage("opd_response", 25.0),
-          stage("reply", None, completed=0)]
+STAGES = [
+    stage("intake", 100.0),
+    stage("classification", 50.0),
+    stage("opd_response", 25.0),
+    stage("reply", None, completed=0),
+]
 
 
 def test_one_self_contained_svg_that_scales_and_speaks():
@@ -118,8 +145,14 @@ def test_bars_are_to_scale():
 
 
 def test_a_line_joins_the_months_that_have_a_share():
-    months = [month("2026-01", 10, 10, 100.0), month("2026-02", 10, 5, 50.0), month("2026-03", 4, 0, None),
-              month("2026-04", 8, 8, 75.0), month("2026-05", 8, 6, 25.0), month("2026-06", 8, 6, 40.0)]
+    months = [
+        month("2026-01", 10, 10, 100.0),
+        month("2026-02", 10, 5, 50.0),
+        month("2026-03", 4, 0, None),
+        month("2026-04", 8, 8, 75.0),
+        month("2026-05", 8, 6, 25.0),
+        month("2026-06", 8, 6, 40.0),
+    ]
     root = parse(render_svg(report(months, STAGES)))
     lines = with_class(root, "rp-on-time-line")
     assert [len(line.get("points").split()) for line in lines] == [2, 3]
@@ -146,8 +179,12 @@ def test_a_long_label_is_cut():
 
 @pytest.mark.parametrize("lang, words", [("id", "Belum ada data"), ("en", "No data yet")])
 def test_an_empty_report_says_so(lang, words):
-    for empty in ({}, report(), report([month("2026-11", 0, 0, None)], [stage("intake", None, completed=0)]),
-                  {"by_month": None, "by_stage": None, "totals": None, "from": None, "to": None}):
+    for empty in (
+        {},
+        report(),
+        report([month("2026-11", 0, 0, None)], [stage("intake", None, completed=0)]),
+        {"by_month": None, "by_stage": None, "totals": None, "from": None, "to": None},
+    ):
         root = parse(render_svg(empty, lang))
         assert texts(root).count(words) == 2  # both charts
         assert not with_class(root, "rp-received") and not with_class(root, "rp-stage-bar")

@@ -14,21 +14,36 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
-ON_USE_ONLY = ("pydantic", "jinja2", "holidays", "jwt", "requests", "aws_lambda_powertools.utilities.batch",
-               "openpyxl", "PIL")  # PIL: only the uploads consumer cleans photos (domain/images.py)
+ON_USE_ONLY = (
+    "pydantic",
+    "jinja2",
+    "holidays",
+    "jwt",
+    "requests",
+    "aws_lambda_powertools.utilities.batch",
+    "openpyxl",
+    "PIL",
+)  # PIL: only the uploads consumer cleans photos (domain/images.py)
 
 
 def test_importing_the_handler_leaves_the_heavy_libraries_for_later():
     probe = f"import json, sys, app; print(json.dumps([m for m in {ON_USE_ONLY!r} if m in sys.modules]))"
     env = {**os.environ, "AWS_DEFAULT_REGION": "ap-southeast-3"}
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
 
 def test_the_probe_sees_a_library_that_is_imported():
     """The check above can fail: the same probe names a library the module does import."""
     probe = "import json, sys, app, pydantic; print(json.dumps([m for m in ('pydantic',) if m in sys.modules]))"
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
-                            env={**os.environ, "AWS_DEFAULT_REGION": "ap-southeast-3"})
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "AWS_DEFAULT_REGION": "ap-southeast-3"},
+    )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == ["pydantic"]

@@ -85,8 +85,14 @@ def _client_error(code: str, reasons: list | None = None) -> ClientError:
 
 
 def test_throttling_is_found_wherever_the_aws_error_is_wrapped():
-    for code in ("Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-                 "ProvisionedThroughputExceededException", "RequestThrottled"):
+    for code in (
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ProvisionedThroughputExceededException",
+        "RequestThrottled",
+    ):
         assert is_throttling(_client_error(code)), code
     # PynamoDB keeps botocore's error as ``cause``; our store raises its own errors from it.
     wrapped_by_pynamodb = UpdateError("Failed", cause=_client_error("ProvisionedThroughputExceededException"))
@@ -100,7 +106,11 @@ def test_throttling_is_found_wherever_the_aws_error_is_wrapped():
         assert is_throttling(wrapped)
     assert is_throttling(_client_error("TransactionCanceledException", ["None", "ThrottlingError"]))
     # Real errors are not throttling.
-    for error in (_client_error("ValidationException"), _client_error("ConditionalCheckFailedException"),
-                  _client_error("TransactionCanceledException", ["ConditionalCheckFailed"]), LookupError("gone"),
-                  UpdateError("Failed to update item", cause=_client_error("AccessDeniedException"))):
+    for error in (
+        _client_error("ValidationException"),
+        _client_error("ConditionalCheckFailedException"),
+        _client_error("TransactionCanceledException", ["ConditionalCheckFailed"]),
+        LookupError("gone"),
+        UpdateError("Failed to update item", cause=_client_error("AccessDeniedException")),
+    ):
         assert not is_throttling(error), error

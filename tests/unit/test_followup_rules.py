@@ -52,8 +52,13 @@ def wita(*args) -> datetime:
 
 # -- the clock pauses while the citizen answers -----------------------------------------------------
 @settings(max_examples=300, deadline=None)
-@given(stage=st.sampled_from(PAUSABLE), start=moments, worked=st.floats(0, 1), pause=gaps,
-       category=st.sampled_from([None, "infrastruktur", "kesehatan"]))
+@given(
+    stage=st.sampled_from(PAUSABLE),
+    start=moments,
+    worked=st.floats(0, 1),
+    pause=gaps,
+    category=st.sampled_from([None, "infrastruktur", "kesehatan"]),
+)
 def test_resuming_keeps_exactly_the_business_time_that_was_left(stage, start, worked, pause, category):
     """Work some of the allowed time, ask, wait any time, resume: the two visits' business time adds up to
     exactly the stage's allowed time, however long (nights, weekends, holidays) the pause was."""
@@ -149,8 +154,11 @@ def test_duplicate_names_a_tracking_number_as_people_type_it():
 def test_duplicate_target_must_exist_differ_and_carry_on():
     ensure_duplicate_target("a", "b", "aspiration")
     ensure_duplicate_target("a", "b", None)
-    for target, kind, code in ((None, None, "unknown_case"), ("a", None, "same_case"),
-                               ("b", sop.DUPLICATE, "is_duplicate")):
+    for target, kind, code in (
+        (None, None, "unknown_case"),
+        ("a", None, "same_case"),
+        ("b", sop.DUPLICATE, "is_duplicate"),
+    ):
         with pytest.raises(ValidationFailed) as failed:
             ensure_duplicate_target("a", target, kind)
         assert failed.value.errors[0]["code"] == code

@@ -50,10 +50,13 @@ def test_bytes_hidden_after_the_picture_are_not_kept():
     assert b"rahasia" not in images.without_metadata(png, "image/png")
 
 
-@pytest.mark.parametrize(("data", "kind"), [
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64, "image/jpeg"),
-    (encoded(Image.new("RGB", (64, 64), (9, 9, 9)), "PNG")[:60], "image/png"),  # cut short
-])
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64, "image/jpeg"),
+        (encoded(Image.new("RGB", (64, 64), (9, 9, 9)), "PNG")[:60], "image/png"),  # cut short
+    ],
+)
 def test_what_only_looks_like_a_picture_is_unreadable(data, kind):
     with pytest.raises(images.UnusableImage) as refused:
         images.without_metadata(data, kind)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,7 +11,7 @@ from chalicelib.domain import limits
 from chalicelib.domain.errors import SubmissionLimitReached
 from chalicelib.web.problems import PROBLEMS, problem_for
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_no_valid_request_is_refused_for_its_size():
@@ -22,7 +22,8 @@ def test_no_valid_request_is_refused_for_its_size():
     # An emoji is the worst: a JSON escape pair, or four percent-encoded UTF-8 bytes, 12 bytes either way.
     import json
     from urllib.parse import quote
-    assert len(json.dumps("\U0001F600")) - 2 == len(quote("\U0001F600")) == limits.WORST_BYTES_PER_CHARACTER
+
+    assert len(json.dumps("\U0001f600")) - 2 == len(quote("\U0001f600")) == limits.WORST_BYTES_PER_CHARACTER
 
 
 def test_body_bound_is_exact_and_measures_bytes():
@@ -35,17 +36,36 @@ def test_body_bound_is_exact_and_measures_bytes():
     assert kib in PROBLEMS["payload_too_large"][3] and kib in PROBLEMS["payload_too_large"][4]
 
 
-@pytest.mark.parametrize("moment, length, label, ends", [
-    (datetime(2026, 11, 28, 20, 9, 41, 500000, tzinfo=UTC), limits.MINUTE, "2026-11-28T20:09",
-     datetime(2026, 11, 28, 20, 10, tzinfo=UTC)),
-    (datetime(2026, 11, 28, 20, 59, 59, tzinfo=UTC), limits.HOUR, "2026-11-28T20:00",
-     datetime(2026, 11, 28, 21, 0, tzinfo=UTC)),
-    (datetime(2026, 11, 28, 21, 0, tzinfo=UTC), limits.HOUR, "2026-11-28T21:00",
-     datetime(2026, 11, 28, 22, 0, tzinfo=UTC)),
-    # WITA (UTC+8) is the same instant: the window is the UTC clock's.
-    (datetime(2026, 11, 29, 4, 30, tzinfo=timezone(timedelta(hours=8))), limits.HOUR, "2026-11-28T20:00",
-     datetime(2026, 11, 28, 21, 0, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    "moment, length, label, ends",
+    [
+        (
+            datetime(2026, 11, 28, 20, 9, 41, 500000, tzinfo=UTC),
+            limits.MINUTE,
+            "2026-11-28T20:09",
+            datetime(2026, 11, 28, 20, 10, tzinfo=UTC),
+        ),
+        (
+            datetime(2026, 11, 28, 20, 59, 59, tzinfo=UTC),
+            limits.HOUR,
+            "2026-11-28T20:00",
+            datetime(2026, 11, 28, 21, 0, tzinfo=UTC),
+        ),
+        (
+            datetime(2026, 11, 28, 21, 0, tzinfo=UTC),
+            limits.HOUR,
+            "2026-11-28T21:00",
+            datetime(2026, 11, 28, 22, 0, tzinfo=UTC),
+        ),
+        # WITA (UTC+8) is the same instant: the window is the UTC clock's.
+        (
+            datetime(2026, 11, 29, 4, 30, tzinfo=timezone(timedelta(hours=8))),
+            limits.HOUR,
+            "2026-11-28T20:00",
+            datetime(2026, 11, 28, 21, 0, tzinfo=UTC),
+        ),
+    ],
+)
 def test_windows_are_aligned_clock_windows(moment, length, label, ends):
     assert limits.window(moment, length) == (label, ends)
 

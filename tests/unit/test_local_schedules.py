@@ -8,8 +8,9 @@ MONTHLY = "cron(0 0 1-10 * ? *)"  # 08:00 WITA (00:00 UTC) on days 1-10
 
 
 def test_the_app_schedules_the_monthly_report_and_chalice_reads_the_local_event():
-    import app
     from chalice.app import CloudWatchEvent
+
+    import app
 
     expression, handler = schedules(app)["monthly_report"]
     assert expression == MONTHLY and handler is app.monthly_report

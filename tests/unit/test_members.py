@@ -30,8 +30,9 @@ class FakeDirectory:
         self.before_disable = None
 
     def members_of(self, group):
-        return [Member(m.email, m.name, (group,), m.enabled, m.status) for m in self.accounts.values()
-                if group in m.groups]
+        return [
+            Member(m.email, m.name, (group,), m.enabled, m.status) for m in self.accounts.values() if group in m.groups
+        ]
 
     def find(self, email):
         return self.accounts.get(email)
@@ -76,21 +77,30 @@ def member(email, *groups, enabled=True, status="active"):
 
 
 def test_listing_merges_every_staff_group_and_ignores_others():
-    directory = FakeDirectory(member("a@x.id", "admin", "operator"), member("b@x.id", "opd-DINKES"),
-                              member("c@x.id", "not-staff"))
-    assert members.list_members(directory) == {"items": [
-        {"email": "a@x.id", "name": "a", "groups": ["admin", "operator"], "enabled": True, "status": "active"},
-        {"email": "b@x.id", "name": "b", "groups": ["opd-DINKES"], "enabled": True, "status": "active"}]}
+    directory = FakeDirectory(
+        member("a@x.id", "admin", "operator"), member("b@x.id", "opd-DINKES"), member("c@x.id", "not-staff")
+    )
+    assert members.list_members(directory) == {
+        "items": [
+            {"email": "a@x.id", "name": "a", "groups": ["admin", "operator"], "enabled": True, "status": "active"},
+            {"email": "b@x.id", "name": "b", "groups": ["opd-DINKES"], "enabled": True, "status": "active"},
+        ]
+    }
 
 
-@pytest.mark.parametrize("payload, errors", [
-    ({"email": "x@y.id", "name": "X", "groups": ["admin", "kepala"]}, [("groups", "unknown_group")]),
-    ({"email": "x@y.id", "name": "X", "groups": []}, [("groups", "required")]),
-    ({"email": "x@y.id", "name": "X", "groups": {"admin": 1}}, [("groups", "not_a_list")]),
-    ({"email": "x", "name": "", "groups": [1]}, [("email", "invalid_email"), ("name", "required"),
-                                                  ("groups", "unknown_group")]),
-    ([], [("", "not_an_object")]),
-])
+@pytest.mark.parametrize(
+    "payload, errors",
+    [
+        ({"email": "x@y.id", "name": "X", "groups": ["admin", "kepala"]}, [("groups", "unknown_group")]),
+        ({"email": "x@y.id", "name": "X", "groups": []}, [("groups", "required")]),
+        ({"email": "x@y.id", "name": "X", "groups": {"admin": 1}}, [("groups", "not_a_list")]),
+        (
+            {"email": "x", "name": "", "groups": [1]},
+            [("email", "invalid_email"), ("name", "required"), ("groups", "unknown_group")],
+        ),
+        ([], [("", "not_an_object")]),
+    ],
+)
 def test_bad_invitations_are_refused_before_anything_is_created(payload, errors):
     directory = FakeDirectory()
     svc = SimpleNamespace(settings=Settings(), directory=directory, notifier=None)
@@ -106,17 +116,34 @@ def test_invitation_through_cognito_or_through_our_notifier():
     directory = FakeDirectory()
     cloud = SimpleNamespace(settings=Settings(), directory=directory, notifier=notifier)
     assert members.invite_member(cloud, {"email": "A@Y.id", "name": " A ", "groups": ["operator", "admin"]}) == {
-        "email": "a@y.id", "name": "A", "groups": ["operator", "admin"], "enabled": True, "status": "invited"}
+        "email": "a@y.id",
+        "name": "A",
+        "groups": ["operator", "admin"],
+        "enabled": True,
+        "status": "invited",
+    }
     assert directory.created == [("a@y.id", "A", ["operator", "admin"], None)] and sent == []
 
-    local = SimpleNamespace(settings=Settings(public_base_url="http://127.0.0.1:8000",
-                                              cognito_sends_invitations=False),
-                            directory=directory, notifier=notifier)
+    local = SimpleNamespace(
+        settings=Settings(public_base_url="http://127.0.0.1:8000", cognito_sends_invitations=False),
+        directory=directory,
+        notifier=notifier,
+    )
     members.invite_member(local, {"email": "b@y.id", "name": "B", "groups": ["supervisor"]})
     password = directory.created[-1][3]
-    assert sent == [(["b@y.id"], "staff_invitation", {
-        "console_url": "http://127.0.0.1:8000/staff", "email": "b@y.id", "account": None,
-        "temporary_password": password, "valid_days": members.TEMPORARY_PASSWORD_DAYS})]
+    assert sent == [
+        (
+            ["b@y.id"],
+            "staff_invitation",
+            {
+                "console_url": "http://127.0.0.1:8000/staff",
+                "email": "b@y.id",
+                "account": None,
+                "temporary_password": password,
+                "valid_days": members.TEMPORARY_PASSWORD_DAYS,
+            },
+        )
+    ]
     text = render_email("staff_invitation", sent[0][2]).text
     assert "http://127.0.0.1:8000/staff" in text and "b@y.id" in text and password in text
 
@@ -129,8 +156,7 @@ def notifier_and_outbox():
 def test_an_invitation_that_failed_midway_is_retried_with_the_missing_groups():
     notifier, sent = notifier_and_outbox()
     directory = FakeDirectory()
-    local = SimpleNamespace(settings=Settings(cognito_sends_invitations=False), directory=directory,
-                            notifier=notifier)
+    local = SimpleNamespace(settings=Settings(cognito_sends_invitations=False), directory=directory, notifier=notifier)
     invitation = {"email": "a@y.id", "name": "A", "groups": ["admin", "operator", "opd-DINKES"]}
     directory.fail_group = "admin"  # added in the groups' order: operator, admin, opd-DINKES
     with pytest.raises(RuntimeError):
@@ -138,17 +164,27 @@ def test_an_invitation_that_failed_midway_is_retried_with_the_missing_groups():
     assert directory.accounts["a@y.id"].groups == ("operator",) and sent == []  # created, half done, not invited
 
     assert members.invite_member(local, invitation) == {
-        "email": "a@y.id", "name": "A", "groups": ["admin", "opd-DINKES", "operator"], "enabled": True,
-        "status": "invited"}
+        "email": "a@y.id",
+        "name": "A",
+        "groups": ["admin", "opd-DINKES", "operator"],
+        "enabled": True,
+        "status": "invited",
+    }
     assert sorted(directory.accounts["a@y.id"].groups) == ["admin", "opd-DINKES", "operator"]
-    (_, password), = directory.reinvited  # a new temporary password, set and sent by us
-    assert password and sent == [(["a@y.id"], "staff_invitation", members.invitation_context(
-        f"{local.settings.public_base_url}/staff", "a@y.id", password))]
+    ((_, password),) = directory.reinvited  # a new temporary password, set and sent by us
+    assert password and sent == [
+        (
+            ["a@y.id"],
+            "staff_invitation",
+            members.invitation_context(f"{local.settings.public_base_url}/staff", "a@y.id", password),
+        )
+    ]
 
     # An invited account in no group at all (every group add failed) is retried too; with more groups.
     directory.accounts["n@y.id"] = member("n@y.id", status="invited")
     assert members.invite_member(local, {"email": "n@y.id", "name": "N", "groups": ["supervisor"]})["groups"] == [
-        "supervisor"]
+        "supervisor"
+    ]
 
 
 def test_in_the_cloud_a_retry_asks_cognito_to_resend_its_invitation():
@@ -156,18 +192,26 @@ def test_in_the_cloud_a_retry_asks_cognito_to_resend_its_invitation():
     directory = FakeDirectory(member("a@y.id", "operator", status="invited"))
     cloud = SimpleNamespace(settings=Settings(), directory=directory, notifier=notifier)
     assert members.invite_member(cloud, {"email": "a@y.id", "name": "A", "groups": ["operator", "supervisor"]}) == {
-        "email": "a@y.id", "name": "a", "groups": ["operator", "supervisor"], "enabled": True, "status": "invited"}
+        "email": "a@y.id",
+        "name": "a",
+        "groups": ["operator", "supervisor"],
+        "enabled": True,
+        "status": "invited",
+    }
     assert directory.reinvited == [("a@y.id", None)] and sent == [] and directory.created == []
     assert directory.accounts["a@y.id"].groups == ("operator", "supervisor")
 
 
-@pytest.mark.parametrize("existing", [
-    member("a@y.id", "operator"),  # active: has chosen a password
-    member("a@y.id", "operator", status="invited", enabled=False),  # disabled by an admin
-    member("a@y.id", "operator", enabled=False),
-    member("a@y.id"),  # a citizen
-    member("a@y.id", status="unconfirmed"),  # a citizen who has not confirmed yet
-])
+@pytest.mark.parametrize(
+    "existing",
+    [
+        member("a@y.id", "operator"),  # active: has chosen a password
+        member("a@y.id", "operator", status="invited", enabled=False),  # disabled by an admin
+        member("a@y.id", "operator", enabled=False),
+        member("a@y.id"),  # a citizen
+        member("a@y.id", status="unconfirmed"),  # a citizen who has not confirmed yet
+    ],
+)
 def test_an_account_in_use_or_disabled_is_not_invited_again(existing):
     notifier, sent = notifier_and_outbox()
     directory = FakeDirectory(existing)
@@ -186,8 +230,12 @@ def test_temporary_passwords_meet_the_pool_policy():
 
 
 def test_the_last_active_admin_stays():
-    directory = FakeDirectory(member("a@x.id", "admin"), member("b@x.id", "admin", status="invited"),
-                              member("c@x.id", "admin", enabled=False), member("o@x.id", "operator"))
+    directory = FakeDirectory(
+        member("a@x.id", "admin"),
+        member("b@x.id", "admin", status="invited"),
+        member("c@x.id", "admin", enabled=False),
+        member("o@x.id", "operator"),
+    )
     with pytest.raises(LastAdmin):
         members.disable_member(directory, "A@x.id")
     members.disable_member(directory, "b@x.id")  # an invited admin may go while an active one remains
@@ -257,5 +305,6 @@ def test_first_login_asks_for_a_new_password_then_answers_the_challenge():
         accounts.login(identity, {"email": "a@x.id", "password": "Sementara1", "new_password": "short"})
     assert weak.value.errors == [{"field": "new_password", "code": "weak_password"}]
     assert accounts.login(identity, {"email": "a@x.id", "password": "Sementara1", "new_password": "Baru-Sandi1"}) == {
-        "id_token": "t"}
+        "id_token": "t"
+    }
     assert identity.calls == [("a@x.id", "Sementara1", None), ("a@x.id", "Sementara1", "Baru-Sandi1")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import holidays
@@ -20,13 +20,16 @@ from .report_sample import empty_report, sample_report
 
 
 # -- the calendar ------------------------------------------------------------------------------
-@pytest.mark.parametrize("year, month, expected, why", [
-    (2026, 1, date(2026, 1, 2), "1 January is New Year's Day"),
-    (2026, 5, date(2026, 5, 4), "1 May (Labour Day) is a Friday, then the weekend"),
-    (2026, 6, date(2026, 6, 2), "Monday 1 June is Pancasila Day"),
-    (2026, 11, date(2026, 11, 2), "1 November is a Sunday"),
-    (2026, 12, date(2026, 12, 1), "an ordinary Tuesday"),
-])
+@pytest.mark.parametrize(
+    "year, month, expected, why",
+    [
+        (2026, 1, date(2026, 1, 2), "1 January is New Year's Day"),
+        (2026, 5, date(2026, 5, 4), "1 May (Labour Day) is a Friday, then the weekend"),
+        (2026, 6, date(2026, 6, 2), "Monday 1 June is Pancasila Day"),
+        (2026, 11, date(2026, 11, 2), "1 November is a Sunday"),
+        (2026, 12, date(2026, 12, 1), "an ordinary Tuesday"),
+    ],
+)
 def test_first_working_day_skips_weekends_and_indonesian_holidays(year, month, expected, why):
     assert uc.first_working_day(year, month, office_calendar()) == expected, why
     closed = holidays.country_holidays("ID", years=year)
@@ -101,8 +104,10 @@ def svc(monkeypatch):
     monkeypatch.setattr(uc, "sla_report", fake_report)
     services = SimpleNamespace(
         settings=Settings(mailboxes={"MAILBOX_SUPERVISOR": ("kasi@kaltimprov.go.id", "wakil@kaltimprov.go.id")}),
-        store=FakeStore(), notifier=FakeNotifier(),
-        now=lambda: datetime(2026, 1, 1, 16, 30, tzinfo=timezone.utc))  # 2 January 00:30 WITA
+        store=FakeStore(),
+        notifier=FakeNotifier(),
+        now=lambda: datetime(2026, 1, 1, 16, 30, tzinfo=UTC),
+    )  # 2 January 00:30 WITA
     services.asked = asked
     return services
 
@@ -111,7 +116,7 @@ def test_on_the_first_working_day_last_months_report_goes_to_the_supervisor(svc)
     result = uc.send_monthly_report(svc)  # today from the clock: 2 January 2026 in WITA
     assert result["sent"] is True and result["month"] == "2025-12" and result["resent"] is False
     assert svc.asked == [(date(2025, 12, 1), date(2025, 12, 31))]
-    (to, template, context, attachments), = svc.notifier.sent
+    ((to, template, context, attachments),) = svc.notifier.sent
     assert to == ("kasi@kaltimprov.go.id", "wakil@kaltimprov.go.id") and template == "monthly_report"
     ((filename, content_type, data),) = attachments
     assert filename == "Laporan-SLA-Aspirasi-Kaltim-2025-12.xlsx" == result["attachment"]["filename"]
@@ -131,8 +136,12 @@ def test_once_a_month_however_often_it_runs(svc):
 
 def test_nothing_before_the_first_working_day(svc):
     result = uc.send_monthly_report(svc, today=date(2026, 1, 1))  # New Year's Day
-    assert result == {"month": "2025-12", "sent": False, "reason": "before_first_working_day",
-                      "first_working_day": "2026-01-02"}
+    assert result == {
+        "month": "2025-12",
+        "sent": False,
+        "reason": "before_first_working_day",
+        "first_working_day": "2026-01-02",
+    }
     assert svc.notifier.sent == [] and svc.store.claims == set() and svc.asked == []
 
 
@@ -195,7 +204,7 @@ def test_forced_a_month_not_over_goes_out_as_a_preliminary_report_that_claims_no
     assert svc.asked == [(date(2026, 1, 1), date(2026, 1, 20))]  # the figures so far
     assert svc.store.claims == set()  # the real report still goes out on the first working day
     assert result["subject"].endswith("Januari 2026 (sementara / preliminary)")
-    (_, _, context, _), = svc.notifier.sent
+    ((_, _, context, _),) = svc.notifier.sent
     assert context["preliminary"] is True
     assert "LAPORAN SEMENTARA" in render_email("monthly_report", context).text
     assert uc.send_monthly_report(svc, today=date(2026, 2, 2))["sent"] is True
@@ -217,17 +226,29 @@ def test_the_email_gives_the_totals_and_the_stages_in_indonesian_and_english():
     assert row.split() == ["Klasifikasi", "2", "j", "112", "35", "mnt", "2", "j", "20", "mnt", "88,4%", "13", "4", "1"]
 
 
-@pytest.mark.parametrize("minutes, id_, en", [
-    (None, "\u2013", "\u2013"), (0, "0 mnt", "0 min"), (4.5, "4,5 mnt", "4.5 min"), (8.0, "8 mnt", "8 min"),
-    (35.2, "35 mnt", "35 min"), (120, "2 j", "2 h"), (410.0, "6 j 50 mnt", "6 h 50 min"),
-    (59.6, "1 j", "1 h"), (1120.5, "18 j 40 mnt", "18 h 40 min"), (96000, "1.600 j", "1,600 h"),
-])
+@pytest.mark.parametrize(
+    "minutes, id_, en",
+    [
+        (None, "\u2013", "\u2013"),
+        (0, "0 mnt", "0 min"),
+        (4.5, "4,5 mnt", "4.5 min"),
+        (8.0, "8 mnt", "8 min"),
+        (35.2, "35 mnt", "35 min"),
+        (120, "2 j", "2 h"),
+        (410.0, "6 j 50 mnt", "6 h 50 min"),
+        (59.6, "1 j", "1 h"),
+        (1120.5, "18 j 40 mnt", "18 h 40 min"),
+        (96000, "1.600 j", "1,600 h"),
+    ],
+)
 def test_office_time_is_written_as_the_console_writes_it(minutes, id_, en):
     assert uc._duration(minutes, "id") == id_ and uc._duration(minutes, "en") == en
 
 
 def test_an_empty_month_reads_sensibly():
-    email = render_email("monthly_report", uc.email_context(empty_report(), "2026-11", "L.xlsx", "https://a.test/staff"))
+    email = render_email(
+        "monthly_report", uc.email_context(empty_report(), "2026-11", "L.xlsx", "https://a.test/staff")
+    )
     assert "Tidak ada tahap yang selesai bulan ini." in email.text and "No stage was completed" in email.text
     assert "Tidak ada tahap yang selesai bulan ini." in email.html
     assert "0 (\u2013)" in email.text  # answered within the SOP: nothing to divide
@@ -252,11 +273,16 @@ def test_ses_sends_files_as_multipart_mixed_after_the_text_and_html():
     sent = []
     notifier = SesNotifier("Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>", "ap-southeast-3")
     notifier.__dict__["_client"] = SimpleNamespace(
-        send_raw_email=lambda **kwargs: sent.append(kwargs) or {"MessageId": "m-1"})
+        send_raw_email=lambda **kwargs: sent.append(kwargs) or {"MessageId": "m-1"}
+    )
     context = uc.email_context(sample_report(), "2026-11", "L.xlsx", "https://a.test/staff")
     data = b"PK\x03\x04" + bytes(range(256)) * 4
-    result = notifier.send(["kasi@kaltimprov.go.id"], "monthly_report", context,
-                           attachments=[("Laporan-SLA-Aspirasi-Kaltim-2026-11.xlsx", uc.XLSX_CONTENT_TYPE, data)])
+    result = notifier.send(
+        ["kasi@kaltimprov.go.id"],
+        "monthly_report",
+        context,
+        attachments=[("Laporan-SLA-Aspirasi-Kaltim-2026-11.xlsx", uc.XLSX_CONTENT_TYPE, data)],
+    )
     assert result.message_id == "m-1"
     message = email.message_from_bytes(sent[0]["RawMessage"]["Data"], policy=policy.default)
     assert message.get_content_type() == "multipart/mixed"

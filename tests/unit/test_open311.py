@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
@@ -27,7 +27,7 @@ from chalicelib.domain.submission import ALL_CHANNELS, CHANNELS, OPEN311, parse_
 from chalicelib.service import api_keys
 
 JURISDICTION = "kaltimprov.go.id"
-NOW = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
 
 # -- the specification's examples ---------------------------------------------------------------------
 SPEC_SERVICES_XML = """<?xml version="1.0" encoding="utf-8"?>
@@ -94,12 +94,14 @@ SPEC_DEFINITION_JSON = """{
     }
   ]
 }"""
-SPEC_POST_REQUEST = ("api_key=xyz&jurisdiction_id=city.gov&service_code=001&lat=37.76524078&long=-122.4212043"
-                     "&address_string=1234+5th+street&email=smit333%40sfgov.edu&device_id=tt222111&account_id=123456"
-                     "&first_name=john&last_name=smith&phone=111111111"
-                     "&description=A+large+sinkhole+is+destroying+the+street"
-                     "&media_url=http%3A%2F%2Ffarm3.static.flickr.com%2F2002%2F2212426634_5ed477a060.jpg"
-                     "&attribute[WHISPAWN]=123456&attribute[WHISDORN]=COISL001")
+SPEC_POST_REQUEST = (
+    "api_key=xyz&jurisdiction_id=city.gov&service_code=001&lat=37.76524078&long=-122.4212043"
+    "&address_string=1234+5th+street&email=smit333%40sfgov.edu&device_id=tt222111&account_id=123456"
+    "&first_name=john&last_name=smith&phone=111111111"
+    "&description=A+large+sinkhole+is+destroying+the+street"
+    "&media_url=http%3A%2F%2Ffarm3.static.flickr.com%2F2002%2F2212426634_5ed477a060.jpg"
+    "&attribute[WHISPAWN]=123456&attribute[WHISDORN]=COISL001"
+)
 SPEC_POST_RESPONSE_XML = """<?xml version="1.0" encoding="utf-8"?>
 <service_requests>
     <request>
@@ -277,15 +279,36 @@ def plain(value):
 
 
 COMPLAINT = dict(
-    tracking_number="KT-13J2-PB4K", status="open", reply=None, close_reason=None, category="infrastruktur",
-    subcategory="jalan-rusak", description="Lubang besar di Jl. Juanda dekat pasar, sudah dua minggu.",
-    location="Jl. Juanda, Samarinda", latitude=-0.4948, longitude=117.1436, media_url="https://foto.example/1.jpg",
-    kind=None, opd=None, confidential=False, anonymous=False, public=True, stage="classification",
+    tracking_number="KT-13J2-PB4K",
+    status="open",
+    reply=None,
+    close_reason=None,
+    category="infrastruktur",
+    subcategory="jalan-rusak",
+    description="Lubang besar di Jl. Juanda dekat pasar, sudah dua minggu.",
+    location="Jl. Juanda, Samarinda",
+    latitude=-0.4948,
+    longitude=117.1436,
+    media_url="https://foto.example/1.jpg",
+    kind=None,
+    opd=None,
+    confidential=False,
+    anonymous=False,
+    public=True,
+    stage="classification",
     created_at="2026-11-27T01:00:00.000+00:00",
-    updated_at="2026-11-27T02:00:00.000+00:00", answered_at=None, closed_at=None,
+    updated_at="2026-11-27T02:00:00.000+00:00",
+    answered_at=None,
+    closed_at=None,
     sop_due_at="2026-11-29T01:00:00.000+00:00",
-    citizen_name="Siti Aminah", citizen_email="siti@example.id", citizen_phone="+6281234567890",
-    entered_by="open311:Demo client", device_id="tt222111", account_id="123456", title="Jalan rusak: Lubang besar")
+    citizen_name="Siti Aminah",
+    citizen_email="siti@example.id",
+    citizen_phone="+6281234567890",
+    entered_by="open311:Demo client",
+    device_id="tt222111",
+    account_id="123456",
+    title="Jalan rusak: Lubang besar",
+)
 
 
 def complaint(**changes):
@@ -293,34 +316,50 @@ def complaint(**changes):
 
 
 # -- shapes: our documents as the spec's examples ---------------------------------------------------
-@pytest.mark.parametrize("document, spec_x, spec_j", [
-    (o311.services_document(), SPEC_SERVICES_XML, SPEC_SERVICES_JSON),
-    (o311.requests_document([complaint()]), SPEC_REQUESTS_XML, SPEC_REQUESTS_JSON),
-    (o311.created_document("KT-13J2-PB4K", "Diproses", None), SPEC_POST_RESPONSE_XML, SPEC_POST_RESPONSE_JSON),
-    (o311.token_document("KT-13J2-PB4K", "KT-13J2-PB4K"), SPEC_TOKEN_XML, SPEC_TOKEN_JSON),
-    (o311.invalid_api_key().document(), SPEC_ERRORS_XML, SPEC_ERRORS_JSON),
-    (o311.discovery("https://aspirasi.test/open311/v2", "kontak", "kunci", "test"), SPEC_DISCOVERY_XML,
-     SPEC_DISCOVERY_JSON),
-], ids=["services", "requests", "post", "token", "errors", "discovery"])
+@pytest.mark.parametrize(
+    "document, spec_x, spec_j",
+    [
+        (o311.services_document(), SPEC_SERVICES_XML, SPEC_SERVICES_JSON),
+        (o311.requests_document([complaint()]), SPEC_REQUESTS_XML, SPEC_REQUESTS_JSON),
+        (o311.created_document("KT-13J2-PB4K", "Diproses", None), SPEC_POST_RESPONSE_XML, SPEC_POST_RESPONSE_JSON),
+        (o311.token_document("KT-13J2-PB4K", "KT-13J2-PB4K"), SPEC_TOKEN_XML, SPEC_TOKEN_JSON),
+        (o311.invalid_api_key().document(), SPEC_ERRORS_XML, SPEC_ERRORS_JSON),
+        (
+            o311.discovery("https://aspirasi.test/open311/v2", "kontak", "kunci", "test"),
+            SPEC_DISCOVERY_XML,
+            SPEC_DISCOVERY_JSON,
+        ),
+    ],
+    ids=["services", "requests", "post", "token", "errors", "discovery"],
+)
 def test_documents_have_the_spec_examples_fields_in_its_order(document, spec_x, spec_j):
     assert shape(ours(document, "xml")) == shape(spec_xml(spec_x))
     assert json_shape(ours(document, "json")) == json_shape(spec_json(spec_j))
 
 
 def test_service_definition_has_the_spec_shape_with_no_attributes():
-    xml, data = ours(o311.service_definition("kesehatan.puskesmas"), "xml"), \
-        ours(o311.service_definition("kesehatan.puskesmas"), "json")
+    xml, data = (
+        ours(o311.service_definition("kesehatan.puskesmas"), "xml"),
+        ours(o311.service_definition("kesehatan.puskesmas"), "json"),
+    )
     spec_x, spec_j = spec_xml(SPEC_DEFINITION_XML), spec_json(SPEC_DEFINITION_JSON)
     assert [c.tag for c in xml] == [c.tag for c in spec_x] == ["service_code", "attributes"]
     assert list(data) == list(spec_j) and data == {"service_code": "kesehatan.puskesmas", "attributes": []}
     assert xml.find("attributes") is not None and len(xml.find("attributes")) == 0  # metadata false: none
 
 
-@pytest.mark.parametrize("document", [
-    o311.services_document(), o311.requests_document([complaint(), complaint(status="closed", reply="Sudah.")]),
-    o311.created_document("KT-13J2-PB4K", "Diproses", "123456"), o311.discovery("u", "c", "k", "production"),
-    o311.service_definition("kebencanaan.banjir"), o311.invalid_api_key().document(),
-], ids=["services", "requests", "post", "discovery", "definition", "errors"])
+@pytest.mark.parametrize(
+    "document",
+    [
+        o311.services_document(),
+        o311.requests_document([complaint(), complaint(status="closed", reply="Sudah.")]),
+        o311.created_document("KT-13J2-PB4K", "Diproses", "123456"),
+        o311.discovery("u", "c", "k", "production"),
+        o311.service_definition("kebencanaan.banjir"),
+        o311.invalid_api_key().document(),
+    ],
+    ids=["services", "requests", "post", "discovery", "definition", "errors"],
+)
 def test_xml_and_json_say_the_same_by_the_spark_convention(document):
     assert spark(ours(document, "xml")) == plain(ours(document, "json"))
 
@@ -339,11 +378,15 @@ def test_xml_starts_with_the_declaration_and_types_are_as_the_spec_writes_them()
 
 def test_errors_are_a_list_of_code_and_description_in_both_formats():
     error = Open311Error(400, "satu / one", "dua / two")
-    assert ours(error.document(), "json") == [{"code": 400, "description": "satu / one"},
-                                              {"code": 400, "description": "dua / two"}]
+    assert ours(error.document(), "json") == [
+        {"code": 400, "description": "satu / one"},
+        {"code": 400, "description": "dua / two"},
+    ]
     xml = ours(error.document(), "xml")
     assert xml.tag == "errors" and [(e.findtext("code"), e.findtext("description")) for e in xml] == [
-        ("400", "satu / one"), ("400", "dua / two")]
+        ("400", "satu / one"),
+        ("400", "dua / two"),
+    ]
     limited = o311.rate_limited(60, 17)
     assert limited.status == 429 and limited.headers == {"Retry-After": "17"}
     assert "60" in limited.descriptions[0] and " / " in limited.descriptions[0]
@@ -353,11 +396,11 @@ def test_errors_are_a_list_of_code_and_description_in_both_formats():
 
 
 def test_xml_escapes_markup_and_drops_what_xml_cannot_carry():
-    evil = complaint(description="<script>alert(1)</script> & \"kutip\" \x00\x07\x1b ✓ selesai", location="A]]>B")
+    evil = complaint(description='<script>alert(1)</script> & "kutip" \x00\x07\x1b ✓ selesai', location="A]]>B")
     body, _ = o311.render(o311.requests_document([evil]), "xml")
     assert "<script>" not in body and "&lt;script&gt;" in body
     parsed = ET.fromstring(body.encode("utf-8"))[0]
-    assert parsed.findtext("description") == "<script>alert(1)</script> & \"kutip\"  ✓ selesai"
+    assert parsed.findtext("description") == '<script>alert(1)</script> & "kutip"  ✓ selesai'
     assert parsed.findtext("address") == "A]]>B"
     assert ours(o311.requests_document([evil]), "json")[0]["description"].startswith("<script>")
 
@@ -366,18 +409,28 @@ def test_xml_escapes_markup_and_drops_what_xml_cannot_carry():
 def test_public_requests_never_carry_personal_data_or_external_ids():
     for fmt in ("json", "xml"):
         body, _ = o311.render(o311.requests_document([complaint()]), fmt)
-        for secret in ("Siti", "siti@example.id", "6281234567890", "open311:Demo", "tt222111", "123456",
-                       "Jalan rusak: Lubang"):
+        for secret in (
+            "Siti",
+            "siti@example.id",
+            "6281234567890",
+            "open311:Demo",
+            "tt222111",
+            "123456",
+            "Jalan rusak: Lubang",
+        ):
             assert secret not in body, (fmt, secret)
     assert list(o311.service_request(complaint())) == list(spec_json(SPEC_REQUESTS_JSON)[0])
 
 
-@pytest.mark.parametrize("changes", [
-    {"confidential": True},
-    {"public": None},  # entered by staff, or from before reporters were told their text may be public
-    {"stage": "intake"},  # not screened yet
-    {"stage": "intake", "status": "closed", "close_reason": "Bukan keluhan: Jl. Juanda milik kota."},  # rejected
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"confidential": True},
+        {"public": None},  # entered by staff, or from before reporters were told their text may be public
+        {"stage": "intake"},  # not screened yet
+        {"stage": "intake", "status": "closed", "close_reason": "Bukan keluhan: Jl. Juanda milik kota."},  # rejected
+    ],
+)
 def test_text_is_public_only_when_told_not_confidential_and_accepted_at_intake(changes):
     hidden = o311.service_request(complaint(**{"status": "closed", "reply": "Kami perbaiki Jl. Juanda.", **changes}))
     for name in ("description", "address", "lat", "long", "media_url", "status_notes"):
@@ -395,13 +448,21 @@ def test_status_notes_dates_and_agency():
     assert open_["updated_datetime"] == "2026-11-27T10:00:00+08:00"
     assert open_["expected_datetime"] == "2026-11-29T09:00:00+08:00"  # the SOP clock (sop_due_at)
     assert open_["agency_responsible"] == catalog.OPDS["PUPR-PERA"].name  # the category's, before routing
-    answered = o311.service_request(complaint(status="answered", reply="Diperbaiki besok.", kind="aspiration",
-                                              opd="DISHUB", answered_at="2026-11-28T00:30:00.000+00:00"))
+    answered = o311.service_request(
+        complaint(
+            status="answered",
+            reply="Diperbaiki besok.",
+            kind="aspiration",
+            opd="DISHUB",
+            answered_at="2026-11-28T00:30:00.000+00:00",
+        )
+    )
     assert answered["status"] == "closed" and answered["status_notes"] == "Diperbaiki besok."
     assert answered["agency_responsible"] == "Dinas Perhubungan"
     assert answered["updated_datetime"] == "2026-11-28T08:30:00+08:00"  # when it was closed (answered)
-    rejected = o311.service_request(complaint(status="closed", close_reason="Bukan pengaduan.",
-                                              closed_at="2026-11-27T03:00:00.000+00:00"))
+    rejected = o311.service_request(
+        complaint(status="closed", close_reason="Bukan pengaduan.", closed_at="2026-11-27T03:00:00.000+00:00")
+    )
     assert rejected["status_notes"] == "Bukan pengaduan." and rejected["updated_datetime"].startswith("2026-11-27T11")
     information = o311.service_request(complaint(kind="information"))
     assert information["agency_responsible"] == "Dinas Komunikasi dan Informatika"
@@ -414,7 +475,8 @@ def test_one_service_per_subcategory_coded_category_dot_subcategory():
     services = ours(o311.services_document(), "json")
     expected = [(c.code, s.code, c.name, s.name) for c in catalog.CATEGORIES.values() for s in c.subcategories]
     assert [(s["service_code"], s["group"], s["service_name"]) for s in services] == [
-        (f"{c}.{s}", group, name) for c, s, group, name in expected]
+        (f"{c}.{s}", group, name) for c, s, group, name in expected
+    ]
     assert len({s["service_code"] for s in services}) == len(services)
     puskesmas = o311.find_service("kesehatan.puskesmas")
     assert puskesmas.agency == "Dinas Kesehatan" and "Dinas Kesehatan" in puskesmas.description
@@ -474,25 +536,28 @@ def test_a_long_description_makes_a_title_cut_at_a_word():
     assert whole.startswith(request.title[:-1]) and whole[len(request.title) - 1] == " "  # cut between words
 
 
-@pytest.mark.parametrize("changes, fragment", [
-    ({"description": None}, "description is required"),
-    ({"description": "   "}, "description is required"),
-    ({"description": "Rusak"}, "at least 10"),
-    ({"description": "x" * 4001}, "at most 4,000"),
-    ({"lat": "abc"}, "lat must be WGS84"),
-    ({"lat": "91"}, "lat must be WGS84"),
-    ({"long": "nan"}, "long must be WGS84"),
-    ({"long": None}, "lat and long must be sent together"),
-    ({"lat": None, "long": None, "address_string": None}, "a location is required"),
-    ({"lat": None, "long": None, "address_string": None, "address_id": "545483"}, "address_id is not supported"),
-    ({"email": "bukan-email"}, "email is not a valid"),
-    ({"phone": "telepon saya"}, "phone is not a phone number"),
-    ({"media_url": "javascript:alert(1)"}, "media_url must be a complete http(s) URL"),
-    ({"media_url": "ftp://x.example/a.jpg"}, "media_url must be a complete http(s) URL"),
-    ({"first_name": "x" * 60, "last_name": "y" * 60}, "together may hold at most 100"),
-    ({"device_id": "a\x01b"}, "device_id contains control characters"),
-    ({"address_string": "x" * 301}, "address_string is too long"),
-])
+@pytest.mark.parametrize(
+    "changes, fragment",
+    [
+        ({"description": None}, "description is required"),
+        ({"description": "   "}, "description is required"),
+        ({"description": "Rusak"}, "at least 10"),
+        ({"description": "x" * 4001}, "at most 4,000"),
+        ({"lat": "abc"}, "lat must be WGS84"),
+        ({"lat": "91"}, "lat must be WGS84"),
+        ({"long": "nan"}, "long must be WGS84"),
+        ({"long": None}, "lat and long must be sent together"),
+        ({"lat": None, "long": None, "address_string": None}, "a location is required"),
+        ({"lat": None, "long": None, "address_string": None, "address_id": "545483"}, "address_id is not supported"),
+        ({"email": "bukan-email"}, "email is not a valid"),
+        ({"phone": "telepon saya"}, "phone is not a phone number"),
+        ({"media_url": "javascript:alert(1)"}, "media_url must be a complete http(s) URL"),
+        ({"media_url": "ftp://x.example/a.jpg"}, "media_url must be a complete http(s) URL"),
+        ({"first_name": "x" * 60, "last_name": "y" * 60}, "together may hold at most 100"),
+        ({"device_id": "a\x01b"}, "device_id contains control characters"),
+        ({"address_string": "x" * 301}, "address_string is too long"),
+    ],
+)
 def test_bad_requests_are_400_with_a_description_in_both_languages(changes, fragment):
     with pytest.raises(Open311Error) as error:
         o311.parse_request(spec_form(**changes), JURISDICTION)
@@ -502,8 +567,9 @@ def test_bad_requests_are_400_with_a_description_in_both_languages(changes, frag
 
 def test_several_mistakes_are_told_at_once():
     with pytest.raises(Open311Error) as error:
-        o311.parse_request(spec_form(description=None, email="x", lat=None, long=None, address_string=None),
-                           JURISDICTION)
+        o311.parse_request(
+            spec_form(description=None, email="x", lat=None, long=None, address_string=None), JURISDICTION
+        )
     assert len(error.value.descriptions) == 3
 
 
@@ -519,8 +585,12 @@ def test_a_missing_service_code_is_400_an_unknown_one_404():
 
 def test_only_a_utf8_form_is_read():
     assert o311.parse_form(b"a=1&a=2&b=%C3%A9&c=", "application/x-www-form-urlencoded") == {"a": "1", "b": "é", "c": ""}
-    for raw, content_type in ((b'{"a": 1}', "application/json"), (b"a=1", None), (b"a=\xff", o311.FORM),
-                              (b"a=%FF", o311.FORM)):
+    for raw, content_type in (
+        (b'{"a": 1}', "application/json"),
+        (b"a=1", None),
+        (b"a=\xff", o311.FORM),
+        (b"a=%FF", o311.FORM),
+    ):
         with pytest.raises(Open311Error) as error:
             o311.parse_form(raw, content_type)
         assert error.value.status == 400
@@ -543,20 +613,23 @@ def test_the_search_defaults_to_the_most_recent_90_days():
     assert search(status="closed").our_statuses == {"answered", "closed"}
     assert search(status="open,closed").our_statuses == {"open", "answered", "closed"}
     # An unencoded "+" arrives as a space; a date alone is midnight in WITA.
-    assert search(start_date="2026-11-01T00:00:00 08:00").start == datetime(2026, 10, 31, 16, tzinfo=timezone.utc)
-    assert search(start_date="2026-11-01").start == datetime(2026, 10, 31, 16, tzinfo=timezone.utc)
+    assert search(start_date="2026-11-01T00:00:00 08:00").start == datetime(2026, 10, 31, 16, tzinfo=UTC)
+    assert search(start_date="2026-11-01").start == datetime(2026, 10, 31, 16, tzinfo=UTC)
     exactly = search(start_date="2026-01-01T00:00:00Z", end_date="2026-04-01T00:00:00Z")
     assert exactly.end - exactly.start == timedelta(days=90)
 
 
-@pytest.mark.parametrize("params, fragment", [
-    ({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-01T00:00:01Z"}, "more than 90 days"),
-    ({"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"}, "must not be before"),
-    ({"start_date": "2026-01-01T00:00:00"}, "with a time zone"),
-    ({"end_date": "kemarin"}, "end_date must be a W3C date-time"),
-    ({"status": "pending"}, "status must be open or closed"),
-    ({"service_code": "kesehatan.puskesmas,001"}, "unknown service_code 001"),
-])
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-01T00:00:01Z"}, "more than 90 days"),
+        ({"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"}, "must not be before"),
+        ({"start_date": "2026-01-01T00:00:00"}, "with a time zone"),
+        ({"end_date": "kemarin"}, "end_date must be a W3C date-time"),
+        ({"status": "pending"}, "status must be open or closed"),
+        ({"service_code": "kesehatan.puskesmas,001"}, "unknown service_code 001"),
+    ],
+)
 def test_bad_searches_are_400(params, fragment):
     with pytest.raises(Open311Error) as error:
         search(**params)
@@ -564,11 +637,13 @@ def test_bad_searches_are_400(params, fragment):
 
 
 def test_ids_override_every_other_argument_and_read_like_a_caller_says_them():
-    found = search(service_request_id="KT-13J2-PB4K, kt13j2pb4k,KT-0000-000O,not-an-id", status="pending",
-                   start_date="never")
+    found = search(
+        service_request_id="KT-13J2-PB4K, kt13j2pb4k,KT-0000-000O,not-an-id", status="pending", start_date="never"
+    )
     assert found.ids == ("KT-13J2-PB4K", "KT-0000-0000")
     assert search(service_code="kesehatan.puskesmas,kesehatan.puskesmas").services == (
-        o311.find_service("kesehatan.puskesmas"),)
+        o311.find_service("kesehatan.puskesmas"),
+    )
     with pytest.raises(Open311Error):
         search(service_request_id=",".join(["KT-13J2-PB4K"] * 1001))
 
@@ -581,11 +656,15 @@ def test_another_jurisdiction_is_not_found_ours_and_none_are_fine():
 
 
 def test_a_90_day_search_reads_at_most_five_months_newest_first():
-    assert month_keys(datetime(2026, 1, 31, tzinfo=timezone.utc), datetime(2026, 5, 1, tzinfo=timezone.utc)) == [
-        "2026-05", "2026-04", "2026-03", "2026-02", "2026-01"]
+    assert month_keys(datetime(2026, 1, 31, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC)) == [
+        "2026-05",
+        "2026-04",
+        "2026-03",
+        "2026-02",
+        "2026-01",
+    ]
     assert month_keys(NOW - timedelta(days=90), NOW) == ["2026-11", "2026-10", "2026-09", "2026-08"]
-    assert month_keys(datetime(2025, 12, 20, tzinfo=timezone.utc), datetime(2026, 1, 2, tzinfo=timezone.utc)) == [
-        "2026-01", "2025-12"]
+    assert month_keys(datetime(2025, 12, 20, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)) == ["2026-01", "2025-12"]
     # Months are UTC, as created_at is: 07:00 WITA on 1 December is still November.
     wita = timezone(timedelta(hours=8))
     assert month_keys(datetime(2026, 12, 1, 7, tzinfo=wita), datetime(2026, 12, 1, 7, tzinfo=wita)) == ["2026-11"]
@@ -598,26 +677,39 @@ def test_open311_is_a_channel_but_not_one_an_operator_picks():
 
 def test_organisations_fold_and_keys_count_per_minute():
     assert api_keys.organisation_key("  Demo   Client ") == api_keys.organisation_key("demo client")
-    minute, ends = api_keys.window(datetime(2026, 11, 28, 20, 9, 41, 500000, tzinfo=timezone.utc))
-    assert minute == "2026-11-28T20:09" and ends == datetime(2026, 11, 28, 20, 10, tzinfo=timezone.utc)
+    minute, ends = api_keys.window(datetime(2026, 11, 28, 20, 9, 41, 500000, tzinfo=UTC))
+    assert minute == "2026-11-28T20:09" and ends == datetime(2026, 11, 28, 20, 10, tzinfo=UTC)
 
 
 def test_open311_settings():
     default = Settings.from_env({})
-    assert (default.open311_rate_limit_per_minute, default.open311_jurisdiction_id,
-            default.open311_endpoint_type) == (60, "kaltimprov.go.id", "production")
-    configured = Settings.from_env({"OPEN311_RATE_LIMIT_PER_MINUTE": "5", "OPEN311_ENDPOINT_TYPE": "test",
-                                    "OPEN311_JURISDICTION_ID": "Kaltimprov.go.id"})
+    assert (default.open311_rate_limit_per_minute, default.open311_jurisdiction_id, default.open311_endpoint_type) == (
+        60,
+        "kaltimprov.go.id",
+        "production",
+    )
+    configured = Settings.from_env(
+        {
+            "OPEN311_RATE_LIMIT_PER_MINUTE": "5",
+            "OPEN311_ENDPOINT_TYPE": "test",
+            "OPEN311_JURISDICTION_ID": "Kaltimprov.go.id",
+        }
+    )
     assert (configured.open311_rate_limit_per_minute, configured.open311_endpoint_type) == (5, "test")
-    for env in ({"OPEN311_RATE_LIMIT_PER_MINUTE": "0"}, {"OPEN311_RATE_LIMIT_PER_MINUTE": "banyak"},
-                {"OPEN311_ENDPOINT_TYPE": "staging"}):
+    for env in (
+        {"OPEN311_RATE_LIMIT_PER_MINUTE": "0"},
+        {"OPEN311_RATE_LIMIT_PER_MINUTE": "banyak"},
+        {"OPEN311_ENDPOINT_TYPE": "staging"},
+    ):
         with pytest.raises(ConfigError):
             Settings.from_env(env)
 
 
 def test_a_search_answer_stops_before_it_outgrows_a_lambda_response():
-    long = [complaint(tracking_number=f"KT-0000-{n:04d}", description="Ã" * 4000, reply="é" * 4000, status="closed")
-            for n in range(o311.MAX_RESULTS)]
+    long = [
+        complaint(tracking_number=f"KT-0000-{n:04d}", description="Ã" * 4000, reply="é" * 4000, status="closed")
+        for n in range(o311.MAX_RESULTS)
+    ]
     document = o311.requests_document(long)
     assert 0 < len(document.data) < o311.MAX_RESULTS
     for fmt in ("json", "xml"):

@@ -49,8 +49,14 @@ def test_request_schemas_are_the_models(doc):
     assert submission["properties"]["description"]["minLength"] == models.MIN_DESCRIPTION
     assert set(submission["required"]) == {"category", "subcategory", "title", "description"}
     with pytest.raises(ValidationFailed) as refused:
-        parse_submission({"category": "kesehatan", "subcategory": "puskesmas", "title": "x" * 151,
-                          "description": "cukup panjang sekali"})
+        parse_submission(
+            {
+                "category": "kesehatan",
+                "subcategory": "puskesmas",
+                "title": "x" * 151,
+                "description": "cukup panjang sekali",
+            }
+        )
     assert refused.value.errors == [{"field": "title", "code": "too_long", "max_length": 150}]
     rating = schemas["RatingRequest"]["properties"]["score"]
     assert (rating["minimum"], rating["maximum"]) == (1, 5)
@@ -130,8 +136,10 @@ def test_served_document_and_rendered_page():
 def test_the_page_escapes_what_it_shows():
     doc = openapi.document(application.app.routes)
     doc["info"]["description"] = "<script>alert(1)</script>"
-    doc["components"]["schemas"]["Evil"] = {"description": "<img src=x onerror=alert(1)>",
-                                            "properties": {"<b>": {"type": "string"}}}
+    doc["components"]["schemas"]["Evil"] = {
+        "description": "<img src=x onerror=alert(1)>",
+        "properties": {"<b>": {"type": "string"}},
+    }
     html = application.render_page("api_docs", {"d": openapi.view(doc), "lang": "en"})
     assert "<script>alert" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html

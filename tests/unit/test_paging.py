@@ -13,8 +13,10 @@ def test_round_trip():
     assert decode_page_token(encode_page_token(data)) == data
 
 
-@pytest.mark.parametrize("token", ["not base64!", base64.urlsafe_b64encode(b"{no json").decode(),
-                                   base64.urlsafe_b64encode(b"[" * 5000).decode()])
+@pytest.mark.parametrize(
+    "token",
+    ["not base64!", base64.urlsafe_b64encode(b"{no json").decode(), base64.urlsafe_b64encode(b"[" * 5000).decode()],
+)
 def test_what_we_did_not_write_is_refused(token):
     with pytest.raises(ValidationFailed) as refused:
         decode_page_token(token)
@@ -30,19 +32,22 @@ def test_a_start_key_we_wrote_reads_back_for_its_owner():
     assert start_key(None, SHAPE, citizen_id="sub-1") is None
 
 
-@pytest.mark.parametrize("key", [
-    {"citizen_id": {"S": "sub-1"}},  # the partition alone
-    {**HONEST, "created_at": {"NULL": True}},
-    {**HONEST, "created_at": {"S": "yesterday"}},
-    {**HONEST, "created_at": {"S": "2026-11-20T01:02:03"}},  # no zone: not how we write times
-    {**HONEST, "id": {"S": "A" * 32}},
-    {**HONEST, "id": {"N": "1"}},
-    {**HONEST, "id": {"S": "a" * 32, "N": "1"}},
-    {**HONEST, "extra": {"S": "x"}},
-    {**HONEST, "citizen_id": {"S": "sub-2"}},  # someone else's partition
-    {**HONEST, "citizen_id": {"S": ""}},
-    [HONEST],
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        {"citizen_id": {"S": "sub-1"}},  # the partition alone
+        {**HONEST, "created_at": {"NULL": True}},
+        {**HONEST, "created_at": {"S": "yesterday"}},
+        {**HONEST, "created_at": {"S": "2026-11-20T01:02:03"}},  # no zone: not how we write times
+        {**HONEST, "id": {"S": "A" * 32}},
+        {**HONEST, "id": {"N": "1"}},
+        {**HONEST, "id": {"S": "a" * 32, "N": "1"}},
+        {**HONEST, "extra": {"S": "x"}},
+        {**HONEST, "citizen_id": {"S": "sub-2"}},  # someone else's partition
+        {**HONEST, "citizen_id": {"S": ""}},
+        [HONEST],
+    ],
+)
 def test_a_start_key_of_another_shape_or_partition_is_refused(key):
     with pytest.raises(ValidationFailed):
         start_key(encode_page_token(key), SHAPE, citizen_id="sub-1")

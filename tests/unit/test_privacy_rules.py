@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,8 +18,9 @@ def codes(payload) -> dict[str, str]:
 
 def test_a_correction_takes_a_name_and_a_phone_under_the_registration_rules():
     assert privacy.parse_correction({"name": "  Siti   Aminah "}) == privacy.Correction(("name",), "Siti Aminah")
-    assert privacy.parse_correction({"phone": "+62 812 3456 7890"}) == privacy.Correction(("phone",), None,
-                                                                                         "+6281234567890")
+    assert privacy.parse_correction({"phone": "+62 812 3456 7890"}) == privacy.Correction(
+        ("phone",), None, "+6281234567890"
+    )
     assert privacy.parse_correction({"phone": None}) == privacy.Correction(("phone",))  # removes the number
     assert privacy.parse_correction({"phone": ""}) == privacy.Correction(("phone",))
     both = privacy.parse_correction({"phone": "+6281234567890", "name": "Budi"})
@@ -39,8 +40,13 @@ def test_bad_corrections_name_every_field():
 
 def test_closing_needs_the_accounts_email_typed_again():
     privacy.confirm_closure({"email": " Warga@Example.ID "}, "warga@example.id")
-    for payload, code in (({}, "required"), ({"email": ""}, "required"), ({"email": True}, "required"),
-                          ({"email": "lain@example.id"}, "email_mismatch"), ([], "not_an_object")):
+    for payload, code in (
+        ({}, "required"),
+        ({"email": ""}, "required"),
+        ({"email": True}, "required"),
+        ({"email": "lain@example.id"}, "email_mismatch"),
+        ([], "not_an_object"),
+    ):
         with pytest.raises(ValidationFailed) as failed:
             privacy.confirm_closure(payload, "warga@example.id")
         assert failed.value.errors[0]["code"] == code
@@ -51,16 +57,27 @@ def test_closing_needs_the_accounts_email_typed_again():
 def test_recipients_are_redacted_and_filtered_by_the_citizens_addresses():
     to = ["Warga@example.id", "operator@aspirasi.kaltimprov.go.id"]
     assert privacy.redact_recipients(to, ["warga@example.id", None]) == (
-        [privacy.ERASED, "operator@aspirasi.kaltimprov.go.id"], True)
+        [privacy.ERASED, "operator@aspirasi.kaltimprov.go.id"],
+        True,
+    )
     assert privacy.redact_recipients(to, [None]) == (to, False)
     assert privacy.sent_to(to, ["warga@example.id"]) == ["Warga@example.id"]
     assert privacy.sent_to(["operator@aspirasi.kaltimprov.go.id"], ["warga@example.id"]) == []
 
 
 def test_records_are_exported_as_held_without_the_systems_secrets():
-    held = privacy.as_held({"id": "c1", "notified": {"reply", "received"}, "step": 3.0, "rating": {"score": 4.0},
-                            "feedback_token": "secret", "request_fingerprint": "abc", "closed_at": None})
+    held = privacy.as_held(
+        {
+            "id": "c1",
+            "notified": {"reply", "received"},
+            "step": 3.0,
+            "rating": {"score": 4.0},
+            "feedback_token": "secret",
+            "request_fingerprint": "abc",
+            "closed_at": None,
+        }
+    )
     assert held == {"id": "c1", "notified": ["received", "reply"], "step": 3, "rating": {"score": 4}}
-    name = privacy.export_filename(datetime(2026, 11, 28, 21, 5, tzinfo=timezone.utc))
+    name = privacy.export_filename(datetime(2026, 11, 28, 21, 5, tzinfo=UTC))
     assert name == "data-saya-aspirasi-kaltim-20261128-210500.json"
     assert set(privacy.PERSONAL_FIELDS) >= {"citizen_email", "citizen_name", "citizen_phone", "citizen_id"}

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.domain import report
 
-NOW = datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc)  # 11.00 WITA
-SOP = report.SopMinutes(stages={"intake": 10.0, "classification": 120.0, "opd_response": 960.0, "review": 10.0,
-                                "reply": 30.0}, whole=960.0)
+NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)  # 11.00 WITA
+SOP = report.SopMinutes(
+    stages={"intake": 10.0, "classification": 120.0, "opd_response": 960.0, "review": 10.0, "reply": 30.0}, whole=960.0
+)
 
 durations = st.floats(min_value=0, max_value=200_000, allow_nan=False, allow_infinity=False)
 
@@ -35,7 +36,7 @@ def test_a_value_lies_in_its_bucket(value):
         assert value <= report.LOWEST
     else:
         assert report.LOWEST * report.GAMMA ** (k - 1) < value * (1 + 1e-9)
-        assert value <= report.LOWEST * report.GAMMA ** k * (1 + 1e-9)
+        assert value <= report.LOWEST * report.GAMMA**k * (1 + 1e-9)
 
 
 def test_an_empty_histogram_has_no_quantile():
@@ -43,16 +44,20 @@ def test_an_empty_histogram_has_no_quantile():
 
 
 def test_a_year_reads_twelve_months_and_the_edges_day_by_day():
-    assert report.periods_to_read(date(2026, 1, 1), date(2026, 12, 31)) == [
-        f"M#2026-{m:02d}" for m in range(1, 13)]
+    assert report.periods_to_read(date(2026, 1, 1), date(2026, 12, 31)) == [f"M#2026-{m:02d}" for m in range(1, 13)]
     assert report.periods_to_read(date(2026, 10, 30), date(2026, 12, 2)) == [
-        "D#2026-10-30", "D#2026-10-31", "M#2026-11", "D#2026-12-01", "D#2026-12-02"]
+        "D#2026-10-30",
+        "D#2026-10-31",
+        "M#2026-11",
+        "D#2026-12-01",
+        "D#2026-12-02",
+    ]
     assert report.periods_to_read(date(2026, 2, 1), date(2026, 2, 28)) == ["M#2026-02"]
     assert report.periods_to_read(date(2024, 2, 1), date(2024, 2, 28)) == [f"D#2024-02-{d:02d}" for d in range(1, 29)]
 
 
 def test_days_are_days_in_kalimantan_timur():
-    late_evening_utc = datetime(2026, 11, 30, 17, 0, tzinfo=timezone.utc)  # 1 December, 01.00 WITA
+    late_evening_utc = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # 1 December, 01.00 WITA
     assert report.periods_of(late_evening_utc) == ("D#2026-12-01", "M#2026-12")
 
 
@@ -64,11 +69,15 @@ def test_what_events_add():
     visit = report.visit_completed(NOW, "opd_response", "DINKES", 30.0, met=False)
     assert [d.row for d in visit] == ["stage#opd_response", "opd#DINKES"]
     assert visit[0].counters == {"v_done": 1, "v_breached": 1, f"vh{report.bucket(30.0)}": 1}
-    later = datetime(2026, 11, 29, tzinfo=timezone.utc)
+    later = datetime(2026, 11, 29, tzinfo=UTC)
     first = report.answered(later, NOW, "web", "kesehatan", "DINKES", True, 90.0, "met")
     assert [(d.at, d.row) for d in first if d.counters.get("c_open") == -1] == [(NOW, "total")]  # day received
     assert {d.row for d in first if d.counters.get("c_answered")} == {
-        "total", "channel#web", "category#kesehatan", "opd#DINKES"}
+        "total",
+        "channel#web",
+        "category#kesehatan",
+        "opd#DINKES",
+    }
     again = report.answered(later, NOW, "web", "kesehatan", "DINKES", False, 10.0, None)
     assert all(set(d.counters) == {"c_open"} for d in again)  # a second round's answer is not a second answer
     assert report.answering_opd("information", "DINKES") == report.NO_OPD
@@ -97,7 +106,7 @@ def test_the_report_adds_up_random_cases_and_reads_the_same_from_days_or_months(
     deltas, minutes, received = [], defaultdict(list), 0
     for _ in range(400):
         # Before 16.00 UTC: the same day in WITA.
-        at = datetime(2026, rng.choice([10, 11]), rng.randint(1, 30), rng.randint(0, 15), tzinfo=timezone.utc)
+        at = datetime(2026, rng.choice([10, 11]), rng.randint(1, 30), rng.randint(0, 15), tzinfo=UTC)
         channel = rng.choice(["web", "phone", "open311"])
         deltas += report.received(at, channel, "kesehatan")
         received += 1
@@ -125,8 +134,11 @@ def test_the_report_adds_up_random_cases_and_reads_the_same_from_days_or_months(
             assert abs(row[field] - value) <= report.ACCURACY * value + 0.05  # + rounding to 0.1 minute
     # The same period read day by day (no whole month inside) gives the same figures, less the first day.
     days = report.build_report(date(2026, 10, 2), end, _read(stored, date(2026, 10, 2), end), SOP, 0, NOW, 0)
-    first_day = sum(1 for d in deltas if d.row == "total" and "c_received" in d.counters
-                    and report.local_day(d.at) == date(2026, 10, 1))
+    first_day = sum(
+        1
+        for d in deltas
+        if d.row == "total" and "c_received" in d.counters and report.local_day(d.at) == date(2026, 10, 1)
+    )
     assert days["totals"]["received"] == received - first_day
 
 
@@ -139,9 +151,11 @@ def test_an_empty_period_still_lists_its_months_and_has_no_percentages():
 
 
 def test_rows_come_in_the_sop_order_with_their_names():
-    stored = _store(report.visit_completed(NOW, "reply", None, 5, True)
-                    + report.visit_completed(NOW, "intake", None, 3, True)
-                    + report.received(NOW, "open311", "perhubungan"))
+    stored = _store(
+        report.visit_completed(NOW, "reply", None, 5, True)
+        + report.visit_completed(NOW, "intake", None, 3, True)
+        + report.received(NOW, "open311", "perhubungan")
+    )
     figures = report.build_report(date(2026, 11, 28), date(2026, 11, 28), stored, SOP, 0, NOW, len(stored))
     assert [row["stage"] for row in figures["by_stage"]] == ["intake", "reply"]
     assert figures["by_stage"][0]["label"] == {"id": "Penerimaan pengaduan", "en": "Intake"}

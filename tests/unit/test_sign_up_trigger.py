@@ -9,10 +9,16 @@ import app
 
 def event(**attributes) -> dict:
     """The event Cognito sends for a self sign-up (PreSignUp_SignUp)."""
-    return {"version": "1", "triggerSource": "PreSignUp_SignUp", "region": "ap-southeast-3",
-            "userPoolId": "ap-southeast-3_x", "userName": "u1", "callerContext": {"clientId": "c"},
-            "request": {"userAttributes": attributes, "validationData": None},
-            "response": {"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False}}
+    return {
+        "version": "1",
+        "triggerSource": "PreSignUp_SignUp",
+        "region": "ap-southeast-3",
+        "userPoolId": "ap-southeast-3_x",
+        "userName": "u1",
+        "callerContext": {"clientId": "c"},
+        "request": {"userAttributes": attributes, "validationData": None},
+        "response": {"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False},
+    }
 
 
 def test_a_sign_up_within_the_rules_goes_through_unchanged():
@@ -21,12 +27,15 @@ def test_a_sign_up_within_the_rules_goes_through_unchanged():
     assert app.pre_signup(event(email="warga@example.id", name="Siti"), None)["response"]["autoConfirmUser"] is False
 
 
-@pytest.mark.parametrize("attributes, field", [
-    ({"email": "warga@example.id"}, "name"),  # the app requires a name; the pool alone does not
-    ({"email": "warga@example.id", "name": "x" * 101}, "name"),
-    ({"email": "warga@example.id", "name": "Siti", "phone_number": "0812"}, "phone_number"),
-    ({"email": "<x@y.id>", "name": "Siti"}, "email"),
-])
+@pytest.mark.parametrize(
+    "attributes, field",
+    [
+        ({"email": "warga@example.id"}, "name"),  # the app requires a name; the pool alone does not
+        ({"email": "warga@example.id", "name": "x" * 101}, "name"),
+        ({"email": "warga@example.id", "name": "Siti", "phone_number": "0812"}, "phone_number"),
+        ({"email": "<x@y.id>", "name": "Siti"}, "email"),
+    ],
+)
 def test_a_sign_up_outside_the_rules_is_refused_naming_the_field(attributes, field):
     with pytest.raises(ValueError) as refused:
         app.pre_signup(event(**attributes), None)

@@ -11,8 +11,12 @@ from chalicelib.service.stages import HANDLERS
 ASL = json.loads((Path(__file__).parents[2] / "statemachine" / "complaint.asl.json").read_text())
 STATES = ASL["States"]
 # States that end the human stages, and the SOP terminal each stands for.
-TERMINAL_STATES = {"DeliverReply": sop.ANSWERED, "RejectComplaint": sop.REJECTED, "CloseDuplicate": sop.DUPLICATE,
-                   "AskCitizen": sop.AWAITING_CITIZEN}
+TERMINAL_STATES = {
+    "DeliverReply": sop.ANSWERED,
+    "RejectComplaint": sop.REJECTED,
+    "CloseDuplicate": sop.DUPLICATE,
+    "AskCitizen": sop.AWAITING_CITIZEN,
+}
 
 
 def test_stages_are_the_sop_human_stages_in_order():
@@ -102,8 +106,11 @@ def test_every_message_the_state_machine_sends_has_a_handler():
 
 
 def test_no_lambda_tasks_and_no_literal_stage_durations():
-    human_waits = {"AwaitDecision": "$.clock.wait_seconds", "AwaitAnswer": "$.ask.wait_seconds",
-                   "AwaitFeedback": "$.delivery.feedback_seconds"}
+    human_waits = {
+        "AwaitDecision": "$.clock.wait_seconds",
+        "AwaitAnswer": "$.ask.wait_seconds",
+        "AwaitFeedback": "$.delivery.feedback_seconds",
+    }
     for name, state in STATES.items():
         assert "lambda" not in state.get("Resource", ""), name
         if name in human_waits:

@@ -8,8 +8,16 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from chalicelib.adapters.spreadsheet import (BREAKDOWNS, CSV_COLUMNS, ROW_COLUMNS, STATUS_COLUMNS, TOTALS, render_csv,
-                                             render_xlsx, safe_text)
+from chalicelib.adapters.spreadsheet import (
+    BREAKDOWNS,
+    CSV_COLUMNS,
+    ROW_COLUMNS,
+    STATUS_COLUMNS,
+    TOTALS,
+    render_csv,
+    render_xlsx,
+    safe_text,
+)
 
 from .report_sample import BREAKDOWN_KEYS, empty_report, sample_report
 
@@ -47,7 +55,8 @@ def test_csv_has_the_totals_first_then_every_breakdown_row_in_order():
     report = sample_report()
     rows = parse_csv(render_csv(report))
     assert [(r["bagian/section"], r["kunci/key"]) for r in rows] == [("totals", "all")] + [
-        (section, row[key]) for section, key in BREAKDOWN_KEYS.items() for row in report[section]]
+        (section, row[key]) for section, key in BREAKDOWN_KEYS.items() for row in report[section]
+    ]
 
 
 def test_csv_carries_the_reports_figures():
@@ -82,8 +91,10 @@ def test_csv_nulls_are_empty_and_indonesian_text_survives():
     satpol = next(r for r in rows if r["kunci/key"] == "SATPOLPP")
     assert satpol["sesuai_sop_pct/within_sop_pct"] == "" and satpol["median_menit/median_minutes"] == ""
     assert satpol["rata_nilai/rating_average"] == ""
-    assert next(r for r in rows if r["kunci/key"] == "infrastruktur")["label"] == \
-        'Jalan "poros", jembatan; perumahan\nrakyat'  # quoted as RFC 4180 says
+    assert (
+        next(r for r in rows if r["kunci/key"] == "infrastruktur")["label"]
+        == 'Jalan "poros", jembatan; perumahan\nrakyat'
+    )  # quoted as RFC 4180 says
 
 
 def test_csv_of_an_empty_month():
@@ -92,7 +103,7 @@ def test_csv_of_an_empty_month():
     assert rows[0]["sesuai_sop_pct/within_sop_pct"] == "" and rows[0]["diterima/received"] == "0"
 
 
-@pytest.mark.parametrize("evil", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+@pytest.mark.parametrize("evil", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
 def test_csv_never_starts_a_text_cell_with_a_formula(evil):
     report = sample_report()
     report["by_opd"][0]["label"]["id"] = evil

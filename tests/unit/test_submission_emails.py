@@ -6,8 +6,12 @@ from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.submission import parse_submission
 from chalicelib.rendering import format_wita, render_email
 
-GOOD = {"category": "infrastruktur", "subcategory": "jalan-rusak", "title": "Jalan berlubang",
-        "description": "Jalan poros Samarinda-Bontang km 12 berlubang besar."}
+GOOD = {
+    "category": "infrastruktur",
+    "subcategory": "jalan-rusak",
+    "title": "Jalan berlubang",
+    "description": "Jalan poros Samarinda-Bontang km 12 berlubang besar.",
+}
 
 
 def test_a_good_submission():
@@ -15,16 +19,19 @@ def test_a_good_submission():
     assert submission.location == "Km 12" and submission.anonymous and not submission.confidential
 
 
-@pytest.mark.parametrize("change, field, code", [
-    ({"category": None}, "category", "required"),
-    ({"category": "sihir"}, "category", "unknown_category"),
-    ({"subcategory": "ppdb"}, "subcategory", "unknown_subcategory"),
-    ({"title": "x" * 151}, "title", "too_long"),
-    ({"description": "pendek"}, "description", "too_short"),
-    ({"description": "x" * 5001}, "description", "too_long"),
-    ({"anonymous": "yes"}, "anonymous", "not_boolean"),
-    ({"title": ["a"]}, "title", "not_text"),
-])
+@pytest.mark.parametrize(
+    "change, field, code",
+    [
+        ({"category": None}, "category", "required"),
+        ({"category": "sihir"}, "category", "unknown_category"),
+        ({"subcategory": "ppdb"}, "subcategory", "unknown_subcategory"),
+        ({"title": "x" * 151}, "title", "too_long"),
+        ({"description": "pendek"}, "description", "too_short"),
+        ({"description": "x" * 5001}, "description", "too_long"),
+        ({"anonymous": "yes"}, "anonymous", "not_boolean"),
+        ({"title": ["a"]}, "title", "not_text"),
+    ],
+)
 def test_bad_submissions_name_the_field(change, field, code):
     with pytest.raises(ValidationFailed) as refused:
         parse_submission({**GOOD, **change})
@@ -37,17 +44,32 @@ def test_not_an_object():
 
 
 def _case(**overrides):
-    case = {"id": "c1", "tracking_number": "KT-AAAA-BBBB", "category_name": "Infrastruktur",
-            "subcategory_name": "Jalan", "title": "<script>alert(1)</script>", "description": "a & b <b>",
-            "location": None, "confidential": False, "citizen_name": "Budi <img>", "reply": "<i>ok</i>",
-            "close_reason": None, "channel": "web"}
+    case = {
+        "id": "c1",
+        "tracking_number": "KT-AAAA-BBBB",
+        "category_name": "Infrastruktur",
+        "subcategory_name": "Jalan",
+        "title": "<script>alert(1)</script>",
+        "description": "a & b <b>",
+        "location": None,
+        "confidential": False,
+        "citizen_name": "Budi <img>",
+        "reply": "<i>ok</i>",
+        "close_reason": None,
+        "channel": "web",
+    }
     case.update(overrides)
     return case
 
 
 def _citizen_context(case: dict, **extra) -> dict:
-    return {"c": case, "base_url": "http://x", "case_url": "http://x/?case=c1",
-            "rating_url": "https://rate.example/ratings/tok", **extra}
+    return {
+        "c": case,
+        "base_url": "http://x",
+        "case_url": "http://x/?case=c1",
+        "rating_url": "https://rate.example/ratings/tok",
+        **extra,
+    }
 
 
 def test_html_email_escapes_citizen_text_and_text_part_keeps_it_readable():
@@ -75,9 +97,17 @@ def test_subject_is_one_line_whatever_the_citizen_wrote():
 
 def test_confidential_case_keeps_its_text_out_of_staff_email():
     from chalicelib.domain import sop
-    context = {"c": _case(confidential=True, description="rahasia sekali"), "stage": sop.stage("intake"),
-               "team": "Operator", "due_at": "2026-11-30T02:00:00+00:00", "entered_at": "2026-11-30T01:00:00+00:00",
-               "link": "http://x/actions/t", "link_expires_at": "2026-12-14T02:00:00+00:00", "visit": {}}
+
+    context = {
+        "c": _case(confidential=True, description="rahasia sekali"),
+        "stage": sop.stage("intake"),
+        "team": "Operator",
+        "due_at": "2026-11-30T02:00:00+00:00",
+        "entered_at": "2026-11-30T01:00:00+00:00",
+        "link": "http://x/actions/t",
+        "link_expires_at": "2026-12-14T02:00:00+00:00",
+        "visit": {},
+    }
     email = render_email("assigned", context)
     assert "rahasia sekali" not in email.html and "rahasia sekali" not in email.text
     assert "http://x/actions/t" in email.html and "http://x/actions/t" in email.text
@@ -97,8 +127,14 @@ def test_reply_email_offers_five_rating_links_that_only_open_a_page():
 
 def test_question_email_escapes_the_question_and_links_the_case_page():
     from chalicelib.domain import sop
-    context = _citizen_context(_case(), question="Pasar <b>mana</b>?", stage=sop.stage("classification"),
-                               expires_at="2026-12-07T02:00:00+00:00", deadline=sop.ANSWER_DEADLINE)
+
+    context = _citizen_context(
+        _case(),
+        question="Pasar <b>mana</b>?",
+        stage=sop.stage("classification"),
+        expires_at="2026-12-07T02:00:00+00:00",
+        deadline=sop.ANSWER_DEADLINE,
+    )
     email = render_email("question", context)
     assert "Pasar &lt;b&gt;mana&lt;/b&gt;?" in email.html and "<b>mana</b>" not in email.html
     assert "http://x/?case=c1" in email.html and "10 hari kerja" in email.text
@@ -108,10 +144,17 @@ def test_question_email_escapes_the_question_and_links_the_case_page():
 
 def test_the_team_reads_the_citizens_answer_and_a_reopening_reason_in_its_email():
     from chalicelib.domain import sop
-    context = {"c": _case(), "stage": sop.stage("classification"), "team": "Diskominfo",
-               "due_at": "2026-11-30T02:00:00+00:00", "entered_at": "2026-11-30T01:00:00+00:00",
-               "link": "http://x/actions/t", "link_expires_at": "2026-12-14T02:00:00+00:00",
-               "visit": {"question": "Pasar mana?", "answer": "Pasar <Segiri>"}}
+
+    context = {
+        "c": _case(),
+        "stage": sop.stage("classification"),
+        "team": "Diskominfo",
+        "due_at": "2026-11-30T02:00:00+00:00",
+        "entered_at": "2026-11-30T01:00:00+00:00",
+        "link": "http://x/actions/t",
+        "link_expires_at": "2026-12-14T02:00:00+00:00",
+        "visit": {"question": "Pasar mana?", "answer": "Pasar <Segiri>"},
+    }
     email = render_email("assigned", context)
     assert "Pasar &lt;Segiri&gt;" in email.html and "Pasar <Segiri>" in email.text
     reopened = render_email("reminder", {**context, "visit": {"reopen_reason": "Masih rusak", "round": 2}})
@@ -126,8 +169,13 @@ def test_duplicate_and_unanswered_emails_name_what_happens_next():
 
 
 # Issue 18, defect 5: a confidential complaint's answers to questions went to the team in plain text.
-CITIZEN_WORDS = {"title": "JUDULRAHASIA", "description": "ISIRAHASIA di rumah Pak Hasan",
-                 "location": "LOKASIRAHASIA RT 07", "answer": "JAWABANRAHASIA", "reopen_reason": "ALASANRAHASIA"}
+CITIZEN_WORDS = {
+    "title": "JUDULRAHASIA",
+    "description": "ISIRAHASIA di rumah Pak Hasan",
+    "location": "LOKASIRAHASIA RT 07",
+    "answer": "JAWABANRAHASIA",
+    "reopen_reason": "ALASANRAHASIA",
+}
 
 
 def every_email_context(confidential: bool, visit: dict) -> dict:
@@ -136,25 +184,42 @@ def every_email_context(confidential: bool, visit: dict) -> dict:
     from chalicelib.service.monthly_report import email_context
 
     from .report_sample import sample_report
+
     words = {k: CITIZEN_WORDS[k] for k in ("title", "description", "location")}
     return {
         **email_context(sample_report(), "2026-11", "laporan-sla-2026-11.xlsx", "http://x/staff"),
         **_citizen_context(_case(confidential=confidential, **words)),
-        "stage": sop.stage("classification"), "team": "Diskominfo", "supervisor": "Supervisor",
-        "due_at": "2026-11-30T02:00:00+00:00", "entered_at": "2026-11-30T01:00:00+00:00",
-        "link": "http://x/actions/t", "link_expires_at": "2026-12-14T02:00:00+00:00", "visit": visit,
-        "question": "Di mana tepatnya?", "expires_at": "2026-12-07T02:00:00+00:00",
-        "deadline": sop.ANSWER_DEADLINE, "original": "KT-CCCC-DDDD", "escalations": 1, "email": "a@x.id",
-        "account": "a@x.id", "temporary_password": "Abcdefgh2345", "valid_days": 3, "login_url": "http://x/",
+        "stage": sop.stage("classification"),
+        "team": "Diskominfo",
+        "supervisor": "Supervisor",
+        "due_at": "2026-11-30T02:00:00+00:00",
+        "entered_at": "2026-11-30T01:00:00+00:00",
+        "link": "http://x/actions/t",
+        "link_expires_at": "2026-12-14T02:00:00+00:00",
+        "visit": visit,
+        "question": "Di mana tepatnya?",
+        "expires_at": "2026-12-07T02:00:00+00:00",
+        "deadline": sop.ANSWER_DEADLINE,
+        "original": "KT-CCCC-DDDD",
+        "escalations": 1,
+        "email": "a@x.id",
+        "account": "a@x.id",
+        "temporary_password": "Abcdefgh2345",
+        "valid_days": 3,
+        "login_url": "http://x/",
     }
 
 
-@pytest.mark.parametrize("visit", [
-    {"question": "Di mana?", "answer": CITIZEN_WORDS["answer"]},
-    {"reopen_reason": CITIZEN_WORDS["reopen_reason"], "round": 2},
-])
+@pytest.mark.parametrize(
+    "visit",
+    [
+        {"question": "Di mana?", "answer": CITIZEN_WORDS["answer"]},
+        {"reopen_reason": CITIZEN_WORDS["reopen_reason"], "round": 2},
+    ],
+)
 def test_no_email_template_shows_a_confidential_citizens_words(visit):
     from chalicelib.rendering import email_templates
+
     shown_when_public = set()
     for name in email_templates():
         public = render_email(name, every_email_context(False, visit))
@@ -166,4 +231,5 @@ def test_no_email_template_shows_a_confidential_citizens_words(visit):
                 assert words not in getattr(secret, part), (name, part, field)
     # The check is real: the same templates do show these words for a case that is not confidential.
     assert shown_when_public >= {"title", "description", "location"} | ({"answer"} & set(visit)) | (
-        {"reopen_reason"} & set(visit))
+        {"reopen_reason"} & set(visit)
+    )

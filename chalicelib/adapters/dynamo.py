@@ -1,0 +1,106 @@
+"""Shared DynamoDB helpers for the adapters: conditions, transactions (with the report counters they
+move), audit entries. Public so the store's parts (store.py, attachment_store.py, privacy_store.py,
+rate_counters.py, open311_store.py) share them without importing each other."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from contextlib import contextmanager
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.operand import Path
+from pynamodb.transactions import TransactWrite
+
+from ..domain import report
+from ..domain.report import Delta
+from ..service.ports import ConditionFailed
+from .tables import AuditModel, ComplaintModel, ReportModel
+
+
+def condition_failed(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def transaction_reasons(error: TransactWriteError) -> list[str | None]:
+    return [r.code if r else None for r in (error.cancellation_reasons or [])]
+
+
+def connection():
+    return ComplaintModel._get_connection().connection
+
+
+class Recorded:
+    """Records a transaction's operations (``save``, ``update``, ``delete``, ``condition_check``),
+    so the whole transaction can be sent again when it conflicts with another one."""
+
+    def __init__(self):
+        self.operations: list[tuple[str, tuple, dict]] = []
+
+    def __getattr__(self, name: str):
+        return lambda *args, **kwargs: self.operations.append((name, args, kwargs))
+
+
+CONFLICT_TRIES = 4
+
+
+@contextmanager
+def transaction(report: Iterable[Delta] = ()):
+    """One DynamoDB transaction, plus the report counters the event moves (domain/report.py).
+
+    A failed condition becomes ConditionFailed with one reason per item (PynamoDB sends condition
+    checks, then deletes, puts, updates; the counters go last). Events of the same day touch the
+    same counter items, so two at once can conflict (``TransactionConflict``): then the transaction,
+    which changed nothing, is sent again after a short random pause.
+    """
+    recorded = Recorded()
+    yield recorded
+    counters = counter_updates(report)
+    for attempt in range(CONFLICT_TRIES):
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                for name, args, kwargs in recorded.operations:
+                    getattr(tx, name)(*args, **kwargs)
+                for item, actions in counters:
+                    tx.update(item, actions=actions)
+            return
+        except TransactWriteError as error:
+            reasons = transaction_reasons(error)
+            if "ConditionalCheckFailed" in reasons:
+                raise ConditionFailed(reasons) from error
+            if "TransactionConflict" in reasons and attempt + 1 < CONFLICT_TRIES:
+                time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
+                continue
+            raise
+
+
+def counter_updates(deltas: Iterable[Delta]) -> list[tuple[ReportModel, list]]:
+    """The report items to add to, one update per item (a transaction may touch an item only once)."""
+    merged: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for delta in deltas:
+        for period in report.periods_of(delta.at):
+            for name, value in delta.counters.items():
+                merged[(period, delta.row)][name] += value
+    return [
+        (ReportModel(period, row), [Path(name).add(value) for name, value in sorted(counters.items()) if value])
+        for (period, row), counters in merged.items()
+        if any(counters.values())
+    ]
+
+
+def audit_entry(
+    complaint_id: str, at: str, actor: str, action: str, stage: str | None = None, details: dict[str, Any] | None = None
+) -> AuditModel:
+    return AuditModel(
+        complaint_id,
+        f"{at}#{secrets.token_hex(4)}",
+        at=at,
+        actor=actor,
+        action=action,
+        stage=stage,
+        details=details or None,
+    )

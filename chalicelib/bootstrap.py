@@ -1,0 +1,49 @@
+"""The composition root: the one place that builds ``Services`` from settings.
+
+Tests build the same wiring with parts replaced (``build_services(settings, now=..., uploads=None)``)
+instead of patching module globals, as cosmicpython's ``bootstrap`` does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .config import Settings
+from .service.container import Services
+
+
+def build_services(settings: Settings, **overrides: Any) -> Services:
+    """Wire the AWS adapters (clients are created on first use); ``overrides`` replace any part by name."""
+    from .adapters.cognito import CognitoDirectory, CognitoIdentity, JwtVerifier, StaffAccountStatus
+    from .adapters.metrics import PowertoolsMetrics
+    from .adapters.open311_store import Open311Store
+    from .adapters.ses import SesNotifier
+    from .adapters.store import Store
+    from .adapters.uploads import S3Uploads
+    from .adapters.workflow import StepFunctionsWorkflow
+
+    parts: dict[str, Any] = dict(
+        settings=settings,
+        store=Store(),
+        workflow=StepFunctionsWorkflow(settings.state_machine_arn, settings.region),
+        notifier=SesNotifier(settings.email_from, settings.region, settings.ses_configuration_set),
+        metrics=PowertoolsMetrics(),
+        identity=CognitoIdentity(
+            settings.region,
+            settings.cognito_user_pool_id,
+            settings.cognito_client_id,
+            auto_confirm=settings.auto_confirm_signup,
+        ),
+        verifier=JwtVerifier(
+            settings.region,
+            settings.cognito_user_pool_id,
+            settings.cognito_client_id,
+            settings.cognito_jwks_url or None,
+        ),
+        directory=CognitoDirectory(settings.region, settings.cognito_user_pool_id),
+        account_status=StaffAccountStatus(settings.region, settings.cognito_user_pool_id),
+        uploads=S3Uploads(settings.attachments_bucket, settings.region) if settings.attachments_bucket else None,
+        open311=Open311Store(),
+    )
+    parts.update(overrides)
+    return Services(**parts)
