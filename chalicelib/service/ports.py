@@ -103,3 +103,9 @@ class Metrics(Protocol):
 
 # What claiming an email found (Store.claim_email).
 EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT = "claimed", "sent already", "in flight"
+
+
+# -- The store: the tables as the use cases need them --------------------------------------------------
+# (adapters/store.py on DynamoDB, an in-memory fake in the tests). Methods are named for what they do and
+# take and return plain values (domain/records.py); every write that must not repeat is conditional and
+# raises ConditionFailed.
