@@ -38,8 +38,8 @@ class EmailRejected(Exception):
 
 class EmailOutcomeUnknown(Exception):
     """The mail service may or may not have taken the message: the request went out and no answer came
-    back (a read timeout, a connection closed mid-answer). Nobody can tell which; service/stages.py
-    ``_send_once`` decides what follows. A failure before the request left (no connection) is not this."""
+    back (a read timeout, a connection closed mid-answer). Nobody can tell which; service/workflow/outbox.py
+    ``send_once`` decides what follows. A failure before the request left (no connection) is not this."""
 
 
 @dataclass(frozen=True)
