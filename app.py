@@ -42,7 +42,7 @@ from chalicelib.service import attachments as attachment_uc
 from chalicelib.service import open311 as open311_uc
 from chalicelib.service.complaints import Citizen
 from chalicelib.service.container import Services
-from chalicelib.service.stages import handle_message
+from chalicelib.service.workflow import handle_message
 from chalicelib.web.problems import CONTENT_TYPE as PROBLEM_JSON
 from chalicelib.web.problems import problem, problem_for
 

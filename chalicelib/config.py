@@ -138,6 +138,10 @@ class Settings:
     # first to the most, by delivery count): seconds, not the queue's whole visibility timeout.
     retry_first_seconds: int = 2
     retry_max_seconds: int = 300
+    # How long a claimed email belongs to its sender (service/workflow/outbox.py). Above the consumer Lambda's
+    # timeout (60 s), so a live invocation never loses its claim mid-send; well under the handoff queue's
+    # visibility timeout (6 min), so the message a crashed invocation left comes back to a claim that has run out.
+    email_lease_seconds: float = 75
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:

@@ -10,7 +10,8 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.operand import Path
@@ -20,6 +21,9 @@ from ..domain import report
 from ..domain.report import Delta
 from ..service.ports import ConditionFailed
 from .tables import AuditModel, ComplaintModel, ReportModel
+
+R = TypeVar("R")
+M = TypeVar("M")
 
 
 def condition_failed(error: Exception) -> bool:
@@ -104,3 +108,13 @@ def audit_entry(
         stage=stage,
         details=details or None,
     )
+
+
+def to_record(model: Any, record_class: type[R]) -> R:
+    """The plain record (domain/records.py) of a table item: the records mirror the models field for field."""
+    return record_class(**{f.name: getattr(model, f.name) for f in fields(record_class)})  # type: ignore[arg-type]
+
+
+def to_model(record: Any, model_class: type[M]) -> M:
+    """The table item of a plain record (to save it)."""
+    return model_class(**{f.name: getattr(record, f.name) for f in fields(record)})

@@ -28,6 +28,7 @@ from .tables import (
     TrackingNumberModel,
     WorkItemModel,
 )
+from .workflow_store import StageStore
 
 if TYPE_CHECKING:  # rate_counters uses this module's condition check
     from pynamodb.expressions.update import Action
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # rate_counters uses this module's condition check
     from .rate_counters import CounterUpdate
 
 
-class Store(AttachmentStore, PrivacyStore):  # attachments: adapters/attachment_store.py; UU PDP: privacy_store.py
+class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_store, privacy_store, workflow_store
     """The tables, as the use cases need them."""
 
     # -- complaints -----------------------------------------------------------

@@ -412,8 +412,8 @@ class EmailModel(SharedConnectionModel):
     ``reminder-3-<tick mark>``...): claimed with a lease before it is sent, marked sent once.
 
     A claim whose sender died (the lease ran out, nothing marked) is claimed again by the message's
-    redelivery, so the email goes out later; a marked one is never sent again (service/stages.py
-    ``_send_once``). No body is kept: the recipients and the subject serve the audit and the
+    redelivery, so the email goes out later; a marked one is never sent again (service/workflow/
+    outbox.py ``send_once``). No body is kept: the recipients and the subject serve the audit and the
     citizen's data export.
     """
 

@@ -7,6 +7,7 @@ for field; that file says what each field means and which are keys.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -143,6 +144,22 @@ class AuditEntry:
     seq: str
     details: dict[str, Any] | None = None
     stage: str | None = None
+
+
+def new_audit_entry(
+    complaint_id: str, at: str, actor: str, action: str, stage: str | None = None, details: dict[str, Any] | None = None
+) -> AuditEntry:
+    """A new entry of the case's audit trail; ``seq`` sorts as time, its random tail keeps entries of one
+    instant apart."""
+    return AuditEntry(
+        complaint_id=complaint_id,
+        seq=f"{at}#{secrets.token_hex(4)}",
+        at=at,
+        actor=actor,
+        action=action,
+        stage=stage,
+        details=details or None,
+    )
 
 
 @dataclass

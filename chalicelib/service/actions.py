@@ -7,8 +7,8 @@ from ..domain.errors import AlreadyDecided, NotFound
 from .attachments import attachments_of
 from .container import Services
 from .links import resolve_link
-from .stages import team_name
 from .views import case_context
+from .workflow import team_name
 
 
 def allowed_decisions(stage: sop.Stage, followups: bool = True) -> list[dict]:

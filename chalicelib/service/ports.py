@@ -38,8 +38,8 @@ class EmailRejected(Exception):
 
 class EmailOutcomeUnknown(Exception):
     """The mail service may or may not have taken the message: the request went out and no answer came
-    back (a read timeout, a connection closed mid-answer). Nobody can tell which; service/stages.py
-    ``_send_once`` decides what follows. A failure before the request left (no connection) is not this."""
+    back (a read timeout, a connection closed mid-answer). Nobody can tell which; service/workflow/outbox.py
+    ``send_once`` decides what follows. A failure before the request left (no connection) is not this."""
 
 
 @dataclass(frozen=True)
@@ -109,3 +109,115 @@ EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT = "claimed", "sent already", "in flig
 # (adapters/store.py on DynamoDB, an in-memory fake in the tests). Methods are named for what they do and
 # take and return plain values (domain/records.py); every write that must not repeat is conditional and
 # raises ConditionFailed.
+
+
+# -- What the workflow (service/workflow/) needs of the store ---------------------------------------------
+# Its writes are adapters/workflow_store.py (StageStore, a mixin of Store); each is one conditional write or
+# transaction and raises ConditionFailed when a redelivered message finds it done.
+from typing import TYPE_CHECKING  # noqa: E402  (with the Protocol below: the store's part of this file grows above)
+
+if TYPE_CHECKING:
+    from ..domain.records import AuditEntry, Complaint, EmailRecord, Link, WorkItem
+    from ..domain.report import Delta
+
+
+class WorkflowStore(Protocol):
+    def get_complaint(self, complaint_id: str) -> Complaint | None: ...
+
+    def get_work_item(self, complaint_id: str, step: int) -> WorkItem | None: ...
+
+    def existing_work_item(self, complaint_id: str, step: int) -> WorkItem:
+        """Raises Missing if it is not there."""
+        ...
+
+    # emails, each once (service/workflow/outbox.py)
+    def claim_email(
+        self, complaint_id: str, key: str, now: str, lease_until: str, links: Sequence[Link] = ()
+    ) -> str: ...
+
+    def get_email(self, complaint_id: str, key: str) -> EmailRecord | None: ...
+
+    def record_email_sent(
+        self,
+        complaint_id: str,
+        key: str,
+        sent_at: str,
+        message_id: str,
+        template: str,
+        to: list[str],
+        subject: str,
+        audit: AuditEntry,
+        assigned_step: int | None = None,
+    ) -> None: ...
+
+    def mark_email_rejected(self, complaint_id: str, key: str, code: str, template: str, to: list[str]) -> None: ...
+
+    def release_email(self, complaint_id: str, key: str, lease_until: str) -> None: ...
+
+    # a stage visit, its wait and its clock
+    def enter_stage(
+        self,
+        item: WorkItem,
+        at: str,
+        overdue: bool,
+        audit: AuditEntry,
+        paused_seconds: float | None = None,
+        sop_due_at: str | None = None,
+        reopened: bool = False,
+    ) -> bool:
+        """False, changing nothing, if the visit's work item exists already."""
+        ...
+
+    def record_task_token(self, complaint_id: str, step: int, token: str, sent_at: str) -> WorkItem: ...
+
+    def mark_assigned_notified(self, complaint_id: str, step: int) -> None: ...
+
+    def record_tick(
+        self,
+        complaint_id: str,
+        step: int,
+        action: str,
+        mark: str,
+        at: str,
+        audit: AuditEntry,
+        report: Iterable[Delta] = (),
+        escalations: int = 0,
+        sent_at: str | None = None,
+    ) -> None: ...
+
+    # the citizen's question
+    def plan_answer_wait(self, complaint_id: str, step: int, remind_at: str, expires_at: str) -> WorkItem: ...
+
+    def record_answer_token(self, complaint_id: str, step: int, token: str, sent_at: str) -> WorkItem: ...
+
+    def record_question_reminder(self, complaint_id: str, step: int, at: str, audit: AuditEntry) -> None: ...
+
+    def expire_question(self, complaint_id: str, step: int, at: str) -> None: ...
+
+    # the end of a round
+    def close_open_case(
+        self,
+        complaint_id: str,
+        at: str,
+        audit: AuditEntry,
+        report: Iterable[Delta] = (),
+        reason: str | None = None,
+        drop_question: bool = False,
+    ) -> None: ...
+
+    def record_reply_delivered(
+        self,
+        complaint_id: str,
+        at: str,
+        feedback_ends_at: str,
+        audit: AuditEntry,
+        report: Iterable[Delta] = (),
+        sop_outcome: str | None = None,
+        step: int | None = None,
+    ) -> None: ...
+
+    def record_feedback_token(self, complaint_id: str, token: str, sent_at: str) -> None: ...
+
+    def close_answered_case(
+        self, complaint_id: str, at: str, audit: AuditEntry, report: Iterable[Delta] = (), step: int | None = None
+    ) -> None: ...

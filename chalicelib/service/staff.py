@@ -22,8 +22,8 @@ from .attachments import attachments_of
 from .container import Services
 from .decide import decide
 from .paging import decode_page_token, encode_page_token, invalid_token, is_hex_id, is_time
-from .stages import team_name
 from .views import complaint_view, summary_view
+from .workflow import team_name
 
 MAX_PAGE = 100
 STATES = ("open", "overdue")

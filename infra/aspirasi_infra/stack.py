@@ -122,7 +122,7 @@ HANDOFF_TABLE_ACTIONS = {
     LinkModel: ["dynamodb:PutItem"],
     AuditModel: ["dynamodb:PutItem"],
     ReportModel: ["dynamodb:UpdateItem"],  # answers, closings, reminders and escalations counted
-    # Each email once (service/stages.py _send_once): claimed with a lease and marked sent or refused
+    # Each email once (service/workflow/outbox.py send_once): claimed with a lease and marked sent or refused
     # (Update, also inside the transaction with its audit note), read back (Get), written whole (Put).
     EmailModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
 }

@@ -7,7 +7,7 @@ complaints are played by the links in the teams' emails, each along a path that 
 stage visit, the team's email must arrive in the outbox within two minutes of what started the visit (the
 submission, the previous decision, the citizen's answer or reopening), every case is answered, and
 nothing is sent twice. The consumer makes each step of a message resumable and retries throttling soon
-(service/stages.py ``_send_once``, service/delivery.py ``retry_delay``); before that, one visit in a few
+(service/workflow/outbox.py ``send_once``, service/delivery.py ``retry_delay``); before that, one visit in a few
 dozen waited minutes.
 """
 

@@ -145,7 +145,7 @@ def test_a_timer_message_that_comes_back_after_a_newer_tick_acts_no_more(stack):
     delivered after a newer tick has acted must not remind or escalate again."""
     import time
 
-    from chalicelib.service.stages import handle_message
+    from chalicelib.service.workflow import handle_message
 
     cid = submit(stack)
     item = stack.waiting_at(cid, "intake")

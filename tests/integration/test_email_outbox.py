@@ -1,4 +1,4 @@
-"""Every email is a record claimed with a lease (service/stages.py ``_send_once``): a process that dies
+"""Every email is a record claimed with a lease (service/workflow/outbox.py ``send_once``): a process that dies
 at any point has the email sent later, once; a redelivery, or two deliveries at once, never send it twice.
 
 Faults are placed at the AWS client's boundary (moto cannot throttle or die): ``Crash`` is a
@@ -7,6 +7,7 @@ BaseException, so no ``except Exception`` of ours sees it, as when Lambda kills 
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import json
 import threading
@@ -17,7 +18,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.errors import AlreadyDecided
-from chalicelib.service import stages
+from chalicelib.service import workflow
 from chalicelib.service.decide import decide_by_link
 from chalicelib.service.followup import answer_as_citizen
 from local.outbox import action_tokens
@@ -43,7 +44,9 @@ def stack_env():
 @pytest.fixture
 def outbox(stack, monkeypatch):
     """A short lease and a short visibility timeout, so a crashed delivery comes back within seconds."""
-    monkeypatch.setattr(stages, "EMAIL_LEASE", stages.timedelta(seconds=LEASE_SECONDS))
+    monkeypatch.setattr(
+        stack.svc, "settings", dataclasses.replace(stack.svc.settings, email_lease_seconds=LEASE_SECONDS)
+    )
     stack.sqs.set_queue_attributes(QueueUrl=stack.resources.queue_url, Attributes={"VisibilityTimeout": "1"})
     return stack
 
@@ -213,9 +216,9 @@ def test_two_deliveries_of_one_message_at_once_send_one_email(outbox, monkeypatc
 
     def deliver():  # two consumers (two Lambda invocations) with the same message at the same time
         try:
-            stages.handle_message(outbox.svc, message)
+            workflow.handle_message(outbox.svc, message)
             outcomes.append("handled")
-        except stages.EmailInFlight as in_flight:
+        except workflow.EmailInFlight as in_flight:
             outcomes.append(f"in flight, retry in {in_flight.retry_after:.0f} s")
 
     threads = [threading.Thread(target=deliver) for _ in range(2)]
@@ -287,7 +290,7 @@ def test_a_question_reminder_whose_sender_died_is_sent_by_the_redelivery(outbox,
 def test_an_ses_answer_lost_after_ses_took_the_email_is_counted_and_the_email_sent_again(outbox, capsys, caplog):
     """SES takes the team's email, then the answer is lost (a read timeout, raised by a botocore hook after
     the call was made). We cannot know it went out: it is counted (EmailOutcomeUnknown, by template, and a
-    log line naming the case and the template, never an address) and sent again, as stages._outcome_unknown
+    log line naming the case and the template, never an address) and sent again, as workflow/outbox.py
     chooses -- a possible duplicate over a possible loss. Each link works, the stage goes on, the email is
     noted once."""
     from botocore.exceptions import ReadTimeoutError
@@ -306,7 +309,7 @@ def test_an_ses_answer_lost_after_ses_took_the_email_is_counted_and_the_email_se
 
     ses.meta.events.register("before-call.ses.SendRawEmail", to_operator, unique_id="test-to-operator")
     ses.meta.events.register("after-call.ses.SendRawEmail", answer_lost, unique_id="test-answer-lost")
-    caplog.set_level("WARNING", logger="chalicelib.service.stages")
+    caplog.set_level("WARNING", logger="chalicelib.service.workflow.outbox")
     try:
         cid = submit(outbox)
         until(outbox, lambda: outbox.items(cid) and outbox.items(cid)[0].assigned_notified, "the assignment")

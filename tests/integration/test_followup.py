@@ -409,7 +409,7 @@ def test_an_answer_or_reopening_is_a_success_once_written_and_a_retry_gets_the_s
 
 @pytest.mark.parametrize("stack_env", [{"FEEDBACK_WINDOW_MINUTES": "1.5"}])  # time to reopen on a busy machine
 def test_an_earlier_rounds_message_redriven_late_changes_nothing(stack, client):
-    from chalicelib.service.stages import handle_message
+    from chalicelib.service.workflow import handle_message
 
     token = citizen_token(client)
     cid = answered_case(stack, client, token, "Putaran satu.")
@@ -428,7 +428,7 @@ def test_an_earlier_rounds_message_redriven_late_changes_nothing(stack, client):
 @pytest.mark.parametrize("stack_env", [{"FEEDBACK_WINDOW_MINUTES": "1.5"}])
 def test_a_late_copy_of_the_reply_message_does_not_answer_a_case_just_reopened(stack, client):
     """Reopened, its new round not entered yet (the step is still the reply's): the copy changes nothing."""
-    from chalicelib.service.stages import handle_message
+    from chalicelib.service.workflow import handle_message
 
     token = citizen_token(client)
     cid = answered_case(stack, client, token, "Putaran satu.")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.domain import sop
-from chalicelib.service.stages import HANDLERS
+from chalicelib.service.workflow import HANDLERS
 
 ASL = json.loads((Path(__file__).parents[2] / "statemachine" / "complaint.asl.json").read_text())
 STATES = ASL["States"]

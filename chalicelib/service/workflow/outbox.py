@@ -1,0 +1,197 @@
+"""Every email of the workflow, once: claimed with a lease, sent, marked sent (issue 18).
+
+SQS delivers a message at least once and a Lambda may die anywhere, so an email is a record of its own
+(tables.EmailModel): a redelivery sends only what no earlier delivery sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from ...domain.records import new_audit_entry
+from ...domain.timestamps import iso
+from ..container import Services
+from ..links import deferred_links, issue_rating_link
+from ..ports import EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, EmailOutcomeUnknown, EmailRejected, SentEmail
+from ..views import case_context
+from .case import SYSTEM, complaint_of
+
+log = logging.getLogger(__name__)
+
+# Marking an email sent is retried in-process with a short backoff: SES cannot take a message back.
+MARK_TRIES = 4
+
+Email = tuple[list, str, dict]  # (to, template, context)
+
+
+class EmailInFlight(RuntimeError):
+    """Another delivery holds this email's claim: it is being sent, or its sender died before
+    marking it. The message fails, and SQS should deliver it again once the lease has run out:
+    ``retry_after`` seconds at the latest (an earlier retry finds it in flight again)."""
+
+    def __init__(self, key: str, retry_after: float):
+        super().__init__(f"email {key} is being sent by another delivery")
+        self.retry_after = retry_after
+
+
+def send_once(
+    svc: Services,
+    complaint_id: str,
+    key: str,
+    stage: str | None,
+    build: Callable[[], Email],
+    assigned_step: int | None = None,
+) -> bool:
+    """Send the case's email ``key`` once, however often (and however concurrently) the message comes.
+
+    Each step is durable before the next, so a redelivery repeats only what has not succeeded (issue 18):
+    ``build()`` renders the email without any AWS call (the action links it issues are only collected,
+    links.deferred_links); one write claims the email (tables.EmailModel, with a lease: Settings
+    ``email_lease_seconds``) and stores those links' hashes; SES sends it; one transaction marks it sent,
+    notes it in the audit trail and, with ``assigned_step``, marks that visit's team told.
+    A claim that finds the email marked sends nothing.
+
+    Why a retry makes a new link rather than the same one: the raw token exists only in the email, so
+    the same link could be rebuilt only from a secret (an HMAC of the work item) -- one key that would
+    forge every open link if it leaked from the Lambda's environment, or a KMS call per link. A new
+    link is needed only when SES never took the email; its predecessor's hash stays, unreachable (no one
+    holds its token), until its TTL.
+
+    A sender that dies before the mark leaves a lease that runs out, and the redelivered message sends
+    the email then. Only a death between SES accepting the email and the mark, or an SES answer lost
+    on the way (EmailOutcomeUnknown: counted, then retried), sends it twice: the at-least-once window.
+    An email the mail service refuses for good is recorded as done, unsent, and the case goes on.
+    True: this call marked it sent (and the team told, with ``assigned_step``).
+    """
+    now = svc.now()
+    lease = timedelta(seconds=svc.settings.email_lease_seconds)
+    lease_until = iso(now + lease)
+    with deferred_links() as links:
+        to, template, context = build()
+    claimed = svc.store.claim_email(complaint_id, key, iso(now), lease_until, links)
+    if claimed == EMAIL_DONE:
+        return False
+    if claimed == EMAIL_IN_FLIGHT:
+        raise EmailInFlight(key, lease.total_seconds())
+    try:
+        sent = svc.notifier.send(to, template, context)
+    except EmailRejected as rejected:
+        log.warning("email %s refused for good (%s); the case goes on without it", template, rejected)
+        svc.metrics.count("EmailsRejected", dimensions={"Template": template})
+        svc.metrics.count("EmailsRejected")  # all kinds in one series: what the alarm watches
+        svc.store.mark_email_rejected(complaint_id, key, str(rejected), template, list(to))
+        return False
+    except EmailOutcomeUnknown as unknown:
+        _outcome_unknown(svc, complaint_id, key, template, unknown)
+        _release(svc, complaint_id, key, lease_until)
+        raise
+    except Exception:
+        _release(svc, complaint_id, key, lease_until)  # so the redelivery need not wait for the lease
+        raise
+    return _mark_sent(svc, complaint_id, key, stage, list(to), template, sent, assigned_step)
+
+
+def _outcome_unknown(svc: Services, complaint_id: str, key: str, template: str, error: EmailOutcomeUnknown) -> None:
+    """SES may have taken the email but its answer was lost: count it, and let the message fail.
+
+    The choice is to send again (a possible duplicate) rather than to mark it sent (a possible loss).
+    Every email here either asks someone to act (a team's link, the citizen's question) or tells the
+    citizen what the SOP owes them (receipt, reply); a lost one stalls the case or leaves the citizen
+    uninformed, while a second copy only repeats it (a second link for the same visit is harmless: the
+    first decision wins, the other link answers 409). SES rarely times out after taking a message; the
+    metric shows how rarely. The log names the case and the template, never the addresses.
+    """
+    svc.metrics.count("EmailOutcomeUnknown", dimensions={"Template": template})
+    svc.metrics.count("EmailOutcomeUnknown")  # all kinds in one series, as EmailsRejected
+    log.warning(
+        "email outcome unknown (%s): complaint_id=%s template=%s email_key=%s; it is sent again, maybe twice",
+        error,
+        complaint_id,
+        template,
+        key,
+        extra={"complaint_id": complaint_id, "template": template, "email_key": key, "error": str(error)},
+    )
+
+
+def _release(svc: Services, complaint_id: str, key: str, lease_until: str) -> None:
+    """Give the claim up after a failed send, tried a few times: a claim left standing holds the
+    redelivered message back for the whole lease (EmailInFlight)."""
+    for attempt in range(MARK_TRIES):
+        try:
+            svc.store.release_email(complaint_id, key, lease_until)
+            return
+        except Exception:
+            if attempt + 1 == MARK_TRIES:
+                log.warning("could not release the claim of email %s; it runs out by itself", key)
+                return
+            time.sleep(0.05 * 3**attempt)
+
+
+def _mark_sent(
+    svc: Services,
+    complaint_id: str,
+    key: str,
+    stage: str | None,
+    to: list,
+    template: str,
+    sent: SentEmail,
+    assigned_step: int | None = None,
+) -> bool:
+    """Mark the email sent and note it in the audit trail (one transaction, with ``assigned_step``), retried
+    a few times. True if this call marked it.
+
+    If that still fails the message goes on as handled: the email is out, and failing the message
+    would have its redelivery send it again once the lease has run out.
+    """
+    at = iso(svc.now())
+    note = new_audit_entry(
+        complaint_id, at, SYSTEM, "email_sent", stage, {"template": template, "to": to, "subject": sent.subject}
+    )
+    for attempt in range(MARK_TRIES):
+        try:
+            svc.store.record_email_sent(
+                complaint_id, key, at, sent.message_id, template, to, sent.subject, note, assigned_step
+            )
+            return True
+        except ConditionFailed:
+            record = svc.store.get_email(complaint_id, key)
+            if record is None or record.ses_message_id != sent.message_id:  # not our own earlier try
+                log.warning("email %s was sent by another delivery too (a lease ran out mid-send)", key)
+                svc.metrics.count("EmailsSentTwice")
+                return False
+            return True  # our own earlier try was marked (its answer lost): all of the transaction went in
+        except Exception:
+            if attempt + 1 == MARK_TRIES:
+                log.exception(
+                    "email %s is sent but could not be marked; a redelivery after its lease would send it again", key
+                )
+                return False
+            time.sleep(0.05 * 3**attempt)
+    return False
+
+
+def tell_citizen(svc: Services, complaint_id: str, template: str, key: str | None = None, **extra) -> None:
+    """Email the citizen once per piece of news (``key``, default the template), even when SQS
+    delivers the message again."""
+    key = key or template
+    complaint = complaint_of(svc, complaint_id)
+    if not complaint.citizen_email:
+        return  # entered by staff for a reporter without email: the operator keeps them informed
+    if key in (complaint.notified or ()):
+        return  # sent before emails had records of their own (the complaint's old ``notified`` set)
+
+    def build() -> Email:
+        context = {
+            "c": case_context(complaint),
+            "base_url": svc.settings.public_base_url,
+            "case_url": f"{svc.settings.public_base_url}/?case={complaint.id}",
+            **extra,
+        }
+        if template == "reply":
+            context["rating_url"] = issue_rating_link(svc, complaint.id, svc.now())
+        return [complaint.citizen_email], template, context
+
+    send_once(svc, complaint_id, key, complaint.stage, build)
