@@ -22,7 +22,8 @@ from ..domain.errors import (
     ValidationFailed,
 )
 from ..service.accounts import AccountExists
-from ..service.members import Member, MemberExists
+from ..domain.staff import Member
+from ..service.members import MemberExists
 
 if TYPE_CHECKING:
     import jwt

@@ -10,16 +10,37 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar, cast
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
 from ..domain import report
+from ..domain.records import AuditEntry
 from ..domain.report import Delta
 from ..service.ports import ConditionFailed
 from .tables import AuditModel, ComplaintModel, ReportModel
+
+
+R = TypeVar("R")
+M = TypeVar("M")
+
+
+def to_record(model: Any, record_type: type[R]) -> R:
+    """A table item as its plain record (domain/records.py): the same names and values (sets stay sets,
+    JSON stays dicts), so the use cases read it as they read the model."""
+    return record_type(**{f.name: getattr(model, f.name) for f in fields(cast(Any, record_type))})
+
+
+def to_model(record: Any, model_type: type[M]) -> M:
+    """A plain record as the table's model, to write it (every field, as the record holds it)."""
+    return model_type(**{f.name: getattr(record, f.name) for f in fields(record)})
+
+
+def audit_model(entry: AuditEntry) -> AuditModel:
+    return to_model(entry, AuditModel)
 
 
 def condition_failed(error: Exception) -> bool:

@@ -7,6 +7,7 @@ for field; that file says what each field means and which are keys.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -195,3 +196,19 @@ class ApiKey:
     last_used_at: str | None = None
     revoked_at: str | None = None
     revoked_by: str | None = None
+
+
+def new_audit_entry(
+    complaint_id: str, at: str, actor: str, action: str, stage: str | None = None, details: dict[str, Any] | None = None
+) -> AuditEntry:
+    """A fresh audit entry: its ``seq`` is the time and 8 random hex digits, so entries sort as time and two
+    written in the same millisecond never collide (the store writes it only if the seq is new)."""
+    return AuditEntry(
+        action=action,
+        actor=actor,
+        at=at,
+        complaint_id=complaint_id,
+        seq=f"{at}#{secrets.token_hex(4)}",
+        details=details or None,
+        stage=stage,
+    )
