@@ -20,6 +20,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     from .adapters.ses import SesNotifier
     from .adapters.store import Store
     from .adapters.uploads import S3Uploads
+    from .adapters.workbooks import XlsxWorkbooks
     from .adapters.workflow import StepFunctionsWorkflow
 
     parts: dict[str, Any] = dict(
@@ -44,6 +45,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
         account_status=StaffAccountStatus(settings.region, settings.cognito_user_pool_id),
         uploads=S3Uploads(settings.attachments_bucket, settings.region) if settings.attachments_bucket else None,
         open311=Open311Store(),
+        workbooks=XlsxWorkbooks(),
     )
     parts.update(overrides)
     return Services(**parts)

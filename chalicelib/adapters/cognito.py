@@ -21,8 +21,8 @@ from ..domain.errors import (
     Unavailable,
     ValidationFailed,
 )
-from ..service.accounts import AccountExists
 from ..domain.staff import Member
+from ..service.accounts import AccountExists
 from ..service.members import MemberExists
 
 if TYPE_CHECKING:

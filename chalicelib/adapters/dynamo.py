@@ -23,7 +23,6 @@ from ..domain.report import Delta
 from ..service.ports import ConditionFailed
 from .tables import AuditModel, ComplaintModel, ReportModel
 
-
 R = TypeVar("R")
 M = TypeVar("M")
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.update import Action
 
 from ..domain.attachments import REJECTED
 from ..domain.records import Attachment, AuditEntry, Complaint, EmailRecord, WorkItem
@@ -92,7 +93,7 @@ class PrivacyStore:
     ) -> None:
         """Mark an attachment's file deleted (rejected for ``reason``), its name replaced by ``filename`` and,
         when given, its uploader by ``created_by`` (idempotent: the same values again)."""
-        actions = [
+        actions: list[Action] = [
             AttachmentModel.status.set(REJECTED),
             AttachmentModel.reject_reason.set(reason),
             AttachmentModel.filename.set(filename),

@@ -467,10 +467,3 @@ def render_xlsx(report: dict) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-class XlsxWorkbooks:
-    """The ``Workbooks`` port (service/ports.py): the monthly report's workbook, rendered here."""
-
-    def xlsx(self, report: dict) -> bytes:
-        return render_xlsx(report)
