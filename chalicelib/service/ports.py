@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..domain.limits import CounterHit
 from ..domain.records import ApiKey, Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem
@@ -353,56 +353,7 @@ class CaseStore(ComplaintRecords, CaseWork, AttachmentRecords, PersonalData, Rat
     """What the use cases outside the workflow need of the store."""
 
 
-class StagesStore(Protocol):
-    """What service/stages.py still calls with PynamoDB expressions and models (``Any`` here). Temporary: the
-    workflow's own Protocol replaces it when stages.py becomes service/workflow/."""
-
-    def existing_work_item(self, complaint_id: str, step: int) -> WorkItem: ...
-
-    def open_work_item(self, item: Any, complaint_actions: list, audit: Any) -> bool: ...
-
-    def update_work_item(self, complaint_id: str, step: int, actions: list, condition: Any = None) -> Any: ...
-
-    def count_on_work_item(
-        self,
-        complaint_id: str,
-        step: int,
-        actions: list,
-        condition: Any,
-        report: Iterable[Delta] = (),
-        audit: Any = None,
-        complaint_actions: Sequence = (),
-    ) -> None: ...
-
-    def update_complaint(
-        self, complaint_id: str, actions: list, condition: Any = None, audit: Any = None, report: Iterable[Delta] = ()
-    ) -> None: ...
-
-    def claim_email(
-        self, complaint_id: str, key: str, now: str, lease_until: str, links: Sequence[Any] = ()
-    ) -> str: ...
-
-    def mark_email_sent(
-        self,
-        complaint_id: str,
-        key: str,
-        sent_at: str,
-        message_id: str,
-        template: str,
-        to: list[str],
-        subject: str,
-        audit: Any,
-        work_item: tuple[int, Sequence[Any]] | None = None,
-    ) -> None: ...
-
-    def mark_email_rejected(self, complaint_id: str, key: str, code: str, template: str, to: list[str]) -> None: ...
-
-    def release_email(self, complaint_id: str, key: str, lease_until: str) -> None: ...
-
-    def get_email(self, complaint_id: str, key: str) -> Any: ...
-
-
-class Store(CaseStore, StagesStore, Protocol):
+class Store(CaseStore, Protocol):
     """The whole store (adapters/store.py)."""
 
 
