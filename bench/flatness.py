@@ -62,6 +62,7 @@ from moto.dynamodb.responses import DynamoHandler  # noqa: E402
 from pynamodb.models import Model  # noqa: E402
 
 from chalicelib.adapters import tables  # noqa: E402
+from chalicelib.adapters.open311_store import Open311Store  # noqa: E402
 from chalicelib.adapters.store import Store  # noqa: E402
 from chalicelib.adapters.tables import ComplaintModel, ReportModel, TrackingNumberModel, WorkItemModel  # noqa: E402
 from chalicelib.config import Settings  # noqa: E402
@@ -561,7 +562,9 @@ def measure(sizes: tuple[int, ...] = SIZES) -> dict:
         tables.reset_connections()  # the shared connection (and its client) made inside the mock, so hooked
         with _without_streams():
             tables.create_tables()
-        svc = Services(settings=Settings(), store=Store(), workflow=None, notifier=None, metrics=None)
+        svc = Services(
+            settings=Settings(), store=Store(), workflow=None, notifier=None, metrics=None, open311=Open311Store()
+        )
         svc.now = lambda: NOW
         named = _reads(svc)
         loader = Loader(pool)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .config import Settings
+from .service import ports
 from .service.container import Services
 
 
@@ -20,11 +21,16 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     from .adapters.ses import SesNotifier
     from .adapters.store import Store
     from .adapters.uploads import S3Uploads
+    from .adapters.workbooks import XlsxWorkbooks
     from .adapters.workflow import StepFunctionsWorkflow
 
+    # Typed as their ports, so mypy holds each adapter to what the use cases may call.
+    store: ports.Store = Store()
+    open311: ports.Open311Records = Open311Store()
+    workbooks: ports.Workbooks = XlsxWorkbooks()
     parts: dict[str, Any] = dict(
         settings=settings,
-        store=Store(),
+        store=store,
         workflow=StepFunctionsWorkflow(settings.state_machine_arn, settings.region),
         notifier=SesNotifier(settings.email_from, settings.region, settings.ses_configuration_set),
         metrics=PowertoolsMetrics(),
@@ -43,7 +49,8 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
         directory=CognitoDirectory(settings.region, settings.cognito_user_pool_id),
         account_status=StaffAccountStatus(settings.region, settings.cognito_user_pool_id),
         uploads=S3Uploads(settings.attachments_bucket, settings.region) if settings.attachments_bucket else None,
-        open311=Open311Store(),
+        open311=open311,
+        workbooks=workbooks,
     )
     parts.update(overrides)
     return Services(**parts)

@@ -16,6 +16,13 @@ from .domain.calendar import AlwaysOpen, Calendar, office_calendar
 from .domain.planner import MAX_ESCALATIONS, SlaPolicy
 
 DEFAULT_REGION = "ap-southeast-3"
+# The deployment's table names are ``{TABLE_PREFIX}-{suffix}`` (adapters/tables.py declares the tables); read once,
+# at import, as the tables' models read it. The streams' consumer (service/delivery.py) tells tables apart by name.
+TABLE_PREFIX = os.environ.get("TABLE_PREFIX", "aspirasi-kaltim")
+
+
+def table_name(suffix: str) -> str:
+    return f"{TABLE_PREFIX}-{suffix}"
 
 
 class ConfigError(ValueError):

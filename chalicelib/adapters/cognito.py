@@ -21,8 +21,9 @@ from ..domain.errors import (
     Unavailable,
     ValidationFailed,
 )
+from ..domain.staff import Member
 from ..service.accounts import AccountExists
-from ..service.members import Member, MemberExists
+from ..service.members import MemberExists
 
 if TYPE_CHECKING:
     import jwt

@@ -5,25 +5,40 @@ rate_counters.py, open311_store.py) share them without importing each other."""
 from __future__ import annotations
 
 import random
-import secrets
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import fields
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
 from ..domain import report
+from ..domain.records import AuditEntry
 from ..domain.report import Delta
 from ..service.ports import ConditionFailed
 from .tables import AuditModel, ComplaintModel, ReportModel
 
 R = TypeVar("R")
 M = TypeVar("M")
+
+
+def to_record(model: Any, record_type: type[R]) -> R:
+    """A table item as its plain record (domain/records.py): the same names and values (sets stay sets,
+    JSON stays dicts), so the use cases read it as they read the model."""
+    return record_type(**{f.name: getattr(model, f.name) for f in fields(cast(Any, record_type))})
+
+
+def to_model(record: Any, model_type: type[M]) -> M:
+    """A plain record as the table's model, to write it (every field, as the record holds it)."""
+    return model_type(**{f.name: getattr(record, f.name) for f in fields(record)})
+
+
+def audit_model(entry: AuditEntry) -> AuditModel:
+    return to_model(entry, AuditModel)
 
 
 def condition_failed(error: Exception) -> bool:
@@ -94,27 +109,3 @@ def counter_updates(deltas: Iterable[Delta]) -> list[tuple[ReportModel, list]]:
         for (period, row), counters in merged.items()
         if any(counters.values())
     ]
-
-
-def audit_entry(
-    complaint_id: str, at: str, actor: str, action: str, stage: str | None = None, details: dict[str, Any] | None = None
-) -> AuditModel:
-    return AuditModel(
-        complaint_id,
-        f"{at}#{secrets.token_hex(4)}",
-        at=at,
-        actor=actor,
-        action=action,
-        stage=stage,
-        details=details or None,
-    )
-
-
-def to_record(model: Any, record_class: type[R]) -> R:
-    """The plain record (domain/records.py) of a table item: the records mirror the models field for field."""
-    return record_class(**{f.name: getattr(model, f.name) for f in fields(record_class)})  # type: ignore[arg-type]
-
-
-def to_model(record: Any, model_class: type[M]) -> M:
-    """The table item of a plain record (to save it)."""
-    return model_class(**{f.name: getattr(record, f.name) for f in fields(record)})

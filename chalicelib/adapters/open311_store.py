@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from ..domain.calendar import months_between
-from .dynamo import condition_failed, transaction
+from ..domain.records import ApiKey, Complaint
+from .dynamo import condition_failed, to_model, to_record, transaction
 from .tables import ApiKeyModel, ApiOrganisationModel, ComplaintModel, TrackingNumberModel
 
 # A public search reads at most this many complaints of its date range, newest first, whatever it finds.
@@ -31,8 +32,10 @@ def _utc(moment: datetime) -> str:
 
 
 class Open311Store:
+    """The ``Open311Records`` port (service/ports.py)."""
+
     # -- API keys ------------------------------------------------------------------------
-    def create_api_key(self, key: ApiKeyModel) -> None:
+    def create_api_key(self, key: ApiKey) -> None:
         """Store a new key and reserve its organisation, or nothing: ConditionFailed when the
         organisation has an active key already (reasons ``[organisation, key]``)."""
         with transaction() as tx:
@@ -40,11 +43,11 @@ class Open311Store:
                 ApiOrganisationModel(key.organisation_key, key_id=key.key_id),
                 condition=ApiOrganisationModel.organisation_key.does_not_exist(),
             )
-            tx.save(key, condition=ApiKeyModel.key_id.does_not_exist())
+            tx.save(to_model(key, ApiKeyModel), condition=ApiKeyModel.key_id.does_not_exist())
 
-    def api_key(self, api: str, key_id: str) -> ApiKeyModel | None:
+    def api_key(self, api: str, key_id: str) -> ApiKey | None:
         try:
-            return ApiKeyModel.get(api, key_id, consistent_read=True)
+            return to_record(ApiKeyModel.get(api, key_id, consistent_read=True), ApiKey)
         except DoesNotExist:
             return None
 
@@ -55,10 +58,10 @@ class Open311Store:
         except DoesNotExist:
             return None
 
-    def api_keys(self, api: str) -> list[ApiKeyModel]:
-        return list(ApiKeyModel.query(api, consistent_read=True))
+    def api_keys(self, api: str) -> list[ApiKey]:
+        return [to_record(k, ApiKey) for k in ApiKeyModel.query(api, consistent_read=True)]
 
-    def revoke_api_key(self, key: ApiKeyModel, at: str, by: str) -> None:
+    def revoke_api_key(self, key: ApiKey, at: str, by: str) -> None:
         """Revoke once and free the organisation for a new key; ConditionFailed if revoked already."""
         with transaction() as tx:
             tx.update(
@@ -72,7 +75,7 @@ class Open311Store:
                 | (ApiOrganisationModel.key_id == key.key_id),
             )
 
-    def touch_api_key(self, key: ApiKeyModel, at: str) -> None:
+    def touch_api_key(self, key: ApiKey, at: str) -> None:
         try:
             ApiKeyModel(key.api, key.key_id).update(
                 actions=[ApiKeyModel.last_used_at.set(at)], condition=ApiKeyModel.key_id.exists()
@@ -82,7 +85,7 @@ class Open311Store:
                 raise
 
     # -- complaints, as Open311 reads them -------------------------------------------------
-    def complaints_by_tracking_numbers(self, numbers: Iterable[str]) -> list[ComplaintModel]:
+    def complaints_by_tracking_numbers(self, numbers: Iterable[str]) -> list[Complaint]:
         """The complaints behind these tracking numbers (unknown ones skipped), in the order given."""
         numbers = list(dict.fromkeys(numbers))
         ids: dict[str, str] = {}
@@ -94,7 +97,7 @@ class Open311Store:
         found: dict[str, ComplaintModel] = {}
         for i in range(0, len(wanted), _BATCH):
             found.update({c.id: c for c in ComplaintModel.batch_get(wanted[i : i + _BATCH])})
-        return [found[i] for i in wanted if i in found]
+        return [to_record(found[i], Complaint) for i in wanted if i in found]
 
     def complaints_created_between(
         self,
@@ -103,7 +106,7 @@ class Open311Store:
         limit: int,
         statuses: Iterable[str] = (),
         services: Iterable[tuple[str, str]] = (),
-    ) -> list[ComplaintModel]:
+    ) -> list[Complaint]:
         """Complaints created in [start, end], newest first, at most ``limit``, from the month index.
 
         ``statuses`` (ours) and ``services`` ((category, subcategory) pairs) narrow it as DynamoDB
@@ -121,7 +124,7 @@ class Open311Store:
                 either = one if either is None else either | one
             condition = either if condition is None else condition & either
         low, high = _utc(start), _utc(end)
-        found: list[ComplaintModel] = []
+        found: list[Complaint] = []
         examined = 0
         for month in month_keys(start, end):
             pages = ComplaintModel.by_month.query(
@@ -132,7 +135,7 @@ class Open311Store:
                 page_size=_PAGE,
             ).page_iter
             for page in pages:  # page by page: a filter that matches little must not read the whole range
-                found += [ComplaintModel.from_raw_data(raw) for raw in page.get("Items", [])]
+                found += [to_record(ComplaintModel.from_raw_data(raw), Complaint) for raw in page.get("Items", [])]
                 examined += page["ScannedCount"]
                 if len(found) >= limit or examined >= MAX_EXAMINED:
                     return found[:limit]

@@ -10,73 +10,98 @@ find it again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.update import Action
 
-from .tables import AttachmentModel, AuditModel, ComplaintModel, RevocationModel, WorkItemModel
+from ..domain.attachments import REJECTED
+from ..domain.records import Attachment, AuditEntry, Complaint, EmailRecord, WorkItem
+from .dynamo import audit_model, to_record, transaction
+from .tables import AttachmentModel, AuditModel, ComplaintModel, EmailModel, RevocationModel, WorkItemModel
 
 
 class PrivacyStore:
-    def all_complaints_of(self, citizen_id: str, page_size: int = 100) -> list[ComplaintModel]:
+    def all_complaints_of(self, citizen_id: str, page_size: int = 100) -> list[Complaint]:
         """Every complaint in the citizen index under this citizen (pages of a key query, never a scan)."""
-        found: list[ComplaintModel] = []
+        found: list[Complaint] = []
         start = None
         while True:
             result = ComplaintModel.by_citizen.query(citizen_id, limit=page_size, last_evaluated_key=start)
-            found.extend(result)
+            found.extend(to_record(c, Complaint) for c in result)
             start = result.last_evaluated_key
             if not start:
                 return found
 
-    def correct_reporter(self, complaint_id: str, citizen_id: str, actions: list, audit: AuditModel) -> None:
-        """Update the reporter fields of one of the citizen's complaints, with its audit entry.
+    def correct_reporter(
+        self, complaint_id: str, citizen_id: str, changes: dict[str, str | None], audit: AuditEntry
+    ) -> None:
+        """Change the reporter fields of one of the citizen's complaints (``changes``: field -> new value,
+        None removes it), with its audit entry.
 
         Raises ConditionFailed when the complaint is no longer theirs (erased meanwhile)."""
-        from .dynamo import transaction
+        actions = [
+            getattr(ComplaintModel, name).set(value) if value is not None else getattr(ComplaintModel, name).remove()
+            for name, value in changes.items()
+        ]
+        self._reporter_changed(complaint_id, citizen_id, actions, audit)
 
+    def erase_reporter(
+        self, complaint_id: str, citizen_id: str, fields: Sequence[str], erased_at: str, audit: AuditEntry
+    ) -> None:
+        """Remove the personal ``fields`` of one complaint, note when, and note it in the audit, or nothing.
+
+        Raises ConditionFailed when it was erased already (or was never this citizen's)."""
+        actions = [getattr(ComplaintModel, f).remove() for f in fields]
+        actions += [ComplaintModel.personal_data_erased_at.set(erased_at), ComplaintModel.updated_at.set(erased_at)]
+        self._reporter_changed(complaint_id, citizen_id, actions, audit)
+
+    def _reporter_changed(self, complaint_id: str, citizen_id: str, actions: list, audit: AuditEntry) -> None:
         with transaction() as tx:
             tx.update(
                 ComplaintModel(complaint_id),
                 actions=actions,
                 condition=ComplaintModel.id.exists() & (ComplaintModel.citizen_id == citizen_id),
             )
-            tx.save(audit, condition=AuditModel.seq.does_not_exist())
+            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
 
-    def erase_reporter(self, complaint_id: str, citizen_id: str, actions: list, audit: AuditModel) -> None:
-        """Remove the personal fields of one complaint and note it in the audit, or nothing.
-
-        Raises ConditionFailed when it was erased already (or was never this citizen's)."""
-        self.correct_reporter(complaint_id, citizen_id, actions, audit)
-
-    def redact_audit(self, entry: AuditModel, actor: str, details: dict) -> None:
+    def redact_audit(self, entry: AuditEntry, actor: str, details: dict) -> None:
         """Replace one audit entry's actor and details (the person taken out of them)."""
         AuditModel(entry.complaint_id, entry.seq).update(
             actions=[AuditModel.actor.set(actor), AuditModel.details.set(details)], condition=AuditModel.seq.exists()
         )
 
-    def redact_answered_by(self, item, answered_by: str) -> None:
+    def redact_answered_by(self, item: WorkItem, answered_by: str) -> None:
         """Replace who answered a stage visit's question (the citizen's account id erased)."""
         WorkItemModel(item.complaint_id, item.step).update(
             actions=[WorkItemModel.answered_by.set(answered_by)], condition=WorkItemModel.step.exists()
         )
 
-    def email_records(self, complaint_id: str) -> list:
-        """The case's email records (tables.EmailModel: one per email, with its recipients): a key query."""
-        from .tables import EmailModel
+    def email_records(self, complaint_id: str) -> list[EmailRecord]:
+        """The case's email records (one per email, with its recipients): a key query."""
+        return [to_record(r, EmailRecord) for r in EmailModel.query(complaint_id, consistent_read=True)]
 
-        return list(EmailModel.query(complaint_id, consistent_read=True))
-
-    def redact_email_record(self, record, to: list[str]) -> None:
+    def redact_email_record(self, record: EmailRecord, to: list[str]) -> None:
         """Replace the recipients an email record keeps (the citizen's address erased)."""
-        from .tables import EmailModel
-
         EmailModel(record.complaint_id, record.email_key).update(
             actions=[EmailModel.to.set(to)], condition=EmailModel.email_key.exists()
         )
 
-    def erase_attachment(self, attachment: AttachmentModel, actions: list) -> None:
-        """Mark an attachment's file deleted and its name erased (idempotent: the same values again)."""
+    def erase_attachment(
+        self, attachment: Attachment, reason: str, filename: str, checked_at: str, created_by: str | None
+    ) -> None:
+        """Mark an attachment's file deleted (rejected for ``reason``), its name replaced by ``filename`` and,
+        when given, its uploader by ``created_by`` (idempotent: the same values again)."""
+        actions: list[Action] = [
+            AttachmentModel.status.set(REJECTED),
+            AttachmentModel.reject_reason.set(reason),
+            AttachmentModel.filename.set(filename),
+            AttachmentModel.checked_at.set(checked_at),
+            AttachmentModel.etag.remove(),
+        ]
+        if created_by is not None:
+            actions.append(AttachmentModel.created_by.set(created_by))
         AttachmentModel(attachment.complaint_id, attachment.attachment_id).update(
             actions=actions, condition=AttachmentModel.attachment_id.exists()
         )

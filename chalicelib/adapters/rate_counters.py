@@ -12,6 +12,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition, size
 from pynamodb.expressions.update import Action
 
+from ..domain.limits import CounterHit
 from .dynamo import condition_failed
 from .tables import RateCounterModel
 
@@ -20,7 +21,7 @@ CounterUpdate = tuple[RateCounterModel, list[Action], Condition]
 
 def hit_update(counter: str, limit: int, expires: datetime, member: str | None = None) -> CounterUpdate:
     """The conditional update that counts one hit if the counter is under ``limit``: (item, actions,
-    condition), for an UpdateItem of its own (``count_hit``) or in the transaction of what it admits
+    condition), for an UpdateItem of its own (``RateCounters.count_hit``) or in the transaction of what it admits
     (a citizen's new complaint: Store.create_complaint).
 
     With a ``member`` (a complaint's id) the hits are a set of members, so the same member counts once.
@@ -36,16 +37,24 @@ def hit_update(counter: str, limit: int, expires: datetime, member: str | None =
     return RateCounterModel(counter), [*actions, RateCounterModel.ttl.set(expires)], condition
 
 
-def count_hit(counter: str, limit: int, expires: datetime) -> int | None:
-    """Count one hit if the counter is under ``limit``: the new count, or None when full.
+def counter_update(hit: CounterHit) -> CounterUpdate:
+    """``hit_update`` for a hit the use cases describe as a plain value (domain/limits.CounterHit)."""
+    return hit_update(hit.counter, hit.limit, hit.expires, hit.member)
 
-    One atomic, conditional UpdateItem: concurrent hits can never push it past the limit.
-    """
-    item, actions, condition = hit_update(counter, limit, expires)
-    try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if condition_failed(error):
-            return None
-        raise
-    return int(item.hits)
+
+class RateCounters:
+    """Part of ``Store`` (a mixin): counting a hit on its own."""
+
+    def count_hit(self, hit: CounterHit) -> int | None:
+        """Count one hit if the counter is under its limit: the new count, or None when full.
+
+        One atomic, conditional UpdateItem: concurrent hits can never push it past the limit.
+        """
+        item, actions, condition = counter_update(hit)
+        try:
+            item.update(actions=actions, condition=condition)
+        except UpdateError as error:
+            if condition_failed(error):
+                return None
+            raise
+        return int(item.hits)

@@ -20,7 +20,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -32,10 +32,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.calendar import MONTHS_ID, WITA
+from ..domain.report import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # the route's download names it from here
+from ..domain.report import period_text
 
 TITLE_ID = "Laporan SLA Aspirasi Kaltim"
 TITLE_EN = "Aspirasi Kaltim SLA report"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
 # A text cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
@@ -190,19 +191,6 @@ def _label(row: dict, lang: str = "id") -> str:
     if isinstance(label, dict):
         return str(label.get(lang) or label.get("id") or "")
     return "" if label is None else str(label)
-
-
-def _day(text: str | None) -> str:
-    """'2026-11-01' -> '1 November 2026'."""
-    if not text:
-        return "-"
-    day = date.fromisoformat(str(text)[:10])
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
-
-
-def period_text(report: dict) -> str:
-    """'1 November 2026 - 30 November 2026'."""
-    return f"{_day(report.get('from'))} \u2013 {_day(report.get('to'))}"
 
 
 def _generated(report: dict) -> str:

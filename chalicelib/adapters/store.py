@@ -12,11 +12,15 @@ from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
+from ..domain import sop
+from ..domain.limits import CounterHit
+from ..domain.records import AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from ..domain.report import Delta
 from ..service.ports import EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, Missing
 from .attachment_store import AttachmentStore
-from .dynamo import condition_failed, transaction
+from .dynamo import audit_model, condition_failed, to_model, to_record, transaction
 from .privacy_store import PrivacyStore
+from .rate_counters import RateCounters, counter_update
 from .tables import (
     AuditModel,
     ComplaintModel,
@@ -30,26 +34,26 @@ from .tables import (
 )
 from .workflow_store import StageStore
 
-if TYPE_CHECKING:  # rate_counters uses this module's condition check
+if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
 
-    from .rate_counters import CounterUpdate
 
-
-class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_store, privacy_store, workflow_store
-    """The tables, as the use cases need them."""
+class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
+    """The tables, as the use cases need them (service/ports.py ``Store``): attachments in
+    adapters/attachment_store.py, UU PDP in privacy_store.py, rate counters in rate_counters.py, the
+    stage machinery's writes in workflow_store.py."""
 
     # -- complaints -----------------------------------------------------------
     def create_complaint(
         self,
-        complaint: ComplaintModel,
-        audit: AuditModel,
+        complaint: Complaint,
+        audit: AuditEntry,
         report: Iterable[Delta] = (),
-        counted: CounterUpdate | None = None,
+        counted: CounterHit | None = None,
         token: tuple[str, int | None] | None = None,
     ) -> None:
         """Insert the complaint, its tracking number and its first audit entry, or nothing; with ``counted``
-        (adapters/rate_counters.hit_update) the reporter's rate counter goes up in the same transaction; with
+        (rate_counters.counter_update) the reporter's rate counter goes up in the same transaction; with
         ``token`` (the account's subject key and the token's ``iat``) the token must not have been revoked
         (a closed account, a disabled member: service/access.py), checked in the same transaction.
 
@@ -65,11 +69,11 @@ class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_st
                     if issued_at is not None:
                         still_valid |= RevocationModel.revoked_at < issued_at
                     tx.condition_check(RevocationModel, subject, condition=still_valid)
-                tx.save(complaint, condition=ComplaintModel.id.does_not_exist())
+                tx.save(to_model(complaint, ComplaintModel), condition=ComplaintModel.id.does_not_exist())
                 tx.save(tracking, condition=TrackingNumberModel.tracking_number.does_not_exist())
-                tx.save(audit, condition=AuditModel.seq.does_not_exist())
+                tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
                 if counted is not None:
-                    counter, actions, condition = counted
+                    counter, actions, condition = counter_update(counted)
                     tx.update(counter, actions=actions, condition=condition)
         except ConditionFailed as failed:
             if token is None:
@@ -80,74 +84,55 @@ class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_st
 
     def withdraw_complaint(
         self,
-        complaint: ComplaintModel,
-        audit: AuditModel,
+        complaint: Complaint,
+        audit: AuditEntry,
         report: Iterable[Delta] = (),
-        counted: CounterUpdate | None = None,
+        counted: CounterHit | None = None,
     ) -> None:
         """Remove a complaint whose execution never started (and free its tracking number); with ``counted``
         (what create_complaint counted it with), take it off the reporter's rate counter in the same write."""
         with transaction(report) as tx:
             tx.delete(ComplaintModel(complaint.id), condition=ComplaintModel.step == 0)
             tx.delete(TrackingNumberModel(complaint.tracking_number))
-            tx.save(audit, condition=AuditModel.seq.does_not_exist())
+            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
             if counted is not None:
-                counter = counted[0]
-                tx.update(counter, actions=[RateCounterModel.members.delete({complaint.id})])
+                tx.update(RateCounterModel(counted.counter), actions=[RateCounterModel.members.delete({complaint.id})])
 
-    def get_complaint(self, complaint_id: str) -> ComplaintModel | None:
+    def get_complaint(self, complaint_id: str) -> Complaint | None:
         if not complaint_id or len(complaint_id) > 64:  # not an id of ours (DynamoDB refuses keys over 2 KB)
             return None
         try:
-            return ComplaintModel.get(complaint_id, consistent_read=True)
+            return to_record(ComplaintModel.get(complaint_id, consistent_read=True), Complaint)
         except DoesNotExist:
             return None
 
-    def existing_complaint(self, complaint_id: str) -> ComplaintModel:
+    def existing_complaint(self, complaint_id: str) -> Complaint:
         """A complaint that must be there; Missing (an error: the message is delivered again) if not."""
         complaint = self.get_complaint(complaint_id)
         if complaint is None:
             raise Missing(f"complaint {complaint_id} is not there")
         return complaint
 
-    def complaint_by_tracking_number(self, tracking_number: str) -> ComplaintModel | None:
+    def complaint_by_tracking_number(self, tracking_number: str) -> Complaint | None:
         try:
             entry = TrackingNumberModel.get(tracking_number)
         except DoesNotExist:
             return None
         return self.get_complaint(entry.complaint_id)
 
-    def complaints_of(self, citizen_id: str, limit: int, start_key: dict | None = None):
-        """A page of a citizen's complaints, newest first, and the key of the next page."""
+    def complaints_of(
+        self, citizen_id: str, limit: int, start_key: dict | None = None
+    ) -> tuple[list[Complaint], dict | None]:
+        """A page of a citizen's complaints, newest first, and the key of the next page (None: the last)."""
         result = ComplaintModel.by_citizen.query(
             citizen_id, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
         )
-        items = list(result)
+        items = [to_record(c, Complaint) for c in result]
         return items, result.last_evaluated_key
-
-    def update_complaint(
-        self,
-        complaint_id: str,
-        actions: list,
-        condition=None,
-        audit: AuditModel | None = None,
-        report: Iterable[Delta] = (),
-    ) -> None:
-        """Update a complaint (conditionally) together with its audit entry and the report counters it moves."""
-        with transaction(report) as tx:
-            tx.update(
-                ComplaintModel(complaint_id),
-                actions=actions,
-                condition=(ComplaintModel.id.exists() & condition)
-                if condition is not None
-                else ComplaintModel.id.exists(),
-            )
-            if audit is not None:
-                tx.save(audit, condition=AuditModel.seq.does_not_exist())
 
     # -- emails, each once (tables.EmailModel; service/stages.py _send_once) ---------------
     def claim_email(
-        self, complaint_id: str, key: str, now: str, lease_until: str, links: Sequence[LinkModel] = ()
+        self, complaint_id: str, key: str, now: str, lease_until: str, links: Sequence[Link | LinkModel] = ()
     ) -> str:
         """Claim one email for sending until ``lease_until`` (ISO times, as ``now``), and store the hashes of
         the action ``links`` it carries in the same write (a transaction, when there are any).
@@ -167,7 +152,8 @@ class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_st
                 with transaction() as tx:
                     tx.update(EmailModel(complaint_id, key), actions=claim, condition=claimable)
                     for link in links:
-                        tx.save(link, condition=LinkModel.token_hash.does_not_exist())
+                        stored = link if isinstance(link, LinkModel) else to_model(link, LinkModel)
+                        tx.save(stored, condition=LinkModel.token_hash.does_not_exist())
             else:
                 EmailModel(complaint_id, key).update(actions=claim, condition=claimable)
         except ConditionFailed:
@@ -179,42 +165,6 @@ class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_st
             return EMAIL_CLAIMED
         found = self.get_email(complaint_id, key)
         return EMAIL_DONE if found is not None and (found.sent_at or found.rejected) else EMAIL_IN_FLIGHT
-
-    def mark_email_sent(
-        self,
-        complaint_id: str,
-        key: str,
-        sent_at: str,
-        message_id: str,
-        template: str,
-        to: list[str],
-        subject: str,
-        audit: AuditModel,
-        work_item: tuple[int, Sequence[Action]] | None = None,
-    ) -> None:
-        """Record the email as sent, with its note in the case's audit trail: both or neither, once.
-        ``work_item``: (step, actions) for the case's work item that the email's being out changes, in the
-        same transaction (an assignment's ``assigned_notified``).
-
-        Raises ConditionFailed if it was marked sent already (a sender whose lease ran out sent it too).
-        """
-        with transaction() as tx:
-            tx.update(
-                EmailModel(complaint_id, key),
-                actions=[
-                    EmailModel.sent_at.set(sent_at),
-                    EmailModel.ses_message_id.set(message_id),
-                    EmailModel.template.set(template),
-                    EmailModel.to.set(list(to)),
-                    EmailModel.subject.set(subject),
-                    EmailModel.lease_until.remove(),
-                ],
-                condition=EmailModel.sent_at.does_not_exist(),
-            )
-            tx.save(audit, condition=AuditModel.seq.does_not_exist())
-            if work_item is not None:
-                step, actions = work_item
-                tx.update(WorkItemModel(complaint_id, step), actions=list(actions))
 
     def mark_email_rejected(self, complaint_id: str, key: str, code: str, template: str, to: list[str]) -> None:
         """Record that the mail service refused the email for good: done, never to be sent."""
@@ -244,54 +194,36 @@ class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_st
             if not condition_failed(error):
                 raise
 
-    def get_email(self, complaint_id: str, key: str) -> EmailModel | None:
+    def get_email(self, complaint_id: str, key: str) -> EmailRecord | None:
         try:
-            return EmailModel.get(complaint_id, key, consistent_read=True)
+            return to_record(EmailModel.get(complaint_id, key, consistent_read=True), EmailRecord)
         except DoesNotExist:
             return None
 
-    def emails_of(self, complaint_id: str) -> list[EmailModel]:
+    def emails_of(self, complaint_id: str) -> list[EmailRecord]:
         """Every email record of a case (sent, refused, or claimed and not yet sent), by key."""
-        return list(EmailModel.query(complaint_id, consistent_read=True))
+        return [to_record(email, EmailRecord) for email in EmailModel.query(complaint_id, consistent_read=True)]
 
     # -- work items -----------------------------------------------------------
-    def open_work_item(self, item: WorkItemModel, complaint_actions: list, audit: AuditModel) -> bool:
-        """Create the work item of a stage visit (with the complaint's new stage and an audit entry).
-
-        Returns False, changing nothing, if it exists already (a redelivered message).
-        """
+    def get_work_item(self, complaint_id: str, step: int) -> WorkItem | None:
         try:
-            with transaction() as tx:
-                tx.save(item, condition=WorkItemModel.step.does_not_exist())
-                tx.update(
-                    ComplaintModel(item.complaint_id), actions=complaint_actions, condition=ComplaintModel.id.exists()
-                )
-                tx.save(audit, condition=AuditModel.seq.does_not_exist())
-        except ConditionFailed as failed:
-            if failed.reasons[:1] == ["ConditionalCheckFailed"]:
-                return False
-            raise
-        return True
-
-    def get_work_item(self, complaint_id: str, step: int) -> WorkItemModel | None:
-        try:
-            return WorkItemModel.get(complaint_id, step, consistent_read=True)
+            return to_record(WorkItemModel.get(complaint_id, step, consistent_read=True), WorkItem)
         except DoesNotExist:
             return None
 
-    def existing_work_item(self, complaint_id: str, step: int) -> WorkItemModel:
+    def existing_work_item(self, complaint_id: str, step: int) -> WorkItem:
         """A work item that must be there; Missing (an error: the message is delivered again) if not."""
         item = self.get_work_item(complaint_id, step)
         if item is None:
             raise Missing(f"work item {complaint_id}#{step} is not there")
         return item
 
-    def work_items(self, complaint_id: str) -> list[WorkItemModel]:
-        return list(WorkItemModel.query(complaint_id, consistent_read=True))
+    def work_items(self, complaint_id: str) -> list[WorkItem]:
+        return [to_record(i, WorkItem) for i in WorkItemModel.query(complaint_id, consistent_read=True)]
 
     def open_items_of(
         self, queue: str, limit: int = 50, after: tuple[str, str, int] | None = None, due_by: str | None = None
-    ) -> list[WorkItemModel]:
+    ) -> list[WorkItem]:
         """A team's open work items, soonest due first, from the sparse queue index.
 
         ``after`` is the (due_at, complaint_id, step) of the last item already shown; ``due_by``
@@ -307,75 +239,66 @@ class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_st
                 "step": {"N": str(step)},
             }
         condition = WorkItemModel.due_at <= due_by if due_by else None
-        return list(WorkItemModel.by_queue.query(queue, condition, limit=limit, last_evaluated_key=start))
-
-    def update_work_item(self, complaint_id: str, step: int, actions: list, condition=None) -> WorkItemModel:
-        """Update and return the item as it is now; raises ConditionFailed."""
-        item = WorkItemModel(complaint_id, step)
-        guard = WorkItemModel.step.exists()
-        try:
-            item.update(actions=actions, condition=guard & condition if condition is not None else guard)
-        except UpdateError as error:
-            if condition_failed(error):
-                raise ConditionFailed() from error
-            raise
-        return item
-
-    def count_on_work_item(
-        self,
-        complaint_id: str,
-        step: int,
-        actions: list,
-        condition,
-        report: Iterable[Delta] = (),
-        audit: AuditModel | None = None,
-        complaint_actions: Sequence = (),
-    ) -> None:
-        """Update a work item conditionally, with the report counters it moves, its audit entry and
-        the complaint's changes: all or none, so a redelivery that finds the update repeats none."""
-        with transaction(report) as tx:
-            tx.update(
-                WorkItemModel(complaint_id, step), actions=actions, condition=WorkItemModel.step.exists() & condition
-            )
-            if complaint_actions:
-                tx.update(
-                    ComplaintModel(complaint_id), actions=list(complaint_actions), condition=ComplaintModel.id.exists()
-                )
-            if audit is not None:
-                tx.save(audit, condition=AuditModel.seq.does_not_exist())
+        found = WorkItemModel.by_queue.query(queue, condition, limit=limit, last_evaluated_key=start)
+        return [to_record(i, WorkItem) for i in found]
 
     def record_decision(
         self,
-        item: WorkItemModel,
-        item_actions: list,
-        complaint_actions: list,
-        audit: AuditModel,
-        link_hash: str | None,
-        used_at: str,
+        complaint_id: str,
+        step: int,
+        *,
+        decision: dict,
+        decided_at: str,
+        decided_by: str,
+        sla: str,
+        business_minutes: float,
+        complaint_changes: dict,
+        audit: AuditEntry,
+        question: str | None = None,
+        routed_opd: str | None = None,
+        pending_question: dict | None = None,
+        link_hash: str | None = None,
         carries_on: str | None = None,
         report: Iterable[Delta] = (),
     ) -> None:
-        """Write a decision once: work item (only if undecided), complaint, audit, link (only if unused).
+        """Write a decision once: work item (only if undecided: it leaves its queue), complaint (its
+        ``complaint_changes``, the agency it is ``routed_opd`` to, a ``pending_question``), audit, and the
+        action link ``link_hash`` used (only if unused).
 
         ``carries_on``: for a duplicate, the case that carries on must not have become a duplicate
         itself meanwhile (two cases closed as duplicates of each other would both end). PynamoDB
         sends condition checks first, so its reason is the first.
         """
+        item_actions: list[Action] = [
+            WorkItemModel.decision.set(decision),
+            WorkItemModel.decided_at.set(decided_at),
+            WorkItemModel.decided_by.set(decided_by),
+            WorkItemModel.queue.remove(),
+            WorkItemModel.sla_outcome.set(sla),
+            WorkItemModel.business_minutes.set(business_minutes),
+        ]
+        if question is not None:
+            item_actions.append(WorkItemModel.question.set(question))
+        complaint_actions: list[Action] = [
+            getattr(ComplaintModel, name).set(value) for name, value in complaint_changes.items()
+        ]
+        complaint_actions.append(ComplaintModel.updated_at.set(decided_at))
+        if routed_opd is not None:
+            complaint_actions.append(ComplaintModel.routed_opds.add({routed_opd}))
+        if pending_question is not None:
+            complaint_actions.append(ComplaintModel.pending_question.set(pending_question))
         with transaction(report) as tx:
             tx.update(
-                WorkItemModel(item.complaint_id, item.step),
+                WorkItemModel(complaint_id, step),
                 actions=item_actions,
                 condition=WorkItemModel.step.exists() & WorkItemModel.decision.does_not_exist(),
             )
-            if complaint_actions:
-                tx.update(
-                    ComplaintModel(item.complaint_id), actions=complaint_actions, condition=ComplaintModel.id.exists()
-                )
-            tx.save(audit, condition=AuditModel.seq.does_not_exist())
+            tx.update(ComplaintModel(complaint_id), actions=complaint_actions, condition=ComplaintModel.id.exists())
+            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
             if link_hash:
                 tx.update(
                     LinkModel(link_hash),
-                    actions=[LinkModel.used_at.set(used_at)],
+                    actions=[LinkModel.used_at.set(decided_at)],
                     condition=LinkModel.token_hash.exists() & LinkModel.used_at.does_not_exist(),
                 )
             if carries_on:
@@ -385,24 +308,82 @@ class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_st
                     condition=ComplaintModel.kind.does_not_exist() | (ComplaintModel.kind != "duplicate"),
                 )
 
-    def record_answer(
-        self, complaint_id: str, step: int, item_actions: list, complaint_actions: list, audit: AuditModel
+    # -- the citizen after the reply (service/followup.py) ----------------------------------------
+    def answer_question(
+        self, complaint_id: str, step: int, answer: str, answered_at: str, answered_by: str, audit: AuditEntry
     ) -> None:
-        """Write the citizen's answer once: only while the question waits and its time has not run out."""
+        """Write the citizen's answer once: only while the question waits and its time has not run out;
+        the complaint's question is no longer pending."""
         with transaction() as tx:
             tx.update(
                 WorkItemModel(complaint_id, step),
-                actions=item_actions,
+                actions=[
+                    WorkItemModel.answer.set(answer),
+                    WorkItemModel.answered_at.set(answered_at),
+                    WorkItemModel.answered_by.set(answered_by),
+                ],
                 condition=WorkItemModel.question.exists()
                 & WorkItemModel.answer.does_not_exist()
                 & WorkItemModel.info_expired_at.does_not_exist(),
             )
             tx.update(
                 ComplaintModel(complaint_id),
-                actions=complaint_actions,
+                actions=[ComplaintModel.pending_question.remove(), ComplaintModel.updated_at.set(answered_at)],
                 condition=ComplaintModel.pending_question.exists(),
             )
-            tx.save(audit, condition=AuditModel.seq.does_not_exist())
+            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
+
+    def record_rating(
+        self, complaint_id: str, rating: dict, at: str, audit: AuditEntry, report: Iterable[Delta] = ()
+    ) -> None:
+        """Store the citizen's rating once: only of a case answered (or closed after its answer) and not
+        rated yet. Raises ConditionFailed otherwise."""
+        self._change_complaint(
+            complaint_id,
+            [ComplaintModel.rating.set(rating), ComplaintModel.updated_at.set(at)],
+            ComplaintModel.rating.does_not_exist()
+            & ComplaintModel.answered_at.exists()
+            & ComplaintModel.status.is_in(sop.STATUS_ANSWERED, sop.STATUS_CLOSED),
+            audit,
+            report,
+        )
+
+    def reopen_case(
+        self, complaint_id: str, reopens: int, reason: str, at: str, audit: AuditEntry, report: Iterable[Delta] = ()
+    ) -> None:
+        """Open an answered case again (its ``reopens``-th reopening before this one), once: only while its
+        feedback window lasts and nobody reopened it meanwhile. Raises ConditionFailed otherwise."""
+        # No other reopening in between (cases from before reopening existed may lack the counter).
+        unchanged_count = (
+            (ComplaintModel.reopens == reopens)
+            if reopens
+            else (ComplaintModel.reopens.does_not_exist() | (ComplaintModel.reopens == 0))
+        )
+        self._change_complaint(
+            complaint_id,
+            [
+                ComplaintModel.status.set(sop.STATUS_OPEN),
+                ComplaintModel.reopens.set(reopens + 1),
+                ComplaintModel.reopen_pending.set(True),
+                ComplaintModel.reopen_reason.set(reason),
+                ComplaintModel.updated_at.set(at),
+            ],
+            (ComplaintModel.status == sop.STATUS_ANSWERED) & (ComplaintModel.feedback_ends_at > at) & unchanged_count,
+            audit,
+            report,
+        )
+
+    def _change_complaint(
+        self, complaint_id: str, actions: list, condition, audit: AuditEntry, report: Iterable[Delta]
+    ) -> None:
+        """One conditional update of a complaint with its audit entry and report counters (a transaction)."""
+        with transaction(report) as tx:
+            tx.update(
+                ComplaintModel(complaint_id),
+                actions=actions,
+                condition=ComplaintModel.id.exists() & condition,
+            )
+            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
 
     # -- the SLA report's counters ----------------------------------------------
     def report_items(self, periods: Iterable[str]) -> tuple[list[tuple[str, str, dict[str, int]]], int]:
@@ -449,22 +430,19 @@ class Store(AttachmentStore, PrivacyStore, StageStore):  # mixins: attachment_st
         ReportModel("emails", f"monthly#{month}").delete(condition=ReportModel.sent_at.does_not_exist())
 
     # -- links and audit --------------------------------------------------------
-    def put_link(self, link: LinkModel) -> None:
+    def put_link(self, link: Link) -> None:
         try:
-            link.save(condition=LinkModel.token_hash.does_not_exist())
+            to_model(link, LinkModel).save(condition=LinkModel.token_hash.does_not_exist())
         except PutError as error:
             if condition_failed(error):
                 raise ConditionFailed() from error
             raise
 
-    def get_link(self, token_hash: str) -> LinkModel | None:
+    def get_link(self, token_hash: str) -> Link | None:
         try:
-            return LinkModel.get(token_hash, consistent_read=True)
+            return to_record(LinkModel.get(token_hash, consistent_read=True), Link)
         except DoesNotExist:
             return None
 
-    def append_audit(self, entry: AuditModel) -> None:
-        entry.save(condition=AuditModel.seq.does_not_exist())
-
-    def audit_trail(self, complaint_id: str) -> list[AuditModel]:
-        return list(AuditModel.query(complaint_id, consistent_read=True))
+    def audit_trail(self, complaint_id: str) -> list[AuditEntry]:
+        return [to_record(e, AuditEntry) for e in AuditModel.query(complaint_id, consistent_read=True)]

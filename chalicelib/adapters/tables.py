@@ -25,14 +25,17 @@ from pynamodb.exceptions import TableError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-PREFIX = os.environ.get("TABLE_PREFIX", "aspirasi-kaltim")
+from ..config import TABLE_PREFIX
+from ..config import table_name as config_table_name
+
+PREFIX = TABLE_PREFIX  # what the deployment calls the tables: chalicelib/config.py
 REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
 
 
 def _meta(name: str, stream: bool = False):
     class Meta:
         suffix = name  # the deployment prefixes it: "{TABLE_PREFIX}-{suffix}"
-        table_name = f"{PREFIX}-{name}"
+        table_name = config_table_name(name)
         region = REGION
         billing_mode = "PAY_PER_REQUEST"
         if stream:  # its changes hand decisions to the state machine (service/delivery.py, app.on_change)

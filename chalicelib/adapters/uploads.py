@@ -19,9 +19,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from ..domain.attachments import parse_object_key, stored_key
+from ..domain.attachments import UPLOAD_EXPIRES_SECONDS, parse_object_key, stored_key
 
-UPLOAD_EXPIRES_SECONDS = 10 * 60  # the browser has ten minutes to start the upload
 DOWNLOAD_EXPIRES_SECONDS = 5 * 60
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 _EXISTS = {"PreconditionFailed", "412"}

@@ -32,6 +32,8 @@ SNIFF_BYTES = 262  # what ``filetype`` reads to recognise a type
 # An attachment is kept this long after it was added (the bucket's lifecycle rule deletes it): see
 # the CDK stack for why. Older ones are listed without a download link.
 RETENTION_DAYS = 730
+# The browser has ten minutes to start an upload (its presigned POST's policy); a slot pending longer is stale.
+UPLOAD_EXPIRES_SECONDS = 10 * 60
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 STATUSES = (PENDING, ACCEPTED, REJECTED)

@@ -19,6 +19,7 @@ that straddles a boundary -- the price of one write per hit instead of a log of 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from . import followup, sop
@@ -63,3 +64,15 @@ def window(moment: datetime, length: timedelta) -> tuple[str, datetime]:
     """
     start = _EPOCH + ((moment.astimezone(UTC) - _EPOCH) // length) * length
     return start.strftime("%Y-%m-%dT%H:%M"), start + length
+
+
+@dataclass(frozen=True)
+class CounterHit:
+    """One hit to count on a rate counter if it is under ``limit`` (the store makes it one conditional update,
+    alone or inside the transaction of what it admits). With a ``member`` (a complaint's id) the counter is
+    a set of members, so the same member counts once; the counter is deleted after ``expires`` (TTL)."""
+
+    counter: str
+    limit: int
+    expires: datetime
+    member: str | None = None

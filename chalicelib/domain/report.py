@@ -351,3 +351,20 @@ def build_report(
         "by_category": breakdown("category", list(catalog.CATEGORIES), category_label, False, lambda _: whole, True),
         "by_month": by_month,
     }
+
+
+# The monthly report's workbook (adapters/spreadsheet.py renders it; the email names its type).
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _day_text(text: str | None) -> str:
+    """'2026-11-01' -> '1 November 2026'."""
+    if not text:
+        return "-"
+    day = date.fromisoformat(str(text)[:10])
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+
+
+def period_text(report: dict) -> str:
+    """'1 November 2026 - 30 November 2026' (the email's and the workbook's heading)."""
+    return f"{_day_text(report.get('from'))} \u2013 {_day_text(report.get('to'))}"

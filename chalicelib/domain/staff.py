@@ -114,3 +114,22 @@ def queue_of(role: sop.Role, opd: str | None) -> str:
 def all_queues() -> list[str]:
     roles = sorted({s.role for s in sop.STAGES if s.role is not sop.Role.OPD}, key=lambda r: r.value)
     return [queue_of(r, None) for r in roles] + [queue_of(sop.Role.OPD, code) for code in catalog.OPDS]
+
+
+@dataclass(frozen=True)
+class Member:
+    email: str
+    name: str
+    groups: tuple[str, ...]
+    enabled: bool
+    status: str  # "invited" (has not chosen a password yet), "active", or Cognito's other states in lower case
+    subject: str = ""  # the account's ``sub`` (what its tokens name): never shown, used to revoke them
+
+    def as_json(self) -> dict:
+        return {
+            "email": self.email,
+            "name": self.name,
+            "groups": list(self.groups),
+            "enabled": self.enabled,
+            "status": self.status,
+        }

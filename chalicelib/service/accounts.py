@@ -3,27 +3,16 @@ provider (Cognito)."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from ..domain import fields
 from ..domain.errors import Conflict, Forbidden, TooManyRequests
 from ..domain.limits import HOUR
 from ..domain.privacy import subject_key
+from .ports import IdentityProvider
 
 MIN_PASSWORD = fields.MIN_PASSWORD
 EXISTING_ACCOUNT_EMAIL = "account_exists"  # the template the owner of an address gets when someone registers it
-
-
-class IdentityProvider(Protocol):
-    def register(self, email: str, password: str, name: str, phone: str | None) -> bool:
-        """Create the account; whether it is confirmed already. Raises AccountExists for a taken address."""
-        ...
-
-    def confirm(self, email: str, code: str) -> None: ...
-
-    def login(self, email: str, password: str, new_password: str | None = None) -> dict:
-        """The tokens, or ``{"challenge": "new_password_required"}`` (first login without ``new_password``)."""
-        ...
 
 
 class AccountExists(Conflict):

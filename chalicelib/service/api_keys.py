@@ -21,9 +21,9 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from ..adapters.tables import ApiKeyModel
 from ..domain import limits
 from ..domain.errors import Conflict, NotFound
+from ..domain.records import ApiKey
 from ..domain.timestamps import iso
 from . import rate_limits
 from .container import Services
@@ -55,7 +55,7 @@ def _organisation(payload: Any) -> str:
     return models.validate(models.ApiKeyRequest, payload).organisation
 
 
-def as_json(key: ApiKeyModel) -> dict:
+def as_json(key: ApiKey) -> dict:
     """A key as the admins' list shows it (never its hash)."""
     return {
         "id": key.key_id,
@@ -74,9 +74,9 @@ def issue_key(svc: Services, payload: Any, by: str) -> dict:
     organisation = _organisation(payload)
     key_id = secrets.token_hex(6)
     raw = f"{PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
-    key = ApiKeyModel(
-        API,
-        key_id,
+    key = ApiKey(
+        api=API,
+        key_id=key_id,
         key_hash=hash_token(raw),
         organisation=organisation,
         organisation_key=organisation_key(organisation),
@@ -110,7 +110,8 @@ def revoke_key(svc: Services, key_id: str, by: str) -> dict:
         try:
             svc.open311.revoke_api_key(key, iso(svc.now()), by)
         except ConditionFailed:
-            if svc.open311.api_key(API, key_id).revoked_at is None:
+            current = svc.open311.api_key(API, key_id)
+            if current is None or current.revoked_at is None:
                 raise
             # revoked meanwhile (another admin): fine
     latest = svc.open311.api_key(API, key_id)
@@ -119,15 +120,16 @@ def revoke_key(svc: Services, key_id: str, by: str) -> dict:
     return as_json(latest)
 
 
-def authenticate(svc: Services, raw: str | None) -> ApiKeyModel | None:
+def authenticate(svc: Services, raw: str | None) -> ApiKey | None:
     """The active key a client sent, or None (unknown, malformed, wrong secret or revoked)."""
-    match = _KEY.match((raw or "").strip())
+    raw = (raw or "").strip()
+    match = _KEY.match(raw)
     if match is None:
         return None
     key = svc.open311.api_key(API, match.group(1))
     if key is None or key.revoked_at is not None:
         return None
-    return key if hmac.compare_digest(key.key_hash, hash_token(raw.strip())) else None
+    return key if hmac.compare_digest(key.key_hash, hash_token(raw)) else None
 
 
 def window(moment: datetime) -> tuple[str, datetime]:
@@ -135,7 +137,7 @@ def window(moment: datetime) -> tuple[str, datetime]:
     return limits.window(moment, limits.MINUTE)
 
 
-def admit(svc: Services, key: ApiKeyModel) -> int | None:
+def admit(svc: Services, key: ApiKey) -> int | None:
     """Count one request of the key: None if admitted, else the seconds until its next minute."""
     counted = rate_limits.hit(
         svc, f"{API}#{key.key_id}", svc.settings.open311_rate_limit_per_minute, limits.MINUTE, "Open311RateLimited"

@@ -17,9 +17,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from ..adapters.dynamo import audit_entry
-from ..adapters.tables import AttachmentModel
-from ..adapters.uploads import UPLOAD_EXPIRES_SECONDS
 from ..domain import images, sop
 from ..domain.attachments import (
     ACCEPTED,
@@ -34,6 +31,7 @@ from ..domain.attachments import (
     REJECTED,
     RETENTION_DAYS,
     SNIFF_BYTES,
+    UPLOAD_EXPIRES_SECONDS,
     Verdict,
     download_name,
     object_key,
@@ -43,6 +41,7 @@ from ..domain.attachments import (
     verdict,
 )
 from ..domain.errors import AttachmentLimitReached, ComplaintNotOpen, NotFound, Unavailable
+from ..domain.records import Attachment, new_audit_entry
 from ..domain.timestamps import iso, parse_iso
 from .container import Services
 from .ports import ConditionFailed
@@ -82,9 +81,9 @@ def request_upload(svc: Services, citizen_id: str, complaint_id: str, payload) -
 
     attachment_id = new_attachment_id(now)
     key = object_key(complaint_id, attachment_id)
-    attachment = AttachmentModel(
-        complaint_id,
-        attachment_id,
+    attachment = Attachment(
+        complaint_id=complaint_id,
+        attachment_id=attachment_id,
         filename=request.filename,
         content_type=request.content_type,
         size=request.size,
@@ -94,7 +93,7 @@ def request_upload(svc: Services, citizen_id: str, complaint_id: str, payload) -
         created_by=f"citizen:{citizen_id}",
         ttl=now + timedelta(days=RETENTION_DAYS + 30),
     )  # the record outlives the file a month
-    audit = audit_entry(
+    audit = new_audit_entry(
         complaint_id,
         iso(now),
         f"citizen:{citizen_id}",
@@ -120,17 +119,12 @@ def request_upload(svc: Services, citizen_id: str, complaint_id: str, payload) -
     return {**attachment_view(svc, attachment, now), "upload": upload, "upload_expires_at": iso(now + UPLOAD_WINDOW)}
 
 
-def _give_back_stale_slots(svc: Services, attachments: list[AttachmentModel], now: datetime) -> None:
+def _give_back_stale_slots(svc: Services, attachments: list[Attachment], now: datetime) -> None:
     """Pending uploads whose policy ran out long ago never landed: reject them and free their slots."""
     for attachment in attachments:
         if attachment.status != PENDING or parse_iso(attachment.created_at) + STALE_AFTER > now:
             continue
-        actions = [
-            AttachmentModel.status.set(REJECTED),
-            AttachmentModel.reject_reason.set(NOT_UPLOADED),
-            AttachmentModel.checked_at.set(iso(now)),
-        ]
-        audit = audit_entry(
+        audit = new_audit_entry(
             attachment.complaint_id,
             iso(now),
             "system:uploads",
@@ -142,7 +136,7 @@ def _give_back_stale_slots(svc: Services, attachments: list[AttachmentModel], no
             },
         )
         try:
-            svc.store.settle_attachment(attachment, PENDING, actions, audit, free_slot=True)
+            svc.store.reject_attachment(attachment, NOT_UPLOADED, iso(now), audit)
         except ConditionFailed:
             continue  # it landed (or was given back) meanwhile
         attachment.status, attachment.reject_reason = REJECTED, NOT_UPLOADED
@@ -204,28 +198,27 @@ def _check_once(svc: Services, uploads, key: str, complaint_id: str, attachment_
     return _accept(svc, uploads, key, attachment, cleaned, judged.detected_type, head["etag"])
 
 
-def _accept(svc: Services, uploads, key: str, attachment: AttachmentModel, data: bytes, kind: str, etag: str) -> str:
+def _accept(svc: Services, uploads, key: str, attachment: Attachment, data: bytes, kind: str, etag: str) -> str:
     """Store the checked file (once), then record it, then delete the upload: a crash anywhere is retried."""
     stored = uploads.keep(stored_key(attachment.complaint_id, attachment.attachment_id), data, kind, etag)
     now = iso(svc.now())
-    actions = [
-        AttachmentModel.status.set(ACCEPTED),
-        AttachmentModel.size.set(stored["size"]),
-        AttachmentModel.detected_type.set(stored["content_type"]),
-        AttachmentModel.etag.set(stored["source_etag"]),  # the upload it was made from: a redelivery knows it
-        AttachmentModel.checked_at.set(now),
-    ]
     details = {
         "attachment_id": attachment.attachment_id,
         "filename": attachment.filename,
         "size": stored["size"],
         "detected_type": stored["content_type"],
     }
-    audit = audit_entry(attachment.complaint_id, now, "system:uploads", "attachment_added", details=details)
+    audit = new_audit_entry(attachment.complaint_id, now, "system:uploads", "attachment_added", details=details)
     try:
         # Not once the case has closed (it may close while the file is checked).
-        svc.store.settle_attachment(
-            attachment, PENDING, actions, audit, free_slot=False, unless_case_status=sop.STATUS_CLOSED
+        svc.store.accept_attachment(
+            attachment,
+            stored["size"],
+            stored["content_type"],
+            stored["source_etag"],  # the upload it was made from: a redelivery knows it
+            now,
+            audit,
+            unless_case_status=sop.STATUS_CLOSED,
         )
     except ConditionFailed:
         return "raced"  # settled by another delivery, or the case closed: look again
@@ -234,7 +227,7 @@ def _accept(svc: Services, uploads, key: str, attachment: AttachmentModel, data:
     return "accepted"
 
 
-def _after_acceptance(svc: Services, uploads, key: str, attachment: AttachmentModel) -> str:
+def _after_acceptance(svc: Services, uploads, key: str, attachment: Attachment) -> str:
     """An object at the key of an accepted attachment: a redelivery, or the form posted again. The stored
     file stays as it is; what landed is deleted unjudged."""
     head = uploads.head(key)
@@ -247,20 +240,11 @@ def _after_acceptance(svc: Services, uploads, key: str, attachment: AttachmentMo
     return "overwrite_refused"
 
 
-def _refuse(svc: Services, uploads, key: str, attachment: AttachmentModel, judged: Verdict, size: int) -> str:
+def _refuse(svc: Services, uploads, key: str, attachment: Attachment, judged: Verdict, size: int) -> str:
     """Recorded first (with the slot given back), then the object is deleted. If the delete fails, the event
     comes back, finds the attachment rejected and deletes the object then."""
     now = iso(svc.now())
     reason = judged.reason or NOT_ALLOWED  # a refusal always names its reason (one of REASONS)
-    actions = [
-        AttachmentModel.status.set(REJECTED),
-        AttachmentModel.reject_reason.set(reason),
-        AttachmentModel.size.set(size),
-        AttachmentModel.checked_at.set(now),
-        AttachmentModel.etag.remove(),
-    ]
-    if judged.detected_type:
-        actions.append(AttachmentModel.detected_type.set(judged.detected_type))
     details = {
         "attachment_id": attachment.attachment_id,
         "filename": attachment.filename,
@@ -268,9 +252,9 @@ def _refuse(svc: Services, uploads, key: str, attachment: AttachmentModel, judge
         "detected_type": judged.detected_type,
         "reason": reason,
     }
-    audit = audit_entry(attachment.complaint_id, now, "system:uploads", "attachment_rejected", details=details)
+    audit = new_audit_entry(attachment.complaint_id, now, "system:uploads", "attachment_rejected", details=details)
     try:
-        svc.store.settle_attachment(attachment, PENDING, actions, audit, free_slot=True)
+        svc.store.reject_attachment(attachment, reason, now, audit, size=size, detected_type=judged.detected_type)
     except ConditionFailed:
         return "raced"
     uploads.delete(key)  # the upload, and a checked copy an interrupted acceptance may have stored
@@ -279,7 +263,7 @@ def _refuse(svc: Services, uploads, key: str, attachment: AttachmentModel, judge
 
 
 # -- 3. showing them -----------------------------------------------------------------------------
-def attachment_view(svc: Services, attachment: AttachmentModel, now: datetime) -> dict:
+def attachment_view(svc: Services, attachment: Attachment, now: datetime) -> dict:
     accepted = attachment.status == ACCEPTED
     content_type = attachment.detected_type if accepted and attachment.detected_type else attachment.content_type
     view = {

@@ -11,12 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from ..adapters.dynamo import audit_entry
-from ..adapters.rate_counters import CounterUpdate
-from ..adapters.tables import ComplaintModel
 from ..domain import report, sop
 from ..domain.errors import AlreadyEntered, IdempotencyKeyReused, NotFound, ValidationFailed
+from ..domain.limits import CounterHit
 from ..domain.planner import whole_sop_due
+from ..domain.records import Complaint, new_audit_entry
 from ..domain.staff import StaffMember
 from ..domain.submission import OPEN311, WEB, parse_entry, parse_submission
 from ..domain.timestamps import iso, parse_iso
@@ -72,7 +71,7 @@ def _complaint_id(scope: str, idempotency_key: str | None) -> str:
     return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{scope}\n{idempotency_key}").hex
 
 
-def _replay(svc: Services, existing: ComplaintModel, fingerprint: str) -> ComplaintModel:
+def _replay(svc: Services, existing: Complaint, fingerprint: str) -> Complaint:
     if existing.request_fingerprint != fingerprint:
         if existing.external_ref is not None and existing.citizen_id is None:
             raise AlreadyEntered(
@@ -109,7 +108,7 @@ def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: 
 
 def enter_complaint(
     svc: Services, member: StaffMember, payload, idempotency_key: str | None = None
-) -> tuple[ComplaintModel, bool]:
+) -> tuple[Complaint, bool]:
     """A complaint an operator entered for someone who phoned, walked in, wrote, ... Same SOP from here.
 
     A complaint with an external reference (an SP4N-LAPOR! ID, say) can be entered once: its id
@@ -143,7 +142,7 @@ def _submit(
     idempotency_key: str | None,
     extra: dict | None = None,
     allowance: Callable[[str], rate_limits.Allowance] | None = None,
-) -> tuple[ComplaintModel, bool]:
+) -> tuple[Complaint, bool]:
     """Record a complaint and start its execution. Returns (complaint, created).
 
     With an Idempotency-Key the complaint id is derived from (scope, key), so a retry
@@ -164,8 +163,8 @@ def _submit(
     settings = svc.settings
     sop_due_at = iso(whole_sop_due(moment, timedelta(0), settings.calendar(), settings.time_scale, settings.sla))
     for _ in range(_TRACKING_ATTEMPTS):
-        complaint = ComplaintModel(
-            complaint_id,
+        complaint = Complaint(
+            id=complaint_id,
             tracking_number=new_tracking_number(),
             citizen_id=reporter.citizen_id,
             citizen_email=reporter.email,
@@ -200,7 +199,7 @@ def _submit(
         }
         if reporter.external_ref:
             details["external_ref"] = reporter.external_ref
-        audit = audit_entry(complaint_id, now, reporter.actor, "submitted", details=details)
+        audit = new_audit_entry(complaint_id, now, reporter.actor, "submitted", details=details)
         try:
             svc.store.create_complaint(
                 complaint,
@@ -236,11 +235,11 @@ def _submit(
     return complaint, True
 
 
-def _withdraw(svc: Services, complaint: ComplaintModel, counted: CounterUpdate | None) -> None:
+def _withdraw(svc: Services, complaint: Complaint, counted: CounterHit | None) -> None:
     try:
         svc.store.withdraw_complaint(
             complaint,
-            audit_entry(
+            new_audit_entry(
                 complaint.id, iso(svc.now()), "system:api", "withdrawn", details={"reason": "execution did not start"}
             ),
             report=report.received(parse_iso(complaint.created_at), complaint.channel, complaint.category, sign=-1),

@@ -1,4 +1,8 @@
-"""``Services``: every port the use cases use, in one object (chalicelib/bootstrap.py builds it)."""
+"""``Services``: every port the use cases use, in one object (chalicelib/bootstrap.py builds it).
+
+It names ports only (service/ports.py), never an adapter: which adapter stands behind each is bootstrap's
+business, and tests put fakes in their place.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,28 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..domain.timestamps import utcnow
-from .ports import AccountStatus, Metrics, Notifier, TokenVerifier, Uploads, Workflow
+from .ports import (
+    AccountStatus,
+    Directory,
+    IdentityProvider,
+    Metrics,
+    Notifier,
+    Open311Records,
+    Store,
+    TokenVerifier,
+    Uploads,
+    Workbooks,
+    Workflow,
+)
 
-if TYPE_CHECKING:  # for the annotations only: the adapters are imported when the services are built
-    from ..adapters.open311_store import Open311Store
-    from ..adapters.store import Store
+if TYPE_CHECKING:
     from .access import RevocationCache
-    from .accounts import IdentityProvider
-    from .members import Directory
 
 
 def _revocation_cache() -> RevocationCache:
     from .access import RevocationCache
 
     return RevocationCache()
-
-
-def _open311_store() -> Open311Store:
-    from ..adapters.open311_store import Open311Store  # imported on use, as the other adapters
-
-    return Open311Store()
 
 
 @dataclass
@@ -38,13 +44,13 @@ class Services:
     workflow: Workflow
     notifier: Notifier
     metrics: Metrics
+    open311: Open311Records  # Open311's API keys and its reads of complaints
     identity: IdentityProvider | None = None
     verifier: TokenVerifier | None = None
     directory: Directory | None = None  # staff accounts, for admins
     account_status: AccountStatus | None = None
     uploads: Uploads | None = None  # None when ATTACHMENTS_BUCKET is not set: attachments answer 503
-    # adapters.open311_store: Open311's API keys, counters, searches (stateless: always there)
-    open311: Open311Store = field(default_factory=_open311_store)
+    workbooks: Workbooks | None = None  # the monthly report's XLSX (None: a caller that sends no report)
     now: Callable[[], datetime] = field(default=utcnow)
     # service/access.py: which accounts' tokens were revoked (closed, disabled), as this process last read
     revocations: RevocationCache = field(default_factory=_revocation_cache)

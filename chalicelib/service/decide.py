@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pynamodb.expressions.update import Action
-
-from ..adapters.dynamo import audit_entry
-from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import report, sop
 from ..domain.decisions import parse_decision
 from ..domain.errors import AlreadyDecided, NotFound, ValidationFailed
 from ..domain.followup import ensure_duplicate_target
+from ..domain.records import WorkItem, new_audit_entry
 from ..domain.report import Delta
 from ..domain.timestamps import iso, parse_iso
 from .container import Services
@@ -26,7 +23,7 @@ def decide(
     payload,
     actor: str,
     link_hash: str | None = None,
-    item: WorkItemModel | None = None,
+    item: WorkItem | None = None,
 ) -> dict:
     """Record the decision on the work item (only if undecided); once written it is a success.
 
@@ -48,13 +45,10 @@ def decide(
     minutes = round(svc.settings.calendar().between(parse_iso(item.entered_at), now).total_seconds() / 60, 1)
     sla = "met" if now <= parse_iso(item.due_at) else "breached"
     output = decision.as_output()
-    complaint_actions = [
-        getattr(ComplaintModel, name).set(value) for name, value in decision.complaint_changes().items()
-    ]
-    complaint_actions.append(ComplaintModel.updated_at.set(iso(now)))
-    if "opd" in decision.values:  # routed to an agency: its staff may see the case from now on
-        complaint_actions.append(ComplaintModel.routed_opds.add({decision.values["opd"]}))
-    item_actions: list[Action] = []
+    # Routed to an agency: its staff may see the case from now on.
+    routed_opd = decision.values["opd"] if "opd" in decision.values else None
+    question: str | None = None
+    pending_question: dict | None = None
     carries_on: str | None = None
     counted: Iterable[Delta] = ()
     if decision.outcome == "duplicate":
@@ -64,33 +58,28 @@ def decide(
         carries_on = original.id if original else None
     elif decision.outcome == "request_information":
         # The visit ends here, so its clock stops; the citizen sees the question at once.
-        item_actions.append(WorkItemModel.question.set(decision.values["question"]))
-        complaint_actions.append(
-            ComplaintModel.pending_question.set(
-                {"question": decision.values["question"], "asked_at": iso(now), "step": step, "stage": item.stage}
-            )
-        )
+        question = decision.values["question"]
+        pending_question = {"question": question, "asked_at": iso(now), "step": step, "stage": item.stage}
     if decision.outcome != "request_information":  # a visit that asked is counted when its stage resumes and ends
         stage_minutes = minutes + float(item.carried_seconds or 0) / 60
         counted = report.visit_completed(now, item.stage, item.opd, stage_minutes, sla == "met")
     try:
         svc.store.record_decision(
-            item,
-            item_actions=[
-                WorkItemModel.decision.set(output),
-                WorkItemModel.decided_at.set(iso(now)),
-                WorkItemModel.decided_by.set(actor),
-                WorkItemModel.queue.remove(),
-                WorkItemModel.sla_outcome.set(sla),
-                WorkItemModel.business_minutes.set(minutes),
-                *item_actions,
-            ],
-            complaint_actions=complaint_actions,
-            audit=audit_entry(
+            item.complaint_id,
+            item.step,
+            decision=output,
+            decided_at=iso(now),
+            decided_by=actor,
+            sla=sla,
+            business_minutes=minutes,
+            question=question,
+            complaint_changes=decision.complaint_changes(),
+            routed_opd=routed_opd,
+            pending_question=pending_question,
+            audit=new_audit_entry(
                 complaint_id, iso(now), actor, "decided", item.stage, {"step": step, "sla": sla, **output}
             ),
             link_hash=link_hash,
-            used_at=iso(now),
             carries_on=carries_on,
             report=counted,
         )

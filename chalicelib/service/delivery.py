@@ -15,11 +15,13 @@ completes at once (service/stages.py ``hand_off``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
-from ..adapters.tables import ComplaintModel, WorkItemModel
+from ..config import table_name
 from .container import Services
 
+# The two tables whose streams hand things over (adapters/tables.py: ComplaintModel, WorkItemModel).
+COMPLAINTS_TABLE, WORK_ITEMS_TABLE = table_name("complaints"), table_name("work-items")
 DECISION = "decision"
 ANSWER = "answer"
 REOPEN = "reopen"
@@ -30,14 +32,14 @@ def _newly(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return bool(new.get(name)) and not old.get(name)
 
 
-def change_of(table_name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
+def change_of(table: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
     """What a table change asks to hand over, if anything (most changes ask nothing)."""
-    if table_name == WorkItemModel.Meta.table_name:
+    if table == WORK_ITEMS_TABLE:
         if new.get("decision") is not None and old.get("decision") is None:
             return DECISION
         if _newly("answer", old, new):
             return ANSWER
-    elif table_name == ComplaintModel.Meta.table_name and _newly("reopen_pending", old, new):
+    elif table == COMPLAINTS_TABLE and _newly("reopen_pending", old, new):
         return REOPEN
     return None
 
@@ -55,8 +57,8 @@ def deliver(svc: Services, kind: str, new: Mapping[str, Any]) -> bool:
     if item is None:
         return False
     if kind == DECISION:
-        return bool(item.task_token) and svc.workflow.complete(item.task_token, item.decision)
-    return bool(item.answer_token) and svc.workflow.complete(item.answer_token, {"answered": True})
+        return bool(item.task_token) and svc.workflow.complete(cast(str, item.task_token), cast(dict, item.decision))
+    return bool(item.answer_token) and svc.workflow.complete(cast(str, item.answer_token), {"answered": True})
 
 
 def table_of(stream_arn: str) -> str:

@@ -7,8 +7,6 @@ retried until Step Functions takes it.
 
 from __future__ import annotations
 
-from ..adapters.dynamo import audit_entry
-from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import report, sop
 from ..domain.errors import AlreadyRated, Conflict, NoQuestionPending, NotFound, Unavailable
 from ..domain.followup import (
@@ -18,13 +16,14 @@ from ..domain.followup import (
     parse_rating,
     parse_reopen,
 )
+from ..domain.records import Complaint, new_audit_entry
 from ..domain.timestamps import iso, parse_iso
 from .container import Services
 from .links import RATING, resolve_link
 from .ports import ConditionFailed
 
 
-def _owned(svc: Services, complaint_id: str, citizen_id: str) -> ComplaintModel:
+def _owned(svc: Services, complaint_id: str, citizen_id: str) -> Complaint:
     """The citizen's own case; anyone else's is reported as not existing (no probing of ids)."""
     complaint = svc.store.get_complaint(complaint_id)
     if complaint is None or complaint.citizen_id != citizen_id:
@@ -33,7 +32,7 @@ def _owned(svc: Services, complaint_id: str, citizen_id: str) -> ComplaintModel:
 
 
 # -- answering a question ----------------------------------------------------------------
-def answer_question(svc: Services, complaint: ComplaintModel, payload, actor: str) -> dict:
+def answer_question(svc: Services, complaint: Complaint, payload, actor: str) -> dict:
     """Record the answer to the pending question (once), then resume the stage that asked."""
     answer = parse_answer(payload)
     if not complaint.pending_question:
@@ -41,16 +40,13 @@ def answer_question(svc: Services, complaint: ComplaintModel, payload, actor: st
     step = int(complaint.pending_question["step"])
     now = iso(svc.now())
     try:
-        svc.store.record_answer(
+        svc.store.answer_question(
             complaint.id,
             step,
-            item_actions=[
-                WorkItemModel.answer.set(answer),
-                WorkItemModel.answered_at.set(now),
-                WorkItemModel.answered_by.set(actor),
-            ],
-            complaint_actions=[ComplaintModel.pending_question.remove(), ComplaintModel.updated_at.set(now)],
-            audit=audit_entry(
+            answer,
+            answered_at=now,
+            answered_by=actor,
+            audit=new_audit_entry(
                 complaint.id,
                 now,
                 actor,
@@ -65,7 +61,7 @@ def answer_question(svc: Services, complaint: ComplaintModel, payload, actor: st
     return {"answered_at": now, "stage": complaint.pending_question["stage"]}
 
 
-def _hand_over_again(svc: Services, complaint: ComplaintModel, answer: str) -> dict:
+def _hand_over_again(svc: Services, complaint: Complaint, answer: str) -> dict:
     """The same answer again while the stage has not resumed yet: a client's retry (after a 5xx, say)
     gets the first result; the answer is stored and handed over once. Anything else finds no question."""
     item = svc.store.get_work_item(complaint.id, int(complaint.step)) if complaint.step else None
@@ -79,7 +75,7 @@ def answer_as_citizen(svc: Services, complaint_id: str, citizen_id: str, payload
 
 
 # -- rating ----------------------------------------------------------------------------
-def _rate(svc: Services, complaint: ComplaintModel, payload, actor: str) -> dict:
+def _rate(svc: Services, complaint: Complaint, payload, actor: str) -> dict:
     rating = parse_rating(payload)
     ensure_may_rate(complaint.status, complaint.rating, answered=bool(complaint.answered_at))
     moment = svc.now()
@@ -87,13 +83,11 @@ def _rate(svc: Services, complaint: ComplaintModel, payload, actor: str) -> dict
     record = {"score": rating.score, "comment": rating.comment, "at": now}
     opd = report.answering_opd(complaint.kind, complaint.opd)
     try:
-        svc.store.update_complaint(
+        svc.store.record_rating(
             complaint.id,
-            [ComplaintModel.rating.set(record), ComplaintModel.updated_at.set(now)],
-            condition=ComplaintModel.rating.does_not_exist()
-            & ComplaintModel.answered_at.exists()
-            & ComplaintModel.status.is_in(sop.STATUS_ANSWERED, sop.STATUS_CLOSED),
-            audit=audit_entry(
+            record,
+            now,
+            audit=new_audit_entry(
                 complaint.id, now, actor, "rated", details={"score": rating.score, "comment": rating.comment}
             ),
             report=report.rated(moment, rating.score, opd, complaint.channel, complaint.category),
@@ -154,26 +148,14 @@ def reopen(svc: Services, complaint_id: str, citizen_id: str, payload) -> dict:
         # The execution is not waiting for a reopening yet (a second after the reply); nothing is changed.
         raise Unavailable("the case is not ready to be reopened yet")
     at = iso(now)
-    # No other reopening in between (cases from before reopening existed may lack the counter).
-    unchanged_count = (
-        (ComplaintModel.reopens == reopens)
-        if reopens
-        else (ComplaintModel.reopens.does_not_exist() | (ComplaintModel.reopens == 0))
-    )
     try:
-        svc.store.update_complaint(
+        # Only while it is answered, its feedback window lasts and no other reopening came in between.
+        svc.store.reopen_case(
             complaint.id,
-            [
-                ComplaintModel.status.set(sop.STATUS_OPEN),
-                ComplaintModel.reopens.set(reopens + 1),
-                ComplaintModel.reopen_pending.set(True),
-                ComplaintModel.reopen_reason.set(reason),
-                ComplaintModel.updated_at.set(at),
-            ],
-            condition=(ComplaintModel.status == sop.STATUS_ANSWERED)
-            & (ComplaintModel.feedback_ends_at > at)
-            & unchanged_count,
-            audit=audit_entry(
+            reopens,
+            reason,
+            at,
+            audit=new_audit_entry(
                 complaint.id, at, f"citizen:{citizen_id}", "reopened", details={"round": reopens + 2, "reason": reason}
             ),
             report=report.reopened(now, parse_iso(complaint.created_at)),

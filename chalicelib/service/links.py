@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from ..adapters.tables import LinkModel, WorkItemModel
 from ..domain.errors import LinkExpired, NotFound
+from ..domain.records import Link, WorkItem
 from ..domain.timestamps import iso, parse_iso
 from .container import Services
 
@@ -19,7 +19,7 @@ _TOKEN_BYTES = 32
 _MAX_TOKEN_LENGTH = 128
 
 
-_DEFERRED: contextvars.ContextVar[list[LinkModel] | None] = contextvars.ContextVar("deferred_links", default=None)
+_DEFERRED: contextvars.ContextVar[list[Link] | None] = contextvars.ContextVar("deferred_links", default=None)
 
 
 def hash_token(token: str) -> str:
@@ -27,11 +27,11 @@ def hash_token(token: str) -> str:
 
 
 @contextmanager
-def deferred_links() -> Iterator[list[LinkModel]]:
+def deferred_links() -> Iterator[list[Link]]:
     """Collect the links issued inside instead of writing each: the caller stores their hashes in the one
     write that claims the email carrying them (service/stages.py ``_send_once``), so a link exists only
     for an email that is really being sent, and that email costs one write fewer that could fail."""
-    pending: list[LinkModel] = []
+    pending: list[Link] = []
     token = _DEFERRED.set(pending)
     try:
         yield pending
@@ -39,7 +39,7 @@ def deferred_links() -> Iterator[list[LinkModel]]:
         _DEFERRED.reset(token)
 
 
-def _store(svc: Services, link: LinkModel) -> None:
+def _store(svc: Services, link: Link) -> None:
     pending = _DEFERRED.get()
     if pending is None:
         svc.store.put_link(link)
@@ -47,14 +47,14 @@ def _store(svc: Services, link: LinkModel) -> None:
         pending.append(link)
 
 
-def issue_link(svc: Services, item: WorkItemModel, now: datetime) -> tuple[str, str]:
+def issue_link(svc: Services, item: WorkItem, now: datetime) -> tuple[str, str]:
     """A new link for the item's team; returns (url, expires_at). The raw token is never stored."""
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     expires = now + timedelta(hours=svc.settings.link_ttl_hours)
     _store(
         svc,
-        LinkModel(
-            hash_token(token),
+        Link(
+            token_hash=hash_token(token),
             complaint_id=item.complaint_id,
             step=item.step,
             role=item.role,
@@ -65,7 +65,7 @@ def issue_link(svc: Services, item: WorkItemModel, now: datetime) -> tuple[str, 
     return f"{svc.settings.public_base_url}/actions/{token}", iso(expires)
 
 
-def resolve_link(svc: Services, token: str) -> LinkModel:
+def resolve_link(svc: Services, token: str) -> Link:
     """The link behind a token. Unknown or malformed -> NotFound; past its expiry -> LinkExpired.
 
     A used link is returned as it is; the caller decides (409 for a decision).
@@ -90,8 +90,8 @@ def issue_rating_link(svc: Services, complaint_id: str, now: datetime) -> str:
     expires = now + timedelta(days=RATING_LINK_DAYS)
     _store(
         svc,
-        LinkModel(
-            hash_token(token),
+        Link(
+            token_hash=hash_token(token),
             complaint_id=complaint_id,
             step=0,
             role=RATING,

@@ -14,13 +14,13 @@ one, or a citizen's is refused as ``member_exists``.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from ..domain.errors import Conflict, NotFound, Unavailable
-from ..domain.staff import ADMIN, all_groups
+from ..domain.staff import ADMIN, Member, all_groups
 from ..domain.submission import is_email
 from . import access
+from .ports import Directory
 
 TEMPORARY_PASSWORD_DAYS = 3  # the user pool's temporary password validity (infra) and what the invitation says
 MAX_NAME = 100
@@ -36,44 +36,6 @@ class LastAdmin(Conflict):
     """Disabling this admin would leave no admin who can log in (enabled and active) to manage the members."""
 
     code = "last_admin"
-
-
-@dataclass(frozen=True)
-class Member:
-    email: str
-    name: str
-    groups: tuple[str, ...]
-    enabled: bool
-    status: str  # "invited" (has not chosen a password yet), "active", or Cognito's other states in lower case
-    subject: str = ""  # the account's ``sub`` (what its tokens name): never shown, used to revoke them
-
-    def as_json(self) -> dict:
-        return {
-            "email": self.email,
-            "name": self.name,
-            "groups": list(self.groups),
-            "enabled": self.enabled,
-            "status": self.status,
-        }
-
-
-class Directory(Protocol):
-    def members_of(self, group: str) -> list[Member]: ...
-
-    def find(self, email: str) -> Member | None: ...
-
-    def create(self, email: str, name: str, groups: list[str], temporary_password: str | None) -> Member: ...
-
-    def add_to_groups(self, email: str, groups: list[str]) -> None:
-        """Idempotent: a group the account is in already is fine."""
-
-    def reinvite(self, email: str, temporary_password: str | None) -> None:
-        """A new temporary password for an invited account: without one, made and emailed by the identity
-        provider (its invitation again); with one, set, and nothing is sent (the caller sends it)."""
-
-    def disable(self, email: str) -> None: ...
-
-    def enable(self, email: str) -> None: ...
 
 
 def list_members(directory: Directory) -> dict:

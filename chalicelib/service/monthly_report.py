@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
-from ..adapters.spreadsheet import XLSX_CONTENT_TYPE, period_text, render_xlsx
 from ..config import Settings
 from ..domain import report as report_domain
 from ..domain.calendar import MONTHS_EN, MONTHS_ID, WITA, OfficeHours, month_end, office_calendar
+from ..domain.report import XLSX_CONTENT_TYPE, period_text
 from ..domain.sop import Role
 from ..rendering import format_number
 from .container import Services
+from .ports import Workbooks
 from .reports import sla_report
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,12 @@ def email_context(figures: dict, month: str, filename: str, console_url: str) ->
 
 
 # -- the use case ------------------------------------------------------------------------------
+def _workbooks(svc: Services) -> Workbooks:
+    if svc.workbooks is None:
+        raise RuntimeError("no workbook renderer (Services.workbooks) to attach the report with")
+    return svc.workbooks
+
+
 def send_monthly_report(
     svc: Services, today: date | None = None, month: str | None = None, force: bool = False
 ) -> dict:
@@ -198,7 +205,7 @@ def send_monthly_report(
     # Read and render first, claim last: the claim is held only while SES is asked, so a run that dies
     # (a timeout, a crash) rarely leaves a month claimed but unsent.
     figures = sla_report(svc, start, min(end, today))
-    workbook = render_xlsx(figures)
+    workbook = _workbooks(svc).xlsx(figures)
     filename = FILENAME.format(month=month)
     claimed = False if preliminary else svc.store.claim_report_email(month)
     if not claimed and not force:

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+
+from ..domain.limits import CounterHit
+from ..domain.records import ApiKey, Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem
+from ..domain.report import Delta
+from ..domain.staff import Member
 
 
 class Workflow(Protocol):
@@ -95,6 +101,48 @@ class Uploads(Protocol):
         ...
 
 
+class IdentityProvider(Protocol):
+    """Citizens' and staff's accounts (adapters.cognito.CognitoIdentity): service/accounts.py."""
+
+    def register(self, email: str, password: str, name: str, phone: str | None) -> bool:
+        """Create the account; whether it is confirmed already. Raises AccountExists for a taken address."""
+        ...
+
+    def confirm(self, email: str, code: str) -> None: ...
+
+    def login(self, email: str, password: str, new_password: str | None = None) -> dict:
+        """The tokens, or ``{"challenge": "new_password_required"}`` (first login without ``new_password``)."""
+        ...
+
+
+class Directory(Protocol):
+    """Staff accounts, for admins (adapters.cognito.CognitoDirectory): service/members.py."""
+
+    def members_of(self, group: str) -> list[Member]: ...
+
+    def find(self, email: str) -> Member | None: ...
+
+    def create(self, email: str, name: str, groups: list[str], temporary_password: str | None) -> Member: ...
+
+    def add_to_groups(self, email: str, groups: list[str]) -> None:
+        """Idempotent: a group the account is in already is fine."""
+
+    def reinvite(self, email: str, temporary_password: str | None) -> None:
+        """A new temporary password for an invited account: without one, made and emailed by the identity
+        provider (its invitation again); with one, set, and nothing is sent (the caller sends it)."""
+
+    def disable(self, email: str) -> None: ...
+
+    def enable(self, email: str) -> None: ...
+
+
+class Workbooks(Protocol):
+    """The monthly report's workbook (adapters.spreadsheet.XlsxWorkbooks): rendering it takes openpyxl, a
+    library the use case should not import (nor load on a cold start)."""
+
+    def xlsx(self, report: dict) -> bytes: ...
+
+
 class Metrics(Protocol):
     def count(
         self, name: str, value: float = 1, unit: str = "Count", dimensions: dict[str, str] | None = None
@@ -111,14 +159,234 @@ EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT = "claimed", "sent already", "in flig
 # raises ConditionFailed.
 
 
+class ComplaintRecords(Protocol):
+    """Complaints: submitted, withdrawn, read (service/complaints.py, staff.py, views.py, ...)."""
+
+    def create_complaint(
+        self,
+        complaint: Complaint,
+        audit: AuditEntry,
+        report: Iterable[Delta] = (),
+        counted: CounterHit | None = None,
+        token: tuple[str, int | None] | None = None,
+    ) -> None:
+        """The complaint, its tracking number and first audit entry, or nothing; with ``counted`` the reporter's
+        rate counter goes up, with ``token`` (subject key, ``iat``) the token must not be revoked, all in one
+        write. ConditionFailed reasons: ``[complaint, tracking number, audit, counter, token]``."""
+        ...
+
+    def withdraw_complaint(
+        self, complaint: Complaint, audit: AuditEntry, report: Iterable[Delta] = (), counted: CounterHit | None = None
+    ) -> None:
+        """Take back a complaint whose execution never started (ConditionFailed if it did)."""
+        ...
+
+    def get_complaint(self, complaint_id: str) -> Complaint | None: ...
+
+    def existing_complaint(self, complaint_id: str) -> Complaint:
+        """Missing if it is not there."""
+        ...
+
+    def complaint_by_tracking_number(self, tracking_number: str) -> Complaint | None: ...
+
+    def complaints_of(
+        self, citizen_id: str, limit: int, start_key: dict | None = None
+    ) -> tuple[list[Complaint], dict | None]:
+        """A page of the citizen's complaints, newest first, and the next page's start key (None: no more)."""
+        ...
+
+    def audit_trail(self, complaint_id: str) -> list[AuditEntry]: ...
+
+
+class CaseWork(Protocol):
+    """Stage visits as people see and decide them (service/decide.py, followup.py, staff.py, reports.py)."""
+
+    def get_work_item(self, complaint_id: str, step: int) -> WorkItem | None: ...
+
+    def work_items(self, complaint_id: str) -> list[WorkItem]: ...
+
+    def open_items_of(
+        self, queue: str, limit: int = 50, after: tuple[str, str, int] | None = None, due_by: str | None = None
+    ) -> list[WorkItem]:
+        """A queue's undecided visits, soonest due first, after (due_at, complaint_id, step), due by ``due_by``."""
+        ...
+
+    def record_decision(
+        self,
+        complaint_id: str,
+        step: int,
+        *,
+        decision: dict,
+        decided_at: str,
+        decided_by: str,
+        sla: str,
+        business_minutes: float,
+        complaint_changes: dict,
+        audit: AuditEntry,
+        question: str | None = None,
+        routed_opd: str | None = None,
+        pending_question: dict | None = None,
+        link_hash: str | None = None,
+        carries_on: str | None = None,
+        report: Iterable[Delta] = (),
+    ) -> None:
+        """The decision, once (ConditionFailed if decided, the link used, or ``carries_on`` a duplicate now)."""
+        ...
+
+    def answer_question(
+        self, complaint_id: str, step: int, answer: str, answered_at: str, answered_by: str, audit: AuditEntry
+    ) -> None:
+        """The citizen's answer, once, while the question waits (ConditionFailed otherwise)."""
+        ...
+
+    def record_rating(
+        self, complaint_id: str, rating: dict, at: str, audit: AuditEntry, report: Iterable[Delta] = ()
+    ) -> None:
+        """The rating of an answered case, once (ConditionFailed otherwise)."""
+        ...
+
+    def reopen_case(
+        self, complaint_id: str, reopens: int, reason: str, at: str, audit: AuditEntry, report: Iterable[Delta] = ()
+    ) -> None:
+        """Reopen an answered case within its feedback window, unless reopened meanwhile (ConditionFailed)."""
+        ...
+
+    def put_link(self, link: Link) -> None:
+        """ConditionFailed if its hash exists."""
+        ...
+
+    def get_link(self, token_hash: str) -> Link | None: ...
+
+    def report_items(self, periods: Iterable[str]) -> tuple[list[tuple[str, str, dict[str, int]]], int]:
+        """Every SLA report counter item of these periods: (period, row, counters), and how many were read."""
+        ...
+
+    def claim_report_email(self, month: str) -> bool:
+        """False if the month's report email was sent, or is being sent."""
+        ...
+
+    def mark_report_email_sent(self, month: str) -> None: ...
+
+    def release_report_email(self, month: str) -> None: ...
+
+
+class AttachmentRecords(Protocol):
+    """Attachments' slots and settling (service/attachments.py)."""
+
+    def reserve_attachment(self, attachment: Attachment, audit: AuditEntry, limit: int, open_status: str) -> None:
+        """One of the open complaint's ``limit`` slots, or ConditionFailed."""
+        ...
+
+    def accept_attachment(
+        self,
+        attachment: Attachment,
+        size: int,
+        detected_type: str,
+        etag: str,
+        checked_at: str,
+        audit: AuditEntry,
+        unless_case_status: str,
+    ) -> None:
+        """ConditionFailed if settled meanwhile or the case has ``unless_case_status``."""
+        ...
+
+    def reject_attachment(
+        self,
+        attachment: Attachment,
+        reason: str,
+        checked_at: str,
+        audit: AuditEntry,
+        size: int | None = None,
+        detected_type: str | None = None,
+    ) -> None:
+        """Rejected, its slot given back; ConditionFailed if settled meanwhile."""
+        ...
+
+    def get_attachment(self, complaint_id: str, attachment_id: str) -> Attachment | None: ...
+
+    def attachments(self, complaint_id: str, limit: int) -> list[Attachment]: ...
+
+
+class PersonalData(Protocol):
+    """A citizen's rights over their data (service/privacy.py) and revoked tokens (service/access.py)."""
+
+    def all_complaints_of(self, citizen_id: str, page_size: int = 100) -> list[Complaint]: ...
+
+    def correct_reporter(
+        self, complaint_id: str, citizen_id: str, changes: dict[str, str | None], audit: AuditEntry
+    ) -> None:
+        """``changes``: reporter field -> value (None removes); ConditionFailed if no longer theirs."""
+        ...
+
+    def erase_reporter(
+        self, complaint_id: str, citizen_id: str, fields: Sequence[str], erased_at: str, audit: AuditEntry
+    ) -> None:
+        """ConditionFailed if erased already."""
+        ...
+
+    def redact_audit(self, entry: AuditEntry, actor: str, details: dict) -> None: ...
+
+    def redact_answered_by(self, item: WorkItem, answered_by: str) -> None: ...
+
+    def email_records(self, complaint_id: str) -> list[EmailRecord]: ...
+
+    def redact_email_record(self, record: EmailRecord, to: list[str]) -> None: ...
+
+    def erase_attachment(
+        self, attachment: Attachment, reason: str, filename: str, checked_at: str, created_by: str | None
+    ) -> None: ...
+
+    def revoke_tokens(self, subject_key: str, revoked_at: int, reason: str, expires_at: int) -> None: ...
+
+    def tokens_revoked_at(self, subject_key: str) -> int | None: ...
+
+
+class RateCounters(Protocol):
+    """Fixed-window rate counters (service/rate_limits.py)."""
+
+    def count_hit(self, hit: CounterHit) -> int | None:
+        """The window's count with this hit, or None (nothing counted) when it is full."""
+        ...
+
+
+class CaseStore(ComplaintRecords, CaseWork, AttachmentRecords, PersonalData, RateCounters, Protocol):
+    """What the use cases outside the workflow need of the store."""
+
+
+class Open311Records(Protocol):
+    """Open311's API keys and its reads of complaints (adapters/open311_store.py): service/api_keys.py, open311.py."""
+
+    def create_api_key(self, key: ApiKey) -> None:
+        """ConditionFailed (reasons ``[organisation, key]``) when the organisation has an active key."""
+        ...
+
+    def api_key(self, api: str, key_id: str) -> ApiKey | None: ...
+
+    def api_key_of(self, organisation_key: str) -> str | None: ...
+
+    def api_keys(self, api: str) -> list[ApiKey]: ...
+
+    def revoke_api_key(self, key: ApiKey, at: str, by: str) -> None:
+        """ConditionFailed if revoked already."""
+        ...
+
+    def touch_api_key(self, key: ApiKey, at: str) -> None: ...
+
+    def complaints_by_tracking_numbers(self, numbers: Iterable[str]) -> list[Complaint]: ...
+
+    def complaints_created_between(
+        self,
+        start: datetime,
+        end: datetime,
+        limit: int,
+        statuses: Iterable[str] = (),
+        services: Iterable[tuple[str, str]] = (),
+    ) -> list[Complaint]: ...
+
+
 # -- What the workflow (service/workflow/) needs of the store ---------------------------------------------
 # Its writes are adapters/workflow_store.py (StageStore, a mixin of Store); each is one conditional write or
 # transaction and raises ConditionFailed when a redelivered message finds it done.
-from typing import TYPE_CHECKING  # noqa: E402  (with the Protocol below: the store's part of this file grows above)
-
-if TYPE_CHECKING:
-    from ..domain.records import AuditEntry, Complaint, EmailRecord, Link, WorkItem
-    from ..domain.report import Delta
 
 
 class WorkflowStore(Protocol):
@@ -221,3 +489,7 @@ class WorkflowStore(Protocol):
     def close_answered_case(
         self, complaint_id: str, at: str, audit: AuditEntry, report: Iterable[Delta] = (), step: int | None = None
     ) -> None: ...
+
+
+class Store(CaseStore, WorkflowStore, Protocol):
+    """The whole store (adapters/store.py)."""

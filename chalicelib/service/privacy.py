@@ -17,14 +17,13 @@ of the index, the steps before it repeat harmlessly, and the account goes last.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Protocol, cast
 
-from ..adapters.dynamo import audit_entry
-from ..adapters.tables import AttachmentModel, ComplaintModel
 from ..domain import privacy
-from ..domain.attachments import REJECTED
 from ..domain.errors import Forbidden, Unauthorized, Unavailable
 from ..domain.privacy import export_filename  # noqa: F401  (the route names the download with it)
+from ..domain.records import Attachment, Complaint, new_audit_entry
 from ..domain.timestamps import iso
 from . import access
 from .container import Services
@@ -61,7 +60,7 @@ def _account(svc: Services, username: str) -> dict:
     return account
 
 
-def _addresses(complaint: ComplaintModel, account_email: str | None) -> tuple[str | None, ...]:
+def _addresses(complaint: Complaint, account_email: str | None) -> tuple[str | None, ...]:
     return complaint.citizen_email, account_email
 
 
@@ -79,7 +78,7 @@ def export_data(svc: Services, citizen_id: str, username: str) -> dict:
     }
 
 
-def _complaint_export(svc: Services, complaint: ComplaintModel, account_email: str | None) -> dict:
+def _complaint_export(svc: Services, complaint: Complaint, account_email: str | None) -> dict:
     items = sorted(svc.store.work_items(complaint.id), key=lambda i: i.step)
     trail = svc.store.audit_trail(complaint.id)
     addresses = _addresses(complaint, account_email)
@@ -115,7 +114,7 @@ def _complaint_export(svc: Services, complaint: ComplaintModel, account_email: s
     seen = complaint_view(complaint, items, now=svc.now())
     seen.pop("timeline", None)
     seen.pop("events", None)
-    held = privacy.as_held(complaint.attribute_values)
+    held = privacy.as_held(asdict(complaint))
     reporter = {f: held[f] for f in (*privacy.PERSONAL_FIELDS, "channel") if f in held}
     return {
         "complaint": {**seen, **reporter},
@@ -127,8 +126,8 @@ def _complaint_export(svc: Services, complaint: ComplaintModel, account_email: s
     }
 
 
-def _attachment_export(attachment: AttachmentModel) -> dict:
-    held = privacy.as_held(attachment.attribute_values)
+def _attachment_export(attachment: Attachment) -> dict:
+    held = privacy.as_held(asdict(attachment))
     held.pop("s3_key", None)  # where the file lies in the bucket: the system's, not the citizen's
     held.pop("etag", None)
     return held
@@ -142,20 +141,16 @@ def correct(svc: Services, citizen_id: str, username: str, payload: Any) -> dict
     _account(svc, username)  # a closed account is not corrected (its token may still be valid)
     _directory(svc).update_account(username, correction.name, correction.phone, correction.fields)
     now = iso(svc.now())
-    actions = [ComplaintModel.updated_at.set(now)]
+    changes: dict[str, str | None] = {"updated_at": now}  # the reporter fields to change (None removes one)
     if "name" in correction.fields and correction.name is not None:  # a name is never removed, only changed
-        actions.append(ComplaintModel.citizen_name.set(correction.name))
+        changes["citizen_name"] = correction.name
     if "phone" in correction.fields:
-        actions.append(
-            ComplaintModel.citizen_phone.set(correction.phone)
-            if correction.phone
-            else ComplaintModel.citizen_phone.remove()
-        )
+        changes["citizen_phone"] = correction.phone or None
     corrected = 0
     for complaint in svc.store.all_complaints_of(citizen_id):
         if complaint.anonymous:
             continue  # no name or phone was stored with it, and none is added now
-        audit = audit_entry(
+        audit = new_audit_entry(
             complaint.id,
             now,
             f"citizen:{citizen_id}",
@@ -163,7 +158,7 @@ def correct(svc: Services, citizen_id: str, username: str, payload: Any) -> dict
             details={"fields": list(correction.fields)},
         )  # which fields, never their values
         try:
-            svc.store.correct_reporter(complaint.id, citizen_id, actions, audit)
+            svc.store.correct_reporter(complaint.id, citizen_id, changes, audit)
             corrected += 1
         except ConditionFailed:
             continue  # erased meanwhile: nothing of theirs is left on it
@@ -197,7 +192,7 @@ def close_account(
     return {"complaints_erased": erased, "account_deleted": deleted}
 
 
-def _erase(svc: Services, complaint: ComplaintModel, citizen_id: str, account_email: str) -> int:
+def _erase(svc: Services, complaint: Complaint, citizen_id: str, account_email: str) -> int:
     """Erase one complaint's personal data; 1 if this call erased it, 0 if it was done already.
 
     The person is taken out of every place the system wrote them (docs/privacy.md): the audit trail's
@@ -225,21 +220,11 @@ def _erase(svc: Services, complaint: ComplaintModel, citizen_id: str, account_em
             continue
         if svc.uploads is not None:
             svc.uploads.delete(attachment.s3_key)  # deleting an absent object succeeds: safe to repeat
-        actions = [
-            AttachmentModel.status.set(REJECTED),
-            AttachmentModel.reject_reason.set(ERASED_REASON),
-            AttachmentModel.filename.set(privacy.ERASED_FILENAME),
-            AttachmentModel.checked_at.set(now),
-            AttachmentModel.etag.remove(),
-        ]
-        if attachment.created_by:
-            actions.append(AttachmentModel.created_by.set(privacy.redact_actor(attachment.created_by, citizen_id)))
-        svc.store.erase_attachment(attachment, actions)
+        uploader = privacy.redact_actor(attachment.created_by, citizen_id) if attachment.created_by else None
+        svc.store.erase_attachment(attachment, ERASED_REASON, privacy.ERASED_FILENAME, now, created_by=uploader)
         files += 1
     fields = [f for f in privacy.PERSONAL_FIELDS if getattr(complaint, f, None) is not None]
-    actions = [getattr(ComplaintModel, f).remove() for f in privacy.PERSONAL_FIELDS]
-    actions += [ComplaintModel.personal_data_erased_at.set(now), ComplaintModel.updated_at.set(now)]
-    audit = audit_entry(
+    audit = new_audit_entry(
         complaint.id,
         now,
         "system:privacy",
@@ -252,7 +237,7 @@ def _erase(svc: Services, complaint: ComplaintModel, citizen_id: str, account_em
         },
     )
     try:
-        svc.store.erase_reporter(complaint.id, citizen_id, actions, audit)
+        svc.store.erase_reporter(complaint.id, citizen_id, privacy.PERSONAL_FIELDS, now, audit)
     except ConditionFailed:
         return 0  # erased by an earlier attempt that the index had not caught up with
     return 1

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NoReturn
 
-from ..adapters.rate_counters import CounterUpdate, count_hit, hit_update
 from ..domain.errors import SubmissionLimitReached
-from ..domain.limits import HOUR, window
+from ..domain.limits import HOUR, CounterHit, window
 from ..domain.planner import seconds_until
 from ..domain.privacy import subject_key
 from .container import Services
@@ -39,7 +38,7 @@ def hit(svc: Services, subject: str, limit: int, length: timedelta, metric: str)
     """Count one hit of ``subject`` in the current window of ``length``, or refuse it once ``limit`` are in."""
     now = svc.now()
     label, ends = window(now, length)
-    count = count_hit(f"{subject}#{label}", limit, ends + COUNTER_TTL)
+    count = svc.store.count_hit(CounterHit(f"{subject}#{label}", limit, ends + COUNTER_TTL))
     if count is None:
         svc.metrics.count(metric)
         return Hit(None, seconds_until(now, ends))
@@ -51,7 +50,7 @@ class Allowance:
     """A citizen's new complaint to count in the complaint's own transaction (Store.create_complaint): the
     counter's update, and what to tell the citizen if the counter is full."""
 
-    update: CounterUpdate
+    update: CounterHit
     limit: int
     retry_after: int
 
@@ -68,7 +67,7 @@ def submission_allowance(svc: Services, citizen_id: str, complaint_id: str) -> A
     limit = svc.settings.submission_limit_per_hour
     # The account's subject key, not its id: nothing in the counters names a person (they outlive an erasure).
     subject = subject_key(citizen_id)
-    update = hit_update(f"{SUBMISSIONS}#{subject}#{label}", limit, ends + COUNTER_TTL, complaint_id)
+    update = CounterHit(f"{SUBMISSIONS}#{subject}#{label}", limit, ends + COUNTER_TTL, complaint_id)
     return Allowance(update, limit, seconds_until(now, ends))
 
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from ..adapters.tables import ComplaintModel, WorkItemModel
 from ..domain import catalog, sop, tracking
 from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFailed
+from ..domain.records import Complaint, WorkItem
 from ..domain.staff import PERMISSIONS, StaffMember
 from ..domain.timestamps import iso, parse_iso
 from . import followup
@@ -76,7 +76,7 @@ def _decode(token: str, state: str, queues: list[str]) -> dict[str, tuple | None
     return cursors
 
 
-def _cursor(item: WorkItemModel) -> list:
+def _cursor(item: WorkItem) -> list:
     return [item.due_at, item.complaint_id, int(item.step)]
 
 
@@ -102,7 +102,7 @@ def work_queue(
     # Merge by due time, taking from each queue only a prefix of what the index returned (DynamoDB's
     # own order of equal due times is kept), so each queue's position is the last item taken from it.
     taken = {q: 0 for q in fetched}
-    page: list[WorkItemModel] = []
+    page: list[WorkItem] = []
     while len(page) < limit:
         heads = [(fetched[q][n].due_at, order, q) for order, (q, n) in enumerate(taken.items()) if n < len(fetched[q])]
         if not heads:
@@ -127,7 +127,7 @@ def work_queue(
     return result
 
 
-def _queue_entry(item: WorkItemModel, now, calendar) -> dict:
+def _queue_entry(item: WorkItem, now, calendar) -> dict:
     due = parse_iso(item.due_at)
     return {
         "complaint_id": item.complaint_id,
@@ -146,11 +146,11 @@ def _queue_entry(item: WorkItemModel, now, calendar) -> dict:
 
 
 # -- finding and reading a case ------------------------------------------------------------
-def _routed(complaint: ComplaintModel) -> set[str]:
+def _routed(complaint: Complaint) -> set[str]:
     return set(complaint.routed_opds or ()) | ({complaint.opd} if complaint.opd else set())
 
 
-def _visible(svc: Services, member: StaffMember, complaint_id: str) -> ComplaintModel:
+def _visible(svc: Services, member: StaffMember, complaint_id: str) -> Complaint:
     complaint = svc.store.get_complaint(complaint_id)
     if complaint is None:
         raise NotFound("complaint not found")
@@ -175,7 +175,7 @@ def _person(actor: str, anonymous: bool) -> str:
     return "citizen" if anonymous and actor.startswith("citizen:") else actor
 
 
-def _work_item_view(item: WorkItemModel, svc: Services, complaint: ComplaintModel) -> dict:
+def _work_item_view(item: WorkItem, svc: Services, complaint: Complaint) -> dict:
     stage = sop.stage(item.stage)
     allowed = (
         svc.settings.sla.allowed(item.stage, svc.settings.calendar(), complaint.category) * svc.settings.time_scale

@@ -44,8 +44,8 @@ def unchanged(stack, cid):
     """A snapshot of everything a refused request must leave as it was."""
     complaint = stack.complaint(cid)
     return (
-        complaint.attribute_values,
-        [i.attribute_values for i in stack.items(cid)],
+        complaint,  # a record (domain/records.py): compared field by field
+        stack.items(cid),
         len(stack.svc.store.audit_trail(cid)),
     )
 
@@ -461,8 +461,7 @@ def test_a_case_of_an_older_execution_is_not_offered_questions_or_duplicates(sta
 
 def test_two_cases_cannot_both_close_as_duplicates_of_each_other(stack, client):
     """The check of the case that carries on is part of the decision's transaction."""
-    from chalicelib.adapters.dynamo import audit_entry
-    from chalicelib.adapters.tables import WorkItemModel
+    from chalicelib.domain.records import new_audit_entry
     from chalicelib.service.decide import decide
     from chalicelib.service.ports import ConditionFailed
 
@@ -485,12 +484,15 @@ def test_two_cases_cannot_both_close_as_duplicates_of_each_other(stack, client):
     # A decision on the second that read "first" before it became a duplicate: its transaction is refused.
     with pytest.raises(ConditionFailed) as failed:
         stack.svc.store.record_decision(
-            item,
-            [WorkItemModel.decision.set({"outcome": "duplicate"})],
-            [],
-            audit_entry(second, "2026-11-28T00:00:00.000+00:00", "test", "decided"),
-            None,
-            "now",
+            item.complaint_id,
+            item.step,
+            decision={"outcome": "duplicate"},
+            decided_at="2026-11-28T00:00:00.000+00:00",
+            decided_by="test",
+            sla="met",
+            business_minutes=0,
+            complaint_changes={},
+            audit=new_audit_entry(second, "2026-11-28T00:00:00.000+00:00", "test", "decided"),
             carries_on=first,
         )
     assert failed.value.reasons[0] == "ConditionalCheckFailed"

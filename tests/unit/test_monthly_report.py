@@ -10,6 +10,7 @@ import holidays
 import pytest
 from openpyxl import load_workbook
 
+from chalicelib.adapters.workbooks import XlsxWorkbooks
 from chalicelib.config import Settings
 from chalicelib.domain.calendar import office_calendar
 from chalicelib.rendering import render_email
@@ -106,6 +107,7 @@ def svc(monkeypatch):
         settings=Settings(mailboxes={"MAILBOX_SUPERVISOR": ("kasi@kaltimprov.go.id", "wakil@kaltimprov.go.id")}),
         store=FakeStore(),
         notifier=FakeNotifier(),
+        workbooks=XlsxWorkbooks(),
         now=lambda: datetime(2026, 1, 1, 16, 30, tzinfo=UTC),
     )  # 2 January 00:30 WITA
     services.asked = asked

@@ -15,16 +15,16 @@ def complaint_of(svc: Services, complaint_id: str) -> Complaint:
     complaint = svc.store.get_complaint(complaint_id)
     if complaint is None:
         raise LookupError(f"complaint {complaint_id} does not exist")
-    return complaint  # type: ignore[return-value]
+    return complaint
 
 
 def visit_of(svc: Services, complaint_id: str, step: int) -> WorkItem:
     """The work item of a visit that must be there (Missing, so the message comes again, if not)."""
-    return svc.store.existing_work_item(complaint_id, step)  # type: ignore[return-value]
+    return svc.store.existing_work_item(complaint_id, step)
 
 
 def find_visit(svc: Services, complaint_id: str, step: int) -> WorkItem | None:
-    return svc.store.get_work_item(complaint_id, step)  # type: ignore[return-value]
+    return svc.store.get_work_item(complaint_id, step)
 
 
 def moment(text: str | None) -> datetime:

@@ -26,7 +26,7 @@ def team_name(role: sop.Role, opd: str | None) -> str:
 def team_email(svc: Services, complaint: Complaint, item: WorkItem, template: str, **extra) -> Email:
     """An email to the stage's team, with a new action link (built only when it is sent)."""
     role = sop.Role(item.role)
-    link, expires = issue_link(svc, item, svc.now())  # type: ignore[arg-type]
+    link, expires = issue_link(svc, item, svc.now())
     return (
         list(svc.settings.mailbox(role, item.opd)),
         template,
