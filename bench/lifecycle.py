@@ -156,9 +156,11 @@ class Meter:
         return {"batchItemFailures": failures}
 
     def _on_change(self, event: dict, context) -> dict:
+        from chalicelib.web.consumers import change_kind
+
         failures = []
         for record in event["Records"]:
-            kind, _ = self.stack.app.change_kind(DynamoDBRecord(record))
+            kind, _ = change_kind(DynamoDBRecord(record))
             with self._measured("on_change", kind or "ignored"):
                 result = self.stack.app.on_change({"Records": [record]}, context) or {}
             failures += result.get("batchItemFailures", [])

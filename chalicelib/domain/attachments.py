@@ -15,6 +15,7 @@ from typing import Any
 
 import filetype
 
+from .fields import clean_filename  # noqa: F401 (re-exported: the rule lives with the other field rules)
 from .images import IMAGE_TOO_LARGE, UNREADABLE
 
 ALLOWED_TYPES: dict[str, str] = {  # MIME type -> what people call it
@@ -64,19 +65,6 @@ class UploadRequest:
     filename: str
     content_type: str
     size: int
-
-
-def clean_filename(name: str) -> str:
-    """The last path component, without control or format characters, trimmed.
-
-    Browsers send ``C:\\fakepath\\photo.jpg`` or ``../../x``: only ``photo.jpg`` / ``x`` is kept.
-    Unicode is normalised (NFC) so one name is stored one way.
-    """
-    name = unicodedata.normalize("NFC", name)
-    name = re.split(r"[\\/]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
-    name = name.strip().strip(".").strip()
-    return name
 
 
 def parse_upload_request(payload: Any) -> UploadRequest:

@@ -4,6 +4,7 @@ parsers and pages that quote them. No pydantic here: importing these costs a col
 from __future__ import annotations
 
 import re
+import unicodedata
 
 LIMITS = {
     "title": 150,
@@ -67,3 +68,16 @@ def one_line(text: str) -> str:
     """A one-line field as typed into a form: its line breaks and tabs (and the spaces around them) become one
     space."""
     return _LINE_BREAK_RUN.sub(" ", text)
+
+
+def clean_filename(name: str) -> str:
+    """The last path component, without control or format characters, trimmed.
+
+    Browsers send ``C:\\fakepath\\photo.jpg`` or ``../../x``: only ``photo.jpg`` / ``x`` is kept.
+    Unicode is normalised (NFC) so one name is stored one way.
+    """
+    name = unicodedata.normalize("NFC", name)
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    name = name.strip().strip(".").strip()
+    return name

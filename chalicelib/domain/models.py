@@ -1,9 +1,10 @@
-"""The HTTP API's request and response bodies as pydantic v2 models: one source for validation and docs.
+"""What people and programs send, as pydantic v2 models: one source for validation and docs.
 
 Why here, in the domain: the parse functions (``submission.parse_submission``, ``decisions.parse_decision``,
 ``followup.parse_answer``, ...) validate through these models, and ``web/openapi.py`` publishes their JSON
 schemas, so what the API documents and what it accepts cannot drift. The models are pure (no AWS, no HTTP):
-the domain may use them, and the web layer only reads their schemas.
+the domain may use them, and the web layer only reads their schemas. What the API answers with is the web
+layer's alone (``web/schemas.py``).
 
 Errors keep the project's shape: ``validate`` turns pydantic's errors into ``ValidationFailed([{"field",
 "code", ...}])`` with the codes ``web/problems.py`` explains in Indonesian and English (``required``,
@@ -352,18 +353,6 @@ class LoginRequest(ApiModel):
     }
 
 
-class RegisterResponse(BaseModel):
-    email: str
-    confirmed: bool
-
-
-class TokensResponse(BaseModel):
-    id_token: str = Field(description="send as Authorization: Bearer <id_token>")
-    access_token: str
-    refresh_token: str | None = None
-    expires_in: int
-
-
 # -- citizens: complaints ----------------------------------------------------------------------
 CATEGORY_CODES = tuple(catalog.CATEGORIES)
 OPD_CODES = tuple(catalog.OPDS)
@@ -492,9 +481,7 @@ def _media_type(value: Any) -> Any:
 
 
 def _filename(value: str) -> str:
-    from .attachments import clean_filename  # attachments validates through this module
-
-    name = clean_filename(value)
+    name = fields.clean_filename(value)
     if not name:
         raise PydanticCustomError("invalid_filename", "not a file name")
     if len(name) > MAX_FILENAME:
@@ -573,15 +560,6 @@ LinkDecisionRequest: TypeAdapter[Any] = TypeAdapter(functools.reduce(operator.or
 StaffDecisionRequest: TypeAdapter[Any] = TypeAdapter(functools.reduce(operator.or_, _ALL_STAFF))
 
 
-class DecisionResult(BaseModel):
-    """What a decision led to."""
-
-    stage: str
-    outcome: str
-    leads_to: str
-    sla: str | None = Field(None, description="met or breached")
-
-
 # -- staff: members and API keys -----------------------------------------------------------------
 GROUPS = tuple(all_groups())
 
@@ -655,230 +633,6 @@ class ClosureRequest(ApiModel):
     ]
 
     codes: ClassVar = {("email", "string_type"): ("required", {})}
-
-
-# -- responses -----------------------------------------------------------------------------------
-class Label(BaseModel):
-    id: str
-    en: str
-
-
-class CodeName(BaseModel):
-    code: str
-    name: str
-
-
-class CategoryOut(BaseModel):
-    code: str
-    name: str
-    subcategories: list[CodeName]
-    opd: CodeName | None = None
-
-
-class PendingQuestion(BaseModel):
-    question: str
-    asked_at: str
-    stage: str
-
-
-class TimelineEntry(BaseModel):
-    step: int
-    stage: str
-    label: Label
-    entered_at: str | None = None
-    due_at: str | None = None
-    completed_at: str | None = None
-    overdue: bool
-    sla: str | None = None
-    business_minutes: float | int | None = None
-
-
-class Attachment(BaseModel):
-    id: str
-    filename: str
-    content_type: str
-    size: int | None = None
-    status: str
-
-
-class ComplaintView(BaseModel):
-    """A complaint as its citizen sees it."""
-
-    id: str
-    tracking_number: str = Field(examples=["KT-7K3M-9QXD"])
-    status: Literal["open", "answered", "closed"]
-    stage: str | None = None
-    due_at: str | None = None
-    overdue: bool
-    sop_due_at: str | None = None
-    sop_outcome: str | None = None
-    kind: str | None = None
-    category: CodeName
-    subcategory: CodeName
-    title: str
-    description: str
-    location: str | None = None
-    anonymous: bool
-    confidential: bool
-    created_at: str
-    updated_at: str | None = None
-    reply: str | None = None
-    answered_at: str | None = None
-    closed_at: str | None = None
-    close_reason: str | None = None
-    pending_question: PendingQuestion | None = None
-    rating: dict[str, Any] | None = None
-    may_rate: bool
-    feedback_ends_at: str | None = None
-    reopens: int
-    may_reopen: bool
-    timeline: list[TimelineEntry]
-    events: list[dict[str, Any]]
-    attachments: list[Attachment] = []
-    opd: CodeName | None = None
-    duplicate_of: dict[str, Any] | None = None
-
-
-class ComplaintSummary(BaseModel):
-    id: str
-    tracking_number: str
-    status: str
-    stage: str | None = None
-    title: str
-    category: str
-    created_at: str
-    overdue: bool
-
-
-class ComplaintList(BaseModel):
-    items: list[ComplaintSummary]
-    next_token: str | None = Field(None, description="send as next_token for the next page; absent on the last")
-
-
-class RatingOut(BaseModel):
-    score: int
-    comment: str | None = None
-    at: str
-
-
-class UploadSlot(BaseModel):
-    """An S3 presigned POST for one file: post ``fields`` and then the file to ``url``."""
-
-    id: str
-    filename: str
-    content_type: str
-    size: int
-    status: Literal["pending"]
-    upload: dict[str, Any]
-    upload_expires_at: str
-
-
-class StaffCase(ComplaintView):
-    """The case as staff see it: the citizen's view plus channel, reporter, work items, audit, emails."""
-
-    channel: str | None = None
-    external_ref: str | None = None
-    reporter: dict[str, Any] | None = None
-    work_items: list[dict[str, Any]] = []
-    audit: list[dict[str, Any]] = []
-    emails: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
-
-
-class StaffCaseList(BaseModel):
-    items: list[dict[str, Any]]
-
-
-class WorkItem(BaseModel):
-    complaint_id: str
-    tracking_number: str | None = None
-    stage: str
-    step: int
-    title: str | None = None
-    category: str | None = None
-    opd: str | None = None
-    entered_at: str | None = None
-    due_at: str | None = None
-    overdue: bool
-    business_minutes_left: float | int | None = None
-
-
-class WorkItemList(BaseModel):
-    items: list[WorkItem]
-    next_token: str | None = None
-
-
-class StaffMe(BaseModel):
-    email: str
-    groups: list[str]
-    roles: list[str]
-    opds: list[str]
-    permissions: list[str]
-    queues: list[str]
-    office_open: bool
-
-
-class MemberOut(BaseModel):
-    email: str
-    name: str | None = None
-    groups: list[str]
-    enabled: bool | None = None
-    status: str | None = None
-
-
-class MemberList(BaseModel):
-    items: list[MemberOut]
-
-
-class ApiKeyOut(BaseModel):
-    id: str
-    organisation: str
-    created_at: str
-    created_by: str | None = None
-    last_used_at: str | None = None
-    revoked_at: str | None = None
-    revoked_by: str | None = None
-    active: bool
-
-
-class ApiKeyList(BaseModel):
-    items: list[ApiKeyOut]
-
-
-class IssuedApiKey(ApiKeyOut):
-    api_key: str = Field(description="shown this once; send it as api_key to the Open311 API")
-
-
-class SlaReport(BaseModel):
-    """The SLA report's figures (docs/sla-report.md says what each means)."""
-
-    model_config = ConfigDict(extra="allow")
-    from_: str = Field(alias="from")
-    to: str
-    totals: dict[str, Any]
-    by_stage: list[dict[str, Any]]
-    by_opd: list[dict[str, Any]]
-    by_channel: list[dict[str, Any]]
-    by_category: list[dict[str, Any]]
-
-
-class FieldError(BaseModel):
-    field: str = Field(description="the member of the body, nested ones joined with '.'; '' for the body itself")
-    code: str = Field(examples=["required"])
-    message: dict[str, str] | str | None = None
-
-
-class Problem(BaseModel):
-    """An RFC 9457 problem document, in Indonesian and English."""
-
-    model_config = ConfigDict(extra="allow")
-    type: str = Field(examples=["https://aspirasi.kaltimprov.go.id/problems/validation_failed"])
-    title: str = Field(examples=["Data belum benar / Some data is not right"])
-    status: int = Field(examples=[422])
-    detail: str
-    instance: str | None = None
-    messages: dict[str, str] | None = Field(None, description="``id`` (Indonesian) and ``en`` (English)")
-    errors: list[FieldError] | None = None
 
 
 # -- Cognito's pre sign-up trigger (app.pre_signup) ---------------------------------------------------

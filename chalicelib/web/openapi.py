@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of the HTTP API, generated from the app's routes and the pydantic models.
 
 Why generated: the request schemas are the very models the parse functions validate with
-(``domain/models.py``), so the document cannot drift from what the API accepts. ``OPERATIONS`` names,
+(``domain/models.py``), so the document cannot drift from what the API accepts; the responses' models,
+which nothing else reads, are ``web/schemas.py``. ``OPERATIONS`` names,
 for each (method, path) of ``app.routes``, its request model, its answers and the problems it can
 answer; ``document(routes)`` walks the routes, so a route missing here still appears (marked
 ``x-undocumented``, which a unit test refuses). ``GET /openapi.json`` serves it, ``GET /api-docs``
@@ -18,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from ..domain import models as m
 from ..domain import sop
+from . import schemas as resp
 from .problems import CONTENT_TYPE as PROBLEM_JSON
 from .problems import PROBLEMS
 
@@ -62,49 +64,6 @@ SECURITY_SCHEMES = {
         "`diskominfo`, `supervisor`, `admin`, `opd-<CODE>`). A citizen's token gets 403.",
     },
 }
-
-
-class ProblemDocument(m.Problem):
-    """RFC 9457 problem details (``application/problem+json``)."""
-
-
-class Open311Error(BaseModel):
-    code: int
-    description: str
-
-
-class Open311RequestForm(BaseModel):
-    """POST Service Request, form-encoded. A location is ``lat`` + ``long`` or ``address_string``."""
-
-    api_key: str | None = None
-    service_code: str | None = None
-    lat: str | None = None
-    long: str | None = None
-    address_string: str | None = None
-    description: str | None = None
-    email: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    phone: str | None = None
-    media_url: str | None = None
-    device_id: str | None = None
-    account_id: str | None = None
-    jurisdiction_id: str | None = None
-
-
-class PersonalDataExport(BaseModel):
-    """``GET /me/data``: everything held about the caller (UU PDP Pasal 7 and 13)."""
-
-    model_config = {"extra": "allow"}
-    exported_at: str
-    account: dict[str, Any] | None = None
-    complaints: list[dict[str, Any]]
-
-
-class CorrectionResult(BaseModel):
-    model_config = {"extra": "allow"}
-    account: dict[str, Any] | None = None
-    complaints_corrected: int
 
 
 @dataclass(frozen=True)
@@ -167,7 +126,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Register a citizen account",
         "accounts",
         request=m.RegisterRequest,
-        responses={201: (m.RegisterResponse, "registered; `confirmed` true where accounts are confirmed at once")},
+        responses={201: (resp.RegisterResponse, "registered; `confirmed` true where accounts are confirmed at once")},
         problems=(*BODY, 409, 429, 503),
         example={
             "email": "warga@example.id",
@@ -187,14 +146,14 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Log in (citizens and staff)",
         "accounts",
         request=m.LoginRequest,
-        responses={200: (m.TokensResponse, "the tokens")},
+        responses={200: (resp.TokensResponse, "the tokens")},
         problems=(*BODY, 401, 403, 429, 503),
         example={"email": "warga@example.id", "password": "Rahasia123"},
     ),
     ("GET", "/categories"): Op(
         "Categories, sub-categories and the agency of each",
         "complaints",
-        responses={200: (TypeAdapter(list[m.CategoryOut]), "the catalog")},
+        responses={200: (TypeAdapter(list[resp.CategoryOut]), "the catalog")},
     ),
     ("POST", "/complaints"): Op(
         "Submit a complaint",
@@ -203,8 +162,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         request=m.SubmissionRequest,
         params=(IDEMPOTENCY,),
         responses={
-            201: (m.ComplaintView, "the new complaint"),
-            200: (m.ComplaintView, "the complaint the same Idempotency-Key created before"),
+            201: (resp.ComplaintView, "the new complaint"),
+            200: (resp.ComplaintView, "the complaint the same Idempotency-Key created before"),
         },
         problems=(*BODY, *AUTH, 429),
         example={
@@ -219,14 +178,14 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "complaints",
         "citizen",
         params=(LIMIT, NEXT),
-        responses={200: (m.ComplaintList, "a page")},
+        responses={200: (resp.ComplaintList, "a page")},
         problems=(*AUTH, 422),
     ),
     ("GET", "/complaints/{complaint_id}"): Op(
         "One of the caller's complaints: stage, due time, timeline, events, reply",
         "complaints",
         "citizen",
-        responses={200: (m.ComplaintView, "the complaint")},
+        responses={200: (resp.ComplaintView, "the complaint")},
         problems=(*AUTH, 404),
     ),
     ("POST", "/complaints/{complaint_id}/information"): Op(
@@ -234,7 +193,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "complaints",
         "citizen",
         request=m.AnswerRequest,
-        responses={200: (m.ComplaintView, "the case; the stage resumes with the time it had left")},
+        responses={200: (resp.ComplaintView, "the case; the stage resumes with the time it had left")},
         problems=(*BODY, *AUTH, 404, 409),
     ),
     ("POST", "/complaints/{complaint_id}/rating"): Op(
@@ -242,7 +201,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "complaints",
         "citizen",
         request=m.RatingRequest,
-        responses={201: (m.RatingOut, "recorded")},
+        responses={201: (resp.RatingOut, "recorded")},
         problems=(*BODY, *AUTH, 404, 409),
         example={"score": 4},
     ),
@@ -251,7 +210,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "complaints",
         "citizen",
         request=m.ReopenRequest,
-        responses={200: (m.ComplaintView, "the case, back to classification")},
+        responses={200: (resp.ComplaintView, "the case, back to classification")},
         problems=(*BODY, *AUTH, 404, 409),
     ),
     ("POST", "/complaints/{complaint_id}/attachments"): Op(
@@ -259,7 +218,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "complaints",
         "citizen",
         request=m.UploadRequestBody,
-        responses={201: (m.UploadSlot, "the upload slot")},
+        responses={201: (resp.UploadSlot, "the upload slot")},
         problems=(*BODY, *AUTH, 404, 409),
         example={"filename": "foto-antrean.jpg", "content_type": "image/jpeg", "size": 482113},
     ),
@@ -267,7 +226,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Download everything held about the caller (UU PDP)",
         "personal data",
         "citizen",
-        responses={200: (PersonalDataExport, "the data, as a JSON download")},
+        responses={200: (resp.PersonalDataExport, "the data, as a JSON download")},
         problems=AUTH,
     ),
     ("PATCH", "/me"): Op(
@@ -275,7 +234,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "personal data",
         "citizen",
         request=m.CorrectionRequest,
-        responses={200: (CorrectionResult, "corrected")},
+        responses={200: (resp.CorrectionResult, "corrected")},
         problems=(*BODY, *AUTH),
         example={"name": "Siti Rahmawati"},
     ),
@@ -354,7 +313,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Who is signed in: roles, permissions, queues",
         "staff",
         "staff",
-        responses={200: (m.StaffMe, "the member")},
+        responses={200: (resp.StaffMe, "the member")},
         problems=AUTH,
     ),
     ("GET", "/staff/work-items"): Op(
@@ -370,7 +329,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
             LIMIT,
             NEXT,
         ),
-        responses={200: (m.WorkItemList, "a page")},
+        responses={200: (resp.WorkItemList, "a page")},
         problems=(*AUTH, 422),
     ),
     ("GET", "/staff/complaints"): Op(
@@ -378,7 +337,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "staff",
         "staff",
         params=(Param("tracking_number", description="KT-XXXX-XXXX, with or without dashes"),),
-        responses={200: (m.StaffCaseList, "the case, if the caller may see it")},
+        responses={200: (resp.StaffCaseList, "the case, if the caller may see it")},
         problems=(*AUTH, 422),
     ),
     ("POST", "/staff/complaints"): Op(
@@ -388,8 +347,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         request=m.EntryRequest,
         params=(IDEMPOTENCY,),
         responses={
-            201: (m.StaffCase, "the new case"),
-            200: (m.StaffCase, "the case entered before with this Idempotency-Key or external_ref"),
+            201: (resp.StaffCase, "the new case"),
+            200: (resp.StaffCase, "the case entered before with this Idempotency-Key or external_ref"),
         },
         problems=(*BODY, *AUTH, 409, 429),
         example={
@@ -405,7 +364,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "A case as staff see it: stages, audit, emails, reporter, decisions",
         "staff",
         "staff",
-        responses={200: (m.StaffCase, "the case")},
+        responses={200: (resp.StaffCase, "the case")},
         problems=(*AUTH, 404),
     ),
     ("POST", "/staff/complaints/{complaint_id}/information"): Op(
@@ -413,7 +372,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "staff",
         "staff",
         request=m.AnswerRequest,
-        responses={200: (m.StaffCase, "the case")},
+        responses={200: (resp.StaffCase, "the case")},
         problems=(*BODY, *AUTH, 404, 409),
     ),
     ("POST", "/staff/complaints/{complaint_id}/decision"): Op(
@@ -421,7 +380,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "staff",
         "staff",
         request=m.StaffDecisionRequest,
-        responses={200: (m.DecisionResult, "decided")},
+        responses={200: (resp.DecisionResult, "decided")},
         problems=(*BODY, *AUTH, 404, 409),
         example={"stage": "intake", "decision": "accept"},
     ),
@@ -466,7 +425,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Staff accounts (admin)",
         "admin",
         "staff",
-        responses={200: (m.MemberList, "every account in a staff group")},
+        responses={200: (resp.MemberList, "every account in a staff group")},
         problems=AUTH,
     ),
     ("POST", "/staff/members"): Op(
@@ -474,7 +433,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "admin",
         "staff",
         request=m.InviteRequest,
-        responses={201: (m.MemberOut, "invited")},
+        responses={201: (resp.MemberOut, "invited")},
         problems=(*BODY, *AUTH, 409),
         example={"email": "petugas@aspirasi.kaltimprov.go.id", "name": "Budi Santoso", "groups": ["operator"]},
     ),
@@ -489,7 +448,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Open311 clients' keys (admin)",
         "admin",
         "staff",
-        responses={200: (m.ApiKeyList, "newest first")},
+        responses={200: (resp.ApiKeyList, "newest first")},
         problems=AUTH,
     ),
     ("POST", "/staff/api-keys"): Op(
@@ -497,7 +456,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "admin",
         "staff",
         request=m.ApiKeyRequest,
-        responses={201: (m.IssuedApiKey, "the key")},
+        responses={201: (resp.IssuedApiKey, "the key")},
         problems=(*BODY, *AUTH, 409),
         example={"organisation": "Kota Samarinda"},
     ),
@@ -560,7 +519,7 @@ for _ext, _media in (("json", OPEN311_JSON), ("xml", OPEN311_XML)):
         "api_key",
         open311=True,
         params=(IDEMPOTENCY,),
-        request=Open311RequestForm,
+        request=resp.Open311RequestForm,
         responses={
             200: (
                 {
@@ -631,7 +590,7 @@ class _Schemas:
 
 def _problem_response(status: int, schemas: _Schemas, open311: bool) -> dict[str, Any]:
     if open311:
-        errors = schemas.ref(TypeAdapter(list[Open311Error]), "serialization")
+        errors = schemas.ref(TypeAdapter(list[resp.Open311Error]), "serialization")
         return {
             "description": f"{STATUS_TEXT[status]}: Open311 errors `[{{code, description}}]`",
             "content": {OPEN311_JSON: {"schema": errors}, OPEN311_XML: {"schema": {"type": "string"}}},
@@ -641,7 +600,7 @@ def _problem_response(status: int, schemas: _Schemas, open311: bool) -> dict[str
         "description": f"{STATUS_TEXT[status]}: a problem document ({', '.join(codes) or 'problem'}); "
         "an HTML page when the client asks for text/html",
         "content": {
-            PROBLEM_JSON: {"schema": schemas.ref(ProblemDocument, "serialization")},
+            PROBLEM_JSON: {"schema": schemas.ref(resp.ProblemDocument, "serialization")},
             HTML: {"schema": {"type": "string"}},
         },
     }
@@ -714,7 +673,7 @@ def document(routes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``routes`` (Chalice's ``app.routes``: path -> method -> entry)."""
     schemas = _Schemas()
     # Response models referenced by media maps (not by the registry) go in too.
-    for model in (m.RatingOut, m.DecisionResult, m.SlaReport):
+    for model in (resp.RatingOut, resp.DecisionResult, resp.SlaReport):
         schemas.ref(model, "serialization")
     paths: dict[str, Any] = {}
     for path in sorted(routes):

@@ -87,7 +87,9 @@ def test_opd_answers_after_two_escalations(stack, capsys):
     )
     complaint = stack.complaint(cid)
     assert complaint.overdue and complaint.stage == "opd_response"
-    view = stack.app.complaints.get_complaint(stack.svc, cid, CITIZEN.id)
+    from chalicelib.service import complaints
+
+    view = complaints.get_complaint(stack.svc, cid, CITIZEN.id)
     assert view["overdue"] and view["timeline"][-1]["overdue"] and view["due_at"]
 
     stack.decide(DINKES, {"response": "Maaf terlambat; sudah ditangani."})

@@ -22,6 +22,7 @@ from chalicelib.domain.timestamps import parse_iso
 from chalicelib.service import followup, reports
 from chalicelib.service.complaints import Citizen, enter_complaint, submit_complaint
 from chalicelib.service.staff import answer_for_reporter
+from chalicelib.web.routes.reports import XLSX
 
 from .staff_helpers import staff  # noqa: F401  (a fixture)
 from .test_routes import assert_problem, call, client  # noqa: F401  (client is a fixture)
@@ -295,9 +296,7 @@ def test_the_report_files_survive_the_trip_through_lambda_and_api_gateway(stack,
         csv_out["body"].startswith("\ufeff")
         and "Laporan-SLA-Aspirasi-Kaltim-2026-11-01_2026-11-30.csv" in (csv_out["headers"]["Content-Disposition"])
     )
-    xlsx_out = lambda_proxy(
-        stack.app, "/staff/reports/sla", {**period, "format": "xlsx"}, {**bearer, "Accept": stack.app.XLSX}
-    )
+    xlsx_out = lambda_proxy(stack.app, "/staff/reports/sla", {**period, "format": "xlsx"}, {**bearer, "Accept": XLSX})
     assert xlsx_out["statusCode"] == 200 and xlsx_out["isBase64Encoded"]
     workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx_out["body"])))
     assert "Ringkasan" in workbook.sheetnames

@@ -14,6 +14,7 @@ from chalicelib.domain import models
 from chalicelib.domain.decisions import parse_decision
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.submission import parse_entry, parse_submission
+from chalicelib.rendering import render_page
 from chalicelib.web import openapi
 from chalicelib.web.problems import FIELD_MESSAGES, PROBLEMS
 
@@ -140,6 +141,6 @@ def test_the_page_escapes_what_it_shows():
         "description": "<img src=x onerror=alert(1)>",
         "properties": {"<b>": {"type": "string"}},
     }
-    html = application.render_page("api_docs", {"d": openapi.view(doc), "lang": "en"})
+    html = render_page("api_docs", {"d": openapi.view(doc), "lang": "en"})
     assert "<script>alert" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html

@@ -1,0 +1,43 @@
+"""What anyone may open without signing in: the citizens' page and the categories it offers."""
+
+from __future__ import annotations
+
+import json
+
+from chalice import Blueprint
+
+from ...domain import catalog, sop
+from ...rendering import render_page
+from ..http import api, json_response, page, params
+from ..process import services
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/", methods=["GET"])
+@api
+def index():
+    lang = params().get("lang", "id")
+    stages = {s.name: {"id": s.label_id, "en": s.label_en} for s in sop.STAGES}
+    response = page(
+        render_page(
+            "index",
+            {
+                "lang": "en" if lang == "en" else "id",
+                # JSON inside a <script>: no "<" can close the element early.
+                "stages_json": json.dumps(stages).replace("<", "\\u003c"),
+            },
+        )
+    )
+    uploads = services().uploads
+    if uploads is not None:  # attachments: the browser uploads straight to the bucket
+        response.headers["Content-Security-Policy"] = (
+            f"{response.headers['Content-Security-Policy']}; connect-src 'self' {uploads.origin}"
+        )
+    return response
+
+
+@bp.route("/categories", methods=["GET"])
+@api
+def categories():
+    return json_response(catalog.as_json(), headers={"Cache-Control": "public, max-age=3600"})

@@ -1,0 +1,173 @@
+"""Staff: the console page, and the JSON routes it reads -- who is signed in, queues, cases, decisions,
+complaints entered for people who came another way, and the admins' members and Open311 clients' keys.
+Each route names the action it needs (domain/staff.py); ``auth.staff`` refuses everyone else."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote, unquote
+
+from chalice import Blueprint, Response
+
+from ...domain import sop
+from ...domain.staff import Action
+from ...rendering import render_page
+from ...service import api_keys, complaints, members, staff
+from .. import auth
+from ..http import ANY_BODY, api, header, json_response, limit, page, params, request_body
+from ..process import configured, logger, services
+
+bp = Blueprint(__name__)
+
+
+# -- the console page (GET /staff) ---------------------------------------------------------
+@bp.route("/staff", methods=["GET"])
+@api
+def staff_console():
+    """The staff console: one page; what it shows comes from the JSON routes under /staff/... ."""
+    lang = params().get("lang", "id")
+    stages = {
+        s.name: {
+            "id": s.label_id,
+            "en": s.label_en,
+            "outcomes": {o.name: {"id": o.label_id, "en": o.label_en} for o in s.outcomes},
+        }
+        for s in sop.STAGES
+    }
+    return page(
+        render_page(
+            "staff",
+            {
+                "lang": "en" if lang == "en" else "id",
+                # JSON inside a <script>: no "<" can close the element early.
+                "stages_json": json.dumps(stages).replace("<", "\\u003c"),
+            },
+        )
+    )
+
+
+# -- members (admin) -----------------------------------------------------------------------
+@bp.route("/staff/members", methods=["GET"])
+@api
+def staff_members():
+    auth.staff(Action.MANAGE_MEMBERS)
+    return json_response(members.list_members(configured(services().directory, "staff accounts")))
+
+
+@bp.route("/staff/members", methods=["POST"], content_types=ANY_BODY)
+@api
+def staff_invite_member():
+    admin = auth.staff(Action.MANAGE_MEMBERS)
+    member = members.invite_member(services(), request_body())
+    logger.info(
+        "staff member invited", extra={"by": admin.email, "member": member["email"], "groups": member["groups"]}
+    )
+    return json_response(member, status=201, headers={"Location": f"/staff/members/{quote(member['email'])}"})
+
+
+@bp.route("/staff/members/{email}", methods=["DELETE"])
+@api
+def staff_disable_member(email):
+    admin = auth.staff(Action.MANAGE_MEMBERS)
+    members.disable(services(), unquote(email))  # their tokens are refused at once (service/access.py)
+    logger.info("staff member disabled", extra={"by": admin.email, "member": unquote(email).lower()})
+    return Response(body="", status_code=204)
+
+
+# -- queues, cases, decisions, entered complaints -------------------------------------------
+@bp.route("/staff/me", methods=["GET"])
+@api
+def staff_me():
+    """Who is signed in, with which roles and permissions (the console shows what they may use)."""
+    return json_response(staff.me(services(), auth.staff(Action.READ_QUEUE)))
+
+
+@bp.route("/staff/work-items", methods=["GET"])
+@api
+def staff_work_items():
+    member = auth.staff(Action.READ_QUEUE)
+    query = params()
+    return json_response(
+        staff.work_queue(services(), member, query.get("state", "open"), limit(query), query.get("next_token"))
+    )
+
+
+@bp.route("/staff/complaints", methods=["GET"])
+@api
+def staff_find_complaints():
+    member = auth.staff(Action.READ_CASE)
+    return json_response(staff.find_by_tracking_number(services(), member, params().get("tracking_number")))
+
+
+@bp.route("/staff/complaints", methods=["POST"], content_types=ANY_BODY)
+@api
+def staff_enter_complaint():
+    """A complaint that came by phone, in person, by letter, WhatsApp, ...: the same SOP from here."""
+    member = auth.staff(Action.ENTER_COMPLAINT)
+    key = header("idempotency-key") or None
+    complaint, created = complaints.enter_complaint(services(), member, request_body(), idempotency_key=key)
+    logger.info(
+        "complaint entered by staff",
+        extra={"complaint_id": complaint.id, "channel": complaint.channel, "new_complaint": created},
+    )
+    return json_response(
+        staff.staff_case(services(), member, complaint.id),
+        status=201 if created else 200,
+        headers={"Location": f"/staff/complaints/{complaint.id}"},
+    )
+
+
+@bp.route("/staff/complaints/{complaint_id}", methods=["GET"])
+@api
+def staff_get_complaint(complaint_id):
+    return json_response(staff.staff_case(services(), auth.staff(Action.READ_CASE), complaint_id))
+
+
+@bp.route("/staff/complaints/{complaint_id}/information", methods=["POST"], content_types=ANY_BODY)
+@api
+def staff_answer_for_reporter(complaint_id):
+    """An operator records the answer a reporter gave by phone, in person or by letter."""
+    member = auth.staff(Action.ENTER_COMPLAINT)
+    staff.answer_for_reporter(services(), member, complaint_id, request_body())
+    logger.info("answer recorded for a reporter", extra={"complaint_id": complaint_id, "by": member.email})
+    return json_response(staff.staff_case(services(), member, complaint_id))
+
+
+@bp.route("/staff/complaints/{complaint_id}/decision", methods=["POST"], content_types=ANY_BODY)
+@api
+def staff_decide(complaint_id):
+    result = staff.decide_as_staff(services(), auth.staff(Action.DECIDE), complaint_id, request_body())
+    logger.info(
+        "decision recorded from the console",
+        extra={"complaint_id": complaint_id, "stage": result["stage"], "outcome": result["outcome"]},
+    )
+    return json_response(result)
+
+
+# -- Open311 clients' keys (admin; service/api_keys.py) ----------------------------------------------
+@bp.route("/staff/api-keys", methods=["GET"])
+@api
+def staff_api_keys():
+    auth.staff(Action.MANAGE_API_KEYS)
+    return json_response(api_keys.list_keys(services()))
+
+
+@bp.route("/staff/api-keys", methods=["POST"], content_types=ANY_BODY)
+@api
+def staff_issue_api_key():
+    """A key for an Open311 client organisation: the answer is the only time the key is shown."""
+    admin = auth.staff(Action.MANAGE_API_KEYS)
+    issued = api_keys.issue_key(services(), request_body(), by=admin.email)
+    logger.info(
+        "api key issued", extra={"by": admin.email, "key_id": issued["id"], "organisation": issued["organisation"]}
+    )
+    return json_response(issued, status=201, headers={"Location": f"/staff/api-keys/{issued['id']}"})
+
+
+@bp.route("/staff/api-keys/{key_id}", methods=["DELETE"])
+@api
+def staff_revoke_api_key(key_id):
+    admin = auth.staff(Action.MANAGE_API_KEYS)
+    api_keys.revoke_key(services(), key_id, by=admin.email)
+    logger.info("api key revoked", extra={"by": admin.email, "key_id": key_id})
+    return Response(body="", status_code=204)

@@ -1,0 +1,306 @@
+"""The bodies the API answers with, as pydantic models that only ``web/openapi.py`` reads: the document's
+response schemas, and the Open311 form (domain/open311.py parses it by hand, as the spec's form is loose). The
+request bodies are elsewhere, in ``domain/models.py``: the use cases validate with those, so what the document
+shows is what they accept.
+
+Imported by openapi.py only (pydantic is not for a cold start). Grouped by the routes that answer with them
+(``web/routes/``); a model's class name is its name in ``/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+# -- accounts (routes/accounts.py) ---------------------------------------------------------------
+class RegisterResponse(BaseModel):
+    email: str
+    confirmed: bool
+
+
+class TokensResponse(BaseModel):
+    id_token: str = Field(description="send as Authorization: Bearer <id_token>")
+    access_token: str
+    refresh_token: str | None = None
+    expires_in: int
+
+
+# -- public (routes/public.py) -------------------------------------------------------------------
+class Label(BaseModel):
+    id: str
+    en: str
+
+
+class CodeName(BaseModel):
+    code: str
+    name: str
+
+
+class CategoryOut(BaseModel):
+    code: str
+    name: str
+    subcategories: list[CodeName]
+    opd: CodeName | None = None
+
+
+# -- a citizen's complaints (routes/complaints.py, routes/attachments.py) --------------------------
+class PendingQuestion(BaseModel):
+    question: str
+    asked_at: str
+    stage: str
+
+
+class TimelineEntry(BaseModel):
+    step: int
+    stage: str
+    label: Label
+    entered_at: str | None = None
+    due_at: str | None = None
+    completed_at: str | None = None
+    overdue: bool
+    sla: str | None = None
+    business_minutes: float | int | None = None
+
+
+class Attachment(BaseModel):
+    id: str
+    filename: str
+    content_type: str
+    size: int | None = None
+    status: str
+
+
+class ComplaintView(BaseModel):
+    """A complaint as its citizen sees it."""
+
+    id: str
+    tracking_number: str = Field(examples=["KT-7K3M-9QXD"])
+    status: Literal["open", "answered", "closed"]
+    stage: str | None = None
+    due_at: str | None = None
+    overdue: bool
+    sop_due_at: str | None = None
+    sop_outcome: str | None = None
+    kind: str | None = None
+    category: CodeName
+    subcategory: CodeName
+    title: str
+    description: str
+    location: str | None = None
+    anonymous: bool
+    confidential: bool
+    created_at: str
+    updated_at: str | None = None
+    reply: str | None = None
+    answered_at: str | None = None
+    closed_at: str | None = None
+    close_reason: str | None = None
+    pending_question: PendingQuestion | None = None
+    rating: dict[str, Any] | None = None
+    may_rate: bool
+    feedback_ends_at: str | None = None
+    reopens: int
+    may_reopen: bool
+    timeline: list[TimelineEntry]
+    events: list[dict[str, Any]]
+    attachments: list[Attachment] = []
+    opd: CodeName | None = None
+    duplicate_of: dict[str, Any] | None = None
+
+
+class ComplaintSummary(BaseModel):
+    id: str
+    tracking_number: str
+    status: str
+    stage: str | None = None
+    title: str
+    category: str
+    created_at: str
+    overdue: bool
+
+
+class ComplaintList(BaseModel):
+    items: list[ComplaintSummary]
+    next_token: str | None = Field(None, description="send as next_token for the next page; absent on the last")
+
+
+class RatingOut(BaseModel):
+    score: int
+    comment: str | None = None
+    at: str
+
+
+class UploadSlot(BaseModel):
+    """An S3 presigned POST for one file: post ``fields`` and then the file to ``url``."""
+
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    status: Literal["pending"]
+    upload: dict[str, Any]
+    upload_expires_at: str
+
+
+# -- personal data (routes/privacy.py) -------------------------------------------------------------
+class PersonalDataExport(BaseModel):
+    """``GET /me/data``: everything held about the caller (UU PDP Pasal 7 and 13)."""
+
+    model_config = {"extra": "allow"}
+    exported_at: str
+    account: dict[str, Any] | None = None
+    complaints: list[dict[str, Any]]
+
+
+class CorrectionResult(BaseModel):
+    model_config = {"extra": "allow"}
+    account: dict[str, Any] | None = None
+    complaints_corrected: int
+
+
+# -- decisions (routes/links.py, routes/staff.py) ----------------------------------------------------
+class DecisionResult(BaseModel):
+    """What a decision led to."""
+
+    stage: str
+    outcome: str
+    leads_to: str
+    sla: str | None = Field(None, description="met or breached")
+
+
+# -- staff (routes/staff.py) ---------------------------------------------------------------------
+class StaffCase(ComplaintView):
+    """The case as staff see it: the citizen's view plus channel, reporter, work items, audit, emails."""
+
+    channel: str | None = None
+    external_ref: str | None = None
+    reporter: dict[str, Any] | None = None
+    work_items: list[dict[str, Any]] = []
+    audit: list[dict[str, Any]] = []
+    emails: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+
+
+class StaffCaseList(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class WorkItem(BaseModel):
+    complaint_id: str
+    tracking_number: str | None = None
+    stage: str
+    step: int
+    title: str | None = None
+    category: str | None = None
+    opd: str | None = None
+    entered_at: str | None = None
+    due_at: str | None = None
+    overdue: bool
+    business_minutes_left: float | int | None = None
+
+
+class WorkItemList(BaseModel):
+    items: list[WorkItem]
+    next_token: str | None = None
+
+
+class StaffMe(BaseModel):
+    email: str
+    groups: list[str]
+    roles: list[str]
+    opds: list[str]
+    permissions: list[str]
+    queues: list[str]
+    office_open: bool
+
+
+class MemberOut(BaseModel):
+    email: str
+    name: str | None = None
+    groups: list[str]
+    enabled: bool | None = None
+    status: str | None = None
+
+
+class MemberList(BaseModel):
+    items: list[MemberOut]
+
+
+class ApiKeyOut(BaseModel):
+    id: str
+    organisation: str
+    created_at: str
+    created_by: str | None = None
+    last_used_at: str | None = None
+    revoked_at: str | None = None
+    revoked_by: str | None = None
+    active: bool
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeyOut]
+
+
+class IssuedApiKey(ApiKeyOut):
+    api_key: str = Field(description="shown this once; send it as api_key to the Open311 API")
+
+
+# -- the SLA report (routes/reports.py) ----------------------------------------------------------
+class SlaReport(BaseModel):
+    """The SLA report's figures (docs/sla-report.md says what each means)."""
+
+    model_config = ConfigDict(extra="allow")
+    from_: str = Field(alias="from")
+    to: str
+    totals: dict[str, Any]
+    by_stage: list[dict[str, Any]]
+    by_opd: list[dict[str, Any]]
+    by_channel: list[dict[str, Any]]
+    by_category: list[dict[str, Any]]
+
+
+# -- problems (web/http.py, web/problems.py) ---------------------------------------------------------
+class FieldError(BaseModel):
+    field: str = Field(description="the member of the body, nested ones joined with '.'; '' for the body itself")
+    code: str = Field(examples=["required"])
+    message: dict[str, str] | str | None = None
+
+
+class ProblemDocument(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = Field(examples=["https://aspirasi.kaltimprov.go.id/problems/validation_failed"])
+    title: str = Field(examples=["Data belum benar / Some data is not right"])
+    status: int = Field(examples=[422])
+    detail: str
+    instance: str | None = None
+    messages: dict[str, str] | None = Field(None, description="``id`` (Indonesian) and ``en`` (English)")
+    errors: list[FieldError] | None = None
+
+
+# -- Open311 (routes/open311.py): its own error format, and the form a new request comes in ----------
+class Open311Error(BaseModel):
+    code: int
+    description: str
+
+
+class Open311RequestForm(BaseModel):
+    """POST Service Request, form-encoded. A location is ``lat`` + ``long`` or ``address_string``."""
+
+    api_key: str | None = None
+    service_code: str | None = None
+    lat: str | None = None
+    long: str | None = None
+    address_string: str | None = None
+    description: str | None = None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    media_url: str | None = None
+    device_id: str | None = None
+    account_id: str | None = None
+    jurisdiction_id: str | None = None
