@@ -177,6 +177,10 @@ class InMemoryTables:
         self.complaints[complaint.id] = copy.deepcopy(complaint)
         return complaint
 
+    def seed_audit(self, entry: AuditEntry) -> AuditEntry:
+        self.audit[(entry.complaint_id, entry.seq)] = copy.deepcopy(entry)
+        return entry
+
     def seed_work_item(self, item: WorkItem) -> WorkItem:
         """Put a work item as it is (a PutItem): e.g. one a team has decided, or one whose question was answered."""
         self.visits[(item.complaint_id, int(item.step))] = copy.deepcopy(item)
