@@ -17,7 +17,7 @@ import pytest
 from chalicelib.bootstrap import build_services
 from chalicelib.config import Settings
 from chalicelib.domain import report, sop
-from chalicelib.domain.planner import SlaPolicy
+from chalicelib.domain.planner import SlaPolicy, whole_sop_due
 from chalicelib.domain.records import Complaint, EmailRecord, WorkItem
 from chalicelib.domain.timestamps import iso
 from chalicelib.service.container import Services
@@ -367,6 +367,41 @@ def test_an_answer_ends_the_wait(case):
     assert case.completed("answer-timer-1") == {"wait_seconds": 1, "expired": False, "answered": True}
     assert case.item().info_reminded_at is None
     assert [t for t, _ in case.emails()] == ["received", "assigned", "question"]
+
+
+def test_the_answer_resumes_the_stage_with_the_time_it_had_left(case):
+    waiting_at_intake(case)
+    tick(case.at(5), "timer-1", 0)  # reminded before it asked: the resumed visit does not remind again
+    ask_citizen(case, 6)
+    item = case.item()
+    case.store.seed_work_item(replace(item, answer="Puskesmas Sempaja", answered_at=iso(minutes(30))))
+    enter(case.at(30), "enter-2", step=2, resumes=1)
+    resumed = case.item(2)
+    assert (resumed.stage, resumed.carried_seconds, resumed.reminded_at) == ("intake", 360, iso(minutes(5)))
+    assert (resumed.remind_at, resumed.due_at) == (iso(minutes(30)), iso(minutes(34)))  # 4 of its 10 minutes left
+    assert resumed.context == {
+        "question": "Puskesmas yang mana?",
+        "answer": "Puskesmas Sempaja",
+        "asked_at": iso(minutes(6)),
+        "answered_at": iso(minutes(30)),
+    }
+    complaint = case.complaint()
+    paused = timedelta(minutes=24)
+    assert complaint.paused_seconds == paused.total_seconds()
+    assert complaint.sop_due_at == iso(whole_sop_due(START, paused, SETTINGS.calendar(), 1.0, SETTINGS.sla))
+    assert (complaint.step, complaint.due_at) == (2, resumed.due_at)
+    assert case.completed("enter-2") == {"wait_seconds": 240}  # reminded already: straight to the deadline
+    assert [t for t, _ in case.emails()] == ["received", "assigned", "reminder"]  # the citizen is not told again
+
+
+def test_a_reopened_round_carries_the_reason_to_the_team(case):
+    case.store.seed_complaint(
+        a_complaint(stage="reply", step=5, reopens=1, reopen_pending=True, reopen_reason="Belum diperbaiki")
+    )
+    enter(case.at(60), "enter-6", stage="review", step=6, reopened=True)
+    assert case.item(6).context == {"reopen_reason": "Belum diperbaiki", "round": 2}
+    assert (case.complaint().reopen_pending, case.complaint().stage) == (False, "review")
+    assert case.emails() == []
 
 
 # -- the end of a round ---------------------------------------------------------------------------------------------
