@@ -324,6 +324,7 @@ class WorkflowWrites(InMemoryTables):
         return copy.deepcopy(item)
 
     def record_task_token(self, complaint_id: str, step: int, token: str, sent_at: str) -> WorkItem:
+        """SET ``task_token``, ``token_sent_at`` unless a newer ``token_sent_at`` is stored."""
         return self._update_visit(
             complaint_id,
             step,
@@ -333,6 +334,7 @@ class WorkflowWrites(InMemoryTables):
         )
 
     def mark_assigned_notified(self, complaint_id: str, step: int) -> None:
+        """SET ``assigned_notified`` on a work item that exists."""
         self._update_visit(complaint_id, step, assigned_notified=True)
 
     def record_tick(
@@ -377,6 +379,7 @@ class WorkflowWrites(InMemoryTables):
 
     # -- the citizen's question -------------------------------------------------------------------------
     def plan_answer_wait(self, complaint_id: str, step: int, remind_at: str, expires_at: str) -> WorkItem:
+        """SET the answer's reminder and deadline if ``info_expires_at`` is absent (the first plan stays)."""
         return self._update_visit(
             complaint_id,
             step,
@@ -386,6 +389,7 @@ class WorkflowWrites(InMemoryTables):
         )
 
     def record_answer_token(self, complaint_id: str, step: int, token: str, sent_at: str) -> WorkItem:
+        """SET ``answer_token``, ``answer_token_sent_at`` unless a newer ``answer_token_sent_at`` is stored."""
         return self._update_visit(
             complaint_id,
             step,
@@ -404,6 +408,7 @@ class WorkflowWrites(InMemoryTables):
         self._commit(tx)
 
     def expire_question(self, complaint_id: str, step: int, at: str) -> None:
+        """SET ``info_expired_at`` if neither the answer nor an expiry is there."""
         self._update_visit(
             complaint_id,
             step,
@@ -437,6 +442,7 @@ class WorkflowWrites(InMemoryTables):
         reason: str | None = None,
         drop_question: bool = False,
     ) -> None:
+        """If the case is open: closed, its ``due_at`` (and with ``drop_question`` its question) removed."""
         changes: dict[str, Any] = {"status": sop.STATUS_CLOSED, "closed_at": at, "due_at": None, "updated_at": at}
         if drop_question:
             changes["pending_question"] = None
@@ -472,6 +478,7 @@ class WorkflowWrites(InMemoryTables):
         self._update_case(complaint_id, holds, changes, audit, report)
 
     def record_feedback_token(self, complaint_id: str, token: str, sent_at: str) -> None:
+        """SET ``feedback_token`` unless a newer ``feedback_token_sent_at`` is stored (no audit, no counters)."""
         changes = {"feedback_token": token, "feedback_token_sent_at": sent_at}
         self._update_case(complaint_id, lambda c: _newest(c.feedback_token_sent_at, sent_at), changes, None)
 

@@ -167,6 +167,30 @@ def test_records_read_back_as_seeded_and_are_copies(store):
     assert item_of(store).context == {"round": 1}
 
 
+def test_writes_to_what_is_not_there_fail_and_create_nothing(store):
+    """Every conditional write names an item that must exist: DynamoDB's UpdateItem would otherwise create it."""
+    writes = [
+        lambda: store.record_task_token(CASE, 1, "t", at(1)),
+        lambda: store.mark_assigned_notified(CASE, 1),
+        lambda: store.record_tick(CASE, 1, REMIND, "m", at(1), note("reminder_sent")),
+        lambda: store.plan_answer_wait(CASE, 1, at(1), at(2)),
+        lambda: store.record_answer_token(CASE, 1, "t", at(1)),
+        lambda: store.record_question_reminder(CASE, 1, at(1), note("question_reminder_sent")),
+        lambda: store.expire_question(CASE, 1, at(1)),
+        lambda: store.close_open_case(CASE, at(1), note("rejected"), report.closed(START, START)),
+        lambda: store.record_reply_delivered(CASE, at(1), at(2), note("reply_delivered")),
+        lambda: store.record_feedback_token(CASE, "t", at(1)),
+        lambda: store.close_answered_case(CASE, at(1), note("closed"), report.closed(START)),
+    ]
+    for write in writes:
+        with pytest.raises(ConditionFailed):
+            write()
+    assert store.get_work_item(CASE, 1) is None
+    assert store.get_complaint(CASE) is None
+    assert actions(store) == []
+    assert counters(store, START) == {}
+
+
 # -- a stage visit ----------------------------------------------------------------------------------------
 def test_enter_stage_opens_the_visit_and_moves_the_case_once(store):
     store.seed_complaint(complaint(stage=None, step=0, reopen_pending=True))
