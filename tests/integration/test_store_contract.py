@@ -57,16 +57,26 @@ class DynamoStore(Store):
         return entry
 
 
+@pytest.fixture(scope="module")
+def dynamodb() -> Iterator[None]:
+    """The tables on moto, made once for the module (making them is most of a test's time)."""
+    with mock_aws():
+        tables.reset_connections()  # PynamoDB's client: made afresh inside this mock
+        tables.create_tables()
+        yield
+    tables.reset_connections()
+
+
 @pytest.fixture(params=["fake", "dynamodb"])
 def store(request) -> Iterator[Any]:
     if request.param == "fake":
         yield InMemoryStore()
         return
-    with mock_aws():
-        tables.reset_connections()  # PynamoDB's client: made afresh inside this mock
-        tables.create_tables()
-        yield DynamoStore()
-    tables.reset_connections()
+    request.getfixturevalue("dynamodb")
+    for model in tables.MODELS:  # each test starts from empty tables, as with the fake
+        for item in model.scan():
+            item.delete()
+    yield DynamoStore()
 
 
 def complaint(**changes: Any) -> Complaint:
