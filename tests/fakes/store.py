@@ -21,13 +21,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib.domain import report, sop
 from chalicelib.domain.planner import ESCALATE, REMIND
 from chalicelib.domain.records import AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from chalicelib.domain.report import Delta
-from chalicelib.service.ports import EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, Missing
+from chalicelib.service.ports import EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, Missing, WorkflowStore
 
 R = TypeVar("R")
 FAILED = "ConditionalCheckFailed"  # DynamoDB's cancellation reason of an item whose condition failed
@@ -496,3 +496,7 @@ class WorkflowWrites(InMemoryTables):
 
 class InMemoryStore(WorkflowWrites):
     """The whole store in memory: the workflow's writes (and, as they are added, the case side's)."""
+
+
+if TYPE_CHECKING:  # mypy holds the fake to the port: every WorkflowStore method, with its signature
+    _conforms: WorkflowStore = InMemoryStore()
