@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .test_local_stack import DISKOMINFO, LINK, OPERATOR, Citizen, act, next_link, wait_for
+from local.launch import wait_for
+
+from .helpers import DISKOMINFO, LINK, OPERATOR, Citizen, act, next_link
 
 pytestmark = pytest.mark.e2e
 

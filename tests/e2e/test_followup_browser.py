@@ -12,9 +12,22 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
-from .test_browser import ARTIFACTS, CHROMIUM, FLAGS
-from .test_local_stack import Citizen, act, next_link, wait_for
-from .test_staff_console import DISKOMINFO, OPERATOR, decide_by_api, mail_to, sign_in, staff_token
+from local.launch import wait_for
+
+from .helpers import (
+    ARTIFACTS,
+    CHROMIUM,
+    DISKOMINFO,
+    FLAGS,
+    OPERATOR,
+    Citizen,
+    act,
+    decide_by_api,
+    mail_to,
+    next_link,
+    sign_in,
+    staff_token,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -29,8 +29,9 @@ import uuid
 import pytest
 import requests
 
-from .conftest import ROOT
-from .test_staff_console import ADMIN, OPERATOR, staff_token
+from local.launch import ROOT
+
+from .helpers import ADMIN, OPERATOR, staff_token
 
 pytestmark = pytest.mark.e2e
 

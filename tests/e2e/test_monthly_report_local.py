@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 
 from chalicelib.domain.calendar import WITA
 from chalicelib.service.monthly_report import previous_month
-
-from .conftest import ROOT
+from local.launch import ROOT
 
 pytestmark = pytest.mark.e2e
 SUPERVISOR = "supervisor@aspirasi.kaltimprov.go.id"

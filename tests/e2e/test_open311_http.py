@@ -14,7 +14,9 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 
-from .test_local_stack import DISKOMINFO, OPERATOR, act, next_link, wait_for
+from local.launch import wait_for
+
+from .helpers import DISKOMINFO, OPERATOR, act, next_link
 
 pytestmark = pytest.mark.e2e
 

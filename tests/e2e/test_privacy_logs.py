@@ -26,8 +26,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from ..unit.test_attachments import PNG
-from .test_local_stack import DISKOMINFO, OPERATOR, act, next_link, wait_for
+from local.launch import wait_for
+
+from ..samples import PNG
+from .helpers import DISKOMINFO, OPERATOR, act, next_link
 
 pytestmark = pytest.mark.e2e
 

@@ -13,18 +13,16 @@ import requests
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.integration.test_monthly_report import figures_of  # how a workbook is read back into figures
+from local.launch import wait_for
 
-from . import test_staff_console
-from .test_local_stack import Citizen, wait_for
-from .test_staff_console import DOMAIN, OPERATOR, decide_by_api, shot, sign_in, staff_token
+from ..workbooks import figures_of
+from .helpers import DOMAIN, OPERATOR, Citizen, decide_by_api, shot, sign_in, staff_token
 
 pytestmark = pytest.mark.e2e
 
 STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
 SUPERVISOR = f"supervisor@{DOMAIN}"
 WITA = timezone(timedelta(hours=8))
-page = test_staff_console.page  # the console's phone, which also checks that the token never leaks
 
 
 def this_month() -> tuple[str, str]:

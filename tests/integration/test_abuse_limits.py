@@ -15,11 +15,9 @@ import pytest
 from chalicelib.adapters.tables import ComplaintModel, RateCounterModel
 from chalicelib.domain.limits import MAX_BODY_BYTES
 
-from .staff_helpers import staff  # noqa: F401  (a fixture)
-from .test_open311 import FORM, NEW_REQUEST, assert_error, issue, o311_call
-from .test_paths import COMPLAINT
-from .test_routes import assert_problem, call, citizen_token, client  # noqa: F401  (client is a fixture)
-from .test_staff_api import PHONE_CALL
+from .helpers import COMPLAINT, assert_problem, call, citizen_token
+from .open311_helpers import FORM, NEW_REQUEST, assert_error, issue, o311_call
+from .staff_helpers import PHONE_CALL
 
 pytestmark = pytest.mark.integration
 

@@ -20,11 +20,9 @@ from PIL import ExifTags, Image, PngImagePlugin
 
 from chalicelib.domain import attachments as rules
 
-from ..unit.test_attachments import EXE, PNG
-from .staff_helpers import call, client  # noqa: F401  (fixtures)
-from .test_attachments import ask, citizen_view, objects, submitted, upload
-from .test_paths import OPERATOR
-from .test_routes import citizen_token
+from ..samples import EXE, PNG
+from .attachment_helpers import ask, citizen_view, objects, submitted, upload
+from .helpers import OPERATOR, citizen_token
 
 pytestmark = pytest.mark.integration
 

@@ -23,7 +23,7 @@ from chalicelib.service.followup import answer_as_citizen
 from local.outbox import action_tokens
 from local.poller import LambdaContext, sqs_event
 
-from .test_paths import CITIZEN, OPERATOR, emitted_metrics, submit
+from .helpers import CITIZEN, OPERATOR, emitted_metrics, submit
 
 pytestmark = pytest.mark.integration
 

@@ -11,30 +11,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from ..unit.test_attachments import PNG
-from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_attachments import ask, objects, upload
-from .test_paths import COMPLAINT, OPERATOR
-from .test_routes import PASSWORD, assert_problem
+from ..samples import PNG
+from .attachment_helpers import ask, objects, upload
+from .helpers import COMPLAINT, OPERATOR, PASSWORD, assert_problem, call
+from .privacy_helpers import EMAIL, register, submitted
 
 pytestmark = pytest.mark.integration
-EMAIL = "warga.privasi@example.id"
-
-
-def register(client, email=EMAIL, name="Siti Aminah", phone="+6281234567890") -> str:
-    body = {"email": email, "password": PASSWORD, "name": name, **({"phone": phone} if phone else {})}
-    response, created = call(client, "post", "/auth/register", body)
-    assert response.status_code == 201, created
-    response, tokens = call(client, "post", "/auth/login", {"email": email, "password": PASSWORD})
-    assert response.status_code == 200, tokens
-    return tokens["id_token"]
-
-
-def submitted(client, stack, token, **changes) -> str:
-    response, created = call(client, "post", "/complaints", {**COMPLAINT, **changes}, token)
-    assert response.status_code == 201, created
-    stack.waiting_at(created["id"], "intake")  # the receipt is sent on the way
-    return created["id"]
 
 
 def with_file(client, stack, token, cid) -> str:

@@ -23,8 +23,7 @@ from chalicelib.service import followup, reports
 from chalicelib.service.complaints import Citizen, enter_complaint, submit_complaint
 from chalicelib.service.staff import answer_for_reporter
 
-from .staff_helpers import staff  # noqa: F401  (a fixture)
-from .test_routes import assert_problem, call, client  # noqa: F401  (client is a fixture)
+from .helpers import assert_problem, call
 
 pytestmark = pytest.mark.integration
 

@@ -14,20 +14,10 @@ from chalicelib.domain.staff import StaffMember
 from chalicelib.service import decide as decide_uc
 from chalicelib.service import staff as staff_uc
 
-from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_paths import CITIZEN, DINKES, OPERATOR, emitted_metrics, submit, to_opd
+from .helpers import CITIZEN, DINKES, OPERATOR, call, emitted_metrics, submit, to_opd
+from .staff_helpers import PHONE_CALL
 
 pytestmark = pytest.mark.integration
-
-PHONE_CALL = {
-    "channel": "phone",
-    "reporter": {"name": "Pak Darto", "email": "darto@example.id", "phone": "0812-3456-7890"},
-    "category": "perhubungan",
-    "subcategory": "lalu-lintas",
-    "title": "Lampu lalu lintas mati",
-    "description": "Lampu lalu lintas simpang Lembuswana mati sejak semalam.",
-    "location": "Samarinda",
-}
 
 
 def decide(client, token, cid, body, status=200):

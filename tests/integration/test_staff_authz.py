@@ -15,8 +15,7 @@ import pytest
 
 from chalicelib.domain.staff import Action, StaffMember
 
-from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_paths import to_opd
+from .helpers import call, to_opd
 
 pytestmark = pytest.mark.integration
 

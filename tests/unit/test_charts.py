@@ -224,7 +224,7 @@ def test_many_months_name_only_a_few():
 
 
 def test_the_sample_report_of_the_contract():
-    from tests.unit.report_sample import sample_report
+    from .report_sample import sample_report
 
     sample = sample_report()
     root = parse(render_svg(sample, "en"))
