@@ -1,7 +1,8 @@
 """One complaint through each SOP path, metered: what every request and message costs in AWS calls.
 
-Runs real executions of our ASL in moto (the integration tests' harness) and plays every role over the
-HTTP API, through Chalice's test client: the citizen submits, each team opens its email link and decides.
+Runs real executions of our ASL in moto (the in-process stack of local/inprocess.py, as the integration tests
+do) and plays every role over the HTTP API, through Chalice's test client: the citizen submits, each team
+opens its email link and decides.
 Each Lambda invocation is measured apart (one record per invocation, as at low volume): the API's requests,
 the state machine's messages by their type (``stage_entered``, ``handoff``, ``stage_timer``, and the
 finishing ones) and the tables' stream records by the change they carry. For each: the AWS calls our code
@@ -116,7 +117,7 @@ class PathRun:
 
 
 class Meter:
-    """Wraps a running harness (tests/integration/harness.py): every invocation through it is measured."""
+    """Wraps a running in-process stack (local/inprocess.py): every invocation through it is measured."""
 
     def __init__(self, stack, http):
         install()
@@ -244,7 +245,7 @@ def metered_stack(env: dict[str, str] | None = None) -> Iterator[Meter]:
     """A running in-process stack (moto, real executions) with a meter over it."""
     from chalice.test import Client
 
-    from tests.integration.harness import running_stack
+    from local.inprocess import running_stack
 
     with (
         running_stack({**FAST_ENV, **(env or {})}) as stack,

@@ -8,8 +8,8 @@ import pytest
 from chalice.test import Client
 
 from local.atomic_dynamodb import serialize_dynamodb
+from local.inprocess import running_stack
 
-from .harness import running_stack
 from .staff_helpers import Staff
 
 ROOT = Path(__file__).parents[2]

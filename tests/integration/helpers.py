@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from chalicelib.service.complaints import Citizen, submit_complaint
+from local.inprocess import Harness
 
 PASSWORD = "Rahasia-123"  # a citizen's (staff accounts: staff_helpers.py)
 CITIZEN = Citizen(id="citizen-1", email="warga@example.id", name="Siti Aminah")
@@ -81,3 +82,22 @@ def submit_by_api(client, token, **changes) -> str:
     response, body = call(client, "post", "/complaints", {**COMPLAINT, **changes}, token=token)
     assert response.status_code == 201, body
     return body["id"]
+
+
+def refuse_send_task_success(stack: Harness, monkeypatch, times: int = 1) -> dict:
+    """Step Functions throttles the app's next ``times`` SendTaskSuccess calls, as if through botocore's
+    retries (moto cannot throttle): at the AWS client's boundary, not in our code."""
+    from botocore.exceptions import ClientError
+
+    sfn = stack.svc.workflow._client
+    real, calls = sfn.send_task_success, {"refused": 0, "taken": 0}
+
+    def send_task_success(**kwargs):
+        if calls["refused"] < times:
+            calls["refused"] += 1
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "injected"}}, "SendTaskSuccess")
+        calls["taken"] += 1
+        return real(**kwargs)
+
+    monkeypatch.setattr(sfn, "send_task_success", send_task_success)
+    return calls

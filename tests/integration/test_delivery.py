@@ -9,9 +9,9 @@ import time
 import pytest
 
 from chalicelib.domain.timestamps import parse_iso
+from local.inprocess import STREAM_BACKOFF
 
-from .harness import STREAM_BACKOFF, refuse_send_task_success
-from .helpers import OPERATOR, call, citizen_token, submit_by_api
+from .helpers import OPERATOR, call, citizen_token, refuse_send_task_success, submit_by_api
 
 pytestmark = pytest.mark.integration
 

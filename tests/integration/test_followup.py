@@ -14,7 +14,6 @@ from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.timestamps import parse_iso
 from chalicelib.service import reports
 
-from .harness import refuse_send_task_success
 from .helpers import (
     COMPLAINT,
     DISKOMINFO,
@@ -23,6 +22,7 @@ from .helpers import (
     call,
     citizen_token,
     emitted_metrics,
+    refuse_send_task_success,
     submit_by_api,
 )
 

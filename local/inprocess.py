@@ -1,7 +1,9 @@
-"""Drive real executions of our ASL in moto through the real SQS consumer.
+"""The local stack in-process: moto with real executions of our ASL, driven through the real consumers.
 
-The Harness plays Lambda's event source mapping (local.poller) and reads what
-SES received; decisions are taken through the links in those emails.
+The same wiring as `make run` (local/stack.py), without a server or threads of its own: the Harness plays
+Lambda's event source mappings (local.poller, local.stream_poller) when asked to, and reads what SES
+received; decisions are taken through the links in those emails. The integration tests' ``stack`` fixture
+(tests/integration/conftest.py) and the benchmarks (bench/lifecycle.py) run on it.
 """
 
 from __future__ import annotations
@@ -239,22 +241,3 @@ def running_stack(env: dict[str, str]) -> Iterator[Harness]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-def refuse_send_task_success(stack: Harness, monkeypatch, times: int = 1) -> dict:
-    """Step Functions throttles the app's next ``times`` SendTaskSuccess calls, as if through botocore's
-    retries (moto cannot throttle): at the AWS client's boundary, not in our code."""
-    from botocore.exceptions import ClientError
-
-    sfn = stack.svc.workflow._client
-    real, calls = sfn.send_task_success, {"refused": 0, "taken": 0}
-
-    def send_task_success(**kwargs):
-        if calls["refused"] < times:
-            calls["refused"] += 1
-            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "injected"}}, "SendTaskSuccess")
-        calls["taken"] += 1
-        return real(**kwargs)
-
-    monkeypatch.setattr(sfn, "send_task_success", send_task_success)
-    return calls
