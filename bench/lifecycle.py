@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
@@ -126,7 +127,8 @@ class Meter:
         stack.poller.handler = self._on_handoff
         for poller in stack.stream_pollers:
             poller.handler = self._on_change
-        self._handler = logging.getLogger(stack.app.logger.service).handlers[0]  # Powertools' JSON lines
+        # Powertools' JSON lines: a StreamHandler's stream, swapped while an invocation is measured.
+        self._handler = cast(logging.StreamHandler, logging.getLogger(stack.app.logger.service).handlers[0])
 
     @contextlib.contextmanager
     def _measured(self, function: str, label: str) -> Iterator[None]:

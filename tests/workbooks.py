@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.adapters.spreadsheet import BREAKDOWNS, ROW_COLUMNS, TOTALS
 
 
 def figures_of(workbook) -> dict:
     """The figures a workbook shows, in the report's shape (labels and the generated time aside)."""
-    out = {}
+    out: dict[str, Any] = {}
     for breakdown in BREAKDOWNS:
         ws = workbook[breakdown.sheet]
         headings = {str(c.value).split("\n")[-1]: c.column for c in ws[1]}

@@ -1,4 +1,5 @@
-"""Playing complaints along every path over HTTP under chaos: the cases, the paths, the outbox and what is checked at the end (tests/e2e/test_chaos.py and test_chaos_handoff.py)."""
+"""Playing complaints along every path over HTTP under chaos: the cases, the paths, the outbox and what is
+checked at the end (tests/e2e/test_chaos.py and test_chaos_handoff.py)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ REJECTED, QUESTION, DUPLICATE = "Laporan tidak dapat diproses", "Pertanyaan tent
 WAIT = 120  # seconds one step may take under these faults before the suite gives up
 
 
-retries = Counter()  # what the browsers had to press again, by request
+retries: Counter[str] = Counter()  # what the browsers had to press again, by request
 
 
 def opd(code: str) -> str:

@@ -110,15 +110,15 @@ def test_nothing_lost_nothing_doubled_under_chaos(local_stack):
     # -- every case where its path leads, every email the citizen is owed, once -------------------
     for case in cases.values():
         wait_for(lambda case=case: play.read(case)["status"] == case.status, f"{case.name}: {case.status}")
-        for subject, count in (
+        for subject, owed in (
             (RECEIVED, 1),
             (REPLY, case.replies),
             (QUESTION, case.questions),
             (REJECTED, case.rejected),
             (DUPLICATE, case.duplicates),
         ):
-            if count:
-                play.mail_to_citizen(case, subject, count)
+            if owed:
+                play.mail_to_citizen(case, subject, owed)
     time.sleep(2 * int(STACK_ENV["SQS_VISIBILITY_TIMEOUT"]) + 2)  # let any redelivery that would double show
     messages = stack.messages()
 

@@ -26,7 +26,7 @@ def test_aspiration_path_over_http(local_stack):
         description="Sampah tidak diangkut selama dua minggu di depan pasar.",
         location="Jl. Juanda, Samarinda",
     )
-    tracking, used = created["tracking_number"], set()
+    tracking, used = created["tracking_number"], set[str]()
     receipt = wait_for(lambda: [m for m in local_stack.messages() if citizen.email in m["to"]], "the receipt")
     assert tracking in receipt[0]["subject"]
 
@@ -63,7 +63,7 @@ def test_information_path_over_http(local_stack):
         title="Cara meminta data APBD",
         description="Bagaimana cara meminta salinan APBD Provinsi Kaltim 2026?",
     )
-    tracking, used = created["tracking_number"], set()
+    tracking, used = created["tracking_number"], set[str]()
     act(next_link(local_stack, OPERATOR, tracking, used), {"decision": "accept"})
     act(next_link(local_stack, DISKOMINFO, tracking, used), {"kind": "information"})
     act(next_link(local_stack, OPERATOR, tracking, used), {"reply": "Ajukan melalui ppid.kaltimprov.go.id."})

@@ -141,7 +141,7 @@ def test_no_personal_data_in_any_log_line(local_stack):
     )
     assert response.status_code == 201, response.text
     case = response.json()
-    cid, tracking, used = case["id"], case["tracking_number"], set()
+    cid, tracking, used = case["id"], case["tracking_number"], set[str]()
     response = requests.post(
         f"{api}/complaints/{cid}/attachments",
         headers=citizen,

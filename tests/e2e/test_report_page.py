@@ -116,9 +116,10 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
         expect(page.locator(f"[data-testid=rp-table-{code}]")).to_be_visible()
     intake = page.locator("[data-testid=rp-table-stage] tr[data-key=intake]")
     expect(intake.locator("th")).to_have_text("Penerimaan pengaduan")
-    cells = intake.locator("td")
-    expect(cells.nth(0)).to_have_text(number_id(stage_row(data, "intake")["completed"]))
-    expect(cells.nth(1)).to_have_text(minutes_id(stage_row(data, "intake")["sop_business_minutes"]))  # SOP time
+    cells, intake_row = intake.locator("td"), stage_row(data, "intake")
+    assert intake_row is not None
+    expect(cells.nth(0)).to_have_text(number_id(intake_row["completed"]))
+    expect(cells.nth(1)).to_have_text(minutes_id(intake_row["sop_business_minutes"]))  # SOP time
     expect(cells.nth(4)).to_have_text(re.compile(r"^(\d+(,\d)?%|—)$"))
     assert cells.nth(0).evaluate("td => getComputedStyle(td).textAlign") == "right"
     web = page.locator("[data-testid=rp-table-channel] tr[data-key=web]")
@@ -153,7 +154,7 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
         raw = f.read()
     assert raw[:3] == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel opens it with the right letters
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    totals = dict(zip(rows[0], rows[1]))
+    totals = dict(zip(rows[0], rows[1], strict=True))
     assert int(totals["diterima/received"]) == data["totals"]["received"]
     expect(page.locator("#flash")).to_have_text(f"Laporan-SLA-Aspirasi-Kaltim-{start}_{end}.csv diunduh.")
     with page.expect_download() as xlsx_download:

@@ -8,6 +8,8 @@ import requests
 from ..samples import PNG
 from .helpers import COMPLAINT, call
 
+PNG_SIZE = len(PNG)
+
 
 def submitted(client, token) -> str:
     response, created = call(client, "post", "/complaints", COMPLAINT, token)
@@ -15,7 +17,7 @@ def submitted(client, token) -> str:
     return created["id"]
 
 
-def ask(client, token, cid, filename="jalan.png", content_type="image/png", size=len(PNG), status=201):
+def ask(client, token, cid, filename="jalan.png", content_type="image/png", size=PNG_SIZE, status=201):
     response, body = call(
         client,
         "post",

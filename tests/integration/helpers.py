@@ -4,6 +4,7 @@ a complaint, submitting, and the metrics Powertools printed."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from chalicelib.service.complaints import Citizen, submit_complaint
 from local.inprocess import Harness
@@ -22,7 +23,8 @@ COMPLAINT = {
 }
 
 
-def call(client, method, path, body=None, token=None, headers=None):
+def call(client, method: str, path: str, body=None, token=None, headers=None) -> tuple[Any, Any]:
+    """A JSON request through the test client: (the response, its JSON body or None)."""
     h = {"Content-Type": "application/json", "Accept": "application/json", **(headers or {})}
     if token:
         h["Authorization"] = f"Bearer {token}"

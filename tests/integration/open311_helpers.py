@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from typing import Any
 from urllib.parse import urlencode
 
 from chalicelib.domain import open311 as o311
@@ -29,7 +30,7 @@ NEW_REQUEST = {
 }
 
 
-def o311_call(client, method, path, form=None, headers=None, raw=None):
+def o311_call(client, method: str, path: str, form=None, headers=None, raw=None) -> tuple[Any, Any]:
     """Call /open311/v2/<path>; the body parsed by the URL's format (JSON, or XML with ElementTree)."""
     h = dict(headers or {})
     body = b""

@@ -99,7 +99,9 @@ def assert_no_metadata(data: bytes, size: tuple[int, int], kind: str) -> Image.I
     return image
 
 
-def near(a: tuple, b: tuple, within: int = 12) -> bool:
+def near(a: object, b: object, within: int = 12) -> bool:
+    """Two RGB pixels (PIL's getpixel) alike within ``within`` in each channel."""
+    assert isinstance(a, tuple) and isinstance(b, tuple), (a, b)
     return all(abs(x - y) <= within for x, y in zip(a, b, strict=True))
 
 

@@ -1,6 +1,7 @@
 """A durable decision is a success: the request answers 200 once it is written, and the table's stream
 hands it to the state machine, retried within seconds (not at the stage's next timer) while Step
-Functions refuses (a citizen's answer and a reopening: test_followup.py). A failed consumer step comes again after its backoff, not the queue's visibility timeout."""
+Functions refuses (a citizen's answer and a reopening: test_followup.py). A failed consumer step comes again
+after its backoff, not the queue's visibility timeout."""
 
 from __future__ import annotations
 

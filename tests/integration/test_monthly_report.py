@@ -112,7 +112,9 @@ def test_on_the_first_working_day_the_supervisor_gets_decembers_report_once(dece
             "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     ]
-    workbook = load_workbook(io.BytesIO(attachment(stack.region, message["id"], FILENAME)))
+    attached = attachment(stack.region, message["id"], FILENAME)
+    assert attached is not None
+    workbook = load_workbook(io.BytesIO(attached))
     assert workbook.sheetnames == ["Ringkasan", "Per tahap", "Per OPD", "Per kanal", "Per kategori", "Per bulan"]
     expected = sla_report(stack.svc, *DECEMBER)
     assert figures_of(workbook) == without_labels(expected)

@@ -15,7 +15,7 @@ def assert_emails(stack, address, subjects_contain):
     """The team (or citizen) got exactly these emails, in order, each naming the case."""
     got = stack.emails_to(address)
     assert len(got) == len(subjects_contain), [m["subject"] for m in got]
-    for message, fragment in zip(got, subjects_contain):
+    for message, fragment in zip(got, subjects_contain, strict=True):
         assert fragment in message["subject"], message["subject"]
 
 

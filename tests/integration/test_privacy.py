@@ -126,7 +126,8 @@ def test_correction_updates_the_account_and_the_named_reports_only(client, stack
     assert response.status_code == 200, body
     assert body["account"]["name"] == "Siti Aminah Rahman" and body["account"]["phone"] == "+628112223334"
     assert body["complaints_corrected"] == 1 and "login" in body["note"]["en"]
-    assert cognito_user(stack)["name"] == "Siti Aminah Rahman"
+    user = cognito_user(stack)
+    assert user is not None and user["name"] == "Siti Aminah Rahman"
     assert stack.complaint(named).citizen_name == "Siti Aminah Rahman"
     assert stack.complaint(named).citizen_phone == "+628112223334"
     assert stack.complaint(hidden).citizen_name is None and stack.complaint(hidden).citizen_phone is None
@@ -135,7 +136,8 @@ def test_correction_updates_the_account_and_the_named_reports_only(client, stack
 
     response, body = call(client, "patch", "/me", {"phone": None}, token)  # remove the number
     assert response.status_code == 200 and body["account"]["phone"] is None
-    assert "phone_number" not in cognito_user(stack) and stack.complaint(named).citizen_phone is None
+    user = cognito_user(stack)
+    assert user is not None and "phone_number" not in user and stack.complaint(named).citizen_phone is None
     assert stack.complaint(named).citizen_name == "Siti Aminah Rahman"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from typing import Any
 
 import pytest
 
@@ -103,16 +104,16 @@ def test_link_and_console_race_for_one_stage(stack, client, staff):
         cid = submit(stack, title=f"Balapan {round_}")
         item = stack.waiting_at(cid, "intake")
         link = stack.last_link(OPERATOR)
-        barrier, outcomes = threading.Barrier(2), []
+        barrier, outcomes = threading.Barrier(2), list[tuple[str, Any]]()
 
-        def by_link():
+        def by_link(barrier=barrier, outcomes=outcomes, link=link):
             barrier.wait()
             try:
                 outcomes.append(("link", decide_uc.decide_by_link(stack.svc, link, {"decision": "accept"})))
             except AlreadyDecided as refused:
                 outcomes.append(("link", refused))
 
-        def by_console():
+        def by_console(barrier=barrier, outcomes=outcomes, cid=cid):
             barrier.wait()
             try:
                 outcomes.append(
