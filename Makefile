@@ -20,13 +20,15 @@ demo: $(STAMP)
 	POWERTOOLS_LOG_LEVEL=WARNING $(PY) -m local.demo
 
 # The load test: its own local stack, 200 submissions from 20 citizens and 600 decisions; prints latencies.
+# ARGS="--citizens 2 --per-citizen 2 --staff 2" plays a smaller load (tests/e2e/test_make_load_and_bench.py).
 load: $(STAMP)
-	$(PY) -m bench.load
+	$(PY) -m bench.load $(ARGS)
 
 # The benchmarks (bench/run.py): cold start, AWS calls and transitions per operation, cost per 1,000
 # complaints, flatness at 10 / 1,000 / 100,000 complaints, local throughput; rewrites BENCHMARKS.md (~5 min).
+# ARGS="--quick", "--only calls,cost" or "--output FILE" run less or write elsewhere (python -m bench.run --help).
 bench: $(STAMP)
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(ARGS)
 
 # The monthly SLA report email, now, on the running local stack (`make run` in another terminal):
 # last month, or MONTH=2026-10; FORCE=1 sends a month again (or the current one, as a preliminary report).

@@ -48,6 +48,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "ap-southeast-3"
@@ -179,7 +180,7 @@ def summarise(samples: Mapping[str, Sequence[Sample]], floor: str = FLOOR, budge
     return out
 
 
-def table(figures: Mapping[str, dict], budget: float = BUDGET) -> str:
+def table(figures: Mapping[str, Any], budget: float = BUDGET) -> str:
     """The figures as a small Markdown table (BENCHMARKS.md can quote it as is)."""
     lines = [
         "| process | median s to first request served | x floor | median s to exit | x floor | peak MiB | budget |",
@@ -300,7 +301,8 @@ def _handoffs(app_module, resources, complaint_ids: Sequence[str], timeout: floa
     from local.poller import sqs_event
 
     sqs = boto3.client("sqs", region_name=REGION)
-    wanted, found = set(complaint_ids), {}
+    wanted = set(complaint_ids)
+    found: dict[str, dict] = {}  # complaint id -> its handoff message, as Lambda's event
     deadline = time.monotonic() + timeout
     while wanted - found.keys():
         if time.monotonic() > deadline:
@@ -473,8 +475,8 @@ def measure(runs: int = 10) -> dict:
                     sample = run_child(kind, fixtures.env, event)
                     team_emails = _check_handoff(app_module, complaint_id, event, team_emails)
                 else:
-                    event = {"api_categories": fixtures.categories, "api_complaint": fixtures.complaint}.get(kind)
-                    sample = run_child(kind, fixtures.env, event)
+                    request = {"api_categories": fixtures.categories, "api_complaint": fixtures.complaint}.get(kind)
+                    sample = run_child(kind, fixtures.env, request)
                 if run >= 0:
                     samples[kind].append(sample)
     result = {"runs": runs, **summarise(samples)}

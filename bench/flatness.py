@@ -142,6 +142,8 @@ def _allowed_minutes(stage: str) -> float:
 def _case(n: int, rng: random.Random) -> Case:
     """Complaint ``n``: the measured citizen's ten (OWN) first, then closed cases of anyone, any time in HISTORY."""
     own = n < len(OWN)
+    waiting_at: str | None
+    citizen: str | None
     category = rng.choice(list(catalog.CATEGORIES.values()))
     if own:
         received = datetime.fromisoformat(OWN[n][0]).replace(tzinfo=UTC)
@@ -347,12 +349,13 @@ def _moto_loads_fast() -> Iterator[None]:
         else:
             parse(handler, request)
 
-    LimitedSizeDict.__setitem__ = dict.__setitem__
-    DynamoHandler.parse_parameters = parse_unless_batch_write
+    # moto's own methods, replaced for the load and put back below
+    LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[method-assign]
+    DynamoHandler.parse_parameters = parse_unless_batch_write  # type: ignore[method-assign]
     try:
         yield
     finally:
-        LimitedSizeDict.__setitem__, DynamoHandler.parse_parameters = setitem, parse
+        LimitedSizeDict.__setitem__, DynamoHandler.parse_parameters = setitem, parse  # type: ignore[method-assign]
 
 
 @contextmanager
@@ -478,11 +481,11 @@ def _moto_reads_as_dynamodb() -> Iterator[None]:
         finally:
             querying[0] = None
 
-    MotoTable.all_items, MotoTable.query = index_items, index_query
+    MotoTable.all_items, MotoTable.query = index_items, index_query  # type: ignore[method-assign,assignment]  # moto's
     try:
         yield
     finally:
-        MotoTable.all_items, MotoTable.query = all_items, query
+        MotoTable.all_items, MotoTable.query = all_items, query  # type: ignore[method-assign]  # moto's, put back
 
 
 # -- the reads -------------------------------------------------------------------------------------------
@@ -518,7 +521,9 @@ def _reads(svc: Services) -> dict[str, tuple[str, Callable[[], object]]]:
 def _measure_read(read: Callable[[], object], meter: Meter) -> dict:
     """Runs ``read`` once untimed (moto sorts the table then), then REPEATS[0] to REPEATS[1] times."""
     read()
-    app, wall, seen = [], [], set()
+    app: list[float] = []
+    wall: list[float] = []
+    seen: set = set()
     while len(wall) < REPEATS[0] or (len(wall) < REPEATS[1] and sum(wall) < MEASURE_SECONDS * 1000):
         meter.reset()
         started = time.perf_counter()
@@ -562,8 +567,14 @@ def measure(sizes: tuple[int, ...] = SIZES) -> dict:
         tables.reset_connections()  # the shared connection (and its client) made inside the mock, so hooked
         with _without_streams():
             tables.create_tables()
+        # The reads use the store alone: no workflow, notifier or metrics is made (nor any of their clients).
         svc = Services(
-            settings=Settings(), store=Store(), workflow=None, notifier=None, metrics=None, open311=Open311Store()
+            settings=Settings(),
+            store=Store(),
+            workflow=None,  # type: ignore[arg-type]
+            notifier=None,  # type: ignore[arg-type]
+            metrics=None,  # type: ignore[arg-type]
+            open311=Open311Store(),
         )
         svc.now = lambda: NOW
         named = _reads(svc)

@@ -1,7 +1,8 @@
 """One complaint through each SOP path, metered: what every request and message costs in AWS calls.
 
-Runs real executions of our ASL in moto (the integration tests' harness) and plays every role over the
-HTTP API, through Chalice's test client: the citizen submits, each team opens its email link and decides.
+Runs real executions of our ASL in moto (the in-process stack of local/inprocess.py, as the integration tests
+do) and plays every role over the HTTP API, through Chalice's test client: the citizen submits, each team
+opens its email link and decides.
 Each Lambda invocation is measured apart (one record per invocation, as at low volume): the API's requests,
 the state machine's messages by their type (``stage_entered``, ``handoff``, ``stage_timer``, and the
 finishing ones) and the tables' stream records by the change they carry. For each: the AWS calls our code
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
@@ -116,7 +118,7 @@ class PathRun:
 
 
 class Meter:
-    """Wraps a running harness (tests/integration/harness.py): every invocation through it is measured."""
+    """Wraps a running in-process stack (local/inprocess.py): every invocation through it is measured."""
 
     def __init__(self, stack, http):
         install()
@@ -125,7 +127,8 @@ class Meter:
         stack.poller.handler = self._on_handoff
         for poller in stack.stream_pollers:
             poller.handler = self._on_change
-        self._handler = logging.getLogger(stack.app.logger.service).handlers[0]  # Powertools' JSON lines
+        # Powertools' JSON lines: a StreamHandler's stream, swapped while an invocation is measured.
+        self._handler = cast(logging.StreamHandler, logging.getLogger(stack.app.logger.service).handlers[0])
 
     @contextlib.contextmanager
     def _measured(self, function: str, label: str) -> Iterator[None]:
@@ -246,7 +249,7 @@ def metered_stack(env: dict[str, str] | None = None) -> Iterator[Meter]:
     """A running in-process stack (moto, real executions) with a meter over it."""
     from chalice.test import Client
 
-    from tests.integration.harness import running_stack
+    from local.inprocess import running_stack
 
     with (
         running_stack({**FAST_ENV, **(env or {})}) as stack,

@@ -72,18 +72,22 @@ class Figures:
             self.errors[what] += 1
 
 
-def call(method: str, url: str, figures: Figures, what: str, **kwargs) -> requests.Response | None:
+def call_retried(method: str, url: str, figures: Figures, what: str, **kwargs) -> tuple[requests.Response | None, bool]:
     """One request as a browser makes it: a dropped connection is tried again (same body and headers); a
-    connection dropped after the server took the request is then answered like any repeat (200 or 409)."""
+    connection dropped after the server took the request is then answered like any repeat (200 or 409).
+    Returns the response and whether it was tried again (an earlier attempt may have taken effect)."""
     for attempt in range(10):
         try:
-            response = requests.request(method, url, timeout=60, **kwargs)
-            response.retried = attempt > 0  # an earlier attempt may have taken effect
-            return response
+            return requests.request(method, url, timeout=60, **kwargs), attempt > 0
         except requests.RequestException as error:
             figures.error(f"{what}: {type(error).__name__}")
             time.sleep(0.5 * (attempt + 1))
-    return None
+    return None, True
+
+
+def call(method: str, url: str, figures: Figures, what: str, **kwargs) -> requests.Response | None:
+    """``call_retried``'s response alone."""
+    return call_retried(method, url, figures, what, **kwargs)[0]
 
 
 def percentiles(values: list[float]) -> str:
@@ -169,7 +173,7 @@ def decide(api: str, headers: dict, item: dict, figures: Figures) -> bool:
     body = next(b for s, _, b in STEPS if s == stage)
     for _ in range(20):
         started = time.perf_counter()
-        response = call(
+        response, retried = call_retried(
             "POST",
             f"{api}/staff/complaints/{item['complaint_id']}/decision",
             figures,
@@ -183,7 +187,7 @@ def decide(api: str, headers: dict, item: dict, figures: Figures) -> bool:
             figures.add("decide", time.perf_counter() - started)
             return True
         if response.status_code == 409:
-            if response.retried and stage_decided(api, headers, item["complaint_id"], stage):
+            if retried and stage_decided(api, headers, item["complaint_id"], stage):
                 figures.add("decide", time.perf_counter() - started)
                 return True
             figures.error(f"decide {stage} 409")  # decided by someone else, or not this stage now
@@ -197,7 +201,8 @@ def decide(api: str, headers: dict, item: dict, figures: Figures) -> bool:
 
 def queue_of(api: str, headers: dict, figures: Figures) -> list[dict]:
     """The caller's whole queue (GET /staff/work-items, page by page)."""
-    items, token = [], None
+    items: list[dict] = []
+    token = None
     while True:
         params = {"state": "open", "limit": 100, **({"next_token": token} if token else {})}
         response = call("GET", f"{api}/staff/work-items", figures, "queue", params=params, headers=headers)

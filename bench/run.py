@@ -25,6 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The sections, in order (--only picks some): option -> what is printed while it runs.
+SECTIONS = {
+    "cold-start": "cold start",
+    "calls": "AWS calls",
+    "cost": "cost",
+    "flatness": "flatness",
+    "throughput": "throughput",
+}
 SUBMIT_BUDGET, DECISION_BUDGET, RATIO_BUDGET = 2, 3, 1.5
 
 
@@ -88,8 +96,8 @@ which Lambda does not pay on a cold start.
 """
 
 
-def _by_label(runs) -> dict[str, list]:
-    found = defaultdict(list)
+def _by_label(runs) -> dict[tuple[str, str], list]:
+    found: dict[tuple[str, str], list] = defaultdict(list)
     for run in runs:
         for invocation in run.invocations:
             if invocation.label != "ignored":
@@ -268,22 +276,34 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (a smoke test)")
+    parser.add_argument(
+        "--only",
+        type=lambda text: text.split(","),
+        default=list(SECTIONS),
+        help=f"some of the sections, comma-separated ({', '.join(SECTIONS)}; cost measures the calls too)",
+    )
     args = parser.parse_args(argv)
+    if unknown := set(args.only) - set(SECTIONS):
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    wanted = set(args.only) | ({"calls"} if "cost" in args.only else set())
+    options = (" --quick" if args.quick else "") + (f" --only {','.join(args.only)}" if wanted != set(SECTIONS) else "")
     started, when = time.monotonic(), datetime.now(UTC)
     header = (
-        f"# Benchmarks\n\nWritten by `make bench` (`python -m bench.run{' --quick' if args.quick else ''}`) "
+        f"# Benchmarks\n\nWritten by `make bench` (`python -m bench.run{options}`) "
         f"on {when:%Y-%m-%d %H:%M} UTC at commit {_commit()}.\n\nMachine: {_machine()}.\n"
     )
     sections, timings = [], {}
 
-    def timed(name, build):
-        at = time.monotonic()
+    def timed(section, build):
+        if section not in wanted:
+            return
+        name, at = SECTIONS[section], time.monotonic()
         print(f"== {name} ...", flush=True)
         sections.append(build())
         timings[name] = time.monotonic() - at
         print(f"== {name}: {timings[name]:.0f} s", flush=True)
 
-    timed("cold start", lambda: cold_start_section(3 if args.quick else 10))
+    timed("cold-start", lambda: cold_start_section(3 if args.quick else 10))
     from bench import cost, flatness, lifecycle
 
     measured = {}
@@ -292,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         measured["runs"] = lifecycle.run_paths()
         return calls_section(measured["runs"])
 
-    timed("AWS calls", lifecycles)
+    timed("calls", lifecycles)
     timed("cost", lambda: cost_section(cost.measure(measured["runs"])))
     sizes = (10, 100, 1_000) if args.quick else (10, 1_000, 100_000)
     timed("flatness", lambda: flatness_section(flatness.measure(sizes)))

@@ -43,6 +43,7 @@ _OPERATIONS = (
     "batch_execute_statement",
 )
 _ABSENT = object()
+_SERIALIZED: set = set()  # the wrappers installed here: installing twice changes nothing
 
 
 def _one_at_a_time(original):
@@ -53,7 +54,7 @@ def _one_at_a_time(original):
             # runs: moto turns it into the response after this returns, and the live item may be changing.
             return copy.deepcopy(original(self, *args, **kwargs))
 
-    wrapper._one_at_a_time = True
+    _SERIALIZED.add(wrapper)
     return wrapper
 
 
@@ -94,7 +95,7 @@ def _transact_write_items(original):
                     del self.tables[name].stream_shard.items[length:]
                 raise
 
-    transact_write_items._one_at_a_time = True
+    _SERIALIZED.add(transact_write_items)
     return transact_write_items
 
 
@@ -102,11 +103,11 @@ def serialize_dynamodb() -> None:
     """Run moto's DynamoDB item operations one at a time, transactions without whole-table copies (idempotent)."""
     for name in _OPERATIONS:
         original = getattr(DynamoDBBackend, name)
-        if not getattr(original, "_one_at_a_time", False):
+        if original not in _SERIALIZED:
             setattr(DynamoDBBackend, name, _one_at_a_time(original))
     original = DynamoDBBackend.transact_write_items
-    if not getattr(original, "_one_at_a_time", False):
-        DynamoDBBackend.transact_write_items = _transact_write_items(original)
+    if original not in _SERIALIZED:
+        DynamoDBBackend.transact_write_items = _transact_write_items(original)  # type: ignore[method-assign]  # moto's
         # moto's own whole-table copies become the tables themselves (its rollback then puts back the
         # same objects); the partitions saved above are what is restored.
-        dynamodb_models.copy = types.SimpleNamespace(deepcopy=_deepcopy_but_tables)
+        dynamodb_models.copy = types.SimpleNamespace(deepcopy=_deepcopy_but_tables)  # type: ignore[assignment]  # moto's

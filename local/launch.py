@@ -17,6 +17,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+STACK_MODULE = "local.stack"  # what `make run` runs (tests/unit/test_make_targets.py checks the Makefile says so)
 MOTO = re.compile(r"moto on 127\.0\.0\.1:(\d+)")
 
 
@@ -42,7 +43,7 @@ class LocalStack:
         self.log_path = log_path
         self.log = open(log_path, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "local.stack"],
+            [sys.executable, "-m", STACK_MODULE],
             cwd=ROOT,
             env=environment,
             stdout=subprocess.PIPE,
@@ -58,6 +59,7 @@ class LocalStack:
             raise RuntimeError("local stack did not start:\n" + "".join(self.banner))
 
     def _drain(self):
+        assert self.process.stdout is not None  # started with stdout=PIPE
         for line in self.process.stdout:
             self.banner.append(line)
             self.log.write(line)

@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     attachment = result["attachment"]
     print(
-        f"Sent the SLA report of {result['month']}{' (preliminary: the month is not over)' if result.get('preliminary') else ''}"
+        f"Sent the SLA report of {result['month']}"
+        f"{' (preliminary: the month is not over)' if result.get('preliminary') else ''}"
         f"{' again' if result.get('resent') else ''}:\n"
         f"  to          {', '.join(result['to'])}\n"
         f"  subject     {result['subject']}\n"

@@ -52,7 +52,8 @@ def attachment(region: str, message_id: str, filename: str) -> bytes | None:
             parsed = email.message_from_string(sent.raw_data, policy=policy.default)
             for part in parsed.iter_attachments():
                 if part.get_filename() == filename:
-                    return part.get_payload(decode=True)
+                    payload = part.get_payload(decode=True)  # an attachment's part: its bytes
+                    return payload if isinstance(payload, bytes) else None
     return None
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from chalice.app import ScheduledEventConfig
 
 log = logging.getLogger("aspirasi.local")
 
 
-def schedules(app_module) -> dict[str, tuple[str, object]]:
+def schedules(app_module) -> dict[str, tuple[str, Callable[..., Any]]]:
     """The app's schedules: name -> (expression, the Lambda handler)."""
     out = {}
     for source in app_module.app.event_sources:

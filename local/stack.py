@@ -1,9 +1,10 @@
 """The whole system on a laptop, in one process: `make run`.
 
 A moto server (Step Functions executions on), every resource created from the
-definitions the cloud uses, the Chalice app served like `chalice local`, a poller
-that feeds the SQS handler as Lambda's event source mapping would, and the
-outbox of every email sent. Ctrl-C stops it all.
+definitions the cloud uses, the Chalice app served like `chalice local`, pollers
+that feed the app's consumers as Lambda's event source mappings would (the queues
+and the tables' streams: local/event_sources.py), and the outbox of every email
+sent. Ctrl-C stops it all.
 """
 
 from __future__ import annotations
@@ -76,9 +77,9 @@ def outbox_server(port: int, region: str, app_module=None) -> ThreadingHTTPServe
             elif path == "/":
                 body = render_page("outbox", {"messages": sent_emails(region)[::-1]}).encode()
                 kind = "text/html; charset=utf-8"
-            elif len(parts) == 3 and parts[0] == "messages" and (body := attachment(region, parts[1], parts[2])):
+            elif len(parts) == 3 and parts[0] == "messages" and (attached := attachment(region, parts[1], parts[2])):
                 # /messages/<id>/<filename>: an attached file (the monthly report's workbook)
-                kind = "application/octet-stream"
+                body, kind = attached, "application/octet-stream"
                 extra = {"Content-Disposition": f'attachment; filename="{parts[2].replace(chr(34), "")}"'}
             else:
                 self.send_error(404)
@@ -157,7 +158,6 @@ def main() -> int:
     os.environ.setdefault("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
     os.environ.setdefault("OPEN311_ENDPOINT_TYPE", "test")  # what Open311 service discovery says of this endpoint
 
-    import boto3
     import requests
     from moto.server import ThreadedMotoServer
 
@@ -173,7 +173,6 @@ def main() -> int:
     ).raise_for_status()
 
     from chalicelib.config import settings
-    from local.poller import Poller
     from local.provision import local_queue_settings, provision, provision_cognito, provision_uploads
 
     queues = local_queue_settings(os.environ)  # SQS_VISIBILITY_TIMEOUT, SQS_MAX_RECEIVE_COUNT
@@ -209,39 +208,10 @@ def main() -> int:
         app_module.services(), {"organisation": OPEN311_DEMO_CLIENT}, by="system:local-stack"
     )["api_key"]
 
-    stop = threading.Event()
-    sqs = boto3.client("sqs", region_name=REGION)
-    handoff_poller = Poller(sqs, resources.queue_url, resources.queue_arn, REGION, app_module.on_handoff)
-    # S3's ObjectCreated events for attachments, to the uploads consumer (as the second event source mapping).
-    uploads_poller = Poller(sqs, uploads.queue_url, uploads.queue_arn, REGION, app_module.on_upload)
-    # The work-items and complaints streams, to the function that hands decisions to the state machine.
-    from chalicelib.adapters.tables import ComplaintModel, WorkItemModel
-    from local.stream_poller import StreamPoller, stream_arn_of, streams_client
+    # The handoff and uploads queues and the tables' streams, to the app's consumers (local/event_sources.py).
+    from local.event_sources import event_sources
 
-    dynamodb, streams = boto3.client("dynamodb", region_name=REGION), streams_client(REGION)
-    stream_pollers = [
-        StreamPoller(streams, stream_arn_of(dynamodb, model.Meta.table_name), REGION, app_module.on_change)
-        for model in (WorkItemModel, ComplaintModel)
-    ]
-
-    def poll_streams():
-        while not stop.is_set():
-            try:
-                if not sum(poller.poll_once() for poller in stream_pollers):
-                    stop.wait(0.1)
-            except Exception:  # keep polling: the event source mapping would too
-                log.exception("stream poller error")
-                stop.wait(1)
-
-    def poll_forever(poller):
-        while not stop.is_set():
-            try:
-                if not poller.poll_once(wait_seconds=1):
-                    stop.wait(0.2)
-            except Exception:  # keep polling: Lambda's event source mapping would too
-                log.exception("poller error")
-                stop.wait(1)
-
+    sources = event_sources(app_module, REGION, resources, uploads)
     from chalice.config import Config
     from chalice.local import ThreadedHTTPServer, create_local_server
 
@@ -254,18 +224,14 @@ def main() -> int:
         port,
     )
     outbox = outbox_server(outbox_port, REGION, app_module)
-    threads = [
-        threading.Thread(target=poll_forever, args=(handoff_poller,), name="sqs-poller", daemon=True),
-        threading.Thread(target=poll_forever, args=(uploads_poller,), name="uploads-poller", daemon=True),
-        threading.Thread(target=poll_streams, name="stream-poller", daemon=True),
-        threading.Thread(target=outbox.serve_forever, name="outbox", daemon=True),
-    ]
-    for thread in threads:
-        thread.start()
+    stop = threading.Event()
+    sources.start(stop)
+    threading.Thread(target=outbox.serve_forever, name="outbox", daemon=True).start()
 
     cfg = settings()
+    clocks = f"SLA_TIME_SCALE={cfg.time_scale}, SLA_CALENDAR={cfg.calendar_mode}"
     print(f"""
-Aspirasi Kaltim — local stack (moto on 127.0.0.1:{moto_port}; SLA_TIME_SCALE={cfg.time_scale}, SLA_CALENDAR={cfg.calendar_mode})
+Aspirasi Kaltim — local stack (moto on 127.0.0.1:{moto_port}; {clocks})
 
   Citizen page and API   http://127.0.0.1:{port}/
   Outbox (every email)   http://127.0.0.1:{outbox_port}/      JSON: http://127.0.0.1:{outbox_port}/messages

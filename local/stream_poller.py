@@ -16,6 +16,7 @@ from datetime import datetime
 from .poller import LambdaContext
 
 log = logging.getLogger(__name__)
+DEFAULT_BACKOFF = (1.0, 16.0)  # a failed record's first and longest wait (s) before it is read again
 
 
 def streams_client(region: str):
@@ -56,7 +57,7 @@ class StreamPoller:
         region: str,
         handler: Callable[[dict, object], dict | None],
         batch_size: int = 10,
-        backoff: tuple[float, float] = (1.0, 16.0),
+        backoff: tuple[float, float] = DEFAULT_BACKOFF,
         tidy: bool = True,
     ):
         self.streams = streams_client

@@ -15,6 +15,8 @@ the API's origin: otherwise bucket -> API -> function -> bucket would be a cycle
 
 from __future__ import annotations
 
+from typing import cast
+
 from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as cw_actions
@@ -146,7 +148,7 @@ class Attachments(Construct):
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
-        bucket = self.bucket.node.default_child
+        bucket = cast(s3.CfnBucket, self.bucket.node.default_child)
         bucket.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
             destination_bucket_name=self.access_logs.bucket_name, log_file_prefix="attachments-bucket/"
         )

@@ -54,7 +54,7 @@ def change_mappings(
     scope: Construct, *, function_name: str, tables: dict, dead_letters_arn: str
 ) -> dict[type, lambda_.CfnEventSourceMapping]:
     """One event source mapping per streamed table, to the ``on_change`` function."""
-    mappings = {}
+    mappings: dict[type, lambda_.CfnEventSourceMapping] = {}
     for model, patterns in FILTERS.items():
         mappings[model] = lambda_.CfnEventSourceMapping(
             scope,

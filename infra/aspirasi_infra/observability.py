@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -111,7 +113,8 @@ class Observability(Construct):
             "A complaint's execution was stopped by hand.",
         )
         for label, function_name in functions.items():
-            lambda_metric = dict(
+            lambda_metric = partial(
+                cw.Metric,
                 namespace="AWS/Lambda",
                 dimensions_map={"FunctionName": function_name},
                 statistic="Sum",
@@ -119,12 +122,12 @@ class Observability(Construct):
             )
             alarm(
                 f"{label}FunctionErrors",
-                cw.Metric(metric_name="Errors", **lambda_metric),
+                lambda_metric(metric_name="Errors"),
                 f"The {label} Lambda function raised errors.",
             )
             alarm(
                 f"{label}FunctionThrottles",
-                cw.Metric(metric_name="Throttles", **lambda_metric),
+                lambda_metric(metric_name="Throttles"),
                 f"The {label} Lambda function was throttled.",
             )
         # Decisions handed over from the tables' streams (delivery.py): late, or given up.
@@ -148,8 +151,8 @@ class Observability(Construct):
             change_dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
             "A stream record was given up after its retries: a decision waits for its stage's next timer.",
         )
-        api = dict(namespace="AWS/ApiGateway", dimensions_map={"ApiName": api_name}, period=FIVE_MINUTES)
-        server_errors = cw.Metric(metric_name="5XXError", statistic="Average", **api)  # a rate: 0..1
+        api = partial(cw.Metric, namespace="AWS/ApiGateway", dimensions_map={"ApiName": api_name}, period=FIVE_MINUTES)
+        server_errors = api(metric_name="5XXError", statistic="Average")  # a rate: 0..1
         alarm(
             "Api5xxRate",
             server_errors,
@@ -159,7 +162,7 @@ class Observability(Construct):
         )
 
         self.dashboard = self._dashboard(prefix, state_machine, dead_letters, functions, api)
-        waf = dict(namespace="AWS/WAFV2", statistic="Sum", period=FIVE_MINUTES)
+        waf = partial(cw.Metric, namespace="AWS/WAFV2", statistic="Sum", period=FIVE_MINUTES)
         self.dashboard.add_widgets(
             cw.GraphWidget(
                 title="Decision delivery (DynamoDB streams)",
@@ -186,20 +189,18 @@ class Observability(Construct):
                 title="WAF: requests blocked and counted",
                 width=12,
                 left=[
-                    cw.Metric(
+                    waf(
                         metric_name=metric,
                         label=label,
                         dimensions_map={"WebACL": firewall, "Region": Stack.of(self).region, "Rule": "ALL"},
-                        **waf,
                     )
                     for metric, label in (("BlockedRequests", "blocked"), ("CountedRequests", "counted"))
                 ]
                 + [
-                    cw.Metric(
+                    waf(
                         metric_name="BlockedRequests",
                         label="rate limit",
                         dimensions_map={"WebACL": firewall, "Region": Stack.of(self).region, "Rule": "RateLimitPerIp"},
-                        **waf,
                     )
                 ],
                 # The app's own limits (429): a citizen's complaints an hour, an Open311 key's requests a minute.
@@ -334,16 +335,16 @@ class Observability(Construct):
                 title="API latency (ms)",
                 width=8,
                 left=[
-                    cw.Metric(metric_name="Latency", statistic="p50", label="p50", **api),
-                    cw.Metric(metric_name="Latency", statistic="p90", label="p90", **api),
+                    api(metric_name="Latency", statistic="p50", label="p50"),
+                    api(metric_name="Latency", statistic="p90", label="p90"),
                 ],
             ),
             cw.GraphWidget(
                 title="API errors",
                 width=8,
                 left=[
-                    cw.Metric(metric_name="4XXError", statistic="Sum", label="4xx", **api),
-                    cw.Metric(metric_name="5XXError", statistic="Sum", label="5xx", **api),
+                    api(metric_name="4XXError", statistic="Sum", label="4xx"),
+                    api(metric_name="5XXError", statistic="Sum", label="5xx"),
                 ],
             ),
             cw.GraphWidget(

@@ -7,14 +7,21 @@ from aws_cdk import Duration
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-# SSE-SQS on both: S3 event notifications can deliver to it (an AWS-managed KMS key would refuse S3).
-_ENCRYPTION = dict(encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True)
+# SSE-SQS on all of them: S3 event notifications can deliver to it (an AWS-managed KMS key would refuse S3).
+_ENCRYPTION = sqs.QueueEncryption.SQS_MANAGED
 DEAD_LETTER_RETENTION = Duration.days(14)
 
 
 def dead_letter_queue(scope: Construct, construct_id: str, name: str) -> sqs.Queue:
     """A dead-letter queue: encrypted, TLS only, kept 14 days (the longest SQS keeps a message)."""
-    return sqs.Queue(scope, construct_id, queue_name=name, retention_period=DEAD_LETTER_RETENTION, **_ENCRYPTION)
+    return sqs.Queue(
+        scope,
+        construct_id,
+        queue_name=name,
+        retention_period=DEAD_LETTER_RETENTION,
+        encryption=_ENCRYPTION,
+        enforce_ssl=True,
+    )
 
 
 def consumer_queue(
@@ -29,6 +36,7 @@ def consumer_queue(
         queue_name=name,
         visibility_timeout=Duration.seconds(6 * 60),  # six times the consumer's timeout
         dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=max_receive_count, queue=dead_letters),
-        **_ENCRYPTION,
+        encryption=_ENCRYPTION,
+        enforce_ssl=True,
     )
     return queue, dead_letters

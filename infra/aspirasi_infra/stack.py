@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
-from aws_cdk import CfnParameter, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnParameter, CfnResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
@@ -491,7 +492,9 @@ class AspirasiStack(Stack):
         pre_signup.add_property_override("Timeout", 5)
         pre_signup.add_property_deletion_override("Environment")  # it needs none of the app's settings
         pre_signup.add_property_override("LoggingConfig", {"LogGroup": signup_logs.log_group_name, "LogFormat": "JSON"})
-        self.user_pool.node.default_child.add_property_override("LambdaConfig.PreSignUp", pre_signup.get_att("Arn"))
+        cast(CfnResource, self.user_pool.node.default_child).add_property_override(
+            "LambdaConfig.PreSignUp", pre_signup.get_att("Arn")
+        )
         lambda_.CfnPermission(
             self,
             "PreSignupInvokedByCognito",
@@ -589,7 +592,7 @@ class AspirasiStack(Stack):
         The console address is known only from the ``publicBaseUrl`` context (the API's own URL would make
         the pool depend on the API, whose function needs the pool).
         """
-        console = f"{public_base_url.rstrip('/')}/staff" if public_base_url else None
+        console = f"{public_base_url.rstrip('/')}/staff" if public_base_url else ""  # "": the email says where
         email = render_email("staff_invitation", invitation_context(console, None, "{####}", "{username}"))
         return cognito.UserInvitationConfig(email_subject=email.subject, email_body=email.html)
 
@@ -621,8 +624,9 @@ class AspirasiStack(Stack):
                         "id": "AwsSolutions-IAM5",
                         "reason": "Only X-Ray, Step Functions log-delivery and task-token "
                         "callback actions use '*' (none has a resource type in IAM; see WILDCARD_ACTIONS); DynamoDB "
-                        "'/index/*' covers the table's own indexes for Query; S3 'attachments/*' (uploads) and 'accepted/*' "
-                        "(checked files) are the attachments' key prefixes (one object per attachment, keys made by the app).",
+                        "'/index/*' covers the table's own indexes for Query; S3 'attachments/*' (uploads) and "
+                        "'accepted/*' (checked files) are the attachments' key prefixes (one object per attachment, "
+                        "keys made by the app).",
                     }
                 ],
                 apply_to_children=True,

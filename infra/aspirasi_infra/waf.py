@@ -149,7 +149,9 @@ class ApiFirewall(Construct):
             "WebAcl",
             name=self.name,
             scope="REGIONAL",
-            description="Aspirasi Kaltim API: AWS managed rules and a per-IP rate limit. Runbook: docs/operations.md#waf",
+            description=(
+                "Aspirasi Kaltim API: AWS managed rules and a per-IP rate limit. Runbook: docs/operations.md#waf"
+            ),
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
             rules=rules,
             visibility_config=_visibility(self.name),

@@ -6,7 +6,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .test_staff_console import ADMIN, OPERATOR, page, shot, sign_in  # noqa: F401  (page is a fixture)
+from .helpers import ADMIN, OPERATOR, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -20,8 +20,7 @@ import requests
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
-from .test_browser import ARTIFACTS, CHROMIUM, FLAGS
-from .test_local_stack import next_link
+from .helpers import ARTIFACTS, CHROMIUM, FLAGS, next_link
 
 pytestmark = pytest.mark.e2e
 

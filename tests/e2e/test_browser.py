@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from .helpers import ARTIFACTS, CHROMIUM, FLAGS
+
 pytestmark = pytest.mark.e2e
 
 STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -89,7 +77,9 @@ def test_staff_decide_from_a_phone(local_stack, page):
             "description": "Air setinggi lutut sejak pagi di Sempaja Selatan.",
         },
     ).json()
-    from .test_local_stack import next_link, wait_for  # the same outbox reading as the HTTP tests
+    from local.launch import wait_for
+
+    from .helpers import next_link
 
     link = next_link(local_stack, "operator@aspirasi.kaltimprov.go.id", created["tracking_number"], set())
     page.goto(link)

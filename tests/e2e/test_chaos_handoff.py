@@ -21,7 +21,7 @@ from datetime import datetime
 
 import pytest
 
-from .test_chaos import (
+from .chaos_play import (
     ASSIGNED,
     INJECTED,
     RECEIVED,

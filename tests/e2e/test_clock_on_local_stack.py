@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .test_local_stack import DISKOMINFO, LINK, OPERATOR, Citizen, act, next_link, wait_for
+from local.launch import wait_for
+
+from .helpers import DISKOMINFO, LINK, OPERATOR, Citizen, act, next_link
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +30,7 @@ def test_opd_deadline_passes_and_the_outbox_shows_reminder_and_escalation(local_
         title="Longsor di Jl. Pangeran Antasari",
         description="Tanah longsor menutup separuh jalan sejak semalam.",
     )
-    tracking, used = created["tracking_number"], set()
+    tracking, used = created["tracking_number"], set[str]()
     act(next_link(local_stack, OPERATOR, tracking, used), {"decision": "accept"})
     act(next_link(local_stack, DISKOMINFO, tracking, used), {"kind": "aspiration", "opd": "BPBD"})
     next_link(local_stack, BPBD, tracking, used)  # the assignment

@@ -12,9 +12,22 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
-from .test_browser import ARTIFACTS, CHROMIUM, FLAGS
-from .test_local_stack import Citizen, act, next_link, wait_for
-from .test_staff_console import DISKOMINFO, OPERATOR, decide_by_api, mail_to, sign_in, staff_token
+from local.launch import wait_for
+
+from .helpers import (
+    ARTIFACTS,
+    CHROMIUM,
+    DISKOMINFO,
+    FLAGS,
+    OPERATOR,
+    Citizen,
+    act,
+    decide_by_api,
+    mail_to,
+    next_link,
+    sign_in,
+    staff_token,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +78,7 @@ def test_citizen_answers_the_officer_rates_the_reply_and_reopens(local_stack, co
     page.fill("#description", "Lampu lalu lintas di simpang dekat mal mati sejak kemarin malam.")
     page.click("#send")
     expect(page.locator("#tracking-number")).to_have_text(re.compile(r"^KT-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
-    tracking, used = page.locator("#tracking-number").inner_text(), set()
+    tracking, used = page.locator("#tracking-number").inner_text(), set[str]()
 
     # The teams act through their emailed links: accept; classification asks the citizen.
     act(next_link(local_stack, OPERATOR, tracking, used), {"decision": "accept"})
@@ -223,7 +236,8 @@ def test_operator_records_a_phone_answer_and_the_case_closes_as_a_duplicate(loca
     page.fill("#login-password", PASSWORD)
     page.click("#login-form button[type=submit]")
     expect(page.locator("[data-testid=duplicate-of]")).to_have_text(
-        f"Laporan Anda digabung dengan {original['tracking_number']}, yang ditindaklanjuti: Diproses — Penerimaan pengaduan."
+        f"Laporan Anda digabung dengan {original['tracking_number']}, "
+        "yang ditindaklanjuti: Diproses — Penerimaan pengaduan."
     )
     expect(page.locator("[data-testid=history] li[data-type=closed]")).to_have_text(
         re.compile("Laporan ditutup: digabung dengan laporan lain$")

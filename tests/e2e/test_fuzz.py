@@ -25,12 +25,14 @@ import subprocess
 import sys
 import time
 import uuid
+from typing import TypedDict
 
 import pytest
 import requests
 
-from .conftest import ROOT
-from .test_staff_console import ADMIN, OPERATOR, staff_token
+from local.launch import ROOT
+
+from .helpers import ADMIN, OPERATOR, staff_token
 
 pytestmark = pytest.mark.e2e
 
@@ -63,6 +65,15 @@ COMPLAINT = {
     "title": "Antrean puskesmas terlalu lama",
     "description": "Setiap pagi antrean di Puskesmas Sempaja lebih dari tiga jam.",
 }
+
+
+class Run(TypedDict, total=False):
+    """The settings shared by a phase's runs (``fuzz``'s keyword arguments)."""
+
+    mode: str
+    complaint_id: str
+    phases: str
+    extra_checks: str
 
 
 def fuzz(
@@ -183,7 +194,7 @@ def test_the_api_conforms_to_its_document_under_fuzzing(local_stack, tmp_path):
 
     # Valid and invalid requests, as each kind of caller (the protected routes answer 401/403 to others).
     # (The coverage phase's boundaries are spent on the negative runs below.)
-    positive = {"mode": "positive", "complaint_id": target, "phases": "examples,fuzzing"}
+    positive: Run = {"mode": "positive", "complaint_id": target, "phases": "examples,fuzzing"}
     fuzz(
         stack,
         tmp_path,
@@ -211,7 +222,7 @@ def test_the_api_conforms_to_its_document_under_fuzzing(local_stack, tmp_path):
     # Malformed requests only (no examples phase: the documented examples are valid), against the
     # witness: refused with a 4xx, and nothing changes. The coverage phase tries every boundary.
     before = snapshot(stack, citizen, operator, admin, witness)
-    negative = {
+    negative: Run = {
         "mode": "negative",
         "complaint_id": witness,
         "extra_checks": ",negative_data_rejection",

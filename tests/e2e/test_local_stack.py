@@ -3,83 +3,18 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 import requests
 
 from local.launch import wait_for
 
+from .helpers import DISKOMINFO, OPERATOR, Citizen, act, next_link
+
 pytestmark = pytest.mark.e2e
 
 STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1", "FEEDBACK_WINDOW_MINUTES": "0.05"}
-OPERATOR = "operator@aspirasi.kaltimprov.go.id"
-DISKOMINFO = "diskominfo@aspirasi.kaltimprov.go.id"
 DLH = "opd-dlh@aspirasi.kaltimprov.go.id"
-LINK = re.compile(r"(http://127\.0\.0\.1:\d+/actions/[A-Za-z0-9_\-]+)")
-
-
-class Citizen:
-    def __init__(self, stack):
-        self.stack = stack
-        self.email = f"warga-{uuid.uuid4().hex[:8]}@example.id"
-        response = requests.post(
-            f"{stack.api}/auth/register",
-            json={"email": self.email, "password": "Rahasia-123", "name": "Siti Aminah", "phone": "+6281234567890"},
-            timeout=10,
-        )
-        assert response.status_code == 201, response.text
-        response = requests.post(
-            f"{stack.api}/auth/login", json={"email": self.email, "password": "Rahasia-123"}, timeout=10
-        )
-        assert response.status_code == 200, response.text
-        self.headers = {"Authorization": f"Bearer {response.json()['id_token']}"}
-
-    def submit(self, **body) -> dict:
-        response = requests.post(
-            f"{self.stack.api}/complaints",
-            json=body,
-            timeout=10,
-            headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex},
-        )
-        assert response.status_code == 201, response.text
-        return response.json()
-
-    def read(self, complaint_id) -> dict:
-        response = requests.get(f"{self.stack.api}/complaints/{complaint_id}", headers=self.headers, timeout=10)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-
-def next_link(stack, address, tracking, used):
-    def find():
-        for message in stack.messages():
-            if address in message["to"] and tracking in message["subject"]:
-                for link in LINK.findall(message["text"]):
-                    if link not in used:
-                        assert link in message["html"]
-                        return link
-        return None
-
-    link = wait_for(find, f"an action link for {address}")
-    used.add(link)
-    return link
-
-
-def act(link, payload, form=False):
-    """As a team member: open the link (changes nothing), then decide."""
-    page = requests.get(link, headers={"Accept": "text/html"}, timeout=10)
-    assert page.status_code == 200 and "<form" in page.text
-    described = requests.get(link, headers={"Accept": "application/json"}, timeout=10).json()
-    if form:
-        response = requests.post(link, data=payload, headers={"Accept": "text/html"}, timeout=10)
-        assert response.status_code == 200 and "Keputusan tersimpan" in response.text
-    else:
-        response = requests.post(link, json=payload, timeout=10)
-        assert response.status_code == 200, response.text
-    again = requests.post(link, json=payload, timeout=10)
-    assert again.status_code == 409 and again.headers["Content-Type"] == "application/problem+json"
-    return described
 
 
 def test_aspiration_path_over_http(local_stack):
@@ -91,7 +26,7 @@ def test_aspiration_path_over_http(local_stack):
         description="Sampah tidak diangkut selama dua minggu di depan pasar.",
         location="Jl. Juanda, Samarinda",
     )
-    tracking, used = created["tracking_number"], set()
+    tracking, used = created["tracking_number"], set[str]()
     receipt = wait_for(lambda: [m for m in local_stack.messages() if citizen.email in m["to"]], "the receipt")
     assert tracking in receipt[0]["subject"]
 
@@ -128,7 +63,7 @@ def test_information_path_over_http(local_stack):
         title="Cara meminta data APBD",
         description="Bagaimana cara meminta salinan APBD Provinsi Kaltim 2026?",
     )
-    tracking, used = created["tracking_number"], set()
+    tracking, used = created["tracking_number"], set[str]()
     act(next_link(local_stack, OPERATOR, tracking, used), {"decision": "accept"})
     act(next_link(local_stack, DISKOMINFO, tracking, used), {"kind": "information"})
     act(next_link(local_stack, OPERATOR, tracking, used), {"reply": "Ajukan melalui ppid.kaltimprov.go.id."})

@@ -14,7 +14,9 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 
-from .test_local_stack import DISKOMINFO, OPERATOR, act, next_link, wait_for
+from local.launch import wait_for
+
+from .helpers import DISKOMINFO, OPERATOR, act, next_link
 
 pytestmark = pytest.mark.e2e
 
@@ -139,7 +141,7 @@ def test_a_round_trip_in_both_formats_until_closed(local_stack, base, key):
         lambda: [m for m in local_stack.messages() if "pelapor.app@example.id" in m["to"]], "the reporter's receipt"
     )
     assert number in receipt[0]["subject"]
-    used = set()
+    used: set[str] = set()
     act(next_link(local_stack, OPERATOR, number, used), {"decision": "accept"})
     request = wait_for(
         lambda: [r for r in get(f"{base}/requests/{number}.json", JSON).json() if r["description"]],

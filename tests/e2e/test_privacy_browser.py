@@ -9,7 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
-from .test_browser import ARTIFACTS, CHROMIUM, FLAGS
+from .helpers import ARTIFACTS, CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.e2e
 

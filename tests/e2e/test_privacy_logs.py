@@ -26,8 +26,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from ..unit.test_attachments import PNG
-from .test_local_stack import DISKOMINFO, OPERATOR, act, next_link, wait_for
+from local.launch import wait_for
+
+from ..samples import PNG
+from .helpers import DISKOMINFO, OPERATOR, act, next_link
 
 pytestmark = pytest.mark.e2e
 
@@ -139,7 +141,7 @@ def test_no_personal_data_in_any_log_line(local_stack):
     )
     assert response.status_code == 201, response.text
     case = response.json()
-    cid, tracking, used = case["id"], case["tracking_number"], set()
+    cid, tracking, used = case["id"], case["tracking_number"], set[str]()
     response = requests.post(
         f"{api}/complaints/{cid}/attachments",
         headers=citizen,

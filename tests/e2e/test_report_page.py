@@ -13,18 +13,16 @@ import requests
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.integration.test_monthly_report import figures_of  # how a workbook is read back into figures
+from local.launch import wait_for
 
-from . import test_staff_console
-from .test_local_stack import Citizen, wait_for
-from .test_staff_console import DOMAIN, OPERATOR, decide_by_api, shot, sign_in, staff_token
+from ..workbooks import figures_of
+from .helpers import DOMAIN, OPERATOR, Citizen, decide_by_api, shot, sign_in, staff_token
 
 pytestmark = pytest.mark.e2e
 
 STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
 SUPERVISOR = f"supervisor@{DOMAIN}"
 WITA = timezone(timedelta(hours=8))
-page = test_staff_console.page  # the console's phone, which also checks that the token never leaks
 
 
 def this_month() -> tuple[str, str]:
@@ -118,9 +116,10 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
         expect(page.locator(f"[data-testid=rp-table-{code}]")).to_be_visible()
     intake = page.locator("[data-testid=rp-table-stage] tr[data-key=intake]")
     expect(intake.locator("th")).to_have_text("Penerimaan pengaduan")
-    cells = intake.locator("td")
-    expect(cells.nth(0)).to_have_text(number_id(stage_row(data, "intake")["completed"]))
-    expect(cells.nth(1)).to_have_text(minutes_id(stage_row(data, "intake")["sop_business_minutes"]))  # SOP time
+    cells, intake_row = intake.locator("td"), stage_row(data, "intake")
+    assert intake_row is not None
+    expect(cells.nth(0)).to_have_text(number_id(intake_row["completed"]))
+    expect(cells.nth(1)).to_have_text(minutes_id(intake_row["sop_business_minutes"]))  # SOP time
     expect(cells.nth(4)).to_have_text(re.compile(r"^(\d+(,\d)?%|—)$"))
     assert cells.nth(0).evaluate("td => getComputedStyle(td).textAlign") == "right"
     web = page.locator("[data-testid=rp-table-channel] tr[data-key=web]")
@@ -155,7 +154,7 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
         raw = f.read()
     assert raw[:3] == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel opens it with the right letters
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    totals = dict(zip(rows[0], rows[1]))
+    totals = dict(zip(rows[0], rows[1], strict=True))
     assert int(totals["diterima/received"]) == data["totals"]["received"]
     expect(page.locator("#flash")).to_have_text(f"Laporan-SLA-Aspirasi-Kaltim-{start}_{end}.csv diunduh.")
     with page.expect_download() as xlsx_download:

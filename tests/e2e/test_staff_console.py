@@ -7,92 +7,31 @@ import uuid
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .test_browser import ARTIFACTS, CHROMIUM, FLAGS
-from .test_local_stack import Citizen, wait_for
+from local.launch import wait_for
+
+from .helpers import (
+    ADMIN,
+    DISKOMINFO,
+    DOMAIN,
+    OPERATOR,
+    Citizen,
+    decide_by_api,
+    mail_to,
+    shot,
+    sign_in,
+    staff_token,
+)
 
 pytestmark = pytest.mark.e2e
 
 STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
-DOMAIN = "aspirasi.kaltimprov.go.id"
-OPERATOR, DISKOMINFO, ADMIN, DLH = (f"{name}@{DOMAIN}" for name in ("operator", "diskominfo", "admin", "opd-dlh"))
-ACCOUNT = re.compile(r"^\s+(\S+@\S+)\s+(\S+)\s*$")
-
-
-def password_of(stack, email: str) -> str:
-    """The seeded staff accounts are printed in the stack's banner as '  <email>  <password>'."""
-    for line in stack.banner:
-        match = ACCOUNT.match(line)
-        if match and match.group(1) == email:
-            return match.group(2)
-    raise AssertionError(f"{email} is not in the banner:\n" + "".join(stack.banner))
-
-
-def staff_token(stack, email: str) -> str:
-    response = requests.post(
-        f"{stack.api}/auth/login", json={"email": email, "password": password_of(stack, email)}, timeout=10
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["id_token"]
-
-
-def decide_by_api(stack, email: str, complaint_id: str, body: dict) -> dict:
-    """Decide with the console's JSON route, once the stage has been handed off (409 until then)."""
-    headers = {"Authorization": f"Bearer {staff_token(stack, email)}"}
-
-    def attempt():
-        response = requests.post(
-            f"{stack.api}/staff/complaints/{complaint_id}/decision", json=body, headers=headers, timeout=10
-        )
-        if response.status_code == 409:
-            return None
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    return wait_for(attempt, f"{body['stage']} to be decidable")
-
-
-def mail_to(stack, address: str, *words: str):
-    """Wait for a message to ``address`` whose subject has every word."""
-    return wait_for(
-        lambda: [m for m in stack.messages() if address in m["to"] and all(w in m["subject"] for w in words)],
-        f"an email to {address} about {words}",
-    )
-
-
-@pytest.fixture
-def page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 412, "height": 915}, locale="id-ID")  # a phone
-        page = context.new_page()
-        console: list[str] = []
-        page.on("console", lambda message: console.append(message.text))
-        yield page
-        # The ID token lives in sessionStorage only: never in the address bar or the console.
-        assert "eyJ" not in page.url
-        assert not [line for line in console if "eyJ" in line], console
-        browser.close()
-
-
-def sign_in(page, stack, email: str) -> None:
-    page.goto(f"{stack.api}/staff")
-    expect(page.locator("h2", has_text="Masuk sebagai staf")).to_be_visible()
-    page.fill("#login-email", email)
-    page.fill("#login-password", password_of(stack, email))
-    page.click("#login-form button[type=submit]")
-    expect(page.locator("#queue-view")).to_be_visible()
-    expect(page.locator("#who-email")).to_have_text(email)
+DLH = f"opd-dlh@{DOMAIN}"
 
 
 def queue_row(page, tracking: str):
     return page.locator(f'[data-testid=queue-item][data-tracking="{tracking}"]')
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def test_operator_accepts_a_case_from_the_queue(local_stack, page):

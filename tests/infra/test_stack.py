@@ -12,7 +12,7 @@ from chalicelib.adapters.tables import MODELS, TTL_ATTRIBUTES
 from chalicelib.domain import catalog
 from chalicelib.domain.staff import all_groups
 
-from .cfn import of_type
+from .cfn import deployed_table_name, of_type
 
 pytestmark = pytest.mark.infra
 ROOT = Path(__file__).parents[2]
@@ -32,9 +32,9 @@ def test_tables_are_exactly_what_the_models_declare(resources):
     tables = {
         v["Properties"]["TableName"]: v["Properties"] for v in of_type(resources, "AWS::DynamoDB::Table").values()
     }
-    assert set(tables) == {f"aspirasi-kaltim-{m.Meta.suffix}" for m in MODELS}
+    assert set(tables) == {deployed_table_name(m) for m in MODELS}
     for model in MODELS:
-        props, schema = tables[f"aspirasi-kaltim-{model.Meta.suffix}"], model._get_schema()
+        props, schema = tables[deployed_table_name(model)], model._get_schema()
         key = lambda items: sorted((i["AttributeName"], i["KeyType"]) for i in items)  # noqa: E731
         assert key(props["KeySchema"]) == key(schema["key_schema"])
         definitions = {(d["AttributeName"], d["AttributeType"]) for d in schema["attribute_definitions"]}
@@ -52,7 +52,7 @@ def test_tables_are_exactly_what_the_models_declare(resources):
         assert props["BillingMode"] == "PAY_PER_REQUEST"
         assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         assert props["DeletionProtectionEnabled"] is True and props["SSESpecification"]["SSEEnabled"] is True
-        ttl = TTL_ATTRIBUTES.get(model)
+        ttl = TTL_ATTRIBUTES.get(model)  # type: ignore[arg-type]  # its keys are inferred as the models' base
         assert props.get("TimeToLiveSpecification") == ({"AttributeName": ttl, "Enabled": True} if ttl else None)
 
 

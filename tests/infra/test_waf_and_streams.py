@@ -9,7 +9,7 @@ from aws_cdk.assertions import Template
 
 from chalicelib.adapters.tables import MODELS, ComplaintModel, WorkItemModel
 
-from .cfn import of_type
+from .cfn import deployed_table_name, of_type
 
 pytestmark = pytest.mark.infra
 
@@ -147,7 +147,7 @@ def test_streams_are_what_the_models_declare(resources):
     }
     for model in MODELS:
         view = getattr(model.Meta, "stream_view_type", None)
-        spec = tables[f"aspirasi-kaltim-{model.Meta.suffix}"].get("StreamSpecification")
+        spec = tables[deployed_table_name(model)].get("StreamSpecification")
         assert spec == ({"StreamViewType": view} if view else None), model.__name__
     assert WorkItemModel.Meta.stream_view_type == ComplaintModel.Meta.stream_view_type == "NEW_AND_OLD_IMAGES"
 
@@ -226,7 +226,7 @@ def test_on_change_has_its_own_least_privilege_role(resources):
     assert log_groups[props["LoggingConfig"]["LogGroup"]["Ref"]]["Properties"]["RetentionInDays"]
     statements = statements_of(resources, role)
     ids = table_ids(resources)
-    granted = {}
+    granted: dict[str, list[str]] = {}
     for statement in statements:
         targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         for action in actions_of(statement):

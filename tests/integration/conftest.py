@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from chalice.test import Client
 
 from local.atomic_dynamodb import serialize_dynamodb
+from local.inprocess import running_stack
 
-from .harness import running_stack
+from .staff_helpers import Staff
+
+ROOT = Path(__file__).parents[2]
 
 REGION = "ap-southeast-3"
 serialize_dynamodb()  # DynamoDB's atomicity, which moto lacks under threads (races are tested here)
@@ -38,3 +44,16 @@ def stack(monkeypatch, stack_env):
         monkeypatch.setenv(key, value)
     with running_stack(env) as harness:
         yield harness
+
+
+@pytest.fixture
+def client(stack):
+    """Chalice's test client on the stack's app: HTTP without a server."""
+    with Client(stack.app.app, stage_name="dev", project_dir=str(ROOT)) as test_client:
+        yield test_client.http
+
+
+@pytest.fixture
+def staff(stack, client):
+    """Staff accounts with real Cognito tokens (tests/integration/staff_helpers.py)."""
+    return Staff(stack, client)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import boto3
-import pytest
 
-from .test_routes import call, client  # noqa: F401  (client is a fixture)
+from .helpers import call
 
 PASSWORD = "Petugas-Kaltim1"
 DOMAIN = "aspirasi.kaltimprov.go.id"
@@ -52,6 +51,12 @@ class Staff:
         return self.tokens[email]
 
 
-@pytest.fixture
-def staff(stack, client):
-    return Staff(stack, client)
+PHONE_CALL = {
+    "channel": "phone",
+    "reporter": {"name": "Pak Darto", "email": "darto@example.id", "phone": "0812-3456-7890"},
+    "category": "perhubungan",
+    "subcategory": "lalu-lintas",
+    "title": "Lampu lalu lintas mati",
+    "description": "Lampu lalu lintas simpang Lembuswana mati sejak semalam.",
+    "location": "Samarinda",
+}

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import json
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import boto3
@@ -15,11 +16,9 @@ import pytest
 from chalicelib.adapters.tables import ComplaintModel, RateCounterModel
 from chalicelib.domain.limits import MAX_BODY_BYTES
 
-from .staff_helpers import staff  # noqa: F401  (a fixture)
-from .test_open311 import FORM, NEW_REQUEST, assert_error, issue, o311_call
-from .test_paths import COMPLAINT
-from .test_routes import assert_problem, call, citizen_token, client  # noqa: F401  (client is a fixture)
-from .test_staff_api import PHONE_CALL
+from .helpers import COMPLAINT, assert_problem, call, citizen_token
+from .open311_helpers import FORM, NEW_REQUEST, assert_error, issue, o311_call
+from .staff_helpers import PHONE_CALL
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +44,7 @@ def test_the_eleventh_complaint_in_an_hour_is_refused_until_the_hour_ends(stack,
     moment = datetime(2026, 11, 28, 3, 15, 20, tzinfo=UTC)
     monkeypatch.setattr(stack.svc, "now", lambda: moment)
     siti, budi = citizen_token(client), citizen_token(client, email="budi@example.id", name="Budi")
-    first = None
+    first: Any = None  # the first complaint made (its JSON)
     for n in range(10):
         response, body = call(
             client, "post", "/complaints", {**COMPLAINT, "title": f"Laporan {n}"}, siti, {"Idempotency-Key": f"k-{n}"}

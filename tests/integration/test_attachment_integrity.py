@@ -20,11 +20,9 @@ from PIL import ExifTags, Image, PngImagePlugin
 
 from chalicelib.domain import attachments as rules
 
-from ..unit.test_attachments import EXE, PNG
-from .staff_helpers import call, client  # noqa: F401  (fixtures)
-from .test_attachments import ask, citizen_view, objects, submitted, upload
-from .test_paths import OPERATOR
-from .test_routes import citizen_token
+from ..samples import EXE, PNG
+from .attachment_helpers import ask, citizen_view, objects, submitted, upload
+from .helpers import OPERATOR, citizen_token
 
 pytestmark = pytest.mark.integration
 
@@ -101,7 +99,9 @@ def assert_no_metadata(data: bytes, size: tuple[int, int], kind: str) -> Image.I
     return image
 
 
-def near(a: tuple, b: tuple, within: int = 12) -> bool:
+def near(a: object, b: object, within: int = 12) -> bool:
+    """Two RGB pixels (PIL's getpixel) alike within ``within`` in each channel."""
+    assert isinstance(a, tuple) and isinstance(b, tuple), (a, b)
     return all(abs(x - y) <= within for x, y in zip(a, b, strict=True))
 
 

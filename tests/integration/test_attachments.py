@@ -16,45 +16,12 @@ from chalicelib.adapters.tables import AttachmentModel
 from chalicelib.domain import attachments as rules
 from chalicelib.service import attachments as attachment_uc
 
-from ..unit.test_attachments import EXE, PDF, PNG
-from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_paths import COMPLAINT, OPERATOR
-from .test_routes import assert_problem, citizen_token
+from ..samples import EXE, PDF, PNG
+from .attachment_helpers import ask, citizen_view, objects, submitted, upload
+from .helpers import OPERATOR, assert_problem, call, citizen_token
 
 pytestmark = pytest.mark.integration
 TEXT = b"Ini bukan foto, hanya teks yang diberi nama .jpg\n"
-
-
-def submitted(client, token) -> str:
-    response, created = call(client, "post", "/complaints", COMPLAINT, token)
-    assert response.status_code == 201, created
-    return created["id"]
-
-
-def ask(client, token, cid, filename="jalan.png", content_type="image/png", size=len(PNG), status=201):
-    response, body = call(
-        client,
-        "post",
-        f"/complaints/{cid}/attachments",
-        {"filename": filename, "content_type": content_type, "size": size},
-        token,
-    )
-    assert response.status_code == status, body
-    return response, body
-
-
-def upload(asked: dict, data: bytes, content_type: str | None = None) -> requests.Response:
-    """What the browser does: a multipart POST of the policy's fields, then the file (last)."""
-    fields = asked["upload"]["fields"]
-    files = {"file": (asked["filename"], data, content_type or fields["Content-Type"])}
-    response = requests.post(asked["upload"]["url"], data=fields, files=files, timeout=10)
-    assert response.status_code in (200, 201, 204), response.text
-    return response
-
-
-def objects(stack) -> list[str]:
-    s3 = boto3.client("s3", region_name=stack.region)
-    return [o["Key"] for o in s3.list_objects_v2(Bucket=stack.uploads.bucket).get("Contents", [])]
 
 
 def state(stack, cid) -> tuple:
@@ -66,12 +33,6 @@ def state(stack, cid) -> tuple:
         len(stack.svc.store.audit_trail(cid)),
         objects(stack),
     )
-
-
-def citizen_view(client, token, cid) -> dict:
-    response, view = call(client, "get", f"/complaints/{cid}", token=token)
-    assert response.status_code == 200, view
-    return view
 
 
 def test_a_photo_goes_straight_to_s3_is_checked_and_everyone_allowed_sees_it(stack, client, staff):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_paths import CITIZEN, DINKES, DISKOMINFO, OPERATOR, emitted_metrics, submit, to_opd
+from .helpers import CITIZEN, DINKES, DISKOMINFO, OPERATOR, emitted_metrics, submit, to_opd
 
 pytestmark = pytest.mark.integration
 

@@ -1,6 +1,7 @@
 """A durable decision is a success: the request answers 200 once it is written, and the table's stream
 hands it to the state machine, retried within seconds (not at the stage's next timer) while Step
-Functions refuses (a citizen's answer and a reopening: test_followup.py). A failed consumer step comes again after its backoff, not the queue's visibility timeout."""
+Functions refuses (a citizen's answer and a reopening: test_followup.py). A failed consumer step comes again
+after its backoff, not the queue's visibility timeout."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ import time
 import pytest
 
 from chalicelib.domain.timestamps import parse_iso
+from local.inprocess import STREAM_BACKOFF
 
-from .harness import STREAM_BACKOFF, refuse_send_task_success
-from .test_followup import submit
-from .test_paths import OPERATOR
-from .test_routes import call, citizen_token, client  # noqa: F401  (client is a fixture)
+from .helpers import OPERATOR, call, citizen_token, refuse_send_task_success, submit_by_api
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +27,7 @@ def test_a_decision_is_a_success_once_written_and_reaches_the_state_machine_with
     stack, client, monkeypatch
 ):  # noqa: F811
     token = citizen_token(client)
-    cid = submit(client, token)
+    cid = submit_by_api(client, token)
     intake = stack.waiting_at(cid, "intake")
     calls = refuse_send_task_success(stack, monkeypatch, times=3)
 
@@ -61,7 +60,7 @@ def test_a_failed_consumer_step_comes_again_after_its_backoff_not_the_visibility
     calls = refuse_send_task_success(stack, monkeypatch, times=1)  # the first stage entry cannot answer
     token = citizen_token(client)
     started = time.monotonic()
-    cid = submit(client, token)
+    cid = submit_by_api(client, token)
     stack.waiting_at(cid, "intake", timeout=visibility - 5)  # RETRY_FIRST_SECONDS=1 in the tests' settings
     assert calls["refused"] == 1
     assert time.monotonic() - started < visibility - 5

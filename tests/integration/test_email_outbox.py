@@ -24,7 +24,7 @@ from chalicelib.service.followup import answer_as_citizen
 from local.outbox import action_tokens
 from local.poller import LambdaContext, sqs_event
 
-from .test_paths import CITIZEN, OPERATOR, emitted_metrics, submit
+from .helpers import CITIZEN, OPERATOR, emitted_metrics, submit
 
 pytestmark = pytest.mark.integration
 
@@ -169,13 +169,14 @@ def test_a_crash_after_the_claim_sends_later_once_and_after_ses_took_it_twice(ou
 
 def test_ses_throttling_sends_once_later_and_a_redelivery_sends_nothing(outbox, monkeypatch):
     throttled: list = []
-    ses_faults(
-        outbox,
-        monkeypatch,
-        lambda subject, to: (
-            "Throttling" if OPERATOR in to and len(throttled) < 2 and not throttled.append(subject) else None
-        ),
-    )
+
+    def throttle(subject, to):  # the operator's first two emails
+        if OPERATOR in to and len(throttled) < 2:
+            throttled.append(subject)
+            return "Throttling"
+        return None
+
+    ses_faults(outbox, monkeypatch, throttle)
     cid = submit(outbox)
     outbox.waiting_at(cid, "intake")
     assert len(throttled) == 2 and len(outbox.emails_to(OPERATOR)) == 1
@@ -326,7 +327,7 @@ def test_an_ses_answer_lost_after_ses_took_the_email_is_counted_and_the_email_se
     ]
     (line,) = [r for r in caplog.records if "outcome unknown" in r.getMessage()]
     assert cid in line.getMessage() and "template=assigned" in line.getMessage()
-    assert (line.complaint_id, line.template) == (cid, "assigned")  # type: ignore[attr-defined]
+    assert (line.complaint_id, line.template) == (cid, "assigned")
     assert OPERATOR not in line.getMessage() and CITIZEN.email not in line.getMessage()
     # The link of the email whose answer was lost works; the second copy's then answers 409.
     first, second = (action_tokens(m)[0] for m in outbox.emails_to(OPERATOR))

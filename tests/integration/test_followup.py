@@ -14,20 +14,22 @@ from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.timestamps import parse_iso
 from chalicelib.service import reports
 
-from .harness import refuse_send_task_success
-from .test_paths import COMPLAINT, DISKOMINFO, OPERATOR, emitted_metrics
-from .test_routes import assert_problem, call, citizen_token, client  # noqa: F401  (client is a fixture)
+from .helpers import (
+    COMPLAINT,
+    DISKOMINFO,
+    OPERATOR,
+    assert_problem,
+    call,
+    citizen_token,
+    emitted_metrics,
+    refuse_send_task_success,
+    submit_by_api,
+)
 
 pytestmark = pytest.mark.integration
 CITIZEN_EMAIL = "warga@example.id"
 RATING_LINK = re.compile(r"/ratings/([A-Za-z0-9_\-]+)\?score=4")
 MS = timedelta(milliseconds=3)  # stored times have millisecond precision
-
-
-def submit(client, token, **changes) -> str:
-    response, body = call(client, "post", "/complaints", {**COMPLAINT, **changes}, token=token)
-    assert response.status_code == 201, body
-    return body["id"]
 
 
 def view(client, token, cid) -> dict:
@@ -61,7 +63,7 @@ def answered(stack, client, token, cid, reply: str) -> None:
 
 def answered_case(stack, client, token, reply: str = "Jadwal ada di situs Dinkes.") -> str:
     """Submit, accept, classify as information and reply: the case is answered, its window open."""
-    cid = submit(client, token)
+    cid = submit_by_api(client, token)
     stack.waiting_at(cid, "intake")
     stack.decide(OPERATOR, {"decision": "accept"})
     stack.waiting_at(cid, "classification")
@@ -73,7 +75,7 @@ def answered_case(stack, client, token, reply: str = "Jadwal ada di situs Dinkes
 # -- a question pauses the clock, the answer resumes the stage ------------------------------------------
 def test_ask_answer_resume_with_the_time_that_was_left(stack, client):
     token = citizen_token(client)
-    cid = submit(client, token)
+    cid = submit_by_api(client, token)
     stack.waiting_at(cid, "intake")
     stack.decide(OPERATOR, {"decision": "accept"})
     asking = stack.waiting_at(cid, "classification")
@@ -136,7 +138,7 @@ def test_ask_answer_resume_with_the_time_that_was_left(stack, client):
 @pytest.mark.parametrize("stack_env", [{"ANSWER_REMINDER_MINUTES": "0.3", "ANSWER_DEADLINE_MINUTES": "0.6"}])
 def test_no_answer_one_reminder_then_closed_with_the_reason(stack, client):
     token = citizen_token(client)
-    cid = submit(client, token)
+    cid = submit_by_api(client, token)
     stack.waiting_at(cid, "intake")
     stack.decide(OPERATOR, {"decision": "request_information", "question": "Kapan kejadiannya?"})
     execution = stack.finished(cid, timeout=45)
@@ -160,7 +162,7 @@ def test_no_answer_one_reminder_then_closed_with_the_reason(stack, client):
 # -- duplicates ------------------------------------------------------------------------------------------
 def test_duplicate_closes_and_points_to_the_case_that_carries_on(stack, client):
     token = citizen_token(client)
-    first = submit(client, token)
+    first = submit_by_api(client, token)
     original = stack.complaint(first).tracking_number
     stack.waiting_at(first, "intake")
     stack.decide(OPERATOR, {"decision": "accept"})
@@ -168,7 +170,7 @@ def test_duplicate_closes_and_points_to_the_case_that_carries_on(stack, client):
     stack.decide(DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"})
     stack.waiting_at(first, "opd_response")
 
-    second = submit(client, token, title="Puskesmas Sempaja tutup lagi")
+    second = submit_by_api(client, token, title="Puskesmas Sempaja tutup lagi")
     stack.waiting_at(second, "intake")
     stack.decide(OPERATOR, {"decision": "accept"})
     stack.waiting_at(second, "classification")
@@ -208,7 +210,7 @@ def report_totals(stack, *names):
 @pytest.mark.parametrize("stack_env", [{"FEEDBACK_WINDOW_MINUTES": "1.5"}])
 def test_reopen_twice_each_round_back_through_classification_then_rate(stack, client, capsys):
     token = citizen_token(client)
-    cid = submit(client, token)
+    cid = submit_by_api(client, token)
     response, problem = call(client, "post", f"/complaints/{cid}/reopen", {"reason": "belum"}, token=token)
     assert_problem(response, problem, 409)  # nothing to reopen before the reply
     response, problem = call(client, "post", f"/complaints/{cid}/rating", {"score": 5}, token=token)
@@ -322,7 +324,7 @@ def test_redelivered_messages_neither_repeat_emails_nor_history(stack):
     from chalicelib.service import followup
     from chalicelib.service.complaints import submit_complaint
 
-    from .test_paths import CITIZEN
+    from .helpers import CITIZEN
 
     view, _ = submit_complaint(stack.svc, CITIZEN, COMPLAINT)
     cid = view["id"]
@@ -379,7 +381,7 @@ def test_redelivered_messages_neither_repeat_emails_nor_history(stack):
 @pytest.mark.parametrize("stack_env", [{"FEEDBACK_WINDOW_MINUTES": "3"}])
 def test_an_answer_or_reopening_is_a_success_once_written_and_a_retry_gets_the_same_result(stack, client, monkeypatch):  # noqa: F811
     token = citizen_token(client)
-    cid = submit(client, token)
+    cid = submit_by_api(client, token)
     stack.waiting_at(cid, "intake")
     stack.decide(OPERATOR, {"decision": "request_information", "question": "Di mana?"})
     stack.run_until(lambda: stack.items(cid)[-1].answer_token, what="the wait for the answer")
@@ -447,7 +449,7 @@ def test_a_case_of_an_older_execution_is_not_offered_questions_or_duplicates(sta
     from chalicelib.adapters.tables import WorkItemModel
 
     token = citizen_token(client)
-    cid = submit(client, token)
+    cid = submit_by_api(client, token)
     item = stack.waiting_at(cid, "intake")
     # As if opened by the definition deployed before (its Route would fail on these outcomes).
     WorkItemModel(cid, item.step).update(actions=[WorkItemModel.followups.set(False)])
@@ -468,7 +470,7 @@ def test_two_cases_cannot_both_close_as_duplicates_of_each_other(stack, client):
     token = citizen_token(client)
     waiting = {}
     for _ in range(2):  # one after the other, so each team's newest link is for the case at hand
-        cid = submit(client, token)
+        cid = submit_by_api(client, token)
         stack.waiting_at(cid, "intake")
         stack.decide(OPERATOR, {"decision": "accept"})
         waiting[cid] = stack.waiting_at(cid, "classification")

@@ -7,10 +7,8 @@ import json
 
 import pytest
 
-from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_open311 import NEW_REQUEST, assert_error, issue, o311_call
-from .test_paths import COMPLAINT
-from .test_routes import assert_problem, citizen_token
+from .helpers import COMPLAINT, assert_problem, call, citizen_token
+from .open311_helpers import NEW_REQUEST, assert_error, issue, o311_call
 
 pytestmark = pytest.mark.integration
 

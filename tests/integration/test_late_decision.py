@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from .test_paths import OPERATOR, submit
+from .helpers import OPERATOR, submit
 
 pytestmark = pytest.mark.integration
 

@@ -10,8 +10,8 @@ import pytest
 
 from local.outbox import sent_emails
 
-from .staff_helpers import DOMAIN, call, client, staff  # noqa: F401  (fixtures)
-from .test_routes import assert_problem, citizen_token
+from .helpers import assert_problem, call, citizen_token
+from .staff_helpers import DOMAIN
 
 pytestmark = pytest.mark.integration
 ADMIN = f"admin@{DOMAIN}"

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from openpyxl import load_workbook
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.adapters.spreadsheet import BREAKDOWNS, ROW_COLUMNS, TOTALS
+from chalicelib.adapters.spreadsheet import BREAKDOWNS, TOTALS
 from chalicelib.adapters.tables import ReportModel
 from chalicelib.domain.staff import StaffMember
 from chalicelib.domain.timestamps import utcnow
@@ -22,6 +22,8 @@ from chalicelib.service.monthly_report import send_monthly_report
 from chalicelib.service.reports import sla_report
 from local.outbox import attachment
 from local.schedules import scheduled_event
+
+from ..workbooks import figures_of
 
 pytestmark = pytest.mark.integration
 
@@ -84,25 +86,6 @@ def reports_sent(stack) -> list[dict]:
     return [m for m in stack.emails_to(SUPERVISOR) if "Laporan SLA bulanan" in m["subject"]]
 
 
-def figures_of(workbook) -> dict:
-    """The figures a workbook shows, in the report's shape (labels and the generated time aside)."""
-    out = {}
-    for breakdown in BREAKDOWNS:
-        ws = workbook[breakdown.sheet]
-        headings = {str(c.value).split("\n")[-1]: c.column for c in ws[1]}
-        out[breakdown.section] = [
-            {
-                breakdown.key: ws.cell(row, 1).value,
-                **{c.field: ws.cell(row, headings[c.en]).value for c in ROW_COLUMNS if c.en in headings},
-            }
-            for row in range(2, ws.max_row + 1)
-        ]
-    summary = workbook["Ringkasan"]
-    values = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, summary.max_row + 1)}
-    out["totals"] = {field: values[f"{label_id} / {label_en}"] for field, label_id, label_en, _ in TOTALS}
-    return out
-
-
 def without_labels(figures: dict) -> dict:
     return {
         "totals": {field: figures["totals"][field] for field, *_ in TOTALS},
@@ -129,7 +112,9 @@ def test_on_the_first_working_day_the_supervisor_gets_decembers_report_once(dece
             "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     ]
-    workbook = load_workbook(io.BytesIO(attachment(stack.region, message["id"], FILENAME)))
+    attached = attachment(stack.region, message["id"], FILENAME)
+    assert attached is not None
+    workbook = load_workbook(io.BytesIO(attached))
     assert workbook.sheetnames == ["Ringkasan", "Per tahap", "Per OPD", "Per kanal", "Per kategori", "Per bulan"]
     expected = sla_report(stack.svc, *DECEMBER)
     assert figures_of(workbook) == without_labels(expected)

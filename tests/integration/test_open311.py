@@ -11,9 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -24,12 +22,10 @@ from chalicelib.service import api_keys
 from chalicelib.service import decide as decide_uc
 from chalicelib.service.complaints import Citizen, submit_complaint
 
-from .staff_helpers import DOMAIN, call, client, staff  # noqa: F401  (fixtures)
-from .test_paths import COMPLAINT, DINKES, DISKOMINFO, OPERATOR, emitted_metrics
+from .helpers import COMPLAINT, DINKES, DISKOMINFO, OPERATOR, call, emitted_metrics
+from .open311_helpers import ADMIN, NEW_REQUEST, assert_error, issue, o311_call, xml_items
 
 pytestmark = pytest.mark.integration
-FORM = "application/x-www-form-urlencoded; charset=utf-8"
-ADMIN = f"admin@{DOMAIN}"
 REQUEST_FIELDS = [
     "service_request_id",
     "status",
@@ -49,59 +45,7 @@ REQUEST_FIELDS = [
     "long",
     "media_url",
 ]
-NEW_REQUEST = {
-    "service_code": "kesehatan.puskesmas",
-    "lat": "-0.4948",
-    "long": "117.1436",
-    "address_string": "Jl. Pahlawan, Sempaja, Samarinda",
-    "email": "Rina.Warga@Example.id",
-    "first_name": "Rina",
-    "last_name": "Wulandari",
-    "phone": "+62 811-5500-123",
-    "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00.",
-    "media_url": "https://foto.example.id/puskesmas.jpg",
-    "device_id": "device-7781",
-    "account_id": "akun-5521",
-}
 PERSONAL = ["Rina", "Wulandari", "rina.warga@example.id", "811-5500-123", "device-7781", "akun-5521", "open311:"]
-
-
-def o311_call(client, method, path, form=None, headers=None, raw=None):
-    """Call /open311/v2/<path>; the body parsed by the URL's format (JSON, or XML with ElementTree)."""
-    h = dict(headers or {})
-    body = b""
-    if form is not None:
-        h.setdefault("Content-Type", FORM)
-        body = urlencode(form).encode()
-    if raw is not None:
-        body = raw
-    response = getattr(client, method)(f"/open311/v2/{path}", headers=h, body=body)
-    fmt = o311.format_of(path.split("?")[0]) or "xml"
-    assert response.headers["Content-Type"] == o311.FORMATS[fmt], response.headers
-    parsed = json.loads(response.body) if fmt == "json" else ET.fromstring(response.body)
-    return response, parsed
-
-
-def xml_items(root):
-    """XML items as dicts of their children's text (the spec's flat shapes)."""
-    return [{child.tag: child.text for child in item} for item in root]
-
-
-def assert_error(response, parsed, status, fragment=""):
-    assert response.status_code == status, parsed
-    if isinstance(parsed, list):
-        assert parsed and all(set(e) == {"code", "description"} and e["code"] == status for e in parsed), parsed
-        descriptions = [e["description"] for e in parsed]
-    else:
-        assert parsed.tag == "errors" and all(e.tag == "error" for e in parsed)
-        assert all([c.tag for c in e] == ["code", "description"] and e.findtext("code") == str(status) for e in parsed)
-        descriptions = [e.findtext("description") for e in parsed]
-    assert any(fragment in d for d in descriptions), descriptions
-    assert response.headers["Cache-Control"] == "no-store"
-
-
-def issue(stack, organisation="Pusat Data Kota Samarinda") -> str:
-    return api_keys.issue_key(stack.svc, {"organisation": organisation}, by=ADMIN)["api_key"]
 
 
 def drive_to_answer(stack, cid, reply):

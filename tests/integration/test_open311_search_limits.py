@@ -9,9 +9,8 @@ from chalice.local import LambdaEventConverter
 from chalicelib.adapters.tables import RateCounterModel
 from chalicelib.service.complaints import Citizen, submit_complaint
 
-from .staff_helpers import client  # noqa: F401  (fixture)
-from .test_open311 import assert_error, o311_call, xml_items
-from .test_paths import COMPLAINT, emitted_metrics
+from .helpers import COMPLAINT, emitted_metrics
+from .open311_helpers import assert_error, o311_call, xml_items
 
 pytestmark = pytest.mark.integration
 LIMIT = 3

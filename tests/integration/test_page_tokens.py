@@ -10,9 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_paths import COMPLAINT
-from .test_routes import citizen_token
+from .helpers import COMPLAINT, call, citizen_token
 
 pytestmark = pytest.mark.integration
 

@@ -2,50 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from chalicelib.service.complaints import Citizen, submit_complaint
+from .helpers import CITIZEN, DINKES, DISKOMINFO, OPERATOR, emitted_metrics, submit, to_opd
 
 pytestmark = pytest.mark.integration
 
-CITIZEN = Citizen(id="citizen-1", email="warga@example.id", name="Siti Aminah")
-OPERATOR = "operator@aspirasi.kaltimprov.go.id"
-DISKOMINFO = "diskominfo@aspirasi.kaltimprov.go.id"
-DINKES = "opd-dinkes@aspirasi.kaltimprov.go.id"
 DISDIKBUD = "opd-disdikbud@aspirasi.kaltimprov.go.id"
-COMPLAINT = {
-    "category": "kesehatan",
-    "subcategory": "puskesmas",
-    "title": "Puskesmas tutup siang",
-    "description": "Puskesmas Sempaja tutup pukul 11.00 padahal jadwal sampai 14.00.",
-    "location": "Samarinda",
-}
-
-
-def submit(stack, **changes):
-    view, created = submit_complaint(stack.svc, CITIZEN, {**COMPLAINT, **changes})
-    assert created
-    return view["id"]
-
-
-def to_opd(stack) -> str:
-    """Submit, accept, classify as an aspiration for Dinas Kesehatan; return when the OPD is waiting."""
-    cid = submit(stack)
-    stack.waiting_at(cid, "intake")
-    stack.decide(OPERATOR, {"decision": "accept"})
-    stack.waiting_at(cid, "classification")
-    stack.decide(DISKOMINFO, {"kind": "aspiration", "opd": "DINKES"})
-    stack.waiting_at(cid, "opd_response")
-    return cid
 
 
 def assert_emails(stack, address, subjects_contain):
     """The team (or citizen) got exactly these emails, in order, each naming the case."""
     got = stack.emails_to(address)
     assert len(got) == len(subjects_contain), [m["subject"] for m in got]
-    for message, fragment in zip(got, subjects_contain):
+    for message, fragment in zip(got, subjects_contain, strict=True):
         assert fragment in message["subject"], message["subject"]
 
 
@@ -58,18 +28,6 @@ def assert_answered_and_closed(stack, cid, reply_text):
     assert complaint.answered_at and complaint.closed_at
     reply_mail = stack.emails_to(CITIZEN.email)[-1]
     assert "Jawaban" in reply_mail["subject"] and reply_text in reply_mail["text"]
-
-
-def emitted_metrics(captured: str) -> list[tuple[str, dict]]:
-    """(metric name, dimensions) of every EMF document Powertools printed."""
-    out = []
-    for line in captured.splitlines():
-        if line.startswith('{"_aws"'):
-            doc = json.loads(line)
-            for directive in doc["_aws"]["CloudWatchMetrics"]:
-                dims = {d: doc[d] for group in directive["Dimensions"] for d in group}
-                out += [(m["Name"], dims) for m in directive["Metrics"]]
-    return out
 
 
 def test_information_path(stack, capsys):

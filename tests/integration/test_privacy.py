@@ -11,30 +11,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from ..unit.test_attachments import PNG
-from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_attachments import ask, objects, upload
-from .test_paths import COMPLAINT, OPERATOR
-from .test_routes import PASSWORD, assert_problem
+from ..samples import PNG
+from .attachment_helpers import ask, objects, upload
+from .helpers import COMPLAINT, OPERATOR, PASSWORD, assert_problem, call
+from .privacy_helpers import EMAIL, register, submitted
 
 pytestmark = pytest.mark.integration
-EMAIL = "warga.privasi@example.id"
-
-
-def register(client, email=EMAIL, name="Siti Aminah", phone="+6281234567890") -> str:
-    body = {"email": email, "password": PASSWORD, "name": name, **({"phone": phone} if phone else {})}
-    response, created = call(client, "post", "/auth/register", body)
-    assert response.status_code == 201, created
-    response, tokens = call(client, "post", "/auth/login", {"email": email, "password": PASSWORD})
-    assert response.status_code == 200, tokens
-    return tokens["id_token"]
-
-
-def submitted(client, stack, token, **changes) -> str:
-    response, created = call(client, "post", "/complaints", {**COMPLAINT, **changes}, token)
-    assert response.status_code == 201, created
-    stack.waiting_at(created["id"], "intake")  # the receipt is sent on the way
-    return created["id"]
 
 
 def with_file(client, stack, token, cid) -> str:
@@ -144,7 +126,8 @@ def test_correction_updates_the_account_and_the_named_reports_only(client, stack
     assert response.status_code == 200, body
     assert body["account"]["name"] == "Siti Aminah Rahman" and body["account"]["phone"] == "+628112223334"
     assert body["complaints_corrected"] == 1 and "login" in body["note"]["en"]
-    assert cognito_user(stack)["name"] == "Siti Aminah Rahman"
+    user = cognito_user(stack)
+    assert user is not None and user["name"] == "Siti Aminah Rahman"
     assert stack.complaint(named).citizen_name == "Siti Aminah Rahman"
     assert stack.complaint(named).citizen_phone == "+628112223334"
     assert stack.complaint(hidden).citizen_name is None and stack.complaint(hidden).citizen_phone is None
@@ -153,7 +136,8 @@ def test_correction_updates_the_account_and_the_named_reports_only(client, stack
 
     response, body = call(client, "patch", "/me", {"phone": None}, token)  # remove the number
     assert response.status_code == 200 and body["account"]["phone"] is None
-    assert "phone_number" not in cognito_user(stack) and stack.complaint(named).citizen_phone is None
+    user = cognito_user(stack)
+    assert user is not None and "phone_number" not in user and stack.complaint(named).citizen_phone is None
     assert stack.complaint(named).citizen_name == "Siti Aminah Rahman"
 
 

@@ -12,12 +12,10 @@ import pytest
 from chalicelib.adapters.tables import MODELS, ComplaintModel
 from chalicelib.domain import privacy
 
-from ..unit.test_attachments import PNG
-from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_attachments import ask, objects, upload
-from .test_paths import COMPLAINT, DINKES, DISKOMINFO, OPERATOR
-from .test_privacy import EMAIL, register, submitted
-from .test_routes import assert_problem
+from ..samples import PNG
+from .attachment_helpers import ask, objects, upload
+from .helpers import COMPLAINT, DINKES, DISKOMINFO, OPERATOR, assert_problem, call
+from .privacy_helpers import EMAIL, register, submitted
 
 pytestmark = pytest.mark.integration
 
@@ -169,7 +167,7 @@ def test_the_export_shows_what_the_citizen_may_see_not_the_agencys_draft(client,
 
 # 8. Registration revealed who has an account ----------------------------------------------------------
 def test_registering_an_existing_address_answers_as_for_a_new_one_and_tells_the_owner(client, stack, staff):
-    from .test_routes import PASSWORD
+    from .helpers import PASSWORD
 
     staff.token("operator", email="operator.c@kaltimprov.go.id")
     register(client)  # a citizen's account
@@ -196,7 +194,7 @@ def test_registering_an_existing_address_answers_as_for_a_new_one_and_tells_the_
 
 @pytest.mark.parametrize("stack_env", [{"REGISTER_LIMIT_PER_HOUR": "3"}])
 def test_account_creation_is_limited_per_client_address(client, stack):
-    from .test_routes import PASSWORD
+    from .helpers import PASSWORD
 
     for n in range(3):
         response, _ = call(

@@ -24,8 +24,7 @@ from chalicelib.service.complaints import Citizen, enter_complaint, submit_compl
 from chalicelib.service.staff import answer_for_reporter
 from chalicelib.web.routes.reports import XLSX
 
-from .staff_helpers import staff  # noqa: F401  (a fixture)
-from .test_routes import assert_problem, call, client  # noqa: F401  (client is a fixture)
+from .helpers import assert_problem, call
 
 pytestmark = pytest.mark.integration
 
@@ -139,13 +138,15 @@ def recount(start, end) -> dict:
     """The report's figures, counted the slow way from every record (what the report must never do)."""
 
     def in_period(at: str | None) -> bool:
-        return bool(at) and start <= report.local_day(parse_iso(at)) <= end
+        if not at:
+            return False
+        return start <= report.local_day(parse_iso(at)) <= end
 
     complaints = list(ComplaintModel.scan())
     items = list(WorkItemModel.scan())
     audits = list(AuditModel.scan())
     stage_of_step = {(i.complaint_id, int(i.step)): i.stage for i in items}
-    ticks = Counter()
+    ticks: Counter[tuple[str, str]] = Counter()
     for entry in audits:
         if entry.action in ("reminder_sent", "escalated") and in_period(entry.at):
             ticks[(entry.action, entry.stage)] += 1

@@ -15,7 +15,7 @@ from chalicelib.service import decide as decide_uc
 from chalicelib.service.complaints import Citizen, get_complaint, list_complaints, submit_complaint
 from local.poller import LambdaContext, sqs_event
 
-from .test_paths import CITIZEN, COMPLAINT, DISKOMINFO, OPERATOR, submit
+from .helpers import CITIZEN, COMPLAINT, DISKOMINFO, OPERATOR, submit
 
 pytestmark = pytest.mark.integration
 

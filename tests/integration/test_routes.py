@@ -10,46 +10,12 @@ from pathlib import Path
 import jwt
 import moto.cognitoidp
 import pytest
-from chalice.test import Client
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from .test_paths import COMPLAINT, OPERATOR
+from .helpers import COMPLAINT, OPERATOR, PASSWORD, assert_problem, call, citizen_token
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).parents[2]
-PASSWORD = "Rahasia-123"
-
-
-@pytest.fixture
-def client(stack):
-    with Client(stack.app.app, stage_name="dev", project_dir=str(ROOT)) as test_client:
-        yield test_client.http
-
-
-def call(client, method, path, body=None, token=None, headers=None):
-    h = {"Content-Type": "application/json", "Accept": "application/json", **(headers or {})}
-    if token:
-        h["Authorization"] = f"Bearer {token}"
-    raw = body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
-    response = getattr(client, method)(path, headers=h, body=raw or b"")
-    payload = json.loads(response.body) if response.body else None
-    return response, payload
-
-
-def citizen_token(client, email="warga@example.id", name="Siti Aminah"):
-    response, body = call(client, "post", "/auth/register", {"email": email, "password": PASSWORD, "name": name})
-    assert response.status_code == 201 and body == {"email": email, "confirmed": True}
-    response, tokens = call(client, "post", "/auth/login", {"email": email, "password": PASSWORD})
-    assert response.status_code == 200
-    assert set(tokens) == {"id_token", "access_token", "refresh_token", "expires_in"}
-    return tokens["id_token"]
-
-
-def assert_problem(response, body, status):
-    assert response.status_code == status, body
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert body["status"] == status and body["type"].startswith("https://") and " / " in body["title"]
-    assert body["messages"]["id"] and body["messages"]["en"]
 
 
 def test_register_login_and_bad_credentials(client):
@@ -104,7 +70,7 @@ def test_protected_routes_need_a_valid_token(client, stack):
     expired = _sign_with_moto_key({**claims, "exp": int(time.time()) - 60, "iat": int(time.time()) - 3700})
     wrong_audience = _sign_with_moto_key({**claims, "aud": "another-client"})
     access_token = _sign_with_moto_key({**claims, "token_use": "access"})
-    unsigned = jwt.encode(claims, key=None, algorithm="none")
+    unsigned = jwt.encode(claims, key=None, algorithm="none")  # type: ignore[arg-type]  # PyJWT types no key-less "none"
     for bad in (forged, expired, wrong_audience, access_token, unsigned, "not-a-jwt", token + "x"):
         response, body = call(client, "get", "/complaints", token=bad)
         assert_problem(response, body, 401)

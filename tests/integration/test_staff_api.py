@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from typing import Any
 
 import pytest
 
@@ -14,20 +15,10 @@ from chalicelib.domain.staff import StaffMember
 from chalicelib.service import decide as decide_uc
 from chalicelib.service import staff as staff_uc
 
-from .staff_helpers import call, client, staff  # noqa: F401  (fixtures)
-from .test_paths import CITIZEN, DINKES, OPERATOR, emitted_metrics, submit, to_opd
+from .helpers import CITIZEN, DINKES, OPERATOR, call, emitted_metrics, submit, to_opd
+from .staff_helpers import PHONE_CALL
 
 pytestmark = pytest.mark.integration
-
-PHONE_CALL = {
-    "channel": "phone",
-    "reporter": {"name": "Pak Darto", "email": "darto@example.id", "phone": "0812-3456-7890"},
-    "category": "perhubungan",
-    "subcategory": "lalu-lintas",
-    "title": "Lampu lalu lintas mati",
-    "description": "Lampu lalu lintas simpang Lembuswana mati sejak semalam.",
-    "location": "Samarinda",
-}
 
 
 def decide(client, token, cid, body, status=200):
@@ -113,16 +104,16 @@ def test_link_and_console_race_for_one_stage(stack, client, staff):
         cid = submit(stack, title=f"Balapan {round_}")
         item = stack.waiting_at(cid, "intake")
         link = stack.last_link(OPERATOR)
-        barrier, outcomes = threading.Barrier(2), []
+        barrier, outcomes = threading.Barrier(2), list[tuple[str, Any]]()
 
-        def by_link():
+        def by_link(barrier=barrier, outcomes=outcomes, link=link):
             barrier.wait()
             try:
                 outcomes.append(("link", decide_uc.decide_by_link(stack.svc, link, {"decision": "accept"})))
             except AlreadyDecided as refused:
                 outcomes.append(("link", refused))
 
-        def by_console():
+        def by_console(barrier=barrier, outcomes=outcomes, cid=cid):
             barrier.wait()
             try:
                 outcomes.append(

@@ -5,7 +5,7 @@ totals are the sums of the monthly, channel and category rows; the stage rows' r
 escalations add up to the totals; the agency rows are the visits of the agency stage. Some rows
 have nothing to divide (``null`` percentages, medians and ratings).
 
-Use ``sample_report()`` (a fresh deep copy) in tests: ``from tests.unit.report_sample import sample_report``.
+Use ``sample_report()`` (a fresh deep copy) in tests: ``from .report_sample import sample_report``.
 """
 
 from __future__ import annotations

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
-
 import pytest
 
 from chalicelib.adapters.uploads import landed_objects
@@ -11,26 +9,9 @@ from chalicelib.domain import attachments as rules
 from chalicelib.domain.errors import AttachmentLimitReached, ComplaintNotOpen, ValidationFailed
 from chalicelib.web.problems import FIELD_MESSAGES, problem, problem_for
 
+from ..samples import EXE, PDF, PNG
 
-def _png() -> bytes:
-    """A real 1x1 PNG (signature, IHDR, IDAT, IEND)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
-
-    header = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-        + chunk(b"IEND", b"")
-    )
-
-
-PNG = _png()
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run"
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,"
 GOOD = {"filename": "foto-jalan.jpg", "content_type": "image/jpeg", "size": 2048}

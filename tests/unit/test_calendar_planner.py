@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.config import Settings
-from chalicelib.domain.calendar import WITA, AlwaysOpen, office_calendar
+from chalicelib.domain.calendar import WITA, AlwaysOpen, OfficeHours, office_calendar
 from chalicelib.domain.planner import (
     ESCALATE,
     LONG_WAIT_SECONDS,
@@ -29,8 +29,8 @@ CUTI = office_calendar(cuti_bersama=[date(2026, 3, 18), date(2026, 3, 20), date(
 MIN = timedelta(minutes=1)
 
 
-def wita(*args) -> datetime:
-    return datetime(*args, tzinfo=WITA)
+def wita(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WITA)
 
 
 def test_weekends_are_closed():
@@ -91,6 +91,7 @@ def test_between_counts_only_office_time():
 
 def test_configured_office_hours_and_days():
     saturday_office = Settings.from_env({"OFFICE_HOURS": "07:30-15:30", "OFFICE_DAYS": "1-6"}).calendar()
+    assert isinstance(saturday_office, OfficeHours)
     assert saturday_office.is_working_day(date(2026, 11, 28))
     assert saturday_office.add(wita(2026, 11, 27, 15, 0), 60 * MIN) == wita(2026, 11, 28, 8, 0)
     with pytest.raises(ValueError):

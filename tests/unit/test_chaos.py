@@ -218,13 +218,12 @@ def test_a_failed_acknowledgement_means_delivery_again_never_a_dead_poller(chaos
     url = _queue(sqs, "acks")
     sqs.send_message(QueueUrl=url, MessageBody="m")
     seen = []
-    poller = Poller(
-        sqs,
-        url,
-        "arn:aws:sqs:ap-southeast-3:123456789012:acks",
-        REGION,
-        lambda event, context: seen.append(chaos.is_application_call()) or {"batchItemFailures": []},
-    )
+
+    def handler(event, context):
+        seen.append(chaos.is_application_call())
+        return {"batchItemFailures": []}
+
+    poller = Poller(sqs, url, "arn:aws:sqs:ap-southeast-3:123456789012:acks", REGION, handler)
     assert poller.poll_once() == 1 and poller.poll_once() == 1  # not deleted: here again
     assert seen == [True, True]  # the handler's calls count as the application's
     assert chaos_log.count("chaos: injected RequestThrottled sqs:DeleteMessageBatch") == 2
@@ -242,13 +241,12 @@ def test_a_crash_after_the_work_leaves_the_batch_for_redelivery(chaos_log):
     url = _queue(sqs, "crashes")
     sqs.send_message(QueueUrl=url, MessageBody="m")
     handled = []
-    poller = Poller(
-        sqs,
-        url,
-        "arn:aws:sqs:ap-southeast-3:123456789012:crashes",
-        REGION,
-        lambda event, context: handled.append(event["Records"][0]["body"]) or {},
-    )
+
+    def handler(event, context):
+        handled.append(event["Records"][0]["body"])
+        return {}
+
+    poller = Poller(sqs, url, "arn:aws:sqs:ap-southeast-3:123456789012:crashes", REGION, handler)
     assert poller.poll_once() == 1 and poller.poll_once() == 1
     assert handled == ["m", "m"] and chaos.active().crashes == 2
     assert "chaos: crashed SQS handler after its work (crashes); its batch will be delivered again" in chaos_log

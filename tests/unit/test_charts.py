@@ -68,6 +68,19 @@ def with_class(root: ET.Element, name: str) -> list[ET.Element]:
     return [node for node in root.iter() if node.get("class") == name]
 
 
+def attr(node: ET.Element, name: str) -> str:
+    """An attribute the chart must have."""
+    value = node.get(name)
+    assert value is not None, f"{node.tag} has no {name}"
+    return value
+
+
+def text_of(node: ET.Element | None) -> str:
+    """An element's text, which the chart must give."""
+    assert node is not None and node.text is not None
+    return node.text
+
+
 def texts(root: ET.Element) -> list[str]:
     return ["".join(node.itertext()) for node in root.iter(SVG + "text")]
 
@@ -85,16 +98,16 @@ def test_one_self_contained_svg_that_scales_and_speaks():
     svg = render_svg(report(THREE_MONTHS, STAGES))
     root = parse(svg)
     assert root.get("width") == "100%"
-    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    _, _, width, height = (float(v) for v in attr(root, "viewBox").split())
     assert width <= 400 and height > 0  # about one unit per CSS pixel on a phone
     assert root.get("role") == "img"
     title, desc = root.find(SVG + "title"), root.find(SVG + "desc")
     assert title.text == "Laporan SLA, 1 September 2026 – 30 November 2026"
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     # Screen readers get every figure in words.
-    assert "Diterima 120, dijawab 100; 85% dijawab dalam waktu SOP." in desc.text
-    assert "Bulan 2026-10: diterima 50, dijawab 40, tepat waktu —" in desc.text
-    assert "Classification: 50% dari 10 diputuskan" in desc.text
+    assert "Diterima 120, dijawab 100; 85% dijawab dalam waktu SOP." in text_of(desc)
+    assert "Bulan 2026-10: diterima 50, dijawab 40, tepat waktu —" in text_of(desc)
+    assert "Classification: 50% dari 10 diputuskan" in text_of(desc)
     # No scripts, no styles, no links, no event handlers, nothing fetched from elsewhere.
     tags = {node.tag.removeprefix(SVG) for node in root.iter()}
     assert not tags & {"script", "style", "foreignObject", "image", "use", "a", "iframe"}
@@ -103,7 +116,7 @@ def test_one_self_contained_svg_that_scales_and_speaks():
             assert "href" not in name and not name.startswith("on") and name != "style"
     assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
     # Readable on a phone: no text smaller than 12 units.
-    sizes = [float(node.get("font-size")) for node in root.iter() if node.get("font-size")]
+    sizes = [float(attr(node, "font-size")) for node in root.iter() if node.get("font-size")]
     assert min(sizes) >= 12
 
 
@@ -125,22 +138,24 @@ def test_the_expected_bars():
 def test_bars_are_to_scale():
     root = parse(render_svg(report(THREE_MONTHS, STAGES)))
     received = with_class(root, "rp-received")
-    heights = [float(b.get("height")) for b in received]
+    heights = [float(attr(b, "height")) for b in received]
     assert heights[0] == pytest.approx(2 * heights[1], abs=0.02) == pytest.approx(4 * heights[2], abs=0.05)
-    answered = [float(b.get("height")) for b in with_class(root, "rp-answered")]
+    answered = [float(attr(b, "height")) for b in with_class(root, "rp-answered")]
     assert answered[0] == pytest.approx(heights[0] * 0.8, abs=0.02) and answered[2] == 0
     # Every bar stands on the same baseline.
-    bottoms = {round(float(b.get("y")) + float(b.get("height")), 1) for b in received + with_class(root, "rp-answered")}
+    bottoms = {
+        round(float(attr(b, "y")) + float(attr(b, "height")), 1) for b in received + with_class(root, "rp-answered")
+    }
     assert len(bottoms) == 1
     # The on-time dots use the 0–100 % scale of the same plot: 90 % is 0.9 of the height above the baseline.
     baseline = bottoms.pop()
     (grid,) = with_class(root, "rp-grid")
-    top = min(float(line.get("y1")) for line in grid.iter(SVG + "line"))  # the 100 % (and top count) line
+    top = min(float(attr(line, "y1")) for line in grid.iter(SVG + "line"))  # the 100 % (and top count) line
     dots = with_class(root, "rp-on-time")
-    assert baseline - float(dots[0].get("cy")) == pytest.approx(0.9 * (baseline - top), abs=0.05)
+    assert baseline - float(attr(dots[0], "cy")) == pytest.approx(0.9 * (baseline - top), abs=0.05)
     # Stage bars: widths proportional to the share, on a track that is 100 %.
-    widths = [float(b.get("width")) for b in with_class(root, "rp-stage-bar")]
-    track = float(with_class(root, "rp-stage-track")[0].get("width"))
+    widths = [float(attr(b, "width")) for b in with_class(root, "rp-stage-bar")]
+    track = float(attr(with_class(root, "rp-stage-track")[0], "width"))
     assert widths == pytest.approx([track, track / 2, track / 4], abs=0.02)
 
 
@@ -167,14 +182,14 @@ def test_labels_are_text_never_markup(label):
     assert "&amp;" in svg and "&lt;" in svg
     assert not any(node.tag.removeprefix(SVG) in ("script", "b") for node in root.iter())
     assert [t.text for t in with_class(root, "rp-stage-label")] == [label[:20]]
-    assert label in root.find(SVG + "desc").text
+    assert label in text_of(root.find(SVG + "desc"))
     assert with_class(root, "rp-received")[0].find(SVG + "title").text.startswith(label)
 
 
 def test_a_long_label_is_cut():
     root = parse(render_svg(report([], [stage("opd_response", 40.0, label="Dinas Pekerjaan Umum dan Penataan Ruang")])))
     (label,) = with_class(root, "rp-stage-label")
-    assert label.text.endswith("…") and len(label.text) <= 24
+    assert text_of(label).endswith("…") and len(text_of(label)) <= 24
 
 
 @pytest.mark.parametrize("lang, words", [("id", "Belum ada data"), ("en", "No data yet")])
@@ -196,7 +211,7 @@ def test_zero_counts_but_a_stage_figure():
     root = parse(render_svg(report([month("2026-11", 0, 0, None)], [stage("intake", 0.0, completed=3)])))
     assert texts(root).count("Belum ada data") == 1
     (bar,) = with_class(root, "rp-stage-bar")
-    assert float(bar.get("width")) == 0
+    assert float(attr(bar, "width")) == 0
     assert ["".join(t.itertext()) for t in with_class(root, "rp-stage-figure")] == ["0%"]
 
 
@@ -206,10 +221,10 @@ def test_english_and_numbers():
     root = parse(svg_en)
     assert "Reports per month" in texts(root) and "Within SOP time per stage" in texts(root)
     assert [t.text for t in with_class(root, "rp-stage-label")] == ["Intake (en)"]
-    assert "Month 2026-11: received 1,234, answered 1,000, on time 85.2%" in root.find(SVG + "desc").text
+    assert "Month 2026-11: received 1,234, answered 1,000, on time 85.2%" in text_of(root.find(SVG + "desc"))
     assert "97.3%" in texts(root)
     root_id = parse(render_svg(report(months, [stage("intake", 97.34)]), "id"))
-    assert "Bulan 2026-11: diterima 1.234, dijawab 1.000, tepat waktu 85,2%" in root_id.find(SVG + "desc").text
+    assert "Bulan 2026-11: diterima 1.234, dijawab 1.000, tepat waktu 85,2%" in text_of(root_id.find(SVG + "desc"))
     assert "97,3%" in texts(root_id)
     assert render_svg(report(months), "xx") == render_svg(report(months), "id")  # unknown language: Indonesian
 
@@ -224,7 +239,7 @@ def test_many_months_name_only_a_few():
 
 
 def test_the_sample_report_of_the_contract():
-    from tests.unit.report_sample import sample_report
+    from .report_sample import sample_report
 
     sample = sample_report()
     root = parse(render_svg(sample, "en"))

@@ -81,7 +81,7 @@ def _client_error(code: str, reasons: list | None = None) -> ClientError:
     response: dict = {"Error": {"Code": code, "Message": "x"}}
     if reasons is not None:
         response["CancellationReasons"] = [{"Code": r} for r in reasons]
-    return ClientError(response, "Operation")  # type: ignore[arg-type]
+    return ClientError(response, "Operation")
 
 
 def test_throttling_is_found_wherever_the_aws_error_is_wrapped():
@@ -106,11 +106,11 @@ def test_throttling_is_found_wherever_the_aws_error_is_wrapped():
         assert is_throttling(wrapped)
     assert is_throttling(_client_error("TransactionCanceledException", ["None", "ThrottlingError"]))
     # Real errors are not throttling.
-    for error in (
+    for real in (
         _client_error("ValidationException"),
         _client_error("ConditionalCheckFailedException"),
         _client_error("TransactionCanceledException", ["ConditionalCheckFailed"]),
         LookupError("gone"),
         UpdateError("Failed to update item", cause=_client_error("AccessDeniedException")),
     ):
-        assert not is_throttling(error), error
+        assert not is_throttling(real), real

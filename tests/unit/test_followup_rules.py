@@ -46,8 +46,8 @@ gaps = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=40))
 PAUSABLE = ("intake", "classification", "opd_response")
 
 
-def wita(*args) -> datetime:
-    return datetime(*args, tzinfo=WITA)
+def wita(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WITA)
 
 
 # -- the clock pauses while the citizen answers -----------------------------------------------------
@@ -171,6 +171,7 @@ def test_duplicate_target_must_exist_differ_and_carry_on():
 # -- answers, ratings, reopening ----------------------------------------------------------------------
 def test_answer_rules():
     assert parse_answer({"answer": " Pasar Segiri "}) == "Pasar Segiri"
+    bad: object
     for bad in ({}, {"answer": ""}, {"answer": 5}, {"answer": "x" * 4001}, []):
         with pytest.raises(ValidationFailed):
             parse_answer(bad)

@@ -13,6 +13,8 @@ from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.submission import parse_entry, parse_submission
 from chalicelib.web.problems import FIELD_MESSAGES
 
+from .open311_sample import spec_form
+
 JURISDICTION = "kaltimprov.go.id"
 COMPLAINT = {
     "category": "kesehatan",
@@ -168,8 +170,6 @@ def test_operator_entry_and_decisions_and_followups_refuse_them_too():
 
 
 def test_open311_refuses_them_in_every_text_field():
-    from .test_open311 import spec_form
-
     for name in ("description", "address_string", "first_name", "last_name", "media_url", "device_id", "account_id"):
         base = spec_form()[name]
         with pytest.raises(o311.Open311Error) as error:
@@ -212,8 +212,6 @@ GOOD_EMAILS = [
 
 
 def _refused_by_every_entry_point(email: str) -> dict[str, bool]:
-    from .test_open311 import spec_form
-
     def open311_refuses() -> bool:
         try:
             o311.parse_request(spec_form(email=email), JURISDICTION)

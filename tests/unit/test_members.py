@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
@@ -27,7 +28,7 @@ class FakeDirectory:
         self.disabled: list[str] = []
         self.enabled: list[str] = []
         self.fail_group: str | None = None
-        self.before_disable = None
+        self.before_disable: Callable[[], object] | None = None
 
     def members_of(self, group):
         return [
@@ -270,7 +271,7 @@ def test_two_admins_disabling_each_other_in_lockstep_are_both_refused():
         disable(email)
         disabled.wait()
 
-    directory.disable = in_lockstep
+    directory.disable = in_lockstep  # type: ignore[method-assign]  # the fake's own, for this test
     refused = []
 
     def request(email):
@@ -289,8 +290,16 @@ def test_two_admins_disabling_each_other_in_lockstep_are_both_refused():
 
 
 class FakeIdentity:
+    """The identity provider's login alone (accounts.login); registering and confirming are not played."""
+
     def __init__(self):
         self.calls = []
+
+    def register(self, email: str, password: str, name: str, phone: str | None) -> bool:
+        raise NotImplementedError
+
+    def confirm(self, email: str, code: str) -> None:
+        raise NotImplementedError
 
     def login(self, email, password, new_password=None):
         self.calls.append((email, password, new_password))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from typing import cast
 
 import pytest
 from chalice.test import Client
 from openapi_spec_validator import validate as validate_openapi
+from pydantic import BaseModel
 
 import app as application
 from chalicelib.domain import models
@@ -76,7 +78,7 @@ def test_the_examples_pass_validation(doc):
     parse_decision("intake", op[("POST", "/actions/{link_token}")].example)
     for item in op.values():
         if item.example is not None and isinstance(item.request, type):
-            item.request.model_validate(item.example)
+            cast(type[BaseModel], item.request).model_validate(item.example)
 
 
 def test_security_problems_and_content_types(doc):
@@ -102,7 +104,7 @@ def test_security_problems_and_content_types(doc):
 
 def test_models_speak_the_error_codes_the_messages_know():
     """Each code the models produce has an Indonesian and English message (web/problems.py)."""
-    payloads = [
+    payloads: list[tuple[type[BaseModel], dict]] = [
         (models.SubmissionRequest, {"category": "nope", "title": 5, "anonymous": "yes", "description": "pendek"}),
         (models.EntryRequest, {"channel": "fax", "reporter": {"email": "x", "phone": "?"}, "external_ref": "a\nb"}),
         (models.RatingRequest, {"score": 9}),

@@ -22,10 +22,11 @@ durations = st.floats(min_value=0, max_value=200_000, allow_nan=False, allow_inf
 @given(st.lists(durations, min_size=1, max_size=300), st.sampled_from([0.5, 0.9, 0.1, 0.99, 1.0]))
 @settings(max_examples=300, deadline=None)
 def test_quantiles_from_the_histogram_are_within_one_bucket_of_the_exact_ones(values, q):
-    histogram = defaultdict(int)
+    histogram: defaultdict[int, int] = defaultdict(int)
     for value in values:
         histogram[report.bucket(value)] += 1
     estimate, exact = report.quantile(histogram, q), report.exact_quantile(values, q)
+    assert estimate is not None and exact is not None
     assert abs(estimate - exact) <= max(report.ACCURACY * exact, report.LOWEST)
 
 
@@ -131,6 +132,7 @@ def test_the_report_adds_up_random_cases_and_reads_the_same_from_days_or_months(
         assert row["completed"] == len(exact)
         for field, q in (("median_business_minutes", 0.5), ("p90_business_minutes", 0.9)):
             value = report.exact_quantile(exact, q)
+            assert value is not None
             assert abs(row[field] - value) <= report.ACCURACY * value + 0.05  # + rounding to 0.1 minute
     # The same period read day by day (no whole month inside) gives the same figures, less the first day.
     days = report.build_report(date(2026, 10, 2), end, _read(stored, date(2026, 10, 2), end), SOP, 0, NOW, 0)

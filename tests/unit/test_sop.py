@@ -120,7 +120,8 @@ def test_no_lambda_tasks_and_no_literal_stage_durations():
 
 
 def test_a_citizen_answer_resumes_the_stage_that_asked():
-    """AskCitizen -> AwaitAnswer -> ResumeStage (or straight on if the answer is in) enters the same stage as a new visit that knows which one it resumes."""
+    """AskCitizen -> AwaitAnswer -> ResumeStage (or straight on if the answer is in) enters the same stage as a
+    new visit that knows which one it resumes."""
     assert STATES["AwaitAnswer"]["Next"] == "ResumeStage"
     resume = STATES["ResumeStage"]
     assert resume["Parameters"]["stage.$"] == "$.current.stage" and resume["Next"] == "EnterStage"

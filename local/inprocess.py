@@ -1,7 +1,9 @@
-"""Drive real executions of our ASL in moto through the real SQS consumer.
+"""The local stack in-process: moto with real executions of our ASL, driven through the real consumers.
 
-The Harness plays Lambda's event source mapping (local.poller) and reads what
-SES received; decisions are taken through the links in those emails.
+The same wiring as `make run` (local/stack.py), without a server or threads of its own: the Harness plays
+Lambda's event source mappings (local.poller, local.stream_poller) when asked to, and reads what SES
+received; decisions are taken through the links in those emails. The integration tests' ``stack`` fixture
+(tests/integration/conftest.py) and the benchmarks (bench/lifecycle.py) run on it.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from moto import mock_aws
 
 from chalicelib import config
 from chalicelib.adapters import tables
-from chalicelib.adapters.tables import ComplaintModel, WorkItemModel
+from chalicelib.adapters.tables import WorkItemModel
 from chalicelib.domain.staff import all_groups
 from chalicelib.service import decide as decide_uc
 from local import aws_calls
+from local.event_sources import event_sources, uploads_poller
 from local.outbox import action_tokens, sent_emails
 from local.poller import LambdaContext, Poller, sqs_event
-from local.provision import provision, provision_cognito, provision_uploads
-from local.stream_poller import StreamPoller, stream_arn_of, streams_client
+from local.provision import Identity, UploadResources, provision, provision_cognito, provision_uploads
 
 REGION = "ap-southeast-3"
 aws_calls.install()  # every client created from here on can count its calls (bench/lifecycle.py, call budgets)
@@ -35,6 +37,9 @@ STREAM_BACKOFF = (0.2, 1.6)
 
 
 class Harness:
+    identity: Identity  # the user pool and its client (set by running_stack)
+    uploads: UploadResources  # the attachments bucket and its queue: pump_uploads()
+
     def __init__(self, app_module, resources, services):
         self.app = app_module
         self.resources = resources
@@ -42,19 +47,13 @@ class Harness:
         self.region = resources.region
         self.sqs = boto3.client("sqs", region_name=self.region)
         self.sfn = boto3.client("stepfunctions", region_name=self.region)
-        self.poller = Poller(self.sqs, resources.queue_url, resources.queue_arn, self.region, app_module.on_handoff)
-        # The tables' streams, to the function that hands decisions to the state machine (app.on_change).
-        dynamodb, streams = boto3.client("dynamodb", region_name=self.region), streams_client(self.region)
-        self.stream_pollers = [
-            StreamPoller(
-                streams,
-                stream_arn_of(dynamodb, model.Meta.table_name),
-                self.region,
-                self._on_change,
-                backoff=STREAM_BACKOFF,
-            )
-            for model in (WorkItemModel, ComplaintModel)
-        ]
+        # The handoff queue and the tables' streams, wired as `make run` wires them (local/event_sources.py);
+        # the streams' records go through _on_change, which can hand a batch over twice.
+        sources = event_sources(
+            app_module, self.region, resources, on_change=self._on_change, stream_backoff=STREAM_BACKOFF
+        )
+        self.poller, self.stream_pollers = sources.handoff, sources.streams
+        self._uploads_poller: Poller | None = None
 
     # -- delivering -----------------------------------------------------------------
     def pump(self) -> int:
@@ -93,10 +92,8 @@ class Harness:
 
     def pump_uploads(self) -> int:
         """Deliver S3's ObjectCreated events (attachments) to the uploads consumer, as Lambda would."""
-        if getattr(self, "_uploads_poller", None) is None:
-            self._uploads_poller = Poller(
-                self.sqs, self.uploads.queue_url, self.uploads.queue_arn, self.region, self.app.on_upload
-            )
+        if self._uploads_poller is None:
+            self._uploads_poller = uploads_poller(self.app, self.region, self.uploads)
         handled = 0
         while n := self._uploads_poller.poll_once():
             handled += n
@@ -239,22 +236,3 @@ def running_stack(env: dict[str, str]) -> Iterator[Harness]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-def refuse_send_task_success(stack: Harness, monkeypatch, times: int = 1) -> dict:
-    """Step Functions throttles the app's next ``times`` SendTaskSuccess calls, as if through botocore's
-    retries (moto cannot throttle): at the AWS client's boundary, not in our code."""
-    from botocore.exceptions import ClientError
-
-    sfn = stack.svc.workflow._client
-    real, calls = sfn.send_task_success, {"refused": 0, "taken": 0}
-
-    def send_task_success(**kwargs):
-        if calls["refused"] < times:
-            calls["refused"] += 1
-            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "injected"}}, "SendTaskSuccess")
-        calls["taken"] += 1
-        return real(**kwargs)
-
-    monkeypatch.setattr(sfn, "send_task_success", send_task_success)
-    return calls

@@ -1,0 +1,21 @@
+"""The Open311 spec's own example POST request, shared by the Open311 and input-rule unit tests."""
+
+from __future__ import annotations
+
+from chalicelib.domain import open311 as o311
+
+JURISDICTION = "kaltimprov.go.id"
+SPEC_POST_REQUEST = (
+    "api_key=xyz&jurisdiction_id=city.gov&service_code=001&lat=37.76524078&long=-122.4212043"
+    "&address_string=1234+5th+street&email=smit333%40sfgov.edu&device_id=tt222111&account_id=123456"
+    "&first_name=john&last_name=smith&phone=111111111"
+    "&description=A+large+sinkhole+is+destroying+the+street"
+    "&media_url=http%3A%2F%2Ffarm3.static.flickr.com%2F2002%2F2212426634_5ed477a060.jpg"
+    "&attribute[WHISPAWN]=123456&attribute[WHISDORN]=COISL001"
+)
+
+
+def spec_form(**changes) -> dict:
+    form = o311.parse_form(SPEC_POST_REQUEST, "application/x-www-form-urlencoded; charset=utf-8")
+    form.update(jurisdiction_id=JURISDICTION, service_code="infrastruktur.jalan-rusak")
+    return {k: v for k, v in {**form, **changes}.items() if v is not None}
