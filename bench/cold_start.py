@@ -334,7 +334,7 @@ def _make_fixtures(env: dict[str, str], handoffs: int) -> Fixtures:
 
     app_module = importlib.import_module("app")
     from chalicelib.adapters import tables
-    from chalicelib.domain.staff import all_groups
+    from chalicelib.domain.roles import all_groups
     from local.provision import provision, provision_cognito, provision_uploads
 
     tables_prefix = tables.PREFIX  # fixed when chalicelib.adapters.tables was first imported: children use it too

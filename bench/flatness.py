@@ -67,7 +67,7 @@ from chalicelib.adapters.store import Store  # noqa: E402
 from chalicelib.adapters.tables import ComplaintModel, ReportModel, TrackingNumberModel, WorkItemModel  # noqa: E402
 from chalicelib.config import Settings  # noqa: E402
 from chalicelib.domain import catalog, report, sop, tracking  # noqa: E402
-from chalicelib.domain.staff import StaffMember, queue_of  # noqa: E402
+from chalicelib.domain.roles import StaffMember, queue_of  # noqa: E402
 from chalicelib.domain.submission import CHANNEL_LABELS  # noqa: E402
 from chalicelib.domain.timestamps import iso  # noqa: E402
 from chalicelib.service.complaints import list_complaints  # noqa: E402

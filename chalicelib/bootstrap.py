@@ -19,10 +19,10 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     from .adapters.metrics import PowertoolsMetrics
     from .adapters.open311_store import Open311Store
     from .adapters.ses import SesNotifier
+    from .adapters.step_functions import StepFunctionsWorkflow
     from .adapters.store import Store
     from .adapters.uploads import S3Uploads
     from .adapters.workbooks import XlsxWorkbooks
-    from .adapters.workflow import StepFunctionsWorkflow
 
     # Typed as their ports, so mypy holds each adapter to what the use cases may call.
     store: ports.Store = Store()

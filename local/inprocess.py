@@ -21,7 +21,7 @@ from moto import mock_aws
 from chalicelib import config
 from chalicelib.adapters import tables
 from chalicelib.adapters.tables import WorkItemModel
-from chalicelib.domain.staff import all_groups
+from chalicelib.domain.roles import all_groups
 from chalicelib.service import decide as decide_uc
 from local import aws_calls
 from local.event_sources import event_sources, uploads_poller

@@ -40,7 +40,7 @@ def _staff_password() -> str:
 def _staff(mail_domain: str) -> dict[str, str]:
     from chalicelib.config import Settings
     from chalicelib.domain import catalog, sop
-    from chalicelib.domain.staff import ADMIN
+    from chalicelib.domain.roles import ADMIN
 
     settings = Settings.from_env()
     staff = {f"{ADMIN}@{mail_domain}": ADMIN}  # the admin invites everyone else from the console
@@ -185,7 +185,7 @@ def main() -> int:
         _page_origins(os.environ["PUBLIC_BASE_URL"], port),
         **queues,
     )
-    from chalicelib.domain.staff import all_groups
+    from chalicelib.domain.roles import all_groups
 
     identity = provision_cognito(REGION, _staff(SENDER_DOMAIN), _staff_password, groups=all_groups())
     os.environ.update(

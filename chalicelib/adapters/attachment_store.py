@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
 
-from ..domain.attachments import ACCEPTED, PENDING, REJECTED
+from ..domain.files import ACCEPTED, PENDING, REJECTED
 from ..domain.records import Attachment, AuditEntry
 from .dynamo import audit_model, to_model, to_record, transaction
 from .tables import AttachmentModel, AuditModel, ComplaintModel

@@ -21,7 +21,7 @@ from ..domain.errors import (
     Unavailable,
     ValidationFailed,
 )
-from ..domain.staff import Member
+from ..domain.roles import Member
 from ..service.accounts import AccountExists
 from ..service.members import MemberExists
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.update import Action
 
-from ..domain.attachments import REJECTED
+from ..domain.files import REJECTED
 from ..domain.records import Attachment, AuditEntry, Complaint, EmailRecord, WorkItem
 from .dynamo import audit_model, to_record, transaction
 from .tables import AttachmentModel, AuditModel, ComplaintModel, EmailModel, RevocationModel, WorkItemModel

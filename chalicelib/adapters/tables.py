@@ -334,7 +334,7 @@ class AttachmentModel(SharedConnectionModel):
     filename = UnicodeAttribute()  # cleaned: no path, no control characters
     content_type = UnicodeAttribute()  # as declared by the browser (the upload policy requires it)
     size = NumberAttribute()  # bytes: declared, then what landed
-    status = UnicodeAttribute()  # pending | accepted | rejected (domain/attachments.py)
+    status = UnicodeAttribute()  # pending | accepted | rejected (domain/files.py)
     s3_key = UnicodeAttribute()  # attachments/{complaint_id}/{attachment_id}
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute(null=True)  # the audit's actor: citizen:<sub>

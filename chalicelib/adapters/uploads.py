@@ -19,7 +19,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from ..domain.attachments import UPLOAD_EXPIRES_SECONDS, parse_object_key, stored_key
+from ..domain.files import UPLOAD_EXPIRES_SECONDS, parse_object_key, stored_key
 
 DOWNLOAD_EXPIRES_SECONDS = 5 * 60
 _MISSING = {"404", "NoSuchKey", "NotFound"}
@@ -79,7 +79,7 @@ class S3Uploads:
     ) -> str:
         """A presigned GET that downloads (never displays inline) under a safe name and the checked type.
 
-        ``filename`` must be safe in a header as it is (ASCII, no quotes: domain.attachments.download_name);
+        ``filename`` must be safe in a header as it is (ASCII, no quotes: domain.files.download_name);
         ``original_name`` adds the name as the citizen wrote it, percent-encoded (RFC 6266).
         """
         disposition = f'attachment; filename="{filename}"'

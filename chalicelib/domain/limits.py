@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from . import followup, sop
+from . import feedback, sop
 from .submission import LIMITS
 
 MAX_BODY_BYTES = 128 * 1024
@@ -52,7 +52,7 @@ def largest_valid_body() -> int:
     decision = max(
         sum(field.max_length for field in outcome.fields) for stage in sop.STAGES for outcome in stage.outcomes
     )
-    citizen = max(followup.ANSWER_MAX, followup.REASON_MAX, followup.COMMENT_MAX)
+    citizen = max(feedback.ANSWER_MAX, feedback.REASON_MAX, feedback.COMMENT_MAX)
     return max(complaint, decision, citizen) * WORST_BYTES_PER_CHARACTER + _ENVELOPE_BYTES
 
 

@@ -57,7 +57,7 @@ from .fields import (  # noqa: F401 (re-exported: the limits and patterns live i
     RAW_INTL_PHONE_PATTERN,
     REASON_MAX,
 )
-from .staff import all_groups
+from .roles import all_groups
 from .tracking import normalize
 
 
@@ -597,7 +597,7 @@ class ApiKeyRequest(ApiModel):
     ]
 
 
-# -- citizens: personal data (UU PDP; domain/privacy.py parses through these) --------------------------
+# -- citizens: personal data (UU PDP; domain/personal_data.py parses through these) --------------------------
 def _one_line(value: Any) -> Any:
     """A name on one line: runs of blanks and line breaks become one space; blank is absent."""
     if isinstance(value, str):

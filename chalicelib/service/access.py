@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from ..domain import privacy
+from ..domain import personal_data
 from ..domain.errors import Unauthorized
 
 
@@ -53,12 +53,12 @@ class RevocationCache:
 def ensure_active(svc, sub: str, issued_at: int | None) -> None:
     """Refuse (401 ``account_closed``) a token whose account was revoked after it was issued.
     ``svc`` is the ``Services`` container; one GetItem per account a minute at most."""
-    key = privacy.subject_key(sub)
+    key = personal_data.subject_key(sub)
     cached, revoked_at = svc.revocations.get(key)
     if not cached:
         revoked_at = svc.store.tokens_revoked_at(key)
         svc.revocations.put(key, revoked_at)
-    if privacy.token_refused(issued_at, revoked_at):
+    if personal_data.token_refused(issued_at, revoked_at):
         raise AccountRevoked("account closed or disabled")
 
 
@@ -67,11 +67,11 @@ def revoke(svc, sub: str, reason: str) -> None:
 
     Real time, not the service clock: a token's ``iat`` is Cognito's real time."""
     now = int(time.time())
-    key = privacy.subject_key(sub)
-    svc.store.revoke_tokens(key, now, reason, now + privacy.REVOCATION_SECONDS)
+    key = personal_data.subject_key(sub)
+    svc.store.revoke_tokens(key, now, reason, now + personal_data.REVOCATION_SECONDS)
     svc.revocations.put(key, now)  # this process refuses them at once
 
 
 def token_check(sub: str, issued_at: int | None) -> tuple[str, int | None]:
     """What a submission's transaction checks (adapters/store.create_complaint ``token``)."""
-    return privacy.subject_key(sub), issued_at
+    return personal_data.subject_key(sub), issued_at

@@ -8,7 +8,7 @@ from typing import Any
 from ..domain import fields
 from ..domain.errors import Conflict, Forbidden, TooManyRequests
 from ..domain.limits import HOUR
-from ..domain.privacy import subject_key
+from ..domain.personal_data import subject_key
 from .ports import IdentityProvider
 
 MIN_PASSWORD = fields.MIN_PASSWORD

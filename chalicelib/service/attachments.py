@@ -18,7 +18,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from ..domain import images, sop
-from ..domain.attachments import (
+from ..domain.errors import AttachmentLimitReached, ComplaintNotOpen, NotFound, Unavailable
+from ..domain.files import (
     ACCEPTED,
     CASE_CLOSED,
     MAX_ATTEMPTS,
@@ -40,7 +41,6 @@ from ..domain.attachments import (
     stored_key,
     verdict,
 )
-from ..domain.errors import AttachmentLimitReached, ComplaintNotOpen, NotFound, Unavailable
 from ..domain.records import Attachment, new_audit_entry
 from ..domain.timestamps import iso, parse_iso
 from .container import Services

@@ -16,7 +16,7 @@ from ..domain.errors import AlreadyEntered, IdempotencyKeyReused, NotFound, Vali
 from ..domain.limits import CounterHit
 from ..domain.planner import whole_sop_due
 from ..domain.records import Complaint, new_audit_entry
-from ..domain.staff import StaffMember
+from ..domain.roles import StaffMember
 from ..domain.submission import OPEN311, WEB, parse_entry, parse_submission
 from ..domain.timestamps import iso, parse_iso
 from ..domain.tracking import new_tracking_number

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..domain import report, sop
 from ..domain.decisions import parse_decision
 from ..domain.errors import AlreadyDecided, NotFound, ValidationFailed
-from ..domain.followup import ensure_duplicate_target
+from ..domain.feedback import ensure_duplicate_target
 from ..domain.records import WorkItem, new_audit_entry
 from ..domain.report import Delta
 from ..domain.timestamps import iso, parse_iso

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..domain import report, sop
 from ..domain.errors import AlreadyRated, Conflict, NoQuestionPending, NotFound, Unavailable
-from ..domain.followup import (
+from ..domain.feedback import (
     ensure_may_rate,
     ensure_may_reopen,
     parse_answer,

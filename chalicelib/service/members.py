@@ -17,7 +17,7 @@ import secrets
 from typing import Any
 
 from ..domain.errors import Conflict, NotFound, Unavailable
-from ..domain.staff import ADMIN, Member, all_groups
+from ..domain.roles import ADMIN, Member, all_groups
 from ..domain.submission import is_email
 from . import access
 from .ports import Directory

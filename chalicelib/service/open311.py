@@ -1,6 +1,6 @@
 """Open311 GeoReport v2's use cases: discovery, services, search and read requests, create one.
 
-Reads are public (no key) and show what ``domain.open311.service_request`` allows: never personal
+Reads are public (no key) and show what ``domain.georeport.service_request`` allows: never personal
 data, never the text of a confidential report; requests from every channel are listed. A POST needs
 an API key (service/api_keys.py), counts against the key's per-minute limit, and goes through the
 same submission path as every other complaint (``complaints._submit``): the tracking number is issued,
@@ -14,10 +14,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
-from ..domain import limits, sop
-from ..domain import open311 as spec
+from ..domain import georeport, limits, sop
 from ..domain.errors import IdempotencyKeyReused, ValidationFailed
-from ..domain.open311 import Document, Open311Error
+from ..domain.georeport import Document, Open311Error
 from ..domain.submission import OPEN311, parse_submission
 from ..domain.tracking import normalize
 from . import api_keys, rate_limits
@@ -30,7 +29,7 @@ SEARCHES = "open311-search"  # the public search's counters: open311-search#<add
 def discovery(svc: Services) -> Document:
     settings = svc.settings
     diskominfo = ", ".join(settings.mailbox(sop.Role.DISKOMINFO))
-    return spec.discovery(
+    return georeport.discovery(
         endpoint_url=f"{settings.public_base_url}/open311/v2",
         contact=f"Diskominfo Provinsi Kalimantan Timur (Aspirasi Kaltim): {diskominfo}",
         key_service=f"Kunci API diterbitkan oleh admin Aspirasi Kaltim; mintalah melalui {diskominfo}. / "
@@ -40,13 +39,13 @@ def discovery(svc: Services) -> Document:
 
 
 def services_list(svc: Services, params: Mapping[str, str]) -> Document:
-    spec.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
-    return spec.services_document()
+    georeport.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
+    return georeport.services_document()
 
 
 def service_definition(svc: Services, code: str, params: Mapping[str, str]) -> Document:
-    spec.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
-    return spec.service_definition(code)
+    georeport.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
+    return georeport.service_definition(code)
 
 
 def admit_search(svc: Services, client: str | None) -> None:
@@ -56,16 +55,16 @@ def admit_search(svc: Services, client: str | None) -> None:
     limit = svc.settings.open311_search_limit_per_minute
     counted = rate_limits.hit(svc, f"{SEARCHES}#{digest}", limit, limits.MINUTE, "Open311SearchRateLimited")
     if counted.retry_after is not None:
-        raise spec.search_rate_limited(limit, counted.retry_after)
+        raise georeport.search_rate_limited(limit, counted.retry_after)
 
 
 def search_requests(svc: Services, params: Mapping[str, str], client: str | None = None) -> Document:
     """GET Service Requests: by ids, or by dates (at most 90 days), service codes and status; a page of 50
     (``page_size`` up to 200). Public, so counted per client address (``admit_search``), valid or not."""
     admit_search(svc, client)
-    search = spec.parse_search(params, svc.now(), svc.settings.open311_jurisdiction_id)
+    search = georeport.parse_search(params, svc.now(), svc.settings.open311_jurisdiction_id)
     if search.ids or search.start is None or search.end is None:  # ids asked for (no date search)
-        return spec.requests_document(svc.open311.complaints_by_tracking_numbers(search.ids))
+        return georeport.requests_document(svc.open311.complaints_by_tracking_numbers(search.ids))
     complaints = svc.open311.complaints_created_between(
         search.start,
         search.end,
@@ -73,42 +72,42 @@ def search_requests(svc: Services, params: Mapping[str, str], client: str | None
         statuses=sorted(search.our_statuses),
         services=[(s.category, s.subcategory) for s in search.services],
     )
-    return spec.requests_document(complaints)
+    return georeport.requests_document(complaints)
 
 
 def _complaint(svc: Services, service_request_id: str):
     number = normalize(service_request_id)
     complaint = svc.store.complaint_by_tracking_number(number) if number else None
     if complaint is None:
-        raise spec.not_found("service_request_id", service_request_id)
+        raise georeport.not_found("service_request_id", service_request_id)
     return complaint
 
 
 def get_request(svc: Services, service_request_id: str, params: Mapping[str, str]) -> Document:
-    spec.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
-    return spec.requests_document([_complaint(svc, service_request_id)])
+    georeport.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
+    return georeport.requests_document([_complaint(svc, service_request_id)])
 
 
 def resolve_token(svc: Services, token: str, params: Mapping[str, str]) -> Document:
     """We never hand out tokens (requests are created at once); a tracking number is its own token."""
-    spec.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
+    georeport.check_jurisdiction(params.get("jurisdiction_id"), svc.settings.open311_jurisdiction_id)
     complaint = _complaint(svc, token) if normalize(token) else None
     if complaint is None:
-        raise spec.not_found("token", token)
-    return spec.token_document(complaint.tracking_number, token)
+        raise georeport.not_found("token", token)
+    return georeport.token_document(complaint.tracking_number, token)
 
 
 def create_request(svc: Services, form: Mapping[str, str], idempotency_key: str | None = None) -> tuple[Document, bool]:
     """POST Service Request. Returns (answer, created); a retry with the same Idempotency-Key finds the first."""
     if not (form.get("api_key") or "").strip():
-        raise spec.missing_api_key()
+        raise georeport.missing_api_key()
     key = api_keys.authenticate(svc, form.get("api_key"))
     if key is None:
-        raise spec.invalid_api_key()
+        raise georeport.invalid_api_key()
     wait = api_keys.admit(svc, key)
     if wait is not None:
-        raise spec.rate_limited(svc.settings.open311_rate_limit_per_minute, wait)
-    request = spec.parse_request(form, svc.settings.open311_jurisdiction_id)
+        raise georeport.rate_limited(svc.settings.open311_rate_limit_per_minute, wait)
+    request = georeport.parse_request(form, svc.settings.open311_jurisdiction_id)
     try:
         submission = parse_submission(request.submission_payload())
     except ValidationFailed as failed:  # parse_request checks more strictly: this is a safety net
@@ -146,4 +145,4 @@ def create_request(svc: Services, form: Mapping[str, str], idempotency_key: str 
             "Idempotency-Key harus 1-255 karakter ASCII tanpa spasi. / "
             "Idempotency-Key must be 1-255 ASCII characters without spaces.",
         ) from None
-    return spec.created_document(complaint.tracking_number, request.service.notice, complaint.account_id), created
+    return georeport.created_document(complaint.tracking_number, request.service.notice, complaint.account_id), created

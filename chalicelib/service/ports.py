@@ -13,7 +13,7 @@ from typing import Protocol
 from ..domain.limits import CounterHit
 from ..domain.records import ApiKey, Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from ..domain.report import Delta
-from ..domain.staff import Member
+from ..domain.roles import Member
 
 
 class Workflow(Protocol):

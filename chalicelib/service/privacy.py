@@ -1,4 +1,4 @@
-"""A citizen's rights over their personal data (UU PDP No. 27/2022; docs/privacy.md).
+"""A citizen's rights over their personal data (UU PDP No. 27/2022; docs/personal_data.md).
 
 - ``export_data``: everything held about the caller (Pasal 7, 13: access and a copy, portable JSON):
   their account in Cognito, each of their complaints as stored, its timeline, questions and answers,
@@ -8,7 +8,7 @@
   their attachments' files deleted, their address removed from the notes of emails sent, each
   complaint noted ``personal_data_erased`` in its audit, and then the Cognito account is deleted.
   The facts of a case and its handling are the public record and stay (Pasal 15(1): public interest
-  and the agency's legal duty; docs/privacy.md says why).
+  and the agency's legal duty; docs/personal_data.md says why).
 
 Complaints are found through the citizen index only (never a scan). Closing is safe to repeat after
 a crash at any point: each complaint is erased in one conditional transaction that also takes it out
@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Protocol, cast
 
-from ..domain import privacy
+from ..domain import personal_data
 from ..domain.errors import Forbidden, Unauthorized, Unavailable
-from ..domain.privacy import export_filename  # noqa: F401  (the route names the download with it)
+from ..domain.personal_data import export_filename  # noqa: F401  (the route names the download with it)
 from ..domain.records import Attachment, Complaint, new_audit_entry
 from ..domain.timestamps import iso
 from . import access
@@ -87,7 +87,7 @@ def _complaint_export(svc: Services, complaint: Complaint, account_email: str | 
         details = entry.details or {}
         if entry.action != "email_sent":
             continue
-        mine = privacy.sent_to(details.get("to") or [], addresses)
+        mine = personal_data.sent_to(details.get("to") or [], addresses)
         if mine:
             emails.append(
                 {
@@ -114,8 +114,8 @@ def _complaint_export(svc: Services, complaint: Complaint, account_email: str | 
     seen = complaint_view(complaint, items, now=svc.now())
     seen.pop("timeline", None)
     seen.pop("events", None)
-    held = privacy.as_held(asdict(complaint))
-    reporter = {f: held[f] for f in (*privacy.PERSONAL_FIELDS, "channel") if f in held}
+    held = personal_data.as_held(asdict(complaint))
+    reporter = {f: held[f] for f in (*personal_data.PERSONAL_FIELDS, "channel") if f in held}
     return {
         "complaint": {**seen, **reporter},
         "timeline": [timeline_entry(i) for i in items],
@@ -127,7 +127,7 @@ def _complaint_export(svc: Services, complaint: Complaint, account_email: str | 
 
 
 def _attachment_export(attachment: Attachment) -> dict:
-    held = privacy.as_held(asdict(attachment))
+    held = personal_data.as_held(asdict(attachment))
     held.pop("s3_key", None)  # where the file lies in the bucket: the system's, not the citizen's
     held.pop("etag", None)
     return held
@@ -137,7 +137,7 @@ def _attachment_export(attachment: Attachment) -> dict:
 def correct(svc: Services, citizen_id: str, username: str, payload: Any) -> dict:
     """Correct the name and/or phone: the account first, then the reporter fields of the citizen's
     complaints that carry them (anonymous ones keep none). A retry repeats the same writes."""
-    correction = privacy.parse_correction(payload)
+    correction = personal_data.parse_correction(payload)
     _account(svc, username)  # a closed account is not corrected (its token may still be valid)
     _directory(svc).update_account(username, correction.name, correction.phone, correction.fields)
     now = iso(svc.now())
@@ -180,7 +180,7 @@ def close_account(
     """
     if staff:
         raise Forbidden("staff accounts are closed by an administrator")
-    privacy.confirm_closure(payload, account_email)
+    personal_data.confirm_closure(payload, account_email)
     # First: from here on no token of theirs acts (a submission racing this closure is refused in its own
     # transaction); then the erasure, which a retry with the same token may finish.
     access.revoke(svc, citizen_id, "closed")
@@ -195,7 +195,7 @@ def close_account(
 def _erase(svc: Services, complaint: Complaint, citizen_id: str, account_email: str) -> int:
     """Erase one complaint's personal data; 1 if this call erased it, 0 if it was done already.
 
-    The person is taken out of every place the system wrote them (docs/privacy.md): the audit trail's
+    The person is taken out of every place the system wrote them (docs/personal_data.md): the audit trail's
     actors and details (recipients, file names, their values), the stage visits' ``answered_by``, the
     email outbox's recipients, the attachments' files, names and uploader; then the complaint itself."""
     now = iso(svc.now())
@@ -203,15 +203,18 @@ def _erase(svc: Services, complaint: Complaint, citizen_id: str, account_email: 
     redacted = 0
     for entry in svc.store.audit_trail(complaint.id):
         details = dict(entry.details or {})
-        clean, actor = privacy.redact_details(details, personal), privacy.redact_actor(entry.actor, citizen_id)
+        clean, actor = (
+            personal_data.redact_details(details, personal),
+            personal_data.redact_actor(entry.actor, citizen_id),
+        )
         if clean != details or actor != entry.actor:
             svc.store.redact_audit(entry, actor, clean)
             redacted += 1
     for item in svc.store.work_items(complaint.id):
-        if item.answered_by and privacy.redact_actor(item.answered_by, citizen_id) != item.answered_by:
-            svc.store.redact_answered_by(item, privacy.ERASED_ACTOR)
+        if item.answered_by and personal_data.redact_actor(item.answered_by, citizen_id) != item.answered_by:
+            svc.store.redact_answered_by(item, personal_data.ERASED_ACTOR)
     for record in svc.store.email_records(complaint.id):  # the email outbox keeps its recipients too
-        to, changed = privacy.redact_recipients(record.to or [], personal)
+        to, changed = personal_data.redact_recipients(record.to or [], personal)
         if changed:
             svc.store.redact_email_record(record, to)
     files = 0
@@ -220,10 +223,10 @@ def _erase(svc: Services, complaint: Complaint, citizen_id: str, account_email: 
             continue
         if svc.uploads is not None:
             svc.uploads.delete(attachment.s3_key)  # deleting an absent object succeeds: safe to repeat
-        uploader = privacy.redact_actor(attachment.created_by, citizen_id) if attachment.created_by else None
-        svc.store.erase_attachment(attachment, ERASED_REASON, privacy.ERASED_FILENAME, now, created_by=uploader)
+        uploader = personal_data.redact_actor(attachment.created_by, citizen_id) if attachment.created_by else None
+        svc.store.erase_attachment(attachment, ERASED_REASON, personal_data.ERASED_FILENAME, now, created_by=uploader)
         files += 1
-    fields = [f for f in privacy.PERSONAL_FIELDS if getattr(complaint, f, None) is not None]
+    fields = [f for f in personal_data.PERSONAL_FIELDS if getattr(complaint, f, None) is not None]
     audit = new_audit_entry(
         complaint.id,
         now,
@@ -237,7 +240,7 @@ def _erase(svc: Services, complaint: Complaint, citizen_id: str, account_email: 
         },
     )
     try:
-        svc.store.erase_reporter(complaint.id, citizen_id, privacy.PERSONAL_FIELDS, now, audit)
+        svc.store.erase_reporter(complaint.id, citizen_id, personal_data.PERSONAL_FIELDS, now, audit)
     except ConditionFailed:
         return 0  # erased by an earlier attempt that the index had not caught up with
     return 1

@@ -17,8 +17,8 @@ from typing import NoReturn
 
 from ..domain.errors import SubmissionLimitReached
 from ..domain.limits import HOUR, CounterHit, window
+from ..domain.personal_data import subject_key
 from ..domain.planner import seconds_until
-from ..domain.privacy import subject_key
 from .container import Services
 
 # A counter outlives its window by this much before DynamoDB's TTL deletes it.

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..domain import report, sop
 from ..domain.errors import ValidationFailed
-from ..domain.staff import all_queues
+from ..domain.roles import all_queues
 from ..domain.timestamps import iso, parse_iso
 from .container import Services
 

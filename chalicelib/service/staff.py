@@ -1,7 +1,7 @@
 """The staff console's use cases: my queues, find a case, read it whole, decide from it.
 
 Authorization is checked here on every object (the web layer has already checked the kind of
-action against the permission table in ``domain.staff``): an agency sees only the cases that
+action against the permission table in ``domain.roles``): an agency sees only the cases that
 were routed to it, and a decision needs the stage's owner as the SOP names it.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from ..domain import catalog, sop, tracking
 from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFailed
 from ..domain.records import Complaint, WorkItem
-from ..domain.staff import PERMISSIONS, StaffMember
+from ..domain.roles import PERMISSIONS, StaffMember
 from ..domain.timestamps import iso, parse_iso
 from . import followup
 from .actions import allowed_decisions

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..domain import catalog, sop
 from ..domain.errors import DomainError
-from ..domain.followup import ensure_may_rate, ensure_may_reopen
+from ..domain.feedback import ensure_may_rate, ensure_may_reopen
 
 
 def _names(complaint) -> tuple[str, str]:

@@ -4,7 +4,7 @@ action, and refused (401/403) otherwise. Every route that needs a caller starts 
 from __future__ import annotations
 
 from ..domain.errors import Forbidden, Unauthorized
-from ..domain.staff import Action, StaffMember
+from ..domain.roles import Action, StaffMember
 from ..service import access
 from ..service.complaints import Citizen
 from .http import header, request

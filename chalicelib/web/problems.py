@@ -294,7 +294,7 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
         "Idempotency-Key harus 1-255 karakter ASCII tanpa spasi",
         "Idempotency-Key must be 1-255 ASCII characters without spaces",
     ),
-    # personal data rights (domain/privacy.py)
+    # personal data rights (domain/personal_data.py)
     "not_correctable": (
         "hanya nama dan nomor HP yang dapat diubah di sini",
         "only the name and phone can be changed here",
@@ -304,7 +304,7 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
         "ketik ulang email akun Anda persis untuk menutup akun",
         "type your account's email again exactly to close the account",
     ),
-    # attachments (domain/attachments.py)
+    # attachments (domain/files.py)
     "invalid_filename": ("nama berkas tidak valid", "not a valid file name"),
     "unsupported_file_type": (
         "hanya JPEG, PNG atau PDF (image/jpeg, image/png, application/pdf)",

@@ -1,5 +1,5 @@
 """The bodies the API answers with, as pydantic models that only ``web/openapi.py`` reads: the document's
-response schemas, and the Open311 form (domain/open311.py parses it by hand, as the spec's form is loose). The
+response schemas, and the Open311 form (domain/georeport.py parses it by hand, as the spec's form is loose). The
 request bodies are elsewhere, in ``domain/models.py``: the use cases validate with those, so what the document
 shows is what they accept.
 

@@ -26,7 +26,7 @@ from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from chalicelib.adapters.metrics import NAMESPACE
-from chalicelib.domain.attachments import RETENTION_DAYS
+from chalicelib.domain.files import RETENTION_DAYS
 
 from .queues import consumer_queue
 

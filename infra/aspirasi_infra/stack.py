@@ -36,7 +36,7 @@ from chalicelib.adapters.tables import (
     TrackingNumberModel,
     WorkItemModel,
 )
-from chalicelib.domain.staff import all_groups
+from chalicelib.domain.roles import all_groups
 from chalicelib.rendering import render_email
 from chalicelib.service.members import TEMPORARY_PASSWORD_DAYS, invitation_context
 

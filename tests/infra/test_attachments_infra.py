@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from chalicelib.domain.attachments import RETENTION_DAYS
+from chalicelib.domain.files import RETENTION_DAYS
 
 from .cfn import of_type
 

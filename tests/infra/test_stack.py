@@ -10,7 +10,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 
 from chalicelib.adapters.tables import MODELS, TTL_ATTRIBUTES
 from chalicelib.domain import catalog
-from chalicelib.domain.staff import all_groups
+from chalicelib.domain.roles import all_groups
 
 from .cfn import deployed_table_name, of_type
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.domain import open311 as o311
+from chalicelib.domain import georeport
 from chalicelib.service import api_keys
 
 from .staff_helpers import DOMAIN
@@ -40,8 +40,8 @@ def o311_call(client, method: str, path: str, form=None, headers=None, raw=None)
     if raw is not None:
         body = raw
     response = getattr(client, method)(f"/open311/v2/{path}", headers=h, body=body)
-    fmt = o311.format_of(path.split("?")[0]) or "xml"
-    assert response.headers["Content-Type"] == o311.FORMATS[fmt], response.headers
+    fmt = georeport.format_of(path.split("?")[0]) or "xml"
+    assert response.headers["Content-Type"] == georeport.FORMATS[fmt], response.headers
     parsed = json.loads(response.body) if fmt == "json" else ET.fromstring(response.body)
     return response, parsed
 

@@ -18,7 +18,7 @@ import pytest
 import requests
 from PIL import ExifTags, Image, PngImagePlugin
 
-from chalicelib.domain import attachments as rules
+from chalicelib.domain import files
 
 from ..samples import EXE, PNG
 from .attachment_helpers import ask, citizen_view, objects, submitted, upload
@@ -201,7 +201,7 @@ def test_the_checked_file_is_written_once_even_when_two_uploads_are_judged_at_on
     key = asked["upload"]["fields"]["key"]
     upload(asked, PNG)
     first = stack.svc.uploads.head(key)
-    stored = rules.stored_key(cid, asked["id"])
+    stored = files.stored_key(cid, asked["id"])
     stack.svc.uploads.keep(stored, PNG, "image/png", first["etag"])  # ...and the consumer stopped there
 
     upload(asked, second)

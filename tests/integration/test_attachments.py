@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from chalicelib.adapters.tables import AttachmentModel
-from chalicelib.domain import attachments as rules
+from chalicelib.domain import files
 from chalicelib.service import attachments as attachment_uc
 
 from ..samples import EXE, PDF, PNG
@@ -47,7 +47,7 @@ def test_a_photo_goes_straight_to_s3_is_checked_and_everyone_allowed_sees_it(sta
     fields = asked["upload"]["fields"]
     assert fields["key"] == f"attachments/{cid}/{asked['id']}" and fields["Content-Type"] == "image/png"
     assert {"policy", "x-amz-signature", "x-amz-credential", "x-amz-algorithm"} <= set(fields)
-    assert asked["upload"]["url"].startswith("https://test-attachments.s3.ap-southeast-3.amazonaws.com")
+    assert asked["upload"]["url"].startswith("https://test-files.s3.ap-southeast-3.amazonaws.com")
     assert stack.complaint(cid).attachment_count == 1
 
     upload(asked, PNG)
@@ -83,7 +83,7 @@ def test_a_photo_goes_straight_to_s3_is_checked_and_everyone_allowed_sees_it(sta
     page = client.get(f"/actions/{link}", headers={"Accept": "text/html"})
     html = page.body.decode()
     assert 'id="attachments"' in html and "jalan berlubang.png" in html
-    assert 'href="https://test-attachments.s3.ap-southeast-3.amazonaws.com/accepted/' in html  # the checked copy
+    assert 'href="https://test-files.s3.ap-southeast-3.amazonaws.com/accepted/' in html  # the checked copy
     # An agency the case was never routed to does not.
     _, problem = call(client, "get", f"/staff/complaints/{cid}", token=staff.token("opd-DINKES"))
     assert problem["status"] == 403
@@ -92,8 +92,8 @@ def test_a_photo_goes_straight_to_s3_is_checked_and_everyone_allowed_sees_it(sta
 def test_the_citizen_page_may_post_to_the_bucket(stack, client):
     page = client.get("/", headers={"Accept": "text/html"})
     policy = page.headers["Content-Security-Policy"]
-    assert "connect-src 'self' https://test-attachments.s3.ap-southeast-3.amazonaws.com" in policy
-    assert stack.svc.uploads.origin == "https://test-attachments.s3.ap-southeast-3.amazonaws.com"
+    assert "connect-src 'self' https://test-files.s3.ap-southeast-3.amazonaws.com" in policy
+    assert stack.svc.uploads.origin == "https://test-files.s3.ap-southeast-3.amazonaws.com"
 
 
 def test_a_jpg_that_is_really_text_is_deleted_and_marked_rejected(stack, client):
@@ -133,7 +133,7 @@ def test_wrong_type_or_size_a_sixth_another_citizens_case_or_a_closed_one_change
     before = state(stack, cid)
     for body, field in (
         ({"filename": "virus.exe", "content_type": "application/x-msdownload", "size": 10}, "content_type"),
-        ({"filename": "besar.png", "content_type": "image/png", "size": rules.MAX_BYTES + 1}, "size"),
+        ({"filename": "besar.png", "content_type": "image/png", "size": files.MAX_BYTES + 1}, "size"),
         ({"filename": "kosong.png", "content_type": "image/png", "size": 0}, "size"),
         ({"filename": "", "content_type": "image/png", "size": 10}, "filename"),
     ):
@@ -171,7 +171,7 @@ def test_wrong_type_or_size_a_sixth_another_citizens_case_or_a_closed_one_change
     assert state(stack, cid) == before
 
     # Five, then the sixth is refused.
-    for n in range(rules.MAX_PER_COMPLAINT):
+    for n in range(files.MAX_PER_COMPLAINT):
         ask(client, token, cid, filename=f"foto-{n}.png")
     full = state(stack, cid)
     assert full[0] == 5
@@ -186,7 +186,7 @@ def test_wrong_type_or_size_a_sixth_another_citizens_case_or_a_closed_one_change
     assert problem["type"].endswith("attachment-limit") and "5" in problem["messages"]["en"]
     assert state(stack, cid) == full
 
-    # A closed complaint takes no more attachments.
+    # A closed complaint takes no more files.
     closed = submitted(client, token)
     stack.waiting_at(closed, "intake")
     stack.decide(OPERATOR, {"decision": "reject", "reason": "Bukan pengaduan."})
@@ -224,7 +224,7 @@ def test_redelivery_overwrites_strays_and_unused_slots(stack, client, monkeypatc
     record = stack.svc.store.get_attachment(cid, asked["id"])
     assert record.status == "accepted" and key not in objects(stack) and stack.complaint(cid).attachment_count == 1
     assert attachment_uc.check_upload(stack.svc, key) == "accepted"
-    assert objects(stack) == [rules.stored_key(cid, asked["id"])]
+    assert objects(stack) == [files.stored_key(cid, asked["id"])]
 
     # A refused upload is recorded and deleted; redelivered, still rejected, still gone.
     _, refused = ask(client, token, cid, filename="program.png")
@@ -237,14 +237,14 @@ def test_redelivery_overwrites_strays_and_unused_slots(stack, client, monkeypatc
 
     # An object nobody asked for, under our prefix, is removed; anything else is left alone.
     s3 = boto3.client("s3", region_name=stack.region)
-    stray = rules.object_key(cid, "0" * 24)
+    stray = files.object_key(cid, "0" * 24)
     s3.put_object(Bucket=stack.uploads.bucket, Key=stray, Body=PNG)
     s3.put_object(Bucket=stack.uploads.bucket, Key="attachments/readme.txt", Body=b"x")
     stack.pump_uploads()
     assert stray not in objects(stack) and "attachments/readme.txt" in objects(stack)
 
     # A slot asked for but never uploaded is given back once its policy has long expired.
-    for n in range(rules.MAX_PER_COMPLAINT - 1):  # the accepted file holds the fifth
+    for n in range(files.MAX_PER_COMPLAINT - 1):  # the accepted file holds the fifth
         ask(client, token, cid, filename=f"foto-{n}.png")
     ask(client, token, cid, status=409)
     later = stack.svc.now() + attachment_uc.STALE_AFTER + attachment_uc.UPLOAD_WINDOW
@@ -255,7 +255,7 @@ def test_redelivery_overwrites_strays_and_unused_slots(stack, client, monkeypatc
         for a in citizen_view(client, token, cid)["attachments"]
     ]
     assert statuses.count(("akhirnya.png", "pending", None)) == 1
-    assert sum(1 for s in statuses if s[2] == "not_uploaded") == rules.MAX_PER_COMPLAINT - 1
+    assert sum(1 for s in statuses if s[2] == "not_uploaded") == files.MAX_PER_COMPLAINT - 1
     assert stack.complaint(cid).attachment_count == 2  # the accepted file and the fresh slot
 
 

@@ -15,7 +15,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.spreadsheet import BREAKDOWNS, TOTALS
 from chalicelib.adapters.tables import ReportModel
-from chalicelib.domain.staff import StaffMember
+from chalicelib.domain.roles import StaffMember
 from chalicelib.domain.timestamps import utcnow
 from chalicelib.service.complaints import Citizen, enter_complaint, submit_complaint
 from chalicelib.service.monthly_report import send_monthly_report

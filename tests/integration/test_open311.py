@@ -17,7 +17,7 @@ import boto3
 import pytest
 
 from chalicelib.adapters.tables import ApiKeyModel, RateCounterModel
-from chalicelib.domain import open311 as o311
+from chalicelib.domain import georeport
 from chalicelib.service import api_keys
 from chalicelib.service import decide as decide_uc
 from chalicelib.service.complaints import Citizen, submit_complaint
@@ -69,7 +69,7 @@ def test_discovery_services_and_definitions_in_both_formats(client, stack):
     assert endpoint == {
         "specification": "http://wiki.open311.org/GeoReport_v2",
         "url": "https://aspirasi.test/open311/v2",
-        "changeset": o311.CHANGESET,
+        "changeset": georeport.CHANGESET,
         "type": "production",
         "formats": ["text/xml", "application/json"],
     }
@@ -153,10 +153,10 @@ def test_a_request_posted_with_a_key_runs_the_sop_and_reads_back_closed_with_the
     assert list(request) == REQUEST_FIELDS
     assert request["status"] == "open" and request["status_notes"] is None
     assert request["agency_responsible"] == "Dinas Kesehatan" and request["service_code"] == "kesehatan.puskesmas"
-    assert request["expected_datetime"] == o311.w3(complaint.sop_due_at)
-    assert request["requested_datetime"] == o311.w3(complaint.created_at) and request["requested_datetime"].endswith(
-        "+08:00"
-    )
+    assert request["expected_datetime"] == georeport.w3(complaint.sop_due_at)
+    assert request["requested_datetime"] == georeport.w3(complaint.created_at) and request[
+        "requested_datetime"
+    ].endswith("+08:00")
     # Not screened by intake yet: none of its text is public.
     assert [request[k] for k in ("description", "address", "lat", "long", "media_url")] == [None] * 5
 
@@ -169,7 +169,7 @@ def test_a_request_posted_with_a_key_runs_the_sop_and_reads_back_closed_with_the
     assert closed["status"] == "closed"
     assert closed["status_notes"] == "Dinkes: jam layanan Puskesmas Sempaja kembali sampai 14.00."
     assert closed["agency_responsible"] == "Dinas Kesehatan"
-    assert closed["updated_datetime"] == o311.w3(stack.complaint(cid).answered_at)
+    assert closed["updated_datetime"] == georeport.w3(stack.complaint(cid).answered_at)
     assert (closed["lat"], closed["long"], closed["media_url"]) == (
         "-0.4948",
         "117.1436",

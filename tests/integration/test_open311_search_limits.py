@@ -47,11 +47,11 @@ def test_a_client_address_gets_its_searches_a_minute_then_429_with_retry_after(c
 
 
 def test_a_search_answers_a_page_of_50_or_the_page_size_asked_up_to_200(client, stack, monkeypatch):
-    from chalicelib.domain import open311 as o311
+    from chalicelib.domain import georeport
 
     for n in range(3):
         submit_complaint(stack.svc, Citizen(f"citizen-{n}", f"w{n}@example.id"), COMPLAINT)
-    monkeypatch.setattr(o311, "PAGE_SIZE", 2)  # the default page, small enough to see it bite
+    monkeypatch.setattr(georeport, "PAGE_SIZE", 2)  # the default page, small enough to see it bite
     assert len(o311_call(client, "get", "requests.json")[1]) == 2
     _, page = o311_call(client, "get", "requests.xml?page_size=1")
     assert len(xml_items(page)) == 1

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from chalicelib.adapters.tables import MODELS, ComplaintModel
-from chalicelib.domain import privacy
+from chalicelib.domain import personal_data
 
 from ..samples import PNG
 from .attachment_helpers import ask, objects, upload
@@ -57,7 +57,7 @@ def test_a_submission_racing_the_closure_is_refused_in_its_own_transaction(clien
     response, _ = call(client, "get", "/complaints", token=token)
     assert response.status_code == 200  # this process now remembers the account as active
     sub = stack.svc.verifier.verify(token)["sub"]
-    stack.svc.store.revoke_tokens(privacy.subject_key(sub), 2**31, "closed", 2**31)  # as another process would
+    stack.svc.store.revoke_tokens(personal_data.subject_key(sub), 2**31, "closed", 2**31)  # as another process would
     before = complaints_in_table(stack)
     response, problem = call(client, "post", "/complaints", COMPLAINT, token)
     assert_problem(response, problem, 401)

@@ -17,7 +17,7 @@ import pytest
 
 from chalicelib.adapters.tables import AuditModel, ComplaintModel, WorkItemModel
 from chalicelib.domain import report
-from chalicelib.domain.staff import StaffMember
+from chalicelib.domain.roles import StaffMember
 from chalicelib.domain.timestamps import parse_iso
 from chalicelib.service import followup, reports
 from chalicelib.service.complaints import Citizen, enter_complaint, submit_complaint

@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.adapters.tables import ComplaintModel, WorkItemModel
 from chalicelib.domain.errors import AlreadyDecided, NotCurrentStage
-from chalicelib.domain.staff import StaffMember
+from chalicelib.domain.roles import StaffMember
 from chalicelib.service import decide as decide_uc
 from chalicelib.service import staff as staff_uc
 

@@ -1,6 +1,6 @@
 """Every staff route x every kind of caller, with the status the permission table says, on real Cognito tokens.
 
-The expected status is computed from ``domain.staff`` (the one permission table) and the
+The expected status is computed from ``domain.roles`` (the one permission table) and the
 object rules (an agency sees only routed cases; a decision needs the stage's owner), not
 written out by hand. Routes that change things are called with a body that fails validation
 (422) once authorization has passed, so the matrix changes nothing.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from chalicelib.domain.staff import Action, StaffMember
+from chalicelib.domain.roles import Action, StaffMember
 
 from .helpers import call, to_opd
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.domain import open311 as o311
+from chalicelib.domain import georeport
 
 JURISDICTION = "kaltimprov.go.id"
 SPEC_POST_REQUEST = (
@@ -16,6 +16,6 @@ SPEC_POST_REQUEST = (
 
 
 def spec_form(**changes) -> dict:
-    form = o311.parse_form(SPEC_POST_REQUEST, "application/x-www-form-urlencoded; charset=utf-8")
+    form = georeport.parse_form(SPEC_POST_REQUEST, "application/x-www-form-urlencoded; charset=utf-8")
     form.update(jurisdiction_id=JURISDICTION, service_code="infrastruktur.jalan-rusak")
     return {k: v for k, v in {**form, **changes}.items() if v is not None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.adapters.uploads import landed_objects
-from chalicelib.domain import attachments as rules
+from chalicelib.domain import files
 from chalicelib.domain.errors import AttachmentLimitReached, ComplaintNotOpen, ValidationFailed
 from chalicelib.web.problems import FIELD_MESSAGES, problem, problem_for
 
@@ -19,10 +19,10 @@ GOOD = {"filename": "foto-jalan.jpg", "content_type": "image/jpeg", "size": 2048
 
 # -- the request ------------------------------------------------------------------------------
 def test_a_good_request():
-    request = rules.parse_upload_request(GOOD)
-    assert request == rules.UploadRequest("foto-jalan.jpg", "image/jpeg", 2048)
-    assert rules.parse_upload_request({**GOOD, "content_type": " Application/PDF "}).content_type == "application/pdf"
-    assert rules.parse_upload_request({**GOOD, "size": rules.MAX_BYTES}).size == 5 * 1024 * 1024
+    request = files.parse_upload_request(GOOD)
+    assert request == files.UploadRequest("foto-jalan.jpg", "image/jpeg", 2048)
+    assert files.parse_upload_request({**GOOD, "content_type": " Application/PDF "}).content_type == "application/pdf"
+    assert files.parse_upload_request({**GOOD, "size": files.MAX_BYTES}).size == 5 * 1024 * 1024
 
 
 @pytest.mark.parametrize(
@@ -39,8 +39,8 @@ def test_a_good_request():
     ],
 )
 def test_file_names_lose_paths_and_control_characters(name, cleaned):
-    assert rules.clean_filename(name) == cleaned
-    assert rules.parse_upload_request({**GOOD, "filename": name}).filename == cleaned
+    assert files.clean_filename(name) == cleaned
+    assert files.parse_upload_request({**GOOD, "filename": name}).filename == cleaned
 
 
 @pytest.mark.parametrize(
@@ -63,12 +63,12 @@ def test_file_names_lose_paths_and_control_characters(name, cleaned):
         ({"size": True}, "size", "not_an_integer"),
         ({"size": 0}, "size", "file_empty"),
         ({"size": -1}, "size", "file_empty"),
-        ({"size": rules.MAX_BYTES + 1}, "size", "file_too_large"),
+        ({"size": files.MAX_BYTES + 1}, "size", "file_too_large"),
     ],
 )
 def test_bad_requests_name_the_field(change, field, code):
     with pytest.raises(ValidationFailed) as refused:
-        rules.parse_upload_request({**GOOD, **change})
+        files.parse_upload_request({**GOOD, **change})
     assert [(e["field"], e["code"]) for e in refused.value.errors] == [(field, code)]
     message = problem("validation_failed", errors=refused.value.errors)[1]["errors"][0]["message"]
     assert message["id"] and message["en"] and message["id"] != message["en"]
@@ -76,10 +76,10 @@ def test_bad_requests_name_the_field(change, field, code):
 
 def test_every_problem_is_reported_at_once_and_not_an_object():
     with pytest.raises(ValidationFailed) as refused:
-        rules.parse_upload_request({"filename": "", "content_type": "image/gif", "size": 10**9})
+        files.parse_upload_request({"filename": "", "content_type": "image/gif", "size": 10**9})
     assert {e["field"] for e in refused.value.errors} == {"filename", "content_type", "size"}
     with pytest.raises(ValidationFailed):
-        rules.parse_upload_request(["a"])
+        files.parse_upload_request(["a"])
 
 
 def test_size_message_names_the_limit_in_both_languages():
@@ -109,8 +109,8 @@ def test_limit_and_not_open_are_409_problems_in_both_languages():
     ],
 )
 def test_real_jpeg_png_and_pdf_are_accepted_as_what_their_bytes_are(data, declared, detected):
-    verdict = rules.verdict(data[: rules.SNIFF_BYTES], len(data), declared, declared_size=len(data))
-    assert verdict == rules.Verdict(True, detected)
+    verdict = files.verdict(data[: files.SNIFF_BYTES], len(data), declared, declared_size=len(data))
+    assert verdict == files.Verdict(True, detected)
 
 
 @pytest.mark.parametrize(
@@ -123,25 +123,25 @@ def test_real_jpeg_png_and_pdf_are_accepted_as_what_their_bytes_are(data, declar
     ],
 )
 def test_anything_else_is_rejected_whatever_its_name_or_declared_type(data, detected):
-    verdict = rules.verdict(data, len(data), "image/jpeg", declared_size=len(data))
-    assert not verdict.accepted and verdict.reason == rules.NOT_ALLOWED and verdict.detected_type == detected
+    verdict = files.verdict(data, len(data), "image/jpeg", declared_size=len(data))
+    assert not verdict.accepted and verdict.reason == files.NOT_ALLOWED and verdict.detected_type == detected
 
 
 def test_too_large_or_empty_is_rejected():
-    assert rules.verdict(PNG, rules.MAX_BYTES + 1, "image/png").reason == rules.TOO_LARGE
-    assert rules.verdict(PNG, 5000, "image/png", declared_size=4000).reason == rules.TOO_LARGE  # more than the policy
-    assert rules.verdict(PNG, rules.MAX_BYTES, "image/png").accepted
-    assert rules.verdict(b"", 0, "image/png").reason == rules.EMPTY
-    for reason in (rules.TOO_LARGE, rules.EMPTY, rules.NOT_ALLOWED, rules.NOT_UPLOADED):
-        assert all(rules.REASONS[reason])
+    assert files.verdict(PNG, files.MAX_BYTES + 1, "image/png").reason == files.TOO_LARGE
+    assert files.verdict(PNG, 5000, "image/png", declared_size=4000).reason == files.TOO_LARGE  # more than the policy
+    assert files.verdict(PNG, files.MAX_BYTES, "image/png").accepted
+    assert files.verdict(b"", 0, "image/png").reason == files.EMPTY
+    for reason in (files.TOO_LARGE, files.EMPTY, files.NOT_ALLOWED, files.NOT_UPLOADED):
+        assert all(files.REASONS[reason])
 
 
 # -- keys, names, events ----------------------------------------------------------------------------
 def test_object_keys_round_trip_and_nothing_else_is_ours():
     complaint, attachment = "a" * 32, "0190f3c2a1b2" + "c" * 12
-    key = rules.object_key(complaint, attachment)
+    key = files.object_key(complaint, attachment)
     assert key == f"attachments/{complaint}/{attachment}"
-    assert rules.parse_object_key(key) == (complaint, attachment)
+    assert files.parse_object_key(key) == (complaint, attachment)
     for other in (
         "attachments/x/y",
         f"attachments/{complaint}/{attachment}/../z",
@@ -149,7 +149,7 @@ def test_object_keys_round_trip_and_nothing_else_is_ours():
         "",
         f"attachments/{complaint}/{attachment}.exe",
     ):
-        assert rules.parse_object_key(other) is None
+        assert files.parse_object_key(other) is None
 
 
 @pytest.mark.parametrize(
@@ -164,7 +164,7 @@ def test_object_keys_round_trip_and_nothing_else_is_ours():
     ],
 )
 def test_download_names_are_safe_in_a_header(name, content_type, downloaded):
-    assert rules.download_name(name, content_type) == downloaded
+    assert files.download_name(name, content_type) == downloaded
 
 
 def test_s3_event_notifications_name_the_objects_created():

@@ -20,7 +20,7 @@ from chalicelib.domain.errors import (
     ReopenLimit,
     ValidationFailed,
 )
-from chalicelib.domain.followup import (
+from chalicelib.domain.feedback import (
     ensure_duplicate_target,
     ensure_may_rate,
     ensure_may_reopen,

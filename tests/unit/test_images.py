@@ -8,7 +8,7 @@ import pytest
 from PIL import ExifTags, Image, ImageCms
 
 from chalicelib.domain import images
-from chalicelib.domain.attachments import REASONS
+from chalicelib.domain.files import REASONS
 
 
 def encoded(image: Image.Image, kind: str, **params) -> bytes:

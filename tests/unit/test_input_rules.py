@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from chalicelib.domain import fields, models
-from chalicelib.domain import open311 as o311
+from chalicelib.domain import fields, georeport, models
 from chalicelib.domain.decisions import parse_decision
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.submission import parse_entry, parse_submission
@@ -172,13 +171,13 @@ def test_operator_entry_and_decisions_and_followups_refuse_them_too():
 def test_open311_refuses_them_in_every_text_field():
     for name in ("description", "address_string", "first_name", "last_name", "media_url", "device_id", "account_id"):
         base = spec_form()[name]
-        with pytest.raises(o311.Open311Error) as error:
-            o311.parse_request(
+        with pytest.raises(georeport.Open311Error) as error:
+            georeport.parse_request(
                 spec_form(**{name: base[: len(base) // 2] + "\x00" + base[len(base) // 2 :]}), JURISDICTION
             )
         assert error.value.status == 400
         assert any(f"{name} contains control characters" in d for d in error.value.descriptions), name
-    described = o311.parse_request(spec_form(description="Jalan berlubang.\r\nSudah dua minggu."), JURISDICTION)
+    described = georeport.parse_request(spec_form(description="Jalan berlubang.\r\nSudah dua minggu."), JURISDICTION)
     assert described.description == "Jalan berlubang.\r\nSudah dua minggu."
 
 
@@ -214,8 +213,8 @@ GOOD_EMAILS = [
 def _refused_by_every_entry_point(email: str) -> dict[str, bool]:
     def open311_refuses() -> bool:
         try:
-            o311.parse_request(spec_form(email=email), JURISDICTION)
-        except o311.Open311Error:
+            georeport.parse_request(spec_form(email=email), JURISDICTION)
+        except georeport.Open311Error:
             return True
         return False
 

@@ -2,7 +2,7 @@
 and shapes of JSON and XML, errors), the validation of searches and new requests, and the services
 the catalog makes.
 
-The examples below are copied from the specification (github.com/open311/open311.github.io,
+The examples below are copied from the specification (github.com/open311/georeport.github.io,
 ``GeoReport/v2/index.md`` and ``Service_Discovery.md``), their lists cut to the first item (the
 discovery example's second endpoint). Its JSON examples write ids as bare numbers with leading zeros
 (``"service_code":001``), which is not JSON: ``spec_json`` quotes them.
@@ -20,9 +20,8 @@ import pytest
 
 from chalicelib.adapters.open311_store import month_keys
 from chalicelib.config import ConfigError, Settings
-from chalicelib.domain import catalog
-from chalicelib.domain import open311 as o311
-from chalicelib.domain.open311 import Open311Error
+from chalicelib.domain import catalog, georeport
+from chalicelib.domain.georeport import Open311Error
 from chalicelib.domain.submission import ALL_CHANNELS, CHANNELS, OPEN311, parse_submission
 from chalicelib.service import api_keys
 
@@ -189,7 +188,7 @@ SPEC_DISCOVERY_XML = """<?xml version="1.0" encoding="UTF-8"?>
     <endpoints>
         <endpoint>
             <specification>http://wiki.open311.org/GeoReport_v2</specification>
-            <url>http://open311.mycity.gov/test/v2</url>
+            <url>http://georeport.mycity.gov/test/v2</url>
             <changeset>2010-10-02 09:01</changeset>
             <type>test</type>
             <formats>
@@ -206,7 +205,7 @@ SPEC_DISCOVERY_JSON = """{
   "endpoints":[
     {
       "specification":"http://wiki.open311.org/GeoReport_v2",
-      "url":"http://open311.mycity.gov/test/v2",
+      "url":"http://georeport.mycity.gov/test/v2",
       "changeset":"2010-10-02 09:01",
       "type":"test",
       "formats":[
@@ -231,7 +230,7 @@ def shape(element: ET.Element):
     """An XML element's structure without its text: (tag, children's shapes); repeated items count once."""
     children: list[tuple] = []
     for child in element:
-        if not children or children[-1][0] != child.tag or child.tag not in o311._ITEM_TAGS.values():
+        if not children or children[-1][0] != child.tag or child.tag not in georeport._ITEM_TAGS.values():
             children.append(shape(child))
     return element.tag, children
 
@@ -245,15 +244,15 @@ def json_shape(value):
     return None
 
 
-def ours(document: o311.Document, fmt: str):
-    body, content_type = o311.render(document, fmt)
+def ours(document: georeport.Document, fmt: str):
+    body, content_type = georeport.render(document, fmt)
     assert content_type == {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}[fmt]
     return json.loads(body) if fmt == "json" else ET.fromstring(body.encode("utf-8"))
 
 
 def spark(element: ET.Element):
     """XML back to JSON by the Spark convention (as the spec maps them), to compare with our JSON."""
-    if element.tag in o311._ITEM_TAGS:
+    if element.tag in georeport._ITEM_TAGS:
         return [spark(child) for child in element]
     if len(element):
         return {child.tag: spark(child) for child in element}
@@ -312,13 +311,13 @@ def complaint(**changes):
 @pytest.mark.parametrize(
     "document, spec_x, spec_j",
     [
-        (o311.services_document(), SPEC_SERVICES_XML, SPEC_SERVICES_JSON),
-        (o311.requests_document([complaint()]), SPEC_REQUESTS_XML, SPEC_REQUESTS_JSON),
-        (o311.created_document("KT-13J2-PB4K", "Diproses", None), SPEC_POST_RESPONSE_XML, SPEC_POST_RESPONSE_JSON),
-        (o311.token_document("KT-13J2-PB4K", "KT-13J2-PB4K"), SPEC_TOKEN_XML, SPEC_TOKEN_JSON),
-        (o311.invalid_api_key().document(), SPEC_ERRORS_XML, SPEC_ERRORS_JSON),
+        (georeport.services_document(), SPEC_SERVICES_XML, SPEC_SERVICES_JSON),
+        (georeport.requests_document([complaint()]), SPEC_REQUESTS_XML, SPEC_REQUESTS_JSON),
+        (georeport.created_document("KT-13J2-PB4K", "Diproses", None), SPEC_POST_RESPONSE_XML, SPEC_POST_RESPONSE_JSON),
+        (georeport.token_document("KT-13J2-PB4K", "KT-13J2-PB4K"), SPEC_TOKEN_XML, SPEC_TOKEN_JSON),
+        (georeport.invalid_api_key().document(), SPEC_ERRORS_XML, SPEC_ERRORS_JSON),
         (
-            o311.discovery("https://aspirasi.test/open311/v2", "kontak", "kunci", "test"),
+            georeport.discovery("https://aspirasi.test/open311/v2", "kontak", "kunci", "test"),
             SPEC_DISCOVERY_XML,
             SPEC_DISCOVERY_JSON,
         ),
@@ -332,8 +331,8 @@ def test_documents_have_the_spec_examples_fields_in_its_order(document, spec_x, 
 
 def test_service_definition_has_the_spec_shape_with_no_attributes():
     xml, data = (
-        ours(o311.service_definition("kesehatan.puskesmas"), "xml"),
-        ours(o311.service_definition("kesehatan.puskesmas"), "json"),
+        ours(georeport.service_definition("kesehatan.puskesmas"), "xml"),
+        ours(georeport.service_definition("kesehatan.puskesmas"), "json"),
     )
     spec_x, spec_j = spec_xml(SPEC_DEFINITION_XML), spec_json(SPEC_DEFINITION_JSON)
     assert [c.tag for c in xml] == [c.tag for c in spec_x] == ["service_code", "attributes"]
@@ -344,12 +343,12 @@ def test_service_definition_has_the_spec_shape_with_no_attributes():
 @pytest.mark.parametrize(
     "document",
     [
-        o311.services_document(),
-        o311.requests_document([complaint(), complaint(status="closed", reply="Sudah.")]),
-        o311.created_document("KT-13J2-PB4K", "Diproses", "123456"),
-        o311.discovery("u", "c", "k", "production"),
-        o311.service_definition("kebencanaan.banjir"),
-        o311.invalid_api_key().document(),
+        georeport.services_document(),
+        georeport.requests_document([complaint(), complaint(status="closed", reply="Sudah.")]),
+        georeport.created_document("KT-13J2-PB4K", "Diproses", "123456"),
+        georeport.discovery("u", "c", "k", "production"),
+        georeport.service_definition("kebencanaan.banjir"),
+        georeport.invalid_api_key().document(),
     ],
     ids=["services", "requests", "post", "discovery", "definition", "errors"],
 )
@@ -358,13 +357,13 @@ def test_xml_and_json_say_the_same_by_the_spark_convention(document):
 
 
 def test_xml_starts_with_the_declaration_and_types_are_as_the_spec_writes_them():
-    body, _ = o311.render(o311.services_document(), "xml")
+    body, _ = georeport.render(georeport.services_document(), "xml")
     assert body.startswith("<?xml version='1.0' encoding='utf-8'?>")
-    first = ours(o311.services_document(), "xml")[0]
+    first = ours(georeport.services_document(), "xml")[0]
     assert first.findtext("metadata") == "false" and first.findtext("type") == "realtime"
-    data = ours(o311.services_document(), "json")[0]
+    data = ours(georeport.services_document(), "json")[0]
     assert data["metadata"] is False and data["type"] == "realtime"
-    request = ours(o311.requests_document([complaint()]), "json")[0]
+    request = ours(georeport.requests_document([complaint()]), "json")[0]
     assert request["lat"] == -0.4948 and request["long"] == 117.1436  # numbers, as in the example
     assert request["address_id"] is None and request["zipcode"] is None  # listed by the spec, not kept by us
 
@@ -380,28 +379,28 @@ def test_errors_are_a_list_of_code_and_description_in_both_formats():
         ("400", "satu / one"),
         ("400", "dua / two"),
     ]
-    limited = o311.rate_limited(60, 17)
+    limited = georeport.rate_limited(60, 17)
     assert limited.status == 429 and limited.headers == {"Retry-After": "17"}
     assert "60" in limited.descriptions[0] and " / " in limited.descriptions[0]
-    assert o311.invalid_api_key().status == o311.missing_api_key().status == 403
-    assert "api_key" in o311.invalid_api_key().descriptions[0]
-    assert o311.refused("idempotency_key_reused").status == 400 and o311.internal_error().status == 500
+    assert georeport.invalid_api_key().status == georeport.missing_api_key().status == 403
+    assert "api_key" in georeport.invalid_api_key().descriptions[0]
+    assert georeport.refused("idempotency_key_reused").status == 400 and georeport.internal_error().status == 500
 
 
 def test_xml_escapes_markup_and_drops_what_xml_cannot_carry():
     evil = complaint(description='<script>alert(1)</script> & "kutip" \x00\x07\x1b ✓ selesai', location="A]]>B")
-    body, _ = o311.render(o311.requests_document([evil]), "xml")
+    body, _ = georeport.render(georeport.requests_document([evil]), "xml")
     assert "<script>" not in body and "&lt;script&gt;" in body
     parsed = ET.fromstring(body.encode("utf-8"))[0]
     assert parsed.findtext("description") == '<script>alert(1)</script> & "kutip"  ✓ selesai'
     assert parsed.findtext("address") == "A]]>B"
-    assert ours(o311.requests_document([evil]), "json")[0]["description"].startswith("<script>")
+    assert ours(georeport.requests_document([evil]), "json")[0]["description"].startswith("<script>")
 
 
 # -- a request as the public sees it ------------------------------------------------------------------
 def test_public_requests_never_carry_personal_data_or_external_ids():
     for fmt in ("json", "xml"):
-        body, _ = o311.render(o311.requests_document([complaint()]), fmt)
+        body, _ = georeport.render(georeport.requests_document([complaint()]), fmt)
         for secret in (
             "Siti",
             "siti@example.id",
@@ -412,7 +411,7 @@ def test_public_requests_never_carry_personal_data_or_external_ids():
             "Jalan rusak: Lubang",
         ):
             assert secret not in body, (fmt, secret)
-    assert list(o311.service_request(complaint())) == list(spec_json(SPEC_REQUESTS_JSON)[0])
+    assert list(georeport.service_request(complaint())) == list(spec_json(SPEC_REQUESTS_JSON)[0])
 
 
 @pytest.mark.parametrize(
@@ -425,23 +424,25 @@ def test_public_requests_never_carry_personal_data_or_external_ids():
     ],
 )
 def test_text_is_public_only_when_told_not_confidential_and_accepted_at_intake(changes):
-    hidden = o311.service_request(complaint(**{"status": "closed", "reply": "Kami perbaiki Jl. Juanda.", **changes}))
+    hidden = georeport.service_request(
+        complaint(**{"status": "closed", "reply": "Kami perbaiki Jl. Juanda.", **changes})
+    )
     for name in ("description", "address", "lat", "long", "media_url", "status_notes"):
         assert hidden[name] is None, name
     assert hidden["status"] == "closed" and hidden["service_code"] == "infrastruktur.jalan-rusak"
     assert hidden["agency_responsible"] == "Dinas Pekerjaan Umum, Penataan Ruang dan Perumahan Rakyat"
-    body, _ = o311.render(o311.requests_document([complaint(**changes)]), "xml")
+    body, _ = georeport.render(georeport.requests_document([complaint(**changes)]), "xml")
     assert "Juanda" not in body and "foto.example" not in body and "-0.4948" not in body
 
 
 def test_status_notes_dates_and_agency():
-    open_ = o311.service_request(complaint())
+    open_ = georeport.service_request(complaint())
     assert open_["status"] == "open" and open_["status_notes"] is None
     assert open_["requested_datetime"] == "2026-11-27T09:00:00+08:00"  # W3C with the zone, in WITA
     assert open_["updated_datetime"] == "2026-11-27T10:00:00+08:00"
     assert open_["expected_datetime"] == "2026-11-29T09:00:00+08:00"  # the SOP clock (sop_due_at)
     assert open_["agency_responsible"] == catalog.OPDS["PUPR-PERA"].name  # the category's, before routing
-    answered = o311.service_request(
+    answered = georeport.service_request(
         complaint(
             status="answered",
             reply="Diperbaiki besok.",
@@ -453,49 +454,49 @@ def test_status_notes_dates_and_agency():
     assert answered["status"] == "closed" and answered["status_notes"] == "Diperbaiki besok."
     assert answered["agency_responsible"] == "Dinas Perhubungan"
     assert answered["updated_datetime"] == "2026-11-28T08:30:00+08:00"  # when it was closed (answered)
-    rejected = o311.service_request(
+    rejected = georeport.service_request(
         complaint(status="closed", close_reason="Bukan pengaduan.", closed_at="2026-11-27T03:00:00.000+00:00")
     )
     assert rejected["status_notes"] == "Bukan pengaduan." and rejected["updated_datetime"].startswith("2026-11-27T11")
-    information = o311.service_request(complaint(kind="information"))
+    information = georeport.service_request(complaint(kind="information"))
     assert information["agency_responsible"] == "Dinas Komunikasi dan Informatika"
-    long_text = o311.service_request(complaint(description="x" * 5000))
+    long_text = georeport.service_request(complaint(description="x" * 5000))
     assert len(long_text["description"]) == 4000 and long_text["description"].endswith("…")
 
 
 # -- services from the catalog ------------------------------------------------------------------
 def test_one_service_per_subcategory_coded_category_dot_subcategory():
-    services = ours(o311.services_document(), "json")
+    services = ours(georeport.services_document(), "json")
     expected = [(c.code, s.code, c.name, s.name) for c in catalog.CATEGORIES.values() for s in c.subcategories]
     assert [(s["service_code"], s["group"], s["service_name"]) for s in services] == [
         (f"{c}.{s}", group, name) for c, s, group, name in expected
     ]
     assert len({s["service_code"] for s in services}) == len(services)
-    puskesmas = o311.find_service("kesehatan.puskesmas")
+    puskesmas = georeport.find_service("kesehatan.puskesmas")
     assert puskesmas.agency == "Dinas Kesehatan" and "Dinas Kesehatan" in puskesmas.description
     assert "puskesmas" in puskesmas.keywords and "," in puskesmas.keywords
     assert all(s["metadata"] is False and s["type"] == "realtime" and s["description"] for s in services)
-    assert o311.find_service("kesehatan") is None and o311.find_service("001") is None
+    assert georeport.find_service("kesehatan") is None and georeport.find_service("001") is None
     with pytest.raises(Open311Error) as error:
-        o311.service_definition("001")
+        georeport.service_definition("001")
     assert error.value.status == 404 and "001" in error.value.descriptions[0]
 
 
 def test_formats_come_from_the_name():
-    assert o311.split_format("kesehatan.puskesmas.json") == ("kesehatan.puskesmas", "json")
-    assert o311.split_format("KT-13J2-PB4K.XML") == ("KT-13J2-PB4K", "xml")
+    assert georeport.split_format("kesehatan.puskesmas.json") == ("kesehatan.puskesmas", "json")
+    assert georeport.split_format("KT-13J2-PB4K.XML") == ("KT-13J2-PB4K", "xml")
     for bad in ("KT-13J2-PB4K", "KT-13J2-PB4K.csv", ".json"):
         with pytest.raises(Open311Error) as error:
-            o311.split_format(bad)
+            georeport.split_format(bad)
         assert error.value.status == 400
-    assert o311.format_of("/open311/v2/services/{service_file}") is None
+    assert georeport.format_of("/open311/v2/services/{service_file}") is None
 
 
 # -- POST Service Request: validation --------------------------------------------------------------
 
 
 def test_the_spec_example_request_is_accepted_for_one_of_our_services():
-    request = o311.parse_request(spec_form(), JURISDICTION)
+    request = georeport.parse_request(spec_form(), JURISDICTION)
     assert request.service.code == "infrastruktur.jalan-rusak"
     assert (request.latitude, request.longitude) == (37.76524078, -122.4212043)
     assert request.address == "1234 5th street" and request.email == "smit333@sfgov.edu"
@@ -509,17 +510,17 @@ def test_the_spec_example_request_is_accepted_for_one_of_our_services():
 
 
 def test_the_spec_example_as_sent_names_another_jurisdiction_and_service():
-    form = o311.parse_form(SPEC_POST_REQUEST, "application/x-www-form-urlencoded")
+    form = georeport.parse_form(SPEC_POST_REQUEST, "application/x-www-form-urlencoded")
     with pytest.raises(Open311Error) as error:
-        o311.parse_request(form, JURISDICTION)
+        georeport.parse_request(form, JURISDICTION)
     assert error.value.status == 404 and "city.gov" in error.value.descriptions[0]
     with pytest.raises(Open311Error) as error:
-        o311.parse_request({**form, "jurisdiction_id": ""}, JURISDICTION)
+        georeport.parse_request({**form, "jurisdiction_id": ""}, JURISDICTION)
     assert error.value.status == 404 and "service_code 001" in error.value.descriptions[0]
 
 
 def test_a_long_description_makes_a_title_cut_at_a_word():
-    request = o311.parse_request(spec_form(description="Jalan berlubang " * 200), JURISDICTION)
+    request = georeport.parse_request(spec_form(description="Jalan berlubang " * 200), JURISDICTION)
     assert len(request.title) <= 150 and request.title.endswith("…")
     whole = "Jalan provinsi rusak: " + " ".join(("Jalan berlubang " * 200).split())
     assert whole.startswith(request.title[:-1]) and whole[len(request.title) - 1] == " "  # cut between words
@@ -549,14 +550,14 @@ def test_a_long_description_makes_a_title_cut_at_a_word():
 )
 def test_bad_requests_are_400_with_a_description_in_both_languages(changes, fragment):
     with pytest.raises(Open311Error) as error:
-        o311.parse_request(spec_form(**changes), JURISDICTION)
+        georeport.parse_request(spec_form(**changes), JURISDICTION)
     assert error.value.status == 400
     assert any(fragment in d and " / " in d for d in error.value.descriptions), error.value.descriptions
 
 
 def test_several_mistakes_are_told_at_once():
     with pytest.raises(Open311Error) as error:
-        o311.parse_request(
+        georeport.parse_request(
             spec_form(description=None, email="x", lat=None, long=None, address_string=None), JURISDICTION
         )
     assert len(error.value.descriptions) == 3
@@ -565,29 +566,33 @@ def test_several_mistakes_are_told_at_once():
 def test_a_missing_service_code_is_400_an_unknown_one_404():
     for missing in (None, " "):
         with pytest.raises(Open311Error) as error:
-            o311.parse_request(spec_form(service_code=missing), JURISDICTION)
+            georeport.parse_request(spec_form(service_code=missing), JURISDICTION)
         assert error.value.status == 400 and "service_code" in error.value.descriptions[0]
     with pytest.raises(Open311Error) as error:
-        o311.parse_request(spec_form(service_code="kesehatan.tidak-ada"), JURISDICTION)
+        georeport.parse_request(spec_form(service_code="kesehatan.tidak-ada"), JURISDICTION)
     assert error.value.status == 404
 
 
 def test_only_a_utf8_form_is_read():
-    assert o311.parse_form(b"a=1&a=2&b=%C3%A9&c=", "application/x-www-form-urlencoded") == {"a": "1", "b": "é", "c": ""}
+    assert georeport.parse_form(b"a=1&a=2&b=%C3%A9&c=", "application/x-www-form-urlencoded") == {
+        "a": "1",
+        "b": "é",
+        "c": "",
+    }
     for raw, content_type in (
         (b'{"a": 1}', "application/json"),
         (b"a=1", None),
-        (b"a=\xff", o311.FORM),
-        (b"a=%FF", o311.FORM),
+        (b"a=\xff", georeport.FORM),
+        (b"a=%FF", georeport.FORM),
     ):
         with pytest.raises(Open311Error) as error:
-            o311.parse_form(raw, content_type)
+            georeport.parse_form(raw, content_type)
         assert error.value.status == 400
 
 
 # -- GET Service Requests: the search ------------------------------------------------------------
 def search(**params):
-    return o311.parse_search(params, NOW, JURISDICTION)
+    return georeport.parse_search(params, NOW, JURISDICTION)
 
 
 def test_the_search_defaults_to_the_most_recent_90_days():
@@ -631,7 +636,7 @@ def test_ids_override_every_other_argument_and_read_like_a_caller_says_them():
     )
     assert found.ids == ("KT-13J2-PB4K", "KT-0000-0000")
     assert search(service_code="kesehatan.puskesmas,kesehatan.puskesmas").services == (
-        o311.find_service("kesehatan.puskesmas"),
+        georeport.find_service("kesehatan.puskesmas"),
     )
     with pytest.raises(Open311Error):
         search(service_request_id=",".join(["KT-13J2-PB4K"] * 1001))
@@ -697,11 +702,11 @@ def test_open311_settings():
 def test_a_search_answer_stops_before_it_outgrows_a_lambda_response():
     long = [
         complaint(tracking_number=f"KT-0000-{n:04d}", description="Ã" * 4000, reply="é" * 4000, status="closed")
-        for n in range(o311.MAX_RESULTS)
+        for n in range(georeport.MAX_RESULTS)
     ]
-    document = o311.requests_document(long)
-    assert 0 < len(document.data) < o311.MAX_RESULTS
+    document = georeport.requests_document(long)
+    assert 0 < len(document.data) < georeport.MAX_RESULTS
     for fmt in ("json", "xml"):
-        body, _ = o311.render(document, fmt)
+        body, _ = georeport.render(document, fmt)
         assert len(body.encode()) < 6_000_000 - 100_000, fmt  # Lambda's limit, with room for the headers
     assert [r["service_request_id"] for r in document.data] == [f"KT-0000-{n:04d}" for n in range(len(document.data))]

@@ -1,4 +1,4 @@
-"""The pure rules of personal data rights (domain/privacy.py)."""
+"""The pure rules of personal data rights (domain/personal_data.py)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,26 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.domain import privacy
+from chalicelib.domain import personal_data
 from chalicelib.domain.errors import ValidationFailed
 
 
 def codes(payload) -> dict[str, str]:
     with pytest.raises(ValidationFailed) as failed:
-        privacy.parse_correction(payload)
+        personal_data.parse_correction(payload)
     return {e["field"]: e["code"] for e in failed.value.errors}
 
 
 def test_a_correction_takes_a_name_and_a_phone_under_the_registration_rules():
-    assert privacy.parse_correction({"name": "  Siti   Aminah "}) == privacy.Correction(("name",), "Siti Aminah")
-    assert privacy.parse_correction({"phone": "+62 812 3456 7890"}) == privacy.Correction(
+    assert personal_data.parse_correction({"name": "  Siti   Aminah "}) == personal_data.Correction(
+        ("name",), "Siti Aminah"
+    )
+    assert personal_data.parse_correction({"phone": "+62 812 3456 7890"}) == personal_data.Correction(
         ("phone",), None, "+6281234567890"
     )
-    assert privacy.parse_correction({"phone": None}) == privacy.Correction(("phone",))  # removes the number
-    assert privacy.parse_correction({"phone": ""}) == privacy.Correction(("phone",))
-    both = privacy.parse_correction({"phone": "+6281234567890", "name": "Budi"})
+    assert personal_data.parse_correction({"phone": None}) == personal_data.Correction(("phone",))  # removes the number
+    assert personal_data.parse_correction({"phone": ""}) == personal_data.Correction(("phone",))
+    both = personal_data.parse_correction({"phone": "+6281234567890", "name": "Budi"})
     assert both.fields == ("name", "phone") and both.name == "Budi" and both.phone == "+6281234567890"
 
 
@@ -39,7 +41,7 @@ def test_bad_corrections_name_every_field():
 
 
 def test_closing_needs_the_accounts_email_typed_again():
-    privacy.confirm_closure({"email": " Warga@Example.ID "}, "warga@example.id")
+    personal_data.confirm_closure({"email": " Warga@Example.ID "}, "warga@example.id")
     for payload, code in (
         ({}, "required"),
         ({"email": ""}, "required"),
@@ -48,25 +50,25 @@ def test_closing_needs_the_accounts_email_typed_again():
         ([], "not_an_object"),
     ):
         with pytest.raises(ValidationFailed) as failed:
-            privacy.confirm_closure(payload, "warga@example.id")
+            personal_data.confirm_closure(payload, "warga@example.id")
         assert failed.value.errors[0]["code"] == code
     with pytest.raises(ValidationFailed):
-        privacy.confirm_closure({"email": "x"}, "")  # a token without an email closes nothing
+        personal_data.confirm_closure({"email": "x"}, "")  # a token without an email closes nothing
 
 
 def test_recipients_are_redacted_and_filtered_by_the_citizens_addresses():
     to = ["Warga@example.id", "operator@aspirasi.kaltimprov.go.id"]
-    assert privacy.redact_recipients(to, ["warga@example.id", None]) == (
-        [privacy.ERASED, "operator@aspirasi.kaltimprov.go.id"],
+    assert personal_data.redact_recipients(to, ["warga@example.id", None]) == (
+        [personal_data.ERASED, "operator@aspirasi.kaltimprov.go.id"],
         True,
     )
-    assert privacy.redact_recipients(to, [None]) == (to, False)
-    assert privacy.sent_to(to, ["warga@example.id"]) == ["Warga@example.id"]
-    assert privacy.sent_to(["operator@aspirasi.kaltimprov.go.id"], ["warga@example.id"]) == []
+    assert personal_data.redact_recipients(to, [None]) == (to, False)
+    assert personal_data.sent_to(to, ["warga@example.id"]) == ["Warga@example.id"]
+    assert personal_data.sent_to(["operator@aspirasi.kaltimprov.go.id"], ["warga@example.id"]) == []
 
 
 def test_records_are_exported_as_held_without_the_systems_secrets():
-    held = privacy.as_held(
+    held = personal_data.as_held(
         {
             "id": "c1",
             "notified": {"reply", "received"},
@@ -78,6 +80,6 @@ def test_records_are_exported_as_held_without_the_systems_secrets():
         }
     )
     assert held == {"id": "c1", "notified": ["received", "reply"], "step": 3, "rating": {"score": 4}}
-    name = privacy.export_filename(datetime(2026, 11, 28, 21, 5, tzinfo=UTC))
+    name = personal_data.export_filename(datetime(2026, 11, 28, 21, 5, tzinfo=UTC))
     assert name == "data-saya-aspirasi-kaltim-20261128-210500.json"
-    assert set(privacy.PERSONAL_FIELDS) >= {"citizen_email", "citizen_name", "citizen_phone", "citizen_id"}
+    assert set(personal_data.PERSONAL_FIELDS) >= {"citizen_email", "citizen_name", "citizen_phone", "citizen_id"}

@@ -4,7 +4,7 @@ import pytest
 
 from chalicelib.domain import catalog, sop
 from chalicelib.domain.errors import ValidationFailed
-from chalicelib.domain.staff import PERMISSIONS, Action, StaffMember, all_groups, all_queues
+from chalicelib.domain.roles import PERMISSIONS, Action, StaffMember, all_groups, all_queues
 from chalicelib.domain.submission import CHANNELS, parse_entry
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from ...domain import sop
 from ...domain.planner import plan_stage, whole_sop_due
 from ...domain.records import Complaint, WorkItem, new_audit_entry
-from ...domain.staff import queue_of
+from ...domain.roles import queue_of
 from ...domain.timestamps import iso, parse_iso
 from ..container import Services
 from .case import SYSTEM, complaint_of, moment, visit_of

@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2: the API other programs use (domain/open311.py, service/open311.py). Its errors are
+"""Open311 GeoReport v2: the API other programs use (domain/georeport.py, service/georeport.py). Its errors are
 its own format (``[{code, description}]``), never problem+json, so its routes have their own decorator."""
 
 from __future__ import annotations
@@ -7,8 +7,7 @@ import functools
 
 from chalice import Blueprint, Response
 
-from ...domain import limits
-from ...domain import open311 as o311
+from ...domain import georeport, limits
 from ...domain.errors import DomainError
 from ...service import open311 as open311_uc
 from ..auth import client_address
@@ -25,30 +24,32 @@ def _open311_params() -> dict[str, str]:
     return {name: ",".join(params.getlist(name)) for name in params} if params else {}
 
 
-def _open311_error(failure: Exception) -> o311.Open311Error:
-    if isinstance(failure, o311.Open311Error):
+def _open311_error(failure: Exception) -> georeport.Open311Error:
+    if isinstance(failure, georeport.Open311Error):
         return failure
     if isinstance(failure, DomainError):  # a rule refused the request (the use case names most of them itself)
-        return o311.refused(failure.code)
+        return georeport.refused(failure.code)
     logger.exception("open311 request failed", extra={"route": request().path})
-    return o311.internal_error()
+    return georeport.internal_error()
 
 
 def open311(view):
-    """Answer what the view returns (an ``o311.Document``) or raises in the format the URL names
+    """Answer what the view returns (an ``georeport.Document``) or raises in the format the URL names
     (``.json`` or ``.xml``; XML, the spec's required format, when it names neither). Errors are
     ``[{code, description}]``, never problem+json; anything unexpected is logged and answered 500."""
 
     @functools.wraps(view)
     def wrapper(**kwargs):
-        fmt = o311.format_of(request().path) or next((f for f in map(o311.format_of, kwargs.values()) if f), "xml")
+        fmt = georeport.format_of(request().path) or next(
+            (f for f in map(georeport.format_of, kwargs.values()) if f), "xml"
+        )
         try:
             document, status = view(**kwargs), 200
             headers = {"Cache-Control": f"public, max-age={document.max_age}" if document.max_age else "no-store"}
         except Exception as failure:
             error = _open311_error(failure)
             document, status, headers = error.document(), error.status, {**error.headers, "Cache-Control": "no-store"}
-        body, content_type = o311.render(document, fmt)
+        body, content_type = georeport.render(document, fmt)
         return Response(
             body=body,
             status_code=status,
@@ -76,7 +77,7 @@ def open311_services():
 @open311
 def open311_service_definition(service_file):
     """``services/kesehatan.puskesmas.json``: the code and the format share the last segment."""
-    code, _ = o311.split_format(service_file)
+    code, _ = georeport.split_format(service_file)
     return open311_uc.service_definition(services(), code, _open311_params())
 
 
@@ -89,8 +90,8 @@ def open311_requests():
     if current.method == "GET":
         return open311_uc.search_requests(services(), _open311_params(), client=client_address())
     if limits.body_too_large(current.raw_body):
-        raise o311.too_large(limits.MAX_BODY_BYTES)
-    form = o311.parse_form(current.raw_body, header("content-type") or None)
+        raise georeport.too_large(limits.MAX_BODY_BYTES)
+    form = georeport.parse_form(current.raw_body, header("content-type") or None)
     document, created = open311_uc.create_request(services(), form, idempotency_key=header("idempotency-key") or None)
     logger.info(
         "open311 request created",
@@ -102,12 +103,12 @@ def open311_requests():
 @bp.route(f"{OPEN311}/requests/{{request_file}}", methods=["GET"], content_types=ANY_BODY, cors=True)
 @open311
 def open311_request(request_file):
-    service_request_id, _ = o311.split_format(request_file)
+    service_request_id, _ = georeport.split_format(request_file)
     return open311_uc.get_request(services(), service_request_id, _open311_params())
 
 
 @bp.route(f"{OPEN311}/tokens/{{token_file}}", methods=["GET"], content_types=ANY_BODY, cors=True)
 @open311
 def open311_token(token_file):
-    token, _ = o311.split_format(token_file)
+    token, _ = georeport.split_format(token_file)
     return open311_uc.resolve_token(services(), token, _open311_params())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ...domain.staff import Action
+from ...domain.roles import Action
 from ...service import reports
 from .. import auth
 from ..http import api, json_response, params

@@ -1,6 +1,6 @@
 """Staff: the console page, and the JSON routes it reads -- who is signed in, queues, cases, decisions,
 complaints entered for people who came another way, and the admins' members and Open311 clients' keys.
-Each route names the action it needs (domain/staff.py); ``auth.staff`` refuses everyone else."""
+Each route names the action it needs (domain/roles.py); ``auth.staff`` refuses everyone else."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote
 from chalice import Blueprint, Response
 
 from ...domain import sop
-from ...domain.staff import Action
+from ...domain.roles import Action
 from ...rendering import render_page
 from ...service import api_keys, complaints, members, staff
 from .. import auth
