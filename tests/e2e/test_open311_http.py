@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from local.launch import wait_for
+from tests.samples import REQUEST_FIELDS
 
 from .helpers import DISKOMINFO, OPERATOR, act, next_link
 
@@ -28,25 +29,6 @@ ENDPOINT_FIELDS = ["specification", "url", "changeset", "type", "formats"]
 SERVICE_FIELDS = ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
 DEFINITION_FIELDS = ["service_code", "attributes"]
 CREATED_FIELDS = ["service_request_id", "service_notice", "account_id"]
-REQUEST_FIELDS = [
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-]
 ERROR_FIELDS = ["code", "description"]
 W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 

@@ -21,30 +21,12 @@ from chalicelib.domain import georeport
 from chalicelib.service import api_keys
 from chalicelib.service import decide as decide_uc
 from chalicelib.service.complaints import Citizen, submit_complaint
+from tests.samples import REQUEST_FIELDS
 
 from .helpers import COMPLAINT, DINKES, DISKOMINFO, OPERATOR, call, emitted_metrics
 from .open311_helpers import ADMIN, NEW_REQUEST, assert_error, issue, o311_call, xml_items
 
 pytestmark = pytest.mark.integration
-REQUEST_FIELDS = [
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-]
 PERSONAL = ["Rina", "Wulandari", "rina.warga@example.id", "811-5500-123", "device-7781", "akun-5521", "open311:"]
 
 
