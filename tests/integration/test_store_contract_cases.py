@@ -418,7 +418,7 @@ def test_a_duplicate_carries_on_only_with_a_case_that_is_no_duplicate(store):
 
 # -- queues -------------------------------------------------------------------------------------------
 def test_a_queue_lists_its_open_visits_soonest_due_first(store):
-    def queued(case: str, step: int, due: float, queue: str = "role#operator", **changes: Any) -> WorkItem:
+    def queued(case: str, step: int, due: float, queue: str | None = "role#operator", **changes: Any) -> WorkItem:
         return store.seed_work_item(visit(step, complaint_id=case, due_at=at(due), queue=queue, **changes))
 
     c, b, a = queued("c-3", 1, 30), queued("c-2", 2, 10), queued("c-1", 1, 20)
