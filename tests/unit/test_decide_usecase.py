@@ -292,8 +292,8 @@ def test_a_duplicate_needs_a_case_that_carries_on(of, original, code):
 
 def test_a_duplicate_of_a_case_closed_after_its_answer_is_fine():
     w = waiting("classification")
-    closed = dict(status=sop.STATUS_CLOSED, answered_at=iso(START))
-    w.store.seed_complaint(replace(w.store.existing_complaint(ORIGINAL), **closed))
+    original = w.store.existing_complaint(ORIGINAL)
+    w.store.seed_complaint(replace(original, status=sop.STATUS_CLOSED, answered_at=iso(START)))
     decide(w.svc, CASE, 1, {"kind": "duplicate", "of": ORIGINAL_NUMBER}, actor=ACTOR)
     assert w.store.existing_complaint(CASE).duplicate_of == ORIGINAL_NUMBER
 

@@ -172,7 +172,8 @@ def test_a_taken_tracking_number_is_drawn_again(monkeypatch):
     monkeypatch.setattr(complaints, "new_tracking_number", lambda: next(numbers))
     second, created = submit(w)
     assert created and second["tracking_number"] == "KT-AAAA-BBBB"
-    assert w.store.complaint_by_tracking_number(first["tracking_number"]).id == first["id"]
+    assert w.store.existing_complaint(first["id"]).tracking_number == first["tracking_number"]
+    assert w.store.tracking_numbers == {first["tracking_number"]: first["id"], "KT-AAAA-BBBB": second["id"]}
     assert w.counted(START) == {"c_received": 2, "c_open": 2}
 
 
