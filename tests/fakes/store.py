@@ -9,8 +9,11 @@ against this and against the real store on moto, so the two cannot drift apart.
 
 Layout: ``InMemoryTables`` holds the tables and the transaction machinery (and the reads and seeds every
 use case shares); ``WorkflowWrites`` is what service/workflow/ writes (as adapters/workflow_store.py
-StageStore is a mixin of Store). The case-side methods (complaints, decisions, follow-ups...) go in a
-mixin of their own beside it, and ``InMemoryStore`` lists them all.
+StageStore is a mixin of Store); the case side is ``ComplaintWrites`` (and the rate counters),
+``CaseWorkWrites`` (decisions, follow-ups, queues, the monthly email's claim), ``AttachmentWrites`` and
+``PersonalDataWrites``, as adapters/store.py and its mixins split it. ``InMemoryStore`` lists them all,
+and mypy holds it to the whole ``Store`` port (the end of this file). The case side's contract is
+tests/integration/test_store_contract_cases.py.
 """
 
 from __future__ import annotations
@@ -188,7 +191,7 @@ class InMemoryTables:
         ]
         return items, len(items)
 
-    # -- seeds: what the case-side use cases would have written (until the fake has them) ---------------
+    # -- seeds: records as an earlier write (or an older version of the code) left them -----------------
     def seed_complaint(self, complaint: Complaint) -> Complaint:
         self.complaints[complaint.id] = copy.deepcopy(complaint)
         return complaint
