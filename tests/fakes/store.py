@@ -9,8 +9,11 @@ against this and against the real store on moto, so the two cannot drift apart.
 
 Layout: ``InMemoryTables`` holds the tables and the transaction machinery (and the reads and seeds every
 use case shares); ``WorkflowWrites`` is what service/workflow/ writes (as adapters/workflow_store.py
-StageStore is a mixin of Store). The case-side methods (complaints, decisions, follow-ups...) go in a
-mixin of their own beside it, and ``InMemoryStore`` lists them all.
+StageStore is a mixin of Store); the case side is ``ComplaintWrites`` (and the rate counters),
+``CaseWorkWrites`` (decisions, follow-ups, queues, the monthly email's claim), ``AttachmentWrites`` and
+``PersonalDataWrites``, as adapters/store.py and its mixins split it. ``InMemoryStore`` lists them all,
+and mypy holds it to the whole ``Store`` port (the end of this file). The case side's contract is
+tests/integration/test_store_contract_cases.py.
 """
 
 from __future__ import annotations
@@ -19,15 +22,25 @@ import copy
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields
-from datetime import UTC
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib.domain import report, sop
+from chalicelib.domain.attachments import ACCEPTED, PENDING, REJECTED
+from chalicelib.domain.limits import CounterHit
 from chalicelib.domain.planner import ESCALATE, REMIND
-from chalicelib.domain.records import AuditEntry, Complaint, EmailRecord, Link, WorkItem
+from chalicelib.domain.records import Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from chalicelib.domain.report import Delta
-from chalicelib.service.ports import EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, Missing, WorkflowStore
+from chalicelib.service.ports import (
+    EMAIL_CLAIMED,
+    EMAIL_DONE,
+    EMAIL_IN_FLIGHT,
+    ConditionFailed,
+    Missing,
+    Store,
+    WorkflowStore,
+)
 
 R = TypeVar("R")
 FAILED = "ConditionalCheckFailed"  # DynamoDB's cancellation reason of an item whose condition failed
@@ -49,9 +62,9 @@ class Transaction:
 
     def __init__(self) -> None:
         self.reasons: list[str | None] = []
-        self._writes: list[Callable[[], None]] = []
+        self._writes: list[Callable[[], object]] = []
 
-    def write(self, holds: bool, apply: Callable[[], None]) -> None:
+    def write(self, holds: bool, apply: Callable[[], object]) -> None:
         self.reasons.append(None if holds else FAILED)
         self._writes.append(apply)
 
@@ -73,6 +86,12 @@ class InMemoryTables:
         self.audit: dict[tuple[str, str], AuditEntry] = {}
         # The report-totals table: (period, row) -> counters, e.g. ("D#2026-11-28", "total") -> {"c_closed": 1}.
         self.counters: dict[tuple[str, str], dict[str, int]] = {}
+        # ... and its partition "emails": the monthly report emails' claims, by month.
+        self.report_emails: dict[str, ReportEmail] = {}
+        self.tracking_numbers: dict[str, str] = {}  # tracking number -> complaint id
+        self.attachments_: dict[tuple[str, str], Attachment] = {}  # (complaint id, attachment id)
+        self.rate_counters: dict[str, RateCounter] = {}
+        self.revocations: dict[str, Revocation] = {}  # subject key -> revocation
 
     # -- writes shared by every part ------------------------------------------------------------------
     def _commit(self, tx: Transaction, deltas: Iterable[Delta] = ()) -> None:
@@ -119,8 +138,8 @@ class InMemoryTables:
 
     def _put_link(self, tx: Transaction, link: Any) -> None:
         stored = as_record(link, Link)
-        if stored.ttl is not None:  # DynamoDB's TTL attribute keeps epoch seconds: UTC, no microseconds
-            stored.ttl = stored.ttl.astimezone(UTC).replace(microsecond=0)
+        if stored.ttl is not None:
+            stored.ttl = _in_seconds(stored.ttl)
         tx.write(stored.token_hash not in self.links, lambda: self.links.__setitem__(stored.token_hash, stored))
 
     # -- reads (consistent, and copies: changing one changes nothing stored) ---------------------------
@@ -172,7 +191,7 @@ class InMemoryTables:
         ]
         return items, len(items)
 
-    # -- seeds: what the case-side use cases would have written (until the fake has them) ---------------
+    # -- seeds: records as an earlier write (or an older version of the code) left them -----------------
     def seed_complaint(self, complaint: Complaint) -> Complaint:
         self.complaints[complaint.id] = copy.deepcopy(complaint)
         return complaint
@@ -185,6 +204,59 @@ class InMemoryTables:
         """Put a work item as it is (a PutItem): e.g. one a team has decided, or one whose question was answered."""
         self.visits[(item.complaint_id, int(item.step))] = copy.deepcopy(item)
         return item
+
+    def seed_tracking_number(self, tracking_number: str, complaint_id: str) -> None:
+        """The tracking-numbers table's entry of a seeded complaint (create_complaint writes both)."""
+        self.tracking_numbers[tracking_number] = complaint_id
+
+    def seed_attachment(self, attachment: Attachment) -> Attachment:
+        self.attachments_[(attachment.complaint_id, attachment.attachment_id)] = _ttl_in_seconds(
+            as_record(attachment, Attachment)
+        )
+        return attachment
+
+    def seed_email(self, record: EmailRecord) -> EmailRecord:
+        self.emails[(record.complaint_id, record.email_key)] = copy.deepcopy(record)
+        return record
+
+    def seed_report_email(self, month: str, claimed_at: str | None = None, sent_at: str | None = None) -> None:
+        """A monthly report email's claim as an earlier run left it."""
+        self.report_emails[month] = ReportEmail(claimed_at, sent_at)
+
+
+@dataclass
+class ReportEmail:
+    """The claim of one monthly report email (adapters/store.py ``claim_report_email``)."""
+
+    claimed_at: str | None = None
+    sent_at: str | None = None
+
+
+@dataclass
+class RateCounter:
+    """One rate counter item (tables.RateCounterModel): ``hits`` counted, or the ``members`` counted."""
+
+    hits: int | None = None
+    members: set[str] | None = None
+    ttl: datetime | None = None
+
+
+@dataclass
+class Revocation:
+    revoked_at: int
+    reason: str
+    ttl: datetime
+
+
+def _in_seconds(moment: datetime) -> datetime:
+    """A TTL attribute keeps epoch seconds: it reads back in UTC, without microseconds."""
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _ttl_in_seconds(attachment: Attachment) -> Attachment:
+    if attachment.ttl is not None:
+        attachment.ttl = _in_seconds(attachment.ttl)
+    return attachment
 
 
 def _newest(stored_sent_at: str | None, sent_at: str) -> bool:
@@ -494,9 +566,464 @@ class WorkflowWrites(InMemoryTables):
         self._update_case(complaint_id, holds, changes, audit, report)
 
 
-class InMemoryStore(WorkflowWrites):
-    """The whole store in memory: the workflow's writes (and, as they are added, the case side's)."""
+def _unchanged(*_: Any) -> None:
+    """A condition check: it writes nothing."""
 
 
-if TYPE_CHECKING:  # mypy holds the fake to the port: every WorkflowStore method, with its signature
-    _conforms: WorkflowStore = InMemoryStore()
+class ComplaintWrites(InMemoryTables):
+    """Complaints submitted and withdrawn, their reads, and the rate counters (adapters/store.py,
+    adapters/rate_counters.py): service/ports.py ``ComplaintRecords`` and ``RateCounters``."""
+
+    def create_complaint(
+        self,
+        complaint: Complaint,
+        audit: AuditEntry,
+        report: Iterable[Delta] = (),
+        counted: CounterHit | None = None,
+        token: tuple[str, int | None] | None = None,
+    ) -> None:
+        """One transaction: (with ``token``) a condition check that the subject has no revocation, or one
+        before the token's ``iat``; put the complaint if its id is new, the tracking number if new, the audit
+        entry; (with ``counted``) the counter's conditional update; the counters. Reasons as the real one
+        gives them: ``[complaint, tracking, audit, counter-or-first-counter, token]`` with a token."""
+        tx = Transaction()
+        if token is not None:
+            subject, issued_at = token
+            revoked = self.revocations.get(subject)
+            tx.write(
+                revoked is None or (issued_at is not None and revoked.revoked_at < issued_at),
+                _unchanged,
+            )
+        stored = as_record(complaint, Complaint)
+        tx.write(complaint.id not in self.complaints, lambda: self.complaints.__setitem__(stored.id, stored))
+        number = complaint.tracking_number
+        tx.write(number not in self.tracking_numbers, lambda: self.tracking_numbers.__setitem__(number, stored.id))
+        self._put_audit(tx, audit)
+        if counted is not None:
+            self._count(tx, counted)
+        try:
+            self._commit(tx, report)
+        except ConditionFailed as failed:
+            if token is None:
+                raise
+            token_reason, *rest = failed.reasons or [None]
+            raise ConditionFailed([*(rest + [None] * 4)[:4], token_reason]) from failed
+
+    def withdraw_complaint(
+        self,
+        complaint: Complaint,
+        audit: AuditEntry,
+        report: Iterable[Delta] = (),
+        counted: CounterHit | None = None,
+    ) -> None:
+        """One transaction: delete the complaint if its ``step`` is 0, its tracking number (no condition), put
+        the audit entry, take the complaint's id out of the counter's members (an emptied set is removed)."""
+        found = self.complaints.get(complaint.id)
+        tx = Transaction()
+        tx.write(found is not None and found.step == 0, lambda: self.complaints.pop(complaint.id))
+        tx.write(True, lambda: self.tracking_numbers.pop(complaint.tracking_number, None))
+        self._put_audit(tx, audit)
+        if counted is not None:
+            counter = self.rate_counters.get(counted.counter)
+
+            def uncount() -> None:
+                if counter is not None and counter.members is not None:
+                    counter.members.discard(complaint.id)
+                    counter.members = counter.members or None
+
+            tx.write(True, uncount)
+        self._commit(tx, report)
+
+    def complaint_by_tracking_number(self, tracking_number: str) -> Complaint | None:
+        complaint_id = self.tracking_numbers.get(tracking_number)
+        return self.get_complaint(complaint_id) if complaint_id is not None else None
+
+    def _by_citizen(self, citizen_id: str) -> list[Complaint]:
+        """The citizen index (sparse: a complaint without ``citizen_id`` is not in it), in its order:
+        ``created_at``, then the table's key."""
+        found = [c for c in self.complaints.values() if c.citizen_id is not None and c.citizen_id == citizen_id]
+        return sorted(found, key=lambda c: (c.created_at, c.id))
+
+    def complaints_of(
+        self, citizen_id: str, limit: int, start_key: dict | None = None
+    ) -> tuple[list[Complaint], dict | None]:
+        """A Query of the citizen index, newest first, ``Limit`` items after the exclusive start key. The
+        next page's key is the last item's (index and table keys, as DynamoDB writes them), given, as moto
+        gives it, only when more items follow (DynamoDB may also give it for a full last page)."""
+        found = list(reversed(self._by_citizen(citizen_id)))
+        if start_key is not None:
+            after = (start_key["created_at"]["S"], start_key["id"]["S"])
+            found = [c for c in found if (c.created_at, c.id) < after]
+        page = found[:limit]
+        last = page[-1] if page and len(found) > limit else None
+        key = None
+        if last is not None:
+            key = {"citizen_id": {"S": citizen_id}, "created_at": {"S": last.created_at}, "id": {"S": last.id}}
+        return [copy.deepcopy(c) for c in page], key
+
+    # -- rate counters ----------------------------------------------------------------------------------
+    def _count(self, tx: Transaction, hit: CounterHit) -> None:
+        """adapters/rate_counters.py ``hit_update``: ADD 1 to ``hits`` while under the limit, or the member to
+        ``members`` while under the limit (a member counted already always passes); SET the TTL."""
+        counter = self.rate_counters.get(hit.counter)
+        if hit.member is None:
+            holds = counter is None or counter.hits is None or counter.hits < hit.limit
+        else:
+            members = counter.members if counter is not None else None
+            holds = not members or len(members) < hit.limit or hit.member in members
+
+        def count() -> None:
+            stored = self.rate_counters.setdefault(hit.counter, RateCounter())
+            if hit.member is None:
+                stored.hits = (stored.hits or 0) + 1
+            else:
+                stored.members = {*(stored.members or ()), hit.member}
+            stored.ttl = _in_seconds(hit.expires)
+
+        tx.write(holds, count)
+
+    def count_hit(self, hit: CounterHit) -> int | None:
+        """The count with this hit, or None when full. (For a counter of members the real store's answer is
+        not meant to be read; this gives their number.)"""
+        tx = Transaction()
+        self._count(tx, hit)
+        try:
+            tx.commit()
+        except ConditionFailed:
+            return None
+        counter = self.rate_counters[hit.counter]
+        return counter.hits if hit.member is None else len(counter.members or ())
+
+
+class CaseWorkWrites(InMemoryTables):
+    """Decisions, the citizen after the reply, queues and the monthly report's claim (adapters/store.py):
+    service/ports.py ``CaseWork``."""
+
+    def open_items_of(
+        self, queue: str, limit: int = 50, after: tuple[str, str, int] | None = None, due_by: str | None = None
+    ) -> list[WorkItem]:
+        """A Query of the queue index (sparse: a decided visit has no ``queue``), ``due_at <= due_by`` as the
+        key condition; in the index's order (``due_at``, then the table's keys), after the exclusive ``after``."""
+        found = sorted(
+            (i for i in self.visits.values() if i.queue is not None and i.queue == queue),
+            key=lambda i: (i.due_at, i.complaint_id, int(i.step)),
+        )
+        if due_by:
+            found = [i for i in found if i.due_at <= due_by]
+        if after is not None:
+            found = [i for i in found if (i.due_at, i.complaint_id, int(i.step)) > after]
+        return [copy.deepcopy(i) for i in found[:limit]]
+
+    def record_decision(
+        self,
+        complaint_id: str,
+        step: int,
+        *,
+        decision: dict,
+        decided_at: str,
+        decided_by: str,
+        sla: str,
+        business_minutes: float,
+        complaint_changes: dict,
+        audit: AuditEntry,
+        question: str | None = None,
+        routed_opd: str | None = None,
+        pending_question: dict | None = None,
+        link_hash: str | None = None,
+        carries_on: str | None = None,
+        report: Iterable[Delta] = (),
+    ) -> None:
+        """One transaction, in PynamoDB's order: (``carries_on``) a check that that case, if there, is no
+        duplicate; the audit entry; the work item if it exists undecided (it leaves its queue); the complaint
+        if it exists; (``link_hash``) the link if it exists unused; the counters."""
+        item = self.visits.get((complaint_id, int(step)))
+        complaint = self.complaints.get(complaint_id)
+        item_changes: dict[str, Any] = {
+            "decision": decision,
+            "decided_at": decided_at,
+            "decided_by": decided_by,
+            "queue": None,
+            "sla_outcome": sla,
+            "business_minutes": business_minutes,
+        }
+        if question is not None:
+            item_changes["question"] = question
+        for name in complaint_changes:
+            if name not in _COMPLAINT_FIELDS:
+                raise AttributeError(f"a complaint has no attribute {name!r}")
+        changes: dict[str, Any] = {**complaint_changes, "updated_at": decided_at}
+        if pending_question is not None:
+            changes["pending_question"] = pending_question
+
+        def change_complaint() -> None:
+            self._set(complaint, **changes)
+            if routed_opd is not None and complaint is not None:
+                complaint.routed_opds = {*(complaint.routed_opds or ()), routed_opd}
+
+        tx = Transaction()
+        if carries_on:
+            other = self.complaints.get(carries_on)
+            tx.write(other is None or other.kind != sop.DUPLICATE, _unchanged)
+        self._put_audit(tx, audit)
+        tx.write(item is not None and item.decision is None, lambda: self._set(item, **item_changes))
+        tx.write(complaint is not None, change_complaint)
+        if link_hash:
+            link = self.links.get(link_hash)
+            tx.write(link is not None and link.used_at is None, lambda: self._set(link, used_at=decided_at))
+        self._commit(tx, report)
+
+    def answer_question(
+        self, complaint_id: str, step: int, answer: str, answered_at: str, answered_by: str, audit: AuditEntry
+    ) -> None:
+        """One transaction: the audit entry; the work item if its question waits (asked, not answered, not
+        expired); the complaint if its question is pending (it no longer is)."""
+        item = self.visits.get((complaint_id, int(step)))
+        complaint = self.complaints.get(complaint_id)
+        waits = item is not None and item.question is not None and item.answer is None
+        tx = Transaction()
+        self._put_audit(tx, audit)
+        tx.write(
+            waits and item is not None and item.info_expired_at is None,
+            lambda: self._set(item, answer=answer, answered_at=answered_at, answered_by=answered_by),
+        )
+        tx.write(
+            complaint is not None and complaint.pending_question is not None,
+            lambda: self._set(complaint, pending_question=None, updated_at=answered_at),
+        )
+        self._commit(tx)
+
+    def _change_complaint(
+        self,
+        complaint_id: str,
+        holds: Callable[[Complaint], bool],
+        changes: dict[str, Any],
+        audit: AuditEntry,
+        deltas: Iterable[Delta],
+    ) -> None:
+        """adapters/store.py ``_change_complaint``: the audit entry, the complaint if it exists and ``holds``."""
+        complaint = self.complaints.get(complaint_id)
+        tx = Transaction()
+        self._put_audit(tx, audit)
+        tx.write(complaint is not None and holds(complaint), lambda: self._set(complaint, **changes))
+        self._commit(tx, deltas)
+
+    def record_rating(
+        self, complaint_id: str, rating: dict, at: str, audit: AuditEntry, report: Iterable[Delta] = ()
+    ) -> None:
+        """If not rated, answered (``answered_at``) and answered or closed now."""
+
+        def holds(c: Complaint) -> bool:
+            return (
+                c.rating is None and c.answered_at is not None and c.status in (sop.STATUS_ANSWERED, sop.STATUS_CLOSED)
+            )
+
+        self._change_complaint(complaint_id, holds, {"rating": rating, "updated_at": at}, audit, report)
+
+    def reopen_case(
+        self, complaint_id: str, reopens: int, reason: str, at: str, audit: AuditEntry, report: Iterable[Delta] = ()
+    ) -> None:
+        """If answered, its feedback window ends after ``at`` and it was reopened ``reopens`` times so far."""
+
+        def holds(c: Complaint) -> bool:
+            in_window = c.feedback_ends_at is not None and c.feedback_ends_at > at
+            return c.status == sop.STATUS_ANSWERED and in_window and int(c.reopens or 0) == reopens
+
+        changes = {
+            "status": sop.STATUS_OPEN,
+            "reopens": reopens + 1,
+            "reopen_pending": True,
+            "reopen_reason": reason,
+            "updated_at": at,
+        }
+        self._change_complaint(complaint_id, holds, changes, audit, report)
+
+    # -- the monthly report's email (the report table's "emails" partition) ------------------------------
+    def claim_report_email(self, month: str, lease: timedelta = timedelta(minutes=15)) -> bool:
+        """PutItem ``claimed_at`` (now, real time) if there is no claim, or an unsent one older than ``lease``."""
+        now = datetime.now(UTC)
+        claim = self.report_emails.get(month)
+        stale = claim is not None and claim.claimed_at is not None and claim.claimed_at < (now - lease).isoformat()
+        if claim is not None and not (claim.sent_at is None and stale):
+            return False
+        self.report_emails[month] = ReportEmail(claimed_at=now.isoformat())
+        return True
+
+    def mark_report_email_sent(self, month: str) -> None:
+        """UpdateItem (creating it) ``sent_at`` = now."""
+        self.report_emails.setdefault(month, ReportEmail()).sent_at = datetime.now(UTC).isoformat()
+
+    def release_report_email(self, month: str) -> None:
+        """DeleteItem if not sent (no item: nothing happens); a sent one stays (ConditionFailed; the real store
+        lets PynamoDB's DeleteError out)."""
+        claim = self.report_emails.get(month)
+        if claim is not None and claim.sent_at is not None:
+            raise ConditionFailed()
+        self.report_emails.pop(month, None)
+
+
+class AttachmentWrites(InMemoryTables):
+    """Attachments' slots and settling (adapters/attachment_store.py): service/ports.py ``AttachmentRecords``."""
+
+    def reserve_attachment(self, attachment: Attachment, audit: AuditEntry, limit: int, open_status: str) -> None:
+        """One transaction: put the attachment if its key is new, the audit entry; ADD 1 to the complaint's
+        ``attachment_count`` if it exists, has ``open_status`` and its count is under ``limit``."""
+        key = (attachment.complaint_id, attachment.attachment_id)
+        complaint = self.complaints.get(attachment.complaint_id)
+        stored = _ttl_in_seconds(as_record(attachment, Attachment))
+        tx = Transaction()
+        tx.write(key not in self.attachments_, lambda: self.attachments_.__setitem__(key, stored))
+        self._put_audit(tx, audit)
+        has_slot = complaint is not None and complaint.status == open_status and complaint.attachment_count < limit
+        tx.write(has_slot, lambda: self._add_slots(attachment.complaint_id, 1))
+        self._commit(tx)
+
+    def accept_attachment(
+        self,
+        attachment: Attachment,
+        size: int,
+        detected_type: str,
+        etag: str,
+        checked_at: str,
+        audit: AuditEntry,
+        unless_case_status: str,
+    ) -> None:
+        """One transaction: a check that the complaint exists without ``unless_case_status``; the audit entry;
+        the attachment if it exists pending (it keeps its slot)."""
+        complaint = self.complaints.get(attachment.complaint_id)
+        changes = {"status": ACCEPTED, "size": size, "detected_type": detected_type, "etag": etag}
+        tx = Transaction()
+        tx.write(complaint is not None and complaint.status != unless_case_status, _unchanged)
+        self._put_audit(tx, audit)
+        self._settle(tx, attachment, {**changes, "checked_at": checked_at})
+        self._commit(tx)
+
+    def reject_attachment(
+        self,
+        attachment: Attachment,
+        reason: str,
+        checked_at: str,
+        audit: AuditEntry,
+        size: int | None = None,
+        detected_type: str | None = None,
+    ) -> None:
+        """One transaction: the audit entry; the attachment if it exists pending (rejected; with ``size`` that
+        and ``detected_type`` if any recorded, the etag removed); the complaint's count less one if above 0."""
+        changes: dict[str, Any] = {"status": REJECTED, "reject_reason": reason, "checked_at": checked_at}
+        if size is not None:
+            changes.update(size=size, etag=None)
+            if detected_type:
+                changes["detected_type"] = detected_type
+        complaint = self.complaints.get(attachment.complaint_id)
+        tx = Transaction()
+        self._put_audit(tx, audit)
+        self._settle(tx, attachment, changes)
+        tx.write(
+            complaint is not None and complaint.attachment_count > 0,
+            lambda: self._add_slots(attachment.complaint_id, -1),
+        )
+        self._commit(tx)
+
+    def _add_slots(self, complaint_id: str, count: int) -> None:
+        """ADD to the complaint's ``attachment_count`` (the caller's condition found it there)."""
+        complaint = self.complaints[complaint_id]
+        complaint.attachment_count = int(complaint.attachment_count) + count
+
+    def _settle(self, tx: Transaction, attachment: Attachment, changes: dict[str, Any]) -> None:
+        stored = self.attachments_.get((attachment.complaint_id, attachment.attachment_id))
+        tx.write(stored is not None and stored.status == PENDING, lambda: self._set(stored, **changes))
+
+    def get_attachment(self, complaint_id: str, attachment_id: str) -> Attachment | None:
+        return copy.deepcopy(self.attachments_.get((complaint_id, attachment_id)))
+
+    def attachments(self, complaint_id: str, limit: int) -> list[Attachment]:
+        """A Query on the partition: by id (which sorts as time), ``Limit`` items."""
+        found = [a for (cid, _), a in sorted(self.attachments_.items()) if cid == complaint_id]
+        return [copy.deepcopy(a) for a in found[:limit]]
+
+
+class PersonalDataWrites(ComplaintWrites):
+    """A citizen's rights over their data, revoked tokens (adapters/privacy_store.py): ``PersonalData``.
+
+    The redactions are unconditional but for the item's existence: on a missing item this raises
+    ConditionFailed, where the real store lets PynamoDB's UpdateError (or PutError) out."""
+
+    def all_complaints_of(self, citizen_id: str, page_size: int = 100) -> list[Complaint]:
+        return [copy.deepcopy(c) for c in self._by_citizen(citizen_id)]
+
+    def correct_reporter(
+        self, complaint_id: str, citizen_id: str, changes: dict[str, str | None], audit: AuditEntry
+    ) -> None:
+        self._reporter_changed(complaint_id, citizen_id, dict(changes), audit)
+
+    def erase_reporter(
+        self, complaint_id: str, citizen_id: str, fields: Sequence[str], erased_at: str, audit: AuditEntry
+    ) -> None:
+        changes: dict[str, Any] = dict.fromkeys(fields)
+        changes.update(personal_data_erased_at=erased_at, updated_at=erased_at)
+        self._reporter_changed(complaint_id, citizen_id, changes, audit)
+
+    def _reporter_changed(self, complaint_id: str, citizen_id: str, changes: dict[str, Any], audit: AuditEntry) -> None:
+        """One transaction: the audit entry; the complaint if it exists and is still the citizen's."""
+        for name in changes:
+            if name not in _COMPLAINT_FIELDS:
+                raise AttributeError(f"a complaint has no attribute {name!r}")
+        complaint = self.complaints.get(complaint_id)
+        tx = Transaction()
+        self._put_audit(tx, audit)
+        tx.write(complaint is not None and complaint.citizen_id == citizen_id, lambda: self._set(complaint, **changes))
+        self._commit(tx)
+
+    @staticmethod
+    def _update_existing(record: Any, **changes: Any) -> None:
+        if record is None:
+            raise ConditionFailed()
+        InMemoryTables._set(record, **changes)
+
+    def redact_audit(self, entry: AuditEntry, actor: str, details: dict) -> None:
+        self._update_existing(self.audit.get((entry.complaint_id, entry.seq)), actor=actor, details=details)
+
+    def redact_answered_by(self, item: WorkItem, answered_by: str) -> None:
+        self._update_existing(self.visits.get((item.complaint_id, int(item.step))), answered_by=answered_by)
+
+    def email_records(self, complaint_id: str) -> list[EmailRecord]:
+        return self.emails_of(complaint_id)
+
+    def redact_email_record(self, record: EmailRecord, to: list[str]) -> None:
+        self._update_existing(self.emails.get((record.complaint_id, record.email_key)), to=list(to))
+
+    def erase_attachment(
+        self, attachment: Attachment, reason: str, filename: str, checked_at: str, created_by: str | None
+    ) -> None:
+        changes: dict[str, Any] = {
+            "status": REJECTED,
+            "reject_reason": reason,
+            "filename": filename,
+            "checked_at": checked_at,
+            "etag": None,
+        }
+        if created_by is not None:
+            changes["created_by"] = created_by
+        self._update_existing(self.attachments_.get((attachment.complaint_id, attachment.attachment_id)), **changes)
+
+    def revoke_tokens(self, subject_key: str, revoked_at: int, reason: str, expires_at: int) -> None:
+        """PutItem if there is no revocation or it is not later than this one (a later one wins: ConditionFailed)."""
+        stored = self.revocations.get(subject_key)
+        if stored is not None and stored.revoked_at > revoked_at:
+            raise ConditionFailed()
+        self.revocations[subject_key] = Revocation(revoked_at, reason, datetime.fromtimestamp(expires_at, UTC))
+
+    def tokens_revoked_at(self, subject_key: str) -> int | None:
+        stored = self.revocations.get(subject_key)
+        return stored.revoked_at if stored is not None else None
+
+
+_COMPLAINT_FIELDS = frozenset(f.name for f in fields(Complaint))
+
+
+class InMemoryStore(PersonalDataWrites, CaseWorkWrites, AttachmentWrites, WorkflowWrites):
+    """The whole store in memory: the case side's reads and writes, and the workflow's."""
+
+
+if TYPE_CHECKING:  # mypy holds the fake to the port: every Store method, with its signature
+    _conforms: Store = InMemoryStore()
+    _workflow_part: WorkflowStore = WorkflowWrites()

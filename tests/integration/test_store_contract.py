@@ -19,17 +19,25 @@ from moto import mock_aws
 from chalicelib.adapters import tables
 from chalicelib.adapters.dynamo import to_model
 from chalicelib.adapters.store import Store
-from chalicelib.adapters.tables import AuditModel, ComplaintModel, WorkItemModel
+from chalicelib.adapters.tables import (
+    AttachmentModel,
+    AuditModel,
+    ComplaintModel,
+    EmailModel,
+    ReportModel,
+    TrackingNumberModel,
+    WorkItemModel,
+)
 from chalicelib.config import Settings
 from chalicelib.domain import report, sop
 from chalicelib.domain.planner import ESCALATE, REMIND
-from chalicelib.domain.records import AuditEntry, Complaint, EmailRecord, Link, WorkItem, new_audit_entry
+from chalicelib.domain.records import Attachment, AuditEntry, Complaint, EmailRecord, WorkItem, new_audit_entry
 from chalicelib.domain.report import Delta
 from chalicelib.domain.timestamps import iso
 from chalicelib.service.container import Services
 from chalicelib.service.links import deferred_links, hash_token, issue_link
 from chalicelib.service.ports import EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, Missing
-from tests.fakes.store import InMemoryStore, as_record
+from tests.fakes.store import InMemoryStore
 
 pytestmark = pytest.mark.integration
 
@@ -42,7 +50,7 @@ def at(minutes: float) -> str:
 
 
 class DynamoStore(Store):
-    """The real store, with the seeds the tests need: a plain PutItem of the record."""
+    """The real store, with the seeds the tests need (the fake's ``seed_*``): a plain PutItem of the record."""
 
     def seed_complaint(self, complaint: Complaint) -> Complaint:
         to_model(complaint, ComplaintModel).save()
@@ -55,6 +63,20 @@ class DynamoStore(Store):
     def seed_audit(self, entry: AuditEntry) -> AuditEntry:
         to_model(entry, AuditModel).save()
         return entry
+
+    def seed_tracking_number(self, tracking_number: str, complaint_id: str) -> None:
+        TrackingNumberModel(tracking_number, complaint_id=complaint_id).save()
+
+    def seed_attachment(self, attachment: Attachment) -> Attachment:
+        to_model(attachment, AttachmentModel).save()
+        return attachment
+
+    def seed_email(self, record: EmailRecord) -> EmailRecord:
+        to_model(record, EmailModel).save()
+        return record
+
+    def seed_report_email(self, month: str, claimed_at: str | None = None, sent_at: str | None = None) -> None:
+        ReportModel("emails", f"monthly#{month}", claimed_at=claimed_at, sent_at=sent_at).save()
 
 
 @pytest.fixture(scope="module")
@@ -119,17 +141,17 @@ def note(action: str, minutes: float = 0) -> AuditEntry:
 
 
 def item_of(store: Any, step: int = 1) -> WorkItem:
-    return as_record(store.existing_work_item(CASE, step), WorkItem)
+    return store.existing_work_item(CASE, step)
 
 
 def case_of(store: Any) -> Complaint:
-    return as_record(store.get_complaint(CASE), Complaint)
+    return store.existing_complaint(CASE)
 
 
 def email_of(store: Any, key: str) -> EmailRecord:
     found = store.get_email(CASE, key)
     assert found is not None
-    return as_record(found, EmailRecord)
+    return found
 
 
 def actions(store: Any) -> list[str]:
@@ -164,9 +186,7 @@ def test_records_read_back_as_seeded_and_are_copies(store):
     store.seed_complaint(complaint(notified={"received"}, pending_question={"question": "Di mana?", "step": 1}))
     store.seed_work_item(visit())
     read = store.get_complaint(CASE)
-    assert as_record(read, Complaint) == complaint(
-        notified={"received"}, pending_question={"question": "Di mana?", "step": 1}
-    )
+    assert read == complaint(notified={"received"}, pending_question={"question": "Di mana?", "step": 1})
     assert item_of(store) == visit()
     read.status = sop.STATUS_CLOSED
     read.pending_question["question"] = "changed"
@@ -466,7 +486,7 @@ def test_a_claim_stores_the_links_its_email_carries(store):
     links, hashes = links_for(visit(), 2)
     assert store.claim_email(CASE, "assigned-1", at(0), at(1), links) == EMAIL_CLAIMED
     for token_hash in hashes:
-        link = as_record(store.get_link(token_hash), Link)
+        link = store.get_link(token_hash)
         assert (link.complaint_id, link.step, link.role, link.used_at) == (CASE, 1, "operator", None)
         assert link.ttl is not None and link.ttl > START
     # A claim that finds the email in flight stores none of its links.
