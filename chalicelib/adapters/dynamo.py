@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any, TypeVar, cast
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
@@ -43,6 +43,18 @@ def audit_model(entry: AuditEntry) -> AuditModel:
 
 def condition_failed(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+@contextmanager
+def conditional():
+    """One conditional write (PutItem, UpdateItem, DeleteItem): a failed condition leaves as the port's
+    ConditionFailed, as a transaction's does, so no PynamoDB error reaches a use case."""
+    try:
+        yield
+    except (PutError, UpdateError, DeleteError) as error:
+        if condition_failed(error):
+            raise ConditionFailed() from error
+        raise
 
 
 def transaction_reasons(error: TransactWriteError) -> list[str | None]:

@@ -18,7 +18,7 @@ from pynamodb.expressions.update import Action
 
 from ..domain.files import REJECTED
 from ..domain.records import Attachment, AuditEntry, Complaint, EmailRecord, WorkItem
-from .dynamo import audit_model, to_record, transaction
+from .dynamo import audit_model, conditional, to_record, transaction
 from .tables import AttachmentModel, AuditModel, ComplaintModel, EmailModel, RevocationModel, WorkItemModel
 
 
@@ -68,15 +68,18 @@ class PrivacyStore:
 
     def redact_audit(self, entry: AuditEntry, actor: str, details: dict) -> None:
         """Replace one audit entry's actor and details (the person taken out of them)."""
-        AuditModel(entry.complaint_id, entry.seq).update(
-            actions=[AuditModel.actor.set(actor), AuditModel.details.set(details)], condition=AuditModel.seq.exists()
-        )
+        with conditional():
+            AuditModel(entry.complaint_id, entry.seq).update(
+                actions=[AuditModel.actor.set(actor), AuditModel.details.set(details)],
+                condition=AuditModel.seq.exists(),
+            )
 
     def redact_answered_by(self, item: WorkItem, answered_by: str) -> None:
         """Replace who answered a stage visit's question (the citizen's account id erased)."""
-        WorkItemModel(item.complaint_id, item.step).update(
-            actions=[WorkItemModel.answered_by.set(answered_by)], condition=WorkItemModel.step.exists()
-        )
+        with conditional():
+            WorkItemModel(item.complaint_id, item.step).update(
+                actions=[WorkItemModel.answered_by.set(answered_by)], condition=WorkItemModel.step.exists()
+            )
 
     def email_records(self, complaint_id: str) -> list[EmailRecord]:
         """The case's email records (one per email, with its recipients): a key query."""
@@ -84,9 +87,10 @@ class PrivacyStore:
 
     def redact_email_record(self, record: EmailRecord, to: list[str]) -> None:
         """Replace the recipients an email record keeps (the citizen's address erased)."""
-        EmailModel(record.complaint_id, record.email_key).update(
-            actions=[EmailModel.to.set(to)], condition=EmailModel.email_key.exists()
-        )
+        with conditional():
+            EmailModel(record.complaint_id, record.email_key).update(
+                actions=[EmailModel.to.set(to)], condition=EmailModel.email_key.exists()
+            )
 
     def erase_attachment(
         self, attachment: Attachment, reason: str, filename: str, checked_at: str, created_by: str | None
@@ -102,17 +106,19 @@ class PrivacyStore:
         ]
         if created_by is not None:
             actions.append(AttachmentModel.created_by.set(created_by))
-        AttachmentModel(attachment.complaint_id, attachment.attachment_id).update(
-            actions=actions, condition=AttachmentModel.attachment_id.exists()
-        )
+        with conditional():
+            AttachmentModel(attachment.complaint_id, attachment.attachment_id).update(
+                actions=actions, condition=AttachmentModel.attachment_id.exists()
+            )
 
     # -- revoked tokens (service/access.py) ----------------------------------------------------
     def revoke_tokens(self, subject_key: str, revoked_at: int, reason: str, expires_at: int) -> None:
         """Refuse every token of the account issued at or before ``revoked_at`` (a later revocation wins)."""
         expires = datetime.fromtimestamp(expires_at, UTC)
-        RevocationModel(subject_key, revoked_at=revoked_at, reason=reason, ttl=expires).save(
-            condition=RevocationModel.subject.does_not_exist() | (RevocationModel.revoked_at <= revoked_at)
-        )
+        with conditional():
+            RevocationModel(subject_key, revoked_at=revoked_at, reason=reason, ttl=expires).save(
+                condition=RevocationModel.subject.does_not_exist() | (RevocationModel.revoked_at <= revoked_at)
+            )
 
     def tokens_revoked_at(self, subject_key: str) -> int | None:
         """When the account's tokens were revoked (epoch seconds), or None: one consistent GetItem."""

@@ -18,7 +18,7 @@ from ..domain.records import AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from ..domain.report import Delta
 from ..service.ports import EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, Missing
 from .attachment_store import AttachmentStore
-from .dynamo import audit_model, condition_failed, to_model, to_record, transaction
+from .dynamo import audit_model, condition_failed, conditional, to_model, to_record, transaction
 from .privacy_store import PrivacyStore
 from .rate_counters import RateCounters, counter_update
 from .tables import (
@@ -427,7 +427,8 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
 
     def release_report_email(self, month: str) -> None:
         """Undo a claim whose email could not be sent, so the next run sends it."""
-        ReportModel("emails", f"monthly#{month}").delete(condition=ReportModel.sent_at.does_not_exist())
+        with conditional():  # a sent email stays sent
+            ReportModel("emails", f"monthly#{month}").delete(condition=ReportModel.sent_at.does_not_exist())
 
     # -- links and audit --------------------------------------------------------
     def put_link(self, link: Link) -> None:

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib.domain import report, sop
-from chalicelib.domain.attachments import ACCEPTED, PENDING, REJECTED
+from chalicelib.domain.files import ACCEPTED, PENDING, REJECTED
 from chalicelib.domain.limits import CounterHit
 from chalicelib.domain.planner import ESCALATE, REMIND
 from chalicelib.domain.records import Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem

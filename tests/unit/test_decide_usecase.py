@@ -18,7 +18,7 @@ from chalicelib.config import Settings
 from chalicelib.domain import report, sop
 from chalicelib.domain.errors import AlreadyDecided, LinkExpired, NotCurrentStage, NotFound, ValidationFailed
 from chalicelib.domain.records import Complaint, WorkItem
-from chalicelib.domain.staff import StaffMember
+from chalicelib.domain.roles import StaffMember
 from chalicelib.domain.timestamps import iso
 from chalicelib.service.decide import decide, decide_by_link
 from chalicelib.service.delivery import DECISION, WORK_ITEMS_TABLE, change_of, deliver

@@ -14,8 +14,8 @@ import pytest
 from chalicelib.config import Settings
 from chalicelib.domain import sop
 from chalicelib.domain.errors import AlreadyEntered, IdempotencyKeyReused, SubmissionLimitReached, ValidationFailed
-from chalicelib.domain.privacy import subject_key
-from chalicelib.domain.staff import StaffMember
+from chalicelib.domain.personal_data import subject_key
+from chalicelib.domain.roles import StaffMember
 from chalicelib.service import complaints
 from chalicelib.service.access import AccountRevoked
 from chalicelib.service.complaints import Citizen, enter_complaint, submit_complaint

@@ -3,64 +3,30 @@
 
 Each test names one method's observable behaviour: the happy path, every condition that refuses (and that a
 refused write changes nothing), what the reads return afterwards, the report counters it moves. The
-workflow's methods are tests/integration/test_store_contract.py's; the seeds and record builders are shared.
-
-Where the real store lets a PynamoDB error out (a redaction of an item that is not there, an older revocation,
-releasing a sent report email), the fake raises ConditionFailed: the tests accept either (``REFUSED``).
+workflow's methods are test_workflow_store.py's; the seeds and record builders are shared.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from moto import mock_aws
-from pynamodb.exceptions import PynamoDBException
 
-from chalicelib.adapters import tables
 from chalicelib.domain import report, sop
-from chalicelib.domain.attachments import ACCEPTED, PENDING, REJECTED
+from chalicelib.domain.files import ACCEPTED, PENDING, REJECTED
 from chalicelib.domain.limits import CounterHit
-from chalicelib.domain.records import Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem, new_audit_entry
+from chalicelib.domain.records import Attachment, Complaint, EmailRecord, Link, WorkItem, new_audit_entry
 from chalicelib.service.ports import ConditionFailed, Missing
-from tests.fakes.store import InMemoryStore
-from tests.integration.test_store_contract import CASE, START, DynamoStore, actions, at, complaint, counters, visit
+
+from .support import CASE, START, actions, at, complaint, counters, note, visit
 
 pytestmark = pytest.mark.integration
 
 FAILED = "ConditionalCheckFailed"
-REFUSED = (ConditionFailed, PynamoDBException)  # the real store's redactions let PynamoDB's errors out
 CITIZEN = "sub-warga"
 HOUR_END = START + timedelta(hours=2)
-
-
-@pytest.fixture(scope="module")
-def dynamodb() -> Iterator[None]:
-    """The tables on moto, made once for the module."""
-    with mock_aws():
-        tables.reset_connections()
-        tables.create_tables()
-        yield
-    tables.reset_connections()
-
-
-@pytest.fixture(params=["fake", "dynamodb"])
-def store(request) -> Iterator[Any]:
-    if request.param == "fake":
-        yield InMemoryStore()
-        return
-    request.getfixturevalue("dynamodb")
-    for model in tables.MODELS:  # each test starts from empty tables, as with the fake
-        for item in model.scan():
-            item.delete()
-    yield DynamoStore()
-
-
-def note(action: str, minutes: float = 0, case: str = CASE) -> AuditEntry:
-    return new_audit_entry(case, at(minutes), "system:test", action)
 
 
 def new_case(number: int, **changes: Any) -> Complaint:
@@ -590,7 +556,7 @@ def test_a_months_report_email_is_claimed_once_until_released(store):
     assert store.claim_report_email("2026-10") is True
     store.mark_report_email_sent("2026-10")
     assert store.claim_report_email("2026-10") is False  # sent
-    with pytest.raises(REFUSED):
+    with pytest.raises(ConditionFailed):
         store.release_report_email("2026-10")  # a sent email stays sent
     assert store.claim_report_email("2026-10") is False
     store.release_report_email("2026-08")  # nothing claimed: nothing happens
@@ -778,13 +744,13 @@ def test_the_redactions_replace_what_named_the_person(store):
 
 
 def test_redactions_of_what_is_not_there_create_nothing(store):
-    with pytest.raises(REFUSED):
+    with pytest.raises(ConditionFailed):
         store.redact_audit(note("submitted"), "x", {})
-    with pytest.raises(REFUSED):
+    with pytest.raises(ConditionFailed):
         store.redact_answered_by(visit(), "x")
-    with pytest.raises(REFUSED):
+    with pytest.raises(ConditionFailed):
         store.redact_email_record(EmailRecord(CASE, "received"), [])
-    with pytest.raises(REFUSED):
+    with pytest.raises(ConditionFailed):
         store.erase_attachment(upload(1), "erased", "(dihapus)", at(9), created_by=None)
     assert store.audit_trail(CASE) == []
     assert store.get_work_item(CASE, 1) is None
@@ -798,7 +764,7 @@ def test_the_latest_revocation_wins(store):
     assert store.tokens_revoked_at("subject") == 100
     store.revoke_tokens("subject", 200, "closed", 200 + 86400)
     store.revoke_tokens("subject", 200, "closed", 200 + 86400)  # the same again
-    with pytest.raises(REFUSED):  # an older one after it
+    with pytest.raises(ConditionFailed):  # an older one after it
         store.revoke_tokens("subject", 150, "disabled", 150 + 86400)
     assert store.tokens_revoked_at("subject") == 200
     assert store.tokens_revoked_at("other") is None
