@@ -130,7 +130,7 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
         items = [to_record(c, Complaint) for c in result]
         return items, result.last_evaluated_key
 
-    # -- emails, each once (tables.EmailModel; service/stages.py _send_once) ---------------
+    # -- emails, each once (tables.EmailModel; service/workflow/outbox.py send_once) ---------------
     def claim_email(
         self, complaint_id: str, key: str, now: str, lease_until: str, links: Sequence[Link | LinkModel] = ()
     ) -> str:

@@ -9,7 +9,7 @@ hand-over is retried within seconds until it succeeds, instead of waiting for th
 The token is read here, after the write, never taken from the record: whichever of the write and a
 new handoff (which stores a newer token) came second sees both, so one of them completes the task.
 A token that has timed out meanwhile is no loss: the stage's next handoff finds the decision and
-completes at once (service/stages.py ``hand_off``).
+completes at once (service/workflow/handoff.py ``hand_off``).
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def retry_delay(delivery_count: int, first_seconds: int, max_seconds: int, throt
     visibility timeouts up to 12 hours). The 1st failure waits ``first_seconds``.
 
     A throttled call is no real error: the service sheds load for a moment, and the message's finished
-    steps are not repeated (service/stages.py), so for its first ``THROTTLED_FAST_DELIVERIES`` deliveries
+    steps are not repeated (service/workflow/), so for its first ``THROTTLED_FAST_DELIVERIES`` deliveries
     it comes again soon, after at most ``THROTTLED_MAX_SECONDS``. Doubling to minutes there is what once
     held a team's email back six minutes under chaos (issue 18). Past that, and for real errors, the long
     backoff; either way the queue's redrive limit still sends a message that never succeeds to the DLQ.

@@ -29,7 +29,7 @@ def hash_token(token: str) -> str:
 @contextmanager
 def deferred_links() -> Iterator[list[Link]]:
     """Collect the links issued inside instead of writing each: the caller stores their hashes in the one
-    write that claims the email carrying them (service/stages.py ``_send_once``), so a link exists only
+    write that claims the email carrying them (service/workflow/outbox.py ``send_once``), so a link exists only
     for an email that is really being sent, and that email costs one write fewer that could fail."""
     pending: list[Link] = []
     token = _DEFERRED.set(pending)

@@ -1,4 +1,4 @@
-"""A citizen's rights over their personal data (UU PDP No. 27/2022; docs/personal_data.md).
+"""A citizen's rights over their personal data (UU PDP No. 27/2022; docs/privacy.md).
 
 - ``export_data``: everything held about the caller (Pasal 7, 13: access and a copy, portable JSON):
   their account in Cognito, each of their complaints as stored, its timeline, questions and answers,
@@ -8,7 +8,7 @@
   their attachments' files deleted, their address removed from the notes of emails sent, each
   complaint noted ``personal_data_erased`` in its audit, and then the Cognito account is deleted.
   The facts of a case and its handling are the public record and stay (Pasal 15(1): public interest
-  and the agency's legal duty; docs/personal_data.md says why).
+  and the agency's legal duty; docs/privacy.md says why).
 
 Complaints are found through the citizen index only (never a scan). Closing is safe to repeat after
 a crash at any point: each complaint is erased in one conditional transaction that also takes it out
@@ -195,7 +195,7 @@ def close_account(
 def _erase(svc: Services, complaint: Complaint, citizen_id: str, account_email: str) -> int:
     """Erase one complaint's personal data; 1 if this call erased it, 0 if it was done already.
 
-    The person is taken out of every place the system wrote them (docs/personal_data.md): the audit trail's
+    The person is taken out of every place the system wrote them (docs/privacy.md): the audit trail's
     actors and details (recipients, file names, their values), the stage visits' ``answered_by``, the
     email outbox's recipients, the attachments' files, names and uploader; then the complaint itself."""
     now = iso(svc.now())

@@ -47,7 +47,7 @@ def test_a_photo_goes_straight_to_s3_is_checked_and_everyone_allowed_sees_it(sta
     fields = asked["upload"]["fields"]
     assert fields["key"] == f"attachments/{cid}/{asked['id']}" and fields["Content-Type"] == "image/png"
     assert {"policy", "x-amz-signature", "x-amz-credential", "x-amz-algorithm"} <= set(fields)
-    assert asked["upload"]["url"].startswith("https://test-files.s3.ap-southeast-3.amazonaws.com")
+    assert asked["upload"]["url"].startswith("https://test-attachments.s3.ap-southeast-3.amazonaws.com")
     assert stack.complaint(cid).attachment_count == 1
 
     upload(asked, PNG)
@@ -83,7 +83,7 @@ def test_a_photo_goes_straight_to_s3_is_checked_and_everyone_allowed_sees_it(sta
     page = client.get(f"/actions/{link}", headers={"Accept": "text/html"})
     html = page.body.decode()
     assert 'id="attachments"' in html and "jalan berlubang.png" in html
-    assert 'href="https://test-files.s3.ap-southeast-3.amazonaws.com/accepted/' in html  # the checked copy
+    assert 'href="https://test-attachments.s3.ap-southeast-3.amazonaws.com/accepted/' in html  # the checked copy
     # An agency the case was never routed to does not.
     _, problem = call(client, "get", f"/staff/complaints/{cid}", token=staff.token("opd-DINKES"))
     assert problem["status"] == 403
@@ -92,8 +92,8 @@ def test_a_photo_goes_straight_to_s3_is_checked_and_everyone_allowed_sees_it(sta
 def test_the_citizen_page_may_post_to_the_bucket(stack, client):
     page = client.get("/", headers={"Accept": "text/html"})
     policy = page.headers["Content-Security-Policy"]
-    assert "connect-src 'self' https://test-files.s3.ap-southeast-3.amazonaws.com" in policy
-    assert stack.svc.uploads.origin == "https://test-files.s3.ap-southeast-3.amazonaws.com"
+    assert "connect-src 'self' https://test-attachments.s3.ap-southeast-3.amazonaws.com" in policy
+    assert stack.svc.uploads.origin == "https://test-attachments.s3.ap-southeast-3.amazonaws.com"
 
 
 def test_a_jpg_that_is_really_text_is_deleted_and_marked_rejected(stack, client):
@@ -186,7 +186,7 @@ def test_wrong_type_or_size_a_sixth_another_citizens_case_or_a_closed_one_change
     assert problem["type"].endswith("attachment-limit") and "5" in problem["messages"]["en"]
     assert state(stack, cid) == full
 
-    # A closed complaint takes no more files.
+    # A closed complaint takes no more attachments.
     closed = submitted(client, token)
     stack.waiting_at(closed, "intake")
     stack.decide(OPERATOR, {"decision": "reject", "reason": "Bukan pengaduan."})

@@ -2,7 +2,7 @@
 and shapes of JSON and XML, errors), the validation of searches and new requests, and the services
 the catalog makes.
 
-The examples below are copied from the specification (github.com/open311/georeport.github.io,
+The examples below are copied from the specification (github.com/open311/open311.github.io,
 ``GeoReport/v2/index.md`` and ``Service_Discovery.md``), their lists cut to the first item (the
 discovery example's second endpoint). Its JSON examples write ids as bare numbers with leading zeros
 (``"service_code":001``), which is not JSON: ``spec_json`` quotes them.
@@ -188,7 +188,7 @@ SPEC_DISCOVERY_XML = """<?xml version="1.0" encoding="UTF-8"?>
     <endpoints>
         <endpoint>
             <specification>http://wiki.open311.org/GeoReport_v2</specification>
-            <url>http://georeport.mycity.gov/test/v2</url>
+            <url>http://open311.mycity.gov/test/v2</url>
             <changeset>2010-10-02 09:01</changeset>
             <type>test</type>
             <formats>
@@ -205,7 +205,7 @@ SPEC_DISCOVERY_JSON = """{
   "endpoints":[
     {
       "specification":"http://wiki.open311.org/GeoReport_v2",
-      "url":"http://georeport.mycity.gov/test/v2",
+      "url":"http://open311.mycity.gov/test/v2",
       "changeset":"2010-10-02 09:01",
       "type":"test",
       "formats":[
