@@ -87,7 +87,7 @@ THROTTLING_CODES = frozenset(
 # that is still shedding load after that many tries backs off like any failure, so the queue's redrive
 # limit is minutes away, not one minute (infra HANDOFF_MAX_RECEIVES).
 THROTTLED_MAX_SECONDS = 10
-THROTTLED_FAST_DELIVERIES = 8
+THROTTLED_FAST_DELIVERIES = 10
 
 
 def _codes(error: BaseException) -> Iterator[str]:

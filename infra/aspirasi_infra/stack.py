@@ -53,10 +53,10 @@ RETENTION = logs.RetentionDays.THREE_MONTHS
 API_STAGE = "api"
 # A handoff message is received this many times before it goes to the dead-letter queue. A failed
 # one comes back after a backoff that doubles (service/delivery.retry_delay: 2 s, 4 s, ... at most
-# 300 s), so twelve receptions give a real error about 23 minutes (2+4+...+256+3x300 s) of retries; a
-# throttled one comes back within 10 s for its first 8 tries, then backs off too (about 15 minutes in
+# 300 s), so thirteen receptions give a real error about 28 minutes (2+4+...+256+4x300 s) of retries; a
+# throttled one comes back within 10 s for its first 10 tries, then backs off too (about 11 minutes in
 # all); a crash without that backoff waits the queue's visibility timeout (6 minutes) each time.
-HANDOFF_MAX_RECEIVES = 12
+HANDOFF_MAX_RECEIVES = 13
 
 # The only IAM actions this stack grants on "*", and why AWS requires it.
 WILDCARD_ACTIONS = {

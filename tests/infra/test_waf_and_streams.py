@@ -319,4 +319,4 @@ def test_handoff_redrive_gives_backoff_room():
             for n in range(1, HANDOFF_MAX_RECEIVES)
         ]
         assert 10 * 60 <= sum(waits) <= 30 * 60, (throttled, sum(waits))  # 10-30 minutes of retries
-    assert HANDOFF_MAX_RECEIVES == 12
+    assert HANDOFF_MAX_RECEIVES == 13

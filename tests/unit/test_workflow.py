@@ -23,7 +23,7 @@ from chalicelib.domain.timestamps import iso
 from chalicelib.service.container import Services
 from chalicelib.service.links import RATING
 from chalicelib.service.ports import EmailRejected, SentEmail
-from chalicelib.service.workflow import handle_message
+from chalicelib.service.workflow import handle_message, outbox
 from tests.fakes import FakeMetrics, FakeNotifier, FakeWorkflow
 from tests.fakes.store import InMemoryStore
 
@@ -511,3 +511,37 @@ def test_an_email_refused_for_good_is_recorded_and_the_workflow_goes_on(case):
     hand_off(case, "wait-1", 0)  # and the case goes on: the team is told
     assert case.notifier.tries == ["received", "assigned"]
     assert case.emails() == [("assigned", OPERATOR)]
+
+
+# -- a mark that is throttled --------------------------------------------------------------------------------------
+class ThrottledMarks(InMemoryStore):
+    """The first ``failures`` writes that mark an email sent fail, as DynamoDB shedding load would."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    def record_email_sent(self, *args: Any, **kwargs: Any) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("ProvisionedThroughputExceededException")
+        return super().record_email_sent(*args, **kwargs)
+
+
+@pytest.mark.parametrize(("failures", "marked"), [(outbox.MARK_TRIES - 1, True), (outbox.MARK_TRIES, False)])
+def test_a_throttled_mark_is_retried_so_the_sent_email_is_in_the_trail(monkeypatch, failures, marked):
+    """SES cannot take an email back: the mark is worth seconds of retries (issue 19's chaos run lost one to
+    four throttled tries). Only a mark that fails every try leaves the email out of the trail."""
+    pauses: list[float] = []
+    monkeypatch.setattr(outbox.time, "sleep", pauses.append)
+    store = ThrottledMarks(failures=failures)
+    store.seed_complaint(a_complaint())
+    case = Case(store, RefusingNotifier(), FakeWorkflow(), FakeMetrics())
+    enter(case)
+    assert case.emails() == [("received", CITIZEN)]  # sent once either way
+    record = store.get_email(CASE, "received")
+    assert (record is not None and record.sent_at is not None) is marked
+    noted = [entry for entry in store.audit_trail(CASE) if entry.action == "email_sent"]
+    assert len(noted) == int(marked)
+    assert len(pauses) == outbox.MARK_TRIES - 1 and max(pauses) <= outbox.MARK_PAUSE_MAX
+    assert sum(pauses) < 6  # seconds: a consumer's invocation has room for it

@@ -21,8 +21,15 @@ from .case import SYSTEM, complaint_of
 
 log = logging.getLogger(__name__)
 
-# Marking an email sent is retried in-process with a short backoff: SES cannot take a message back.
-MARK_TRIES = 4
+# Marking an email sent is retried in-process with a short backoff (about 5 s in all): SES cannot take a
+# message back, and an email left unmarked is missing from the case's trail and sent again after its lease.
+MARK_TRIES = 8
+MARK_PAUSE_MAX = 1.0  # seconds
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(min(MARK_PAUSE_MAX, 0.05 * 3**attempt))
+
 
 Email = tuple[list, str, dict]  # (to, template, context)
 
@@ -127,7 +134,7 @@ def _release(svc: Services, complaint_id: str, key: str, lease_until: str) -> No
             if attempt + 1 == MARK_TRIES:
                 log.warning("could not release the claim of email %s; it runs out by itself", key)
                 return
-            time.sleep(0.05 * 3**attempt)
+            _pause(attempt)
 
 
 def _mark_sent(
@@ -169,7 +176,7 @@ def _mark_sent(
                     "email %s is sent but could not be marked; a redelivery after its lease would send it again", key
                 )
                 return False
-            time.sleep(0.05 * 3**attempt)
+            _pause(attempt)
     return False
 
 
