@@ -72,7 +72,9 @@ def test_a_throttled_message_comes_again_within_seconds_for_its_first_tries():
     throttled = [retry_delay(n, 2, 300, throttled=True) for n in range(1, 16)]
     fast = throttled[:THROTTLED_FAST_DELIVERIES]
     assert fast[:4] == [2, 4, 8, THROTTLED_MAX_SECONDS] and max(fast) == THROTTLED_MAX_SECONDS
-    assert throttled[THROTTLED_FAST_DELIVERIES:] == [retry_delay(n, 2, 300) for n in range(THROTTLED_FAST_DELIVERIES + 1, 16)]
+    assert throttled[THROTTLED_FAST_DELIVERIES:] == [
+        retry_delay(n, 2, 300) for n in range(THROTTLED_FAST_DELIVERIES + 1, 16)
+    ]
     assert retry_delay(8, 2, 300) == 256  # not throttled: minutes
     assert retry_delay(5, 1, 4, throttled=True) == 4  # a lower cap still holds
 
