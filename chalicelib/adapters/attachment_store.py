@@ -12,8 +12,8 @@ from pynamodb.exceptions import DoesNotExist
 
 from ..domain.files import ACCEPTED, PENDING, REJECTED
 from ..domain.records import Attachment, AuditEntry
-from .dynamo import audit_model, to_model, to_record, transaction
-from .tables import AttachmentModel, AuditModel, ComplaintModel
+from .dynamo import save_audit, to_model, to_record, transaction
+from .tables import AttachmentModel, ComplaintModel
 
 
 class AttachmentStore:
@@ -33,7 +33,7 @@ class AttachmentStore:
                 & (count.does_not_exist() | (count < limit)),
             )
             tx.save(to_model(attachment, AttachmentModel), condition=AttachmentModel.attachment_id.does_not_exist())
-            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
+            save_audit(tx, audit)
 
     def accept_attachment(
         self,
@@ -120,7 +120,7 @@ class AttachmentStore:
                     actions=[ComplaintModel.attachment_count.add(-1)],
                     condition=ComplaintModel.id.exists() & (ComplaintModel.attachment_count > 0),
                 )
-            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
+            save_audit(tx, audit)
 
     def get_attachment(self, complaint_id: str, attachment_id: str) -> Attachment | None:
         try:

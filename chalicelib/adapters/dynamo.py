@@ -41,6 +41,22 @@ def audit_model(entry: AuditEntry) -> AuditModel:
     return to_model(entry, AuditModel)
 
 
+def save_audit(tx: Any, entry: AuditEntry) -> None:
+    """An audit entry, in a transaction: written only if its key is new (``seq`` ends in a random tail)."""
+    tx.save(audit_model(entry), condition=AuditModel.seq.does_not_exist())
+
+
+def update_complaint(
+    complaint_id: str, actions: list, condition: Any, audit: AuditEntry | None, report: Iterable[Delta] = ()
+) -> None:
+    """One transaction: the complaint's update if it exists and ``condition`` holds, its audit entry, and the
+    report counters the change moves. What most writes of a case's life are (store.py and its mixins)."""
+    with transaction(report) as tx:
+        tx.update(ComplaintModel(complaint_id), actions=actions, condition=ComplaintModel.id.exists() & condition)
+        if audit is not None:
+            save_audit(tx, audit)
+
+
 def condition_failed(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 

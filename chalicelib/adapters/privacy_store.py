@@ -18,7 +18,7 @@ from pynamodb.expressions.update import Action
 
 from ..domain.files import REJECTED
 from ..domain.records import Attachment, AuditEntry, Complaint, EmailRecord, WorkItem
-from .dynamo import audit_model, conditional, to_record, transaction
+from .dynamo import conditional, to_record, update_complaint
 from .tables import AttachmentModel, AuditModel, ComplaintModel, EmailModel, RevocationModel, WorkItemModel
 
 
@@ -45,7 +45,7 @@ class PrivacyStore:
             getattr(ComplaintModel, name).set(value) if value is not None else getattr(ComplaintModel, name).remove()
             for name, value in changes.items()
         ]
-        self._reporter_changed(complaint_id, citizen_id, actions, audit)
+        update_complaint(complaint_id, actions, ComplaintModel.citizen_id == citizen_id, audit)
 
     def erase_reporter(
         self, complaint_id: str, citizen_id: str, fields: Sequence[str], erased_at: str, audit: AuditEntry
@@ -55,16 +55,7 @@ class PrivacyStore:
         Raises ConditionFailed when it was erased already (or was never this citizen's)."""
         actions = [getattr(ComplaintModel, f).remove() for f in fields]
         actions += [ComplaintModel.personal_data_erased_at.set(erased_at), ComplaintModel.updated_at.set(erased_at)]
-        self._reporter_changed(complaint_id, citizen_id, actions, audit)
-
-    def _reporter_changed(self, complaint_id: str, citizen_id: str, actions: list, audit: AuditEntry) -> None:
-        with transaction() as tx:
-            tx.update(
-                ComplaintModel(complaint_id),
-                actions=actions,
-                condition=ComplaintModel.id.exists() & (ComplaintModel.citizen_id == citizen_id),
-            )
-            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
+        update_complaint(complaint_id, actions, ComplaintModel.citizen_id == citizen_id, audit)
 
     def redact_audit(self, entry: AuditEntry, actor: str, details: dict) -> None:
         """Replace one audit entry's actor and details (the person taken out of them)."""

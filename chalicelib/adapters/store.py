@@ -18,7 +18,7 @@ from ..domain.records import AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from ..domain.report import Delta
 from ..service.ports import EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, Missing
 from .attachment_store import AttachmentStore
-from .dynamo import audit_model, condition_failed, conditional, to_model, to_record, transaction
+from .dynamo import condition_failed, conditional, save_audit, to_model, to_record, transaction, update_complaint
 from .privacy_store import PrivacyStore
 from .rate_counters import RateCounters, counter_update
 from .tables import (
@@ -71,7 +71,7 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
                     tx.condition_check(RevocationModel, subject, condition=still_valid)
                 tx.save(to_model(complaint, ComplaintModel), condition=ComplaintModel.id.does_not_exist())
                 tx.save(tracking, condition=TrackingNumberModel.tracking_number.does_not_exist())
-                tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
+                save_audit(tx, audit)
                 if counted is not None:
                     counter, actions, condition = counter_update(counted)
                     tx.update(counter, actions=actions, condition=condition)
@@ -94,7 +94,7 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
         with transaction(report) as tx:
             tx.delete(ComplaintModel(complaint.id), condition=ComplaintModel.step == 0)
             tx.delete(TrackingNumberModel(complaint.tracking_number))
-            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
+            save_audit(tx, audit)
             if counted is not None:
                 tx.update(RateCounterModel(counted.counter), actions=[RateCounterModel.members.delete({complaint.id})])
 
@@ -294,7 +294,7 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
                 condition=WorkItemModel.step.exists() & WorkItemModel.decision.does_not_exist(),
             )
             tx.update(ComplaintModel(complaint_id), actions=complaint_actions, condition=ComplaintModel.id.exists())
-            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
+            save_audit(tx, audit)
             if link_hash:
                 tx.update(
                     LinkModel(link_hash),
@@ -331,14 +331,14 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
                 actions=[ComplaintModel.pending_question.remove(), ComplaintModel.updated_at.set(answered_at)],
                 condition=ComplaintModel.pending_question.exists(),
             )
-            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
+            save_audit(tx, audit)
 
     def record_rating(
         self, complaint_id: str, rating: dict, at: str, audit: AuditEntry, report: Iterable[Delta] = ()
     ) -> None:
         """Store the citizen's rating once: only of a case answered (or closed after its answer) and not
         rated yet. Raises ConditionFailed otherwise."""
-        self._change_complaint(
+        update_complaint(
             complaint_id,
             [ComplaintModel.rating.set(rating), ComplaintModel.updated_at.set(at)],
             ComplaintModel.rating.does_not_exist()
@@ -359,7 +359,7 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
             if reopens
             else (ComplaintModel.reopens.does_not_exist() | (ComplaintModel.reopens == 0))
         )
-        self._change_complaint(
+        update_complaint(
             complaint_id,
             [
                 ComplaintModel.status.set(sop.STATUS_OPEN),
@@ -372,18 +372,6 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
             audit,
             report,
         )
-
-    def _change_complaint(
-        self, complaint_id: str, actions: list, condition, audit: AuditEntry, report: Iterable[Delta]
-    ) -> None:
-        """One conditional update of a complaint with its audit entry and report counters (a transaction)."""
-        with transaction(report) as tx:
-            tx.update(
-                ComplaintModel(complaint_id),
-                actions=actions,
-                condition=ComplaintModel.id.exists() & condition,
-            )
-            tx.save(audit_model(audit), condition=AuditModel.seq.does_not_exist())
 
     # -- the SLA report's counters ----------------------------------------------
     def report_items(self, periods: Iterable[str]) -> tuple[list[tuple[str, str, dict[str, int]]], int]:

@@ -18,8 +18,8 @@ from ..domain.planner import ESCALATE, REMIND
 from ..domain.records import AuditEntry, WorkItem
 from ..domain.report import Delta
 from ..service.ports import ConditionFailed
-from .dynamo import condition_failed, to_model, to_record, transaction
-from .tables import AuditModel, ComplaintModel, EmailModel, WorkItemModel
+from .dynamo import condition_failed, save_audit, to_model, to_record, transaction, update_complaint
+from .tables import ComplaintModel, EmailModel, WorkItemModel
 
 
 def _newest(token_attribute: Any, sent_at_attribute: Any, token: str, sent_at: str) -> tuple[list, Any]:
@@ -74,7 +74,7 @@ class StageStore:
                 tx.update(
                     ComplaintModel(item.complaint_id), actions=complaint_actions, condition=ComplaintModel.id.exists()
                 )
-                tx.save(to_model(audit, AuditModel), condition=AuditModel.seq.does_not_exist())
+                save_audit(tx, audit)
         except ConditionFailed as failed:
             if failed.reasons[:1] == ["ConditionalCheckFailed"]:
                 return False
@@ -135,7 +135,7 @@ class StageStore:
                 ],
                 condition=EmailModel.sent_at.does_not_exist(),
             )
-            tx.save(to_model(audit, AuditModel), condition=AuditModel.seq.does_not_exist())
+            save_audit(tx, audit)
             if assigned_step is not None:
                 tx.update(
                     WorkItemModel(complaint_id, assigned_step), actions=[WorkItemModel.assigned_notified.set(True)]
@@ -185,7 +185,7 @@ class StageStore:
             )
             if complaint_actions:
                 tx.update(ComplaintModel(complaint_id), actions=complaint_actions, condition=ComplaintModel.id.exists())
-            tx.save(to_model(audit, AuditModel), condition=AuditModel.seq.does_not_exist())
+            save_audit(tx, audit)
 
     # -- waiting for the citizen's answer ---------------------------------------------------
     def plan_answer_wait(self, complaint_id: str, step: int, remind_at: str, expires_at: str) -> WorkItem:
@@ -214,7 +214,7 @@ class StageStore:
                 condition=WorkItemModel.step.exists()
                 & (WorkItemModel.info_reminded_at.does_not_exist() & WorkItemModel.answer.does_not_exist()),
             )
-            tx.save(to_model(audit, AuditModel), condition=AuditModel.seq.does_not_exist())
+            save_audit(tx, audit)
 
     def expire_question(self, complaint_id: str, step: int, at: str) -> None:
         """The question's time ran out unanswered. Raises ConditionFailed if it was answered, or expired
@@ -227,13 +227,6 @@ class StageStore:
         )
 
     # -- the end of a round ---------------------------------------------------------------
-    def _update_case(
-        self, complaint_id: str, actions: list, condition: Any, audit: AuditEntry | None, report: Iterable[Delta]
-    ) -> None:
-        with transaction(report) as tx:
-            tx.update(ComplaintModel(complaint_id), actions=actions, condition=ComplaintModel.id.exists() & condition)
-            if audit is not None:
-                tx.save(to_model(audit, AuditModel), condition=AuditModel.seq.does_not_exist())
 
     def close_open_case(
         self,
@@ -256,7 +249,7 @@ class StageStore:
             actions.append(ComplaintModel.pending_question.remove())
         if reason:
             actions.append(ComplaintModel.close_reason.set(reason))
-        self._update_case(complaint_id, actions, ComplaintModel.status == sop.STATUS_OPEN, audit, report)
+        update_complaint(complaint_id, actions, ComplaintModel.status == sop.STATUS_OPEN, audit, report)
 
     def record_reply_delivered(
         self,
@@ -286,13 +279,13 @@ class StageStore:
             actions.append(ComplaintModel.sop_outcome.set(sop_outcome))
         not_reopened = ComplaintModel.reopen_pending.does_not_exist() | (ComplaintModel.reopen_pending == False)  # noqa: E712
         condition = (ComplaintModel.status == sop.STATUS_OPEN) & _this_round(step) & not_reopened
-        self._update_case(complaint_id, actions, condition, audit, report)
+        update_complaint(complaint_id, actions, condition, audit, report)
 
     def record_feedback_token(self, complaint_id: str, token: str, sent_at: str) -> None:
         """Keep the task token of the feedback window, unless a newer one is stored. Raises ConditionFailed
         (an older message came late)."""
         actions, newer = _newest(ComplaintModel.feedback_token, ComplaintModel.feedback_token_sent_at, token, sent_at)
-        self._update_case(complaint_id, actions, newer, None, ())
+        update_complaint(complaint_id, actions, newer, None, ())
 
     def close_answered_case(
         self, complaint_id: str, at: str, audit: AuditEntry, report: Iterable[Delta] = (), step: int | None = None
@@ -306,4 +299,4 @@ class StageStore:
             ComplaintModel.updated_at.set(at),
         ]
         condition = (ComplaintModel.status == sop.STATUS_ANSWERED) & _this_round(step)
-        self._update_case(complaint_id, actions, condition, audit, report)
+        update_complaint(complaint_id, actions, condition, audit, report)

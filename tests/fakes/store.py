@@ -125,6 +125,23 @@ class InMemoryTables:
         for name, value in changes.items():
             setattr(record, name, copy.deepcopy(value))
 
+    def _update_case(
+        self,
+        complaint_id: str,
+        holds: Callable[[Complaint], bool],
+        changes: dict[str, Any],
+        audit: AuditEntry | None,
+        deltas: Iterable[Delta] = (),
+    ) -> None:
+        """One transaction: the complaint if it exists and ``holds``, its audit entry, the counters (as the
+        DynamoDB store's ``dynamo.update_complaint``)."""
+        complaint = self.complaints.get(complaint_id)
+        tx = Transaction()
+        if audit is not None:
+            self._put_audit(tx, audit)
+        tx.write(complaint is not None and holds(complaint), lambda: self._set(complaint, **changes))
+        self._commit(tx, deltas)
+
     def append_audit(self, entry: AuditEntry) -> None:
         tx = Transaction()
         self._put_audit(tx, entry)
@@ -489,22 +506,6 @@ class WorkflowWrites(InMemoryTables):
         )
 
     # -- the end of a round ---------------------------------------------------------------------------
-    def _update_case(
-        self,
-        complaint_id: str,
-        holds: Callable[[Complaint], bool],
-        changes: dict[str, Any],
-        audit: AuditEntry | None,
-        deltas: Iterable[Delta] = (),
-    ) -> None:
-        """One transaction: the complaint if it exists and ``holds``, its audit entry, the counters."""
-        complaint = self.complaints.get(complaint_id)
-        tx = Transaction()
-        if audit is not None:
-            self._put_audit(tx, audit)
-        tx.write(complaint is not None and holds(complaint), lambda: self._set(complaint, **changes))
-        self._commit(tx, deltas)
-
     def close_open_case(
         self,
         complaint_id: str,
@@ -792,21 +793,6 @@ class CaseWorkWrites(InMemoryTables):
         )
         self._commit(tx)
 
-    def _change_complaint(
-        self,
-        complaint_id: str,
-        holds: Callable[[Complaint], bool],
-        changes: dict[str, Any],
-        audit: AuditEntry,
-        deltas: Iterable[Delta],
-    ) -> None:
-        """adapters/store.py ``_change_complaint``: the audit entry, the complaint if it exists and ``holds``."""
-        complaint = self.complaints.get(complaint_id)
-        tx = Transaction()
-        self._put_audit(tx, audit)
-        tx.write(complaint is not None and holds(complaint), lambda: self._set(complaint, **changes))
-        self._commit(tx, deltas)
-
     def record_rating(
         self, complaint_id: str, rating: dict, at: str, audit: AuditEntry, report: Iterable[Delta] = ()
     ) -> None:
@@ -817,7 +803,7 @@ class CaseWorkWrites(InMemoryTables):
                 c.rating is None and c.answered_at is not None and c.status in (sop.STATUS_ANSWERED, sop.STATUS_CLOSED)
             )
 
-        self._change_complaint(complaint_id, holds, {"rating": rating, "updated_at": at}, audit, report)
+        self._update_case(complaint_id, holds, {"rating": rating, "updated_at": at}, audit, report)
 
     def reopen_case(
         self, complaint_id: str, reopens: int, reason: str, at: str, audit: AuditEntry, report: Iterable[Delta] = ()
@@ -835,7 +821,7 @@ class CaseWorkWrites(InMemoryTables):
             "reopen_reason": reason,
             "updated_at": at,
         }
-        self._change_complaint(complaint_id, holds, changes, audit, report)
+        self._update_case(complaint_id, holds, changes, audit, report)
 
     # -- the monthly report's email (the report table's "emails" partition) ------------------------------
     def claim_report_email(self, month: str, lease: timedelta = timedelta(minutes=15)) -> bool:
@@ -967,11 +953,7 @@ class PersonalDataWrites(ComplaintWrites):
         for name in changes:
             if name not in _COMPLAINT_FIELDS:
                 raise AttributeError(f"a complaint has no attribute {name!r}")
-        complaint = self.complaints.get(complaint_id)
-        tx = Transaction()
-        self._put_audit(tx, audit)
-        tx.write(complaint is not None and complaint.citizen_id == citizen_id, lambda: self._set(complaint, **changes))
-        self._commit(tx)
+        self._update_case(complaint_id, lambda c: c.citizen_id == citizen_id, changes, audit)
 
     @staticmethod
     def _update_existing(record: Any, **changes: Any) -> None:
