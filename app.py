@@ -8,9 +8,10 @@ import os
 
 from chalice import Chalice, Cron
 
+from chalicelib.domain.report import XLSX_CONTENT_TYPE
 from chalicelib.web import consumers, http
 from chalicelib.web.process import logger, services
-from chalicelib.web.routes import BLUEPRINTS, reports
+from chalicelib.web.routes import BLUEPRINTS
 
 __all__ = ["app", "logger", "monthly_report", "on_change", "on_handoff", "on_upload", "pre_signup", "services"]
 
@@ -22,7 +23,7 @@ UPLOADS_QUEUE = os.environ.get("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
 app.register_blueprint(http.blueprint)  # no routes: gives the HTTP helpers the request being served
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)
-app.api.binary_types.append(reports.XLSX)  # API Gateway returns it as bytes to a client that accepts it
+app.api.binary_types.append(XLSX_CONTENT_TYPE)  # API Gateway returns it as bytes to a client that accepts it
 
 
 # -- attachments: S3's ObjectCreated events -------------------------------------------------------

@@ -32,7 +32,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.calendar import MONTHS_ID, WITA
-from ..domain.report import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # the route's download names it from here
 from ..domain.report import period_text
 
 TITLE_ID = "Laporan SLA Aspirasi Kaltim"

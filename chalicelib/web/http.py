@@ -109,18 +109,23 @@ def page(html: str, status: int = 200) -> Response:
     return Response(body=html, status_code=status, headers=dict(PAGE_HEADERS))
 
 
+def message_page(ok: bool, title: tuple[str, str], text: tuple[str, str], status: int = 200) -> Response:
+    """The page of one message (templates/pages/message.html): a title and a text, in Indonesian and English."""
+    context = {"ok": ok, "title_id": title[0], "title_en": title[1], "text_id": text[0], "text_en": text[1]}
+    return page(render_page("message", context), status)
+
+
+def script_json(value: Any) -> str:
+    """JSON to place inside a page's <script>: no "<" in it can close the element early."""
+    return json.dumps(value).replace("<", "\\u003c")
+
+
 def problem_response(status: int, body: dict) -> Response:
     """A problem document, or the message page when a browser asks for HTML."""
     if wants_html():
         title_id, _, title_en = body["title"].partition(" / ")
         detail_id, _, detail_en = body["detail"].partition(" / ")
-        return page(
-            render_page(
-                "message",
-                {"ok": False, "title_id": title_id, "title_en": title_en, "text_id": detail_id, "text_en": detail_en},
-            ),
-            status,
-        )
+        return message_page(False, (title_id, title_en), (detail_id, detail_en), status)
     headers: dict[str, str | list[str]] = {"Content-Type": PROBLEM_JSON, "Cache-Control": "no-store"}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="aspirasi-kaltim"'

@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from ..domain import models as m
 from ..domain import sop
+from ..domain.report import XLSX_CONTENT_TYPE
 from . import schemas as resp
 from .problems import CONTENT_TYPE as PROBLEM_JSON
 from .problems import PROBLEMS
@@ -411,9 +412,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                 {
                     "application/json": {"schema": {"$ref": REF.format(model="SlaReport")}},
                     "text/csv; charset=utf-8": {"schema": {"type": "string"}},
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                        "schema": {"type": "string", "contentEncoding": "binary"}
-                    },
+                    XLSX_CONTENT_TYPE: {"schema": {"type": "string", "contentEncoding": "binary"}},
                     "image/svg+xml; charset=utf-8": {"schema": {"type": "string"}},
                 },
                 "the figures (docs/sla-report.md)",

@@ -17,12 +17,12 @@ import pytest
 
 from chalicelib.adapters.tables import AuditModel, ComplaintModel, WorkItemModel
 from chalicelib.domain import report
+from chalicelib.domain.report import XLSX_CONTENT_TYPE as XLSX
 from chalicelib.domain.roles import StaffMember
 from chalicelib.domain.timestamps import parse_iso
 from chalicelib.service import followup, reports
 from chalicelib.service.complaints import Citizen, enter_complaint, submit_complaint
 from chalicelib.service.staff import answer_for_reporter
-from chalicelib.web.routes.reports import XLSX
 
 from .helpers import assert_problem, call
 

@@ -8,7 +8,7 @@ from chalice import Blueprint
 from ...domain import sop
 from ...rendering import render_page
 from ...service import actions, decide, followup
-from ..http import ANY_BODY, FORM, api, header, json_response, page, params, request_body
+from ..http import ANY_BODY, FORM, api, header, json_response, message_page, page, params, request_body
 from ..process import logger, services
 
 bp = Blueprint(__name__)
@@ -30,18 +30,12 @@ def post_rating(link_token):
     rating = followup.rate_by_link(services(), link_token, request_body(form=True))
     logger.info("reply rated by link", extra={"score": rating["score"]})
     if header("content-type").startswith(FORM):
-        return page(
-            render_page(
-                "message",
-                {
-                    "ok": True,
-                    "title_id": "Terima kasih atas penilaian Anda",
-                    "title_en": "Thank you for your rating",
-                    "text_id": f"Nilai {rating['score']} dari 5 tersimpan. "
-                    "Masukan Anda membantu kami memperbaiki layanan.",
-                    "text_en": f"Your score of {rating['score']} out of 5 is recorded. "
-                    "It helps us improve the service.",
-                },
+        return message_page(
+            True,
+            ("Terima kasih atas penilaian Anda", "Thank you for your rating"),
+            (
+                f"Nilai {rating['score']} dari 5 tersimpan. Masukan Anda membantu kami memperbaiki layanan.",
+                f"Your score of {rating['score']} out of 5 is recorded. It helps us improve the service.",
             ),
             201,
         )
@@ -66,17 +60,12 @@ def perform_action(link_token):
     logger.info("decision recorded", extra={"stage": result["stage"], "outcome": result["outcome"]})
     if header("content-type").startswith(FORM):
         stage = sop.stage(result["stage"])
-        return page(
-            render_page(
-                "message",
-                {
-                    "ok": True,
-                    "title_id": "Keputusan tersimpan",
-                    "title_en": "Decision recorded",
-                    "text_id": f"{stage.label_id}: {result['outcome']}. "
-                    "Terima kasih; tahap berikutnya segera diberi tahu.",
-                    "text_en": f"{stage.label_en}: {result['outcome']}. Thank you; the next stage is being notified.",
-                },
-            )
+        return message_page(
+            True,
+            ("Keputusan tersimpan", "Decision recorded"),
+            (
+                f"{stage.label_id}: {result['outcome']}. Terima kasih; tahap berikutnya segera diberi tahu.",
+                f"{stage.label_en}: {result['outcome']}. Thank you; the next stage is being notified.",
+            ),
         )
     return json_response(result)

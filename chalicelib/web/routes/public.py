@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from chalice import Blueprint
 
 from ...domain import catalog, sop
 from ...rendering import render_page
-from ..http import api, json_response, page, params
+from ..http import api, json_response, page, params, script_json
 from ..process import services
 
 bp = Blueprint(__name__)
@@ -24,8 +22,7 @@ def index():
             "index",
             {
                 "lang": "en" if lang == "en" else "id",
-                # JSON inside a <script>: no "<" can close the element early.
-                "stages_json": json.dumps(stages).replace("<", "\\u003c"),
+                "stages_json": script_json(stages),
             },
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from ...domain.report import XLSX_CONTENT_TYPE
 from ...domain.roles import Action
 from ...service import reports
 from .. import auth
@@ -12,8 +13,6 @@ from ..http import api, json_response, params
 from ..process import services
 
 bp = Blueprint(__name__)
-# app.py adds it to the API's binary types: API Gateway returns it as bytes to a client that accepts it.
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report_file(figures: dict, fmt: str, lang: str) -> Response:
@@ -36,7 +35,7 @@ def _report_file(figures: dict, fmt: str, lang: str) -> Response:
             # Text, not bytes: only binary types go back to API Gateway base64-encoded.
             body, content_type = spreadsheet.render_csv(figures), spreadsheet.CSV_CONTENT_TYPE
         else:
-            body, content_type = spreadsheet.render_xlsx(figures), spreadsheet.XLSX_CONTENT_TYPE
+            body, content_type = spreadsheet.render_xlsx(figures), XLSX_CONTENT_TYPE
     headers["Content-Type"] = content_type
     if disposition:
         headers["Content-Disposition"] = disposition

@@ -4,7 +4,6 @@ Each route names the action it needs (domain/roles.py); ``auth.staff`` refuses e
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote, unquote
 
 from chalice import Blueprint, Response
@@ -14,7 +13,7 @@ from ...domain.roles import Action
 from ...rendering import render_page
 from ...service import api_keys, complaints, members, staff
 from .. import auth
-from ..http import ANY_BODY, api, header, json_response, limit, page, params, request_body
+from ..http import ANY_BODY, api, header, json_response, limit, page, params, request_body, script_json
 from ..process import configured, logger, services
 
 bp = Blueprint(__name__)
@@ -39,8 +38,7 @@ def staff_console():
             "staff",
             {
                 "lang": "en" if lang == "en" else "id",
-                # JSON inside a <script>: no "<" can close the element early.
-                "stages_json": json.dumps(stages).replace("<", "\\u003c"),
+                "stages_json": script_json(stages),
             },
         )
     )
