@@ -124,8 +124,8 @@ class Meter:
         install()
         self.stack, self.http = stack, http
         self.run: PathRun = PathRun("")
-        stack.poller.handler = self._on_handoff
-        for poller in stack.stream_pollers:
+        stack.sources.handoff.handler = self._on_handoff
+        for poller in stack.sources.streams:
             poller.handler = self._on_change
         # Powertools' JSON lines: a StreamHandler's stream, swapped while an invocation is measured.
         self._handler = cast(logging.StreamHandler, logging.getLogger(stack.app.logger.service).handlers[0])

@@ -24,9 +24,9 @@ from chalicelib.adapters.tables import WorkItemModel
 from chalicelib.domain.roles import all_groups
 from chalicelib.service import decide as decide_uc
 from local import aws_calls
-from local.event_sources import event_sources, uploads_poller
+from local.event_sources import event_sources
 from local.outbox import action_tokens, sent_emails
-from local.poller import LambdaContext, Poller, sqs_event
+from local.poller import LambdaContext, sqs_event
 from local.provision import Identity, UploadResources, provision, provision_cognito, provision_uploads
 
 REGION = "ap-southeast-3"
@@ -37,29 +37,27 @@ STREAM_BACKOFF = (0.2, 1.6)
 
 
 class Harness:
-    identity: Identity  # the user pool and its client (set by running_stack)
-    uploads: UploadResources  # the attachments bucket and its queue: pump_uploads()
-
-    def __init__(self, app_module, resources, services):
+    def __init__(self, app_module, resources, services, uploads: UploadResources, identity: Identity):
         self.app = app_module
         self.resources = resources
         self.svc = services
+        self.uploads = uploads  # the attachments bucket and its queue: pump_uploads()
+        self.identity = identity  # the user pool and its client
         self.region = resources.region
         self.sqs = boto3.client("sqs", region_name=self.region)
         self.sfn = boto3.client("stepfunctions", region_name=self.region)
-        # The handoff queue and the tables' streams, wired as `make run` wires them (local/event_sources.py);
-        # the streams' records go through _on_change, which can hand a batch over twice.
-        sources = event_sources(
-            app_module, self.region, resources, on_change=self._on_change, stream_backoff=STREAM_BACKOFF
+        # The handoff queue, the uploads queue and the tables' streams, wired as `make run` wires them
+        # (local/event_sources.py); the streams' records go through _on_change, which can hand a batch over twice.
+        self._stream_deliveries = 1
+        self.sources = event_sources(
+            app_module, self.region, resources, uploads, on_change=self._on_change, stream_backoff=STREAM_BACKOFF
         )
-        self.poller, self.stream_pollers = sources.handoff, sources.streams
-        self._uploads_poller: Poller | None = None
 
     # -- delivering -----------------------------------------------------------------
     def pump(self) -> int:
         """Deliver the queue's messages and the streams' records until neither has any left."""
         handled = 0
-        while n := self.poller.poll_once() + self.pump_streams():
+        while n := self.sources.handoff.poll_once() + self.pump_streams():
             handled += n
         return handled
 
@@ -67,14 +65,14 @@ class Harness:
         """Deliver the streams' records (each batch twice with ``twice``, as a retried batch comes again)."""
         handled, self._stream_deliveries = 0, 2 if twice else 1
         try:
-            while n := sum(poller.poll_once() for poller in self.stream_pollers):
+            while n := self.sources.deliver_streams():
                 handled += n
         finally:
             self._stream_deliveries = 1
         return handled
 
     def _on_change(self, event, context):
-        for _ in range(getattr(self, "_stream_deliveries", 1)):
+        for _ in range(self._stream_deliveries):
             result = self.app.on_change(event, context)
         return result
 
@@ -92,10 +90,10 @@ class Harness:
 
     def pump_uploads(self) -> int:
         """Deliver S3's ObjectCreated events (attachments) to the uploads consumer, as Lambda would."""
-        if self._uploads_poller is None:
-            self._uploads_poller = uploads_poller(self.app, self.region, self.uploads)
+        poller = self.sources.uploads
+        assert poller is not None  # the harness always gives event_sources its uploads queue
         handled = 0
-        while n := self._uploads_poller.poll_once():
+        while n := poller.poll_once():
             handled += n
         return handled
 
@@ -224,9 +222,7 @@ def running_stack(env: dict[str, str]) -> Iterator[Harness]:
             config.settings.cache_clear()
             app = importlib.import_module("app")
             app.services.cache_clear()
-            harness = Harness(app, resources, app.services())
-            harness.identity = identity
-            harness.uploads = uploads  # the attachments bucket and its queue: harness.pump_uploads()
+            harness = Harness(app, resources, app.services(), uploads, identity)
             try:
                 yield harness
             finally:
