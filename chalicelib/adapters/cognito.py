@@ -12,7 +12,6 @@ import boto3
 from botocore.exceptions import ClientError
 
 from ..domain.errors import (
-    Conflict,
     DomainError,
     Forbidden,
     NotFound,
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 
 # Cognito's error codes, as the messages a person can act on.
 _SIGNUP_ERRORS = {
-    "UsernameExistsException": (Conflict, "account_exists"),
+    "UsernameExistsException": (AccountExists, "account_exists"),  # never told: the use case answers as for a new one
     "InvalidPasswordException": (ValidationFailed, "weak_password"),
     "InvalidParameterException": (ValidationFailed, "invalid_parameter"),
     "CodeMismatchException": (ValidationFailed, "wrong_code"),
@@ -75,8 +74,6 @@ class CognitoIdentity:
             if self.auto_confirm:
                 self._client.admin_confirm_sign_up(UserPoolId=self.user_pool_id, Username=email)
         except ClientError as error:
-            if error.response["Error"]["Code"] == "UsernameExistsException":
-                raise AccountExists("account exists") from None  # the use case answers as for a new one
             raise _translate(error, "password") from None
         return self.auto_confirm
 

@@ -7,10 +7,11 @@ together are one transaction, so a crash never leaves half a decision.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from ..domain import sop
 from ..domain.limits import CounterHit
@@ -131,9 +132,7 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
         return items, result.last_evaluated_key
 
     # -- emails, each once (tables.EmailModel; service/workflow/outbox.py send_once) ---------------
-    def claim_email(
-        self, complaint_id: str, key: str, now: str, lease_until: str, links: Sequence[Link | LinkModel] = ()
-    ) -> str:
+    def claim_email(self, complaint_id: str, key: str, now: str, lease_until: str, links: Sequence[Link] = ()) -> str:
         """Claim one email for sending until ``lease_until`` (ISO times, as ``now``), and store the hashes of
         the action ``links`` it carries in the same write (a transaction, when there are any).
 
@@ -152,15 +151,12 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
                 with transaction() as tx:
                     tx.update(EmailModel(complaint_id, key), actions=claim, condition=claimable)
                     for link in links:
-                        stored = link if isinstance(link, LinkModel) else to_model(link, LinkModel)
-                        tx.save(stored, condition=LinkModel.token_hash.does_not_exist())
+                        tx.save(to_model(link, LinkModel), condition=LinkModel.token_hash.does_not_exist())
             else:
-                EmailModel(complaint_id, key).update(actions=claim, condition=claimable)
+                with conditional():
+                    EmailModel(complaint_id, key).update(actions=claim, condition=claimable)
         except ConditionFailed:
             pass  # the claim's condition (a new link's random 256-bit hash cannot be there already)
-        except UpdateError as error:
-            if not condition_failed(error):
-                raise
         else:
             return EMAIL_CLAIMED
         found = self.get_email(complaint_id, key)
@@ -168,7 +164,7 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
 
     def mark_email_rejected(self, complaint_id: str, key: str, code: str, template: str, to: list[str]) -> None:
         """Record that the mail service refused the email for good: done, never to be sent."""
-        try:
+        with suppress(ConditionFailed), conditional():  # a failed condition: nothing to do
             EmailModel(complaint_id, key).update(
                 actions=[
                     EmailModel.rejected.set(code),
@@ -178,31 +174,21 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
                 ],
                 condition=EmailModel.sent_at.does_not_exist(),
             )
-        except UpdateError as error:
-            if not condition_failed(error):
-                raise
 
     def release_email(self, complaint_id: str, key: str, lease_until: str) -> None:
         """Give up our claim after a failed send, so the next delivery may claim it at once.
         (Only our own lease: another sender's claim stays.)"""
-        try:
+        with suppress(ConditionFailed), conditional():  # a failed condition: nothing to do
             EmailModel(complaint_id, key).update(
                 actions=[EmailModel.lease_until.remove()],
                 condition=(EmailModel.lease_until == lease_until) & EmailModel.sent_at.does_not_exist(),
             )
-        except UpdateError as error:
-            if not condition_failed(error):
-                raise
 
     def get_email(self, complaint_id: str, key: str) -> EmailRecord | None:
         try:
             return to_record(EmailModel.get(complaint_id, key, consistent_read=True), EmailRecord)
         except DoesNotExist:
             return None
-
-    def emails_of(self, complaint_id: str) -> list[EmailRecord]:
-        """Every email record of a case (sent, refused, or claimed and not yet sent), by key."""
-        return [to_record(email, EmailRecord) for email in EmailModel.query(complaint_id, consistent_read=True)]
 
     # -- work items -----------------------------------------------------------
     def get_work_item(self, complaint_id: str, step: int) -> WorkItem | None:
@@ -420,12 +406,8 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
 
     # -- links and audit --------------------------------------------------------
     def put_link(self, link: Link) -> None:
-        try:
+        with conditional():
             to_model(link, LinkModel).save(condition=LinkModel.token_hash.does_not_exist())
-        except PutError as error:
-            if condition_failed(error):
-                raise ConditionFailed() from error
-            raise
 
     def get_link(self, token_hash: str) -> Link | None:
         try:

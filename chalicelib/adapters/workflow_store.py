@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from ..domain import sop
 from ..domain.planner import ESCALATE, REMIND
 from ..domain.records import AuditEntry, WorkItem
 from ..domain.report import Delta
 from ..service.ports import ConditionFailed
-from .dynamo import condition_failed, save_audit, to_model, to_record, transaction, update_complaint
+from .dynamo import conditional, save_audit, to_model, to_record, transaction, update_complaint
 from .tables import ComplaintModel, EmailModel, WorkItemModel
 
 
@@ -85,12 +83,8 @@ class StageStore:
         """Update a work item that must be there (conditionally) and return it as it is now."""
         item = WorkItemModel(complaint_id, step)
         guard = WorkItemModel.step.exists()
-        try:
+        with conditional():
             item.update(actions=actions, condition=guard & condition if condition is not None else guard)
-        except UpdateError as error:
-            if condition_failed(error):
-                raise ConditionFailed() from error
-            raise
         return to_record(item, WorkItem)
 
     # -- a human stage's wait -------------------------------------------------------

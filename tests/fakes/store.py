@@ -187,7 +187,8 @@ class InMemoryTables:
     def get_email(self, complaint_id: str, key: str) -> EmailRecord | None:
         return copy.deepcopy(self.emails.get((complaint_id, key)))
 
-    def emails_of(self, complaint_id: str) -> list[EmailRecord]:
+    def email_records(self, complaint_id: str) -> list[EmailRecord]:
+        """The case's email records, by key (sent, refused, or claimed and not yet sent)."""
         return [copy.deepcopy(e) for (cid, _), e in sorted(self.emails.items()) if cid == complaint_id]
 
     def get_link(self, token_hash: str) -> Link | None:
@@ -966,9 +967,6 @@ class PersonalDataWrites(ComplaintWrites):
 
     def redact_answered_by(self, item: WorkItem, answered_by: str) -> None:
         self._update_existing(self.visits.get((item.complaint_id, int(item.step))), answered_by=answered_by)
-
-    def email_records(self, complaint_id: str) -> list[EmailRecord]:
-        return self.emails_of(complaint_id)
 
     def redact_email_record(self, record: EmailRecord, to: list[str]) -> None:
         self._update_existing(self.emails.get((record.complaint_id, record.email_key)), to=list(to))

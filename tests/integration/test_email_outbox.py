@@ -260,7 +260,7 @@ def test_reminder_and_escalation_through_crashes_and_redeliveries_once_per_tick(
     assert intake.reminded_at and intake.escalations == 1 and intake.overdue and outbox.complaint(cid).overdue
     assert outbox.audit_actions(cid) == ["submitted", "stage_entered", "reminder_sent", "escalated"]
     assert notes(outbox, cid) == ["assigned", "escalation", "overdue", "received", "reminder"]
-    keys = sorted(r.email_key.rsplit("-", 1)[0] for r in outbox.svc.store.emails_of(cid))
+    keys = sorted(r.email_key.rsplit("-", 1)[0] for r in outbox.svc.store.email_records(cid))
     assert keys == ["assigned", "escalation-1", "overdue-1", "received", "reminder-1"]
     metrics = emitted_metrics(capsys.readouterr().out)
     assert [(n, d) for n, d in metrics if n in ("RemindersSent", "EscalationsSent", "SlaBreached")] == [

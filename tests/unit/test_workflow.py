@@ -298,7 +298,7 @@ def test_a_redelivered_tick_sends_what_its_first_delivery_did_not(case):
     with pytest.raises(ConnectionError):
         tick(case.at(5), "timer-1", 0)
     assert case.item().reminded_at == iso(minutes(5))  # the claim stays
-    [reminder] = [e for e in case.store.emails_of(CASE) if e.email_key.startswith("reminder-1-")]
+    [reminder] = [e for e in case.store.email_records(CASE) if e.email_key.startswith("reminder-1-")]
     assert (reminder.sent_at, reminder.lease_until, reminder.attempts) == (None, None, 1)  # released: no wait
     case.notifier.down = False
     tick(case.at(5.5), "timer-1", 0)
