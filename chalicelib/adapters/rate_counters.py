@@ -6,8 +6,6 @@ hour (service/rate_limits.py; counted in the complaint's own transaction).
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition, size
 from pynamodb.expressions.update import Action
@@ -19,27 +17,22 @@ from .tables import RateCounterModel
 CounterUpdate = tuple[RateCounterModel, list[Action], Condition]
 
 
-def hit_update(counter: str, limit: int, expires: datetime, member: str | None = None) -> CounterUpdate:
-    """The conditional update that counts one hit if the counter is under ``limit``: (item, actions,
+def counter_update(hit: CounterHit) -> CounterUpdate:
+    """The conditional update that counts ``hit`` if its counter is under the limit: (item, actions,
     condition), for an UpdateItem of its own (``RateCounters.count_hit``) or in the transaction of what it admits
     (a citizen's new complaint: Store.create_complaint).
 
     With a ``member`` (a complaint's id) the hits are a set of members, so the same member counts once.
     DynamoDB deletes the item after ``expires`` (TTL), once its window is over.
     """
-    if member is None:
+    if hit.member is None:
         actions: list[Action] = [RateCounterModel.hits.add(1)]
-        condition = RateCounterModel.hits.does_not_exist() | (RateCounterModel.hits < limit)
+        condition = RateCounterModel.hits.does_not_exist() | (RateCounterModel.hits < hit.limit)
     else:
         members = RateCounterModel.members
-        actions = [members.add({member})]
-        condition = members.does_not_exist() | (size(members) < limit) | members.contains(member)
-    return RateCounterModel(counter), [*actions, RateCounterModel.ttl.set(expires)], condition
-
-
-def counter_update(hit: CounterHit) -> CounterUpdate:
-    """``hit_update`` for a hit the use cases describe as a plain value (domain/limits.CounterHit)."""
-    return hit_update(hit.counter, hit.limit, hit.expires, hit.member)
+        actions = [members.add({hit.member})]
+        condition = members.does_not_exist() | (size(members) < hit.limit) | members.contains(hit.member)
+    return RateCounterModel(hit.counter), [*actions, RateCounterModel.ttl.set(hit.expires)], condition
 
 
 class RateCounters:

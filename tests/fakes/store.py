@@ -665,7 +665,7 @@ class ComplaintWrites(InMemoryTables):
 
     # -- rate counters ----------------------------------------------------------------------------------
     def _count(self, tx: Transaction, hit: CounterHit) -> None:
-        """adapters/rate_counters.py ``hit_update``: ADD 1 to ``hits`` while under the limit, or the member to
+        """adapters/rate_counters.py ``counter_update``: ADD 1 to ``hits`` while under the limit, or the member to
         ``members`` while under the limit (a member counted already always passes); SET the TTL."""
         counter = self.rate_counters.get(hit.counter)
         if hit.member is None:
