@@ -392,6 +392,10 @@ class Open311Records(Protocol):
 class WorkflowStore(Protocol):
     def get_complaint(self, complaint_id: str) -> Complaint | None: ...
 
+    def existing_complaint(self, complaint_id: str) -> Complaint:
+        """Raises Missing if it is not there."""
+        ...
+
     def get_work_item(self, complaint_id: str, step: int) -> WorkItem | None: ...
 
     def existing_work_item(self, complaint_id: str, step: int) -> WorkItem:

@@ -17,7 +17,7 @@ from ...domain.timestamps import iso, parse_iso
 from ..container import Services
 from ..ports import ConditionFailed
 from ..views import case_context
-from .case import SYSTEM, complaint_of, visit_of
+from .case import SYSTEM, visit_of
 from .outbox import Email, send_once
 from .teams import team_email, team_name
 
@@ -145,7 +145,7 @@ def _count_tick(svc: Services, item: WorkItem, action: str) -> None:
 def _send_tick(svc: Services, item: WorkItem, action: str, mark: str) -> None:
     """The claimed tick's emails, each once by its key: the team's reminder, or the escalation to
     the supervising team and the overdue notice to the team."""
-    complaint = complaint_of(svc, item.complaint_id)
+    complaint = svc.store.existing_complaint(item.complaint_id)
     step = item.step
     if action == REMIND:
         send_once(

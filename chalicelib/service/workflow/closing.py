@@ -15,7 +15,7 @@ from ...domain.records import Complaint, new_audit_entry
 from ...domain.timestamps import iso, parse_iso
 from ..container import Services
 from ..ports import ConditionFailed
-from .case import SYSTEM, complaint_of
+from .case import SYSTEM
 from .handoff import sent_at_of
 from .outbox import tell_citizen
 from .questions import answer_deadline
@@ -54,7 +54,9 @@ def close_unanswered(svc: Services, message: dict) -> None:
         f"Pertanyaan petugas tidak dijawab dalam {deadline.describe_id()}. / "
         f"The officer's question was not answered within {deadline.describe_en()}."
     )
-    _close_open_case(svc, complaint_of(svc, complaint_id), now, "closed_unanswered", reason, drop_question=True)
+    _close_open_case(
+        svc, svc.store.existing_complaint(complaint_id), now, "closed_unanswered", reason, drop_question=True
+    )
     tell_citizen(svc, complaint_id, "unanswered")
     svc.workflow.complete(message["task_token"], {"closed": True})
 
@@ -66,7 +68,7 @@ def deliver_reply(svc: Services, message: dict) -> None:
     """
     complaint_id = message["complaint_id"]
     now = svc.now()
-    complaint = complaint_of(svc, complaint_id)
+    complaint = svc.store.existing_complaint(complaint_id)
     ends = feedback_ends(now, svc.settings.calendar(), svc.settings.time_scale, svc.settings.sla)
     sop_outcome = None
     if complaint.sop_outcome is None and complaint.sop_due_at:
@@ -113,7 +115,7 @@ def deliver_reply(svc: Services, message: dict) -> None:
         if sop_outcome:
             svc.metrics.count("SopTargetMet" if sop_outcome == "met" else "SopTargetBreached")
     except ConditionFailed:
-        complaint = complaint_of(svc, complaint_id)  # answered already: a redelivered message
+        complaint = svc.store.existing_complaint(complaint_id)  # answered already: a redelivered message
         if complaint.reopen_pending or ("step" in message and int(complaint.step) != int(message["step"])):
             log.warning("a reply message of an earlier round came back (a redrive?); it changes nothing")
             svc.workflow.complete(message["task_token"], {"feedback_seconds": 1})
@@ -133,7 +135,7 @@ def await_feedback(svc: Services, message: dict) -> None:
         log.info("an older feedback wait arrived after a newer one; its token is dead, nothing to do")
         return
     # Read after the write: whichever of us and the reopen wrote second sees both.
-    if complaint_of(svc, complaint_id).reopen_pending:
+    if svc.store.existing_complaint(complaint_id).reopen_pending:
         svc.workflow.complete(message["task_token"], {"reopen": True})
 
 
@@ -150,7 +152,7 @@ def close(svc: Services, message: dict) -> None:
             step=_round_of(message),
         )
     except ConditionFailed:
-        if complaint_of(svc, complaint_id).reopen_pending:  # reopened as the window ended: a new round
+        if svc.store.existing_complaint(complaint_id).reopen_pending:  # reopened as the window ended: a new round
             svc.workflow.complete(message["task_token"], {"closed": False, "reopened": True})
             return
     svc.workflow.complete(message["task_token"], {"closed": True, "reopened": False})
@@ -158,7 +160,7 @@ def close(svc: Services, message: dict) -> None:
 
 def reject(svc: Services, message: dict) -> None:
     """Intake refused the complaint: close it and tell the citizen why."""
-    _close_open_case(svc, complaint_of(svc, message["complaint_id"]), iso(svc.now()), "rejected", None)
+    _close_open_case(svc, svc.store.existing_complaint(message["complaint_id"]), iso(svc.now()), "rejected", None)
     tell_citizen(svc, message["complaint_id"], "rejected")
     svc.workflow.complete(message["task_token"], {"closed": True})
 
@@ -166,7 +168,7 @@ def reject(svc: Services, message: dict) -> None:
 def close_duplicate(svc: Services, message: dict) -> None:
     """Classification found the case reported before: close this one, tell the citizen which carries on."""
     complaint_id = message["complaint_id"]
-    complaint = complaint_of(svc, complaint_id)
+    complaint = svc.store.existing_complaint(complaint_id)
     reason = (
         f"Laporan yang sama sudah ditangani sebagai {complaint.duplicate_of}. / "
         f"The same matter is handled as {complaint.duplicate_of}."

@@ -15,7 +15,7 @@ from ...domain.records import Complaint, WorkItem, new_audit_entry
 from ...domain.roles import queue_of
 from ...domain.timestamps import iso, parse_iso
 from ..container import Services
-from .case import SYSTEM, complaint_of, moment, visit_of
+from .case import SYSTEM, moment, visit_of
 from .clock import next_step
 from .outbox import tell_citizen
 
@@ -79,7 +79,7 @@ def enter_stage(svc: Services, message: dict) -> None:
     had left (the pause is not counted, and the whole case's SOP target moves by the pause);
     a visit that starts a reopened round carries the citizen's reason to the team.
     """
-    complaint = complaint_of(svc, message["complaint_id"])
+    complaint = svc.store.existing_complaint(message["complaint_id"])
     stage = sop.stage(message["stage"])
     step = int(message["step"])
     facts = message.get("visit") or {}

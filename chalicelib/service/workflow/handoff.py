@@ -12,7 +12,7 @@ import logging
 from ...domain.timestamps import iso, parse_iso
 from ..container import Services
 from ..ports import ConditionFailed
-from .case import complaint_of, find_visit
+from .case import visit_of
 from .outbox import send_once
 from .teams import team_email
 
@@ -33,9 +33,7 @@ def hand_off(svc: Services, message: dict) -> None:
     ``assigned_notified`` in one transaction (outbox.send_once), so what succeeded once is not repeated.
     """
     complaint_id, step = message["complaint_id"], int(message["step"])
-    item = find_visit(svc, complaint_id, step)
-    if item is None:
-        raise LookupError(f"no work item {complaint_id}#{step}")
+    item = visit_of(svc, complaint_id, step)
     if item.task_token != message["task_token"]:
         try:
             item = svc.store.record_task_token(complaint_id, step, message["task_token"], sent_at_of(message))
@@ -47,7 +45,7 @@ def hand_off(svc: Services, message: dict) -> None:
         return
     if item.assigned_notified:
         return  # a redelivery, or the wait resumed after a timer: the team was told already
-    complaint = complaint_of(svc, complaint_id)
+    complaint = svc.store.existing_complaint(complaint_id)
     email = functools.partial(team_email, svc, complaint, item, "assigned")
     if not send_once(svc, complaint_id, f"assigned-{step}", item.stage, email, assigned_step=step):
         # Sent (or refused) by an earlier delivery, or not marked: set only once the email is out.

@@ -17,7 +17,7 @@ from ..container import Services
 from ..links import deferred_links, issue_rating_link
 from ..ports import EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, EmailOutcomeUnknown, EmailRejected, SentEmail
 from ..views import case_context
-from .case import SYSTEM, complaint_of
+from .case import SYSTEM
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def tell_citizen(svc: Services, complaint_id: str, template: str, key: str | Non
     """Email the citizen once per piece of news (``key``, default the template), even when SQS
     delivers the message again."""
     key = key or template
-    complaint = complaint_of(svc, complaint_id)
+    complaint = svc.store.existing_complaint(complaint_id)
     if not complaint.citizen_email:
         return  # entered by staff for a reporter without email: the operator keeps them informed
     if key in (complaint.notified or ()):
