@@ -17,7 +17,7 @@ from ...domain.timestamps import iso, parse_iso
 from ..container import Services
 from ..ports import ConditionFailed
 from ..views import case_context
-from .case import SYSTEM, visit_of
+from .case import SYSTEM, sent_at_of, visit_of
 from .outbox import Email, send_once
 from .teams import team_email, team_name
 
@@ -67,7 +67,7 @@ def stage_timer(svc: Services, message: dict) -> None:
     else:
         clock = next_step(svc, item, now)
         if item.decision is None and clock.action in (REMIND, ESCALATE):
-            sent_at = iso(parse_iso(message["sent_at"])) if message.get("sent_at") else None
+            sent_at = sent_at_of(message) if message.get("sent_at") else None
             _act_on_clock(svc, item, clock.action, now, mark, sent_at)
     svc.workflow.complete(message["task_token"], {"wait_seconds": clock.wait_seconds})
 

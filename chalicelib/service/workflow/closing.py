@@ -15,8 +15,7 @@ from ...domain.records import Complaint, new_audit_entry
 from ...domain.timestamps import iso, parse_iso
 from ..container import Services
 from ..ports import ConditionFailed
-from .case import SYSTEM
-from .handoff import sent_at_of
+from .case import SYSTEM, sent_at_of
 from .outbox import tell_citizen
 from .questions import answer_deadline
 
@@ -116,7 +115,8 @@ def deliver_reply(svc: Services, message: dict) -> None:
             svc.metrics.count("SopTargetMet" if sop_outcome == "met" else "SopTargetBreached")
     except ConditionFailed:
         complaint = svc.store.existing_complaint(complaint_id)  # answered already: a redelivered message
-        if complaint.reopen_pending or ("step" in message and int(complaint.step) != int(message["step"])):
+        step = _round_of(message)
+        if complaint.reopen_pending or (step is not None and int(complaint.step) != step):
             log.warning("a reply message of an earlier round came back (a redrive?); it changes nothing")
             svc.workflow.complete(message["task_token"], {"feedback_seconds": 1})
             return

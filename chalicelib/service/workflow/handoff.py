@@ -9,20 +9,13 @@ from __future__ import annotations
 import functools
 import logging
 
-from ...domain.timestamps import iso, parse_iso
 from ..container import Services
 from ..ports import ConditionFailed
-from .case import visit_of
+from .case import sent_at_of, visit_of
 from .outbox import send_once
 from .teams import team_email
 
 log = logging.getLogger(__name__)
-
-
-def sent_at_of(message: dict) -> str:
-    """When the state machine sent the message (``$$.State.EnteredTime``), in the one format stored times
-    share, so they compare as strings."""
-    return iso(parse_iso(message["sent_at"]))
 
 
 def hand_off(svc: Services, message: dict) -> None:

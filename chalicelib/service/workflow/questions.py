@@ -15,8 +15,7 @@ from ...domain.records import WorkItem, new_audit_entry
 from ...domain.timestamps import iso
 from ..container import Services
 from ..ports import ConditionFailed
-from .case import SYSTEM, moment, visit_of
-from .handoff import sent_at_of
+from .case import SYSTEM, moment, sent_at_of, visit_of
 from .outbox import tell_citizen
 
 log = logging.getLogger(__name__)
