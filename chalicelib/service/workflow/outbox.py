@@ -126,15 +126,11 @@ def _outcome_unknown(svc: Services, complaint_id: str, key: str, template: str, 
 def _release(svc: Services, complaint_id: str, key: str, lease_until: str) -> None:
     """Give the claim up after a failed send, tried a few times: a claim left standing holds the
     redelivered message back for the whole lease (EmailInFlight)."""
-    for attempt in range(MARK_TRIES):
-        try:
-            svc.store.release_email(complaint_id, key, lease_until)
-            return
-        except Exception:
-            if attempt + 1 == MARK_TRIES:
-                log.warning("could not release the claim of email %s; it runs out by itself", key)
-                return
-            _pause(attempt)
+    _tried(
+        lambda: svc.store.release_email(complaint_id, key, lease_until),
+        "could not release the claim of email %s; it runs out by itself",
+        key,
+    )
 
 
 def _mark_sent(
@@ -157,24 +153,45 @@ def _mark_sent(
     note = new_audit_entry(
         complaint_id, at, SYSTEM, "email_sent", stage, {"template": template, "to": to, "subject": sent.subject}
     )
+    try:
+        return _tried(
+            lambda: svc.store.record_email_sent(
+                complaint_id, key, at, sent.message_id, template, to, sent.subject, note, assigned_step
+            ),
+            "email %s is sent but could not be marked; a redelivery after its lease would send it again",
+            key,
+            with_trace=True,
+            not_retried=(ConditionFailed,),
+        )
+    except ConditionFailed:
+        record = svc.store.get_email(complaint_id, key)
+        if record is None or record.ses_message_id != sent.message_id:  # not our own earlier try
+            log.warning("email %s was sent by another delivery too (a lease ran out mid-send)", key)
+            svc.metrics.count("EmailsSentTwice")
+            return False
+        return True  # our own earlier try was marked (its answer lost): all of the transaction went in
+
+
+def _tried(
+    write: Callable[[], object],
+    gave_up: str,
+    key: str,
+    *,
+    with_trace: bool = False,
+    not_retried: tuple[type[Exception], ...] = (),
+) -> bool:
+    """``write`` tried up to MARK_TRIES times, 0.05 s, 0.15 s, ... (at most MARK_PAUSE_MAX) apart: True once it
+    went through, False (logged, as its caller: ``gave_up`` % ``key``, with the last failure's trace if
+    ``with_trace``) if it never did. A ``not_retried`` exception is raised at once."""
     for attempt in range(MARK_TRIES):
         try:
-            svc.store.record_email_sent(
-                complaint_id, key, at, sent.message_id, template, to, sent.subject, note, assigned_step
-            )
+            write()
             return True
-        except ConditionFailed:
-            record = svc.store.get_email(complaint_id, key)
-            if record is None or record.ses_message_id != sent.message_id:  # not our own earlier try
-                log.warning("email %s was sent by another delivery too (a lease ran out mid-send)", key)
-                svc.metrics.count("EmailsSentTwice")
-                return False
-            return True  # our own earlier try was marked (its answer lost): all of the transaction went in
+        except not_retried:
+            raise
         except Exception:
             if attempt + 1 == MARK_TRIES:
-                log.exception(
-                    "email %s is sent but could not be marked; a redelivery after its lease would send it again", key
-                )
+                (log.exception if with_trace else log.warning)(gave_up, key, stacklevel=2)
                 return False
             _pause(attempt)
     return False
