@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..domain.timestamps import utcnow
+from .access import RevocationCache
 from .ports import (
     AccountStatus,
     Directory,
@@ -26,15 +26,6 @@ from .ports import (
     Workbooks,
     Workflow,
 )
-
-if TYPE_CHECKING:
-    from .access import RevocationCache
-
-
-def _revocation_cache() -> RevocationCache:
-    from .access import RevocationCache
-
-    return RevocationCache()
 
 
 @dataclass
@@ -53,4 +44,4 @@ class Services:
     workbooks: Workbooks | None = None  # the monthly report's XLSX (None: a caller that sends no report)
     now: Callable[[], datetime] = field(default=utcnow)
     # service/access.py: which accounts' tokens were revoked (closed, disabled), as this process last read
-    revocations: RevocationCache = field(default_factory=_revocation_cache)
+    revocations: RevocationCache = field(default_factory=RevocationCache)
