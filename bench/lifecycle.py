@@ -27,6 +27,7 @@ from typing import cast
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from local.aws_calls import Tally, counting, install
+from local.fast_clock import FAST_ENV as FAST_CLOCK
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "aspirasi.kaltimprov.go.id"
@@ -72,17 +73,14 @@ PATHS: dict[str, tuple[tuple[str, str, dict], ...]] = {
     ),
     "rejected at intake": (("intake", OPERATOR, {"decision": "reject", "reason": "Bukan pengaduan."}),),
 }
-# The integration tests' clock: 24x7, SOP times x 0.1 (no reminder fires while the roles play), a
-# feedback window of 3 s, so every path ends with its execution within seconds.
+# The integration tests' clock (local/fast_clock.py): 24x7, SOP times x 0.1 (no reminder fires while the roles
+# play), a feedback window of 3 s, so every path ends with its execution within seconds.
 FAST_ENV = {
-    "SLA_CALENDAR": "24x7",
-    "SLA_TIME_SCALE": "0.1",
+    **FAST_CLOCK,
     "RETRY_FIRST_SECONDS": "1",
     "RETRY_MAX_SECONDS": "4",
-    "FEEDBACK_WINDOW_MINUTES": "0.05",
     "PUBLIC_BASE_URL": "https://aspirasi.test",
     "EMAIL_FROM": "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>",
-    "HANDOFF_QUEUE_NAME": "bench-handoff",
     "ATTACHMENTS_BUCKET": "bench-attachments",
     "POWERTOOLS_LOG_LEVEL": "INFO",
 }

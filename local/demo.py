@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 import sys
 
-# The demo's settings; any of them set in the environment wins.
+from local.fast_clock import FAST_ENV
+
+# The demo's settings (the fast clock and these); any of them set in the environment wins.
 DEFAULTS = {
-    "SLA_CALENDAR": "24x7",
-    "SLA_TIME_SCALE": "0.1",
-    "FEEDBACK_WINDOW_MINUTES": "0.05",
-    "HANDOFF_QUEUE_NAME": "aspirasi-kaltim-handoff",
+    **FAST_ENV,
     "ATTACHMENTS_BUCKET": "aspirasi-kaltim-attachments",
     "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
     "POWERTOOLS_METRICS_DISABLED": "true",  # as on `make run`: no EMF documents between the tour's lines

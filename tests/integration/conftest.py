@@ -8,6 +8,7 @@ import pytest
 from chalice.test import Client
 
 from local.atomic_dynamodb import serialize_dynamodb
+from local.fast_clock import FAST_ENV
 from local.inprocess import running_stack
 
 from .staff_helpers import Staff
@@ -16,17 +17,14 @@ ROOT = Path(__file__).parents[2]
 
 REGION = "ap-southeast-3"
 serialize_dynamodb()  # DynamoDB's atomicity, which moto lacks under threads (races are tested here)
-# A fast but ordered clock for the paths: 24x7, every SOP time x 0.1 (intake reminds
-# after 30 s, so no reminder fires while a test plays its roles), feedback window ~1 s.
+# A fast but ordered clock for the paths (local/fast_clock.py): 24x7, every SOP time x 0.1 (intake reminds
+# after 30 s, so no reminder fires while a test plays its roles), feedback window 3 s.
 BASE_ENV = {
-    "SLA_CALENDAR": "24x7",
-    "SLA_TIME_SCALE": "0.1",
+    **FAST_ENV,
     "RETRY_FIRST_SECONDS": "1",  # a failed message comes again after 1 s, 2 s, 4 s, ...
     "RETRY_MAX_SECONDS": "4",
-    "FEEDBACK_WINDOW_MINUTES": "0.05",
     "PUBLIC_BASE_URL": "https://aspirasi.test",
     "EMAIL_FROM": "Aspirasi Kaltim <noreply@aspirasi.kaltimprov.go.id>",
-    "HANDOFF_QUEUE_NAME": "test-handoff",
     "ATTACHMENTS_BUCKET": "test-attachments",
 }
 
