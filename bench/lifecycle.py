@@ -84,6 +84,11 @@ FAST_ENV = {
     "ATTACHMENTS_BUCKET": "bench-attachments",
     "POWERTOOLS_LOG_LEVEL": "INFO",
 }
+# The AWS-call budgets, asserted in tests/integration/test_call_budgets.py and shown in BENCHMARKS.md (bench/run.py):
+# a submission, a staff decision, and what one aspiration (five stages, answered, feedback window closed) cost
+# when these budgets were last set, once an email's claim stored its action link in the same write and an
+# assignment's mark set ``assigned_notified`` in its transaction (issue 18). No more than that, ever.
+SUBMIT_BUDGET, DECISION_BUDGET, ASPIRATION_BUDGET = 2, 3, 112
 # Lambda adds its own START, END and REPORT lines to every invocation's log (about this many bytes).
 LAMBDA_LOG_LINES_BYTES = 330
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 import pytest
 from chalice.test import Client
 
+from bench.lifecycle import ASPIRATION_BUDGET as ASPIRATION_LIFECYCLE
+from bench.lifecycle import DECISION_BUDGET as DECISION
 from bench.lifecycle import DINKES, DISKOMINFO, OPERATOR, ROOT, Meter
+from bench.lifecycle import SUBMIT_BUDGET as SUBMIT
 
 from .staff_helpers import Staff
 
 pytestmark = pytest.mark.integration
 
-SUBMIT, DECISION = 2, 3
-# What one aspiration (five stages, answered, feedback window closed) cost when these budgets were last set,
-# once an email's claim stored its action link in the same write and an assignment's mark set
-# ``assigned_notified`` in its transaction (issue 18): 112 calls. No more than that, ever.
-ASPIRATION_LIFECYCLE = 112
+# SUBMIT, DECISION and ASPIRATION_LIFECYCLE: bench/lifecycle.py's budgets, which BENCHMARKS.md shows too.
 # Each consumer invocation by its message, as measured when the budgets were set (a citizen's first
 # stage_entered sends the receipt; a handoff reads its stage visit, stores the token, reads the case,
 # claims the team's email with its link, sends it and marks it, the visit's flag with it).
