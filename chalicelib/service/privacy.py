@@ -28,7 +28,7 @@ from ..domain.timestamps import iso
 from . import access
 from .container import Services
 from .ports import ConditionFailed
-from .views import citizen_events, complaint_view, timeline_entry
+from .views import complaint_view
 
 ERASED_REASON = "personal_data_erased"  # an erased attachment's reject_reason (domain/attachments.REASONS)
 TOKEN_NOTE = {
@@ -111,16 +111,15 @@ def _complaint_export(svc: Services, complaint: Complaint, account_email: str | 
     # The case as its owner sees it (GET /complaints/{id}): never the teams' drafts (an agency's answer before
     # Diskominfo reviewed it, or after it was returned), nor the system's bookkeeping. Plus what identifies
     # them on it, as held: that is their data.
-    seen = complaint_view(complaint, items, now=svc.now())
-    seen.pop("timeline", None)
-    seen.pop("events", None)
+    seen = complaint_view(complaint, items, trail, now=svc.now())
+    timeline, history = seen.pop("timeline"), seen.pop("events")
     held = personal_data.as_held(asdict(complaint))
     reporter = {f: held[f] for f in (*personal_data.PERSONAL_FIELDS, "channel") if f in held}
     return {
         "complaint": {**seen, **reporter},
-        "timeline": [timeline_entry(i) for i in items],
+        "timeline": timeline,
         "questions": questions,
-        "history": citizen_events(trail),
+        "history": history,
         "attachments": [_attachment_export(a) for a in svc.store.attachments(complaint.id, 100)],
         "emails": emails,
     }
