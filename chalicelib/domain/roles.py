@@ -111,6 +111,20 @@ def queue_of(role: sop.Role, opd: str | None) -> str:
     return f"opd#{opd}" if role is sop.Role.OPD else f"role#{role.value}"
 
 
+def team_name(role: sop.Role, opd: str | None) -> str:
+    """A team's name, as its emails and pages address it."""
+    names = {
+        sop.Role.OPERATOR: "Operator/Agen Aspirasi Kaltim",
+        sop.Role.DISKOMINFO: "Tim Pelayanan Aspirasi Pengaduan Diskominfo",
+        sop.Role.SUPERVISOR: "Kepala Seksi Pengelolaan Opini Komunikasi Publik",
+    }
+    if role is sop.Role.OPD:
+        if opd is None:
+            raise ValueError("an agency's team needs its agency")
+        return f"Tim Pelayanan Aspirasi Pengaduan {catalog.OPDS[opd].name}"
+    return names.get(role, role.value)
+
+
 def all_queues() -> list[str]:
     roles = sorted({s.role for s in sop.STAGES if s.role is not sop.Role.OPD}, key=lambda r: r.value)
     return [queue_of(r, None) for r in roles] + [queue_of(sop.Role.OPD, code) for code in catalog.OPDS]

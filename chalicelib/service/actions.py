@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ..domain import catalog, sop
 from ..domain.errors import AlreadyDecided, NotFound
+from ..domain.roles import team_name
 from .attachments import attachments_of
 from .container import Services
 from .links import resolve_link
 from .views import case_context
-from .workflow import team_name
 
 
 def allowed_decisions(stage: sop.Stage, followups: bool = True) -> list[dict]:

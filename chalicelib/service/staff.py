@@ -14,7 +14,7 @@ from typing import Any
 from ..domain import catalog, sop, tracking
 from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFailed
 from ..domain.records import Complaint, WorkItem
-from ..domain.roles import PERMISSIONS, StaffMember
+from ..domain.roles import PERMISSIONS, StaffMember, team_name
 from ..domain.timestamps import iso, parse_iso
 from . import followup
 from .actions import allowed_decisions
@@ -23,7 +23,6 @@ from .container import Services
 from .decide import decide
 from .paging import decode_page_token, encode_page_token, invalid_token, is_hex_id, is_time
 from .views import complaint_view, summary_view
-from .workflow import team_name
 
 MAX_PAGE = 100
 STATES = ("open", "overdue")

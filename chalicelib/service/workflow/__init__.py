@@ -12,6 +12,5 @@ close); outbox sends every email once, teams names who gets them, dispatch route
 
 from .dispatch import HANDLERS, UnknownMessage, handle_message
 from .outbox import EmailInFlight
-from .teams import team_name
 
-__all__ = ["HANDLERS", "EmailInFlight", "UnknownMessage", "handle_message", "team_name"]
+__all__ = ["HANDLERS", "EmailInFlight", "UnknownMessage", "handle_message"]

@@ -13,13 +13,14 @@ from datetime import datetime
 from ...domain import report, sop
 from ...domain.planner import ESCALATE, REMIND, ClockStep, StagePlan, clock_step
 from ...domain.records import WorkItem, new_audit_entry
+from ...domain.roles import team_name
 from ...domain.timestamps import iso, parse_iso
 from ..container import Services
 from ..ports import ConditionFailed
 from ..views import case_context
 from .case import SYSTEM, sent_at_of, visit_of
 from .outbox import Email, send_once
-from .teams import team_email, team_name
+from .teams import team_email
 
 log = logging.getLogger(__name__)
 

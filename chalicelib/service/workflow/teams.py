@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from ...domain import catalog, sop
+from ...domain import sop
 from ...domain.records import Complaint, WorkItem
+from ...domain.roles import team_name
 from ..container import Services
 from ..links import issue_link
 from ..views import case_context
 from .outbox import Email
-
-
-def team_name(role: sop.Role, opd: str | None) -> str:
-    names = {
-        sop.Role.OPERATOR: "Operator/Agen Aspirasi Kaltim",
-        sop.Role.DISKOMINFO: "Tim Pelayanan Aspirasi Pengaduan Diskominfo",
-        sop.Role.SUPERVISOR: "Kepala Seksi Pengelolaan Opini Komunikasi Publik",
-    }
-    if role is sop.Role.OPD:
-        if opd is None:
-            raise ValueError("an agency's team needs its agency")
-        return f"Tim Pelayanan Aspirasi Pengaduan {catalog.OPDS[opd].name}"
-    return names.get(role, role.value)
 
 
 def team_email(svc: Services, complaint: Complaint, item: WorkItem, template: str, **extra) -> Email:
