@@ -15,7 +15,6 @@ from typing import Any
 
 import filetype
 
-from .fields import clean_filename  # noqa: F401 (re-exported: the rule lives with the other field rules)
 from .images import IMAGE_TOO_LARGE, UNREADABLE
 
 ALLOWED_TYPES: dict[str, str] = {  # MIME type -> what people call it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.adapters.uploads import landed_objects
-from chalicelib.domain import files
+from chalicelib.domain import fields, files
 from chalicelib.domain.errors import AttachmentLimitReached, ComplaintNotOpen, ValidationFailed
 from chalicelib.web.problems import FIELD_MESSAGES, problem, problem_for
 
@@ -39,7 +39,7 @@ def test_a_good_request():
     ],
 )
 def test_file_names_lose_paths_and_control_characters(name, cleaned):
-    assert files.clean_filename(name) == cleaned
+    assert fields.clean_filename(name) == cleaned
     assert files.parse_upload_request({**GOOD, "filename": name}).filename == cleaned
 
 
