@@ -40,8 +40,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import catalog, sop, submission
 from .calendar import WITA
-from .fields import has_forbidden_characters
-from .submission import LIMITS, PHONE, is_email
+from .fields import has_forbidden_characters, is_email
+from .submission import LIMITS, PHONE
 from .tracking import normalize
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

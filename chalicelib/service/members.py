@@ -17,8 +17,8 @@ import secrets
 from typing import Any
 
 from ..domain.errors import Conflict, NotFound, Unavailable
+from ..domain.fields import is_email
 from ..domain.roles import ADMIN, Member, all_groups
-from ..domain.submission import is_email
 from . import access
 from .ports import Directory
 
