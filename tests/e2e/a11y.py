@@ -56,7 +56,7 @@ def first_load_weight(page, url: str, is_tile: Callable[[str], bool] = lambda ur
     gzip-compressed (the local server sends them plain; API Gateway and CloudFront compress). Map tiles
     (``is_tile``) are left out: they depend on the tile server, not on us."""
     weight = Weight()
-    responses = []
+    responses: list = []
     page.on("response", responses.append)
     page.goto(url, wait_until="networkidle")
     for response in responses:
