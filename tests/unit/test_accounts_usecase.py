@@ -68,9 +68,9 @@ def test_a_reset_takes_the_right_code_only_and_a_weak_password_never_reaches_the
         accounts.reset_password(w.svc, {"email": EMAIL, "code": "000000", "new_password": NEW})
     assert wrong.value.errors == [{"field": "code", "code": "wrong_code"}]
     accounts.reset_password(w.svc, {"email": EMAIL, "code": code, "new_password": NEW})
-    assert accounts.login(w.svc.identity, {"email": EMAIL, "password": NEW}) == {"id_token": f"token-of-{EMAIL}"}
+    assert accounts.login(w.identity, {"email": EMAIL, "password": NEW}) == {"id_token": f"token-of-{EMAIL}"}
     with pytest.raises(accounts.WrongCredentials):
-        accounts.login(w.svc.identity, {"email": EMAIL, "password": "Rahasia-123"})
+        accounts.login(w.identity, {"email": EMAIL, "password": "Rahasia-123"})
 
 
 COMPLAINT = {
