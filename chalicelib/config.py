@@ -141,6 +141,8 @@ class Settings:
     # Accounts one client address may ask for in an hour (service/accounts.py). Indonesian carriers put many
     # people behind one address (carrier-grade NAT): far above one person, far below a script.
     register_limit_per_hour: int = 20
+    # Public status checks (GET /track/{tracking_number}, no login) a minute from one client address.
+    track_limit_per_minute: int = 60
     # A state machine message whose handling failed comes again after this backoff (doubling from the
     # first to the most, by delivery count): seconds, not the queue's whole visibility timeout.
     retry_first_seconds: int = 2
@@ -218,6 +220,7 @@ class Settings:
             open311_endpoint_type=_open311_endpoint_type(env),
             submission_limit_per_hour=_positive(env, "SUBMISSION_LIMIT_PER_HOUR", 10),
             register_limit_per_hour=_positive(env, "REGISTER_LIMIT_PER_HOUR", 20),
+            track_limit_per_minute=_positive(env, "TRACK_LIMIT_PER_MINUTE", 60),
             retry_first_seconds=max(1, _int(env, "RETRY_FIRST_SECONDS", cls.retry_first_seconds)),
             retry_max_seconds=max(1, _int(env, "RETRY_MAX_SECONDS", cls.retry_max_seconds)),
         )
