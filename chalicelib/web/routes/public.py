@@ -1,11 +1,16 @@
-"""What anyone may open without signing in: the citizens' page and the categories it offers."""
+"""What anyone may open without signing in: the citizens' page, the categories it offers and the status
+check of a tracking number."""
 
 from __future__ import annotations
+
+from urllib.parse import unquote
 
 from chalice import Blueprint
 
 from ...domain import catalog, sop
 from ...rendering import render_page
+from ...service import status_check
+from ..auth import client_address
 from ..http import api, json_response, page, params, script_json
 from ..process import services
 
@@ -38,3 +43,11 @@ def index():
 @api
 def categories():
     return json_response(catalog.as_json(), headers={"Cache-Control": "public, max-age=3600"})
+
+
+@bp.route("/track/{tracking_number}", methods=["GET"])
+@api
+def track(tracking_number):
+    """Where a case stands, by its number as people write it; never who reported it, never its text. (API
+    Gateway hands the path's segment over still percent-encoded: "kt%2082pt%20r267".)"""
+    return json_response(status_check.track(services(), unquote(tracking_number), client=client_address()))
