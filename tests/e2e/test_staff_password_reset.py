@@ -80,6 +80,11 @@ def test_a_wrong_password_says_so_under_the_field_and_in_a_focused_summary(local
     page.fill("#login-email", OPERATOR)
     page.fill("#login-password", "Bukan-Sandinya-1")
     submit(page, "login-form")
+    answer = requests.post(
+        f"{local_stack.api}/auth/login", json={"email": OPERATOR, "password": "Bukan-Sandinya-1"}, timeout=10
+    )
+    assert answer.status_code == 401, answer.text  # the API's title names it too
+    assert answer.json()["title"] == "Email atau kata sandi salah / Wrong email or password"
     expect(summary).to_be_focused()
     expect(summary.locator("li")).to_have_text(["Email atau kata sandi salah"])
     expect(page.locator("#login-password-error")).to_have_text("Kesalahan: Email atau kata sandi salah")
