@@ -83,7 +83,7 @@ def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
     queues = of_type(resources, "AWS::SQS::Queue")
     assert len(queues) == 5 and all(q["Properties"]["SqsManagedSseEnabled"] for q in queues.values())
     (handoff,) = [q["Properties"] for q in queues.values() if q["Properties"]["QueueName"] == "aspirasi-kaltim-handoff"]
-    assert handoff["RedrivePolicy"]["maxReceiveCount"] == 12  # with the consumer's backoff: ~15-23 minutes of retries
+    assert handoff["RedrivePolicy"]["maxReceiveCount"] == 13  # with the consumer's backoff: ~11-28 minutes of retries
     functions = of_type(resources, "AWS::Serverless::Function")
     event = functions["OnHandoff"]["Properties"]["Events"]["OnHandoffSqsEventSource"]["Properties"]
     assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
