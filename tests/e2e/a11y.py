@@ -11,7 +11,7 @@ import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 768}
@@ -56,7 +56,7 @@ def first_load_weight(page, url: str, is_tile: Callable[[str], bool] = lambda ur
     gzip-compressed (the local server sends them plain; API Gateway and CloudFront compress). Map tiles
     (``is_tile``) are left out: they depend on the tile server, not on us."""
     weight = Weight()
-    responses = []
+    responses: list = []
     page.on("response", responses.append)
     page.goto(url, wait_until="networkidle")
     for response in responses:
