@@ -406,6 +406,7 @@ def _local_aws(handoffs: int) -> Iterator[Fixtures]:
         "AWS_SECRET_ACCESS_KEY": "bench",
         "AUTO_CONFIRM_SIGNUP": "1",
         "COGNITO_SENDS_INVITATIONS": "0",
+        "COGNITO_SENDS_RESET_CODES": "0",
         "PUBLIC_BASE_URL": "https://aspirasi.bench",
         "EMAIL_FROM": f"Aspirasi Kaltim <noreply@{SENDER_DOMAIN}>",
         "HANDOFF_QUEUE_NAME": "aspirasi-kaltim-handoff",

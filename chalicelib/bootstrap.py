@@ -39,6 +39,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
             settings.cognito_user_pool_id,
             settings.cognito_client_id,
             auto_confirm=settings.auto_confirm_signup,
+            codes_from_moto=not settings.cognito_sends_reset_codes,
         ),
         verifier=JwtVerifier(
             settings.region,

@@ -142,6 +142,9 @@ class Settings:
     auto_confirm_signup: bool = False
     # Cognito emails staff invitations itself (the cloud); off, we send them (the local stack: moto sends nothing).
     cognito_sends_invitations: bool = True
+    # Cognito emails password-reset codes itself (the cloud). Off (the local stack only): the identity provider
+    # is moto, which hands the code back in a response header instead; we email it (adapters/cognito.py).
+    cognito_sends_reset_codes: bool = True
     # Where citizens' attachments go (S3); empty switches attachments off (503).
     attachments_bucket: str = ""
     # Open311 GeoReport v2 (service/open311.py): requests a minute per API key, the one jurisdiction
@@ -156,6 +159,9 @@ class Settings:
     # Accounts one client address may ask for in an hour (service/accounts.py). Indonesian carriers put many
     # people behind one address (carrier-grade NAT): far above one person, far below a script.
     register_limit_per_hour: int = 20
+    # Password resets (POST /auth/forgot, and tries of POST /auth/reset, counted apart) one client address may
+    # ask for in an hour (service/accounts.py); one email address gets at most 3 codes an hour whoever asks.
+    password_reset_limit_per_hour: int = 20
     # A state machine message whose handling failed comes again after this backoff (doubling from the
     # first to the most, by delivery count): seconds, not the queue's whole visibility timeout.
     retry_first_seconds: int = 2
@@ -230,6 +236,7 @@ class Settings:
             cognito_jwks_url=env.get("COGNITO_JWKS_URL", ""),
             auto_confirm_signup=env.get("AUTO_CONFIRM_SIGNUP", "").lower() in ("1", "true", "yes"),
             cognito_sends_invitations=env.get("COGNITO_SENDS_INVITATIONS", "true").lower() not in ("0", "false", "no"),
+            cognito_sends_reset_codes=env.get("COGNITO_SENDS_RESET_CODES", "true").lower() not in ("0", "false", "no"),
             attachments_bucket=env.get("ATTACHMENTS_BUCKET", "").strip(),
             open311_rate_limit_per_minute=_open311_rate_limit(env),
             open311_search_limit_per_minute=_positive(env, "OPEN311_SEARCH_LIMIT_PER_MINUTE", 30),
@@ -237,6 +244,7 @@ class Settings:
             open311_endpoint_type=_open311_endpoint_type(env),
             submission_limit_per_hour=_positive(env, "SUBMISSION_LIMIT_PER_HOUR", 10),
             register_limit_per_hour=_positive(env, "REGISTER_LIMIT_PER_HOUR", 20),
+            password_reset_limit_per_hour=_positive(env, "PASSWORD_RESET_LIMIT_PER_HOUR", 20),
             retry_first_seconds=max(1, _int(env, "RETRY_FIRST_SECONDS", cls.retry_first_seconds)),
             retry_max_seconds=max(1, _int(env, "RETRY_MAX_SECONDS", cls.retry_max_seconds)),
             tile_url=_tile_url(env),

@@ -220,6 +220,7 @@ def running_stack(env: dict[str, str]) -> Iterator[Harness]:
                 COGNITO_USER_POOL_ID=identity.user_pool_id,
                 COGNITO_CLIENT_ID=identity.client_id,
                 AUTO_CONFIRM_SIGNUP="1",
+                COGNITO_SENDS_RESET_CODES="0",  # moto: reset codes come back in a header, we email them
             )
             config.settings.cache_clear()
             app = importlib.import_module("app")

@@ -145,6 +145,7 @@ def main() -> int:
             "AWS_SECRET_ACCESS_KEY": "local",
             "AUTO_CONFIRM_SIGNUP": "1",
             "COGNITO_SENDS_INVITATIONS": "0",  # moto emails nothing: staff invitations go through SES to the outbox
+            "COGNITO_SENDS_RESET_CODES": "0",  # moto hands reset codes back in a header: we email them (outbox)
         }
     )
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")

@@ -22,7 +22,7 @@ from ..domain.errors import (
     ValidationFailed,
 )
 from ..domain.roles import Member
-from ..service.accounts import AccountExists
+from ..service.accounts import AccountExists, WrongCredentials
 from ..service.members import MemberExists
 
 if TYPE_CHECKING:
@@ -54,12 +54,35 @@ def _translate(error: ClientError, field: str = "") -> DomainError:
     return kind(reason)
 
 
+# moto (the local stack) emails no reset code: ForgotPassword hands it back in this response header, as
+# "moto-confirmation-code:<digits>", and ConfirmForgotPassword checks only a code sent back in that form (it
+# takes any other code). With ``codes_from_moto`` we read the header, the citizen is emailed the digits, and
+# the prefix goes back with what they type -- so a wrong code is refused locally as in the cloud.
+MOTO_CODE_HEADER = "x-moto-forgot-password-confirmation-code"
+MOTO_CODE_PREFIX = "moto-confirmation-code:"
+# ForgotPassword's refusals that depend on the address (none, unconfirmed, disabled, asked too often): the
+# caller is answered as for any address, and nothing is sent.
+_SILENT_RESET_REFUSALS = frozenset(
+    {
+        "UserNotFoundException",
+        "NotAuthorizedException",
+        "InvalidParameterException",
+        "UserNotConfirmedException",
+        "LimitExceededException",
+        "CodeDeliveryFailureException",
+    }
+)
+
+
 class CognitoIdentity:
-    def __init__(self, region: str, user_pool_id: str, client_id: str, auto_confirm: bool = False):
+    def __init__(
+        self, region: str, user_pool_id: str, client_id: str, auto_confirm: bool = False, codes_from_moto: bool = False
+    ):
         self.region = region
         self.user_pool_id = user_pool_id
         self.client_id = client_id
         self.auto_confirm = auto_confirm
+        self.codes_from_moto = codes_from_moto  # the local stack only (config: COGNITO_SENDS_RESET_CODES=0)
 
     @cached_property
     def _client(self):
@@ -109,6 +132,8 @@ class CognitoIdentity:
                     },
                 )
         except ClientError as error:
+            if error.response["Error"]["Code"] in ("NotAuthorizedException", "UserNotFoundException"):
+                raise WrongCredentials("wrong email or password") from None  # the same for both: who has an account
             raise _translate(error, "new_password") from None
         result = response.get("AuthenticationResult")
         if not result:  # another challenge (an MFA code, say), which this API does not take
@@ -119,6 +144,47 @@ class CognitoIdentity:
             "refresh_token": result.get("RefreshToken"),
             "expires_in": result["ExpiresIn"],
         }
+
+    # -- a forgotten password (service/accounts.py): citizens and staff, one user pool --------------------
+    def forgot_password(self, email: str) -> str | None:
+        """ForgotPassword: Cognito emails the code (None). With ``codes_from_moto``, the code's digits from
+        moto's response header, for us to email; None for an address without an account."""
+        try:
+            response = self._client.forgot_password(ClientId=self.client_id, Username=email)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _SILENT_RESET_REFUSALS:
+                return None
+            raise _translate(error, "email") from None
+        if not self.codes_from_moto:
+            return None
+        header = (response.get("ResponseMetadata") or {}).get("HTTPHeaders", {}).get(MOTO_CODE_HEADER) or ""
+        digits = header.removeprefix(MOTO_CODE_PREFIX)
+        return digits if header.startswith(MOTO_CODE_PREFIX) and digits.isdigit() else None
+
+    def reset_password(self, email: str, code: str, new_password: str) -> None:
+        """ConfirmForgotPassword, then every refresh token of the account revoked (best effort: the password is
+        set either way). A wrong code, an expired one and an unknown address are all ``code`` problems."""
+        sent = f"{MOTO_CODE_PREFIX}{code}" if self.codes_from_moto else code
+        try:
+            self._client.confirm_forgot_password(
+                ClientId=self.client_id, Username=email, ConfirmationCode=sent, Password=new_password
+            )
+        except ClientError as error:
+            kind = error.response["Error"]["Code"]
+            wrong = {"CodeMismatchException", "UserNotFoundException", "NotAuthorizedException"}
+            if self.codes_from_moto:  # moto: a wrong code is "expired", an unknown user a missing resource
+                wrong |= {"ExpiredCodeException", "ResourceNotFoundException"}
+            if kind in wrong:
+                raise ValidationFailed([{"field": "code", "code": "wrong_code"}]) from None
+            if kind == "InvalidPasswordException":
+                raise ValidationFailed([{"field": "new_password", "code": "weak_password"}]) from None
+            if kind == "TooManyFailedAttemptsException":
+                raise TooManyRequests("too_many_requests") from None
+            raise _translate(error, "code") from None
+        try:
+            self._client.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=email)
+        except ClientError:
+            pass  # the new password is set; the old tokens still expire (ID tokens in an hour)
 
     # -- the citizen's own account: UU PDP access, correction, deletion (service/privacy.py) -----------
     def account(self, username: str) -> dict | None:

@@ -34,10 +34,57 @@ CHANNELS = ("phone", "walk_in", "letter", "whatsapp", "social_media", "email", "
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_PATTERN = rf"^{_ATEXT}{{1,64}}@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])$"
-INTL_PHONE_PATTERN = r"^\+[1-9][0-9]{7,14}$"  # what Cognito keeps: +6281234567890
-RAW_INTL_PHONE_PATTERN = r"^ *(\+ *[1-9]( *[0-9]){7,14})? *$"  # the same as typed: spaces anywhere, or nothing
+INTL_PHONE_PATTERN = r"^\+[1-9][0-9]{7,14}$"  # E.164, what we keep and Cognito keeps: +6281234567890
 ENTRY_PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{5,22}$"  # as an operator writes it down: 0812-3456-7890
 EXTERNAL_REF_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,98}[\x21-\x7e])?$"
+
+
+# A password the user pool takes (infra: PasswordPolicy; local/provision.py): 8+ characters with an upper-case
+# letter, a lower-case letter and a digit. Cognito checks it too; moto does not when a password is reset.
+MAX_PASSWORD = 256
+# A code Cognito emails (sign-up confirmation, password reset): digits, as typed (blanks and dashes dropped).
+RESET_CODE_PATTERN = r"^[0-9]{4,12}$"
+PHONE_REGION = "ID"  # a number written without a country code is Indonesian
+# What a phone number may be written with before it is read: digits, blanks, dashes, dots, slashes,
+# brackets and one leading plus ("(+62) 812-3456-7890"). No letters: phonenumbers would read "1-800-FLOWERS"
+# or an extension ("x12") into a number nobody wrote.
+_PHONE_TEXT = re.compile(r"\(? *\+?[0-9 ()./-]+")
+
+
+def normalise_phone(text: str) -> str | None:
+    """The one phone rule (register, ``PATCH /me``, a staff entry's reporter, Cognito's pre sign-up trigger):
+    a number as people write it -- ``0812-3456-7890``, ``0812 3456 7890``, ``812...``, ``+62 812...``,
+    ``62812...`` -- in E.164 (``+6281234567890``), or None when it is not a valid number.
+
+    Read by Google's libphonenumber (``phonenumbers``); without a ``+`` the number is Indonesian (``PHONE_REGION``),
+    with one any country's valid number is taken. ``phonenumbers`` is imported here, on first use: a cold
+    start does not load its metadata (docs/performance.md).
+    """
+    if not isinstance(text, str):
+        return None
+    candidate = text.strip()
+    if not candidate or len(candidate) > LIMITS["phone"] or not _PHONE_TEXT.fullmatch(candidate):
+        return None
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(candidate, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_strong_password(text: str) -> bool:
+    """The user pool's password policy: ``MIN_PASSWORD``+ characters, an upper-case and a lower-case letter
+    and a digit (what the message ``weak_password`` says)."""
+    return (
+        MIN_PASSWORD <= len(text) <= MAX_PASSWORD
+        and any(c.isupper() for c in text)
+        and any(c.islower() for c in text)
+        and any(c.isdigit() for c in text)
+    )
 
 
 def is_email(text: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias, TypeVar
 
@@ -45,16 +46,13 @@ from .fields import (  # noqa: F401 (re-exported: the limits and patterns live i
     CHANNELS,
     COMMENT_MAX,
     EMAIL_PATTERN,
-    ENTRY_PHONE_PATTERN,
     EXTERNAL_REF_PATTERN,
-    INTL_PHONE_PATTERN,
     LIMITS,
     MAX_FILENAME,
     MAX_MEMBER_NAME,
     MAX_ORGANISATION,
     MIN_DESCRIPTION,
     MIN_PASSWORD,
-    RAW_INTL_PHONE_PATTERN,
     REASON_MAX,
 )
 from .roles import all_groups
@@ -112,9 +110,6 @@ LocationText: TypeAlias = Annotated[Annotated[str, StringConstraints(max_length=
 NameText: TypeAlias = Annotated[Annotated[str, StringConstraints(max_length=LIMITS["name"])] | None, _TRIM]
 EmailText: TypeAlias = Annotated[
     Annotated[str, StringConstraints(max_length=LIMITS["email"], pattern=EMAIL_PATTERN)] | None, _TRIM, _AS_TYPED
-]
-PhoneText: TypeAlias = Annotated[
-    Annotated[str, StringConstraints(max_length=LIMITS["phone"], pattern=ENTRY_PHONE_PATTERN)] | None, _TRIM, _AS_TYPED
 ]
 ExternalRefText: TypeAlias = Annotated[
     Annotated[str, StringConstraints(max_length=LIMITS["external_ref"], pattern=EXTERNAL_REF_PATTERN)] | None,
@@ -283,26 +278,56 @@ def _password_text(value: Any) -> Any:
 Password = Annotated[str, StringConstraints(max_length=ACCOUNT_FIELD_MAX), BeforeValidator(_password_text), SECRET]
 
 
-def _compact_phone(value: Any) -> Any:
-    return (value.replace(" ", "") or None) if isinstance(value, str) else value
+def _phone(value: str) -> str:
+    number = fields.normalise_phone(value)
+    if number is None:
+        raise PydanticCustomError("invalid_phone", "not a phone number")
+    return number
 
 
-def _as_typed(schema: dict[str, Any]) -> None:
-    """The document shows the number as it may be typed (spaces anywhere, "" for none): the model checks
-    it once the spaces are gone."""
-    schema["anyOf"][0]["pattern"] = RAW_INTL_PHONE_PATTERN
-
-
-# International format, spaces ignored; null or "" is no number.
-IntlPhone: TypeAlias = Annotated[
-    Annotated[str, StringConstraints(pattern=INTL_PHONE_PATTERN)] | None,
-    BeforeValidator(_compact_phone),
+# A phone number as people write it, stored and answered in E.164: the one rule of every route that takes
+# one (``fields.normalise_phone``). Blank, "" or null is no number.
+Phone: TypeAlias = Annotated[
+    Annotated[str, StringConstraints(max_length=LIMITS["phone"]), AfterValidator(_phone)] | None,
+    BeforeValidator(_blank_to_none),
     Field(
-        description='international format (+62...), spaces ignored; null or "" for none',
-        examples=["+6281234567890"],
-        json_schema_extra=_as_typed,
+        description="a phone number as people write it (0812-3456-7890, 0812 3456 7890, 812..., +62 812..., "
+        '62812...; without a country code it is Indonesian), kept and answered as E.164 (+6281234567890); null or "" '
+        "for none",
+        examples=["0812-3456-7890"],
     ),
 ]
+
+
+def _strong_password(value: str) -> str:
+    if not fields.is_strong_password(value):
+        raise PydanticCustomError("weak_password", "too weak")
+    return value
+
+
+# A new password under the user pool's policy (8+ characters, upper and lower case, a digit), kept as typed.
+NewPassword: TypeAlias = Annotated[
+    str,
+    StringConstraints(max_length=fields.MAX_PASSWORD),
+    AfterValidator(_strong_password),
+    BeforeValidator(_password_text),
+    SECRET,
+    Field(examples=["Sandi-Baru-2026"]),
+]
+
+
+def _code_as_typed(value: Any) -> Any:
+    """A code read off an email: the blanks and dashes people put in it are dropped; blank is absent."""
+    if isinstance(value, str):
+        return "".join(value.split()).replace("-", "") or None
+    return value
+
+
+def _reset_code(value: str) -> str:
+    """Only digits can be a code Cognito sent: anything else is a wrong code, refused before Cognito is asked."""
+    if not re.fullmatch(fields.RESET_CODE_PATTERN, value):
+        raise PydanticCustomError("wrong_code", "not a code")
+    return value
 
 
 class RegisterRequest(ApiModel):
@@ -317,13 +342,13 @@ class RegisterRequest(ApiModel):
         Field(examples=["Rahasia123"]),
     ]
     name: Annotated[AccountText, Field(examples=["Siti Rahma"])]
-    phone: IntlPhone = None
+    phone: Phone = None
 
     codes: ClassVar = {
         ("email", "string_pattern_mismatch"): ("invalid_email", {}),
         ("password", "string_too_short"): ("weak_password", {}),
-        ("phone", "string_pattern_mismatch"): ("invalid_phone", {}),
         ("phone", "string_type"): ("invalid_phone", {}),
+        ("phone", "string_too_long"): ("invalid_phone", {}),
     }
 
 
@@ -350,6 +375,36 @@ class LoginRequest(ApiModel):
     codes: ClassVar = {
         ("email", "string_pattern_mismatch"): ("invalid_email", {}),
         **{("new_password", t): ("weak_password", {}) for t in ("string_too_short", "string_too_long", "string_type")},
+    }
+
+
+class ForgotPasswordRequest(ApiModel):
+    """``POST /auth/forgot``: send a reset code to this address, if it has an account (the answer is the same
+    either way)."""
+
+    email: Email
+
+    codes: ClassVar = {("email", "string_pattern_mismatch"): ("invalid_email", {})}
+
+
+class ResetPasswordRequest(ApiModel):
+    """``POST /auth/reset``: the emailed code and the new password (citizens and staff alike)."""
+
+    email: Email
+    code: Annotated[
+        str,
+        StringConstraints(max_length=ACCOUNT_FIELD_MAX),
+        AfterValidator(_reset_code),
+        BeforeValidator(_code_as_typed),
+        Field(description="the digits of the emailed code (blanks and dashes are ignored)", examples=["123456"]),
+    ]
+    new_password: NewPassword
+
+    codes: ClassVar = {
+        ("email", "string_pattern_mismatch"): ("invalid_email", {}),
+        ("code", "string_type"): ("wrong_code", {}),
+        ("code", "string_too_long"): ("wrong_code", {}),
+        **{("new_password", t): ("weak_password", {}) for t in ("string_too_long", "string_type")},
     }
 
 
@@ -397,7 +452,7 @@ class Reporter(ApiModel):
 
     name: Annotated[NameText, Field(examples=["Ani Wijaya"])] = None
     email: Annotated[EmailText, Field(examples=["warga@example.id"])] = None
-    phone: Annotated[PhoneText, Field(examples=["0812-3456-7890"])] = None
+    phone: Phone = None
 
 
 class EntryRequest(SubmissionRequest):
@@ -412,7 +467,8 @@ class EntryRequest(SubmissionRequest):
         ("channel", "literal_error"): ("unknown_channel", {}),
         ("channel", "missing"): ("required", {}),
         ("reporter.email", "string_pattern_mismatch"): ("invalid_email", {}),
-        ("reporter.phone", "string_pattern_mismatch"): ("invalid_phone_number", {}),
+        ("reporter.phone", "invalid_phone"): ("invalid_phone_number", {}),
+        ("reporter.phone", "string_too_long"): ("invalid_phone_number", {}),
         ("external_ref", "string_pattern_mismatch"): ("invalid_external_ref", {}),
     }
 
@@ -617,9 +673,9 @@ class CorrectionRequest(ApiModel):
         BeforeValidator(_one_line),
         Field(examples=["Siti Rahmawati"], json_schema_extra=lambda schema: schema.pop("default", None)),
     ] = None  # type: ignore[assignment]  # absent: unchanged; null: "required"
-    phone: IntlPhone = None
+    phone: Phone = None
 
-    codes: ClassVar = {("phone", "string_pattern_mismatch"): ("invalid_phone", {})}
+    codes: ClassVar = {("phone", "string_too_long"): ("invalid_phone", {})}
 
 
 class ClosureRequest(ApiModel):
@@ -642,9 +698,9 @@ class SignUpAttributes(ApiModel):
 
     email: Email
     name: Annotated[AccountText, StringConstraints(max_length=100)]  # what registration keeps of a name
-    phone_number: IntlPhone = None
+    phone_number: Phone = None
 
     codes: ClassVar = {
         ("email", "string_pattern_mismatch"): ("invalid_email", {}),
-        ("phone_number", "string_pattern_mismatch"): ("invalid_phone", {}),
+        ("phone_number", "string_too_long"): ("invalid_phone", {}),
     }

@@ -6,13 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import fields
-from ..domain.errors import Conflict, Forbidden, TooManyRequests
+from ..domain.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
 from ..domain.limits import HOUR
 from ..domain.personal_data import subject_key
 from .ports import IdentityProvider
 
 MIN_PASSWORD = fields.MIN_PASSWORD
 EXISTING_ACCOUNT_EMAIL = "account_exists"  # the template the owner of an address gets when someone registers it
+PASSWORD_RESET_EMAIL = "password_reset"  # the code, where we send it ourselves (the local stack)
+# Reset codes one address is sent an hour, whoever asks: more requests are answered alike and send nothing.
+RESET_CODES_PER_ADDRESS_PER_HOUR = 3
 
 
 class AccountExists(Conflict):
@@ -26,6 +29,20 @@ class RegistrationLimited(TooManyRequests):
 
     def __init__(self, retry_after: int):
         super().__init__("too many registrations from this address")
+        self.retry_after = retry_after
+
+
+class WrongCredentials(Unauthorized):
+    """A login with a wrong password or an address that has no account: the same answer for both."""
+
+    code = "wrong_credentials"
+
+
+class PasswordResetLimited(TooManyRequests):
+    """Too many password resets asked for (or tried) from one client address in an hour (Retry-After)."""
+
+    def __init__(self, retry_after: int):
+        super().__init__("too many password resets from this address")
         self.retry_after = retry_after
 
 
@@ -97,3 +114,65 @@ def login(identity: IdentityProvider, payload: Any) -> dict:
     if result.get("challenge") == "new_password_required":
         raise PasswordChangeRequired("choose a new password")
     return result
+
+
+def _limit_client(svc, route: str, client: str | None) -> None:
+    """One client address may ask ``password_reset_limit_per_hour`` times an hour per route (429 after)."""
+    from . import rate_limits
+
+    if not client:
+        return
+    hit = rate_limits.hit(
+        svc,
+        f"{route}#{subject_key(client)}",
+        svc.settings.password_reset_limit_per_hour,
+        HOUR,
+        "PasswordResetsLimited",
+    )
+    if hit.count is None:
+        raise PasswordResetLimited(hit.retry_after or 60)
+
+
+def forgot_password(svc, payload: Any, client: str | None = None) -> dict:
+    """``POST /auth/forgot``: send the address's owner a code to choose a new password, if it has an account.
+
+    The answer is the same for every well-formed address, known or not, so it tells nobody who has an
+    account. One client address may ask ``password_reset_limit_per_hour`` times an hour (429, which says
+    nothing about the address); one address gets ``RESET_CODES_PER_ADDRESS_PER_HOUR`` codes an hour, however
+    many ask -- past that the request is answered alike and sends nothing, so the route cannot bomb a mailbox.
+
+    In the cloud Cognito emails the code (``ForgotPassword``). Where the identity provider hands the code
+    back instead (moto, on the local stack: ``COGNITO_SENDS_RESET_CODES=0``), we email it ourselves
+    (``password_reset``), so it arrives in the outbox as a citizen's or member's code would.
+    """
+    from ..domain import models  # on use: a cold start without pydantic (docs/performance.md)
+    from . import rate_limits
+
+    body = models.validate(models.ForgotPasswordRequest, payload)
+    email = body.email.lower()
+    _limit_client(svc, "forgot", client)
+    answer = {"email": email}
+    sent = rate_limits.hit(
+        svc, f"reset-code#{subject_key(email)}", RESET_CODES_PER_ADDRESS_PER_HOUR, HOUR, "ResetCodesLimited"
+    )
+    if sent.count is None:
+        return answer  # enough codes went to this address this hour: nothing more, and nothing said
+    code = svc.identity.forgot_password(email)
+    if code is not None:  # only where the provider handed it back: its account exists
+        svc.notifier.send([email], PASSWORD_RESET_EMAIL, {"email": email, "code": code})
+    svc.metrics.count("PasswordResetRequested")
+    return answer
+
+
+def reset_password(svc, payload: Any, client: str | None = None) -> None:
+    """``POST /auth/reset``: the emailed code and a new password. A wrong or expired code is refused (422
+    naming ``code``) and changes nothing; a weak password is refused (``new_password``) before the code is
+    tried, so it is not used up. Afterwards the new password logs in and the old one does not; every refresh
+    token the account had is revoked (a reset is often a lost or stolen password). Tries from one client
+    address count against ``password_reset_limit_per_hour`` (a code cannot be guessed from one address)."""
+    from ..domain import models  # on use: a cold start without pydantic (docs/performance.md)
+
+    body = models.validate(models.ResetPasswordRequest, payload)
+    _limit_client(svc, "reset", client)
+    svc.identity.reset_password(body.email.lower(), body.code, body.new_password)
+    svc.metrics.count("PasswordReset")

@@ -111,7 +111,23 @@ class IdentityProvider(Protocol):
     def confirm(self, email: str, code: str) -> None: ...
 
     def login(self, email: str, password: str, new_password: str | None = None) -> dict:
-        """The tokens, or ``{"challenge": "new_password_required"}`` (first login without ``new_password``)."""
+        """The tokens, or ``{"challenge": "new_password_required"}`` (first login without ``new_password``).
+        Raises WrongCredentials for a wrong password or an address without an account, alike."""
+        ...
+
+    def forgot_password(self, email: str) -> str | None:
+        """Start a password reset: the provider emails the account's owner a code. Returns the code only
+        where the provider hands it back for us to send (moto on the local stack), else None -- and None,
+        without an error, for an address that has no account or cannot be reset now."""
+        ...
+
+    def reset_password(self, email: str, code: str, new_password: str) -> None:
+        """Set the new password if ``code`` is the one sent; ValidationFailed naming ``code`` (wrong or
+        expired, an unknown address alike) or ``new_password`` (the pool's policy) otherwise."""
+        ...
+
+    def account(self, username: str) -> dict | None:
+        """What the provider holds about the account (``email``, ``name``, ``phone``, ...), or None if it is gone."""
         ...
 
 

@@ -172,6 +172,27 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         problems=(*BODY, 401, 403, 429, 503),
         example={"email": "warga@example.id", "password": "Rahasia123"},
     ),
+    ("POST", "/auth/forgot"): Op(
+        "Forgot password: email a reset code (citizens and staff)",
+        "accounts",
+        request=m.ForgotPasswordRequest,
+        responses={
+            202: (
+                resp.ForgotPasswordResponse,
+                "the same for every well-formed address: a code is emailed if it has an account (at most 3 an hour)",
+            )
+        },
+        problems=(*BODY, 429, 503),
+        example={"email": "warga@example.id"},
+    ),
+    ("POST", "/auth/reset"): Op(
+        "Set a new password with the emailed code",
+        "accounts",
+        request=m.ResetPasswordRequest,
+        responses={204: (None, "the new password logs in; the old one no longer does")},
+        problems=(*BODY, 429, 503),
+        example={"email": "warga@example.id", "code": "123456", "new_password": "Sandi-Baru-2026"},
+    ),
     ("GET", "/categories"): Op(
         "Categories, sub-categories and the agency of each",
         "complaints",

@@ -39,6 +39,13 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
         "Masuk lagi untuk melanjutkan.",
         "Log in again to continue.",
     ),
+    "wrong_credentials": (
+        401,
+        "Email atau kata sandi salah",
+        "Wrong email or password",
+        'Periksa email dan kata sandi lalu coba lagi, atau pilih "Lupa kata sandi?" untuk membuat kata sandi baru.',
+        'Check the email and password and try again, or choose "Forgot password?" to set a new password.',
+    ),
     "account_closed": (
         401,
         "Akun ini sudah ditutup atau dinonaktifkan",
@@ -233,8 +240,8 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "not_allowed": ("keputusan ini tidak tersedia pada tahap ini", "this decision is not available at this stage"),
     "invalid_email": ("alamat email tidak valid", "not a valid email address"),
     "invalid_phone": (
-        "nomor telepon harus format internasional, mis. +6281234567890",
-        "phone must be international format, e.g. +6281234567890",
+        "nomor telepon tidak valid (mis. 0812-3456-7890 atau +62 812-3456-7890)",
+        "not a phone number (e.g. 0812-3456-7890 or +62 812-3456-7890)",
     ),
     "weak_password": (
         "kata sandi minimal 8 karakter dengan huruf besar, huruf kecil dan angka",

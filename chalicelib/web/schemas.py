@@ -20,6 +20,10 @@ class RegisterResponse(BaseModel):
     confirmed: bool
 
 
+class ForgotPasswordResponse(BaseModel):
+    email: str = Field(description="the address as given (lower case); the same answer whether it has an account")
+
+
 class TokensResponse(BaseModel):
     id_token: str = Field(description="send as Authorization: Bearer <id_token>")
     access_token: str

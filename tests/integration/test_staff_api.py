@@ -150,7 +150,8 @@ def test_a_phone_complaint_from_entry_to_reply(stack, client, staff, capsys):
     assert response.status_code == 201, created
     cid = created["id"]
     assert created["channel"] == "phone" and created["tracking_number"].startswith("KT-")
-    assert created["reporter"] == {"name": "Pak Darto", "email": "darto@example.id", "phone": "0812-3456-7890"}
+    # the phone as the operator typed it (0812-3456-7890), kept in E.164
+    assert created["reporter"] == {"name": "Pak Darto", "email": "darto@example.id", "phone": "+6281234567890"}
     assert created["entered_by"] == "operator@aspirasi.kaltimprov.go.id" and created["status"] == "open"
     response, again = call(client, "post", "/staff/complaints", PHONE_CALL, operator, {"Idempotency-Key": "call-1"})
     assert response.status_code == 200 and again["id"] == cid

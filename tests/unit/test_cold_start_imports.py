@@ -23,7 +23,8 @@ ON_USE_ONLY = (
     "aws_lambda_powertools.utilities.batch",
     "openpyxl",
     "PIL",
-)  # PIL: only the uploads consumer cleans photos (domain/images.py)
+    "phonenumbers",
+)  # PIL: only the uploads consumer cleans photos (domain/images.py); phonenumbers: only a phone being read
 
 
 def test_importing_the_handler_leaves_the_heavy_libraries_for_later():

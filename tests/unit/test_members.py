@@ -305,6 +305,15 @@ class FakeIdentity:
         self.calls.append((email, password, new_password))
         return {"id_token": "t"} if new_password else {"challenge": "new_password_required"}
 
+    def forgot_password(self, email: str) -> str | None:
+        raise NotImplementedError
+
+    def reset_password(self, email: str, code: str, new_password: str) -> None:
+        raise NotImplementedError
+
+    def account(self, username: str) -> dict | None:
+        raise NotImplementedError
+
 
 def test_first_login_asks_for_a_new_password_then_answers_the_challenge():
     identity = FakeIdentity()

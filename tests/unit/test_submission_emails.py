@@ -207,6 +207,7 @@ def every_email_context(confidential: bool, visit: dict) -> dict:
         "temporary_password": "Abcdefgh2345",
         "valid_days": 3,
         "login_url": "http://x/",
+        "code": "123456",
     }
 
 

@@ -1,4 +1,5 @@
-"""Citizens register and confirm their accounts; everyone logs in (service/accounts.py, Cognito)."""
+"""Citizens register and confirm their accounts; everyone logs in and may reset a forgotten password
+(service/accounts.py, Cognito)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,19 @@ def confirm():
 @api
 def login():
     return json_response(accounts.login(configured(services().identity, "sign-in"), request_body()))
+
+
+@bp.route("/auth/forgot", methods=["POST"], content_types=ANY_BODY)
+@api
+def forgot_password():
+    """A reset code for the address, if it has an account: 202 and the same body for any address."""
+    configured(services().identity, "sign-in")
+    return json_response(accounts.forgot_password(services(), request_body(), client=client_address()), status=202)
+
+
+@bp.route("/auth/reset", methods=["POST"], content_types=ANY_BODY)
+@api
+def reset_password():
+    configured(services().identity, "sign-in")
+    accounts.reset_password(services(), request_body(), client=client_address())
+    return Response(body="", status_code=204)
