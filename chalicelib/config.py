@@ -162,6 +162,8 @@ class Settings:
     # Password resets (POST /auth/forgot, and tries of POST /auth/reset, counted apart) one client address may
     # ask for in an hour (service/accounts.py); one email address gets at most 3 codes an hour whoever asks.
     password_reset_limit_per_hour: int = 20
+    # Public status checks (GET /track/{tracking_number}, no login) a minute from one client address.
+    track_limit_per_minute: int = 60
     # A state machine message whose handling failed comes again after this backoff (doubling from the
     # first to the most, by delivery count): seconds, not the queue's whole visibility timeout.
     retry_first_seconds: int = 2
@@ -245,6 +247,7 @@ class Settings:
             submission_limit_per_hour=_positive(env, "SUBMISSION_LIMIT_PER_HOUR", 10),
             register_limit_per_hour=_positive(env, "REGISTER_LIMIT_PER_HOUR", 20),
             password_reset_limit_per_hour=_positive(env, "PASSWORD_RESET_LIMIT_PER_HOUR", 20),
+            track_limit_per_minute=_positive(env, "TRACK_LIMIT_PER_MINUTE", 60),
             retry_first_seconds=max(1, _int(env, "RETRY_FIRST_SECONDS", cls.retry_first_seconds)),
             retry_max_seconds=max(1, _int(env, "RETRY_MAX_SECONDS", cls.retry_max_seconds)),
             tile_url=_tile_url(env),

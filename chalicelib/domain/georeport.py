@@ -38,7 +38,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from . import catalog, sop, submission
+from . import catalog, coordinates, sop, submission
 from .calendar import WITA
 from .fields import has_forbidden_characters
 from .submission import LIMITS, PHONE, is_email
@@ -667,6 +667,8 @@ class NewRequest:
             "title": self.title,
             "description": self.description,
             "location": self.address,
+            "lat": self.latitude,
+            "long": self.longitude,
             "anonymous": False,
             "confidential": False,
         }
@@ -702,7 +704,9 @@ def _text(form: Mapping[str, str], name: str, limit: int, errors: list[str]) -> 
     return value
 
 
-def _coordinate(form: Mapping[str, str], name: str, bound: float, errors: list[str]) -> float | None:
+def _coordinate(form: Mapping[str, str], name: str, errors: list[str]) -> float | None:
+    """``lat`` or ``long`` as the form sends it (text), under the one rule of every channel
+    (domain/coordinates.py): WGS84 degrees inside East Kalimantan."""
     raw = (form.get(name) or "").strip()
     if not raw:
         return None
@@ -710,15 +714,16 @@ def _coordinate(form: Mapping[str, str], name: str, bound: float, errors: list[s
         value = float(raw)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or abs(value) > bound:
+    if not coordinates.is_number(value) or not coordinates.within(name, value):
+        low, high = coordinates.BOUNDS[name]
         errors.append(
             _bilingual(
-                f"{name} harus angka derajat WGS84 antara -{bound:g} dan {bound:g}",
-                f"{name} must be WGS84 degrees between -{bound:g} and {bound:g}",
+                f"{name} harus angka derajat WGS84 di Kalimantan Timur, antara {low:g} dan {high:g}",
+                f"{name} must be WGS84 degrees within East Kalimantan, between {low:g} and {high:g}",
             )
         )
         return None
-    return value
+    return coordinates.rounded(value)
 
 
 def _media_url(value: str | None, errors: list[str]) -> str | None:
@@ -767,8 +772,8 @@ def parse_request(form: Mapping[str, str], jurisdiction: str) -> NewRequest:
                 f"description is too short (at least {MIN_DESCRIPTION} characters)",
             )
         )
-    latitude = _coordinate(form, "lat", 90, errors)
-    longitude = _coordinate(form, "long", 180, errors)
+    latitude = _coordinate(form, "lat", errors)
+    longitude = _coordinate(form, "long", errors)
     sent = {n for n in ("lat", "long") if (form.get(n) or "").strip()}
     if len(sent) == 1:
         errors.append(_bilingual("lat dan long harus dikirim bersama", "lat and long must be sent together"))

@@ -36,7 +36,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from . import catalog, fields, sop
+from . import catalog, coordinates, fields, sop
 from .errors import ValidationFailed
 from .fields import (  # noqa: F401 (re-exported: the limits and patterns live in domain/fields.py)
     ACCOUNT_FIELD_MAX,
@@ -413,6 +413,40 @@ CATEGORY_CODES = tuple(catalog.CATEGORIES)
 OPD_CODES = tuple(catalog.OPDS)
 
 
+def _coordinate_check(name: str) -> Any:
+    """``lat`` or ``long`` as sent: a JSON number inside East Kalimantan (domain/coordinates.py), null or
+    absent for none. A string (even "0.5"), a boolean, NaN or infinity is ``not_a_number``; outside the box
+    ``outside_kaltim`` with its ``min`` and ``max``."""
+
+    def check(value: Any) -> Any:
+        error = coordinates.check(name, value)
+        if error is not None:
+            details = {k: v for k, v in error.items() if k not in ("field", "code")}
+            raise PydanticCustomError(error["code"], "not a coordinate in East Kalimantan", details)
+        return value
+
+    return BeforeValidator(check)
+
+
+def _coordinate_field(name: str) -> Any:
+    low, high = coordinates.BOUNDS[name]
+
+    def schema(schema: dict[str, Any]) -> None:
+        schema["anyOf"][0].update(minimum=low, maximum=high)
+
+    return Field(
+        description=f"WGS84 decimal degrees, {low:g} to {high:g} (East Kalimantan); "
+        f"sent with {'long' if name == 'lat' else 'lat'}, or neither (null or absent)",
+        examples=[-0.502 if name == "lat" else 117.154],
+        json_schema_extra=schema,
+    )
+
+
+_ROUNDED = AfterValidator(lambda value: None if value is None else coordinates.rounded(value))
+Latitude: TypeAlias = Annotated[float | None, _coordinate_check("lat"), _ROUNDED, _coordinate_field("lat")]
+Longitude: TypeAlias = Annotated[float | None, _coordinate_check("long"), _ROUNDED, _coordinate_field("long")]
+
+
 class SubmissionRequest(ApiModel):
     """``POST /complaints``: a complaint as the citizen writes it (the sub-category must be one of the category's)."""
 
@@ -427,6 +461,8 @@ class SubmissionRequest(ApiModel):
         DescriptionText, Field(examples=["Setiap pagi antrean di Puskesmas Sempaja lebih dari tiga jam."])
     ]
     location: Annotated[LocationText, Field(examples=["Jl. Wahid Hasyim, Samarinda"])] = None
+    lat: Latitude = None
+    long: Longitude = None
     anonymous: Flag = Field(False, description="the reporter's identity is hidden from the public record")
     confidential: Flag = Field(False, description="the complaint is not public")
 
@@ -437,14 +473,16 @@ class SubmissionRequest(ApiModel):
 
 
 def submission_errors(payload: Mapping[str, Any], errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rule one field cannot carry alone: the sub-category belongs to the category."""
+    """The rules one field cannot carry alone: the sub-category belongs to the category; ``lat`` and ``long``
+    come together."""
     failed = {e["field"] for e in errors}
+    found = []
     code = _blank_to_none(payload.get("category"))
     category = catalog.category(code) if isinstance(code, str) else None  # anything else: the model said so
     sub = _blank_to_none(payload.get("subcategory"))
     if category and isinstance(sub, str) and "subcategory" not in failed and category.subcategory(sub) is None:
-        return [{"field": "subcategory", "code": "unknown_subcategory"}]
-    return []
+        found.append({"field": "subcategory", "code": "unknown_subcategory"})
+    return found + coordinates.pair_errors(payload)
 
 
 class Reporter(ApiModel):

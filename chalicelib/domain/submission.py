@@ -23,9 +23,12 @@ class Submission:
     location: str | None = None
     anonymous: bool = False
     confidential: bool = False
+    # The map's point (domain/coordinates.py): both or neither, inside East Kalimantan.
+    latitude: float | None = None
+    longitude: float | None = None
 
     def fingerprint_fields(self) -> tuple:
-        return (
+        fields = (
             self.category,
             self.subcategory,
             self.title,
@@ -34,6 +37,23 @@ class Submission:
             self.anonymous,
             self.confidential,
         )
+        # Only when given: a complaint without a point keeps the fingerprint it had before points existed.
+        return fields if self.latitude is None else (*fields, self.latitude, self.longitude)
+
+
+def _submission(body: Any) -> Submission:
+    """The checked body of ``models.SubmissionRequest`` (or ``EntryRequest``) as a ``Submission``."""
+    return Submission(
+        body.category,
+        body.subcategory,
+        body.title,
+        body.description,
+        body.location,
+        body.anonymous,
+        body.confidential,
+        body.lat,
+        body.long,
+    )
 
 
 def parse_submission(payload: Any) -> Submission:
@@ -45,9 +65,7 @@ def parse_submission(payload: Any) -> Submission:
         errors += models.submission_errors(payload, errors)
     if errors or body is None:
         raise ValidationFailed(errors)
-    return Submission(
-        body.category, body.subcategory, body.title, body.description, body.location, body.anonymous, body.confidential
-    )
+    return _submission(body)
 
 
 # How a complaint reached the operators when it did not come through the web form.
@@ -102,9 +120,7 @@ def parse_entry(payload: Any) -> tuple[Submission, Entry]:
         errors += models.entry_errors(payload, errors)
     if errors or body is None:
         raise ValidationFailed(errors)
-    submission = Submission(
-        body.category, body.subcategory, body.title, body.description, body.location, body.anonymous, body.confidential
-    )
+    submission = _submission(body)
     reporter = body.reporter or models.Reporter()
     email = reporter.email.lower() if reporter.email else None
     return submission, Entry(

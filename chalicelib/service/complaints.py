@@ -180,6 +180,8 @@ def _submit(
             title=submission.title,
             description=submission.description,
             location=submission.location,
+            latitude=submission.latitude,
+            longitude=submission.longitude,
             anonymous=submission.anonymous,
             confidential=submission.confidential,
             status=sop.STATUS_OPEN,

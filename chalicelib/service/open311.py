@@ -123,9 +123,7 @@ def create_request(svc: Services, form: Mapping[str, str], idempotency_key: str 
         channel=OPEN311,
         entered_by=client,
     )
-    extra = {
-        "latitude": request.latitude,
-        "longitude": request.longitude,
+    extra = {  # the coordinates come with the submission (the same rule as every channel's)
         "media_url": request.media_url,
         "device_id": request.device_id,
         "account_id": request.account_id,

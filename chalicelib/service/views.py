@@ -137,6 +137,8 @@ def complaint_view(complaint, work_items, trail=(), *, now: datetime, original=N
         "title": complaint.title,
         "description": complaint.description,
         "location": complaint.location,
+        "lat": None if complaint.latitude is None else float(complaint.latitude),
+        "long": None if complaint.longitude is None else float(complaint.longitude),
         "anonymous": bool(complaint.anonymous),
         "confidential": bool(complaint.confidential),
         "created_at": complaint.created_at,

@@ -198,6 +198,14 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "complaints",
         responses={200: (TypeAdapter(list[resp.CategoryOut]), "the catalog")},
     ),
+    ("GET", "/track/{tracking_number}"): Op(
+        "Where a case stands, by its tracking number (no login; never who reported it, never its text)",
+        "complaints",
+        who="anyone, no login; counted per client address (429 with Retry-After over the limit). The number "
+        "as people write it: case, spaces and dashes do not matter (`kt 7k3m 9qxd`), O for 0, I or L for 1",
+        responses={200: (resp.TrackedCase, "the case's status, stage and the dates of each stage")},
+        problems=(404, 429),
+    ),
     ("POST", "/complaints"): Op(
         "Submit a complaint",
         "complaints",

@@ -67,6 +67,14 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
         "Periksa alamatnya. Tautan tindakan hanya berlaku untuk tim yang menerimanya.",
         "Check the address. Action links only work for the team that received them.",
     ),
+    "unknown_tracking_number": (
+        404,
+        "Nomor laporan tidak ditemukan",
+        "No report has this number",
+        "Periksa nomornya pada email tanda terima (mis. KT-7K4M-9Q2X); huruf besar-kecil, spasi dan tanda "
+        "hubung tidak berpengaruh.",
+        "Check the number in the receipt email (e.g. KT-7K4M-9Q2X); case, spaces and dashes do not matter.",
+    ),
     "already_decided": (
         409,
         "Sudah diputuskan",
@@ -295,6 +303,19 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "before_from": ("tanggal akhir tidak boleh sebelum tanggal awal", "the end date must not be before the start date"),
     "period_too_long": ("periode paling panjang 3 tahun", "the period may be at most 3 years"),
     "invalid_format": ("format harus json, csv, xlsx atau svg", "the format must be json, csv, xlsx or svg"),
+    # location (domain/coordinates.py): lat and long of the map's pin
+    "not_a_number": (
+        "harus angka desimal (derajat WGS84), mis. -0.502",
+        "must be a decimal number (WGS84 degrees), e.g. -0.502",
+    ),
+    "outside_kaltim": (
+        "titik harus di Kalimantan Timur (antara {min} dan {max})",
+        "the point must be in East Kalimantan (between {min} and {max})",
+    ),
+    "pair_required": (
+        "wajib diisi bersama {other} (kirim lat dan long, atau tidak keduanya)",
+        "is required with {other} (send lat and long together, or neither)",
+    ),
     "unknown_group": ("grup tidak dikenal (lihat daftar grup staf)", "unknown group (see the staff groups)"),
     "not_a_list": ("harus berupa daftar", "must be a list"),
     "invalid_idempotency_key": (

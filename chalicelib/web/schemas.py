@@ -49,6 +49,28 @@ class CategoryOut(BaseModel):
     opd: CodeName | None = None
 
 
+class TrackedStage(BaseModel):
+    stage: str = Field(examples=["opd_response"])
+    entered_at: str
+    completed_at: str | None = Field(None, description="absent while the stage is under way")
+
+
+class TrackedCase(BaseModel):
+    """``GET /track/{tracking_number}``: where a case stands. Never who reported it, never its text."""
+
+    tracking_number: str = Field(examples=["KT-7K3M-9QXD"])
+    status: Literal["open", "answered", "closed"]
+    stage: str | None = Field(None, examples=["opd_response"])
+    category: str = Field(examples=["kesehatan"])
+    category_name: str = Field(examples=["Kesehatan"])
+    opd: str | None = Field(None, description="the agency's code, once the case is routed to one", examples=["DINKES"])
+    opd_name: str | None = Field(None, examples=["Dinas Kesehatan"])
+    submitted_at: str
+    answered_at: str | None = Field(None, description="absent until the reply is sent")
+    closed_at: str | None = Field(None, description="absent until the case closes")
+    stages: list[TrackedStage] = Field(description="each stage visit in order (a stage may come twice)")
+
+
 # -- a citizen's complaints (routes/complaints.py, routes/attachments.py) --------------------------
 class PendingQuestion(BaseModel):
     question: str
@@ -93,6 +115,8 @@ class ComplaintView(BaseModel):
     title: str
     description: str
     location: str | None = None
+    lat: float | None = Field(None, description="WGS84 decimal degrees (the map's pin); null when none")
+    long: float | None = Field(None, description="WGS84 decimal degrees (the map's pin); null when none")
     anonymous: bool
     confidential: bool
     created_at: str

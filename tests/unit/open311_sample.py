@@ -17,5 +17,6 @@ SPEC_POST_REQUEST = (
 
 def spec_form(**changes) -> dict:
     form = georeport.parse_form(SPEC_POST_REQUEST, "application/x-www-form-urlencoded; charset=utf-8")
-    form.update(jurisdiction_id=JURISDICTION, service_code="infrastruktur.jalan-rusak")
+    # Ours: the jurisdiction, a service, and a point in East Kalimantan (the spec's is in San Francisco).
+    form.update(jurisdiction_id=JURISDICTION, service_code="infrastruktur.jalan-rusak", lat="-0.4948", long="117.1436")
     return {k: v for k, v in {**form, **changes}.items() if v is not None}

@@ -498,7 +498,7 @@ def test_formats_come_from_the_name():
 def test_the_spec_example_request_is_accepted_for_one_of_our_services():
     request = georeport.parse_request(spec_form(), JURISDICTION)
     assert request.service.code == "infrastruktur.jalan-rusak"
-    assert (request.latitude, request.longitude) == (37.76524078, -122.4212043)
+    assert (request.latitude, request.longitude) == (-0.4948, 117.1436)
     assert request.address == "1234 5th street" and request.email == "smit333@sfgov.edu"
     assert request.reporter_name == "john smith" and request.phone == "111111111"
     assert request.media_url == "http://farm3.static.flickr.com/2002/2212426634_5ed477a060.jpg"
@@ -536,6 +536,9 @@ def test_a_long_description_makes_a_title_cut_at_a_word():
         ({"lat": "abc"}, "lat must be WGS84"),
         ({"lat": "91"}, "lat must be WGS84"),
         ({"long": "nan"}, "long must be WGS84"),
+        ({"lat": "37.76524078", "long": "-122.4212043"}, "lat must be WGS84 degrees within East Kalimantan"),
+        ({"long": "119.3"}, "long must be WGS84 degrees within East Kalimantan, between 113.6 and 119.2"),
+        ({"lat": "inf"}, "lat must be WGS84"),
         ({"long": None}, "lat and long must be sent together"),
         ({"lat": None, "long": None, "address_string": None}, "a location is required"),
         ({"lat": None, "long": None, "address_string": None, "address_id": "545483"}, "address_id is not supported"),

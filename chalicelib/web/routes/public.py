@@ -1,5 +1,5 @@
 """What anyone may open without signing in: the citizens' page, its script and the map library (served from
-our own origin, never a CDN), and the categories it offers."""
+our own origin, never a CDN), the categories it offers and the status check of a tracking number."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
@@ -14,6 +15,8 @@ from ...config import tile_origin
 from ...domain import catalog, sop
 from ...domain.errors import NotFound
 from ...rendering import render_page
+from ...service import status_check
+from ..auth import client_address
 from ..http import api, json_response, page, params
 from ..process import services
 
@@ -116,3 +119,11 @@ def leaflet_file(name):
 @api
 def categories():
     return json_response(catalog.as_json(), headers={"Cache-Control": "public, max-age=3600"})
+
+
+@bp.route("/track/{tracking_number}", methods=["GET"])
+@api
+def track(tracking_number):
+    """Where a case stands, by its number as people write it; never who reported it, never its text. (API
+    Gateway hands the path's segment over still percent-encoded: "kt%2082pt%20r267".)"""
+    return json_response(status_check.track(services(), unquote(tracking_number), client=client_address()))
