@@ -11,6 +11,7 @@ const STAGES = CONFIG.stages;
 const T = {
   id: {app:"Aspirasi Kaltim", skip:"Langsung ke isi", nav_label:"Menu", nav_new:"Laporan baru", nav_reports:"Laporan saya", nav_account:"Akun saya",
     intro:"Layanan Aspirasi dan Pengaduan Masyarakat Provinsi Kalimantan Timur. Sampaikan aspirasi atau pengaduan Anda; kami menjawab dalam sekitar 2 hari kerja.",
+    to_track:"Punya nomor laporan? Cek statusnya tanpa masuk.",
     err_summary:"Ada masalah", login:"Masuk", register:"Daftar akun baru", email:"Email", password:"Kata sandi", name:"Nama lengkap", phone:"Nomor HP (tidak wajib)",
     phone_hint:"Tulis seperti biasa, misalnya 0812-3456-7890.", password_hint:"Minimal 8 karakter, dengan huruf besar, huruf kecil dan angka.",
     confirm_hint:"Kami mengirim kode ke email Anda. Masukkan kode itu di sini.", code:"Kode konfirmasi", confirm:"Konfirmasi", logout:"Keluar",
@@ -54,6 +55,7 @@ const T = {
     track_running:"sedang berjalan sejak {w}", track_result:"Laporan {n}: {s}.", signed_in_as:"Anda masuk sebagai", cancel:"Batal", err_error:"Kesalahan"},
   en: {app:"Aspirasi Kaltim", skip:"Skip to content", nav_label:"Menu", nav_new:"New report", nav_reports:"My reports", nav_account:"My account",
     intro:"The public aspiration and complaint service of East Kalimantan province. Send us your aspiration or complaint; we answer in about 2 working days.",
+    to_track:"Have a tracking number? Check its status without logging in.",
     err_summary:"There is a problem", login:"Log in", register:"Create an account", email:"Email", password:"Password", name:"Full name", phone:"Mobile number (optional)",
     phone_hint:"Write it as usual, for example 0812-3456-7890.", password_hint:"At least 8 characters, with upper case, lower case and a digit.",
     confirm_hint:"We sent a code to your email. Enter it here.", code:"Confirmation code", confirm:"Confirm", logout:"Log out",
@@ -373,10 +375,10 @@ function go(params, options) {
 }
 window.addEventListener("popstate", () => route(true));
 document.addEventListener("click", (event) => {  // in-page links change the screen without a reload
-  const a = event.target.closest("a[href]");
+  const a = event.target.closest("a[href]"), href = a ? a.getAttribute("href") : "";
   if (!a || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || a.target) return;
+  if (!(href.startsWith("?") || href === "./")) return;  // only the screens' own links (not #anchors, not elsewhere)
   const url = new URL(a.href, location.href);
-  if (url.origin !== location.origin || url.pathname !== location.pathname) return;
   event.preventDefault();
   go(Object.fromEntries([...url.searchParams].filter(([k]) => k !== "lang")));
 });
@@ -974,7 +976,6 @@ $("track-form").addEventListener("submit", guard(async (form) => {
     if (e.status === 422 || e.status === 400) throw invalid([{field: "track-number", message: "err_track"}]);
     throw e;
   }
-  if (!categories.length) await loadCategories().catch(() => null);
   trackShown = found;
   renderTrack(found);
   const box = $("track-result");
@@ -983,13 +984,13 @@ $("track-form").addEventListener("submit", guard(async (form) => {
 function trackStatus(r) { return t("st_" + r.status) + (r.status === "open" && r.stage ? " — " + stageName(r.stage) : ""); }
 function renderTrack(r) {
   const box = $("track-result");
-  const category = categories.find((c) => c.code === (r.category && r.category.code ? r.category.code : r.category));
-  const opd = r.opd && (r.opd.name || (categories.find((c) => c.opd.code === r.opd) || {opd: {}}).opd.name || r.opd);
+  const category = r.category_name || (categories.find((c) => c.code === r.category) || {}).name || r.category;
+  const opd = r.opd_name || r.opd || "";
   const dl = node("dl");
   const row = (k, v) => { if (v) dl.append(node("dt", "", t(k)), node("dd", "", v)); };
   row("track_status", trackStatus(r));
-  row("track_category", category ? category.name : (r.category && r.category.name) || r.category);
-  row("track_opd", opd || "");
+  row("track_category", category);
+  row("track_opd", opd);
   row("track_submitted", when(r.submitted_at));
   if (r.answered_at) row("track_answered", when(r.answered_at));
   const ol = node("ol", "timeline");

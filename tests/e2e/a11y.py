@@ -57,7 +57,7 @@ def first_load_weight(page, url: str, is_tile: Callable[[str], bool] = lambda ur
     (``is_tile``) are left out: they depend on the tile server, not on us."""
     weight = Weight()
     responses: list = []
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))  # a bound builtin cannot be a handler
     page.goto(url, wait_until="networkidle")
     for response in responses:
         if is_tile(response.url) or response.status in (204, 304) or 300 <= response.status < 400:
