@@ -21,7 +21,7 @@ from playwright.sync_api import expect, sync_playwright
 from local.launch import free_port, wait_for
 
 from .a11y import DESKTOP, JS_BUDGET, PHONE, SIZES, TOTAL_BUDGET, assert_accessible, first_load_weight
-from .helpers import CHROMIUM, DISKOMINFO, FLAGS, OPERATOR, decide_by_api, mail_to, shot
+from .helpers import ARTIFACTS, CHROMIUM, DISKOMINFO, FLAGS, OPERATOR, decide_by_api, mail_to, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -93,19 +93,11 @@ def live_says(page, text) -> None:
     expect(page.locator("#live")).to_contain_text(text)
 
 
-def focused(page) -> str:
-    return page.evaluate("document.activeElement.id || document.activeElement.className")
-
-
-def register(page, stack, email: str, name: str = "Siti Aminah") -> None:
-    page.goto(f"{stack.api}/")
-    page.fill("#reg-name", name)
-    page.fill("#reg-email", email)
-    page.fill("#reg-phone", "0812-3456-7890")  # as Indonesians write it
-    page.fill("#reg-password", PASSWORD)
-    page.click("#register-form button[type=submit]")
-    expect(page.locator("#complaint-form")).to_be_visible()
-    assert "view=new" in page.url
+def checked(page, state: str) -> None:
+    """A page state as everyone meets it: axe-core finds nothing, and nothing is wider than the screen."""
+    assert_accessible(page, state)
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"wider than {width}px in {state!r}"
 
 
 def fill_report(page, category="lingkungan", subcategory="sampah") -> None:
@@ -115,8 +107,8 @@ def fill_report(page, category="lingkungan", subcategory="sampah") -> None:
     page.fill("#description", "Sampah belum diangkut sejak Senin di depan sekolah, baunya sampai ke kelas.")
 
 
-def staff_answer(stack, complaint_id: str, question: str | None = None) -> None:
-    """The teams' side, through the console's API: accept, classify to the agency, respond, approve, reply."""
+def staff_accept_and_ask(stack, complaint_id: str, question: str | None = None) -> None:
+    """The teams' side, through the console's API: accept, and (with a question) ask the citizen."""
     decide_by_api(stack, OPERATOR, complaint_id, {"stage": "intake", "decision": "accept"})
     if question:
         decide_by_api(
@@ -128,6 +120,7 @@ def staff_answer(stack, complaint_id: str, question: str | None = None) -> None:
 
 
 def staff_reply(stack, complaint_id: str, reply: str) -> None:
+    """Classify to the agency, which responds; the response is approved and the operator replies."""
     decide_by_api(stack, DISKOMINFO, complaint_id, {"stage": "classification", "kind": "aspiration", "opd": "DLH"})
     decide_by_api(stack, DLH, complaint_id, {"stage": "opd_response", "response": "Sudah diangkut hari ini."})
     decide_by_api(stack, DISKOMINFO, complaint_id, {"stage": "review", "decision": "approve"})
@@ -144,7 +137,7 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
     page.goto(f"{local_stack.api}/")
     expect(page.locator("h2", has_text="Daftar akun baru")).to_be_visible()
     expect(page.locator("#track")).to_be_visible()
-    assert_accessible(page, f"logged out ({size})")
+    checked(page, f"logged out ({size})")
     shot(page, f"citizen-{size}-logged-out.png")
 
     # Registering with errors: the summary links to each field, the message sits under it.
@@ -157,7 +150,7 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
     expect(summary.locator("a[href='#reg-name']")).to_have_text("Tulis nama lengkap Anda")
     expect(page.locator("#reg-email")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#reg-email-error")).to_contain_text("Tulis alamat email")
-    assert_accessible(page, f"register with errors ({size})")
+    checked(page, f"register with errors ({size})")
     summary.locator("a[href='#reg-name']").click()
     expect(page.locator("#reg-name")).to_be_focused()
     # The API's own 422 (the phone) lands under its field too, in the page's language.
@@ -183,7 +176,7 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
         expect(page.locator(f"#{field}")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#category-error")).to_contain_text("Pilih kategori laporan")
     expect(page.locator("#map-note")).to_be_visible()  # no tiles here: said so, and the pin still works
-    assert_accessible(page, f"form with errors ({size})")
+    checked(page, f"form with errors ({size})")
     shot(page, f"citizen-{size}-form-errors.png")
     page.click("#lang-en")  # the errors follow the language
     expect(summary.locator("h2")).to_have_text("There is a problem")
@@ -214,7 +207,7 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
     expect(page.locator("#att-list li[data-status=accepted]")).to_contain_text("sampah menumpuk.png", timeout=30_000)
     expect(page.locator("#detail-title")).to_have_text("Sampah <b>menumpuk</b> di Jl. Pahlawan")  # text, not markup
     expect(page.locator("#detail-timeline li[data-type=stage]").first).to_contain_text("Penerimaan pengaduan")
-    assert_accessible(page, f"case open ({size})")
+    checked(page, f"case open ({size})")
     shot(page, f"citizen-{size}-sent.png")
 
     # Switching to English changes the status line too.
@@ -225,12 +218,12 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
 
     # A question from the officer, waiting; answered on the page.
     question = "Di depan sekolah <i>mana</i> tepatnya?"
-    staff_answer(local_stack, case_id, question)
+    staff_accept_and_ask(local_stack, case_id, question)
     page.reload()  # the address keeps the case
     box = page.locator("[data-testid=question]")
     expect(box).to_be_visible()
     expect(page.locator("#fu-question-text")).to_have_text(question)
-    assert_accessible(page, f"question waiting ({size})")
+    checked(page, f"question waiting ({size})")
     shot(page, f"citizen-{size}-question.png")
     page.click("#fu-answer-form button[type=submit]")  # empty: an error under the field
     expect(page.locator("#fu-answer-error")).to_contain_text("Tulis jawaban Anda")
@@ -258,7 +251,7 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
     assert top < 2 * viewport["height"], f"the answer starts {top}px down"
     assert top < page.locator("#detail-timeline").bounding_box()["y"]  # before the one timeline
     assert page.locator("ol.timeline").count() == 1
-    assert_accessible(page, f"answered ({size})")
+    checked(page, f"answered ({size})")
     shot(page, f"citizen-{size}-answered.png")
 
     # Rate (a score is required), then reopen: the new stage shows without a reload.
@@ -289,10 +282,10 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
     page.click("#nav a[data-view=account]")
     expect(page.locator("#who-email")).to_have_text(email)
     expect(page.locator("#pd-close-form")).to_be_hidden()
-    assert_accessible(page, f"account ({size})")
+    checked(page, f"account ({size})")
     page.click("#pd-close-start")
     expect(page.locator("#pd-close-email")).to_be_focused()
-    assert_accessible(page, f"account, closing ({size})")
+    checked(page, f"account, closing ({size})")
     shot(page, f"citizen-{size}-account.png")
     page.click("#pd-close-cancel")
     expect(page.locator("#pd-close-form")).to_be_hidden()
@@ -319,7 +312,7 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
     page.fill("#reset-password", NEW_PASSWORD)
     page.click("#reset-form button[type=submit]")  # a wrong code: under its field
     expect(page.locator("#reset-code")).to_have_attribute("aria-invalid", "true")
-    assert_accessible(page, f"reset with errors ({size})")
+    checked(page, f"reset with errors ({size})")
     shot(page, f"citizen-{size}-reset.png")
     page.fill("#reset-code", code_from_outbox(local_stack, email))
     page.click("#reset-form button[type=submit]")
@@ -337,7 +330,7 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
     expect(result.locator("li[data-stage=intake]")).to_contain_text("selesai")
     assert "Pahlawan" not in result.inner_text()  # never the text
     live_says(page, f"Laporan {tracking}")
-    assert_accessible(page, f"status check ({size})")
+    checked(page, f"status check ({size})")
     shot(page, f"citizen-{size}-track.png")
     page.fill("#track-number", "KT-0000-0000")
     page.click("#track-form button[type=submit]")
@@ -385,6 +378,8 @@ def test_each_screen_loads_within_the_budget(local_stack, browser):
         assert weight.total <= TOTAL_BUDGET, weight.files
         context.close()
     assert len(lines) == 5
+    # The figures, for BENCHMARKS.md ("Pages people use"): one line a screen.
+    (ARTIFACTS / "citizen-page-weights.txt").write_text("\n".join(lines) + "\n")
 
 
 def test_a_keyboard_alone_registers_reports_with_a_pin_and_a_photo_and_rates(local_stack, open_page, tmp_path):
