@@ -45,6 +45,7 @@ MAX_PASSWORD = 256
 # A code Cognito emails (sign-up confirmation, password reset): digits, as typed (blanks and dashes dropped).
 RESET_CODE_PATTERN = r"^[0-9]{4,12}$"
 PHONE_REGION = "ID"  # a number written without a country code is Indonesian
+_COUNTRY_CODE = "62"
 # What a phone number may be written with before it is read: digits, blanks, dashes, dots, slashes,
 # brackets and one leading plus ("(+62) 812-3456-7890"). No letters: phonenumbers would read "1-800-FLOWERS"
 # or an extension ("x12") into a number nobody wrote.
@@ -67,13 +68,19 @@ def normalise_phone(text: str) -> str | None:
         return None
     import phonenumbers
 
-    try:
-        number = phonenumbers.parse(candidate, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    digits = re.sub(r"[^0-9+]", "", candidate)
+    # "62812..." is how WhatsApp shows a number: Indonesia's country code without its plus. libphonenumber may
+    # read it as a national number of an area code 62x (Sumatra) when both readings are valid; people mean
+    # the country code, so that reading comes first.
+    readings = [f"+{digits}", candidate] if digits.startswith(_COUNTRY_CODE) else [candidate]
+    for reading in readings:
+        try:
+            number = phonenumbers.parse(reading, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
 
 
 def is_strong_password(text: str) -> bool:

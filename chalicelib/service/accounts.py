@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import fields
-from ..domain.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
+from ..domain.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, ValidationFailed
 from ..domain.limits import HOUR
 from ..domain.personal_data import subject_key
 from .ports import IdentityProvider
@@ -92,11 +92,16 @@ def _tell_the_owner(svc, email: str) -> None:
 def check_sign_up(attributes: Any) -> None:
     """Cognito's pre sign-up trigger: an account made at Cognito directly obeys the registration's field rules
     (a self sign-up through Cognito's public API never passes ``register``). Raises ValidationFailed, which
-    Cognito turns into a refused sign-up; staff invitations (``PreSignUp_AdminCreateUser``) are checked alike."""
+    Cognito turns into a refused sign-up; staff invitations (``PreSignUp_AdminCreateUser``) are checked alike.
+
+    The phone is read by the one phone rule (``fields.normalise_phone``); as a trigger cannot change what
+    Cognito stores, the number must also be written as it is kept (E.164, which Cognito demands anyway)."""
     from ..domain import models  # on use: only this trigger needs pydantic
 
     attributes = attributes if isinstance(attributes, dict) else {}
-    models.validate(models.SignUpAttributes, {k: attributes.get(k) for k in ("email", "name", "phone_number")})
+    body = models.validate(models.SignUpAttributes, {k: attributes.get(k) for k in ("email", "name", "phone_number")})
+    if body.phone_number is not None and body.phone_number != attributes.get("phone_number"):
+        raise ValidationFailed([{"field": "phone_number", "code": "invalid_phone"}])
 
 
 def confirm(identity: IdentityProvider, payload: Any) -> None:

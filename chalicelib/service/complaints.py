@@ -36,9 +36,10 @@ _TRACKING_ATTEMPTS = 5
 class Citizen:
     id: str  # Cognito "sub"
     email: str
-    name: str | None = None
+    name: str | None = None  # the token's, if it carries one (moto's does not): a submission reads the account's
     phone: str | None = None  # the verified token's phone_number, if the citizen gave one
     issued_at: int | None = None  # the token's ``iat``: refused if the account was closed or disabled since
+    username: str | None = None  # the token's ``cognito:username``: the account at the identity provider
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,37 @@ def _replay(svc: Services, existing: Complaint, fingerprint: str) -> Complaint:
     return existing
 
 
+def reporter_details(svc: Services, citizen: Citizen) -> tuple[str | None, str | None]:
+    """The citizen's name and phone as their account holds them now, read from the identity provider
+    (AdminGetUser), not from the ID token.
+
+    Why the account and not the token: a token's claims are what the account held when it was issued -- an
+    hour old after a correction (``PATCH /me``), and, on the local stack, without ``name`` or
+    ``phone_number`` at all (moto's ID tokens carry neither), so every email said "Yth. Pelapor". The
+    account is the one source. The price is one identity-provider call per named submission (an anonymous
+    one stores neither, and asks nothing): the submission's budget is 3 AWS calls
+    (tests/integration/test_call_budgets.py). Without an identity provider (use-case tests), or when the
+    account is not found, the token's claims stand: a closed account's token is refused anyway, by the
+    submission's own transaction (``access.token_check``).
+    """
+    if svc.identity is None:
+        return citizen.name, citizen.phone
+    account = svc.identity.account(citizen.username or citizen.id)
+    if account is None:
+        return citizen.name, citizen.phone
+    return account.get("name") or citizen.name, account.get("phone")
+
+
 def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: str | None = None) -> tuple[dict, bool]:
-    """A citizen's complaint from the web. Returns (view, created)."""
+    """A citizen's complaint from the web. Returns (view, created). The reporter's name and phone come from
+    the account (``reporter_details``), unless the complaint is anonymous."""
     submission = parse_submission(payload)
+    name, phone = (None, None) if submission.anonymous else reporter_details(svc, citizen)
     reporter = Reporter(
         citizen_id=citizen.id,
         email=citizen.email,
-        name=None if submission.anonymous else citizen.name,
-        phone=citizen.phone,
+        name=name,
+        phone=phone,
         key_scope=citizen.id,
         actor=f"citizen:{citizen.id}",
         token=access.token_check(citizen.id, citizen.issued_at),

@@ -50,6 +50,7 @@ def citizen(submitting: bool = False) -> Citizen:
         name=held.get("name"),
         phone=held.get("phone_number"),
         issued_at=issued_at(held),
+        username=held.get("cognito:username") or held.get("email") or None,
     )
 
 

@@ -69,3 +69,56 @@ class FakeMetrics:
 
     def total(self, name: str) -> float:
         return sum(value for counted, value, _ in self.counted if counted == name)
+
+
+@dataclass
+class FakeIdentity:
+    """The identity provider's accounts (``IdentityProvider``): ``accounts`` by username (and email), what was
+    asked of it in ``calls``. A reset code is handed back (as moto's is on the local stack) and checked."""
+
+    accounts: dict[str, dict] = field(default_factory=dict)  # username or email -> {email, name, phone, password}
+    codes: dict[str, str] = field(default_factory=dict)  # email -> the code last sent
+    calls: list[tuple[str, str]] = field(default_factory=list)  # (operation, username or email)
+    _codes: itertools.count = field(default_factory=lambda: itertools.count(123456))
+
+    def add(self, username: str, email: str, name: str, phone: str | None = None, password: str = "Rahasia-123"):
+        account = {"email": email, "name": name, "phone": phone, "password": password}
+        self.accounts[username] = self.accounts[email] = account
+
+    def register(self, email: str, password: str, name: str, phone: str | None) -> bool:
+        self.calls.append(("register", email))
+        self.add(email, email, name, phone, password)
+        return True
+
+    def confirm(self, email: str, code: str) -> None:
+        self.calls.append(("confirm", email))
+
+    def login(self, email: str, password: str, new_password: str | None = None) -> dict:
+        from chalicelib.service.accounts import WrongCredentials
+
+        self.calls.append(("login", email))
+        account = self.accounts.get(email)
+        if account is None or account["password"] != password:
+            raise WrongCredentials("wrong email or password")
+        return {"id_token": f"token-of-{email}"}
+
+    def forgot_password(self, email: str) -> str | None:
+        self.calls.append(("forgot_password", email))
+        if email not in self.accounts:
+            return None
+        self.codes[email] = str(next(self._codes))
+        return self.codes[email]
+
+    def reset_password(self, email: str, code: str, new_password: str) -> None:
+        from chalicelib.domain.errors import ValidationFailed
+
+        self.calls.append(("reset_password", email))
+        if email not in self.accounts or self.codes.get(email) != code:
+            raise ValidationFailed([{"field": "code", "code": "wrong_code"}])
+        del self.codes[email]
+        self.accounts[email]["password"] = new_password
+
+    def account(self, username: str) -> dict | None:
+        self.calls.append(("account", username))
+        held = self.accounts.get(username)
+        return None if held is None else {k: v for k, v in held.items() if k != "password"}

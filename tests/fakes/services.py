@@ -10,13 +10,14 @@ from chalicelib.bootstrap import build_services
 from chalicelib.config import Settings
 from chalicelib.domain import report
 from chalicelib.service.container import Services
-from tests.fakes import FakeMetrics, FakeNotifier, FakeWorkflow
+from tests.fakes import FakeIdentity, FakeMetrics, FakeNotifier, FakeWorkflow
 from tests.fakes.store import InMemoryStore
 
 
 @dataclass
 class FakeWorld:
-    """One test's world: the store, the state machine, the mail service and the metrics, all fakes."""
+    """One test's world: the store, the state machine, the mail service, the metrics and the identity provider's
+    accounts, all fakes."""
 
     settings: Settings
     now: datetime
@@ -24,6 +25,7 @@ class FakeWorld:
     workflow: FakeWorkflow = field(default_factory=FakeWorkflow)
     notifier: FakeNotifier = field(default_factory=FakeNotifier)
     metrics: FakeMetrics = field(default_factory=FakeMetrics)
+    identity: FakeIdentity = field(default_factory=FakeIdentity)
     svc: Services = field(init=False)
 
     def __post_init__(self) -> None:
@@ -33,6 +35,7 @@ class FakeWorld:
             workflow=self.workflow,
             notifier=self.notifier,
             metrics=self.metrics,
+            identity=self.identity,
             uploads=None,
             now=lambda: self.now,
         )

@@ -15,11 +15,14 @@ from .staff_helpers import Staff
 
 pytestmark = pytest.mark.integration
 
-SUBMIT, DECISION = 2, 3
+# A named submission reads the reporter's name and phone from the account (AdminGetUser, issue 20:
+# service/complaints.reporter_details), then its transaction and StartExecution: 3 (was 2).
+SUBMIT, DECISION = 3, 3
 # What one aspiration (five stages, answered, feedback window closed) cost when these budgets were last set,
 # once an email's claim stored its action link in the same write and an assignment's mark set
-# ``assigned_notified`` in its transaction (issue 18): 112 calls. No more than that, ever.
-ASPIRATION_LIFECYCLE = 112
+# ``assigned_notified`` in its transaction (issue 18): 112 calls; 113 since the submission reads the account
+# (issue 20). No more than that, ever.
+ASPIRATION_LIFECYCLE = 113
 # Each consumer invocation by its message, as measured when the budgets were set (a citizen's first
 # stage_entered sends the receipt; a handoff reads its stage visit, stores the token, reads the case,
 # claims the team's email with its link, sends it and marks it, the visit's flag with it).
@@ -52,7 +55,8 @@ def test_an_aspiration_stays_within_its_budgets(meter):
 
     (submit,) = run.of("submit")
     assert submit.tally.total <= SUBMIT, submit.tally.operations()
-    assert ops(submit) == {"TransactWriteItems", "StartExecution"}  # counted for real, not zero by accident
+    # counted for real, not zero by accident
+    assert ops(submit) == {"AdminGetUser", "TransactWriteItems", "StartExecution"}
 
     decisions = run.of("decide (link)")
     assert len(decisions) == 5
@@ -116,9 +120,9 @@ def test_a_console_decision_stays_within_its_budget(meter, stack):
 
 
 def test_a_replayed_submission_reads_only_when_it_is_a_replay(meter):
-    """With an Idempotency-Key the first request is still two calls; a replay is found by the transaction's
-        condition, then read with its stage visits for the answer (and its execution started again, which finds
-    the running one)."""
+    """With an Idempotency-Key the first request is still three calls (the account, the transaction, the
+    execution); a replay is found by the transaction's condition, then read with its stage visits for the
+    answer (and its execution started again, which finds the running one)."""
     token = meter.citizen_token("warga@example.id")
     body = {
         "category": "kesehatan",
@@ -131,9 +135,25 @@ def test_a_replayed_submission_reads_only_when_it_is_a_replay(meter):
     assert meter.api("first", "post", "/complaints", body, token, key)[0] == 201
     assert meter.api("replay", "post", "/complaints", body, token, key)[0] == 200
     (first,) = meter.run.of("first")
-    assert ops(first) == {"TransactWriteItems", "StartExecution"}
+    assert ops(first) == {"AdminGetUser", "TransactWriteItems", "StartExecution"}
     (replay,) = meter.run.of("replay")
-    assert ops(replay) == {"TransactWriteItems", "GetItem", "StartExecution", "Query"}  # Query: its stage visits
+    # Query: its stage visits
+    assert ops(replay) == {"AdminGetUser", "TransactWriteItems", "GetItem", "StartExecution", "Query"}
+
+
+def test_an_anonymous_submission_asks_the_account_nothing(meter):
+    """An anonymous complaint stores no name or phone, so it does not read the account: two calls."""
+    token = meter.citizen_token("warga@example.id")
+    body = {
+        "category": "kesehatan",
+        "subcategory": "puskesmas",
+        "title": "Antrean panjang",
+        "description": "Antrean puskesmas sampai siang.",
+        "anonymous": True,
+    }
+    assert meter.api("anonymous", "post", "/complaints", body, token)[0] == 201
+    (anonymous,) = meter.run.of("anonymous")
+    assert ops(anonymous) == {"TransactWriteItems", "StartExecution"}
 
 
 @pytest.mark.parametrize(

@@ -40,3 +40,13 @@ def test_a_sign_up_outside_the_rules_is_refused_naming_the_field(attributes, fie
     with pytest.raises(ValueError) as refused:
         app.pre_signup(event(**attributes), None)
     assert field in str(refused.value) and "Data belum benar / Some data is not right" in str(refused.value)
+
+
+@pytest.mark.parametrize("written", ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "+6212345678"])
+def test_a_sign_up_keeps_its_phone_only_in_e164_and_only_a_real_number(written):
+    """The one phone rule reads it; a trigger cannot rewrite what Cognito stores, so it must be E.164 already."""
+    with pytest.raises(ValueError) as refused:
+        app.pre_signup(event(email="warga@example.id", name="Siti", phone_number=written), None)
+    assert "phone_number" in str(refused.value)
+    fine = event(email="warga@example.id", name="Siti", phone_number="+6281234567890")
+    assert app.pre_signup(fine, None) == fine
