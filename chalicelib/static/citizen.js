@@ -27,7 +27,7 @@ const T = {
     place:"Lokasi (tidak wajib)", place_short:"Lokasi", map_label:"Peta untuk memasang pin lokasi",
     map_hint:"Ketuk peta untuk memasang pin, atau gunakan lokasi Anda. Dengan papan ketik: pilih peta, geser dengan tombol panah, lalu tekan \"Pasang pin di tengah peta\".",
     map_failed:"Peta tidak dapat dimuat. Anda tetap dapat memasang pin, menggunakan lokasi Anda, atau menulis alamatnya di bawah.",
-    use_location:"Gunakan lokasi saya", pin_centre:"Pasang pin di tengah peta", pin_clear:"Hapus pin", pin_none:"Belum ada pin di peta.", pin_at:"Pin terpasang: {lat}, {long}",
+    zoom_in:"Perbesar peta", zoom_out:"Perkecil peta", use_location:"Gunakan lokasi saya", pin_centre:"Pasang pin di tengah peta", pin_clear:"Hapus pin", pin_none:"Belum ada pin di peta.", pin_at:"Pin terpasang: {lat}, {long}",
     locating:"Mencari lokasi Anda…", location_denied:"Lokasi Anda tidak dapat dibaca. Pasang pin di peta atau tulis alamatnya.",
     location:"Alamat atau patokan (tidak wajib)", photos:"Foto atau dokumen (tidak wajib)",
     photos_hint:"JPEG, PNG atau PDF, paling besar 5 MB tiap berkas, paling banyak 5 berkas. Diunggah segera setelah laporan terkirim.",
@@ -71,7 +71,7 @@ const T = {
     place:"Place (optional)", place_short:"Place", map_label:"Map to put the place's pin on",
     map_hint:"Tap the map to put a pin, or use your location. With a keyboard: select the map, move it with the arrow keys, then press \"Put the pin at the map's centre\".",
     map_failed:"The map could not load. You can still put a pin, use your location, or write the address below.",
-    use_location:"Use my location", pin_centre:"Put the pin at the map's centre", pin_clear:"Remove the pin", pin_none:"No pin on the map yet.", pin_at:"Pin placed: {lat}, {long}",
+    zoom_in:"Zoom in", zoom_out:"Zoom out", use_location:"Use my location", pin_centre:"Put the pin at the map's centre", pin_clear:"Remove the pin", pin_none:"No pin on the map yet.", pin_at:"Pin placed: {lat}, {long}",
     locating:"Finding your location…", location_denied:"Your location could not be read. Put a pin on the map or write the address.",
     location:"Address or landmark (optional)", photos:"Photos or documents (optional)",
     photos_hint:"JPEG, PNG or PDF, at most 5 MB each, at most 5 files. Uploaded as soon as the report is sent.",
@@ -346,6 +346,7 @@ function applyLang() {
   for (const [id, l] of [["lang-id", "id"], ["lang-en", "en"]]) $(id).setAttribute("aria-pressed", String(lang === l));
   renderCategories();
   renderPin();
+  renderZoom();
   renderUploads();
   if (shownErrors) showErrors(shownErrors.form, shownErrors.errors, true);
   if (lastResult && lastResult.message) { const p = lastResult.el.matches("p") ? lastResult.el : lastResult.el.querySelector("p"); if (p) p.textContent = say(lastResult.message); }
@@ -548,7 +549,8 @@ function startMap() {
   loadLeaflet().then(() => {
     const L = window.L;
     map = L.map("map", {center: [-0.5022, 117.1536], zoom: 13, minZoom: 6, maxBounds: [[KALTIM.south - 1, KALTIM.west - 1], [KALTIM.north + 1, KALTIM.east + 1]],
-                        keyboardPanDelta: 60, attributionControl: true});
+                        keyboardPanDelta: 60, attributionControl: true, zoomControl: false});
+    renderZoom();
     const tiles = L.tileLayer(CONFIG.tile_url, {maxZoom: 19, attribution: escapeHtml(CONFIG.tile_attribution)});
     let failed = 0;
     tiles.on("tileerror", () => { if (++failed === 1) $("map-note").hidden = false; });
@@ -558,6 +560,12 @@ function startMap() {
     map.on("click", (e) => setPin(e.latlng.lat, e.latlng.lng));
     if (pin) setPin(pin.lat, pin.long, true);
   }).catch(() => { $("map-note").hidden = false; });
+}
+let zoom = null;
+function renderZoom() {  // the zoom buttons' names in the page's language
+  if (!map) return;
+  if (zoom) zoom.remove();
+  zoom = window.L.control.zoom({zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out")}).addTo(map);
 }
 function setPin(lat, long, quiet) {
   pin = {lat: Math.round(lat * 1e6) / 1e6, long: Math.round(long * 1e6) / 1e6};
