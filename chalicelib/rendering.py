@@ -9,13 +9,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .domain.calendar import MONTHS_ID, WITA
+from .domain.calendar import MONTHS_EN, MONTHS_ID, WITA
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
 TEMPLATES = Path(__file__).parent / "templates"
-_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_DAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {"id": MONTHS_ID, "en": MONTHS_EN}
 
 
 _ID_SEPARATORS = str.maketrans(",.", ".,")
@@ -27,13 +31,24 @@ def format_number(value: float, decimals: int = 0, lang: str = "id") -> str:
     return text.translate(_ID_SEPARATORS) if lang == "id" else text
 
 
-def format_wita(value: datetime | str | None) -> str:
-    """'Senin, 30 November 2026 10:00 WITA' — how officers read a deadline."""
+def format_wita(value: datetime | str | None, lang: str = "id") -> str:
+    """'Senin, 21 Desember 2026 18:50 WITA' — how officers read a deadline; with ``lang`` "en" 'Monday,
+    21 December 2026 18:50 WITA' (an email's English half: ``{{ due_at|wita("en") }}``)."""
     if not value:
         return "-"
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     local = moment.astimezone(WITA)
-    return f"{_DAYS[local.weekday()]}, {local.day} {MONTHS_ID[local.month - 1]} {local.year} {local:%H:%M} WITA"
+    lang = "en" if lang == "en" else "id"
+    day, month = _DAYS[lang][local.weekday()], _MONTHS[lang][local.month - 1]
+    return f"{day}, {local.day} {month} {local.year} {local:%H:%M} WITA"
+
+
+def format_wita_figures(value: datetime | str | None) -> str:
+    """'21-12-2026 18:50 WITA': a time in figures, the same in both languages (a bilingual subject line)."""
+    if not value:
+        return "-"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return f"{moment.astimezone(WITA):%d-%m-%Y %H:%M} WITA"
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +64,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["wita"] = format_wita
+    env.filters["wita_figures"] = format_wita_figures
     return env
 
 

@@ -104,7 +104,9 @@ def test_on_the_first_working_day_the_supervisor_gets_decembers_report_once(dece
 
     (message,) = reports_sent(stack)
     assert message["to"] == [SUPERVISOR]
-    assert message["subject"] == "[Aspirasi Kaltim] Laporan SLA bulanan / Monthly SLA report: Desember 2025"
+    assert message["subject"] == (
+        "[Aspirasi Kaltim] Laporan SLA bulanan Desember 2025 / Monthly SLA report December 2025"
+    )
     assert message["attachments"] == [
         {
             "filename": FILENAME,

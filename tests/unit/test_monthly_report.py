@@ -126,7 +126,7 @@ def test_on_the_first_working_day_last_months_report_goes_to_the_supervisor(svc)
     assert load_workbook(io.BytesIO(data)).sheetnames[0] == "Ringkasan"
     assert context["month_id"] == "Desember 2025" and context["month_en"] == "December 2025"
     assert svc.store.claims == {"2025-12"}
-    assert result["subject"] == "[Aspirasi Kaltim] Laporan SLA bulanan / Monthly SLA report: Desember 2025"
+    assert result["subject"] == "[Aspirasi Kaltim] Laporan SLA bulanan Desember 2025 / Monthly SLA report December 2025"
 
 
 def test_once_a_month_however_often_it_runs(svc):
@@ -205,7 +205,7 @@ def test_forced_a_month_not_over_goes_out_as_a_preliminary_report_that_claims_no
     assert result["sent"] is True and result["preliminary"] is True and result["resent"] is False
     assert svc.asked == [(date(2026, 1, 1), date(2026, 1, 20))]  # the figures so far
     assert svc.store.claims == set()  # the real report still goes out on the first working day
-    assert result["subject"].endswith("Januari 2026 (sementara / preliminary)")
+    assert result["subject"].endswith("Januari 2026 / Monthly SLA report January 2026 (sementara / preliminary)")
     ((_, _, context, _),) = svc.notifier.sent
     assert context["preliminary"] is True
     assert "LAPORAN SEMENTARA" in render_email("monthly_report", context).text
@@ -216,7 +216,7 @@ def test_forced_a_month_not_over_goes_out_as_a_preliminary_report_that_claims_no
 def test_the_email_gives_the_totals_and_the_stages_in_indonesian_and_english():
     figures = sample_report()
     email = render_email("monthly_report", uc.email_context(figures, "2026-11", "L.xlsx", "https://a.test/staff"))
-    assert email.subject == "[Aspirasi Kaltim] Laporan SLA bulanan / Monthly SLA report: November 2026"
+    assert email.subject == "[Aspirasi Kaltim] Laporan SLA bulanan November 2026 / Monthly SLA report November 2026"
     for text in (email.text, email.html):
         assert "Laporan diterima" in text and "Cases received" in text
         assert "85 (85,0%)" in text  # answered within the SOP, the Indonesian way
