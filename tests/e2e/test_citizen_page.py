@@ -391,11 +391,16 @@ def test_a_keyboard_alone_registers_reports_with_a_pin_and_a_photo_and_rates(loc
     keys = page.keyboard
 
     def tab_to(selector: str, limit: int = 60) -> None:
+        seen = []
         for _ in range(limit):
             keys.press("Tab")
             if page.evaluate("(s) => document.activeElement.matches(s)", selector):
                 return
-        raise AssertionError(f"Tab never reached {selector}")
+            seen.append(
+                page.evaluate("(e => e.id || e.tagName + ':' + e.textContent.slice(0, 20))(document.activeElement)")
+            )
+        shot(page, "citizen-keyboard-lost.png")
+        raise AssertionError(f"Tab never reached {selector}; it went {seen}")
 
     tab_to("#reg-name")
     keys.type("Budi Santoso")
@@ -442,6 +447,7 @@ def test_a_keyboard_alone_registers_reports_with_a_pin_and_a_photo_and_rates(loc
     decide_by_api(local_stack, OPERATOR, case_id, {"stage": "intake", "decision": "accept"})
     decide_by_api(local_stack, DISKOMINFO, case_id, {"stage": "classification", "kind": "information"})
     decide_by_api(local_stack, OPERATOR, case_id, {"stage": "reply", "reply": "Sudah ditambal hari ini."})
+    mail_to(local_stack, email, "Jawaban")  # the case is answered (its reply is recorded a moment before)
     tab_to("#detail a[data-view=reports]")  # "← Laporan saya", right under the receipt
     keys.press("Enter")
     expect(page.locator("#complaints")).to_be_visible()
