@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo monthly-report load bench test unit integration e2e infra synth chromium clean
+.PHONY: run demo monthly-report load bench test unit integration e2e infra synth chromium vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,14 @@ synth: $(STAMP)
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-ap-southeast-3} JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 \
 	  CDK_OUTDIR=cdk.out $(PY) infra/cdk_app.py
 	@echo "Synthesized: cdk.out/AspirasiKaltim.template.json"
+
+# The browser libraries the pages use, from npm at the versions package.json pins (package-lock.json holds
+# their hashes), copied into chalicelib/static/vendor/ and served from our own origin (never a CDN).
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p chalicelib/static/vendor/leaflet
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE \
+	  chalicelib/static/vendor/leaflet/
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts cdk.out chalice.out

@@ -6,6 +6,7 @@ Every variable is documented in the README ("Configuration").
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -104,6 +105,20 @@ def _open311_endpoint_type(env: Mapping[str, str]) -> str:
     return value
 
 
+def _tile_url(env: Mapping[str, str]) -> str:
+    value = env.get("TILE_URL", Settings.tile_url).strip()
+    if not re.fullmatch(r"https?://[^/\s?#]+/\S*", value) or not all(p in value for p in ("{z}", "{x}", "{y}")):
+        raise ConfigError("TILE_URL must be an http(s) URL with {z}, {x} and {y}")
+    return value
+
+
+def tile_origin(tile_url: str) -> str:
+    """The origin the map's tiles come from, as a Content-Security-Policy source ({s} subdomains: a wildcard)."""
+    scheme, _, rest = tile_url.partition("://")
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{host.replace('{s}', '*')}"
+
+
 @dataclass(frozen=True)
 class Settings:
     region: str = DEFAULT_REGION
@@ -157,6 +172,10 @@ class Settings:
     # timeout (60 s), so a live invocation never loses its claim mid-send; well under the handoff queue's
     # visibility timeout (6 min), so the message a crashed invocation left comes back to a claim that has run out.
     email_lease_seconds: float = 75
+    # The citizen page's map (Leaflet): where its tiles come from ({z}/{x}/{y}, optional {s}) and the credit
+    # the tile server asks for. The page allows images from this origin only (Content-Security-Policy).
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "© OpenStreetMap contributors"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -231,6 +250,8 @@ class Settings:
             track_limit_per_minute=_positive(env, "TRACK_LIMIT_PER_MINUTE", 60),
             retry_first_seconds=max(1, _int(env, "RETRY_FIRST_SECONDS", cls.retry_first_seconds)),
             retry_max_seconds=max(1, _int(env, "RETRY_MAX_SECONDS", cls.retry_max_seconds)),
+            tile_url=_tile_url(env),
+            tile_attribution=env.get("TILE_ATTRIBUTION", cls.tile_attribution).strip(),
         )
 
     def calendar(self) -> Calendar:

@@ -114,6 +114,14 @@ IDEMPOTENCY = Param(
 JURISDICTION = Param("jurisdiction_id", description="optional; ours if given")
 HTML_PAGE = ({HTML: {"schema": {"type": "string"}}}, "the page (HTML)")
 NO_CONTENT: tuple[Any, str] = (None, "done")
+STATIC_FILE = (
+    {
+        "text/javascript; charset=utf-8": {"schema": {"type": "string"}},
+        "text/css; charset=utf-8": {"schema": {"type": "string"}},
+    },
+    "the file",
+)
+STATIC_VERSION = Param("v", description="the content's hash the page names the file with (any other: cached an hour)")
 # Problems every route of ours can answer: 415 for a body that is neither JSON nor a form, and our 500.
 COMMON = (415, 500)
 BODY = (400, 413, 422)  # unreadable JSON, too large, invalid fields
@@ -123,6 +131,20 @@ _DECISION_EXAMPLE = {"decision": "accept"}
 OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/"): Op("The citizen web page", "pages", params=(LANG,), responses={200: HTML_PAGE}),
     ("GET", "/staff"): Op("The staff console page", "pages", params=(LANG,), responses={200: HTML_PAGE}),
+    ("GET", "/static/{name}"): Op(
+        "The citizen page's script (`citizen.js`); cached a year when `v` is its content's hash",
+        "pages",
+        params=(STATIC_VERSION,),
+        responses={200: STATIC_FILE},
+        problems=(404,),
+    ),
+    ("GET", "/static/vendor/leaflet/{name}"): Op(
+        "The map library (Leaflet, vendored from npm: `leaflet.js`, `leaflet.css`), from our own origin",
+        "pages",
+        params=(STATIC_VERSION,),
+        responses={200: STATIC_FILE},
+        problems=(404,),
+    ),
     ("POST", "/auth/register"): Op(
         "Register a citizen account",
         "accounts",

@@ -11,7 +11,7 @@ import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 768}
@@ -57,7 +57,7 @@ def first_load_weight(page, url: str, is_tile: Callable[[str], bool] = lambda ur
     (``is_tile``) are left out: they depend on the tile server, not on us."""
     weight = Weight()
     responses: list = []
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))  # a bound builtin cannot be a handler
     page.goto(url, wait_until="networkidle")
     for response in responses:
         if is_tile(response.url) or response.status in (204, 304) or 300 <= response.status < 400:

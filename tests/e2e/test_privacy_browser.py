@@ -9,11 +9,17 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
+from local.launch import free_port
+
 from .helpers import ARTIFACTS, CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.e2e
 
-STACK_ENV = {"SLA_CALENDAR": "24x7", "SLA_TIME_SCALE": "0.1"}
+STACK_ENV = {
+    "SLA_CALENDAR": "24x7",
+    "SLA_TIME_SCALE": "0.1",
+    "TILE_URL": f"http://127.0.0.1:{free_port()}/{{z}}/{{x}}/{{y}}.png",
+}
 
 
 @pytest.fixture
@@ -39,8 +45,11 @@ def test_a_citizen_downloads_corrects_and_closes_their_account(local_stack, page
     page.fill("#description", "Sampah belum diangkut sejak Senin di depan sekolah.")
     page.click("#send")
     expect(page.locator("#tracking-number")).not_to_be_empty()
+    expect(page.get_by_test_id("my-data")).to_be_hidden()  # the data rights live on the account screen only
+    page.click("#nav a[data-view=account]")
+    assert "view=account" in page.url
     section = page.get_by_test_id("my-data")
-    expect(section.locator("h2")).to_have_text("Data saya")
+    expect(section.locator("h2")).to_have_text("Akun dan data saya")
 
     with page.expect_download() as info:
         page.click("#pd-download")
@@ -51,20 +60,24 @@ def test_a_citizen_downloads_corrects_and_closes_their_account(local_stack, page
     assert [c["complaint"]["title"] for c in data["complaints"]] == ["Sampah di Jl. Pahlawan"]
 
     page.click("#pd-correct-form button[type=submit]")  # nothing filled in: told so, nothing sent
-    expect(page.locator("#pd-correct-error")).to_contain_text("Isi nama atau nomor HP")
+    expect(page.locator("#pd-name-error")).to_contain_text("Isi nama atau nomor HP")
+    expect(page.locator("#screen-account .error-summary")).to_be_focused()
     page.fill("#pd-phone", "0812")
     page.click("#pd-correct-form button[type=submit]")
-    expect(page.locator("#pd-correct-error")).to_contain_text("format internasional")
+    expect(page.locator("#pd-phone-error")).to_contain_text("nomor telepon tidak valid")
+    expect(page.locator("#pd-phone")).to_have_attribute("aria-invalid", "true")
     page.fill("#pd-name", "Dewi Lestari")
     page.fill("#pd-phone", "+62 812 3456 7890")
     page.click("#pd-correct-form button[type=submit]")
     expect(page.locator("#pd-corrected")).to_contain_text("masuk lagi")
     section.screenshot(path=str(ARTIFACTS / "citizen-my-data.png"))
 
+    expect(page.locator("#pd-close-form")).to_be_hidden()  # closing takes a deliberate step
+    page.click("#pd-close-start")
     page.fill("#pd-close-email", "orang-lain@example.id")
     page.check("#pd-close-sure")
     page.click("#pd-close-form button[type=submit]")
-    expect(page.locator("#pd-close-error")).to_contain_text("tidak sama")
+    expect(page.locator("#pd-close-email-error")).to_contain_text("tidak sama")
     page.fill("#pd-close-email", email)
     page.click("#pd-close-form button[type=submit]")
     expect(page.locator("#flash")).to_contain_text("Akun Anda sudah ditutup")
