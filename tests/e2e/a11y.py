@@ -11,7 +11,7 @@ import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+from axe_playwright_python.sync_playwright import Axe
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 768}
