@@ -7,7 +7,8 @@ shared machine drift, ratios and counts carry over. The sections, in order (abou
 2. AWS calls and state transitions per operation and per SOP path (bench/lifecycle.py, moto in process);
 3. cost per 1,000 complaints and a year at three volumes against an always-on VM (bench/cost.py);
 4. flatness of the listings with 10 / 1,000 / 100,000 complaints in the tables (bench/flatness.py);
-5. throughput of the local stack with 20 concurrent citizens (bench/load.py, HTTP).
+5. throughput of the local stack with 20 concurrent citizens (bench/load.py, HTTP);
+6. what each screen downloads on its first load, in Chromium (bench/pages.py).
 
     .venv/bin/python -m bench.run [--quick] [--output BENCHMARKS.md]
 """
@@ -32,6 +33,7 @@ SECTIONS = {
     "cost": "cost",
     "flatness": "flatness",
     "throughput": "throughput",
+    "pages": "page weight",
 }
 RATIO_BUDGET = 1.5
 
@@ -268,6 +270,20 @@ Nothing lost or doubled: {"yes" if summary["problems"] == 0 else f"NO, {summary[
 """
 
 
+def pages_section(measured: list[tuple]) -> str:
+    from bench import pages
+
+    return f"""## Page weight
+
+What a phone downloads on each screen's first load (360x740, nothing cached, Chromium's network log, every
+body gzip-compressed; map tiles excluded: they come from `TILE_URL`, not from us; bench/pages.py).
+Budget (DESIGN.md §4): at most {pages.JS_BUDGET // 1024} KiB of JavaScript and
+{pages.TOTAL_BUDGET / 1024 / 1024:.1f} MiB in all, asserted by tests/e2e/test_citizen_page.py.
+
+{pages.table(measured)}
+"""
+
+
 def throughput(citizens: int, per_citizen: int) -> dict:
     from bench import load
 
@@ -319,6 +335,13 @@ def main(argv: list[str] | None = None) -> int:
     sizes = (10, 100, 1_000) if args.quick else (10, 1_000, 100_000)
     timed("flatness", lambda: flatness_section(flatness.measure(sizes)))
     timed("throughput", lambda: throughput_section(throughput(20, 1 if args.quick else 5)))
+
+    def page_weights():
+        from bench import pages
+
+        return pages_section(pages.on_own_stack())
+
+    timed("pages", page_weights)
     took = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
     footer = (
         f"\n---\n`make bench` took {time.monotonic() - started:.0f} s ({took}). Re-run it after a change "

@@ -18,9 +18,10 @@ import zlib
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from bench import pages
 from local.launch import free_port, wait_for
 
-from .a11y import DESKTOP, JS_BUDGET, PHONE, SIZES, TOTAL_BUDGET, assert_accessible, first_load_weight
+from .a11y import DESKTOP, SIZES, assert_accessible
 from .helpers import ARTIFACTS, CHROMIUM, DISKOMINFO, FLAGS, OPERATOR, decide_by_api, mail_to, shot
 
 pytestmark = pytest.mark.e2e
@@ -338,48 +339,21 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
 
 
 def test_each_screen_loads_within_the_budget(local_stack, browser):
-    """First load of each screen in a fresh tab: at most 100 KiB of JavaScript and 1.4 MiB in all (gzip)."""
-    import requests
+    """First load of each screen in a fresh tab: at most 100 KiB of JavaScript and 1.4 MiB in all (gzip).
+    bench/pages.py measures; `make bench` puts the same table into BENCHMARKS.md."""
 
-    email = f"ukur-{uuid.uuid4().hex[:6]}@example.id"
-    requests.post(
-        f"{local_stack.api}/auth/register", json={"email": email, "password": PASSWORD, "name": "Ukur"}, timeout=10
-    )
-    token = requests.post(
-        f"{local_stack.api}/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
-    ).json()["id_token"]
-    created = requests.post(
-        f"{local_stack.api}/complaints",
-        json={"category": "lingkungan", "subcategory": "sampah", "title": "Ukur", "description": "Halaman diukur."},
-        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
-        timeout=10,
-    ).json()
-    lines = []
-    for name, address, logged_in in (
-        ("logged out", "/", False),
-        ("new report (map)", "/?view=new", True),
-        ("my reports", "/?view=reports", True),
-        ("one case", f"/?case={created['id']}", True),
-        ("account", "/?view=account", True),
-    ):
-        context = browser.new_context(viewport=PHONE, locale="id-ID")
-        if logged_in:  # the session a login leaves (sessionStorage), before the page's first request
-            context.add_init_script(
-                f"sessionStorage.setItem('id_token', {token!r}); sessionStorage.setItem('email', {email!r});"
-            )
-        page = context.new_page()
-        weight = first_load_weight(page, local_stack.api + address, is_tile=lambda url: url.startswith(TILES))
+    def check(name, page, weight):
         if name.startswith("new report"):
             expect(page.locator("#map .leaflet-control-zoom")).to_be_visible()  # the map library was in the load
             assert any("leaflet.js" in url for _, url, _ in weight.files)
-        lines.append(weight.line(name))
-        print(weight.line(name))
-        assert weight.scripts <= JS_BUDGET, weight.files
-        assert weight.total <= TOTAL_BUDGET, weight.files
-        context.close()
-    assert len(lines) == 5
-    # The figures, for BENCHMARKS.md ("Pages people use"): one line a screen.
-    (ARTIFACTS / "citizen-page-weights.txt").write_text("\n".join(lines) + "\n")
+
+    measured = pages.measure(browser, local_stack.api, lambda url: url.startswith(TILES), check)
+    print("\n" + pages.table(measured))
+    assert [name for name, _ in measured] == ["logged out", "new report (map)", "my reports", "one case", "account"]
+    for name, weight in measured:
+        assert weight.scripts <= pages.JS_BUDGET, (name, weight.files)
+        assert weight.total <= pages.TOTAL_BUDGET, (name, weight.files)
+    (ARTIFACTS / "citizen-page-weights.txt").write_text(pages.table(measured) + "\n")
 
 
 def test_a_keyboard_alone_registers_reports_with_a_pin_and_a_photo_and_rates(local_stack, open_page, tmp_path):
