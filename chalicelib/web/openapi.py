@@ -223,6 +223,9 @@ OPERATIONS: dict[tuple[str, str], Op] = {
             "subcategory": "puskesmas",
             "title": "Antrean puskesmas terlalu lama",
             "description": "Setiap pagi antrean di Puskesmas Sempaja lebih dari tiga jam.",
+            "location": "Puskesmas Sempaja, Samarinda",
+            "lat": -0.452,
+            "long": 117.155,
         },
     ),
     ("GET", "/complaints"): Op(
