@@ -157,6 +157,7 @@ CONTEXTS: dict[str, list[dict]] = {
         invitation_context("", None, "{####}", account="{username}"),  # Cognito's own template (the cloud)
     ],
     "account_exists": [{"email": "warga@example.id", "login_url": f"{BASE}/"}],
+    "password_reset": [{"email": "warga@example.id", "code": "123456"}],
 }
 DEFAULT: dict = {key: value for variants in CONTEXTS.values() for key, value in variants[0].items()}
 
@@ -331,8 +332,9 @@ def test_every_email_has_its_contexts_and_every_branch_is_rendered():
     """A template with no entry in CONTEXTS still renders (DEFAULT, above); the ones we send have theirs."""
     known = {"received", "question", "question_reminder", "reply", "rejected", "unanswered", "duplicate"}
     known |= {"assigned", "reminder", "overdue", "escalation", "monthly_report", "staff_invitation", "account_exists"}
+    known |= {"password_reset"}
     assert known <= set(email_templates())
-    assert set(CONTEXTS) <= set(email_templates())
+    assert set(CONTEXTS) == set(email_templates()), "give every email template its variants in CONTEXTS"
 
 
 def test_the_checks_catch_what_they_are_for():
@@ -363,14 +365,14 @@ def test_a_template_without_a_context_renders_with_stand_ins_and_a_warning(monke
 
     class Env:
         def get_template(self, path: str) -> Template:
-            return Template("Kode: {{ code }}. Buka {{ reset_url }}\n---\nCode: {{ code }}. Open {{ reset_url }}")
+            return Template("Kode: {{ token }}. Buka {{ reset_url }}\n---\nCode: {{ token }}. Open {{ reset_url }}")
 
     monkeypatch.setattr(rendering, "environment", lambda: Env())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        email, used = render("password_reset", DEFAULT)
-    assert sorted(re.findall(r"needs '(\w+)'", " ".join(str(w.message) for w in caught))) == ["code", "reset_url"]
-    assert used["reset_url"] == f"{BASE}/reset-url" and "contoh-code" in email.text
+        email, used = render("a_new_template", DEFAULT)
+    assert sorted(re.findall(r"needs '(\w+)'", " ".join(str(w.message) for w in caught))) == ["reset_url", "token"]
+    assert used["reset_url"] == f"{BASE}/reset-url" and "contoh-token" in email.text
     assert not url_problems(text_halves(email.text)["en"], urls_of(used))
 
 
