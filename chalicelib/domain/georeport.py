@@ -40,8 +40,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import catalog, coordinates, sop, submission
 from .calendar import WITA
-from .fields import has_forbidden_characters, is_email
-from .submission import LIMITS, PHONE
+from .fields import has_forbidden_characters, is_email, normalise_phone
+from .submission import LIMITS
 from .tracking import normalize
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -797,12 +797,15 @@ def parse_request(form: Mapping[str, str], jurisdiction: str) -> NewRequest:
     if email is not None and not is_email(email):
         errors.append(_bilingual("email tidak valid", "email is not a valid email address"))
     phone = _text(form, "phone", LIMITS["phone"], errors)
-    if phone is not None and not PHONE.match(phone):
-        errors.append(
-            _bilingual(
-                "phone bukan nomor telepon (mis. +6281234567890)", "phone is not a phone number (e.g. +6281234567890)"
+    if phone is not None:  # the one phone rule of every channel (fields.normalise_phone), kept as E.164
+        phone = normalise_phone(phone)
+        if phone is None:
+            errors.append(
+                _bilingual(
+                    "phone bukan nomor telepon (mis. 0812-3456-7890)",
+                    "phone is not a phone number (e.g. 0812-3456-7890)",
+                )
             )
-        )
     first_name = _text(form, "first_name", MAX_NAME, errors)
     last_name = _text(form, "last_name", MAX_NAME, errors)
     if first_name and last_name and len(first_name) + len(last_name) + 1 > MAX_NAME:

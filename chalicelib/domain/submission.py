@@ -87,8 +87,6 @@ CHANNEL_LABELS = {
     "sp4n_lapor": ("SP4N-LAPOR!", "SP4N-LAPOR!"),
     "open311": ("Open311 (aplikasi lain)", "Open311 (other apps)"),
 }
-_PHONE = re.compile(fields.ENTRY_PHONE_PATTERN)  # as an operator writes it down: 0812-3456-7890, +62 ...
-PHONE = _PHONE  # the same rule for every channel that takes a phone number (Open311 too)
 _REF = re.compile(fields.EXTERNAL_REF_PATTERN)
 
 

@@ -17,6 +17,13 @@ SPEC_POST_REQUEST = (
 
 def spec_form(**changes) -> dict:
     form = georeport.parse_form(SPEC_POST_REQUEST, "application/x-www-form-urlencoded; charset=utf-8")
-    # Ours: the jurisdiction, a service, and a point in East Kalimantan (the spec's is in San Francisco).
-    form.update(jurisdiction_id=JURISDICTION, service_code="infrastruktur.jalan-rusak", lat="-0.4948", long="117.1436")
+    # Ours: the jurisdiction, a service, a point in East Kalimantan (the spec's is in San Francisco) and a
+    # phone number that is one (the spec's "111111111" is not: every channel reads phones by one rule).
+    form.update(
+        jurisdiction_id=JURISDICTION,
+        service_code="infrastruktur.jalan-rusak",
+        lat="-0.4948",
+        long="117.1436",
+        phone="0812-3456-7890",
+    )
     return {k: v for k, v in {**form, **changes}.items() if v is not None}

@@ -500,7 +500,7 @@ def test_the_spec_example_request_is_accepted_for_one_of_our_services():
     assert request.service.code == "infrastruktur.jalan-rusak"
     assert (request.latitude, request.longitude) == (-0.4948, 117.1436)
     assert request.address == "1234 5th street" and request.email == "smit333@sfgov.edu"
-    assert request.reporter_name == "john smith" and request.phone == "111111111"
+    assert request.reporter_name == "john smith" and request.phone == "+6281234567890"  # kept as E.164
     assert request.media_url == "http://farm3.static.flickr.com/2002/2212426634_5ed477a060.jpg"
     assert (request.device_id, request.account_id) == ("tt222111", "123456")
     assert request.title == "Jalan provinsi rusak: A large sinkhole is destroying the street"
