@@ -385,7 +385,12 @@ document.addEventListener("click", (event) => {  // in-page links change the scr
 });
 function wanted() {
   const q = new URLSearchParams(location.search), id = q.get("case");
-  return {view: q.get("view") || "", caseId: id && ID_PATTERN.test(id) ? id : null};
+  return {view: q.get("view") || "", caseId: id && ID_PATTERN.test(id) ? id : null, track: (q.get("track") || "").slice(0, 40)};
+}
+function trackFromAddress(number) {  // ?track=KT-... (the receipt email's link): the number looked up at once
+  if (!number || $("track").hidden || $("track-number").value) return;
+  $("track-number").value = number;
+  $("track-form").requestSubmit();
 }
 function showScreen(name, moveFocus) {
   if (screen !== name) { clearErrors(); hideResults(); }
@@ -406,10 +411,11 @@ function showScreen(name, moveFocus) {
   }
 }
 async function route(moveFocus) {
-  const {view, caseId} = wanted(), inside = Boolean(token());
+  const {view, caseId, track} = wanted(), inside = Boolean(token());
   if (!inside) {
     showScreen(view === "forgot" ? "forgot" : "guest", moveFocus);
     if (caseId && !$("guest-result").textContent) result($("guest-result"), "login_to_open", false);
+    trackFromAddress(track);
     return;
   }
   if (caseId) {
@@ -423,7 +429,7 @@ async function route(moveFocus) {
   showScreen(name, moveFocus);
   openId = null; shownCase = null;
   if (name === "new") { await loadCategories().catch((e) => showErrors($("complaint-form"), apiErrors(e))); startMap(); }
-  if (name === "reports") await loadComplaints(true).catch((e) => showErrors($("complaints"), apiErrors(e)));
+  if (name === "reports") { await loadComplaints(true).catch((e) => showErrors($("complaints"), apiErrors(e))); trackFromAddress(track); }
   if (name === "account") $("who-email").textContent = sessionStorage.getItem("email") || "";
 }
 function sessionEnded() {

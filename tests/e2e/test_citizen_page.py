@@ -336,6 +336,11 @@ def test_a_citizen_walks_every_flow(local_stack, open_page, size):
     page.fill("#track-number", "KT-0000-0000")
     page.click("#track-form button[type=submit]")
     expect(page.locator("#track-number-error")).to_contain_text("tidak ditemukan")
+    # The receipt email's link (?track=...) looks the number up at once.
+    receipt = mail_to(local_stack, email, tracking, "diterima")[0]
+    page.goto(re.search(r"http\S+/\?track=\S+", receipt["text"]).group(0))
+    expect(page.locator("#track-result")).to_contain_text("Diproses — Klasifikasi")
+    expect(page.locator("#track-number")).to_have_value(tracking)
 
 
 def test_each_screen_loads_within_the_budget(local_stack, browser):

@@ -43,6 +43,7 @@ from .report_sample import sample_report
 
 BASE = "https://aspirasi.test"
 COMPLAINT_ID = "4f2a9c1e7b3d4a0c8e6f5b2a1d9c3e6d"  # ends in "6d", as the defect's "…6dThe service clock"
+TRACKING = "KT-82PT-R267"
 # What people wrote, with markup in it: escaped in HTML, as written in text. (No month or day names here:
 # the date checks would see them.)
 MARK = "<x-citizen>"
@@ -74,7 +75,7 @@ def _case(channel: str = "web", confidential: bool = False) -> dict:
         updated_at=ENTERED,
         id=COMPLAINT_ID,
         status=sop.STATUS_OPEN,
-        tracking_number="KT-82PT-R267",
+        tracking_number=TRACKING,
         channel=channel,
         confidential=confidential,
         **CITIZEN,
@@ -88,6 +89,7 @@ def _citizen(channel: str = "web", **extra: Any) -> dict:
         "c": _case(channel),
         "base_url": BASE,
         "case_url": f"{BASE}/?case={COMPLAINT_ID}",
+        "track_url": f"{BASE}/?track={TRACKING}",
         **extra,
     }
 

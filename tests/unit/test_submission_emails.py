@@ -67,6 +67,7 @@ def _citizen_context(case: dict, **extra) -> dict:
         "c": case,
         "base_url": "http://x",
         "case_url": "http://x/?case=c1",
+        "track_url": "http://x/?track=KT-0000-0000",
         "rating_url": "https://rate.example/ratings/tok",
         **extra,
     }
@@ -82,10 +83,16 @@ def test_html_email_escapes_citizen_text_and_text_part_keeps_it_readable():
 
 
 def test_a_reporter_who_phoned_is_not_told_to_log_in():
-    web = render_email("received", {"c": _case(), "base_url": "http://x"})
-    phoned = render_email("received", {"c": _case(channel="phone"), "base_url": "http://x"})
+    track = {"base_url": "http://x", "track_url": "http://x/?track=KT-AAAA-BBBB"}
+    web = render_email("received", {"c": _case(), **track})
+    phoned = render_email("received", {"c": _case(channel="phone"), **track})
     assert "dengan akun Anda" in web.text and "log in" in web.html
     assert "akun" not in phoned.text and "log in" not in phoned.html and "operator" in phoned.text
+    for email in (web, phoned):  # anyone may look the number up without an account
+        assert (
+            email.text.count("http://x/?track=KT-AAAA-BBBB") == 2
+            and 'href="http://x/?track=KT-AAAA-BBBB"' in email.html
+        )
     reply = render_email("reply", _citizen_context(_case(channel="letter")))
     assert "http://x" not in reply.text and "KT-AAAA-BBBB" in reply.text
 

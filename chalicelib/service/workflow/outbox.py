@@ -212,6 +212,8 @@ def tell_citizen(svc: Services, complaint_id: str, template: str, key: str | Non
             "c": case_context(complaint),
             "base_url": svc.settings.public_base_url,
             "case_url": f"{svc.settings.public_base_url}/?case={complaint.id}",
+            # the page's status check, open without logging in (the receipt tells the number's use)
+            "track_url": f"{svc.settings.public_base_url}/?track={complaint.tracking_number}",
             **extra,
         }
         if template == "reply":
