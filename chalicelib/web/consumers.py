@@ -71,7 +71,7 @@ def handle_handoff(record: SQSRecord) -> None:
         stage=message.get("stage"),
     ):
         try:
-            handle_message(services(), message)
+            handle_message(services(), message, int(record.attributes.approximate_receive_count or 1))
         except Exception as error:
             _retry_later(record, "handoff message failed", error)
             raise

@@ -545,3 +545,46 @@ def test_a_throttled_mark_is_retried_so_the_sent_email_is_in_the_trail(monkeypat
     assert len(noted) == int(marked)
     assert len(pauses) == outbox.MARK_TRIES - 1 and max(pauses) <= outbox.MARK_PAUSE_MAX
     assert sum(pauses) < 6  # seconds: a consumer's invocation has room for it
+
+
+# -- a redelivery after the writes went through ---------------------------------------------------------------------
+class NoWrites(InMemoryStore):
+    """Every write of the stage's entry and its emails fails, as DynamoDB shedding load would: what a
+    redelivery may still do is read."""
+
+    writes_fail = False
+
+    def _throttled(self, name: str):
+        write = getattr(super(), name)
+
+        def attempt(*args: Any, **kwargs: Any) -> Any:
+            if self.writes_fail:
+                raise RuntimeError(f"ProvisionedThroughputExceededException ({name})")
+            return write(*args, **kwargs)
+
+        return attempt
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in ("enter_stage", "claim_email", "record_email_sent", "release_email", "record_task_token"):
+            return object.__getattribute__(self, "_throttled")(name)
+        return super().__getattribute__(name)
+
+
+def test_a_redelivered_message_reads_what_its_first_delivery_wrote_instead_of_writing_it_again():
+    """Issue 19's chaos runs: a stage_entered whose visit and receipt were written, but whose completion
+    failed, redid both conditional writes on every redelivery, and so kept failing while DynamoDB shed load.
+    A redelivery (SQS's receive count > 1) reads first and writes only what is missing."""
+    store = NoWrites()
+    store.seed_complaint(a_complaint())
+    case = Case(store, RefusingNotifier(), FakeWorkflow(), FakeMetrics())
+    message = {"type": "stage_entered", "complaint_id": CASE, "task_token": "enter-1", "stage": "intake", "step": 1}
+    message["visit"] = {"stage": "intake", "step": 1}
+    handle_message(case.svc, message)  # the first delivery writes the visit and sends the receipt
+    case.workflow.completed.clear()  # ... but its answer to the state machine was lost
+    store.writes_fail = True
+    with pytest.raises(RuntimeError):  # a first delivery would write again (and fail)
+        handle_message(case.svc, message, delivery=1)
+    handle_message(case.svc, message, delivery=2)  # the redelivery reads, writes nothing, and answers
+    assert case.completed("enter-1") == {"wait_seconds": 300}
+    assert case.emails() == [("received", CITIZEN)]  # once
+    assert case.audit() == ["stage_entered"]

@@ -9,6 +9,7 @@ from .clock import stage_timer
 from .closing import await_feedback, close, close_duplicate, close_unanswered, deliver_reply, reject
 from .entry import enter_stage
 from .handoff import hand_off
+from .outbox import redelivery
 from .questions import answer_timer, ask_citizen, await_answer
 
 
@@ -32,9 +33,12 @@ HANDLERS: dict[str, Callable[[Services, dict], None]] = {
 }
 
 
-def handle_message(svc: Services, message: dict) -> None:
+def handle_message(svc: Services, message: dict, delivery: int = 1) -> None:
+    """Run the message's handler. ``delivery`` is SQS's receive count: from the second on, the handlers
+    read what an earlier delivery may have written before writing it again (outbox.redelivery)."""
     try:
         handler = HANDLERS[message["type"]]
     except (KeyError, TypeError):
         raise UnknownMessage("message of unknown type") from None
-    handler(svc, message)
+    with redelivery(delivery > 1):
+        handler(svc, message)

@@ -17,7 +17,7 @@ from ...domain.timestamps import iso, parse_iso
 from ..container import Services
 from .case import SYSTEM, moment, visit_of
 from .clock import next_step
-from .outbox import tell_citizen
+from .outbox import is_redelivery, tell_citizen
 
 
 @dataclass
@@ -116,7 +116,9 @@ def enter_stage(svc: Services, message: dict) -> None:
         **{k: v for k, v in carried.items() if v},
     )
     details["due_at"] = item.due_at
-    created = svc.store.enter_stage(
+    # The visit's write sets the case's step: a redelivery that finds the case at this step or later knows
+    # the visit is open and does not write it again (outbox.redelivery).
+    created = not (is_redelivery() and (complaint.step or 0) >= step) and svc.store.enter_stage(
         item,
         iso(now),
         overdue=bool(carried.get("overdue")),  # a stage late before it asked stays late

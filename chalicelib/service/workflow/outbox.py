@@ -6,9 +6,11 @@ SQS delivers a message at least once and a Lambda may die anywhere, so an email 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from datetime import timedelta
 
 from ...domain.records import new_audit_entry
@@ -32,6 +34,26 @@ def _pause(attempt: int) -> None:
 
 
 Email = tuple[list, str, dict]  # (to, template, context)
+
+# Whether the message being handled came before (SQS's receive count > 1). A redelivery reads what an earlier
+# delivery may have written before it writes again: a read is cheaper than a conditional write that fails,
+# and while a service sheds load every write that need not be made is one fewer chance to fail again (a
+# message that redid its finished writes each time could miss its fast retries under chaos; issue 19). The
+# first delivery writes at once, as nothing can be there yet: the AWS-call budgets count first deliveries.
+_REDELIVERY: ContextVar[bool] = ContextVar("aspirasi_redelivery", default=False)
+
+
+@contextlib.contextmanager
+def redelivery(again: bool) -> Iterator[None]:
+    token = _REDELIVERY.set(again)
+    try:
+        yield
+    finally:
+        _REDELIVERY.reset(token)
+
+
+def is_redelivery() -> bool:
+    return _REDELIVERY.get()
 
 
 class EmailInFlight(RuntimeError):
@@ -59,7 +81,8 @@ def send_once(
     links.deferred_links); one write claims the email (tables.EmailModel, with a lease: Settings
     ``email_lease_seconds``) and stores those links' hashes; SES sends it; one transaction marks it sent,
     notes it in the audit trail and, with ``assigned_step``, marks that visit's team told.
-    A claim that finds the email marked sends nothing.
+    A claim that finds the email marked sends nothing; a redelivery reads the record first and does not
+    claim an email that is done.
 
     Why a retry makes a new link rather than the same one: the raw token exists only in the email, so
     the same link could be rebuilt only from a secret (an HMAC of the work item) -- one key that would
@@ -73,6 +96,10 @@ def send_once(
     An email the mail service refuses for good is recorded as done, unsent, and the case goes on.
     True: this call marked it sent (and the team told, with ``assigned_step``).
     """
+    if is_redelivery():
+        earlier = svc.store.get_email(complaint_id, key)
+        if earlier is not None and (earlier.sent_at or earlier.rejected):
+            return False  # what the claim would answer (EMAIL_DONE), without a write
     now = svc.now()
     lease = timedelta(seconds=svc.settings.email_lease_seconds)
     lease_until = iso(now + lease)
