@@ -71,11 +71,16 @@ def handle_handoff(record: SQSRecord) -> None:
         stage=message.get("stage"),
     ):
         try:
-            handle_message(services(), message, int(record.attributes.approximate_receive_count or 1))
+            handle_message(services(), message, _delivery_count(record))
         except Exception as error:
             _retry_later(record, "handoff message failed", error)
             raise
         logger.info("handoff message handled")
+
+
+def _delivery_count(record: SQSRecord) -> int:
+    """SQS's receive count of the message (1 where an event leaves it out, as hand-made test events do)."""
+    return int(record.attributes.get("ApproximateReceiveCount") or 1)
 
 
 def _retry_later(record: SQSRecord, what: str, error: Exception) -> None:
@@ -87,7 +92,7 @@ def _retry_later(record: SQSRecord, what: str, error: Exception) -> None:
     throttled = delivery.is_throttling(error)
     delay = max(
         delivery.retry_delay(
-            int(record.attributes.approximate_receive_count or 1),
+            _delivery_count(record),
             cfg.retry_first_seconds,
             cfg.retry_max_seconds,
             throttled=throttled,

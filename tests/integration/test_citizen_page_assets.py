@@ -31,7 +31,7 @@ def test_the_page_names_its_files_by_content_and_allows_only_what_it_needs(clien
     assert all('type="application/json"' in s or "src=" in s for s in scripts), scripts
     assert re.search(r'<script src="static/citizen\.js\?v=[0-9a-f]{12}" defer>', html)
     assert "https://{s}.tiles.example.id/osm/{z}/{x}/{y}.png" in html
-    assert "© Peta \\u003cKaltim>" in html  # inside the JSON block nothing closes the element
+    assert "\\u00a9 Peta \\u003cKaltim>" in html  # inside the JSON block nothing closes the element
     assert "innerHTML" not in html
 
 

@@ -112,7 +112,7 @@ def test_a_request_posted_with_a_key_runs_the_sop_and_reads_back_closed_with_the
     assert (complaint.citizen_name, complaint.citizen_email, complaint.citizen_phone) == (
         "Rina Wulandari",
         "rina.warga@example.id",
-        "+62 811-5500-123",
+        "+628115500123",  # kept as E.164 (fields.normalise_phone)
     )
     assert (complaint.latitude, complaint.longitude, complaint.location) == (
         -0.4948,
