@@ -47,6 +47,7 @@ def test_register_submit_and_see_the_tracking_number(local_stack, page):
     page.click("#send")
     number = page.locator("#tracking-number")
     expect(number).to_have_text(__import__("re").compile(r"^KT-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
+    tracking = number.inner_text()  # read now: the receipt is hidden once the case is opened from the list
 
     # The receipt leads the case's own screen (its address: ?case=<id>); the list is a screen of its own.
     expect(page.locator("#detail-title")).to_have_text("Lampu lalu lintas <mati>")  # shown as text, never as markup
@@ -54,14 +55,14 @@ def test_register_submit_and_see_the_tracking_number(local_stack, page):
     entry = page.locator("#complaints li a").first
     expect(entry).to_contain_text("Lampu lalu lintas <mati>")
     entry.click()
-    expect(page.locator("#detail-number")).to_have_text(number.inner_text())
+    expect(page.locator("#detail-number")).to_have_text(tracking)
     expect(page.locator("#detail-timeline li[data-type=stage]").first).to_contain_text("Penerimaan pengaduan")
 
     page.click("#lang-en")
     expect(page.locator("#detail-status")).to_have_text("In progress")
     page.go_back()
     expect(page.locator("h2", has_text="My reports")).to_be_visible()
-    expect(page.locator("#complaints li a").first).to_contain_text(number.inner_text())
+    expect(page.locator("#complaints li a").first).to_contain_text(tracking)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "citizen-page.png"), full_page=True)
 
