@@ -24,12 +24,20 @@ class AccountExists(Conflict):
     code = "account_exists"
 
 
-class RegistrationLimited(TooManyRequests):
-    """Too many accounts asked for from one client address in an hour (Retry-After)."""
+class ClientLimited(TooManyRequests):
+    """Too many of ``what`` from one client address in an hour (Retry-After)."""
+
+    what = "requests"
 
     def __init__(self, retry_after: int):
-        super().__init__("too many registrations from this address")
+        super().__init__(f"too many {self.what} from this address")
         self.retry_after = retry_after
+
+
+class RegistrationLimited(ClientLimited):
+    """Too many accounts asked for from one client address in an hour."""
+
+    what = "registrations"
 
 
 class WrongCredentials(Unauthorized):
@@ -38,12 +46,10 @@ class WrongCredentials(Unauthorized):
     code = "wrong_credentials"
 
 
-class PasswordResetLimited(TooManyRequests):
-    """Too many password resets asked for (or tried) from one client address in an hour (Retry-After)."""
+class PasswordResetLimited(ClientLimited):
+    """Too many password resets asked for (or tried) from one client address in an hour."""
 
-    def __init__(self, retry_after: int):
-        super().__init__("too many password resets from this address")
-        self.retry_after = retry_after
+    what = "password resets"
 
 
 class PasswordChangeRequired(Forbidden):
@@ -61,16 +67,12 @@ def register(svc, payload: Any, client: str | None = None) -> dict:
     registered learns it. One client address may ask for ``register_limit_per_hour`` accounts an hour.
     """
     from ..domain import models  # on use: a cold start without pydantic (docs/performance.md)
-    from . import rate_limits
 
     body = models.validate(models.RegisterRequest, payload)
     email = body.email.lower()
-    if client:
-        hit = rate_limits.hit(
-            svc, f"register#{subject_key(client)}", svc.settings.register_limit_per_hour, HOUR, "RegistrationsLimited"
-        )
-        if hit.count is None:
-            raise RegistrationLimited(hit.retry_after or 60)
+    _limit_client(
+        svc, "register", client, svc.settings.register_limit_per_hour, "RegistrationsLimited", RegistrationLimited
+    )
     try:
         confirmed = svc.identity.register(email, body.password, body.name[:100], body.phone)
     except AccountExists:
@@ -121,21 +123,24 @@ def login(identity: IdentityProvider, payload: Any) -> dict:
     return result
 
 
-def _limit_client(svc, route: str, client: str | None) -> None:
-    """One client address may ask ``password_reset_limit_per_hour`` times an hour per route (429 after)."""
+def _limit_client(
+    svc, route: str, client: str | None, per_hour: int, metric: str, limited: type[ClientLimited]
+) -> None:
+    """One client address may call ``route`` ``per_hour`` times a clock hour, then ``limited`` (429 with
+    Retry-After). The counter's key holds a digest of the address (``subject_key``), never the address."""
     from . import rate_limits
 
     if not client:
         return
-    hit = rate_limits.hit(
-        svc,
-        f"{route}#{subject_key(client)}",
-        svc.settings.password_reset_limit_per_hour,
-        HOUR,
-        "PasswordResetsLimited",
-    )
+    hit = rate_limits.hit(svc, f"{route}#{subject_key(client)}", per_hour, HOUR, metric)
     if hit.count is None:
-        raise PasswordResetLimited(hit.retry_after or 60)
+        raise limited(hit.retry_after or 60)
+
+
+def _limit_resets(svc, route: str, client: str | None) -> None:
+    """Password resets: ``password_reset_limit_per_hour`` an hour per route from one client address."""
+    limit = svc.settings.password_reset_limit_per_hour
+    _limit_client(svc, route, client, limit, "PasswordResetsLimited", PasswordResetLimited)
 
 
 def forgot_password(svc, payload: Any, client: str | None = None) -> dict:
@@ -155,7 +160,7 @@ def forgot_password(svc, payload: Any, client: str | None = None) -> dict:
 
     body = models.validate(models.ForgotPasswordRequest, payload)
     email = body.email.lower()
-    _limit_client(svc, "forgot", client)
+    _limit_resets(svc, "forgot", client)
     answer = {"email": email}
     sent = rate_limits.hit(
         svc, f"reset-code#{subject_key(email)}", RESET_CODES_PER_ADDRESS_PER_HOUR, HOUR, "ResetCodesLimited"
@@ -178,6 +183,6 @@ def reset_password(svc, payload: Any, client: str | None = None) -> None:
     from ..domain import models  # on use: a cold start without pydantic (docs/performance.md)
 
     body = models.validate(models.ResetPasswordRequest, payload)
-    _limit_client(svc, "reset", client)
+    _limit_resets(svc, "reset", client)
     svc.identity.reset_password(body.email.lower(), body.code, body.new_password)
     svc.metrics.count("PasswordReset")

@@ -14,11 +14,11 @@ table. Four calls: the counter, the number, the complaint, its stage visits.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from ..domain import catalog, limits
 from ..domain.errors import NotFound, TooManyRequests
+from ..domain.personal_data import subject_key
 from ..domain.tracking import normalize
 from . import rate_limits
 from .container import Services
@@ -41,10 +41,11 @@ class TrackingLimited(TooManyRequests):
 
 
 def _admit(svc: Services, client: str | None) -> None:
-    """Count one lookup against the client address's minute; the counter holds a digest, never the address."""
-    digest = hashlib.sha256(f"track:{client or 'unknown'}".encode()).hexdigest()[:24]
+    """Count one lookup against the client address's minute; the counter holds a digest (``subject_key``, as
+    the accounts' limits), never the address."""
     limit = svc.settings.track_limit_per_minute
-    counted = rate_limits.hit(svc, f"{LOOKUPS}#{digest}", limit, limits.MINUTE, "StatusChecksLimited")
+    key = f"{LOOKUPS}#{subject_key(client or 'unknown')}"
+    counted = rate_limits.hit(svc, key, limit, limits.MINUTE, "StatusChecksLimited")
     if counted.retry_after is not None:
         raise TrackingLimited(limit, counted.retry_after)
 
