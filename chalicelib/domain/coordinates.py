@@ -79,9 +79,3 @@ def pair_errors(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     (sent,) = given
     missing = "long" if sent == "lat" else "lat"
     return [{"field": missing, "code": PAIR_REQUIRED, "other": sent}]
-
-
-def errors(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every problem of a body's ``lat`` and ``long``: each one's own, then the pair's."""
-    found = [error for name in NAMES if (error := check(name, payload.get(name))) is not None]
-    return found + pair_errors(payload)

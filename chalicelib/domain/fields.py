@@ -35,7 +35,6 @@ _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_PATTERN = rf"^{_ATEXT}{{1,64}}@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])$"
 INTL_PHONE_PATTERN = r"^\+[1-9][0-9]{7,14}$"  # E.164, what we keep and Cognito keeps: +6281234567890
-ENTRY_PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{5,22}$"  # as an operator writes it down: 0812-3456-7890
 EXTERNAL_REF_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,98}[\x21-\x7e])?$"
 
 
