@@ -203,28 +203,9 @@ function when(iso) {
 const stageName = (name) => (STAGES[name] ? STAGES[name][lang] || STAGES[name].id : name || "-");
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
 
-// -- the API: a problem document (RFC 9457) becomes an ApiError; a 401 with a session ends it -------------
-class ApiError extends Error {
-  constructor(message, status, problem) { super(message); this.status = status; this.problem = problem || {}; }
-}
-async function apiResponse(method, path, body, headers) {
-  const h = Object.assign({"Accept": "application/json"}, headers || {});
-  if (body !== undefined) h["Content-Type"] = "application/json";
-  if (token()) h["Authorization"] = "Bearer " + token();
-  let response;
-  try { response = await fetch(BASE + path.replace(/^\//, ""), {method, headers: h, body: body === undefined ? undefined : JSON.stringify(body)}); }
-  catch (e) { throw new ApiError(t("network"), 0, null); }
-  if (!response.ok) {
-    const data = await response.json().catch(() => ({}));
-    if (response.status === 401 && token()) sessionEnded();
-    throw new ApiError(problemText(data) || response.statusText, response.status, data);
-  }
-  return response;
-}
-async function api(method, path, body, headers) {
-  const response = await apiResponse(method, path, body, headers);
-  return response.status === 204 || response.status === 202 ? null : response.json().catch(() => ({}));
-}
+// -- the API (api.js, loaded first): a problem document becomes an ApiError; a 401 with a session ends it ----
+const {apiResponse, api} = apiClient({base: BASE, token, networkText: () => t("network"), describe: problemText,
+                                      sessionEnded: () => sessionEnded()});
 function problemText(p) {  // the problem's title (and detail) in the page's language: "id / en"
   if (!p) return "";
   if (p.messages && p.messages[lang]) return p.messages[lang];

@@ -24,7 +24,9 @@ bp = Blueprint(__name__)
 STATIC = Path(__file__).parents[2] / "static"
 # The files the pages load, by the address they are loaded from (nothing else under static/ is served).
 ASSETS = {
+    "api.js": STATIC / "api.js",  # the API client both pages load first
     "citizen.js": STATIC / "citizen.js",
+    "staff.js": STATIC / "staff.js",
     "vendor/leaflet/leaflet.js": STATIC / "vendor" / "leaflet" / "leaflet.js",
     "vendor/leaflet/leaflet.css": STATIC / "vendor" / "leaflet" / "leaflet.css",
 }
@@ -75,6 +77,7 @@ def index():
             {
                 "lang": "en" if lang == "en" else "id",
                 "config_json": script_json(config),  # inside a <script type="application/json">
+                "api_url": asset_url("api.js"),
                 "script_url": asset_url("citizen.js"),
             },
         )

@@ -15,6 +15,7 @@ from ...service import api_keys, complaints, members, staff
 from .. import auth
 from ..http import ANY_BODY, api, header, json_response, limit, page, params, request_body, script_json
 from ..process import configured, logger, services
+from .public import asset_url
 
 bp = Blueprint(__name__)
 
@@ -33,14 +34,29 @@ def staff_console():
         }
         for s in sop.STAGES
     }
-    return page(
+    response = page(
         render_page(
             "staff",
             {
                 "lang": "en" if lang == "en" else "id",
-                "stages_json": script_json(stages),
+                "stages_json": script_json(stages),  # inside a <script type="application/json">
+                "api_url": asset_url("api.js"),
+                "script_url": asset_url("staff.js"),
             },
         )
+    )
+    response.headers["Content-Security-Policy"] = _console_policy()
+    return response
+
+
+def _console_policy() -> str:
+    """Only our own scripts run (no inline script); attachments' images are shown from the bucket."""
+    uploads = services().uploads
+    images = f" {uploads.origin}" if uploads is not None else ""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self'{images}; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
 
 
