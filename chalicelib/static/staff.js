@@ -1,4 +1,7 @@
-// The staff console (chalicelib/templates/pages/staff.html).
+// The staff console (chalicelib/templates/pages/staff.html), loaded after api.js. Views: sign-in, the queue (a
+// sortable, filterable table; a compact list on a phone), all cases / our cases, one case with its decision form
+// (one primary choice, a confirmation dialog, reply templates), new report, SLA report, templates, members, keys.
+// Whatever a citizen or an officer wrote is set as text (textContent), never parsed as markup.
 "use strict";
 const T = {
   id: {app:"Aspirasi Kaltim — Konsol Staf", logout:"Keluar", login_title:"Masuk sebagai staf", email:"Email", password:"Kata sandi", login:"Masuk",
@@ -110,18 +113,98 @@ const T = {
     au_weak_password:"The new password needs at least 8 characters, with upper case, lower case and a digit",
     au_code_missing:"Enter the code from the email", au_code_wrong:"The code is wrong or has expired. Check the latest email, or ask for a new code"}
 };
+// -- the words of the full-day console (issue 21) -----------------------------------------------------------
+Object.assign(T.id, {nav_queue: "Antrean", nav_cases: "Semua kasus", nav_cases_opd: "Kasus kami", queue_title: "Antrean saya",
+  to_cases: "Lihat semua kasus", to_cases_opd: "Lihat semua kasus kami (termasuk yang sudah dijawab dan selesai)", recent_title: "Kasus terakhir",
+  queue_empty: "Tidak ada pekerjaan di antrean.", filters: "Saring dan urutkan", filters_on: "({n} aktif)", sort_by: "Urutkan menurut",
+  overdue_only: "Hanya yang terlambat", due_today: "Batas waktu hari ini (WITA)", all_opds: "Semua OPD", all_channels: "Semua saluran", all_stages: "Semua",
+  count_all: "{n} pekerjaan di antrean.", count_some: "Menampilkan {n} dari {m} pekerjaan.", sorted: "Diurutkan menurut {c}, {d}.",
+  ascending: "naik", descending: "turun", refreshed: "Diperbarui.", no: "tidak",
+  c_number: "Nomor", c_title: "Judul", c_stage: "Tahap", c_category: "Kategori / OPD", c_channel: "Saluran", c_received: "Diterima (WITA)",
+  c_due: "Batas (WITA)", c_left: "Sisa waktu", c_overdue: "Terlambat", c_status: "Status", c_submitted: "Masuk (WITA)",
+  sort_due_asc: "Batas waktu, paling awal", sort_left_asc: "Sisa waktu, paling sedikit", sort_received_desc: "Diterima, terbaru",
+  sort_received_asc: "Diterima, terlama", sort_number_asc: "Nomor", sort_stage_asc: "Tahap", sort_overdue_desc: "Terlambat dulu",
+  u_minutes: "menit", u_minutes_1: "menit", u_hours: "jam", u_hours_1: "jam", left: "sisa {d} kerja", overdue_by: "terlambat {d}",
+  search_label: "Cari: nomor laporan atau kata", search: "Cari", clear_filters: "Hapus saringan", any: "Semua", from_date: "Dari tanggal", to_date: "Sampai tanggal",
+  load_more: "Muat lagi", cases_found: "{n} kasus ditampilkan.", cases_more_exist: "Ada lagi: pilih \"Muat lagi\".", cases_none: "Tidak ada kasus yang cocok.",
+  cases_intro: "Semua kasus, terbaru dulu: yang berjalan, dijawab dan selesai.", cases_intro_opd: "Setiap kasus yang pernah diteruskan ke OPD Anda, terbaru dulu: yang berjalan, dijawab dan selesai.",
+  back: "← Kembali ke antrean", back_cases: "← Kembali ke daftar kasus", erased: "Data pribadi pelapor telah dihapus atas permintaannya",
+  anonymous_reporter: "anonim (nama tidak ditampilkan)", opens_new_tab: "dibuka di tab baru", something_happened: "catatan",
+  decision_mine: "Pilih keputusan, isi yang diminta, lalu periksa sebelum dikirim.", choose_decision: "Keputusan", other_choices: "Pilihan lain",
+  check_and_send: "Periksa lalu kirim", confirm_decision: "{o}: {n}", yes_decide: "Ya, {o}", go_back: "Kembali", cannot_undo: "Ini tidak dapat dibatalkan.",
+  next_accept: "Laporan diterima dan diteruskan ke Tim Diskominfo untuk klasifikasi.",
+  next_reject: "Laporan ditutup; pelapor menerima email berisi alasan ini.",
+  next_request_information: "Pertanyaan ini dikirim ke pelapor; waktu SOP berhenti sampai pelapor menjawab.",
+  next_information: "Laporan dijawab langsung: diserahkan ke operator untuk balasan kepada pelapor.",
+  next_aspiration: "Laporan diteruskan ke {opd}, yang punya 2 hari kerja untuk menanggapi.",
+  next_duplicate: "Laporan ini ditutup sebagai duplikat dari {of}; pelapor diberi tahu nomor itu.",
+  next_respond: "Tanggapan dikirim ke Tim Diskominfo untuk diperiksa sebelum dibalas ke pelapor.",
+  next_not_our_authority: "Laporan dikembalikan ke Tim Diskominfo untuk diteruskan ke OPD lain.",
+  next_approve: "Tanggapan disetujui dan diserahkan ke operator untuk dibalas ke pelapor.",
+  next_return: "Tanggapan dikembalikan ke OPD dengan alasan ini.",
+  next_send: "Balasan ini dikirim ke pelapor sekarang sebagai jawaban akhir.",
+  ctx_response: "Tanggapan OPD yang diperiksa", ctx_previous_response: "Tanggapan OPD sebelumnya", ctx_previous_reply: "Balasan sebelumnya kepada pelapor",
+  err_required: "{f} wajib diisi", you: "Anda", enable_again: "Aktifkan lagi", enabled_done: "{e} aktif lagi.", confirm_disable_title: "Nonaktifkan {e}?",
+  confirm_disable: "Orang ini tidak dapat masuk lagi sampai diaktifkan lagi.", choose_group: "Pilih minimal satu kelompok",
+  tp_nav: "Templat", tp_title: "Templat balasan", tp_intro: "Jawaban yang sering dipakai, per tahap dan kategori. Di formulir keputusan, \"Pakai templat\" mengisi kotak teks dengan templat yang sudah diisi untuk kasus itu.",
+  tp_name: "Nama templat", tp_stage: "Dipakai pada", tp_text: "Teks", tp_text_hint: "Bagian yang diisi otomatis: {tracking_number}, {title}, {citizen_name}, {agency}.",
+  tp_question: "Pertanyaan untuk pelapor", tp_all_categories: "Semua kategori", tp_new_title: "Templat baru", tp_edit_title: "Ubah templat",
+  tp_create: "Simpan templat", tp_save: "Simpan perubahan", tp_cancel: "Batal mengubah", tp_edit: "Ubah", tp_delete: "Hapus",
+  tp_confirm_delete: "Hapus templat \"{n}\"?", tp_delete_note: "Templat ini tidak lagi ditawarkan di formulir keputusan.",
+  tp_created: "Templat \"{n}\" disimpan.", tp_saved: "Perubahan templat \"{n}\" disimpan.", tp_deleted: "Templat \"{n}\" dihapus.",
+  tp_use: "Pakai templat", tp_choose: "— Pilih templat —", tp_used: "Templat \"{n}\" dipakai; periksa dan sesuaikan teksnya."});
+Object.assign(T.en, {nav_queue: "Queue", nav_cases: "All cases", nav_cases_opd: "Our cases", queue_title: "My queue",
+  to_cases: "See all cases", to_cases_opd: "See all our cases (answered and closed ones too)", recent_title: "Latest cases",
+  queue_empty: "Nothing waiting in the queue.", filters: "Filter and sort", filters_on: "({n} on)", sort_by: "Sort by",
+  overdue_only: "Overdue only", due_today: "Due today (WITA)", all_opds: "All agencies", all_channels: "All channels", all_stages: "All",
+  count_all: "{n} items in the queue.", count_some: "Showing {n} of {m} items.", sorted: "Sorted by {c}, {d}.",
+  ascending: "ascending", descending: "descending", refreshed: "Refreshed.", no: "no",
+  c_number: "Number", c_title: "Title", c_stage: "Stage", c_category: "Category / agency", c_channel: "Channel", c_received: "Received (WITA)",
+  c_due: "Due (WITA)", c_left: "Time left", c_overdue: "Overdue", c_status: "Status", c_submitted: "Received (WITA)",
+  sort_due_asc: "Due, earliest first", sort_left_asc: "Time left, least first", sort_received_desc: "Received, newest first",
+  sort_received_asc: "Received, oldest first", sort_number_asc: "Number", sort_stage_asc: "Stage", sort_overdue_desc: "Overdue first",
+  u_minutes: "minutes", u_minutes_1: "minute", u_hours: "hours", u_hours_1: "hour", left: "{d} of office time left", overdue_by: "{d} overdue",
+  search_label: "Search: tracking number or words", search: "Search", clear_filters: "Clear filters", any: "All", from_date: "From", to_date: "To",
+  load_more: "Load more", cases_found: "{n} cases shown.", cases_more_exist: "There are more: choose \"Load more\".", cases_none: "No case matches.",
+  cases_intro: "Every case, newest first: open, answered and closed.", cases_intro_opd: "Every case ever sent to your agency, newest first: open, answered and closed.",
+  back: "← Back to the queue", back_cases: "← Back to the cases", erased: "The reporter's personal data was erased at their request",
+  anonymous_reporter: "anonymous (name not shown)", opens_new_tab: "opens in a new tab", something_happened: "record",
+  decision_mine: "Choose a decision, fill in what it needs, then check it before it is sent.", choose_decision: "Decision", other_choices: "Other choices",
+  check_and_send: "Check, then send", confirm_decision: "{o}: {n}", yes_decide: "Yes, {o}", go_back: "Go back", cannot_undo: "This cannot be undone.",
+  next_accept: "The report is accepted and goes to the Diskominfo team for classification.",
+  next_reject: "The report is closed; the reporter gets an email with this reason.",
+  next_request_information: "This question goes to the reporter; the SOP clock stops until they answer.",
+  next_information: "The report is answered directly: it goes to the operators for the reply to the reporter.",
+  next_aspiration: "The report goes to {opd}, which has 2 working days to respond.",
+  next_duplicate: "This report is closed as a duplicate of {of}; the reporter is told that number.",
+  next_respond: "The response goes to the Diskominfo team to be checked before the reply to the reporter.",
+  next_not_our_authority: "The report goes back to the Diskominfo team to be sent to another agency.",
+  next_approve: "The response is approved and goes to the operators for the reply to the reporter.",
+  next_return: "The response goes back to the agency with this reason.",
+  next_send: "This reply goes to the reporter now as the final answer.",
+  ctx_response: "The agency's response to check", ctx_previous_response: "The agency's previous response", ctx_previous_reply: "The previous reply to the reporter",
+  err_required: "{f} is required", you: "you", enable_again: "Enable again", enabled_done: "{e} is enabled again.", confirm_disable_title: "Disable {e}?",
+  confirm_disable: "This person can no longer log in until enabled again.", choose_group: "Choose at least one group",
+  tp_nav: "Templates", tp_title: "Reply templates", tp_intro: "Answers used again and again, by stage and category. In a decision form, \"Use a template\" fills the text box with the template filled in for that case.",
+  tp_name: "Template name", tp_stage: "Used at", tp_text: "Text", tp_text_hint: "Filled in automatically: {tracking_number}, {title}, {citizen_name}, {agency}.",
+  tp_question: "Question for the reporter", tp_all_categories: "All categories", tp_new_title: "New template", tp_edit_title: "Edit template",
+  tp_create: "Save template", tp_save: "Save changes", tp_cancel: "Stop editing", tp_edit: "Edit", tp_delete: "Delete",
+  tp_confirm_delete: "Delete the template \"{n}\"?", tp_delete_note: "It is no longer offered in decision forms.",
+  tp_created: "Template \"{n}\" saved.", tp_saved: "Changes to \"{n}\" saved.", tp_deleted: "Template \"{n}\" deleted.",
+  tp_use: "Use a template", tp_choose: "— Choose a template —", tp_used: "Template \"{n}\" used; check and adjust the text."});
 const STAGES = JSON.parse(document.getElementById("stages").textContent);
+const STAGE_ORDER = Object.keys(STAGES);
 const CHANNELS = ["phone", "walk_in", "letter", "whatsapp", "social_media", "email", "sp4n_lapor"];
+const ALL_CHANNELS = ["web"].concat(CHANNELS, ["open311"]);
 const TEXT_FIELDS = ["reason", "response", "reply", "question", "of"];
 // The console lives at .../staff; the API is its parent (works under an API Gateway stage prefix too).
 const BASE = location.pathname.replace(/\/+$/, "").replace(/staff$/, "").replace(/\/?$/, "/");
 let lang = new URLSearchParams(location.search).get("lang") || localStorage.getItem("lang") || document.documentElement.lang || "id";
 if (!T[lang]) lang = "id";
-let me = null, view = "login", categories = [], opdNames = {};
-let queueToken = null, queueBadges = [], queueLoadedAt = 0, officeOpen = false;
+let me = null, view = "login", listView = "queue", categories = [], opdNames = {};
 let openCaseId = null, caseData = null, enteredNumber = null, newKey = freshKey();
 const $ = (id) => document.getElementById(id);
-const t = (key) => (T[lang] || T.id)[key] || key;
+const t = (key) => (T[lang] || T.id)[key] || T.id[key] || key;
 const fill = (key, values) => t(key).replace(/\{(\w+)\}/g, (_, k) => values[k]);
 const token = () => sessionStorage.getItem("id_token");
 const may = (permission) => Boolean(me && (me.permissions || []).includes(permission));
@@ -130,6 +213,7 @@ function freshKey() { return crypto.randomUUID ? crypto.randomUUID() : String(Da
 function el(tag, props, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props || {})) {
+    if (v === undefined || v === null) continue;
     if (k === "class") node.className = v;
     else if (k === "dataset") Object.assign(node.dataset, v);
     else if (k in node && k !== "testid") node[k] = v;
@@ -144,29 +228,43 @@ function outcomeLabel(stage, outcome) {
   const s = STAGES[stage]; const o = s && s.outcomes && s.outcomes[outcome];
   return o ? o[lang] : (outcome || "-");
 }
+const locale = () => lang === "en" ? "en-GB" : "id-ID";
 function when(iso) {
-  return iso ? new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "id-ID",
+  return iso ? new Date(iso).toLocaleString(locale(),
     {timeZone: "Asia/Makassar", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"}) + " WITA" : "-";
 }
-function duration(minutes) {
-  const h = Math.floor(minutes / 60), m = minutes % 60;
-  return h ? h + " " + t("hours") + " " + m + " " + t("minutes") : m + " " + t("minutes");
+// In a table whose column header says WITA: "7 Des 13.45".
+function whenShort(iso) {
+  return iso ? new Date(iso).toLocaleString(locale(), {timeZone: "Asia/Makassar", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"}) : "-";
 }
-function categoryName(code) { const c = categories.find((x) => x.code === code); return c ? c.name : code; }
-function opdName(code) { return opdNames[code] || code; }
+// The day (YYYY-MM-DD) a moment falls on in WITA (UTC+8 all year).
+function witaDay(value) { const ms = typeof value === "number" ? value : Date.parse(value); return isNaN(ms) ? "" : new Date(ms + 8 * 3600000).toISOString().slice(0, 10); }
+// Durations in words, one set of units everywhere: "45 menit", "3 jam", "3 jam 20 menit" (never "j", "m", "mnt").
+function unit(n, key) { return n + " " + t(n === 1 ? key + "_1" : key); }
+function duration(minutes) {
+  const total = Math.max(0, Math.round(minutes)), h = Math.floor(total / 60), m = total % 60;
+  if (!h) return unit(m, "u_minutes");
+  return unit(h, "u_hours") + (m ? " " + unit(m, "u_minutes") : "");
+}
+function categoryName(code) { const c = categories.find((x) => x.code === code); return c ? c.name : (code || "-"); }
+function opdName(code) { return opdNames[code] || code || "-"; }
+function channelName(code) { return t("ch_" + (code || "web")); }
 
 function applyLang() {
   document.documentElement.lang = lang;
   document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
-  renderChannels(); renderCategories(); renderGroups(); auRender(false);
+  renderChannels(); renderCategories(); renderGroups(); auRender(false); formErrorsRelang();
+  renderFilterOptions(); renderCasesFilters(); tpRenderForm();
 }
 function setLang(value) {
   lang = value; localStorage.setItem("lang", value); applyLang();
   if (!me) return;
   renderMe();
-  loadQueue(true).catch((e) => flash(e.message));
+  renderQueue();
+  renderCases();
   if (view === "case" && caseData) renderCase(caseData);
   if (view === "members") loadMembers().catch((e) => flash(e.message));
+  if (view === "templates") tpLoad().catch((e) => flash(e.message));
   if (view === "apikeys") akLoad().catch((e) => flash(e.message));  // api keys (ak-*)
   if (view === "reports") rpRelang();  // reports (rp-*)
 }
@@ -183,21 +281,26 @@ const {apiResponse, api} = apiClient({base: BASE, token, networkText: () => t("n
                                       sessionEnded: () => signOut()});
 
 // -- views ------------------------------------------------------------------------------------
-const VIEWS = {login: "login-view", forgot: "forgot-view", reset: "reset-view", "not-staff": "not-staff-view", queue: "queue-view", case: "case-view", new: "new-view", members: "members-view"};
+const VIEWS = {login: "login-view", forgot: "forgot-view", reset: "reset-view", "not-staff": "not-staff-view", queue: "queue-view",
+  cases: "cases-view", case: "case-view", new: "new-view", members: "members-view", templates: "templates-view"};
+const NAV = {queue: "nav-queue", cases: "nav-cases", new: "nav-new", members: "nav-members", reports: "nav-reports",
+  apikeys: "nav-apikeys", templates: "nav-templates"};
 function showView(name) {
   view = name; auClear();
+  if (name === "queue" || name === "cases") listView = name;
   for (const [key, id] of Object.entries(VIEWS)) $(id).hidden = key !== name;
   $("nav").hidden = !me;
-  for (const [key, id] of [["queue", "nav-queue"], ["new", "nav-new"], ["members", "nav-members"], ["reports", "nav-reports"], ["apikeys", "nav-apikeys"]]) {
-    if ((key === "queue" && (name === "queue" || name === "case")) || key === name) $(id).setAttribute("aria-current", "page");
+  for (const [key, id] of Object.entries(NAV)) {
+    if (key === name || (name === "case" && key === listView)) $(id).setAttribute("aria-current", "page");
     else $(id).removeAttribute("aria-current");
   }
+  if (name !== "case" && new URLSearchParams(location.search).has("case")) history.replaceState(null, "", location.pathname + location.hash);
   window.scrollTo(0, 0);
 }
 function signOut() {
   sessionStorage.removeItem("id_token"); sessionStorage.removeItem("email");
   me = null; caseData = null; openCaseId = null; enteredNumber = null;
-  $("who").hidden = true; $("queue").replaceChildren(); queueBadges = [];
+  $("who").hidden = true; queueItems = []; renderQueue(); casesForget();
   $("new-password-box").hidden = true; $("login-new-password").required = false;
   akForget();  // api keys (ak-*): a key shown once does not stay in the page for the next person
   rpForget();  // reports (rp-*): nothing of the report stays in the page for the next person
@@ -214,15 +317,28 @@ async function start() {
   }
   $("who-email").textContent = me.email || sessionStorage.getItem("email") || "";
   renderMe();
-  showView("queue");
-  await loadCategories().catch(() => null);  // names of categories and agencies in the queue rows
-  await loadQueue(true);
+  // An emailed action page links here as /staff?case=<id>: that case opens once signed in.
+  const wanted = new URLSearchParams(location.search).get("case");
+  if (!wanted) showView("queue");
+  $("queue-filters").open = matchMedia("(min-width: 761px)").matches;
+  await loadCategories().catch(() => null);  // names of categories and agencies in the rows
+  renderFilterOptions(); renderCasesFilters();
+  if (wanted) {
+    listView = "queue";
+    await openCase(wanted).catch((e) => { showView("queue"); flash(e.message, false); });
+  }
+  await loadQueue();
 }
+// An agency's staff (only opd-* groups) see the cases routed to their agency; everyone else every case.
+const agencyOnly = () => Boolean(me && (me.groups || []).length && (me.groups || []).every((g) => g.startsWith("opd-")));
 function renderMe() {
   $("nav-new").hidden = !may("enter_complaint");
   $("nav-members").hidden = !may("manage_members");
   $("nav-apikeys").hidden = !may("manage_api_keys");  // api keys (ak-*)
   $("nav-reports").hidden = !may("read_reports");  // reports (rp-*)
+  $("nav-templates").hidden = !may("manage_templates");
+  $("nav-cases").textContent = t(agencyOnly() ? "nav_cases_opd" : "nav_cases");
+  $("queue-to-cases").textContent = t(agencyOnly() ? "to_cases_opd" : "to_cases");
   $("queue-roles").textContent = t("roles") + " " + sortGroups(me.groups || []).map(groupLabel).join(", ") + ".";
 }
 
@@ -406,72 +522,373 @@ function renderGroups() {
     el("input", {type: "checkbox", name: "groups", value: g.value, checked: checked.has(g.value)}), " ", g.label)));
 }
 
-// -- queue --------------------------------------------------------------------------------------
-async function loadQueue(reset) {
-  const state = $("overdue-only").checked ? "overdue" : "open";
-  const query = new URLSearchParams({state, limit: "25"});
-  if (!reset && queueToken) query.set("next_token", queueToken);
-  const page = await api("GET", "/staff/work-items?" + query.toString());
-  const list = $("queue");
-  if (reset) { list.replaceChildren(); queueBadges = []; }
-  queueLoadedAt = Date.now(); officeOpen = Boolean(page.office_open);
-  for (const badge of queueBadges) badge.base = badge.current;  // re-anchor rows already shown to this moment
-  for (const it of page.items) {
-    const badge = el("span", {class: "tag"});
-    const row = el("button", {type: "button", class: "row"},
-      el("span", {class: "line"}, el("strong", {}, it.tracking_number), " — ", it.title || ""),
-      el("span", {class: "line muted"}, stageLabel(it.stage) + " · " + categoryName(it.category) + (it.opd ? " · " + opdName(it.opd) : "")),
-      el("span", {class: "line"}, t("due") + " " + when(it.due_at) + " ", badge));
-    row.addEventListener("click", () => openCase(it.complaint_id).catch((e) => flash(e.message)));
-    list.append(el("li", {testid: "queue-item", dataset: {tracking: it.tracking_number, stage: it.stage}}, row));
-    const entry = {el: badge, base: Number(it.business_minutes_left), overdue: Boolean(it.overdue), current: Number(it.business_minutes_left)};
-    queueBadges.push(entry);
+
+// -- the queue: every open stage visit of my teams, loaded whole (100 a page), sorted and filtered here ------
+let queueItems = [], queueLoadedAt = 0, officeOpen = false, queueStage = "", queueSeq = 0;
+let queueSort = {key: "due", dir: 1};
+const QUEUE_COLUMNS = [  // [key, heading, cell class, value to sort by]
+  ["number", "c_number", "num", (it) => it.tracking_number || ""],
+  ["title", "c_title", "t", (it) => (it.title || "").toLocaleLowerCase()],
+  ["stage", "c_stage", "st", (it) => STAGE_ORDER.indexOf(it.stage)],
+  ["category", "c_category", "opt", (it) => categoryName(it.category) + " " + opdName(it.opd)],
+  ["channel", "c_channel", "opt", (it) => channelName(it.channel)],
+  ["received", "c_received", "opt", (it) => it.received_at || it.entered_at || ""],
+  ["due", "c_due", "opt", (it) => it.due_at || ""],
+  ["left", "c_left", "w", (it) => Number.isFinite(Number(it.business_minutes_left)) ? Number(it.business_minutes_left) : Infinity],
+  ["overdue", "c_overdue", "opt", (it) => (isLate(it) ? 1 : 0)],
+];
+const SORTS = [["due", 1], ["left", 1], ["received", -1], ["received", 1], ["number", 1], ["stage", 1], ["overdue", -1]];
+
+async function loadQueue() {
+  const seq = ++queueSeq, items = [];
+  let next = null, office = false;
+  for (let pages = 0; pages < 30; pages++) {  // 3,000 open visits at most: more than a day's work
+    const query = new URLSearchParams({state: "open", limit: "100"});
+    if (next) query.set("next_token", next);
+    const page = await api("GET", "/staff/work-items?" + query.toString());
+    items.push(...(page.items || [])); office = Boolean(page.office_open);
+    next = page.next_token || null;
+    if (!next) break;
   }
-  queueToken = page.next_token || null;
-  $("queue-more").hidden = !queueToken;
-  $("queue-empty").hidden = list.children.length > 0;
-  $("queue-office").textContent = t(officeOpen ? "office_open" : "office_closed");
-  tickBadges();
+  if (seq !== queueSeq) return;
+  queueItems = items; officeOpen = office; queueLoadedAt = Date.now();
+  renderQueue();
+  if (!items.length && me) loadRecent().catch(() => null);
+}
+function minutesLeft(it) {
+  const base = Number(it.business_minutes_left);
+  if (!Number.isFinite(base)) return null;
+  return base - (officeOpen ? Math.floor((Date.now() - queueLoadedAt) / 60000) : 0);
+}
+function isLate(it) { const left = minutesLeft(it); return Boolean(it.overdue) || (left !== null && left < 0); }
+function leftText(it) {
+  const left = minutesLeft(it);
+  if (left === null) return it.overdue ? t("late") : "";
+  return isLate(it) ? fill("overdue_by", {d: duration(Math.abs(left))}) : fill("left", {d: duration(left)});
+}
+function leftTag(it) {
+  const left = minutesLeft(it), late = isLate(it);
+  return el("span", {class: "tag " + (late ? "late" : left !== null && left <= 15 ? "warn" : ""), dataset: {left: "1"}}, leftText(it));
+}
+function queueFilters() {
+  return {opd: $("f-opd").value, channel: $("f-channel").value, overdue: $("overdue-only").checked, today: $("due-today").checked};
+}
+function passes(it, f, withStage) {
+  if (withStage && queueStage && it.stage !== queueStage) return false;
+  if (f.opd && it.opd !== f.opd) return false;
+  if (f.channel && (it.channel || "web") !== f.channel) return false;
+  if (f.overdue && !isLate(it)) return false;
+  if (f.today && witaDay(it.due_at) !== witaDay(Date.now())) return false;
+  return true;
+}
+function renderFilterOptions() {
+  const keep = (id, options) => { const s = $(id), v = s.value; s.replaceChildren(...options); s.value = v; if (s.value !== v) s.value = ""; };
+  const opds = [...new Set(queueItems.map((it) => it.opd).filter(Boolean))].sort((a, b) => opdName(a).localeCompare(opdName(b)));
+  keep("f-opd", [new Option(t("all_opds"), "")].concat(opds.map((o) => new Option(opdName(o), o))));
+  keep("f-channel", [new Option(t("all_channels"), "")].concat(ALL_CHANNELS.map((c) => new Option(channelName(c), c))));
+  const sort = $("f-sort");
+  sort.replaceChildren(...SORTS.map(([key, dir]) => new Option(t("sort_" + key + (dir > 0 ? "_asc" : "_desc")), key + ":" + dir)));
+  sort.value = queueSort.key + ":" + queueSort.dir;
+  if (sort.value !== queueSort.key + ":" + queueSort.dir) sort.selectedIndex = -1;
+}
+function renderQueue() {
+  const f = queueFilters();
+  renderFilterOptions();
+  const inFilters = queueItems.filter((it) => passes(it, f, false));
+  // Counts per stage (with the other filters applied): "Klasifikasi (3)".
+  const counts = {};
+  for (const it of inFilters) counts[it.stage] = (counts[it.stage] || 0) + 1;
+  if (queueStage && !counts[queueStage]) queueStage = "";
+  const chip = (stage, label, n) => {
+    const b = el("button", {type: "button", "aria-pressed": String(queueStage === stage), testid: "stage-chip", dataset: {stage}},
+      label + " (" + n + ")");
+    b.addEventListener("click", () => { queueStage = stage; renderQueue(); });
+    return b;
+  };
+  $("queue-stages").setAttribute("aria-label", t("c_stage"));
+  $("queue-stages").replaceChildren(chip("", t("all_stages"), inFilters.length),
+    ...STAGE_ORDER.filter((s) => counts[s]).map((s) => chip(s, stageLabel(s), counts[s])));
+  const column = QUEUE_COLUMNS.find((c) => c[0] === queueSort.key) || QUEUE_COLUMNS[6];
+  const shown = inFilters.filter((it) => !queueStage || it.stage === queueStage).sort((a, b) => {
+    const x = column[3](a), y = column[3](b);
+    const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+    return order * queueSort.dir || String(a.due_at || "").localeCompare(String(b.due_at || ""));
+  });
+  const active = [f.opd, f.channel, f.overdue, f.today].filter(Boolean).length;
+  $("queue-filters-on").textContent = active ? fill("filters_on", {n: active}) : "";
+  $("nav-queue-count").textContent = "(" + queueItems.length + ")";
+  $("queue-office").textContent = me ? t(officeOpen ? "office_open" : "office_closed") : "";
+  $("queue-count").textContent = !me ? "" : shown.length === queueItems.length ? fill("count_all", {n: queueItems.length})
+    : fill("count_some", {n: shown.length, m: queueItems.length});
+  $("queue-empty").hidden = !me || queueItems.length > 0;
+  $("queue-table").hidden = !shown.length;
+  $("queue-head").replaceChildren(...QUEUE_COLUMNS.map(([key, heading]) => {
+    const sorted = queueSort.key === key;
+    const button = el("button", {type: "button", testid: "sort-" + key}, t(heading),
+      el("span", {"aria-hidden": "true"}, sorted ? (queueSort.dir > 0 ? " ▲" : " ▼") : ""));
+    button.addEventListener("click", () => {
+      queueSort = {key, dir: sorted ? -queueSort.dir : (key === "received" || key === "overdue" ? -1 : 1)};
+      renderQueue();
+      $("queue-head").querySelector("[data-testid=sort-" + key + "]").focus();
+      flash(fill("sorted", {c: t(heading), d: t(queueSort.dir > 0 ? "ascending" : "descending")}), true);
+    });
+    return el("th", {scope: "col", "aria-sort": sorted ? (queueSort.dir > 0 ? "ascending" : "descending") : null}, button);
+  }));
+  const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("#queue tr");
+  const keepFocus = focused ? focused.dataset.tracking : null;
+  $("queue").replaceChildren(...shown.map((it) => caseRow(it, it.complaint_id, [
+    el("td", {class: "t"}, it.title || ""),
+    el("td", {class: "st"}, stageLabel(it.stage)),
+    el("td", {class: "opt"}, categoryName(it.category), it.opd ? el("div", {class: "muted"}, opdName(it.opd)) : null),
+    el("td", {class: "opt"}, channelName(it.channel)),
+    el("td", {class: "opt w"}, whenShort(it.received_at || it.entered_at)),
+    el("td", {class: "opt w"}, whenShort(it.due_at)),
+    el("td", {class: "w"}, leftTag(it)),
+    el("td", {class: "opt"}, isLate(it) ? tag(t("late"), "late") : el("span", {class: "muted"}, t("no"))),
+  ], "queue-item", {stage: it.stage})));
+  rovingStart($("queue"), keepFocus);
 }
 function tickBadges() {
-  const elapsed = officeOpen ? Math.floor((Date.now() - queueLoadedAt) / 60000) : 0;
-  for (const badge of queueBadges) {
-    if (!Number.isFinite(badge.base)) { badge.el.textContent = badge.overdue ? t("late") : ""; continue; }
-    const left = badge.base - elapsed; badge.current = left;
-    const late = left < 0 || (left === 0 && badge.overdue);
-    badge.el.textContent = late ? fill("overdue_by", {d: duration(Math.abs(left))}) : fill("left", {d: duration(left)});
-    badge.el.className = "tag " + (late ? "late" : left <= 15 ? "warn" : "");
+  if (!queueItems.length) return;
+  const byTracking = new Map(queueItems.map((it) => [it.tracking_number, it]));
+  for (const row of $("queue").rows) {
+    const it = byTracking.get(row.dataset.tracking), badge = row.querySelector("[data-left]");
+    if (it && badge) badge.replaceWith(leftTag(it));
   }
 }
+// One row of a list of cases: its number is the button that opens it (Enter); arrows move between rows.
+function caseRow(item, id, cells, testid, data) {
+  const open = el("button", {type: "button", tabIndex: -1}, item.tracking_number);
+  open.addEventListener("click", (event) => { event.stopPropagation(); openFromList(id); });
+  const row = el("tr", {testid, dataset: Object.assign({tracking: item.tracking_number, id}, data || {})},
+    el("td", {class: "num"}, open), ...cells);
+  row.addEventListener("click", (event) => { if (!event.target.closest("a, button")) openFromList(id); });
+  return row;
+}
+function openFromList(id) { openCase(id).catch((e) => flash(e.message, false)); }
+// Roving focus: one row's button is in the Tab order; ArrowUp/ArrowDown/Home/End move it, Enter opens.
+function rovingStart(tbody, tracking) {
+  const buttons = [...tbody.querySelectorAll("td.num button")];
+  if (!buttons.length) return;
+  const target = (tracking && buttons.find((b) => b.closest("tr").dataset.tracking === tracking)) || buttons[0];
+  buttons.forEach((b) => { b.tabIndex = b === target ? 0 : -1; });
+  if (tracking && target.closest("tr").dataset.tracking === tracking) target.focus({preventScroll: true});
+}
+function rovingKeys(event) {
+  const keys = ["ArrowDown", "ArrowUp", "Home", "End"];
+  if (!keys.includes(event.key)) return;
+  const tbody = event.currentTarget, buttons = [...tbody.querySelectorAll("td.num button")];
+  const current = buttons.indexOf(document.activeElement.closest("tr") ? document.activeElement.closest("tr").querySelector("td.num button") : null);
+  if (current < 0) return;
+  const next = {ArrowDown: Math.min(current + 1, buttons.length - 1), ArrowUp: Math.max(current - 1, 0), Home: 0, End: buttons.length - 1}[event.key];
+  event.preventDefault();
+  buttons.forEach((b, i) => { b.tabIndex = i === next ? 0 : -1; });
+  buttons[next].focus();
+  buttons[next].closest("tr").scrollIntoView({block: "nearest"});
+}
+function focusRow(id) {
+  const tbody = listView === "cases" ? $("search-results") : $("queue");
+  const row = [...tbody.rows].find((r) => r.dataset.id === id);
+  if (row) { rovingStart(tbody, row.dataset.tracking); row.scrollIntoView({block: "center"}); }
+}
 
-// -- search -------------------------------------------------------------------------------------
-async function search(form) {
-  const number = $("search-number").value.trim();
-  const result = await api("GET", "/staff/complaints?tracking_number=" + encodeURIComponent(number));
+// -- all cases / our cases: GET /staff/complaints with filters and a search; newest first -------------------
+let casesItems = [], casesToken = null, casesQuery = null, casesSeq = 0, casesLoaded = false;
+const TRACKING = /^\s*KT[\s-]*[A-Za-z0-9]{4}[\s-]*[A-Za-z0-9]{4}\s*$/i;
+const CASES_COLUMNS = ["c_number", "c_title", "c_status", "c_category", "c_channel", "c_submitted", "c_overdue"];
+function renderCasesFilters() {
+  const keep = (id, options) => { const s = $(id), v = s.value; s.replaceChildren(...options); s.value = v; if (s.value !== v) s.value = ""; };
+  keep("c-status", [new Option(t("any"), "")].concat(["open", "answered", "closed"].map((s) => new Option(t("st_" + s), s))));
+  keep("c-stage", [new Option(t("any"), "")].concat(STAGE_ORDER.map((s) => new Option(stageLabel(s), s))));
+  const opds = Object.keys(opdNames).sort((a, b) => opdName(a).localeCompare(opdName(b)));
+  keep("c-opd", [new Option(t("any"), "")].concat(opds.map((o) => new Option(opdName(o), o))));
+  keep("c-channel", [new Option(t("any"), "")].concat(ALL_CHANNELS.map((c) => new Option(channelName(c), c))));
+  keep("c-category", [new Option(t("any"), "")].concat(categories.map((c) => new Option(c.name, c.code))));
+  $("c-opd-box").hidden = agencyOnly();
+  $("cases-title").textContent = t(agencyOnly() ? "nav_cases_opd" : "nav_cases");
+  $("cases-caption").textContent = $("cases-title").textContent;
+  $("cases-intro").textContent = t(agencyOnly() ? "cases_intro_opd" : "cases_intro");
+  $("cases-head").replaceChildren(...CASES_COLUMNS.map((key) => el("th", {scope: "col"}, t(key))));
+}
+function casesForget() { casesItems = []; casesToken = null; casesQuery = null; casesLoaded = false; $("search-form").reset(); renderCases(); }
+async function search() {
+  const text = $("search-number").value.trim();
+  const query = new URLSearchParams();
+  if (text && TRACKING.test(text)) query.set("tracking_number", text);
+  else {
+    if (text) query.set("q", text);
+    for (const id of ["c-status", "c-stage", "c-opd", "c-channel", "c-category", "c-from", "c-to"]) {
+      const field = $(id); if (field.value && !field.closest("[hidden]")) query.set(field.name, field.value);
+    }
+  }
+  casesQuery = query; casesItems = []; casesToken = null;
+  await loadCases();
+  flash(fill("cases_found", {n: casesItems.length}) + (casesToken ? " " + t("cases_more_exist") : ""), true);
+}
+async function loadCases() {
+  const seq = ++casesSeq, wanted = casesItems.length + 25;
+  for (let pages = 0; pages < 8; pages++) {  // a page may be short while there is more (filters apply after reading)
+    const query = new URLSearchParams(casesQuery || {});
+    query.set("limit", "50");
+    if (casesToken) query.set("next_token", casesToken);
+    const page = await api("GET", "/staff/complaints?" + query.toString());
+    if (seq !== casesSeq) return;
+    casesItems.push(...(page.items || []));
+    casesToken = page.next_token || null;
+    if (!casesToken || casesItems.length >= wanted) break;
+  }
+  casesLoaded = true;
+  renderCases();
+}
+function renderCases() {
   const list = $("search-results");
-  list.replaceChildren(...result.items.map((c) => {
-    const row = el("button", {type: "button", class: "row"},
-      el("span", {class: "line"}, el("strong", {}, c.tracking_number), " — ", c.title || ""),
-      el("span", {class: "line muted"}, t("st_" + c.status) + (c.status === "open" ? " · " + stageLabel(c.stage) : "") +
-        " · " + categoryName(c.category) + " · " + t("ch_" + (c.channel || "web")) + " · " + when(c.created_at) + " "),
-      c.overdue ? tag(t("late"), "late") : null);
-    row.addEventListener("click", () => openCase(c.id).catch((e) => flash(e.message)));
-    return el("li", {testid: "search-result", dataset: {tracking: c.tracking_number}}, row);
-  }));
-  $("search-empty").hidden = result.items.length > 0;
-  $("search-empty").textContent = fill("not_found", {n: number});
-  flash("", true);
+  $("cases-table").hidden = !casesItems.length;
+  $("cases-more").hidden = !casesToken;
+  $("search-empty").hidden = !casesLoaded || casesItems.length > 0;
+  const number = casesQuery && casesQuery.get("tracking_number");
+  $("search-empty").textContent = number ? fill("not_found", {n: number}) : t("cases_none");
+  list.replaceChildren(...casesItems.map((c) => caseRow(c, c.id, [
+    el("td", {class: "t"}, c.title || ""),
+    el("td", {class: "st"}, t("st_" + c.status) + (c.status === "open" && c.stage ? " · " + stageLabel(c.stage) : "")),
+    el("td", {class: "opt"}, categoryName(c.category), c.opd ? el("div", {class: "muted"}, opdName(c.opd)) : null),
+    el("td", {class: "opt"}, channelName(c.channel)),
+    el("td", {class: "opt w"}, whenShort(c.submitted_at || c.created_at)),
+    el("td", {class: "w"}, c.overdue && c.status === "open" ? tag(t("late"), "late") : el("span", {class: "muted"}, "")),
+  ], "search-result", {status: c.status})));
+  rovingStart(list, null);
+}
+async function showCases() {
+  flash(""); showView("cases");
+  if (!casesLoaded) { casesQuery = new URLSearchParams(); casesItems = []; casesToken = null; await loadCases(); }
+}
+// A queue with nothing in it shows the latest cases the caller may see (an agency: answered and closed ones too).
+async function loadRecent() {
+  const page = await api("GET", "/staff/complaints?limit=10");
+  if (queueItems.length) return;
+  const items = page.items || [];
+  $("recent-box").hidden = !items.length;
+  $("recent").replaceChildren(...items.map((c) => caseRow(c, c.id, [
+    el("td", {class: "t"}, c.title || ""),
+    el("td", {class: "st"}, t("st_" + c.status) + (c.status === "open" && c.stage ? " · " + stageLabel(c.stage) : "")),
+    el("td", {class: "opt w"}, whenShort(c.submitted_at || c.created_at)),
+  ], "recent-case", {status: c.status})));
+  rovingStart($("recent"), null);
+}
+
+// -- errors as the GOV.UK Design System shows them, on any form of the console ----------------------------
+// A summary at the top of the form linking to each field, the message under the field, aria-invalid, focus on
+// the summary. Kept as keys where we wrote them: a language switch re-renders.
+const formShown = new Map();  // form -> [{input, key?, values?, text?}]
+function errText(e) { return e.key ? fill(e.key, e.values || {}) : e.text || ""; }
+function formErrors(form, errors, focus) {
+  formShown.set(form, errors);
+  form.querySelectorAll(".fe-under").forEach((n) => n.remove());
+  form.querySelectorAll("[aria-invalid]").forEach((n) => {
+    n.removeAttribute("aria-invalid");
+    const ids = (n.getAttribute("aria-describedby") || "").split(" ").filter((x) => x && !x.endsWith("-fe"));
+    if (ids.length) n.setAttribute("aria-describedby", ids.join(" ")); else n.removeAttribute("aria-describedby");
+  });
+  let summary = form.querySelector(":scope > .au-summary");
+  if (!errors.length) { if (summary) summary.remove(); return; }
+  if (!summary) {
+    summary = el("div", {class: "au-summary", tabIndex: -1, testid: "form-errors"});
+    form.prepend(summary);
+  }
+  const list = el("ul", {});
+  for (const e of errors) {
+    const text = errText(e);
+    if (!e.input) { list.append(el("li", {}, text)); continue; }
+    const link = el("a", {href: "#" + e.input.id}, text);
+    link.addEventListener("click", (event) => { event.preventDefault(); e.input.focus(); });
+    list.append(el("li", {}, link));
+    if (!form.querySelector("#" + CSS.escape(e.input.id + "-fe"))) {
+      const under = el("p", {class: "au-error fe-under", id: e.input.id + "-fe"}, el("span", {class: "vh"}, t("au_error") + " "), text);
+      const label = form.querySelector('label[for="' + CSS.escape(e.input.id) + '"]');
+      (label || e.input).after(under);
+      e.input.setAttribute("aria-describedby", ((e.input.getAttribute("aria-describedby") || "") + " " + under.id).trim());
+    }
+    e.input.setAttribute("aria-invalid", "true");
+  }
+  summary.replaceChildren(el("div", {role: "alert"}, el("h2", {}, t("au_problem")), list));
+  if (focus) summary.focus();
+}
+function formErrorsRelang() { for (const [form, errors] of formShown) if (form.isConnected && errors.length) formErrors(form, errors, false); }
+// Empty required fields of a form, as errors ("Isi Alasan").
+function requiredErrors(form) {
+  return [...form.querySelectorAll("[required]")].filter((f) => !f.closest("[hidden]") && !f.disabled && !String(f.value).trim())
+    .map((f) => ({input: f, key: "err_required", values: {f: (form.querySelector('label[for="' + CSS.escape(f.id) + '"]') || {}).textContent || f.name}}));
+}
+// The server's 422 as errors on the form's fields (by their name); anything else stays a flash.
+function problemErrors(form, e) {
+  if (e.status !== 422 || !(e.problem && e.problem.errors && e.problem.errors.length)) return null;
+  return e.problem.errors.map((x) => {
+    const input = x.field ? form.querySelector('[name="' + CSS.escape(String(x.field).split(".").pop()) + '"]:not([type=radio])') : null;
+    return {input: input && !input.closest("[hidden]") ? input : null, text: (x.message && (x.message[lang] || x.message.id)) || e.message};
+  });
+}
+// A submit handler with the form's errors shown the GOV.UK way; the handler runs only for a complete form.
+function formGuard(handler) {
+  return async (event) => {
+    event.preventDefault();
+    const form = event.target, button = form.querySelector("button[type=submit]");
+    const missing = requiredErrors(form);
+    formErrors(form, missing, true);
+    if (missing.length) { flash(""); return; }
+    if (button) button.disabled = true;
+    flash(t("wait"), true);
+    try { await handler(form); }
+    catch (e) {
+      const found = problemErrors(form, e);
+      if (found) { flash(""); formErrors(form, found, true); } else flash(e.message, false);
+    }
+    finally { if (button) button.disabled = false; }
+  };
+}
+
+// -- a confirmation in the page: a modal dialog; focus goes into it, Escape cancels, focus comes back ------------
+function confirmDialog({title, text, details, yes, danger}) {
+  const dialog = $("confirm"), back = document.activeElement;
+  $("confirm-title").textContent = title;
+  $("confirm-text").textContent = text || "";
+  $("confirm-details").replaceChildren(...(details || []));
+  $("confirm-yes").textContent = yes;
+  $("confirm-yes").className = danger ? "danger" : "";
+  $("confirm-no").textContent = t("go_back");
+  return new Promise((resolve) => {
+    const done = (answer) => {
+      dialog.removeEventListener("close", onClose);
+      $("confirm-yes").onclick = $("confirm-no").onclick = null;
+      if (dialog.open) dialog.close();
+      if (back && back.isConnected && back.focus) back.focus();
+      resolve(answer);
+    };
+    const onClose = () => done(false);  // Escape, or closed some other way
+    dialog.addEventListener("close", onClose);
+    $("confirm-yes").onclick = () => done(true);
+    $("confirm-no").onclick = () => done(false);
+    dialog.showModal();
+    $("confirm-no").focus();  // the safe choice first: Enter on an accidental double press does nothing final
+  });
 }
 
 // -- one case -------------------------------------------------------------------------------------
 async function openCase(id, keepEntered) {
   const c = await api("GET", "/staff/complaints/" + encodeURIComponent(id));
   if (!keepEntered && id !== openCaseId) enteredNumber = null;
-  const scroll = view === "case" && id === openCaseId ? window.scrollY : 0;
+  const same = view === "case" && id === openCaseId, scroll = same ? window.scrollY : 0;
   openCaseId = id;
   renderCase(c);
   showView("case");
+  history.replaceState(null, "", location.pathname + "?case=" + encodeURIComponent(id));
   window.scrollTo(0, scroll);
+  if (!same) $("case-title").focus({preventScroll: true});
+}
+function backToList() {
+  const id = openCaseId;
+  showView(listView);
+  if (listView === "queue") { renderQueue(); loadQueue().then(() => focusRow(id)).catch((e) => flash(e.message)); }
+  else focusRow(id);
+  focusRow(id);
 }
 function fact(dl, label, value, id) {
   if (value === null || value === undefined || value === "") return;
@@ -483,13 +900,43 @@ function opdResponse(c) {
   return answered.length ? answered[answered.length - 1].decision.response : "";
 }
 function safeUrl(url) { try { const u = new URL(url, location.href); return /^https?:$/.test(u.protocol) ? u.href : null; } catch (e) { return null; } }
-
+const ATT_STATUS = {id: {pending: "sedang diperiksa", rejected: "ditolak", expired: "sudah dihapus"},
+                    en: {pending: "being checked", rejected: "rejected", expired: "removed"}};
+// Photos are shown in the case; PDFs open in a new tab; a file not (yet) accepted is named with its state.
+function attachmentsBox(c) {
+  const files = c.attachments || [], box = el("div", {testid: "case-attachments"});
+  if (!files.length) { box.textContent = t("no_attachments"); return box; }
+  const gallery = el("div", {class: "gallery"}), others = el("ul", {class: "rows"});
+  for (const f of files) {
+    const href = safeUrl(f.url), name = f.filename || "file";
+    const size = f.size ? " (" + Math.ceil(f.size / 1024) + " KB)" : "";
+    const accepted = !f.status || f.status === "accepted";
+    const type = f.content_type || "";
+    if (href && accepted && /^image\/(jpeg|png|gif|webp)$/.test(type)) {
+      gallery.append(el("figure", {testid: "attachment-image"},
+        el("a", {href, target: "_blank", rel: "noopener noreferrer"}, el("img", {src: href, alt: name, loading: "lazy"})),
+        el("figcaption", {}, name + size)));
+      continue;
+    }
+    const state = accepted ? "" : " — " + (ATT_STATUS[lang] || ATT_STATUS.id)[f.status] + (f.reason ? ": " + (f.reason[lang] || f.reason.id) : "");
+    const label = name + size + state;
+    others.append(el("li", {}, href && accepted
+      ? el("a", {href, target: "_blank", rel: "noopener noreferrer", testid: "attachment-link"}, label + (type === "application/pdf" ? " — " + t("opens_new_tab") : ""))
+      : label));
+  }
+  if (gallery.children.length) box.append(gallery);
+  if (others.children.length) box.append(others);
+  return box;
+}
 function renderCase(c) {
   const kept = {};
   if (caseData && caseData.id === c.id && caseData.current && c.current && caseData.current.step === c.current.step) {
-    $("decision-forms").querySelectorAll("textarea, select, input").forEach((f) => { kept[f.id] = f.value; });
+    $("decision-forms").querySelectorAll("textarea, select, input").forEach((f) => { kept[f.id] = f.type === "radio" ? (f.checked ? f.value : kept[f.id]) : f.value; });
+    const chosen = $("decision-forms").querySelector("input[name=outcome]:checked");
+    if (chosen) kept.outcome = chosen.value;
   }
   caseData = c;
+  $("case-back").textContent = t(listView === "cases" ? "back_cases" : "back");
   $("entered").hidden = !enteredNumber; $("entered-number").textContent = enteredNumber || "";
   $("case-title").textContent = c.title;
   const dl = $("case-facts"); dl.replaceChildren();
@@ -501,34 +948,25 @@ function renderCase(c) {
     fact(dl, t("stage"), stageLabel(c.stage), "case-stage");
     fact(dl, t("stage_due"), c.pending_question ? t("fq_due_paused") : when(c.due_at));  // follow-up: a paused clock
   }
+  if (c.reporter && c.reporter.erased_at) {  // the reporter closed their account (UU PDP)
+    fact(dl, t("reporter"), t("erased") + " (" + when(c.reporter.erased_at) + ")", "case-reporter");
+  } else if (c.reporter) {
+    const r = c.reporter;
+    fact(dl, t("reporter"), el("span", {}, el("strong", {}, r.name || "-"), [r.email, r.phone].filter(Boolean).map((x) => "\n" + x).join("")), "case-reporter");
+  } else {
+    fact(dl, t("reporter"), t("anonymous_reporter"), "case-reporter");
+  }
+  fact(dl, t("created"), when(c.created_at));
+  fact(dl, t("channel"), channelName(c.channel), "case-channel");
+  fact(dl, t("ref_short"), c.external_ref);
+  fact(dl, t("entered_by"), c.entered_by);
   fact(dl, t("kind"), c.kind ? t("k_" + c.kind) : null);
   fact(dl, t("category"), (c.category ? c.category.name : "") + (c.subcategory ? " — " + c.subcategory.name : ""));
   fact(dl, t("opd"), c.opd ? c.opd.name : null);
-  fact(dl, t("channel"), t("ch_" + (c.channel || "web")), "case-channel");
-  fact(dl, t("ref_short"), c.external_ref);
-  if (c.reporter && c.reporter.erased_at) {  // the reporter closed their account (UU PDP)
-    fact(dl, t("reporter"), "Data pribadi pelapor telah dihapus atas permintaannya / The reporter's personal data was erased at their request (" + when(c.reporter.erased_at) + ")", "case-reporter");
-  } else if (c.reporter) {
-    fact(dl, t("reporter"), [c.reporter.name, c.reporter.email, c.reporter.phone].filter(Boolean).join("\n") || "-", "case-reporter");
-  } else {
-    fact(dl, t("reporter"), T.id.anonymous_reporter + " / " + T.en.anonymous_reporter, "case-reporter");
-  }
-  fact(dl, t("entered_by"), c.entered_by);
-  fact(dl, t("created"), when(c.created_at));
-  fact(dl, t("location_short"), c.location);
+  fact(dl, t("location_short"), c.location, "case-location");
   fact(dl, t("description"), c.description, "case-description");
   if (c.confidential) fact(dl, t("confidential_short"), t("yes"));
-  const files = (c.attachments || []);
-  const filesBox = el("span", {});
-  if (!files.length) filesBox.textContent = t("no_attachments");
-  files.forEach((f, i) => {
-    const href = safeUrl(f.url);
-    const label = (f.filename || "file") + (f.size ? " (" + Math.ceil(f.size / 1024) + " KB)" : "") +
-      (f.status && f.status !== "accepted" ? " — " + (ATT_STATUS[lang] || ATT_STATUS.id)[f.status] +  // attachments
-        (f.reason ? ": " + (f.reason[lang] || f.reason.id) : "") : "");
-    filesBox.append(i ? el("br") : "", href ? el("a", {href, target: "_blank", rel: "noopener noreferrer"}, label) : label);
-  });
-  fact(dl, t("attachments"), filesBox);
+  fact(dl, t("attachments"), attachmentsBox(c));
   fact(dl, t("reply"), c.reply, "case-reply");
   fact(dl, t("close_reason"), c.close_reason);
   followupFacts(c, dl);  // follow-up: SOP target, rating, duplicate, reopenings
@@ -543,8 +981,8 @@ function renderCase(c) {
       ((w.sop_time && w.sop_time[lang]) || "-") + " · " + t("due") + " " + when(w.due_at)));
     const status = el("div", {});
     if (w.decided_at) {
-      status.append(tag(outcomeLabel(w.stage, w.outcome), "done"), " " + t("decided") + " " + when(w.decided_at) +
-        (w.decided_by ? " " + t("by") + " " + w.decided_by : ""));
+      const by = w.decided_by && String(w.decided_by).includes("@") ? " " + t("by") + " " + w.decided_by : "";
+      status.append(tag(outcomeLabel(w.stage, w.outcome), "done"), " " + t("decided") + " " + when(w.decided_at) + by);
     } else {
       status.append(tag(t("waiting")));
     }
@@ -559,87 +997,167 @@ function renderCase(c) {
     return li;
   }));
 
+  // The history as sentences people read (who, what, when in WITA); the raw record stays in the JSON.
   $("case-audit").replaceChildren(...(c.audit || []).map((a) => {
-    const details = Object.entries(a.details || {}).map(([k, v]) => k + ": " + (typeof v === "string" ? v : JSON.stringify(v))).join("\n");
-    return el("li", {}, el("span", {class: "muted"}, when(a.at)), " · ", el("strong", {}, actionLabel(a.action)),
-      a.stage ? " (" + stageLabel(a.stage) + ")" : "", " · " + (a.actor || ""),
-      details ? el("div", {class: "pre muted"}, details) : null);
+    const sentence = a.summary && (a.summary[lang] || a.summary.id);
+    if (sentence) return el("li", {}, sentence);
+    return el("li", {}, el("span", {class: "muted"}, when(a.at)), " · ", actionLabel(a.action), a.stage ? " (" + stageLabel(a.stage) + ")" : "");
   }));
   const emails = c.emails || [];
   $("case-emails-none").hidden = emails.length > 0;
   $("case-emails").replaceChildren(...emails.map((m) => el("li", {},
-    el("span", {class: "muted"}, when(m.sent_at)), " · ", m.subject || m.template || "",
+    el("span", {class: "muted"}, when(m.sent_at)), " · ", m.subject || "",
     el("div", {class: "muted"}, "→ " + (m.to || []).join(", ")))));
 }
 
-// What the audit trail's actions mean, for people (unknown ones are shown as recorded).
+// What the audit trail's actions mean, for an entry without a sentence of its own.
 const ACTIONS = {
   id: {submitted: "laporan masuk", stage_entered: "tahap dimulai", decided: "diputuskan", reminder_sent: "pengingat dikirim",
        escalated: "dieskalasi", reply_delivered: "jawaban dikirim ke pelapor", closed: "ditutup", rejected: "ditolak",
        withdrawn: "dibatalkan", information_answered: "pelapor menjawab pertanyaan", question_reminder_sent: "pengingat pertanyaan dikirim",
        reopened: "dibuka kembali oleh pelapor", rated: "dinilai pelapor", closed_unanswered: "ditutup (pertanyaan tidak dijawab)",
-       closed_duplicate: "ditutup (duplikat)"},
+       closed_duplicate: "ditutup (duplikat)", attachment_requested: "lampiran diminta", attachment_added: "lampiran diterima",
+       attachment_rejected: "lampiran ditolak", attachment_replaced: "lampiran diganti"},
   en: {submitted: "received", stage_entered: "stage started", decided: "decided", reminder_sent: "reminder sent",
        escalated: "escalated", reply_delivered: "reply delivered to the reporter", closed: "closed", rejected: "rejected",
        withdrawn: "withdrawn", information_answered: "reporter answered the question", question_reminder_sent: "question reminder sent",
        reopened: "reopened by the reporter", rated: "rated by the reporter", closed_unanswered: "closed (question not answered)",
-       closed_duplicate: "closed (duplicate)"}
+       closed_duplicate: "closed (duplicate)", attachment_requested: "attachment requested", attachment_added: "attachment accepted",
+       attachment_rejected: "attachment rejected", attachment_replaced: "attachment replaced"}
 };
-// attachments: their audit entries, and what a file that is not (yet) downloadable is (service/attachments.py)
-Object.assign(ACTIONS.id, {attachment_requested: "lampiran diminta", attachment_added: "lampiran diterima",
-                           attachment_rejected: "lampiran ditolak", attachment_replaced: "lampiran diganti"});
-Object.assign(ACTIONS.en, {attachment_requested: "attachment requested", attachment_added: "attachment accepted",
-                           attachment_rejected: "attachment rejected", attachment_replaced: "attachment replaced"});
-const ATT_STATUS = {id: {pending: "sedang diperiksa", rejected: "ditolak", expired: "sudah dihapus"},
-                    en: {pending: "being checked", rejected: "rejected", expired: "removed"}};
-function actionLabel(action) { return (ACTIONS[lang] || ACTIONS.id)[action] || action || ""; }
+function actionLabel(action) { return (ACTIONS[lang] || ACTIONS.id)[action] || t("something_happened"); }
 
+// -- deciding: one primary choice per stage, the others behind it; every decision checked in a dialog -------------
+const PRIMARY = {intake: "accept", classification: "aspiration", opd_response: "respond", review: "approve", reply: "send"};
+const UNDOABLE = new Set(["reject", "duplicate", "not_our_authority", "send"]);  // cannot be taken back
+const DANGER = new Set(["reject", "duplicate", "not_our_authority", "return"]);
+function templatesFor(c, stageKey) {
+  return (Array.isArray(c.templates) ? c.templates : []).filter((tp) => !tp.stage || tp.stage === stageKey);
+}
+function currentVisit(c) {
+  const items = c.work_items || [], cur = c.current;
+  return items.find((w) => cur && Number(w.step) === Number(cur.step)) || items.filter((w) => !w.decided_at).pop() || null;
+}
+// Beside the response box: why the case came back (the reporter's reason, or the answer that resumed it) and
+// the answer given before.
+function renderContext(c) {
+  const box = $("decision-context"), parts = [], visit = currentVisit(c), ctx = (visit && visit.context) || {};
+  if (ctx.reopen_reason) {
+    parts.push(el("div", {class: "ctx", testid: "decision-reason"}, el("h3", {}, fill("fq_reopened", {r: ctx.round || "?"})),
+      el("p", {class: "pre"}, ctx.reopen_reason)));
+  } else if (ctx.question || ctx.answer) {
+    parts.push(el("div", {class: "ctx", testid: "decision-reason"}, el("h3", {}, t("fq_resumed")),
+      el("p", {class: "pre"}, t("fq_asked") + ": " + (ctx.question || "-")),
+      el("p", {class: "pre"}, t("fq_answered") + ": " + (ctx.answer || "-"))));
+  }
+  const stage = c.current && c.current.stage, reopened = Boolean(ctx.reopen_reason || c.reopens);
+  const previous = opdResponse(c);
+  if (previous && (stage === "review" || reopened)) {
+    parts.push(el("div", {class: "ctx", testid: "decision-previous"}, el("h3", {}, t(stage === "review" ? "ctx_response" : "ctx_previous_response")),
+      el("p", {class: "pre"}, previous)));
+  }
+  if (c.reply && reopened && stage !== "reply") {
+    parts.push(el("div", {class: "ctx", testid: "decision-previous-reply"}, el("h3", {}, t("ctx_previous_reply")), el("p", {class: "pre"}, c.reply)));
+  }
+  box.replaceChildren(...parts);
+}
 function renderDecision(c, kept) {
   const card = $("decision-card"), forms = $("decision-forms");
   forms.replaceChildren();
   const cur = c.current;
   card.hidden = !cur;
-  if (!cur) return;
+  if (!cur) { $("decision-context").replaceChildren(); return; }
   $("decision-stage").textContent = (cur.label && cur.label[lang]) || stageLabel(cur.stage);
   $("decision-note").textContent = t(cur.may_decide ? "decision_mine" : "decision_not_mine");
+  renderContext(c);
   if (!cur.may_decide) return;
-  for (const o of cur.allowed || []) {
-    const form = el("form", {class: "choice", testid: "decide-" + o.outcome});
+  const allowed = (cur.allowed || []).slice();
+  const primary = PRIMARY[cur.stage] && allowed.some((o) => o.outcome === PRIMARY[cur.stage]) ? PRIMARY[cur.stage] : (allowed[0] || {}).outcome;
+  allowed.sort((a, b) => (b.outcome === primary) - (a.outcome === primary));
+  const form = el("form", {id: "decision-form", testid: "decision-form", novalidate: true});
+  const choices = el("fieldset", {class: "choices"}, el("legend", {}, t("choose_decision")));
+  const panels = [];
+  allowed.forEach((o, i) => {
+    const rid = "choose-" + o.outcome;
+    const radio = el("input", {type: "radio", name: "outcome", id: rid, value: o.outcome, testid: rid,
+      checked: (kept.outcome || primary) === o.outcome});
+    if (i === 1) choices.append(el("p", {class: "other", "aria-hidden": "true"}, t("other_choices")));
+    choices.append(el("label", {class: "check", htmlFor: rid}, radio, " ", (o.label && o.label[lang]) || outcomeLabel(cur.stage, o.outcome)));
+    const panel = el("div", {testid: "decide-" + o.outcome, dataset: {outcome: o.outcome}});
     for (const f of o.fields || []) {
       const fid = "decide-" + o.outcome + "-" + f.name;
-      form.append(el("label", {htmlFor: fid}, t("f_" + f.name)));
+      panel.append(el("label", {htmlFor: fid}, t("f_" + f.name)));
       if (f.kind === "opd") {
         const select = el("select", {id: fid, name: f.name, required: true});
         select.replaceChildren(...(c.opds || []).map((opd) => new Option(opd.name, opd.code)));
         select.value = kept[fid] || c.suggested_opd || (c.opds && c.opds[0] ? c.opds[0].code : "");
-        form.append(select);
+        panel.append(select);
       } else if (f.kind === "tracking") {  // follow-up: another case's number (a duplicate)
-        form.append(el("input", {id: fid, name: f.name, required: true, autocomplete: "off", autocapitalize: "characters",
+        panel.append(el("input", {id: fid, name: f.name, required: true, autocomplete: "off", autocapitalize: "characters",
           placeholder: "KT-XXXX-XXXX", maxLength: f.max_length || 32, value: kept[fid] || ""}));
       } else {
         const area = el("textarea", {id: fid, name: f.name, required: true});
         if (f.max_length) area.maxLength = f.max_length;
         area.value = kept[fid] !== undefined ? kept[fid] : (f.name === "reply" ? opdResponse(c) : "");
-        form.append(area);
+        const templates = templatesFor(c, f.name === "question" ? "request_information" : cur.stage);
+        if (templates.length) {
+          const sid = fid + "-tpl";
+          const select = el("select", {id: sid, testid: "template-select"},
+            new Option(t("tp_choose"), ""), ...templates.map((tp, k) => new Option(tp.name, String(k))));
+          select.addEventListener("change", () => {
+            const tp = templates[Number(select.value)];
+            if (!tp) return;
+            area.value = tp.text || "";
+            flash(fill("tp_used", {n: tp.name}), true);
+          });
+          panel.append(el("div", {class: "tpl"}, el("label", {htmlFor: sid}, t("tp_use")), select));
+        }
+        panel.append(area);
       }
     }
-    const danger = ["reject", "not_our_authority", "return"].includes(o.outcome);
-    form.append(el("button", {type: "submit", class: danger ? "danger" : ""}, (o.label && o.label[lang]) || o.outcome));
-    form.addEventListener("submit", guard(async () => {
-      const body = Object.assign({stage: cur.stage}, o.select || {});
-      for (const f of o.fields || []) body[f.name] = form.elements[f.name].value;
-      let result;
-      try { result = await api("POST", "/staff/complaints/" + encodeURIComponent(c.id) + "/decision", body); }
-      catch (e) {
-        if (e.status === 409) { await openCase(c.id, true).catch(() => null); loadQueue(true).catch(() => null); }
-        throw e;
-      }
-      const next = STAGES[result.leads_to] ? stageLabel(result.leads_to) : t("t_" + result.leads_to);
-      await Promise.all([openCase(c.id, true).catch(() => null), loadQueue(true).catch(() => null)]);
-      flash(fill("saved", {o: outcomeLabel(result.stage, result.outcome), n: next}), true);
-    }));
-    forms.append(form);
-  }
+    panels.push(panel);
+  });
+  const next = el("button", {type: "submit", testid: "decision-next"}, t("check_and_send"));
+  form.append(choices, ...panels, next);
+  const sync = () => {
+    const chosen = form.elements.outcome.value;
+    for (const p of panels) p.hidden = p.dataset.outcome !== chosen;
+  };
+  form.addEventListener("change", (event) => { if (event.target.name === "outcome") { sync(); formErrors(form, [], false); } });
+  sync();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const chosen = form.elements.outcome.value, o = allowed.find((x) => x.outcome === chosen);
+    if (!o) return;
+    const missing = requiredErrors(form);
+    formErrors(form, missing, true);
+    if (missing.length) { flash(""); return; }
+    const body = Object.assign({stage: cur.stage}, o.select || {});
+    const details = [];
+    for (const f of o.fields || []) {
+      const field = form.querySelector("#decide-" + o.outcome + "-" + f.name);
+      body[f.name] = field.value;
+      const shown = f.kind === "opd" ? opdName(field.value) : field.value;
+      details.push(el("div", {class: "confirm-box"}, el("strong", {}, t("f_" + f.name)), el("div", {class: "pre"}, shown)));
+    }
+    const label = (o.label && o.label[lang]) || outcomeLabel(cur.stage, o.outcome);
+    const then = fill("next_" + o.outcome, {opd: body.opd ? opdName(body.opd) : "", of: body.of || ""});
+    const ok = await confirmDialog({title: fill("confirm_decision", {o: label, n: c.tracking_number}),
+      text: then + (UNDOABLE.has(o.outcome) ? " " + t("cannot_undo") : ""), details, yes: fill("yes_decide", {o: label}), danger: DANGER.has(o.outcome)});
+    if (!ok) return;
+    next.disabled = true; flash(t("wait"), true);
+    try {
+      const result = await api("POST", "/staff/complaints/" + encodeURIComponent(c.id) + "/decision", body);
+      const nextStage = STAGES[result.leads_to] ? stageLabel(result.leads_to) : t("t_" + result.leads_to);
+      await Promise.all([openCase(c.id, true).catch(() => null), loadQueue().catch(() => null)]);
+      flash(fill("saved", {o: outcomeLabel(result.stage, result.outcome), n: nextStage}), true);
+    } catch (e) {
+      if (e.status === 409) { await openCase(c.id, true).catch(() => null); loadQueue().catch(() => null); flash(e.message, false); return; }
+      const found = problemErrors(form, e);
+      if (found) { flash(""); formErrors(form, found, true); } else flash(e.message, false);
+    } finally { next.disabled = false; }
+  });
+  forms.append(form);
 }
 
 // -- follow-up: questions to the reporter, visits' context, rating, SOP target, duplicates ---------------
@@ -732,25 +1250,39 @@ async function enterComplaint(form) {
   loadQueue(true).catch(() => null);
 }
 
-// -- members (admins) ---------------------------------------------------------------------------
+
+// -- members (admins): disable with a confirmation, enable again; never one's own account --------------------
 async function loadMembers() {
   const result = await api("GET", "/staff/members");
-  const items = result.items || [];
+  const items = result.items || [], mine = String((me && me.email) || "").toLowerCase();
   $("members-none").hidden = items.length > 0;
   $("members").replaceChildren(...items.map((m) => {
-    const active = m.enabled !== false;
+    const active = m.enabled !== false, self = String(m.email).toLowerCase() === mine;
     const state = !active ? tag(t("inactive"), "late") : m.status === "invited" ? tag(t("m_invited"), "warn")
       : m.status === "active" || !m.status ? tag(t("enabled"), "done") : tag(m.status);
+    const named = m.name && m.name !== m.email;
     const li = el("li", {testid: "member", dataset: {email: m.email}},
-      el("div", {}, el("strong", {}, m.name && m.name !== m.email ? m.name : m.email), " ", state,
-        m.name && m.name !== m.email ? el("div", {}, m.email) : null,
+      el("div", {}, el("strong", {}, named ? m.name : m.email), " ", state, self ? " " : null, self ? tag(t("you")) : null,
+        named ? el("div", {}, m.email) : null,
         el("div", {class: "muted"}, sortGroups(m.groups || []).map(groupLabel).join(", ") || "-")));
+    if (self) return li;  // an admin cannot lock themselves out
     if (active) {
-      const button = el("button", {type: "button", class: "danger", testid: "member-disable"}, t("disable"));
+      const button = el("button", {type: "button", class: "secondary small", testid: "member-disable"}, t("disable"));
+      button.setAttribute("aria-label", t("disable") + " " + m.email);
       button.addEventListener("click", async () => {
-        if (!confirm(fill("confirm_disable", {e: m.email}))) return;
+        const ok = await confirmDialog({title: fill("confirm_disable_title", {e: m.email}), text: t("confirm_disable"), yes: t("disable"), danger: true});
+        if (!ok) return;
         button.disabled = true;
         try { await api("DELETE", "/staff/members/" + encodeURIComponent(m.email)); await loadMembers(); flash(fill("disabled", {e: m.email}), true); }
+        catch (e) { flash(e.message, false); button.disabled = false; }
+      });
+      li.append(button);
+    } else {
+      const button = el("button", {type: "button", class: "small", testid: "member-enable"}, t("enable_again"));
+      button.setAttribute("aria-label", t("enable_again") + " " + m.email);
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        try { await api("POST", "/staff/members/" + encodeURIComponent(m.email) + "/enable"); await loadMembers(); flash(fill("enabled_done", {e: m.email}), true); }
         catch (e) { flash(e.message, false); button.disabled = false; }
       });
       li.append(button);
@@ -760,12 +1292,78 @@ async function loadMembers() {
 }
 async function invite(form) {
   const groups = [...$("invite-groups").querySelectorAll("input:checked")].map((i) => i.value);
-  if (!groups.length) { flash(t("choose_group"), false); return; }
+  if (!groups.length) {
+    formErrors(form, [{input: $("invite-groups").querySelector("input"), key: "choose_group"}], true);
+    flash(""); return;
+  }
   const email = $("invite-email").value.trim();
   await api("POST", "/staff/members", {email, name: $("invite-name").value.trim(), groups});
   form.reset(); renderGroups();
   await loadMembers();
   flash(fill("invited", {e: email}), true);
+}
+
+// -- reply templates (GET /staff/templates; writes: manage_templates) -----------------------------------------
+const TP_STAGES = ["opd_response", "review", "reply", "request_information"];
+let tpItems = [], tpEditing = null;
+function tpStageName(stage) { return stage === "request_information" ? t("tp_question") : stageLabel(stage); }
+function tpRenderForm() {
+  const stage = $("tp-stage"), v = stage.value;
+  stage.replaceChildren(...TP_STAGES.map((s) => new Option(tpStageName(s), s))); if (v) stage.value = v;
+  const cat = $("tp-category"), cv = cat.value;
+  cat.replaceChildren(new Option(t("tp_all_categories"), ""), ...categories.map((c) => new Option(c.name, c.code))); cat.value = cv;
+  $("tp-form-title").textContent = t(tpEditing ? "tp_edit_title" : "tp_new_title");
+  $("tp-save").textContent = t(tpEditing ? "tp_save" : "tp_create");
+  $("tp-cancel").hidden = !tpEditing;
+}
+async function tpLoad() {
+  const result = await api("GET", "/staff/templates");
+  tpItems = result.items || [];
+  const manage = may("manage_templates");
+  $("tp-editor").hidden = !manage;
+  $("tp-none").hidden = tpItems.length > 0;
+  $("tp-list").replaceChildren(...tpItems.map((tp) => {
+    const text = tp.text || "";
+    const li = el("li", {testid: "tp-item", dataset: {id: tp.id}},
+      el("div", {}, el("strong", {}, tp.name), " ", tag(tpStageName(tp.stage)), " ", tag(tp.category ? categoryName(tp.category) : t("tp_all_categories")),
+        el("div", {class: "pre muted"}, text.length > 240 ? text.slice(0, 240) + "…" : text)));
+    if (manage) {
+      const edit = el("button", {type: "button", class: "secondary small", testid: "tp-edit"}, t("tp_edit"));
+      edit.setAttribute("aria-label", t("tp_edit") + " " + tp.name);
+      edit.addEventListener("click", () => tpEdit(tp));
+      const remove = el("button", {type: "button", class: "secondary small", testid: "tp-delete"}, t("tp_delete"));
+      remove.setAttribute("aria-label", t("tp_delete") + " " + tp.name);
+      remove.addEventListener("click", async () => {
+        const ok = await confirmDialog({title: fill("tp_confirm_delete", {n: tp.name}), text: t("tp_delete_note"), yes: t("tp_delete"), danger: true});
+        if (!ok) return;
+        try {
+          await api("DELETE", "/staff/templates/" + encodeURIComponent(tp.id));
+          if (tpEditing === tp.id) tpReset();
+          await tpLoad(); flash(fill("tp_deleted", {n: tp.name}), true);
+        } catch (e) { flash(e.message, false); }
+      });
+      li.append(el("span", {class: "toolbar"}, edit, remove));
+    }
+    return li;
+  }));
+}
+function tpEdit(tp) {
+  tpEditing = tp.id;
+  $("tp-name").value = tp.name || ""; $("tp-stage").value = tp.stage; $("tp-category").value = tp.category || ""; $("tp-text").value = tp.text || "";
+  formErrors($("tp-form"), [], false);
+  tpRenderForm();
+  $("tp-form-title").focus();
+}
+function tpReset() { tpEditing = null; $("tp-form").reset(); formErrors($("tp-form"), [], false); tpRenderForm(); }
+async function tpSave(form) {
+  const body = {name: $("tp-name").value.trim(), stage: $("tp-stage").value, text: $("tp-text").value};
+  if ($("tp-category").value) body.category = $("tp-category").value;
+  const editing = tpEditing;
+  if (editing) await api("PUT", "/staff/templates/" + encodeURIComponent(editing), body);
+  else await api("POST", "/staff/templates", body);
+  tpReset();
+  await tpLoad();
+  flash(fill(editing ? "tp_saved" : "tp_created", {n: body.name}), true);
 }
 
 // -- reports (rp-*): the SLA report for supervisor, Diskominfo and admin (GET /staff/reports/sla) -------------
@@ -823,12 +1421,11 @@ function rpNum(v, digits) {
   return v === null || v === undefined ? "—" : new Intl.NumberFormat(rpLocale(), {maximumFractionDigits: digits || 0}).format(v);
 }
 function rpPct(v) { return v === null || v === undefined ? "—" : rpNum(v, 1) + "%"; }
-function rpMinutes(v) {  // business minutes, as people say them: "35 mnt", "6 j 50 mnt"
+function rpMinutes(v, text) {  // business minutes in words, as everywhere in the console; the server's words first
+  if (text && (text[lang] || text.id)) return text[lang] || text.id;
   if (v === null || v === undefined) return "—";
-  if (v > 0 && v < 1) return "< 1 " + t("rp_min");
-  const total = Math.round(v), h = Math.floor(total / 60), m = total % 60;
-  if (!h) return m + " " + t("rp_min");
-  return rpNum(h) + " " + t("rp_h") + (m ? " " + m + " " + t("rp_min") : "");
+  if (v > 0 && v < 1) return "< " + unit(1, "u_minutes");
+  return duration(v);
 }
 function rpDay(iso) {
   const d = new Date(iso + "T00:00:00Z");
@@ -885,9 +1482,9 @@ function rpTable(spec, rows) {
   const columns = [
     spec.visits ? null : ["received", (row) => rpNum(row.received)],
     [spec.visits ? "visits" : "cases", (row) => rpNum(row.completed)],
-    ["sop", (row) => rpMinutes(row.sop_business_minutes)],
-    ["median", (row) => rpMinutes(row.median_business_minutes)],
-    ["p90", (row) => rpMinutes(row.p90_business_minutes)],
+    ["sop", (row) => rpMinutes(row.sop_business_minutes, row.sop_text || row.sop_business_minutes_text)],
+    ["median", (row) => rpMinutes(row.median_business_minutes, row.median_text || row.median_business_minutes_text)],
+    ["p90", (row) => rpMinutes(row.p90_business_minutes, row.p90_text || row.p90_business_minutes_text)],
     ["within", (row) => rpPct(row.within_sop_pct)],
     ["breached", (row) => rpNum(row.breached)],
     ["reminders", (row) => rpNum(row.reminders)],
@@ -1001,7 +1598,7 @@ async function akLoad() {
     if (k.active) {
       const button = el("button", {type: "button", class: "danger", testid: "ak-revoke"}, t("ak_revoke"));
       button.addEventListener("click", async () => {
-        if (!confirm(fill("ak_confirm_revoke", {o: k.organisation}))) return;
+        if (!(await confirmDialog({title: fill("ak_confirm_revoke", {o: k.organisation}), yes: t("ak_revoke"), danger: true}))) return;
         button.disabled = true;
         try { await api("DELETE", "/staff/api-keys/" + encodeURIComponent(k.id)); await akLoad(); flash(fill("ak_revoked_done", {o: k.organisation}), true); }
         catch (e) { flash(e.message, false); button.disabled = false; }
@@ -1031,37 +1628,42 @@ $("ak-done").addEventListener("click", () => { $("ak-key").textContent = ""; $("
 $("nav-apikeys").addEventListener("click", () => { flash(""); akForget(); showView("apikeys"); akLoad().catch((e) => flash(e.message)); });
 // -- /api keys ------------------------------------------------------------------------------------
 
+
 // -- wiring ------------------------------------------------------------------------------------------
-function guard(handler) {
-  return async (event) => {
-    event.preventDefault();
-    const form = event.target;
-    const button = form.querySelector("button[type=submit]"); if (button) button.disabled = true;
-    flash(t("wait"), true);
-    try { await handler(form); } catch (e) { flash(e.message, false); }
-    finally { if (button) button.disabled = false; }
-  };
+function guard(handler) { return formGuard(handler); }
+function go(name, load) {
+  return () => { flash(""); showView(name); if (load) load().catch((e) => flash(e.message, false)); };
 }
 $("login-form").addEventListener("submit", auGuard(login));
 $("forgot-form").addEventListener("submit", auGuard(auForgot));
 $("reset-form").addEventListener("submit", auGuard(auReset));
-$("search-form").addEventListener("submit", guard(search));
-$("new-form").addEventListener("submit", guard(enterComplaint));
-$("invite-form").addEventListener("submit", guard(invite));
+$("search-form").addEventListener("submit", formGuard(search));
+$("cases-clear").addEventListener("click", () => { $("search-form").reset(); casesLoaded = false; showCases().catch((e) => flash(e.message, false)); });
+$("cases-more").addEventListener("click", () => loadCases().then(() => flash(fill("cases_found", {n: casesItems.length}), true)).catch((e) => flash(e.message, false)));
+$("new-form").addEventListener("submit", formGuard(enterComplaint));
+$("invite-form").addEventListener("submit", formGuard(invite));
+$("tp-form").addEventListener("submit", formGuard(tpSave));
+$("tp-cancel").addEventListener("click", tpReset);
 $("new-category").addEventListener("change", renderSubcategories);
-$("overdue-only").addEventListener("change", () => loadQueue(true).catch((e) => flash(e.message)));
-$("queue-refresh").addEventListener("click", () => loadQueue(true).then(() => flash("", true)).catch((e) => flash(e.message)));
-$("queue-more").addEventListener("click", () => loadQueue(false).catch((e) => flash(e.message)));
-$("case-reload").addEventListener("click", () => openCase(openCaseId, true).then(() => flash("", true)).catch((e) => flash(e.message)));
-$("case-back").addEventListener("click", () => { showView("queue"); loadQueue(true).catch((e) => flash(e.message)); });
-$("nav-queue").addEventListener("click", () => { flash(""); showView("queue"); loadQueue(true).catch((e) => flash(e.message)); });
-$("nav-new").addEventListener("click", () => { flash(""); showView("new"); loadCategories().catch((e) => flash(e.message)); });
-$("nav-members").addEventListener("click", () => { flash(""); showView("members"); loadCategories().then(loadMembers).catch((e) => flash(e.message)); });
+for (const id of ["f-opd", "f-channel", "overdue-only", "due-today"]) $(id).addEventListener("change", () => renderQueue());
+$("f-sort").addEventListener("change", () => { const [key, dir] = $("f-sort").value.split(":"); queueSort = {key, dir: Number(dir)}; renderQueue(); });
+$("queue").addEventListener("keydown", rovingKeys);
+$("search-results").addEventListener("keydown", rovingKeys);
+$("recent").addEventListener("keydown", rovingKeys);
+$("queue-refresh").addEventListener("click", () => loadQueue().then(() => flash(t("refreshed"), true)).catch((e) => flash(e.message, false)));
+$("queue-to-cases").addEventListener("click", () => showCases().catch((e) => flash(e.message, false)));
+$("case-reload").addEventListener("click", () => openCase(openCaseId, true).then(() => flash(t("refreshed"), true)).catch((e) => flash(e.message, false)));
+$("case-back").addEventListener("click", backToList);
+$("nav-queue").addEventListener("click", go("queue", loadQueue));
+$("nav-cases").addEventListener("click", () => showCases().catch((e) => flash(e.message, false)));
+$("nav-new").addEventListener("click", go("new", loadCategories));
+$("nav-members").addEventListener("click", go("members", () => loadCategories().then(loadMembers)));
+$("nav-templates").addEventListener("click", go("templates", () => loadCategories().then(() => { tpRenderForm(); return tpLoad(); })));
 $("logout").addEventListener("click", () => { flash(""); signOut(); });
 $("not-staff-logout").addEventListener("click", () => { flash(""); signOut(); });
 $("lang-id").addEventListener("click", () => setLang("id"));
 $("lang-en").addEventListener("click", () => setLang("en"));
 setInterval(tickBadges, 60000);  // office time counts down each minute
-setInterval(() => { if (me && !document.hidden) loadQueue(true).catch(() => null); }, 120000);
+setInterval(() => { if (me && !document.hidden && view === "queue") loadQueue().catch(() => null); }, 120000);
 applyLang();
-start().catch((e) => flash(e.message));
+start().catch((e) => flash(e.message, false));
