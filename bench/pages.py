@@ -1,10 +1,10 @@
-"""How much a citizen's phone downloads on each screen's first load (issue 20's budget, DESIGN.md §4 "Pages
+"""How much a phone downloads on each screen's first load -- the citizen page's and the staff console's (issue 20's budget, DESIGN.md §4 "Pages
 people use": at most 100 KiB of JavaScript and 1.4 MiB in all, gzip; map tiles excluded).
 
 Each screen is opened in a fresh browser context at 360x740 (nothing cached), signed in where the screen needs
 it, and every response of Chromium's network log is added up, each body gzip-compressed as API Gateway would
 send it (the local server sends them plain). tests/e2e/test_citizen_page.py asserts the budget with these
-functions; `make bench` prints the table into BENCHMARKS.md.
+functions, tests/e2e/test_console_weight.py the console's; `make bench` prints the table into BENCHMARKS.md.
 
     .venv/bin/python -m bench.pages
 """
@@ -89,11 +89,29 @@ def citizen_screens(api: str) -> list[tuple[str, str, str | None, str | None]]:
     ]
 
 
-def measure(browser, api: str, is_tile: Callable[[str], bool], check: Callable | None = None) -> list[tuple]:
+def console_screens(api: str, email: str, password: str) -> list[tuple[str, str, str | None, str | None]]:
+    """The staff console's screens as (name, address, id token, email), signed in as ``email`` (an operator: the
+    queue and the case it opens first; an action page's link to the console is /staff?case=<id>)."""
+    token = requests.post(f"{api}/auth/login", json={"email": email, "password": password}, timeout=10).json()[
+        "id_token"
+    ]
+    queue = requests.get(
+        f"{api}/staff/work-items", headers={"Authorization": f"Bearer {token}"}, params={"limit": "1"}, timeout=10
+    ).json()
+    screens = [("console: sign-in", "/staff", None, None), ("console: queue", "/staff", token, email)]
+    if queue.get("items"):
+        screens.append(("console: one case", f"/staff?case={queue['items'][0]['complaint_id']}", token, email))
+    return screens
+
+
+def measure(
+    browser, api: str, is_tile: Callable[[str], bool], check: Callable | None = None, screens: list | None = None
+) -> list[tuple]:
     """Each screen's first load in a fresh context at phone size: [(name, Weight)]. ``check(name, page,
-    weight)`` may look at the loaded page (the test asserts the map was part of the load)."""
+    weight)`` may look at the loaded page (the test asserts the map was part of the load). ``screens``: the
+    citizen page's unless given (console_screens)."""
     measured = []
-    for name, address, token, email in citizen_screens(api):
+    for name, address, token, email in citizen_screens(api) if screens is None else screens:
         context = browser.new_context(viewport=PHONE, locale="id-ID")
         if token:  # the session a login leaves (sessionStorage), before the page's first request
             context.add_init_script(
@@ -135,7 +153,12 @@ def on_own_stack() -> list[tuple]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
             try:
-                return measure(browser, stack.api, lambda url: url.startswith(tiles))
+                citizen = measure(browser, stack.api, lambda url: url.startswith(tiles))  # leaves a case at intake
+                operator, password = next(
+                    line.split()[:2] for line in stack.banner if line.strip().startswith("operator@")
+                )
+                console = console_screens(stack.api, operator, password)
+                return citizen + measure(browser, stack.api, lambda url: url.startswith(tiles), screens=console)
             finally:
                 browser.close()
     finally:

@@ -150,3 +150,28 @@ def sign_in(page, stack, email: str) -> None:
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def decide_in_console(page, outcome: str, confirm: bool = True, **fields: str) -> None:
+    """In the open case: choose ``outcome``, fill its fields, "Periksa lalu kirim", then confirm in the dialog."""
+    page.check(f"[data-testid=choose-{outcome}]")
+    for name, value in fields.items():
+        field = page.locator(f"[data-testid=decide-{outcome}] [name={name}]")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    page.click("[data-testid=decision-next]")
+    expect(page.locator("#confirm")).to_be_visible()
+    if confirm:
+        page.click("[data-testid=confirm-yes]")
+        expect(page.locator("#confirm")).to_be_hidden()
+
+
+def find_case(page, tracking: str) -> None:
+    """Open a case by its number from the console's case list (any view)."""
+    page.click("#nav-cases")
+    page.fill("#search-number", tracking)
+    page.click("#search-form button[type=submit]")
+    page.locator(f'[data-testid=search-result][data-tracking="{tracking}"] td.num button').click()
+    expect(page.locator("#case-number")).to_have_text(tracking)

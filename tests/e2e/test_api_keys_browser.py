@@ -47,8 +47,9 @@ def test_admin_issues_a_key_shown_once_and_revokes_it(local_stack, page):
     assert key not in page.content()
     page.click("#nav-apikeys")
     expect(item).to_contain_text("Terakhir dipakai")
-    page.once("dialog", lambda dialog: dialog.accept())
     item.locator("[data-testid=ak-revoke]").click()
+    expect(page.locator("#confirm")).to_contain_text("Aplikasi <b>Uji</b>")  # an in-page confirmation
+    page.click("[data-testid=confirm-yes]")
     expect(page.locator("#flash")).to_have_text("Kunci Aplikasi <b>Uji</b> dicabut.")
     expect(item).to_contain_text("dicabut")
     expect(item.locator("[data-testid=ak-revoke]")).to_have_count(0)

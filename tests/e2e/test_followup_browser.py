@@ -23,6 +23,8 @@ from .helpers import (
     Citizen,
     act,
     decide_by_api,
+    decide_in_console,
+    find_case,
     mail_to,
     next_link,
     sign_in,
@@ -190,9 +192,7 @@ def test_operator_records_a_phone_answer_and_the_case_closes_as_a_duplicate(loca
     # The reporter calls back: the operator records the answer in the console.
     page = context.new_page()
     sign_in(page, local_stack, OPERATOR)
-    page.fill("#search-number", tracking)
-    page.click("#search-form button[type=submit]")
-    page.locator(f'[data-testid=search-result][data-tracking="{tracking}"] button').click()
+    find_case(page, tracking)
     box = page.locator("[data-testid=case-question]")
     expect(page.locator("#case-question-text")).to_have_text(question)
     expect(box).to_contain_text("Waktu SOP dihentikan sementara")
@@ -222,14 +222,13 @@ def test_operator_records_a_phone_answer_and_the_case_closes_as_a_duplicate(loca
     )
     page.click("#logout")
     sign_in(page, local_stack, DISKOMINFO)
-    page.fill("#search-number", tracking)
-    page.click("#search-form button[type=submit]")
-    page.locator(f'[data-testid=search-result][data-tracking="{tracking}"] button').click()
+    find_case(page, tracking)
     expect(page.locator("[data-testid=step-context]")).to_contain_text("Jawaban pelapor: Nomor 12 <b>B</b>")
+    page.check("[data-testid=choose-duplicate]")
     number = page.locator("[data-testid=decide-duplicate] input[name=of]")
     expect(number).to_have_attribute("placeholder", "KT-XXXX-XXXX")
-    number.fill(original["tracking_number"])
-    page.click("[data-testid=decide-duplicate] button[type=submit]")
+    expect(page.locator("[data-testid=decision-reason]")).to_contain_text("Nomor 12 <b>B</b>")  # beside the form
+    decide_in_console(page, "duplicate", of=original["tracking_number"])
     expect(page.locator("#flash")).to_have_text(
         "Keputusan tersimpan: Duplikat (laporan lain yang sama dilanjutkan) → ditutup (duplikat)."
     )

@@ -1,4 +1,5 @@
-"""Staff at work on a phone: the console at /staff, headless Chromium, on the real local stack."""
+"""Staff at work on a phone: the console at /staff, headless Chromium, on the real local stack. (The desktop
+table, sorting, templates and each role's day: test_console_*.py.)"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from local.launch import wait_for
 
+from .a11y import assert_accessible
 from .helpers import (
     ADMIN,
     DISKOMINFO,
@@ -18,6 +20,7 @@ from .helpers import (
     OPERATOR,
     Citizen,
     decide_by_api,
+    decide_in_console,
     mail_to,
     shot,
     sign_in,
@@ -47,33 +50,56 @@ def test_operator_accepts_a_case_from_the_queue(local_stack, page):
     mail_to(local_stack, OPERATOR, tracking, "Penerimaan pengaduan")  # the intake stage is handed off
 
     sign_in(page, local_stack, OPERATOR)
+    row = queue_row(page, tracking)
+    expect(row).to_contain_text("Banjir <b>di</b> Sempaja")  # text, never markup
+    expect(row).to_contain_text("Penerimaan pengaduan")
+    # Durations in words, one set of units: "sisa 3 jam 20 menit kerja", "terlambat 45 menit".
+    expect(row.locator(".tag")).to_have_text(re.compile(r"^(sisa (\d+ jam )?\d+ menit kerja|sisa \d+ jam kerja|terlambat (\d+ jam )?(\d+ menit)?)$"))
+    shot(page, "staff-queue.png")
+    assert_accessible(page, "queue on a phone")
+
     # Found by number as a caller dictates it: lower case, without dashes.
+    page.click("#nav-cases")
     page.fill("#search-number", tracking.lower().replace("-", " "))
     page.click("#search-form button[type=submit]")
     expect(page.locator(f'[data-testid=search-result][data-tracking="{tracking}"]')).to_contain_text("Diproses")
     page.fill("#search-number", "KT-2222-2222")
     page.click("#search-form button[type=submit]")
     expect(page.locator("#search-empty")).to_have_text("Laporan KT-2222-2222 tidak ditemukan.")
+    page.click("#nav-queue")
 
-    row = queue_row(page, tracking)
-    expect(row).to_contain_text("Banjir <b>di</b> Sempaja")  # text, never markup
-    expect(row).to_contain_text("Penerimaan pengaduan")
-    expect(row).to_contain_text("WITA")
-    expect(row.locator(".tag")).to_have_text(re.compile(r"^(sisa (\d+ j )?\d+ m kerja|terlambat (\d+ j )?\d+ m)$"))
-    shot(page, "staff-queue.png")
-
-    row.locator("button").click()
+    row.locator("td.num button").click()
     expect(page.locator("#case-number")).to_have_text(tracking)
+    expect(page.locator("#case-reporter")).to_contain_text("Siti Aminah")  # the reporter's name first
     expect(page.locator("#case-reporter")).to_contain_text(citizen.email)
     expect(page.locator("#case-channel")).to_have_text("Web (warga)")
-    expect(page.locator("[data-testid=decide-reject] textarea[name=reason]")).to_be_visible()
+    expect(page.locator("[data-testid=choose-accept]")).to_be_checked()  # the usual decision, chosen already
+    expect(page.locator("[data-testid=decide-reject]")).to_be_hidden()  # the others are a deliberate choice
     expect(page.locator("#case-emails li").first).to_be_visible()
+    assert "citizen:" not in page.locator("#case-view").inner_text()  # no internal ids on screen
     shot(page, "staff-case.png")
+    assert_accessible(page, "case on a phone")
 
-    page.click("[data-testid=decide-accept] button[type=submit]")
+    # Rejecting needs a reason (GOV.UK error), then a confirmation that says it cannot be undone; Escape cancels.
+    page.check("[data-testid=choose-reject]")
+    page.click("[data-testid=decision-next]")
+    expect(page.locator("[data-testid=form-errors]")).to_be_focused()
+    expect(page.locator("[data-testid=form-errors]")).to_contain_text("Alasan wajib diisi")
+    expect(page.locator("[data-testid=decide-reject] textarea[name=reason]")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page, "decision form with an error")
+    page.fill("[data-testid=decide-reject] textarea[name=reason]", "Bukan laporan.")
+    page.click("[data-testid=decision-next]")
+    expect(page.locator("#confirm")).to_contain_text("tidak dapat dibatalkan")
+    expect(page.locator("[data-testid=confirm-no]")).to_be_focused()
+    assert_accessible(page, "confirmation of a rejection")
+    page.keyboard.press("Escape")
+    expect(page.locator("#confirm")).to_be_hidden()
+    expect(page.locator("#case-status")).to_have_text("Diproses")  # nothing was sent
+
+    decide_in_console(page, "accept")
     expect(page.locator("#flash")).to_have_text("Keputusan tersimpan: Terima → Klasifikasi.")
     expect(page.locator("[data-testid=case-step][data-stage=intake]")).to_contain_text(f"oleh {OPERATOR}")
-    expect(page.locator("[data-testid=decide-accept]")).to_have_count(0)
+    expect(page.locator("[data-testid=decision-form]")).to_have_count(0)
     expect(queue_row(page, tracking)).to_have_count(0)  # the queue was reloaded: no longer waiting at intake
     mail_to(local_stack, DISKOMINFO, tracking, "Klasifikasi")
     shot(page, "staff-case-decided.png")
@@ -104,12 +130,12 @@ def test_agency_answers_from_the_console(local_stack, page):
     row = queue_row(page, tracking)
     expect(row).to_contain_text("Tanggapan OPD")
     expect(row).to_contain_text("Dinas Lingkungan Hidup")
-    row.locator("button").click()
+    row.locator("td.num button").click()
     expect(page.locator("#case-number")).to_have_text(tracking)
     expect(page.locator("[data-testid=case-step][data-stage=classification]")).to_contain_text("Dinas Lingkungan Hidup")
     page.fill("[data-testid=decide-respond] textarea[name=response]", "Pengangkutan dijadwalkan ulang setiap hari.")
     shot(page, "staff-agency-case.png")
-    page.click("[data-testid=decide-respond] button[type=submit]")
+    decide_in_console(page, "respond")
     expect(page.locator("#flash")).to_have_text("Keputusan tersimpan: Kirim tanggapan → Pemeriksaan tanggapan.")
     expect(page.locator("[data-testid=case-step][data-stage=opd_response]")).to_contain_text(
         "Tanggapan: Pengangkutan dijadwalkan ulang setiap hari."
@@ -130,6 +156,7 @@ def test_operator_records_a_phone_complaint(local_stack, page):
     page.fill("#new-title", "Lampu lalu lintas mati")
     page.fill("#new-description", "Penelepon melaporkan lampu lalu lintas di simpang Lembuswana mati.")
     shot(page, "staff-new-complaint.png")
+    assert_accessible(page, "new report on a phone")
     page.click("#new-send")
     number = page.locator("#entered-number")
     expect(number).to_have_text(re.compile(r"^KT-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
@@ -142,7 +169,7 @@ def test_operator_records_a_phone_complaint(local_stack, page):
     tracking = number.inner_text()
     mail_to(local_stack, OPERATOR, tracking, "Penerimaan pengaduan")
     page.click("#case-reload")
-    expect(page.locator("[data-testid=decide-accept]")).to_be_visible()
+    expect(page.locator("[data-testid=choose-accept]")).to_be_visible()
     found = requests.get(
         f"{local_stack.api}/staff/complaints",
         params={"tracking_number": tracking},
@@ -151,9 +178,9 @@ def test_operator_records_a_phone_complaint(local_stack, page):
     ).json()
     complaint_id = found["items"][0]["id"]
     decide_by_api(local_stack, OPERATOR, complaint_id, {"stage": "intake", "decision": "accept"})
-    page.click("[data-testid=decide-accept] button[type=submit]")
+    decide_in_console(page, "accept")
     expect(page.locator("#flash")).to_contain_text("Bukan tahap yang sedang berjalan")
-    expect(page.locator("[data-testid=decide-accept]")).to_have_count(0)
+    expect(page.locator("[data-testid=decision-form]")).to_have_count(0)
     expect(page.locator("[data-testid=case-step][data-stage=intake]")).to_contain_text(f"oleh {OPERATOR}")
 
 
@@ -195,8 +222,13 @@ def test_admin_invites_a_member(local_stack, page):
     sign_in(page, local_stack, ADMIN)
     page.click("#nav-members")
     expect(member).to_contain_text("Petugas <i>Baru</i> aktif")
-    page.once("dialog", lambda dialog: dialog.accept())
+    mine = page.locator(f'[data-testid=member][data-email="{ADMIN}"]')
+    expect(mine).to_contain_text("Anda")
+    expect(mine.locator("button")).to_have_count(0)  # no way to lock oneself out
     member.locator("[data-testid=member-disable]").click()
+    expect(page.locator("#confirm")).to_contain_text(email)
+    assert_accessible(page, "confirmation of disabling a member")
+    page.click("[data-testid=confirm-yes]")
     expect(page.locator("#flash")).to_have_text(f"{email} dinonaktifkan.")
     expect(member).to_contain_text("nonaktif")
     expect(member.locator("[data-testid=member-disable]")).to_have_count(0)
