@@ -54,7 +54,9 @@ def test_operator_accepts_a_case_from_the_queue(local_stack, page):
     expect(row).to_contain_text("Banjir <b>di</b> Sempaja")  # text, never markup
     expect(row).to_contain_text("Penerimaan pengaduan")
     # Durations in words, one set of units: "sisa 3 jam 20 menit kerja", "terlambat 45 menit".
-    expect(row.locator(".tag")).to_have_text(re.compile(r"^(sisa (\d+ jam )?\d+ menit kerja|sisa \d+ jam kerja|terlambat (\d+ jam )?(\d+ menit)?)$"))
+    expect(row.locator(".tag")).to_have_text(
+        re.compile(r"^(sisa (\d+ jam )?\d+ menit kerja|sisa \d+ jam kerja|terlambat (\d+ jam )?(\d+ menit)?)$")
+    )
     shot(page, "staff-queue.png")
     assert_accessible(page, "queue on a phone")
 
