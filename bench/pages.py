@@ -1,6 +1,6 @@
 """How much a phone downloads on each screen's first load -- the citizen page's and the staff console's
-(issue 20's budget, DESIGN.md §4 "Pages
-people use": at most 100 KiB of JavaScript and 1.4 MiB in all, gzip; map tiles excluded).
+(issue 20's budget, DESIGN.md §4 "Pages people use": at most 100 KiB of JavaScript and 1.4 MiB in all, gzip;
+map tiles excluded).
 
 Each screen is opened in a fresh browser context at 360x740 (nothing cached), signed in where the screen needs
 it, and every response of Chromium's network log is added up, each body gzip-compressed as API Gateway would

@@ -52,13 +52,13 @@ def number_id(value: int) -> str:
 
 
 def minutes_id(value: float | None) -> str:
-    """Business minutes as the console writes them: "35 mnt", "6 j 50 mnt", "—"."""
+    """Business minutes as the console writes them, in words: "35 menit", "6 jam 50 menit", "—"."""
     if value is None:
         return "—"
     if 0 < value < 1:
-        return "< 1 mnt"
+        return "< 1 menit"
     hours, minutes = divmod(round(value), 60)
-    return f"{number_id(hours)} j" + (f" {minutes} mnt" if minutes else "") if hours else f"{minutes} mnt"
+    return f"{hours} jam" + (f" {minutes} menit" if minutes else "") if hours else f"{minutes} menit"
 
 
 def stage_row(data: dict, stage: str) -> dict | None:
