@@ -876,6 +876,7 @@ async function openCase(id, keepEntered) {
   const c = await api("GET", "/staff/complaints/" + encodeURIComponent(id));
   if (!keepEntered && id !== openCaseId) enteredNumber = null;
   const same = view === "case" && id === openCaseId, scroll = same ? window.scrollY : 0;
+  if (!same) flash("");  // what the list said belongs to the list
   openCaseId = id;
   renderCase(c);
   showView("case");

@@ -1,4 +1,5 @@
-"""A citizen attaches a photo from the page; the operator sees it on the action page and downloads it.
+"""A citizen attaches a photo from the page; the operator sees it on the action page and downloads it, and sees
+it in the console's case (shown inline, from the bucket, as the console's Content-Security-Policy allows).
 
 Headless Debian Chromium on the real local stack: the page asks the API for an upload slot, posts the
 file with XMLHttpRequest straight to moto's S3 (another origin: a CORS preflight, answered by the
@@ -22,7 +23,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from local.launch import free_port
 
-from .helpers import ARTIFACTS, CHROMIUM, FLAGS, next_link
+from .helpers import ARTIFACTS, CHROMIUM, FLAGS, find_case, next_link, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -152,3 +153,18 @@ def test_a_citizen_attaches_a_photo_and_the_operator_downloads_it(local_stack, b
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert requests.get(href.split("?")[0], timeout=10).status_code in (403, 404)
     assert os.path.getsize(saved) == len(response.content)
+
+    # In the console the photo is shown in the case (it loaded: the CSP allows the bucket), named by its alt text.
+    console = browser_context.new_page()
+    refused_by_csp: list[str] = []
+    console.on("console", lambda m: refused_by_csp.append(m.text) if "Content Security Policy" in m.text else None)
+    console.goto(f"{local_stack.api}/staff")
+    console.evaluate("localStorage.setItem('lang', 'id')")  # the citizen's tab chose English above
+    sign_in(console, local_stack, OPERATOR)
+    find_case(console, tracking)
+    image_shown = console.locator("[data-testid=attachment-image] img")
+    expect(image_shown).to_have_attribute("alt", "jalan berlubang.png")
+    console.wait_for_function("() => document.querySelector('[data-testid=attachment-image] img').naturalWidth > 0")
+    expect(console.locator("[data-testid=case-attachments]")).to_contain_text("bukan-foto.jpg")
+    console.screenshot(path=str(ARTIFACTS / "console-case-attachment.png"), full_page=True)
+    assert refused_by_csp == [], refused_by_csp
