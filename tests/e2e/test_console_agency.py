@@ -108,7 +108,21 @@ def test_agency_lists_its_answered_cases_and_answers_a_reopened_one(local_stack,
     decide_in_console(page, "respond")
     expect(page.locator("#flash")).to_have_text("Keputusan tersimpan: Kirim tanggapan → Pemeriksaan tanggapan.")
 
-    # "Not our authority" sends the case back: it is confirmed first, and Escape cancels.
     page.set_viewport_size(DESKTOP)
     shot(page, "console-agency-case-desktop.png")
     assert_accessible(page, "agency: case on a desktop")
+
+    # Diskominfo reviews it with the response in sight, the usual choice (approve) first.
+    page.click("#logout")
+    sign_in(page, local_stack, DISKOMINFO)
+    row = page.locator(f'[data-testid=queue-item][data-tracking="{again["tracking_number"]}"]')
+    row.locator("td.num button").click()
+    expect(page.locator("[data-testid=decision-previous]")).to_contain_text("Truk tambahan dikirim setiap hari")
+    expect(page.locator("[data-testid=choose-approve]")).to_be_checked()
+    assert_accessible(page, "review form on a desktop")
+    decide_in_console(page, "approve", confirm=False)
+    assert_accessible(page, "confirmation of an approval")
+    page.click("[data-testid=confirm-yes]")
+    expect(page.locator("#flash")).to_have_text(
+        "Keputusan tersimpan: Setujui, serahkan ke operator → Balasan kepada pelapor."
+    )

@@ -14,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from local.launch import free_port, wait_for
 
+from .a11y import assert_accessible
 from .helpers import (
     ARTIFACTS,
     CHROMIUM,
@@ -224,6 +225,7 @@ def test_operator_records_a_phone_answer_and_the_case_closes_as_a_duplicate(loca
     sign_in(page, local_stack, DISKOMINFO)
     find_case(page, tracking)
     expect(page.locator("[data-testid=step-context]")).to_contain_text("Jawaban pelapor: Nomor 12 <b>B</b>")
+    assert_accessible(page, "classification form (phone)")
     page.check("[data-testid=choose-duplicate]")
     number = page.locator("[data-testid=decide-duplicate] input[name=of]")
     expect(number).to_have_attribute("placeholder", "KT-XXXX-XXXX")

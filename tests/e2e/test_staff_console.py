@@ -10,9 +10,10 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from bench.pages import PHONE
 from local.launch import wait_for
 
-from .a11y import assert_accessible
+from .a11y import DESKTOP, assert_accessible
 from .helpers import (
     ADMIN,
     DISKOMINFO,
@@ -148,7 +149,14 @@ def test_agency_answers_from_the_console(local_stack, page):
 
 def test_operator_records_a_phone_complaint(local_stack, page):
     sign_in(page, local_stack, OPERATOR)
+    page.set_viewport_size(DESKTOP)
     page.click("#nav-new")
+    page.click("#new-send")  # nothing filled in: the errors, as GOV.UK shows them
+    expect(page.locator("#new-form [data-testid=form-errors]")).to_be_focused()
+    expect(page.locator("#new-title")).to_have_attribute("aria-invalid", "true")
+    shot(page, "staff-new-complaint-errors-desktop.png")
+    assert_accessible(page, "new report with errors on a desktop")
+    page.set_viewport_size(PHONE)
     page.select_option("#new-channel", "phone")
     page.fill("#new-name", "Pak Darto")
     page.fill("#new-phone", "0812-3456-7890")
