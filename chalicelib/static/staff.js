@@ -294,7 +294,8 @@ function showView(name) {
     if (key === name || (name === "case" && key === listView)) $(id).setAttribute("aria-current", "page");
     else $(id).removeAttribute("aria-current");
   }
-  if (name !== "case" && new URLSearchParams(location.search).has("case")) history.replaceState(null, "", location.pathname + location.hash);
+  // Signed in, the address names the open case only; signed out, it keeps the case to open after the login.
+  if (me && name !== "case" && new URLSearchParams(location.search).has("case")) history.replaceState(null, "", location.pathname + location.hash);
   window.scrollTo(0, 0);
 }
 function signOut() {

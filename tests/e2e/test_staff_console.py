@@ -23,6 +23,7 @@ from .helpers import (
     decide_by_api,
     decide_in_console,
     mail_to,
+    password_of,
     shot,
     sign_in,
     staff_token,
@@ -129,7 +130,13 @@ def test_agency_answers_from_the_console(local_stack, page):
     )
     mail_to(local_stack, DLH, tracking, "Tanggapan OPD")
 
-    sign_in(page, local_stack, DLH)
+    # The action page's link to the console, /staff?case=<id>: the case opens after the login.
+    page.goto(f"{local_stack.api}/staff?case={created['id']}")
+    page.fill("#login-email", DLH)
+    page.fill("#login-password", password_of(local_stack, DLH))
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#case-number")).to_have_text(tracking)
+    page.click("#case-back")
     row = queue_row(page, tracking)
     expect(row).to_contain_text("Tanggapan OPD")
     expect(row).to_contain_text("Dinas Lingkungan Hidup")

@@ -39,3 +39,11 @@ def test_both_pages_share_one_api_client(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert b"function apiClient" in client.get("/static/api.js").body
     assert b"class ApiError" not in client.get("/static/citizen.js").body  # no copy of it left
+
+
+def test_the_console_never_writes_markup(client):
+    """Whatever a citizen or an officer wrote is set as text (textContent), never parsed as HTML."""
+    for name in ("api.js", "staff.js"):
+        script = client.get(f"/static/{name}").body.decode()
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+            assert sink not in script, (name, sink)
