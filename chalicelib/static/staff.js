@@ -638,7 +638,7 @@ function renderQueue() {
   const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("#queue tr");
   const keepFocus = focused ? focused.dataset.tracking : null;
   $("queue").replaceChildren(...shown.map((it) => caseRow(it, it.complaint_id, [
-    el("td", {class: "t"}, it.title || ""),
+    el("td", {class: "t"}, el("span", {class: "ph"}, stageLabel(it.stage) + " · "), it.title || ""),
     el("td", {class: "st"}, stageLabel(it.stage)),
     el("td", {class: "opt"}, categoryName(it.category), it.opd ? el("div", {class: "muted"}, opdName(it.opd)) : null),
     el("td", {class: "opt"}, channelName(it.channel)),
