@@ -221,29 +221,35 @@ def test_the_email_gives_the_totals_and_the_stages_in_indonesian_and_english():
         assert "Laporan diterima" in text and "Cases received" in text
         assert "85 (85,0%)" in text  # answered within the SOP, the Indonesian way
         assert "Tanggapan OPD" in text and "Agency response" in text
-        assert "18 j 40 mnt" in text  # the agency's p90, 1,120.5 business minutes, in office hours
+        assert "2 hari kerja 3 jam kerja" in text  # the agency's p90, 1,120.5 business minutes, in working days
+        assert "1 September – 30 November 2026" in text  # the period, as its label says it
         assert "L.xlsx" in text and "https://a.test/staff" in text
-    assert "85 (85.0%)" in email.text and "18 h 40 min" in email.text  # the English part, the English way
-    row = next(line for line in email.text.splitlines() if line.strip().startswith("Klasifikasi"))
-    assert row.split() == ["Klasifikasi", "2", "j", "112", "35", "mnt", "2", "j", "20", "mnt", "88,4%", "13", "4", "1"]
+    assert "85 (85.0%)" in email.text and "2 working days 3 working hours" in email.text  # the English way
+    lines = email.text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("Klasifikasi"))
+    assert lines[at].strip() == "Klasifikasi (SOP 2 jam kerja)"
+    assert lines[at + 1].strip() == "selesai 112; median 35 menit; P90 2 jam kerja 20 menit; sesuai SOP 88,4%;"
+    assert lines[at + 2].strip() == "melewati SOP 13; pengingat 4; eskalasi 1"
+    for abbreviation in (" j ", " mnt", " h ", " min "):
+        assert abbreviation not in email.text and abbreviation not in email.html
 
 
 @pytest.mark.parametrize(
     "minutes, id_, en",
     [
         (None, "\u2013", "\u2013"),
-        (0, "0 mnt", "0 min"),
-        (4.5, "4,5 mnt", "4.5 min"),
-        (8.0, "8 mnt", "8 min"),
-        (35.2, "35 mnt", "35 min"),
-        (120, "2 j", "2 h"),
-        (410.0, "6 j 50 mnt", "6 h 50 min"),
-        (59.6, "1 j", "1 h"),
-        (1120.5, "18 j 40 mnt", "18 h 40 min"),
-        (96000, "1.600 j", "1,600 h"),
+        (0, "0 menit", "0 minutes"),
+        (8.0, "8 menit", "8 minutes"),
+        (35.2, "35 menit", "35 minutes"),
+        (120, "2 jam kerja", "2 working hours"),
+        (410.0, "6 jam kerja 50 menit", "6 working hours 50 minutes"),
+        (59.6, "1 jam kerja", "1 working hour"),
+        (960, "2 hari kerja", "2 working days"),  # the agency's SOP time, not "16 j"
+        (1120.5, "2 hari kerja 3 jam kerja", "2 working days 3 working hours"),
+        (96000, "200 hari kerja", "200 working days"),
     ],
 )
-def test_office_time_is_written_as_the_console_writes_it(minutes, id_, en):
+def test_office_time_is_written_as_the_report_writes_it(minutes, id_, en):
     assert uc._duration(minutes, "id") == id_ and uc._duration(minutes, "en") == en
 
 
@@ -251,8 +257,7 @@ def test_an_empty_month_reads_sensibly():
     email = render_email(
         "monthly_report", uc.email_context(empty_report(), "2026-11", "L.xlsx", "https://a.test/staff")
     )
-    assert "Tidak ada tahap yang selesai bulan ini." in email.text and "No stage was completed" in email.text
-    assert "Tidak ada tahap yang selesai bulan ini." in email.html
+    assert "0 (–)" in email.html
     assert "0 (\u2013)" in email.text  # answered within the SOP: nothing to divide
 
 
