@@ -122,13 +122,16 @@ def _stage_figures(row: dict, lang: str, day_minutes: float) -> dict:
     }
 
 
-def email_context(figures: dict, month: str, filename: str, console_url: str) -> dict:
-    """What the ``monthly_report`` templates show, every figure written out in each language."""
+def email_context(figures: dict, month: str, filename: str, console_url: str, preliminary: bool = False) -> dict:
+    """What the ``monthly_report`` templates show, every figure written out in each language.
+
+    A month not over (``preliminary``, or figures ``to_date``) is named by the days it has had, as the
+    report's label says ("1 – 7 Desember 2026 (berjalan, s.d. hari ini)"), never as the whole month."""
     first, _ = month_bounds(month)
     totals = figures.get("totals") or {}
     values_id, values_en = _totals(totals, "id"), _totals(totals, "en")
     day_minutes = figures.get("working_day_business_minutes") or OFFICE_DAY_MINUTES
-    to_date = bool(figures.get("to_date"))
+    to_date = preliminary or bool(figures.get("to_date"))
     return {
         "month": month,
         # a month not over is named by the days it has had ("1 – 7 Desember 2026 (berjalan, s.d. hari ini)")
@@ -142,7 +145,7 @@ def email_context(figures: dict, month: str, filename: str, console_url: str) ->
         "filename": filename,
         "console_url": console_url,
         "generated_at": figures.get("generated_at"),
-        "preliminary": False,  # a month not over yet, sent by hand (force): the figures so far
+        "preliminary": preliminary,  # a month not over yet, sent by hand (force): the figures so far
         "totals": [
             {"name_id": name_id, "name_en": name_en, "id": value_id, "en": value_en}
             for (name_id, name_en), value_id, value_en in zip(TOTAL_LABELS, values_id, values_en, strict=True)
@@ -210,8 +213,7 @@ def send_monthly_report(
         log.info("monthly report of %s was sent already", month)
         return {"month": month, "sent": False, "reason": "already_sent"}
     to = svc.settings.mailbox(Role.SUPERVISOR)
-    context = email_context(figures, month, filename, f"{svc.settings.public_base_url}/staff")
-    context["preliminary"] = preliminary
+    context = email_context(figures, month, filename, f"{svc.settings.public_base_url}/staff", preliminary)
     try:
         sent = svc.notifier.send(to, TEMPLATE, context, attachments=[(filename, XLSX_CONTENT_TYPE, workbook)])
     except Exception:

@@ -258,7 +258,11 @@ def empty_report(start: str = "2026-11-01", end: str = "2026-11-30") -> dict:
             "ratings": 0,
         },
         "by_stage": [
-            {"stage": s.name, "label": {"id": s.label_id, "en": s.label_en}, **_row(stage_sop[s.name], 0, None, None, None, 0)}
+            {
+                "stage": s.name,
+                "label": {"id": s.label_id, "en": s.label_en},
+                **_row(stage_sop[s.name], 0, None, None, None, 0),
+            }
             for s in sop.STAGES
         ],
         "by_opd": [],

@@ -209,7 +209,9 @@ def test_an_empty_report_says_so(lang, words):
 @pytest.mark.parametrize("lang, words", [("id", "Belum ada data"), ("en", "No data yet")])
 def test_stages_with_nothing_decided_are_still_drawn(lang, words):
     """The report lists every SOP stage; the chart shows each, at "–", so the whole procedure is in view."""
-    empty = report([month("2026-11", 0, 0, None)], [stage("intake", None, completed=0), stage("reply", None, completed=0)])
+    empty = report(
+        [month("2026-11", 0, 0, None)], [stage("intake", None, completed=0), stage("reply", None, completed=0)]
+    )
     root = parse(render_svg(empty, lang))
     assert texts(root).count(words) == 1  # the monthly chart only
     assert [attr(g, "data-stage") for g in with_class(root, "rp-stage")] == ["intake", "reply"]

@@ -70,14 +70,29 @@ TODAY = date(2026, 12, 7)
     ("start", "end", "id_text", "en_text"),
     [
         # a month not over: up to today, and it says so (never "1 – 31 Desember")
-        (date(2026, 12, 1), date(2026, 12, 31), "1 – 7 Desember 2026 (berjalan, s.d. hari ini)", "1 – 7 December 2026 (to date)"),
+        (
+            date(2026, 12, 1),
+            date(2026, 12, 31),
+            "1 – 7 Desember 2026 (berjalan, s.d. hari ini)",
+            "1 – 7 December 2026 (to date)",
+        ),
         (date(2026, 12, 1), TODAY, "1 – 7 Desember 2026 (berjalan, s.d. hari ini)", "1 – 7 December 2026 (to date)"),
         (TODAY, TODAY, "7 Desember 2026 (berjalan, s.d. hari ini)", "7 December 2026 (to date)"),
         (date(2026, 11, 1), date(2026, 11, 30), "1 – 30 November 2026", "1 – 30 November 2026"),
         (date(2026, 11, 3), date(2026, 11, 3), "3 November 2026", "3 November 2026"),
         (date(2026, 10, 15), date(2026, 11, 30), "15 Oktober – 30 November 2026", "15 October – 30 November 2026"),
-        (date(2025, 12, 1), date(2026, 1, 31), "1 Desember 2025 – 31 Januari 2026", "1 December 2025 – 31 January 2026"),
-        (date(2026, 11, 1), date(2027, 1, 31), "1 November – 7 Desember 2026 (berjalan, s.d. hari ini)", "1 November – 7 December 2026 (to date)"),
+        (
+            date(2025, 12, 1),
+            date(2026, 1, 31),
+            "1 Desember 2025 – 31 Januari 2026",
+            "1 December 2025 – 31 January 2026",
+        ),
+        (
+            date(2026, 11, 1),
+            date(2027, 1, 31),
+            "1 November – 7 Desember 2026 (berjalan, s.d. hari ini)",
+            "1 November – 7 December 2026 (to date)",
+        ),
         (date(2027, 1, 1), date(2027, 1, 31), "1 – 31 Januari 2027", "1 – 31 January 2027"),  # not begun: as asked
     ],
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import holidays
@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from chalicelib.adapters.workbooks import XlsxWorkbooks
 from chalicelib.config import Settings
-from chalicelib.domain.calendar import office_calendar
+from chalicelib.domain.calendar import month_end, office_calendar
+from chalicelib.domain.durations import period_label_text
 from chalicelib.rendering import render_email
 from chalicelib.service import monthly_report as uc
 from chalicelib.service.ports import SentEmail
@@ -100,6 +101,10 @@ def svc(monkeypatch):
         asked.append((start, end))
         figures = sample_report()
         figures["from"], figures["to"] = start.isoformat(), end.isoformat()
+        # as build_report labels it: a month cut short is a month not over yet (its "today" is ``end``)
+        today = end if end < month_end(end.year, end.month) else end + timedelta(days=1)
+        figures["label"] = period_label_text(start, end, today)
+        figures["to_date"] = end >= today
         return figures
 
     monkeypatch.setattr(uc, "sla_report", fake_report)
@@ -205,7 +210,11 @@ def test_forced_a_month_not_over_goes_out_as_a_preliminary_report_that_claims_no
     assert result["sent"] is True and result["preliminary"] is True and result["resent"] is False
     assert svc.asked == [(date(2026, 1, 1), date(2026, 1, 20))]  # the figures so far
     assert svc.store.claims == set()  # the real report still goes out on the first working day
-    assert result["subject"].endswith("Januari 2026 / Monthly SLA report January 2026 (sementara / preliminary)")
+    # named by the days it has had, not as the whole month
+    assert result["subject"] == (
+        "[Aspirasi Kaltim] Laporan SLA bulanan 1 – 20 Januari 2026 (berjalan, s.d. hari ini)"
+        " / Monthly SLA report 1 – 20 January 2026 (to date)"
+    )
     ((_, _, context, _),) = svc.notifier.sent
     assert context["preliminary"] is True
     assert "LAPORAN SEMENTARA" in render_email("monthly_report", context).text

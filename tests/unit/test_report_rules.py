@@ -201,7 +201,13 @@ def test_rows_come_in_the_sop_order_with_their_names():
         + report.received(NOW, "open311", "perhubungan")
     )
     figures = report.build_report(date(2026, 11, 28), date(2026, 11, 28), stored, SOP, 0, NOW, len(stored))
-    assert [row["stage"] for row in figures["by_stage"]] == ["intake", "classification", "opd_response", "review", "reply"]
+    assert [row["stage"] for row in figures["by_stage"]] == [
+        "intake",
+        "classification",
+        "opd_response",
+        "review",
+        "reply",
+    ]
     assert [row["completed"] > 0 for row in figures["by_stage"]] == [True, False, False, False, True]
     assert figures["by_stage"][0]["label"] == {"id": "Penerimaan pengaduan", "en": "Intake"}
     assert figures["by_stage"][0]["sop_business_minutes"] == 10.0 and figures["by_stage"][0]["within_sop_pct"] == 100.0
