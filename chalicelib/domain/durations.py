@@ -13,6 +13,7 @@ by default; a 24x7 demo calendar's day is 24 hours), so the SOP's "2 hari kerja"
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from .calendar import MONTHS_EN, MONTHS_ID
@@ -42,7 +43,7 @@ def working_time(minutes: float | None, day_minutes: float = OFFICE_DAY_MINUTES,
         return f"terlambat {text}" if lang == "id" else f"{text} overdue"
     if 0 < minutes < 0.5:
         return "kurang dari 1 menit" if lang == "id" else "less than 1 minute"
-    whole = round(minutes)
+    whole = math.floor(minutes + 0.5)  # half up, as people round (4,5 menit -> 5 menit)
     day = day_minutes if day_minutes and day_minutes > 0 else OFFICE_DAY_MINUTES
     if whole >= day:
         days = int(minutes // day)

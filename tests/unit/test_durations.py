@@ -20,7 +20,7 @@ DAY = 480  # 08:00-16:00
         (0, "0 menit", "0 minutes"),
         (0.3, "kurang dari 1 menit", "less than 1 minute"),
         (1, "1 menit", "1 minute"),
-        (4.5, "4 menit", "4 minutes"),  # banker's rounding of .5 is fine: under a minute's precision
+        (4.5, "5 menit", "5 minutes"),  # half up, as people round
         (45, "45 menit", "45 minutes"),
         (59.6, "1 jam kerja", "1 working hour"),
         (60, "1 jam kerja", "1 working hour"),
