@@ -6,7 +6,8 @@
 (a) per month, the cases received and answered (bars) with the share answered within the SOP time
     (a line with dots on a 0–100 % scale), and
 (b) per stage, the share of visits decided within the SOP time (horizontal bars, the figure
-    written beside each bar; ``—`` for a stage with nothing decided yet).
+    written beside each bar; ``–`` for a stage with nothing decided yet). Every stage the report
+    lists is drawn, decided or not, so the whole procedure is always in view.
 
 The layout — every coordinate — is computed here; ``templates/reports/charts.svg`` only draws it,
 and the environment autoescapes ``.svg`` templates, so a label is always text, never markup. The
@@ -19,10 +20,11 @@ A report without figures draws "Belum ada data" / "No data yet" instead of empty
 from __future__ import annotations
 
 import math
-from datetime import date
 from typing import Any
 
 from chalicelib.domain.calendar import MONTHS_EN, MONTHS_ID
+from chalicelib.domain.durations import DASH
+from chalicelib.domain.report import period_text
 from chalicelib.rendering import environment, format_number
 
 TEMPLATE = "reports/charts.svg"
@@ -254,7 +256,7 @@ def _stages(rows: list[dict], lang: str, top: float) -> dict:
         "rows": [],
         "empty": None,
     }
-    if not any(_percent(r.get("within_sop_pct")) is not None or _count(r.get("completed")) for r in rows):
+    if not rows:
         panel["empty"] = {"x": WIDTH / 2, "y": _f(top + 56), "text": text["no_data"]}
         panel["height"] = 76
         return panel
@@ -329,18 +331,13 @@ def _desc(report: dict, lang: str) -> str:
 
 
 def _period(report: dict, text: dict) -> str:
-    start, end = _day(report.get("from"), text), _day(report.get("to"), text)
-    return f"{start} – {end}" if start and end else ""
-
-
-def _day(value, text: dict) -> str:
-    if not value:
+    """The report's own ``label`` (a period not over says "to date"), as the email and workbook say it."""
+    if not report.get("label") and not (report.get("from") and report.get("to")):
         return ""
     try:
-        day = date.fromisoformat(str(value))
+        return period_text(report, "en" if text is TEXTS["en"] else "id")
     except ValueError:
-        return str(value)
-    return f"{day.day} {text['months'][day.month - 1]} {day.year}"
+        return f"{report.get('from')} – {report.get('to')}"
 
 
 # -- small things -------------------------------------------------------------------------------------
@@ -378,7 +375,7 @@ def _int(value: float, lang: str) -> str:
 
 def _pct(value: float | None, lang: str) -> str:
     if value is None:
-        return "—"
+        return DASH
     rounded = round(value, 1)
     return format_number(rounded, 0 if rounded == int(rounded) else 1, lang) + "%"
 

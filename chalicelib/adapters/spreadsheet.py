@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.calendar import MONTHS_ID, WITA
+from ..domain.durations import OFFICE_DAY_MINUTES, working_time
 from ..domain.report import period_text
 
 TITLE_ID = "Laporan SLA Aspirasi Kaltim"
@@ -192,6 +193,13 @@ def _label(row: dict, lang: str = "id") -> str:
     return "" if label is None else str(label)
 
 
+def _working_day(report: dict) -> str:
+    """'1 hari kerja = 8 jam kerja / 1 working day = 8 working hours': what the minutes are counted in."""
+    minutes = report.get("working_day_business_minutes") or OFFICE_DAY_MINUTES
+    hours = working_time(minutes, minutes * 2, "id"), working_time(minutes, minutes * 2, "en")
+    return f"1 hari kerja = {hours[0]} / 1 working day = {hours[1]}"
+
+
 def _generated(report: dict) -> str:
     text = report.get("generated_at")
     if not text:
@@ -346,21 +354,31 @@ def _breakdown_sheet(wb: Workbook, report: dict, breakdown: Breakdown) -> Worksh
     columns = [c for c in ROW_COLUMNS if breakdown.has_received or c.field != "received"]
     english = any(_label(r, "en") != _label(r, "id") for r in rows)  # agencies and categories have one name
     names = [("id", ("Nama", "Name"))] + ([("en", ("Nama (Inggris)", "Name (English)"))] if english else [])
+    # the SOP time as people say it ("2 hari kerja"), beside the figures in business minutes
+    sop_words = any(isinstance(r.get("sop_text"), dict) for r in rows)
     longest = max((len(_label(r, lang)) for r in rows for lang, _ in names), default=10)
     name_width = max(16, min(40, longest + 2))
     key_width = max(10, min(18, max((len(str(r.get(breakdown.key) or "")) for r in rows), default=8) + 2))
-    widths = [key_width, *(name_width for _ in names), *(c.width for c in columns)]
+    words = [("Waktu SOP", "SOP time")] if sop_words else []
+    widths = [key_width, *(name_width for _ in names), *(16 for _ in words), *(c.width for c in columns)]
     _header(
         ws,
         1,
-        [(breakdown.heading_id, breakdown.heading_en), *(h for _, h in names), *((c.id, c.en) for c in columns)],
+        [
+            (breakdown.heading_id, breakdown.heading_en),
+            *(h for _, h in names),
+            *words,
+            *((c.id, c.en) for c in columns),
+        ],
         widths,
     )
-    first_figure = 2 + len(names)
+    first_figure = 2 + len(names) + len(words)
     for index, row in enumerate(rows, start=2):
         _put(ws, index, 1, row.get(breakdown.key)).alignment = _TOP
         for offset, (lang, _) in enumerate(names, start=2):
             _put(ws, index, offset, _label(row, lang)).alignment = _WRAP
+        if words:
+            _put(ws, index, 2 + len(names), (row.get("sop_text") or {}).get("id")).alignment = _TOP
         for offset, column in enumerate(columns, start=first_figure):
             _put(ws, index, offset, row.get(column.field), column.number_format)
         ws.row_dimensions[index].height = (
@@ -388,6 +406,7 @@ def _summary_sheet(wb: Workbook, report: dict) -> Worksheet:
     facts = [
         ("Periode / Period", period_text(report)),
         ("Zona waktu / Time zone", f"{report.get('timezone') or 'Asia/Makassar'} (WITA)"),
+        ("Waktu kerja / Working time", _working_day(report)),
         ("Dibuat / Generated", _generated(report)),
     ]
     for offset, (name, value) in enumerate(facts, start=3):
@@ -458,7 +477,7 @@ def _monthly_chart(ws: Worksheet, header_row: int, last_row: int, fields: list[s
 def render_xlsx(report: dict) -> bytes:
     """The report as a printable workbook: *Ringkasan* and one sheet per breakdown."""
     wb = Workbook()
-    wb.properties.title = f"{TITLE_ID} {report.get('from', '')} \u2013 {report.get('to', '')}"
+    wb.properties.title = f"{TITLE_ID} {period_text(report)}"
     wb.properties.creator = "Aspirasi Kaltim"
     _summary_sheet(wb, report)
     for breakdown in BREAKDOWNS:

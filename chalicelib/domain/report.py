@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from . import catalog, sop
 from .calendar import MONTHS_EN, MONTHS_ID, WITA, month_end, months_between
+from .durations import OFFICE_DAY_MINUTES, period_label, period_label_text, working_time_text
 from .planner import REMIND
 from .submission import CHANNEL_LABELS
 
@@ -223,18 +224,25 @@ def _histogram(counters: Mapping[str, int], prefix: str) -> dict[int, int]:
     }
 
 
-def _row(counters: Mapping[str, int], visits: bool, sop_minutes: float | None) -> dict:
-    """One row of a breakdown: stage visits (by stage, by agency) or cases (the others)."""
+def _row(counters: Mapping[str, int], visits: bool, sop_minutes: float | None, day_minutes: float) -> dict:
+    """One row of a breakdown: stage visits (by stage, by agency) or cases (the others).
+
+    Each duration comes with its words beside it (``*_text``: ``{id, en}``, durations.working_time),
+    so every reader (console, email, workbook, charts) says "2 hari kerja" the same way."""
     c = defaultdict(int, counters)
     if visits:
         done, met, breached, hist = c["v_done"], c["v_met"], c["v_breached"], _histogram(c, VISIT_HIST)
     else:
         done, met, breached, hist = c["c_answered"], c["c_met"], c["c_breached"], _histogram(c, CASE_HIST)
+    median, p90 = _minutes(quantile(hist, 0.5)), _minutes(quantile(hist, 0.9))
     return {
         "sop_business_minutes": sop_minutes,
+        "sop_text": working_time_text(sop_minutes, day_minutes),
         "completed": done,
-        "median_business_minutes": _minutes(quantile(hist, 0.5)),
-        "p90_business_minutes": _minutes(quantile(hist, 0.9)),
+        "median_business_minutes": median,
+        "median_text": working_time_text(median, day_minutes),
+        "p90_business_minutes": p90,
+        "p90_text": working_time_text(p90, day_minutes),
         "within_sop_pct": _pct(met, met + breached),
         "breached": breached,
         "reminders": c["reminders"],
@@ -251,10 +259,12 @@ def _add(into: dict, counters: Mapping[str, int]) -> None:
 
 @dataclass(frozen=True)
 class SopMinutes:
-    """Business minutes the SOP allows: per stage, and for the whole case (section E)."""
+    """Business minutes the SOP allows: per stage, and for the whole case (section E); and the
+    business minutes of one working day (the calendar's office day), to say them in working days."""
 
     stages: Mapping[str, float]
     whole: float
+    working_day: float = OFFICE_DAY_MINUTES
 
 
 def build_report(
@@ -266,7 +276,11 @@ def build_report(
     generated_at: datetime,
     items_read: int,
 ) -> dict:
-    """The report from the stored counters: ``items`` are (period key, row, counters)."""
+    """The report from the stored counters: ``items`` are (period key, row, counters).
+
+    Every SOP stage has its row in ``by_stage``, in SOP order, zeros where nothing was completed
+    (a leader sees the whole procedure every time); the other breakdowns list what happened.
+    ``label`` names the period as it is: one not over at ``generated_at`` says "to date"."""
     rows: dict[str, dict] = defaultdict(dict)
     months: dict[str, dict] = {month: {} for month in months_between(start, end)}
     for period, row, counters in items:
@@ -275,16 +289,21 @@ def build_report(
             _add(months.setdefault(_month_of(period), {}), counters)
     total = defaultdict(int, rows.get("total", {}))
 
-    def breakdown(kind: str, order: Iterable[str], label, visits: bool, sop_of, received: bool) -> list[dict]:
+    day_minutes = sop_minutes.working_day
+    today = local_day(generated_at)
+
+    def breakdown(
+        kind: str, order: Iterable[str], label, visits: bool, sop_of, received: bool, every: bool = False
+    ) -> list[dict]:
         present = {row.split("#", 1)[1] for row in rows if row.startswith(kind + "#")}
-        keys = [k for k in order if k in present] + sorted(present - set(order))
+        keys = [k for k in order if every or k in present] + sorted(present - set(order))
         out = []
         for key in keys:
-            counters = rows[f"{kind}#{key}"]
+            counters = rows.get(f"{kind}#{key}", {})
             entry = {kind: key, "label": label(key)}
             if received:
                 entry["received"] = int(counters.get("c_received", 0))
-            entry.update(_row(counters, visits, sop_of(key)))
+            entry.update(_row(counters, visits, sop_of(key), day_minutes))
             out.append(entry)
         return out
 
@@ -310,17 +329,22 @@ def build_report(
     whole = sop_minutes.whole
     by_month = []
     for month in sorted(months):
-        year, number = int(month[:4]), int(month[5:7])
-        label = {"id": f"{MONTHS_ID[number - 1]} {year}", "en": f"{MONTHS_EN[number - 1]} {year}"}
-        entry = {"month": month, "label": label, "received": int(months[month].get("c_received", 0))}
-        entry.update(_row(months[month], False, whole))
+        entry = {
+            "month": month,
+            "label": month_label(month, start, end, today),
+            "received": int(months[month].get("c_received", 0)),
+        }
+        entry.update(_row(months[month], False, whole, day_minutes))
         by_month.append(entry)
     answered_met, answered_breached = total["c_met"], total["c_breached"]
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "generated_at": generated_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "label": period_label_text(start, end, today),
+        "to_date": end >= today >= start,  # the period is not over: figures up to today
         "timezone": TIMEZONE,
+        "working_day_business_minutes": day_minutes,
         "items_read": items_read,
         "totals": {
             "received": total["c_received"],
@@ -337,7 +361,13 @@ def build_report(
             "ratings": total["r_count"],
         },
         "by_stage": breakdown(
-            "stage", [s.name for s in sop.STAGES], stage_label, True, lambda name: sop_minutes.stages.get(name), False
+            "stage",
+            [s.name for s in sop.STAGES],
+            stage_label,
+            True,
+            lambda name: sop_minutes.stages.get(name),
+            False,
+            every=True,
         ),
         "by_opd": breakdown(
             "opd",
@@ -353,18 +383,28 @@ def build_report(
     }
 
 
+def month_label(month: str, start: date, end: date, today: date) -> dict:
+    """A month of a report: "November 2026" when the period covers all of it and it is over, else
+    the days it covers as they are ("1 – 7 Desember 2026 (berjalan, s.d. hari ini)")."""
+    year, number = int(month[:4]), int(month[5:7])
+    first, last = date(year, number, 1), month_end(year, number)
+    if start <= first and last <= end and last < today:
+        return {"id": f"{MONTHS_ID[number - 1]} {year}", "en": f"{MONTHS_EN[number - 1]} {year}"}
+    return period_label_text(max(first, start), min(last, end), today)
+
+
 # The monthly report's workbook (adapters/spreadsheet.py renders it; the email names its type).
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _day_text(text: str | None) -> str:
-    """'2026-11-01' -> '1 November 2026'."""
-    if not text:
+def period_text(report: dict, lang: str = "id") -> str:
+    """The report's period as its ``label`` says it ("1 – 30 November 2026", "1 – 7 Desember 2026
+    (berjalan, s.d. hari ini)"): the email's and the workbook's heading. A report without a label
+    (made before labels) is named by its days."""
+    label = report.get("label")
+    if isinstance(label, dict) and label.get(lang):
+        return str(label[lang])
+    if not report.get("from") or not report.get("to"):
         return "-"
-    day = date.fromisoformat(str(text)[:10])
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
-
-
-def period_text(report: dict) -> str:
-    """'1 November 2026 - 30 November 2026' (the email's and the workbook's heading)."""
-    return f"{_day_text(report.get('from'))} \u2013 {_day_text(report.get('to'))}"
+    start, end = date.fromisoformat(str(report["from"])[:10]), date.fromisoformat(str(report["to"])[:10])
+    return period_label(start, end, end + timedelta(days=1), lang)

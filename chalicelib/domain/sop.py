@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .durations import OFFICE_DAY_MINUTES, working_time
+
 
 class Role(str, Enum):
     """Who acts. Staff roles map to Cognito groups and team mailboxes."""
@@ -69,11 +71,15 @@ class Duration:
     minutes: int = 0
     working_days: int = 0
 
+    def business_minutes(self, day_minutes: float = OFFICE_DAY_MINUTES) -> float:
+        return self.working_days * day_minutes if self.working_days else self.minutes
+
     def describe_id(self) -> str:
-        return f"{self.working_days} hari kerja" if self.working_days else f"{self.minutes} menit"
+        """'2 hari kerja', '2 jam kerja', '10 menit' (durations.working_time, as the report says it)."""
+        return working_time(self.business_minutes(), lang="id")
 
     def describe_en(self) -> str:
-        return f"{self.working_days} working days" if self.working_days else f"{self.minutes} minutes"
+        return working_time(self.business_minutes(), lang="en")
 
 
 @dataclass(frozen=True)

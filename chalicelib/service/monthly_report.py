@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from ..config import Settings
 from ..domain import report as report_domain
 from ..domain.calendar import MONTHS_EN, MONTHS_ID, WITA, OfficeHours, month_end, office_calendar
+from ..domain.durations import DASH, OFFICE_DAY_MINUTES, working_time
 from ..domain.report import XLSX_CONTENT_TYPE, period_text
 from ..domain.sop import Role
 from ..rendering import format_number
@@ -62,7 +63,6 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 
 # -- the email ---------------------------------------------------------------------------------
-DASH = "\u2013"
 
 
 def _number(value, decimals: int = 0, lang: str = "id") -> str:
@@ -74,18 +74,9 @@ def _percent(value, lang: str = "id") -> str:
     return DASH if value is None else f"{_number(value, 1, lang)}%"
 
 
-def _duration(minutes, lang: str = "id") -> str:
-    """Office time as the console shows it: '4,5 mnt', '35 mnt', '6 j 50 mnt' ('6 h 50 min')."""
-    if minutes is None:
-        return DASH
-    hour, minute = ("j", "mnt") if lang == "id" else ("h", "min")
-    if minutes < 10:
-        return f"{_number(minutes, 0 if float(minutes).is_integer() else 1, lang)} {minute}"
-    whole = round(minutes)
-    if whole < 60:
-        return f"{whole} {minute}"
-    hours, rest = divmod(whole, 60)
-    return f"{_number(hours, 0, lang)} {hour}" + (f" {rest} {minute}" if rest else "")
+def _duration(minutes, lang: str = "id", day_minutes: float = OFFICE_DAY_MINUTES) -> str:
+    """Office time in words, as the report says it: '2 hari kerja', '3 jam kerja 20 menit', '45 menit'."""
+    return working_time(minutes, day_minutes, lang)
 
 
 def _totals(totals: dict, lang: str) -> list[str]:
@@ -118,12 +109,12 @@ TOTAL_LABELS = (
 )
 
 
-def _stage_figures(row: dict, lang: str) -> dict:
+def _stage_figures(row: dict, lang: str, day_minutes: float) -> dict:
     return {
-        "sop": _duration(row.get("sop_business_minutes"), lang),
+        "sop": _duration(row.get("sop_business_minutes"), lang, day_minutes),
         "completed": _number(row.get("completed"), 0, lang),
-        "median": _duration(row.get("median_business_minutes"), lang),
-        "p90": _duration(row.get("p90_business_minutes"), lang),
+        "median": _duration(row.get("median_business_minutes"), lang, day_minutes),
+        "p90": _duration(row.get("p90_business_minutes"), lang, day_minutes),
         "within": _percent(row.get("within_sop_pct"), lang),
         "breached": _number(row.get("breached"), 0, lang),
         "reminders": _number(row.get("reminders"), 0, lang),
@@ -131,20 +122,30 @@ def _stage_figures(row: dict, lang: str) -> dict:
     }
 
 
-def email_context(figures: dict, month: str, filename: str, console_url: str) -> dict:
-    """What the ``monthly_report`` templates show, every figure written out in each language."""
+def email_context(figures: dict, month: str, filename: str, console_url: str, preliminary: bool = False) -> dict:
+    """What the ``monthly_report`` templates show, every figure written out in each language.
+
+    A month not over (``preliminary``, or figures ``to_date``) is named by the days it has had, as the
+    report's label says ("1 – 7 Desember 2026 (berjalan, s.d. hari ini)"), never as the whole month."""
     first, _ = month_bounds(month)
     totals = figures.get("totals") or {}
     values_id, values_en = _totals(totals, "id"), _totals(totals, "en")
+    day_minutes = figures.get("working_day_business_minutes") or OFFICE_DAY_MINUTES
+    to_date = preliminary or bool(figures.get("to_date"))
     return {
         "month": month,
-        "month_id": f"{MONTHS_ID[first.month - 1]} {first.year}",
-        "month_en": f"{MONTHS_EN[first.month - 1]} {first.year}",
-        "period": period_text(figures),
+        # a month not over is named by the days it has had ("1 – 7 Desember 2026 (berjalan, s.d. hari ini)")
+        "month_id": period_text(figures, "id") if to_date else f"{MONTHS_ID[first.month - 1]} {first.year}",
+        "month_en": period_text(figures, "en") if to_date else f"{MONTHS_EN[first.month - 1]} {first.year}",
+        "period": period_text(figures, "id"),
+        "period_en": period_text(figures, "en"),
+        "to_date": to_date,
+        "day_hours": _number(day_minutes / 60, 0 if float(day_minutes / 60).is_integer() else 1, "id"),
+        "day_hours_en": _number(day_minutes / 60, 0 if float(day_minutes / 60).is_integer() else 1, "en"),
         "filename": filename,
         "console_url": console_url,
         "generated_at": figures.get("generated_at"),
-        "preliminary": False,  # a month not over yet, sent by hand (force): the figures so far
+        "preliminary": preliminary,  # a month not over yet, sent by hand (force): the figures so far
         "totals": [
             {"name_id": name_id, "name_en": name_en, "id": value_id, "en": value_en}
             for (name_id, name_en), value_id, value_en in zip(TOTAL_LABELS, values_id, values_en, strict=True)
@@ -153,8 +154,8 @@ def email_context(figures: dict, month: str, filename: str, console_url: str) ->
             {
                 "name_id": (row.get("label") or {}).get("id") or row.get("stage"),
                 "name_en": (row.get("label") or {}).get("en") or row.get("stage"),
-                "id": _stage_figures(row, "id"),
-                "en": _stage_figures(row, "en"),
+                "id": _stage_figures(row, "id", day_minutes),
+                "en": _stage_figures(row, "en", day_minutes),
             }
             for row in figures.get("by_stage") or []
         ],
@@ -212,8 +213,7 @@ def send_monthly_report(
         log.info("monthly report of %s was sent already", month)
         return {"month": month, "sent": False, "reason": "already_sent"}
     to = svc.settings.mailbox(Role.SUPERVISOR)
-    context = email_context(figures, month, filename, f"{svc.settings.public_base_url}/staff")
-    context["preliminary"] = preliminary
+    context = email_context(figures, month, filename, f"{svc.settings.public_base_url}/staff", preliminary)
     try:
         sent = svc.notifier.send(to, TEMPLATE, context, attachments=[(filename, XLSX_CONTENT_TYPE, workbook)])
     except Exception:

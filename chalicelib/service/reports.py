@@ -72,6 +72,7 @@ def _sop_minutes(svc: Services) -> report.SopMinutes:
     return report.SopMinutes(
         stages={stage.name: minutes(settings.sla.allowed(stage.name, calendar)) for stage in sop.STAGES},
         whole=minutes(settings.sla.whole_sop(calendar)),
+        working_day=minutes(calendar.working_day()),
     )
 
 

@@ -124,7 +124,8 @@ Object.assign(T.id, {nav_queue: "Antrean", nav_cases: "Semua kasus", nav_cases_o
   c_due: "Batas (WITA)", c_left: "Sisa waktu", c_overdue: "Terlambat", c_status: "Status", c_submitted: "Masuk (WITA)",
   sort_due_asc: "Batas waktu, paling awal", sort_left_asc: "Sisa waktu, paling sedikit", sort_received_desc: "Diterima, terbaru",
   sort_received_asc: "Diterima, terlama", sort_number_asc: "Nomor", sort_stage_asc: "Tahap", sort_overdue_desc: "Terlambat dulu",
-  u_minutes: "menit", u_minutes_1: "menit", u_hours: "jam", u_hours_1: "jam", left: "sisa {d} kerja", overdue_by: "terlambat {d}",
+  u_minutes: "menit", u_minutes_1: "menit", u_whours: "jam kerja", u_whours_1: "jam kerja", u_days: "hari kerja", u_days_1: "hari kerja",
+  less_than_minute: "kurang dari 1 menit", left: "sisa {d}", overdue_by: "terlambat {d}",
   search_label: "Cari: nomor laporan atau kata", search: "Cari", clear_filters: "Hapus saringan", any: "Semua", from_date: "Dari tanggal", to_date: "Sampai tanggal",
   load_more: "Muat lagi", cases_found: "{n} kasus ditampilkan.", cases_more_exist: "Ada lagi: pilih \"Muat lagi\".", cases_none: "Tidak ada kasus yang cocok.",
   cases_intro: "Semua kasus, terbaru dulu: yang berjalan, dijawab dan selesai.", cases_intro_opd: "Setiap kasus yang pernah diteruskan ke OPD Anda, terbaru dulu: yang berjalan, dijawab dan selesai.",
@@ -163,7 +164,8 @@ Object.assign(T.en, {nav_queue: "Queue", nav_cases: "All cases", nav_cases_opd: 
   c_due: "Due (WITA)", c_left: "Time left", c_overdue: "Overdue", c_status: "Status", c_submitted: "Received (WITA)",
   sort_due_asc: "Due, earliest first", sort_left_asc: "Time left, least first", sort_received_desc: "Received, newest first",
   sort_received_asc: "Received, oldest first", sort_number_asc: "Number", sort_stage_asc: "Stage", sort_overdue_desc: "Overdue first",
-  u_minutes: "minutes", u_minutes_1: "minute", u_hours: "hours", u_hours_1: "hour", left: "{d} of office time left", overdue_by: "{d} overdue",
+  u_minutes: "minutes", u_minutes_1: "minute", u_whours: "working hours", u_whours_1: "working hour", u_days: "working days",
+  u_days_1: "working day", less_than_minute: "less than 1 minute", left: "{d} left", overdue_by: "{d} overdue",
   search_label: "Search: tracking number or words", search: "Search", clear_filters: "Clear filters", any: "All", from_date: "From", to_date: "To",
   load_more: "Load more", cases_found: "{n} cases shown.", cases_more_exist: "There are more: choose \"Load more\".", cases_none: "No case matches.",
   cases_intro: "Every case, newest first: open, answered and closed.", cases_intro_opd: "Every case ever sent to your agency, newest first: open, answered and closed.",
@@ -239,12 +241,23 @@ function whenShort(iso) {
 }
 // The day (YYYY-MM-DD) a moment falls on in WITA (UTC+8 all year).
 function witaDay(value) { const ms = typeof value === "number" ? value : Date.parse(value); return isNaN(ms) ? "" : new Date(ms + 8 * 3600000).toISOString().slice(0, 10); }
-// Durations in words, one set of units everywhere: "45 menit", "3 jam", "3 jam 20 menit" (never "j", "m", "mnt").
+// Working time in words, as the server writes it (domain/durations.py): "45 menit", "3 jam kerja 20 menit",
+// "2 hari kerja", "1 hari kerja 4 jam kerja" -- never "j", "m" or "mnt". A working day is the office day
+// (8 hours unless the server says otherwise).
 function unit(n, key) { return n + " " + t(n === 1 ? key + "_1" : key); }
-function duration(minutes) {
-  const total = Math.max(0, Math.round(minutes)), h = Math.floor(total / 60), m = total % 60;
-  if (!h) return unit(m, "u_minutes");
-  return unit(h, "u_hours") + (m ? " " + unit(m, "u_minutes") : "");
+function duration(minutes, dayMinutes) {
+  if (minutes === null || minutes === undefined || !Number.isFinite(Number(minutes))) return "–";
+  minutes = Math.max(0, Number(minutes));
+  if (minutes > 0 && minutes < 0.5) return t("less_than_minute");
+  const whole = Math.floor(minutes + 0.5), day = dayMinutes > 0 ? dayMinutes : 480;
+  if (whole >= day) {
+    let days = Math.floor(minutes / day), hours = Math.round((minutes - days * day) / 60);
+    if (hours * 60 >= day) { days += 1; hours = 0; }
+    return unit(days, "u_days") + (hours ? " " + unit(hours, "u_whours") : "");
+  }
+  if (whole < 60) return unit(whole, "u_minutes");
+  const h = Math.floor(whole / 60), rest = whole % 60;
+  return unit(h, "u_whours") + (rest ? " " + unit(rest, "u_minutes") : "");
 }
 function categoryName(code) { const c = categories.find((x) => x.code === code); return c ? c.name : (code || "-"); }
 function opdName(code) { return opdNames[code] || code || "-"; }
@@ -1371,7 +1384,7 @@ async function tpSave(form) {
 // -- reports (rp-*): the SLA report for supervisor, Diskominfo and admin (GET /staff/reports/sla) -------------
 Object.assign(T.id, {rp_nav: "Laporan SLA", rp_title: "Laporan SLA", rp_period: "Periode", rp_this_month: "Bulan ini",
   rp_last_month: "Bulan lalu", rp_this_year: "Tahun ini", rp_custom: "Pilih tanggal…", rp_from: "Dari tanggal", rp_to: "Sampai tanggal",
-  rp_show: "Tampilkan", rp_choose_dates: "Isi tanggal awal dan akhir.", rp_meta: "{f} – {t} (WITA) · dibuat {g}",
+  rp_show: "Tampilkan", rp_choose_dates: "Isi tanggal awal dan akhir.", rp_meta: "{f} – {t} (WITA) · dibuat {g}", rp_meta_label: "{l} (WITA) · dibuat {g}",
   rp_totals: "Ringkasan", rp_received: "Diterima", rp_answered: "Dijawab", rp_within: "Dijawab dalam waktu SOP",
   rp_open: "Masih diproses", rp_overdue_open: "{n} terlambat", rp_rating: "Penilaian rata-rata", rp_ratings_n: "dari {n} penilaian",
   rp_more: "Selesai (ditutup) {c} · pengingat {r} · eskalasi {e}", rp_csv: "Unduh CSV", rp_xlsx: "Unduh Excel (XLSX)",
@@ -1385,7 +1398,7 @@ Object.assign(T.id, {rp_nav: "Laporan SLA", rp_title: "Laporan SLA", rp_period: 
   rp_c_rating: "Penilaian", rp_no_data: "Belum ada data.", rp_h: "j", rp_min: "mnt"});
 Object.assign(T.en, {rp_nav: "SLA reports", rp_title: "SLA report", rp_period: "Period", rp_this_month: "This month",
   rp_last_month: "Last month", rp_this_year: "This year", rp_custom: "Choose dates…", rp_from: "From", rp_to: "To",
-  rp_show: "Show", rp_choose_dates: "Fill in the start and end dates.", rp_meta: "{f} – {t} (WITA) · generated {g}",
+  rp_show: "Show", rp_choose_dates: "Fill in the start and end dates.", rp_meta: "{f} – {t} (WITA) · generated {g}", rp_meta_label: "{l} (WITA) · generated {g}",
   rp_totals: "Summary", rp_received: "Received", rp_answered: "Answered", rp_within: "Answered within SOP time",
   rp_open: "Still open", rp_overdue_open: "{n} overdue", rp_rating: "Average rating", rp_ratings_n: "of {n} ratings",
   rp_more: "Closed {c} · reminders {r} · escalations {e}", rp_csv: "Download CSV", rp_xlsx: "Download Excel (XLSX)",
@@ -1426,8 +1439,7 @@ function rpPct(v) { return v === null || v === undefined ? "—" : rpNum(v, 1) +
 function rpMinutes(v, text) {  // business minutes in words, as everywhere in the console; the server's words first
   if (text && (text[lang] || text.id)) return text[lang] || text.id;
   if (v === null || v === undefined) return "—";
-  if (v > 0 && v < 1) return "< " + unit(1, "u_minutes");
-  return duration(v);
+  return duration(v, rpReport && rpReport.working_day_business_minutes);
 }
 function rpDay(iso) {
   const d = new Date(iso + "T00:00:00Z");
@@ -1464,7 +1476,10 @@ function rpForget() {
 function rpRender() {
   const r = rpReport, totals = r.totals || {};
   $("rp-result").hidden = false;
-  $("rp-meta").textContent = fill("rp_meta", {f: rpDay(r.from), t: rpDay(r.to), g: when(r.generated_at)});
+  // The server names the period as it is ("1 – 7 Desember 2026 (berjalan, s.d. hari ini)"); else from-to.
+  const period = r.label && (r.label[lang] || r.label.id);
+  $("rp-meta").textContent = period ? fill("rp_meta_label", {l: period, g: when(r.generated_at)})
+    : fill("rp_meta", {f: rpDay(r.from), t: rpDay(r.to), g: when(r.generated_at)});
   const figure = (key, value, sub, late) => el("div", {class: "rp-figure", testid: "rp-total-" + key},
     el("div", {class: "rp-value"}, value), el("div", {class: "rp-name"}, t("rp_" + key)),
     sub ? el("div", {class: late ? "error" : "muted"}, sub) : null);

@@ -51,16 +51,6 @@ def number_id(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def minutes_id(value: float | None) -> str:
-    """Business minutes as the console writes them, in words: "35 menit", "6 jam 50 menit", "—"."""
-    if value is None:
-        return "—"
-    if 0 < value < 1:
-        return "< 1 menit"
-    hours, minutes = divmod(round(value), 60)
-    return f"{hours} jam" + (f" {minutes} menit" if minutes else "") if hours else f"{minutes} menit"
-
-
 def stage_row(data: dict, stage: str) -> dict | None:
     return next((row for row in data["by_stage"] if row["stage"] == stage), None)
 
@@ -119,7 +109,9 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
     cells, intake_row = intake.locator("td"), stage_row(data, "intake")
     assert intake_row is not None
     expect(cells.nth(0)).to_have_text(number_id(intake_row["completed"]))
-    expect(cells.nth(1)).to_have_text(minutes_id(intake_row["sop_business_minutes"]))  # SOP time
+    # SOP time and median in the report's own words ("10 menit", "2 hari kerja"), never "j"/"mnt"
+    expect(cells.nth(1)).to_have_text(intake_row["sop_text"]["id"])
+    expect(cells.nth(2)).to_have_text(intake_row["median_text"]["id"])
     expect(cells.nth(4)).to_have_text(re.compile(r"^(\d+(,\d)?%|—)$"))
     assert cells.nth(0).evaluate("td => getComputedStyle(td).textAlign") == "right"
     web = page.locator("[data-testid=rp-table-channel] tr[data-key=web]")
@@ -181,10 +173,11 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
     page.fill("#rp-from", "2020-01-01")
     page.fill("#rp-to", "2020-01-31")
     page.click("#rp-show")
-    expect(page.locator("#rp-meta")).to_contain_text("1 Januari 2020 – 31 Januari 2020")
+    expect(page.locator("#rp-meta")).to_contain_text("1 – 31 Januari 2020 (WITA)")  # the server's label
     expect(received).to_have_text("0")
-    expect(page.locator("[data-testid=rp-table-stage] td")).to_have_text("Belum ada data.")
-    expect(page.locator("[data-testid=rp-chart] svg text", has_text="Belum ada data")).to_have_count(2)
+    # every SOP stage is listed even so (the report's by_stage has them all, at zero)
+    expect(page.locator("[data-testid=rp-table-stage] tbody tr")).to_have_count(5)
+    expect(page.locator("[data-testid=rp-chart] svg text", has_text="Belum ada data")).to_have_count(1)
     # A period the route refuses: its message, as the GOV.UK pattern shows errors (a summary, under the field).
     page.fill("#rp-to", "2019-12-31")
     page.click("#rp-show")

@@ -90,7 +90,9 @@ def without_labels(figures: dict) -> dict:
     return {
         "totals": {field: figures["totals"][field] for field, *_ in TOTALS},
         **{
-            b.section: [{k: v for k, v in row.items() if k != "label"} for row in figures[b.section]]
+            b.section: [
+                {k: v for k, v in row.items() if k != "label" and not k.endswith("_text")} for row in figures[b.section]
+            ]
             for b in BREAKDOWNS
         },
     }
@@ -122,7 +124,18 @@ def test_on_the_first_working_day_the_supervisor_gets_decembers_report_once(dece
     assert figures_of(workbook) == without_labels(expected)
     assert expected["totals"]["received"] == 3 and expected["totals"]["answered"] == 1
     assert {row["channel"]: row["received"] for row in expected["by_channel"]} == {"web": 2, "phone": 1}
-    assert [row["stage"] for row in expected["by_stage"]] == ["intake", "classification", "reply"]
+    # every SOP stage, those in which nothing was completed at zero
+    assert [row["stage"] for row in expected["by_stage"]] == [
+        "intake",
+        "classification",
+        "opd_response",
+        "review",
+        "reply",
+    ]
+    assert [row["completed"] > 0 for row in expected["by_stage"]] == [True, True, False, False, True]
+    assert expected["label"] == {"id": "1 – 31 Desember 2025", "en": "1 – 31 December 2025"}
+    assert "periode 1 – 31 Desember 2025" in message["text"]
+    assert "2 hari kerja" in message["text"] and "2 working days" in message["text"]  # the agency's SOP time
     # The email itself: the totals and the stages, Indonesian then English.
     assert (
         "Laporan diterima               3" in message["text"] and "Cases received                 3" in message["text"]

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import copy
 
+from chalicelib.domain import sop
+from chalicelib.domain.durations import working_time_text
+
 
 def _row(
     sop, completed, median, p90, within_pct, breached, reminders=0, escalations=0, rating=None, ratings=0, **extra
@@ -19,9 +22,12 @@ def _row(
     return {
         **extra,
         "sop_business_minutes": sop,
+        "sop_text": working_time_text(sop, 480),
         "completed": completed,
         "median_business_minutes": median,
+        "median_text": working_time_text(median, 480),
         "p90_business_minutes": p90,
+        "p90_text": working_time_text(p90, 480),
         "within_sop_pct": within_pct,
         "breached": breached,
         "reminders": reminders,
@@ -37,7 +43,10 @@ SAMPLE_REPORT: dict = {
     "from": "2026-09-01",
     "to": "2026-11-30",
     "generated_at": "2026-12-01T00:00:05Z",
+    "label": {"id": "1 September – 30 November 2026", "en": "1 September – 30 November 2026"},
+    "to_date": False,
     "timezone": "Asia/Makassar",
+    "working_day_business_minutes": 480,
     "items_read": 57,
     "totals": {
         "received": 122,
@@ -221,13 +230,18 @@ def sample_report() -> dict:
 
 
 def empty_report(start: str = "2026-11-01", end: str = "2026-11-30") -> dict:
-    """A month with nothing in it: zero counts, every percentage, median and rating ``null``."""
+    """A month with nothing in it: zero counts, every percentage, median and rating ``null``; every
+    SOP stage listed, at zero (as ``build_report`` lists them)."""
     zero = _row(WHOLE_SOP, 0, None, None, None, 0)
+    stage_sop = {"intake": 10, "classification": 120, "opd_response": 960, "review": 10, "reply": 30}
     return {
         "from": start,
         "to": end,
         "generated_at": "2026-12-01T00:00:05Z",
+        "label": {"id": "1 – 30 November 2026", "en": "1 – 30 November 2026"},
+        "to_date": False,
         "timezone": "Asia/Makassar",
+        "working_day_business_minutes": 480,
         "items_read": 0,
         "totals": {
             "received": 0,
@@ -243,7 +257,14 @@ def empty_report(start: str = "2026-11-01", end: str = "2026-11-30") -> dict:
             "rating_average": None,
             "ratings": 0,
         },
-        "by_stage": [],
+        "by_stage": [
+            {
+                "stage": s.name,
+                "label": {"id": s.label_id, "en": s.label_en},
+                **_row(stage_sop[s.name], 0, None, None, None, 0),
+            }
+            for s in sop.STAGES
+        ],
         "by_opd": [],
         "by_channel": [],
         "by_category": [],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import holidays
@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from chalicelib.adapters.workbooks import XlsxWorkbooks
 from chalicelib.config import Settings
-from chalicelib.domain.calendar import office_calendar
+from chalicelib.domain.calendar import month_end, office_calendar
+from chalicelib.domain.durations import period_label_text
 from chalicelib.rendering import render_email
 from chalicelib.service import monthly_report as uc
 from chalicelib.service.ports import SentEmail
@@ -100,6 +101,10 @@ def svc(monkeypatch):
         asked.append((start, end))
         figures = sample_report()
         figures["from"], figures["to"] = start.isoformat(), end.isoformat()
+        # as build_report labels it: a month cut short is a month not over yet (its "today" is ``end``)
+        today = end if end < month_end(end.year, end.month) else end + timedelta(days=1)
+        figures["label"] = period_label_text(start, end, today)
+        figures["to_date"] = end >= today
         return figures
 
     monkeypatch.setattr(uc, "sla_report", fake_report)
@@ -205,7 +210,11 @@ def test_forced_a_month_not_over_goes_out_as_a_preliminary_report_that_claims_no
     assert result["sent"] is True and result["preliminary"] is True and result["resent"] is False
     assert svc.asked == [(date(2026, 1, 1), date(2026, 1, 20))]  # the figures so far
     assert svc.store.claims == set()  # the real report still goes out on the first working day
-    assert result["subject"].endswith("Januari 2026 / Monthly SLA report January 2026 (sementara / preliminary)")
+    # named by the days it has had, not as the whole month
+    assert result["subject"] == (
+        "[Aspirasi Kaltim] Laporan SLA bulanan 1 – 20 Januari 2026 (berjalan, s.d. hari ini)"
+        " / Monthly SLA report 1 – 20 January 2026 (to date)"
+    )
     ((_, _, context, _),) = svc.notifier.sent
     assert context["preliminary"] is True
     assert "LAPORAN SEMENTARA" in render_email("monthly_report", context).text
@@ -221,29 +230,35 @@ def test_the_email_gives_the_totals_and_the_stages_in_indonesian_and_english():
         assert "Laporan diterima" in text and "Cases received" in text
         assert "85 (85,0%)" in text  # answered within the SOP, the Indonesian way
         assert "Tanggapan OPD" in text and "Agency response" in text
-        assert "18 j 40 mnt" in text  # the agency's p90, 1,120.5 business minutes, in office hours
+        assert "2 hari kerja 3 jam kerja" in text  # the agency's p90, 1,120.5 business minutes, in working days
+        assert "1 September – 30 November 2026" in text  # the period, as its label says it
         assert "L.xlsx" in text and "https://a.test/staff" in text
-    assert "85 (85.0%)" in email.text and "18 h 40 min" in email.text  # the English part, the English way
-    row = next(line for line in email.text.splitlines() if line.strip().startswith("Klasifikasi"))
-    assert row.split() == ["Klasifikasi", "2", "j", "112", "35", "mnt", "2", "j", "20", "mnt", "88,4%", "13", "4", "1"]
+    assert "85 (85.0%)" in email.text and "2 working days 3 working hours" in email.text  # the English way
+    lines = email.text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("Klasifikasi"))
+    assert lines[at].strip() == "Klasifikasi (SOP 2 jam kerja)"
+    assert lines[at + 1].strip() == "selesai 112; median 35 menit; P90 2 jam kerja 20 menit; sesuai SOP 88,4%;"
+    assert lines[at + 2].strip() == "melewati SOP 13; pengingat 4; eskalasi 1"
+    for abbreviation in (" j ", " mnt", " h ", " min "):
+        assert abbreviation not in email.text and abbreviation not in email.html
 
 
 @pytest.mark.parametrize(
     "minutes, id_, en",
     [
         (None, "\u2013", "\u2013"),
-        (0, "0 mnt", "0 min"),
-        (4.5, "4,5 mnt", "4.5 min"),
-        (8.0, "8 mnt", "8 min"),
-        (35.2, "35 mnt", "35 min"),
-        (120, "2 j", "2 h"),
-        (410.0, "6 j 50 mnt", "6 h 50 min"),
-        (59.6, "1 j", "1 h"),
-        (1120.5, "18 j 40 mnt", "18 h 40 min"),
-        (96000, "1.600 j", "1,600 h"),
+        (0, "0 menit", "0 minutes"),
+        (8.0, "8 menit", "8 minutes"),
+        (35.2, "35 menit", "35 minutes"),
+        (120, "2 jam kerja", "2 working hours"),
+        (410.0, "6 jam kerja 50 menit", "6 working hours 50 minutes"),
+        (59.6, "1 jam kerja", "1 working hour"),
+        (960, "2 hari kerja", "2 working days"),  # the agency's SOP time, not "16 j"
+        (1120.5, "2 hari kerja 3 jam kerja", "2 working days 3 working hours"),
+        (96000, "200 hari kerja", "200 working days"),
     ],
 )
-def test_office_time_is_written_as_the_console_writes_it(minutes, id_, en):
+def test_office_time_is_written_as_the_report_writes_it(minutes, id_, en):
     assert uc._duration(minutes, "id") == id_ and uc._duration(minutes, "en") == en
 
 
@@ -251,8 +266,7 @@ def test_an_empty_month_reads_sensibly():
     email = render_email(
         "monthly_report", uc.email_context(empty_report(), "2026-11", "L.xlsx", "https://a.test/staff")
     )
-    assert "Tidak ada tahap yang selesai bulan ini." in email.text and "No stage was completed" in email.text
-    assert "Tidak ada tahap yang selesai bulan ini." in email.html
+    assert "0 (–)" in email.html
     assert "0 (\u2013)" in email.text  # answered within the SOP: nothing to divide
 
 

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain import report
+from chalicelib.domain import report, sop
+from chalicelib.domain.planner import REMIND
 
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)  # 11.00 WITA
 SOP = report.SopMinutes(
@@ -148,8 +149,49 @@ def test_an_empty_period_still_lists_its_months_and_has_no_percentages():
     figures = report.build_report(date(2026, 11, 1), date(2026, 12, 31), [], SOP, 0, NOW, 0)
     assert [row["month"] for row in figures["by_month"]] == ["2026-11", "2026-12"]
     assert figures["totals"]["answered_within_sop_pct"] is None and figures["totals"]["rating_average"] is None
-    assert figures["by_stage"] == [] and figures["by_month"][0]["median_business_minutes"] is None
+    assert figures["by_month"][0]["median_business_minutes"] is None
     assert figures["generated_at"] == "2026-11-28T03:00:00Z" and figures["timezone"] == "Asia/Makassar"
+    # every SOP stage, in SOP order, with zeros: the whole procedure is always in view
+    assert [row["stage"] for row in figures["by_stage"]] == [s.name for s in sop.STAGES]
+    for row in figures["by_stage"]:
+        assert row["completed"] == row["breached"] == row["reminders"] == row["escalations"] == 0
+        assert row["within_sop_pct"] is None and row["median_business_minutes"] is None  # "–", never 0 %
+        assert row["median_text"] == row["p90_text"] == {"id": "\u2013", "en": "\u2013"}
+    assert figures["by_opd"] == [] and figures["by_channel"] == [] and figures["by_category"] == []
+    # the period is not over on 28 November: it says so, up to today, and its months too
+    assert figures["to_date"] is True
+    assert figures["label"] == {
+        "id": "1 – 28 November 2026 (berjalan, s.d. hari ini)",
+        "en": "1 – 28 November 2026 (to date)",
+    }
+    assert figures["by_month"][0]["label"]["id"] == "1 – 28 November 2026 (berjalan, s.d. hari ini)"
+
+
+def test_a_period_with_only_information_requests_still_shows_every_stage():
+    """Questions to the citizen complete no visit; the agency's stage is still listed, at zero."""
+    stored = _store(
+        report.received(NOW, "web", "kesehatan") + report.clock_tick(NOW, REMIND, "intake", None, "web", "kesehatan")
+    )
+    start, end = date(2026, 11, 1), date(2026, 11, 30)
+    figures = report.build_report(start, end, _read(stored, start, end), SOP, 0, NOW, 0)
+    by_stage = {row["stage"]: row for row in figures["by_stage"]}
+    assert list(by_stage) == ["intake", "classification", "opd_response", "review", "reply"]
+    assert by_stage["intake"]["reminders"] == 1 and by_stage["intake"]["completed"] == 0
+    agency = by_stage["opd_response"]
+    assert agency["completed"] == 0 and agency["within_sop_pct"] is None
+    assert agency["sop_business_minutes"] == 960.0
+    assert agency["sop_text"] == {"id": "2 hari kerja", "en": "2 working days"}
+    assert figures["working_day_business_minutes"] == 480
+
+
+def test_a_past_period_is_labelled_by_its_days_and_whole_months_by_name():
+    later = datetime(2027, 1, 5, 3, 0, tzinfo=UTC)
+    figures = report.build_report(date(2026, 11, 15), date(2026, 12, 31), [], SOP, 0, later, 0)
+    assert figures["to_date"] is False
+    assert figures["label"] == {"id": "15 November – 31 Desember 2026", "en": "15 November – 31 December 2026"}
+    assert [m["label"]["id"] for m in figures["by_month"]] == ["15 – 30 November 2026", "Desember 2026"]
+    assert report.period_text(figures) == "15 November – 31 Desember 2026"
+    assert report.period_text(figures, "en") == "15 November – 31 December 2026"
 
 
 def test_rows_come_in_the_sop_order_with_their_names():
@@ -159,7 +201,14 @@ def test_rows_come_in_the_sop_order_with_their_names():
         + report.received(NOW, "open311", "perhubungan")
     )
     figures = report.build_report(date(2026, 11, 28), date(2026, 11, 28), stored, SOP, 0, NOW, len(stored))
-    assert [row["stage"] for row in figures["by_stage"]] == ["intake", "reply"]
+    assert [row["stage"] for row in figures["by_stage"]] == [
+        "intake",
+        "classification",
+        "opd_response",
+        "review",
+        "reply",
+    ]
+    assert [row["completed"] > 0 for row in figures["by_stage"]] == [True, False, False, False, True]
     assert figures["by_stage"][0]["label"] == {"id": "Penerimaan pengaduan", "en": "Intake"}
     assert figures["by_stage"][0]["sop_business_minutes"] == 10.0 and figures["by_stage"][0]["within_sop_pct"] == 100.0
     assert figures["by_channel"][0]["label"]["en"] == "Open311 (other apps)"

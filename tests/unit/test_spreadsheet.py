@@ -99,7 +99,7 @@ def test_csv_nulls_are_empty_and_indonesian_text_survives():
 
 def test_csv_of_an_empty_month():
     rows = parse_csv(render_csv(empty_report()))
-    assert [r["bagian/section"] for r in rows] == ["totals", "by_month"]
+    assert [r["bagian/section"] for r in rows] == ["totals"] + ["by_stage"] * 5 + ["by_month"]  # every SOP stage
     assert rows[0]["sesuai_sop_pct/within_sop_pct"] == "" and rows[0]["diterima/received"] == "0"
 
 
@@ -171,7 +171,7 @@ def test_xlsx_print_setup():
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == (1 if ws.title == "Ringkasan" else 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert "Laporan SLA Aspirasi Kaltim" in ws.oddHeader.left.text
-        assert "1 September 2026" in ws.oddHeader.right.text and "30 November 2026" in ws.oddHeader.right.text
+        assert ws.oddHeader.right.text == "1 September \u2013 30 November 2026"
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
         if ws.title != "Ringkasan":
             assert ws.print_title_rows == "$1:$1"  # the header row on every page
@@ -181,7 +181,8 @@ def test_xlsx_summary_has_the_period_the_totals_and_the_months():
     report = sample_report()
     ws = workbook(report)["Ringkasan"]
     cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
-    assert cells["Periode / Period"] == "1 September 2026 \u2013 30 November 2026"
+    assert cells["Periode / Period"] == "1 September \u2013 30 November 2026"
+    assert cells["Waktu kerja / Working time"] == "1 hari kerja = 8 jam kerja / 1 working day = 8 working hours"
     assert cells["Dibuat / Generated"] == "1 Desember 2026 08:00 WITA"
     for field, label_id, label_en, _ in TOTALS:
         assert cells[f"{label_id} / {label_en}"] == report["totals"][field], field
@@ -213,7 +214,15 @@ def test_xlsx_summary_chart_bars_for_volume_and_a_line_on_a_second_axis():
 def test_xlsx_of_an_empty_month_has_no_figures_to_chart_but_opens():
     wb = workbook(empty_report())
     assert wb.sheetnames == SHEETS
-    assert wb["Per tahap"].max_row == 1
+    assert wb["Per tahap"].max_row == 6  # every SOP stage, at zero
+    columns = header_columns(wb["Per tahap"])
+    assert [wb["Per tahap"].cell(r, columns["SOP time"]).value for r in range(2, 7)] == [
+        "10 menit",
+        "2 jam kerja",
+        "2 hari kerja",
+        "10 menit",
+        "30 menit",
+    ]
     assert len(wb["Ringkasan"]._charts) == 1
 
 

@@ -345,7 +345,7 @@ def test_a_question_stops_the_clock_and_its_wait_reminds_then_closes_the_case(ca
     complaint = case.complaint()
     assert (complaint.status, complaint.closed_at, complaint.due_at) == (sop.STATUS_CLOSED, iso(minutes(123)), None)
     assert complaint.pending_question is None
-    assert complaint.close_reason is not None and "120 menit" in complaint.close_reason
+    assert complaint.close_reason is not None and "2 jam kerja" in complaint.close_reason
     assert case.emails()[4:] == [("unanswered", CITIZEN)]
     assert case.completed("unanswered-1") == {"closed": True}
     assert case.counted(minutes(123)) == {"c_closed": 1, "c_open": -1}
