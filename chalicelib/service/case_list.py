@@ -129,7 +129,7 @@ def _by_routes(
     """
     position = _route_position(token, query) if token else None
     filter = replace(query.filter, opd=None)  # the routes say who it was routed to, not where it is now
-    chunk = ROUTE_CHUNK if _narrows(filter) else query.limit
+    chunk = ROUTE_CHUNK if _narrows(filter) else query.limit + 1  # one more: the last page knows it is the last
     heads: dict[str, list[tuple[str, Complaint | None]]] = {opd: [] for opd in opds}
     read_to: dict[str, str | None] = {opd: position for opd in opds}
     done: dict[str, bool] = {opd: False for opd in opds}

@@ -398,11 +398,21 @@ OPERATIONS: dict[tuple[str, str], Op] = {
             ),
             Param("status", schema={"type": "string", "enum": ["open", "answered", "closed"]}),
             Param("stage", schema={"type": "string", "enum": list(sop.STAGE_NAMES)}, description="the current stage"),
-            Param("opd", description="an agency code: every case ever routed to it (an agency: its own only, else 403)"),
+            Param(
+                "opd", description="an agency code: every case ever routed to it (an agency: its own only, else 403)"
+            ),
             Param("channel", description="web, open311 or a staff channel (phone, walk_in, letter, ...)"),
             Param("category", description="a category code (GET /categories)"),
-            Param("from", schema={"type": "string", "format": "date"}, description="first day (WITA); default 12 months before `to`"),
-            Param("to", schema={"type": "string", "format": "date"}, description="last day (WITA), included; default today"),
+            Param(
+                "from",
+                schema={"type": "string", "format": "date"},
+                description="first day (WITA); default 12 months before `to`",
+            ),
+            Param(
+                "to",
+                schema={"type": "string", "format": "date"},
+                description="last day (WITA), included; default today",
+            ),
             Param(
                 "q",
                 description="tracking number (as read out) or words of the title, case-insensitive; applied to the "

@@ -27,8 +27,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib.domain import report, sop
-from chalicelib.domain.files import ACCEPTED, PENDING, REJECTED
 from chalicelib.domain.case_list import CaseFilter
+from chalicelib.domain.files import ACCEPTED, PENDING, REJECTED
 from chalicelib.domain.limits import CounterHit
 from chalicelib.domain.planner import ESCALATE, REMIND
 from chalicelib.domain.records import Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem
@@ -803,7 +803,8 @@ class CaseWorkWrites(InMemoryTables):
             found = [
                 c
                 for c in found
-                if c.created_month < month or (c.created_month == month and (after is None or (c.created_at, c.id) < after))
+                if (c.created_month or "") < month
+                or (c.created_month == month and (after is None or (c.created_at, c.id) < after))
             ]
         page = [copy.deepcopy(c) for c in found if filter.matches(c)][:limit]
         if len(page) == limit:

@@ -118,7 +118,9 @@ def test_operators_see_every_case_newest_first_with_its_fields(stack, client, st
 
 def test_each_filter_narrows_the_list(stack, client, staff):
     a = seed(days_ago(2), channel="phone", category="kesehatan", title="Obat habis")
-    b = seed(days_ago(3), status="answered", stage="reply", category="pendidikan", opd="DISDIKBUD", routed=("DISDIKBUD",))
+    b = seed(
+        days_ago(3), status="answered", stage="reply", category="pendidikan", opd="DISDIKBUD", routed=("DISDIKBUD",)
+    )
     c = seed(days_ago(40), stage="classification", channel="whatsapp")
     token = staff.token("operator")
     assert ids(listed(client, token, "status=answered")[0]) == [b.id]
@@ -278,5 +280,13 @@ def test_the_search_by_number_is_unchanged(stack, client, staff):
     assert_problem(response, body, 422)
     items = listed(client, staff.token("operator"), f"tracking_number={case.tracking_number}")[0]
     assert ids(items) == [case.id] and set(items[0]) == {
-        "id", "tracking_number", "status", "stage", "title", "category", "created_at", "overdue", "channel"
+        "id",
+        "tracking_number",
+        "status",
+        "stage",
+        "title",
+        "category",
+        "created_at",
+        "overdue",
+        "channel",
     }
