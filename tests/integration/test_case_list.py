@@ -290,3 +290,12 @@ def test_the_search_by_number_is_unchanged(stack, client, staff):
         "overdue",
         "channel",
     }
+
+
+# -- the queue's lines carry the channel and when the case came in ---------------------------------------
+def test_work_items_carry_channel_and_received_at(stack, client, staff):
+    cid = to_opd(stack)
+    response, page = call(client, "get", "/staff/work-items", token=staff.token("opd-DINKES"))
+    assert response.status_code == 200, page
+    (item,) = page["items"]
+    assert (item["complaint_id"], item["channel"], item["received_at"]) == (cid, "web", stack.complaint(cid).created_at)
