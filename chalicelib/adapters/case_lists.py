@@ -61,7 +61,7 @@ class CaseLists:
             month, after = position
             months = months[months.index(month) :] if month in months else []
         condition = _condition(filter)
-        page_size = limit if condition is None and not filter.q else _PAGE
+        page_size = limit + 1 if condition is None and not filter.q else _PAGE  # + 1: is there more?
         found: list[Complaint] = []
         examined = queries = 0
         for number, month in enumerate(months):
@@ -79,12 +79,14 @@ class CaseLists:
             ).page_iter
             for page in pages:
                 queries += 1
-                for raw in page.get("Items", []):
+                items = page.get("Items", [])
+                for index, raw in enumerate(items):
                     complaint = to_record(ComplaintModel.from_raw_data(raw), Complaint)
                     if filter.matches_text(complaint):
                         found.append(complaint)
                         if len(found) == limit:
-                            return found, (month, (complaint.created_at, complaint.id))
+                            more = index + 1 < len(items) or page.get("LastEvaluatedKey") or number + 1 < len(months)
+                            return found, (month, (complaint.created_at, complaint.id)) if more else None
                 examined += page["ScannedCount"]
                 if examined >= MAX_EXAMINED or queries >= MAX_QUERIES:
                     last = page.get("LastEvaluatedKey")

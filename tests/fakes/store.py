@@ -792,7 +792,8 @@ class CaseWorkWrites(InMemoryTables):
         limit: int,
         position: tuple[str, tuple[str, str] | None] | None = None,
     ) -> tuple[list[Complaint], tuple[str, tuple[str, str] | None] | None]:
-        """The month index's order (month, then created_at, then id: newest first), no read budget."""
+        """The month index's order (month, then created_at, then id: newest first), no read budget; a position
+        only when more match."""
         found = sorted(
             (c for c in self.complaints.values() if c.created_month and low <= c.created_at <= high),
             key=lambda c: (c.created_month, c.created_at, c.id),
@@ -806,8 +807,9 @@ class CaseWorkWrites(InMemoryTables):
                 if (c.created_month or "") < month
                 or (c.created_month == month and (after is None or (c.created_at, c.id) < after))
             ]
-        page = [copy.deepcopy(c) for c in found if filter.matches(c)][:limit]
-        if len(page) == limit:
+        matching = [copy.deepcopy(c) for c in found if filter.matches(c)]
+        page = matching[:limit]
+        if len(matching) > limit:  # (DynamoDB's may also hand out a position that leads to nothing more)
             return page, (page[-1].created_month or "", (page[-1].created_at, page[-1].id))
         return page, None
 

@@ -81,6 +81,9 @@ def test_the_month_walk_reads_newest_first_from_a_position(store):
     )
     found, position = store.cases_received_between(LOW, HIGH, everything, 10, position)
     assert [c.id for c in found] == [c.id for c in made[2:]] and position is None
+    # the page ends at the last one of the range's oldest month: no position after it
+    last, position = store.cases_received_between(iso(START - timedelta(days=95)), HIGH, everything, 5)
+    assert len(last) == 5 and position is None
     phones, _ = store.cases_received_between(LOW, HIGH, CaseFilter(channel="phone"), 10)
     assert [c.id for c in phones] == [made[1].id, made[3].id]
     numbered, _ = store.cases_received_between(LOW, HIGH, CaseFilter(q="kt-aaaa-0002"), 10)
