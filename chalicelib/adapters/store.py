@@ -19,11 +19,13 @@ from ..domain.records import AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from ..domain.report import Delta
 from ..service.ports import EMAIL_CLAIMED, EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, Missing
 from .attachment_store import AttachmentStore
+from .case_lists import CaseLists
 from .dynamo import condition_failed, conditional, save_audit, to_model, to_record, transaction, update_complaint
 from .privacy_store import PrivacyStore
 from .rate_counters import RateCounters, counter_update
 from .tables import (
     AuditModel,
+    CaseRouteModel,
     ComplaintModel,
     EmailModel,
     LinkModel,
@@ -39,10 +41,10 @@ if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
 
 
-class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
+class Store(AttachmentStore, CaseLists, PrivacyStore, RateCounters, StageStore):
     """The tables, as the use cases need them (service/ports.py ``Store``): attachments in
-    adapters/attachment_store.py, UU PDP in privacy_store.py, rate counters in rate_counters.py, the
-    stage machinery's writes in workflow_store.py."""
+    adapters/attachment_store.py, the staff's case lists in case_lists.py, UU PDP in privacy_store.py,
+    rate counters in rate_counters.py, the stage machinery's writes in workflow_store.py."""
 
     # -- complaints -----------------------------------------------------------
     def create_complaint(
@@ -242,6 +244,7 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
         audit: AuditEntry,
         question: str | None = None,
         routed_opd: str | None = None,
+        received_at: str | None = None,
         pending_question: dict | None = None,
         link_hash: str | None = None,
         carries_on: str | None = None,
@@ -249,7 +252,8 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
     ) -> None:
         """Write a decision once: work item (only if undecided: it leaves its queue), complaint (its
         ``complaint_changes``, the agency it is ``routed_opd`` to, a ``pending_question``), audit, and the
-        action link ``link_hash`` used (only if unused).
+        action link ``link_hash`` used (only if unused). A routed case is put in the agency's case list
+        (tables.CaseRouteModel, keyed by the complaint's ``received_at``: its ``created_at``), in the same write.
 
         ``carries_on``: for a duplicate, the case that carries on must not have become a duplicate
         itself meanwhile (two cases closed as duplicates of each other would both end). PynamoDB
@@ -270,6 +274,8 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
         ]
         complaint_actions.append(ComplaintModel.updated_at.set(decided_at))
         if routed_opd is not None:
+            if received_at is None:
+                raise ValueError("a routed case needs its received_at (the agency's list is keyed by it)")
             complaint_actions.append(ComplaintModel.routed_opds.add({routed_opd}))
         if pending_question is not None:
             complaint_actions.append(ComplaintModel.pending_question.set(pending_question))
@@ -293,6 +299,9 @@ class Store(AttachmentStore, PrivacyStore, RateCounters, StageStore):
                     carries_on,
                     condition=ComplaintModel.kind.does_not_exist() | (ComplaintModel.kind != "duplicate"),
                 )
+            if routed_opd is not None:
+                route = CaseRouteModel(routed_opd, f"{received_at}#{complaint_id}", complaint_id=complaint_id)
+                tx.save(route)  # the same item every time: a case routed to an agency again changes nothing
 
     # -- the citizen after the reply (service/followup.py) ----------------------------------------
     def answer_question(

@@ -222,6 +222,21 @@ class TrackingNumberModel(SharedConnectionModel):
     complaint_id = UnicodeAttribute()
 
 
+class CaseRouteModel(SharedConnectionModel):
+    """Every agency a case was ever routed to, newest case first: an agency's case list (service/case_list.py).
+
+    Written (a put, the same item each time) in the transaction that routes the case (``record_decision``),
+    so an agency's list is a query of its own partition, whatever the case did afterwards (answered,
+    closed, rerouted to another agency). ``sort`` is ``<created_at>#<complaint_id>`` (unique, sorts as time).
+    """
+
+    Meta = _meta("case-routes")
+
+    opd = UnicodeAttribute(hash_key=True)
+    sort = UnicodeAttribute(range_key=True)
+    complaint_id = UnicodeAttribute()
+
+
 class QueueIndex(GlobalSecondaryIndex):
     """Open work items of one team (``role#operator``, ``opd#DINKES``) by due time.
 
@@ -465,6 +480,7 @@ MODELS: tuple[type[Model], ...] = (
     RateCounterModel,
     EmailModel,
     RevocationModel,
+    CaseRouteModel,
 )
 # Attributes DynamoDB's TTL is switched on for, per model.
 TTL_ATTRIBUTES = {LinkModel: "ttl", RateCounterModel: "ttl", AttachmentModel: "ttl", RevocationModel: "ttl"}

@@ -47,6 +47,9 @@ def decide(
     output = decision.as_output()
     # Routed to an agency: its staff may see the case from now on.
     routed_opd = decision.values["opd"] if "opd" in decision.values else None
+    received_at = None  # ... and it joins the agency's case list (service/case_list.py), keyed by this
+    if routed_opd is not None:
+        received_at = item.received_at or svc.store.existing_complaint(complaint_id).created_at
     question: str | None = None
     pending_question: dict | None = None
     carries_on: str | None = None
@@ -75,6 +78,7 @@ def decide(
             question=question,
             complaint_changes=decision.complaint_changes(),
             routed_opd=routed_opd,
+            received_at=received_at,
             pending_question=pending_question,
             audit=new_audit_entry(
                 complaint_id, iso(now), actor, "decided", item.stage, {"step": step, "sla": sla, **output}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from ..domain.case_list import CaseFilter
 from ..domain.limits import CounterHit
 from ..domain.records import ApiKey, Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from ..domain.report import Delta
@@ -241,12 +242,14 @@ class CaseWork(Protocol):
         audit: AuditEntry,
         question: str | None = None,
         routed_opd: str | None = None,
+        received_at: str | None = None,
         pending_question: dict | None = None,
         link_hash: str | None = None,
         carries_on: str | None = None,
         report: Iterable[Delta] = (),
     ) -> None:
-        """The decision, once (ConditionFailed if decided, the link used, or ``carries_on`` a duplicate now)."""
+        """The decision, once (ConditionFailed if decided, the link used, or ``carries_on`` a duplicate now);
+        ``routed_opd`` puts the case in that agency's case list, keyed by ``received_at`` (its ``created_at``)."""
         ...
 
     def answer_question(
@@ -365,7 +368,31 @@ class RateCounters(Protocol):
         ...
 
 
-class CaseStore(ComplaintRecords, CaseWork, AttachmentRecords, PersonalData, RateCounters, Protocol):
+class CaseLists(Protocol):
+    """The staff's case lists (service/case_list.py), by index queries only (adapters/case_lists.py)."""
+
+    def cases_received_between(
+        self,
+        low: str,
+        high: str,
+        filter: CaseFilter,
+        limit: int,
+        position: tuple[str, tuple[str, str] | None] | None = None,
+    ) -> tuple[list[Complaint], tuple[str, tuple[str, str] | None] | None]:
+        """Complaints created in [low, high] matching ``filter``, newest first, at most ``limit`` (fewer when the
+        read budget runs out), from ``position`` = (month, (created_at, id) of the last one read, or None);
+        and the next page's position, or None at the end."""
+        ...
+
+    def cases_routed_to(
+        self, opd: str, low: str, high: str, limit: int, before: str | None = None
+    ) -> list[tuple[str, Complaint | None]]:
+        """Up to ``limit`` of the agency's routes (every case ever routed to it) created in [low, high], newest
+        first, after the route key ``before`` (``<created_at>#<id>``): each key with its complaint."""
+        ...
+
+
+class CaseStore(ComplaintRecords, CaseWork, CaseLists, AttachmentRecords, PersonalData, RateCounters, Protocol):
     """What the use cases outside the workflow need of the store."""
 
 

@@ -136,6 +136,8 @@ def _queue_entry(item: WorkItem, now, calendar) -> dict:
         "title": item.title,
         "category": item.category,
         "opd": item.opd,
+        "channel": item.channel or "web",
+        "received_at": item.received_at,
         "entered_at": item.entered_at,
         "due_at": item.due_at,
         "overdue": bool(item.overdue) or due <= now,

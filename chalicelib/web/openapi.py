@@ -388,11 +388,47 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         problems=(*AUTH, 422),
     ),
     ("GET", "/staff/complaints"): Op(
-        "Find a case by its tracking number (as a caller reads it out)",
+        "Find a case by its tracking number, or list every case the caller may see (filters, newest first)",
         "staff",
         "staff",
-        params=(Param("tracking_number", description="KT-XXXX-XXXX, with or without dashes"),),
-        responses={200: (resp.StaffCaseList, "the case, if the caller may see it")},
+        params=(
+            Param(
+                "tracking_number",
+                description="KT-XXXX-XXXX, with or without dashes: that case only (the other parameters are not read)",
+            ),
+            Param("status", schema={"type": "string", "enum": ["open", "answered", "closed"]}),
+            Param("stage", schema={"type": "string", "enum": list(sop.STAGE_NAMES)}, description="the current stage"),
+            Param(
+                "opd", description="an agency code: every case ever routed to it (an agency: its own only, else 403)"
+            ),
+            Param("channel", description="web, open311 or a staff channel (phone, walk_in, letter, ...)"),
+            Param("category", description="a category code (GET /categories)"),
+            Param(
+                "from",
+                schema={"type": "string", "format": "date"},
+                description="first day (WITA); default 12 months before `to`",
+            ),
+            Param(
+                "to",
+                schema={"type": "string", "format": "date"},
+                description="last day (WITA), included; default today",
+            ),
+            Param(
+                "q",
+                description="tracking number (as read out) or words of the title, case-insensitive; applied to the "
+                "cases read, so a page may be short while `next_token` says there is more",
+            ),
+            Param("limit", schema={"type": "string", "examples": ["20"]}, description="1-50 (default 20); else 422"),
+            NEXT,
+        ),
+        responses={
+            200: (
+                resp.StaffCaseList,
+                "with `tracking_number`: the case, if the caller may see it; without: a page of `CaseListEntry` "
+                "(id, tracking_number, title, status, stage, category, opd, channel, submitted_at, due_at?, overdue), "
+                "newest first: an agency sees every case ever routed to it",
+            )
+        },
         problems=(*AUTH, 422),
     ),
     ("POST", "/staff/complaints"): Op(

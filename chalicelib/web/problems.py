@@ -294,6 +294,8 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "same_case": ("laporan tidak dapat menjadi duplikat dirinya sendiri", "a case cannot duplicate itself"),
     "invalid_score": ("nilai harus bilangan bulat 1 sampai 5", "the score must be a whole number from 1 to 5"),
+    "unknown_status": ("status tidak dikenal: open, answered, closed", "unknown status: open, answered, closed"),
+    "invalid_limit": ("harus bilangan bulat 1 sampai 50", "must be a whole number from 1 to 50"),
     "invalid_state": ("harus open atau overdue", "must be open or overdue"),
     # the SLA report (service/reports.py)
     "invalid_date": (

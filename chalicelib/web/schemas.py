@@ -211,8 +211,27 @@ class StaffCase(ComplaintView):
     current: dict[str, Any] | None = None
 
 
+class CaseListEntry(BaseModel):
+    """A line of the staff's case list (GET /staff/complaints without ``tracking_number``)."""
+
+    id: str
+    tracking_number: str
+    title: str
+    status: str
+    stage: str | None = None
+    category: str
+    opd: str | None = None
+    channel: str
+    submitted_at: str
+    due_at: str | None = None  # the current stage's deadline (open cases)
+    overdue: bool
+
+
 class StaffCaseList(BaseModel):
+    """With ``tracking_number``: that case (at most one item); without: a page of ``CaseListEntry``."""
+
     items: list[dict[str, Any]]
+    next_token: str | None = None
 
 
 class WorkItem(BaseModel):
@@ -223,6 +242,8 @@ class WorkItem(BaseModel):
     title: str | None = None
     category: str | None = None
     opd: str | None = None
+    channel: str | None = None
+    received_at: str | None = None  # when the case came in (its submitted_at)
     entered_at: str | None = None
     due_at: str | None = None
     overdue: bool

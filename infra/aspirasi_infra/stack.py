@@ -27,6 +27,7 @@ from chalicelib.adapters.tables import (
     ApiOrganisationModel,
     AttachmentModel,
     AuditModel,
+    CaseRouteModel,
     ComplaintModel,
     EmailModel,
     LinkModel,
@@ -108,6 +109,8 @@ API_TABLE_ACTIONS = {
     # A closed account's or disabled member's tokens (service/access.py): revoked (Put), read on citizen
     # routes (Get), checked inside a submission's transaction (ConditionCheckItem).
     RevocationModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+    # The agencies' case lists (service/case_list.py): a route written with the decision (Put), listed (Query).
+    CaseRouteModel: ["dynamodb:PutItem", "dynamodb:Query"],
 }
 UPLOAD_MEMORY_MB = 1024
 # The uploads consumer judges what landed: the attachment settles, a rejected one frees its slot.

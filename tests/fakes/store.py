@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib.domain import report, sop
+from chalicelib.domain.case_list import CaseFilter
 from chalicelib.domain.files import ACCEPTED, PENDING, REJECTED
 from chalicelib.domain.limits import CounterHit
 from chalicelib.domain.planner import ESCALATE, REMIND
@@ -92,6 +93,7 @@ class InMemoryTables:
         self.attachments_: dict[tuple[str, str], Attachment] = {}  # (complaint id, attachment id)
         self.rate_counters: dict[str, RateCounter] = {}
         self.revocations: dict[str, Revocation] = {}  # subject key -> revocation
+        self.case_routes: dict[tuple[str, str], str] = {}  # (opd, "<created_at>#<id>") -> complaint id
 
     # -- writes shared by every part ------------------------------------------------------------------
     def _commit(self, tx: Transaction, deltas: Iterable[Delta] = ()) -> None:
@@ -730,6 +732,7 @@ class CaseWorkWrites(InMemoryTables):
         audit: AuditEntry,
         question: str | None = None,
         routed_opd: str | None = None,
+        received_at: str | None = None,
         pending_question: dict | None = None,
         link_hash: str | None = None,
         carries_on: str | None = None,
@@ -737,7 +740,10 @@ class CaseWorkWrites(InMemoryTables):
     ) -> None:
         """One transaction, in PynamoDB's order: (``carries_on``) a check that that case, if there, is no
         duplicate; the audit entry; the work item if it exists undecided (it leaves its queue); the complaint
-        if it exists; (``link_hash``) the link if it exists unused; the counters."""
+        if it exists; (``link_hash``) the link if it exists unused; (``routed_opd``) the agency's route; the
+        counters."""
+        if routed_opd is not None and received_at is None:
+            raise ValueError("a routed case needs its received_at (the agency's list is keyed by it)")
         item = self.visits.get((complaint_id, int(step)))
         complaint = self.complaints.get(complaint_id)
         item_changes: dict[str, Any] = {
@@ -772,7 +778,51 @@ class CaseWorkWrites(InMemoryTables):
         if link_hash:
             link = self.links.get(link_hash)
             tx.write(link is not None and link.used_at is None, lambda: self._set(link, used_at=decided_at))
+        if routed_opd is not None:
+            route = (routed_opd, f"{received_at}#{complaint_id}")
+            tx.write(True, lambda: self.case_routes.__setitem__(route, complaint_id))
         self._commit(tx, report)
+
+    # -- the staff's case lists (adapters/case_lists.py) ---------------------------------------------------
+    def cases_received_between(
+        self,
+        low: str,
+        high: str,
+        filter: CaseFilter,
+        limit: int,
+        position: tuple[str, tuple[str, str] | None] | None = None,
+    ) -> tuple[list[Complaint], tuple[str, tuple[str, str] | None] | None]:
+        """The month index's order (month, then created_at, then id: newest first), no read budget; a position
+        only when more match."""
+        found = sorted(
+            (c for c in self.complaints.values() if c.created_month and low <= c.created_at <= high),
+            key=lambda c: (c.created_month, c.created_at, c.id),
+            reverse=True,
+        )
+        if position is not None:
+            month, after = position
+            found = [
+                c
+                for c in found
+                if (c.created_month or "") < month
+                or (c.created_month == month and (after is None or (c.created_at, c.id) < after))
+            ]
+        matching = [copy.deepcopy(c) for c in found if filter.matches(c)]
+        page = matching[:limit]
+        if len(matching) > limit:  # (DynamoDB's may also hand out a position that leads to nothing more)
+            return page, (page[-1].created_month or "", (page[-1].created_at, page[-1].id))
+        return page, None
+
+    def cases_routed_to(
+        self, opd: str, low: str, high: str, limit: int, before: str | None = None
+    ) -> list[tuple[str, Complaint | None]]:
+        keys = sorted(
+            (sort for (route_opd, sort) in self.case_routes if route_opd == opd and low <= sort <= f"{high}#~"),
+            reverse=True,
+        )
+        if before is not None:
+            keys = [k for k in keys if k < before]
+        return [(k, copy.deepcopy(self.complaints.get(self.case_routes[(opd, k)]))) for k in keys[:limit]]
 
     def answer_question(
         self, complaint_id: str, step: int, answer: str, answered_at: str, answered_by: str, audit: AuditEntry

@@ -122,7 +122,16 @@ def _tokens(citizen_key: dict):
             ),
         }
     )
-    as_json = (_arbitrary_json() | key_like | mutated | queue_like).map(encoded)
+    times = st.sampled_from(["2026-11-20T00:00:00.000+00:00", "2001-01-01T00:00:00.000+00:00", "x"]) | st.text(
+        max_size=30
+    )
+    case_list_like = st.fixed_dictionaries(  # the staff's case list: a month walk's or the routes' position
+        {
+            "m": st.text(max_size=8) | st.sampled_from(["2026-11", "2026-13"]),
+            "k": st.none() | st.lists(times, max_size=3),
+        }
+    ) | st.fixed_dictionaries({"r": times.map(lambda t: f"{t}#{'0' * 32}") | _arbitrary_json()})
+    as_json = (_arbitrary_json() | key_like | mutated | queue_like | case_list_like).map(encoded)
     return as_json | st.text(max_size=60) | st.binary(max_size=60).map(lambda b: base64.urlsafe_b64encode(b).decode())
 
 
@@ -134,6 +143,10 @@ def test_no_token_of_any_shape_gives_a_500_on_any_paged_route(client, citizens, 
         ("/staff/work-items?limit=1", staff.token("operator")),
         ("/staff/work-items?state=overdue&limit=1", staff.token("operator")),
         ("/staff/work-items?limit=1", staff.token("supervisor")),
+        ("/staff/complaints?limit=1", staff.token("operator")),
+        ("/staff/complaints?limit=1&q=jalan&status=open", staff.token("supervisor")),
+        ("/staff/complaints?limit=1", staff.token("opd-DINKES")),
+        ("/staff/complaints?limit=1&opd=DINKES", staff.token("operator")),
     ]
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -146,5 +159,7 @@ def test_no_token_of_any_shape_gives_a_500_on_any_paged_route(client, citizens, 
             assert body["errors"][0]["field"] == "next_token"
         elif path.startswith("/complaints"):
             assert {i["id"] for i in body["items"]} <= me["ids"]
+        elif path.startswith("/staff/complaints") and ("opd" in path or bearer == staff.token("opd-DINKES")):
+            assert body["items"] == []  # nothing was routed to DINKES: a token finds nothing of anyone else's
 
     check()

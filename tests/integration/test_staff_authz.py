@@ -47,6 +47,9 @@ ROUTES = [
     Route("get", "/staff/work-items", Action.READ_QUEUE, 200),
     Route("get", "/staff/work-items?state=overdue", Action.READ_QUEUE, 200),
     Route("get", "/staff/complaints?tracking_number={tracking}", Action.READ_CASE, 200),
+    Route("get", "/staff/complaints?status=open", Action.READ_CASE, 200),  # the case list (service/case_list.py)
+    # another agency's list: 403 to an agency (everyone else may list any agency's cases)
+    Route("get", "/staff/complaints?opd=DINKES", Action.READ_CASE, 200, allowed=lambda m: m.may_see_case({"DINKES"})),
     Route("get", "/staff/complaints/{id}", Action.READ_CASE, 200, allowed=lambda m: m.may_see_case({"DINKES"})),
     Route(
         "post",

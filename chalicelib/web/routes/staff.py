@@ -11,7 +11,7 @@ from chalice import Blueprint, Response
 from ...domain import sop
 from ...domain.roles import Action
 from ...rendering import render_page
-from ...service import api_keys, complaints, members, staff
+from ...service import api_keys, case_list, complaints, members, staff
 from .. import auth
 from ..http import ANY_BODY, api, header, json_response, limit, page, params, request_body, script_json
 from ..process import configured, logger, services
@@ -109,8 +109,12 @@ def staff_work_items():
 @bp.route("/staff/complaints", methods=["GET"])
 @api
 def staff_find_complaints():
+    """With ``tracking_number``: that case (search by a spoken number); without: the case list (filters)."""
     member = auth.staff(Action.READ_CASE)
-    return json_response(staff.find_by_tracking_number(services(), member, params().get("tracking_number")))
+    query = params()
+    if "tracking_number" not in query:
+        return json_response(case_list.list_cases(services(), member, query))
+    return json_response(staff.find_by_tracking_number(services(), member, query.get("tracking_number")))
 
 
 @bp.route("/staff/complaints", methods=["POST"], content_types=ANY_BODY)

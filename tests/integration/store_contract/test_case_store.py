@@ -239,6 +239,7 @@ def decide(store: Any, **overrides: Any) -> None:
         complaint_changes={"kind": "forward", "opd": "DINKES"},
         audit=note("decided", 7),
         routed_opd="DINKES",
+        received_at=at(0),
         report=report.visit_completed(START + timedelta(minutes=7), "intake", None, 7.0, True),
     )
     arguments.update(overrides)

@@ -1,0 +1,116 @@
+"""The staff's case lists (service/case_list.py) on DynamoDB: by the month index, or by an agency's routes.
+
+Both are index queries, newest first, never a scan: the month index (``by-month``) walked month by month
+from the newest, and the case-routes table (tables.CaseRouteModel) of one agency, whose complaints are
+then read with one BatchGetItem per page of routes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain.case_list import CaseFilter
+from ..domain.records import Complaint
+from .dynamo import to_record
+from .open311_store import month_keys
+from .tables import CaseRouteModel, ComplaintModel
+
+MAX_EXAMINED = 1000  # complaints one request of the month walk reads at most (filters and q may leave it short)
+MAX_QUERIES = 24  # ... and queries (months with nothing in them cost one each)
+_PAGE = 100
+
+
+def _condition(filter: CaseFilter):
+    """The filters DynamoDB applies (``q`` it cannot: case-insensitive, it is applied to what was read)."""
+    parts = [
+        getattr(ComplaintModel, name) == value
+        for name in ("status", "stage", "category", "opd")
+        if (value := getattr(filter, name)) is not None
+    ]
+    if filter.channel is not None:
+        same = ComplaintModel.channel == filter.channel
+        # a complaint stored before ``channel`` existed came from the web
+        parts.append(same | ComplaintModel.channel.does_not_exist() if filter.channel == "web" else same)
+    condition = None
+    for part in parts:
+        condition = part if condition is None else condition & part
+    return condition
+
+
+class CaseLists:
+    """The ``CaseLists`` port (service/ports.py): a mixin of adapters/store.py ``Store``."""
+
+    def cases_received_between(
+        self,
+        low: str,
+        high: str,
+        filter: CaseFilter,
+        limit: int,
+        position: tuple[str, tuple[str, str] | None] | None = None,
+    ) -> tuple[list[Complaint], tuple[str, tuple[str, str] | None] | None]:
+        """Complaints created in [low, high] (UTC ISO times) that match ``filter``, newest first, at most ``limit``,
+        from the month index; and where the next page starts, or None at the end.
+
+        A position is (month, (created_at, id) of the last complaint read, or None: the month's newest). One
+        call reads at most MAX_EXAMINED complaints in MAX_QUERIES queries, so a filter that matches little
+        gives a short page with a position rather than an endless read.
+        """
+        months = month_keys(datetime.fromisoformat(low), datetime.fromisoformat(high))
+        after: tuple[str, str] | None = None
+        if position is not None:
+            month, after = position
+            months = months[months.index(month) :] if month in months else []
+        condition = _condition(filter)
+        page_size = limit + 1 if condition is None and not filter.q else _PAGE  # + 1: is there more?
+        found: list[Complaint] = []
+        examined = queries = 0
+        for number, month in enumerate(months):
+            start = None
+            if after is not None:
+                start = {"created_month": {"S": month}, "created_at": {"S": after[0]}, "id": {"S": after[1]}}
+                after = None
+            pages = ComplaintModel.by_month.query(
+                month,
+                ComplaintModel.created_at.between(low, high),
+                filter_condition=condition,
+                scan_index_forward=False,
+                page_size=page_size,
+                last_evaluated_key=start,
+            ).page_iter
+            for page in pages:
+                queries += 1
+                items = page.get("Items", [])
+                for index, raw in enumerate(items):
+                    complaint = to_record(ComplaintModel.from_raw_data(raw), Complaint)
+                    if filter.matches_text(complaint):
+                        found.append(complaint)
+                        if len(found) == limit:
+                            more = index + 1 < len(items) or page.get("LastEvaluatedKey") or number + 1 < len(months)
+                            return found, (month, (complaint.created_at, complaint.id)) if more else None
+                examined += page["ScannedCount"]
+                if examined >= MAX_EXAMINED or queries >= MAX_QUERIES:
+                    last = page.get("LastEvaluatedKey")
+                    if last:
+                        return found, (month, (last["created_at"]["S"], last["id"]["S"]))
+                    return found, ((months[number + 1], None) if number + 1 < len(months) else None)
+        return found, None
+
+    def cases_routed_to(
+        self, opd: str, low: str, high: str, limit: int, before: str | None = None
+    ) -> list[tuple[str, Complaint | None]]:
+        """Up to ``limit`` cases ever routed to the agency, created in [low, high], newest first, after the route
+        ``before`` (a ``sort`` key): each route's key with its complaint (one BatchGetItem for them all)."""
+        start = {"opd": {"S": opd}, "sort": {"S": before}} if before else None
+        routes = list(
+            CaseRouteModel.query(
+                opd,
+                CaseRouteModel.sort.between(low, f"{high}#~"),
+                scan_index_forward=False,
+                limit=limit,
+                page_size=limit,
+                last_evaluated_key=start,
+            )
+        )
+        ids = list(dict.fromkeys(r.complaint_id for r in routes))
+        found = {c.id: to_record(c, Complaint) for c in ComplaintModel.batch_get(ids)} if ids else {}
+        return [(r.sort, found.get(r.complaint_id)) for r in routes]
