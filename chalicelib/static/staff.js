@@ -116,7 +116,7 @@ const T = {
 // -- the words of the full-day console (issue 21) -----------------------------------------------------------
 Object.assign(T.id, {nav_queue: "Antrean", nav_cases: "Semua kasus", nav_cases_opd: "Kasus kami", queue_title: "Antrean saya",
   to_cases: "Lihat semua kasus", to_cases_opd: "Lihat semua kasus kami (termasuk yang sudah dijawab dan selesai)", recent_title: "Kasus terakhir",
-  queue_empty: "Tidak ada pekerjaan di antrean.", filters: "Saring dan urutkan", filters_on: "({n} aktif)", sort_by: "Urutkan menurut",
+  queue_empty: "Tidak ada pekerjaan di antrean.", filters: "Saring dan urutkan", filters_cases: "Saring menurut status, tahap, OPD, saluran, kategori, tanggal", filters_on: "({n} aktif)", sort_by: "Urutkan menurut",
   overdue_only: "Hanya yang terlambat", due_today: "Batas waktu hari ini (WITA)", all_opds: "Semua OPD", all_channels: "Semua saluran", all_stages: "Semua",
   count_all: "{n} pekerjaan di antrean.", count_some: "Menampilkan {n} dari {m} pekerjaan.", sorted: "Diurutkan menurut {c}, {d}.",
   ascending: "naik", descending: "turun", refreshed: "Diperbarui.", no: "tidak",
@@ -156,7 +156,7 @@ Object.assign(T.id, {nav_queue: "Antrean", nav_cases: "Semua kasus", nav_cases_o
   tp_use: "Pakai templat", tp_choose: "— Pilih templat —", tp_used: "Templat \"{n}\" dipakai; periksa dan sesuaikan teksnya."});
 Object.assign(T.en, {nav_queue: "Queue", nav_cases: "All cases", nav_cases_opd: "Our cases", queue_title: "My queue",
   to_cases: "See all cases", to_cases_opd: "See all our cases (answered and closed ones too)", recent_title: "Latest cases",
-  queue_empty: "Nothing waiting in the queue.", filters: "Filter and sort", filters_on: "({n} on)", sort_by: "Sort by",
+  queue_empty: "Nothing waiting in the queue.", filters: "Filter and sort", filters_cases: "Filter by status, stage, agency, channel, category, dates", filters_on: "({n} on)", sort_by: "Sort by",
   overdue_only: "Overdue only", due_today: "Due today (WITA)", all_opds: "All agencies", all_channels: "All channels", all_stages: "All",
   count_all: "{n} items in the queue.", count_some: "Showing {n} of {m} items.", sorted: "Sorted by {c}, {d}.",
   ascending: "ascending", descending: "descending", refreshed: "Refreshed.", no: "no",
@@ -334,7 +334,7 @@ async function start() {
   // An emailed action page links here as /staff?case=<id>: that case opens once signed in.
   const wanted = new URLSearchParams(location.search).get("case");
   if (!wanted) showView("queue");
-  $("queue-filters").open = matchMedia("(min-width: 761px)").matches;
+  $("queue-filters").open = $("cases-filters").open = matchMedia("(min-width: 761px)").matches;
   await loadCategories().catch(() => null);  // names of categories and agencies in the rows
   renderFilterOptions(); renderCasesFilters();
   if (wanted) {
@@ -1057,21 +1057,31 @@ function currentVisit(c) {
 // the answer given before.
 function renderContext(c) {
   const box = $("decision-context"), parts = [], visit = currentVisit(c), ctx = (visit && visit.context) || {};
-  if (ctx.reopen_reason) {
-    parts.push(el("div", {class: "ctx", testid: "decision-reason"}, el("h3", {}, fill("fq_reopened", {r: ctx.round || "?"})),
-      el("p", {class: "pre"}, ctx.reopen_reason)));
-  } else if (ctx.question || ctx.answer) {
+  // The reporter's reason stays on the visit the reopening started (classification); every later visit of that
+  // round (the agency's, the review, the reply) shows it too.
+  const items = c.work_items || [], at = visit ? items.indexOf(visit) : items.length - 1;
+  let reopened = null;
+  for (let i = at; i >= 0; i--) {
+    const w = items[i], wc = w.context || {};
+    if (wc.reopen_reason) { reopened = wc; break; }
+    if (i < at && w.stage === "reply" && w.decided_at) break;  // an earlier round, answered already
+  }
+  if (reopened) {
+    parts.push(el("div", {class: "ctx", testid: "decision-reason"}, el("h3", {}, fill("fq_reopened", {r: reopened.round || "?"})),
+      el("p", {class: "pre"}, reopened.reopen_reason)));
+  }
+  if (ctx.question || ctx.answer) {
     parts.push(el("div", {class: "ctx", testid: "decision-reason"}, el("h3", {}, t("fq_resumed")),
       el("p", {class: "pre"}, t("fq_asked") + ": " + (ctx.question || "-")),
       el("p", {class: "pre"}, t("fq_answered") + ": " + (ctx.answer || "-"))));
   }
-  const stage = c.current && c.current.stage, reopened = Boolean(ctx.reopen_reason || c.reopens);
+  const stage = c.current && c.current.stage, again = Boolean(reopened || c.reopens);
   const previous = opdResponse(c);
-  if (previous && (stage === "review" || reopened)) {
+  if (previous && (stage === "review" || again)) {
     parts.push(el("div", {class: "ctx", testid: "decision-previous"}, el("h3", {}, t(stage === "review" ? "ctx_response" : "ctx_previous_response")),
       el("p", {class: "pre"}, previous)));
   }
-  if (c.reply && reopened && stage !== "reply") {
+  if (c.reply && again && stage !== "reply") {
     parts.push(el("div", {class: "ctx", testid: "decision-previous-reply"}, el("h3", {}, t("ctx_previous_reply")), el("p", {class: "pre"}, c.reply)));
   }
   box.replaceChildren(...parts);

@@ -22,6 +22,7 @@ from .helpers import (
     mail_to,
     shot,
     sign_in,
+    staff_token,
 )
 
 pytestmark = pytest.mark.e2e
@@ -44,10 +45,13 @@ def answer_all_the_way(stack, case):
 def test_agency_lists_its_answered_cases_and_answers_a_reopened_one(local_stack, page):
     citizen = Citizen(local_stack)
     done = citizen.submit(
-        category="lingkungan", subcategory="sampah", title="Sampah di Jl. Juanda", description="Tidak diangkut."
+        category="lingkungan",
+        subcategory="sampah",
+        title="Sampah di Jl. Juanda",
+        description="Tidak diangkut dua minggu.",
     )
     again = citizen.submit(
-        category="lingkungan", subcategory="sampah", title="Sampah di pasar", description="Menumpuk."
+        category="lingkungan", subcategory="sampah", title="Sampah di pasar", description="Menumpuk di depan pasar."
     )
     answer_all_the_way(local_stack, done)
     answer_all_the_way(local_stack, again)
@@ -64,6 +68,7 @@ def test_agency_lists_its_answered_cases_and_answers_a_reopened_one(local_stack,
     assert_accessible(page, "agency: empty queue with its latest cases")
     page.click("#nav-cases")
     expect(page.locator("#cases-title")).to_have_text("Kasus kami")
+    page.click("#cases-filters summary")  # on a phone the filters fold away under the search box
     page.select_option("#c-status", "answered")
     page.click("#search-form button[type=submit]")
     for case in (done, again):
@@ -88,7 +93,17 @@ def test_agency_lists_its_answered_cases_and_answers_a_reopened_one(local_stack,
 
     wait_for(reopen, "the case to be reopenable")
     decide_by_api(local_stack, DISKOMINFO, again["id"], {"stage": "classification", "kind": "aspiration", "opd": "DLH"})
-    mail_to(local_stack, DLH, again["tracking_number"], "Tanggapan OPD")
+    dlh = {"Authorization": f"Bearer {staff_token(local_stack, DLH)}"}
+    wait_for(
+        lambda: (
+            any(
+                item["complaint_id"] == again["id"]
+                for item in requests.get(f"{local_stack.api}/staff/work-items", headers=dlh, timeout=10).json()["items"]
+            )
+            or None
+        ),
+        "the reopened case in DLH's queue",
+    )
 
     page.click("#nav-queue")
     row = page.locator(f'[data-testid=queue-item][data-tracking="{again["tracking_number"]}"]')
