@@ -139,6 +139,13 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
         "Satu organisasi hanya boleh punya satu kunci aktif: cabut kunci lamanya (id) dulu.",
         "An organisation may hold one active key: revoke its current key (id) first.",
     ),
+    "self_disable": (
+        409,
+        "Tidak dapat menonaktifkan akun sendiri",
+        "You cannot disable your own account",
+        "Minta admin lain untuk menonaktifkan akun Anda.",
+        "Ask another admin to disable your account.",
+    ),
     "last_admin": (
         409,
         "Admin terakhir",

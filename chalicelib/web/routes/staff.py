@@ -67,8 +67,17 @@ def staff_invite_member():
 @api
 def staff_disable_member(email):
     admin = auth.staff(Action.MANAGE_MEMBERS)
-    members.disable(services(), unquote(email))  # their tokens are refused at once (service/access.py)
+    members.disable(services(), unquote(email), by=admin.email)  # their tokens are refused at once (access.py)
     logger.info("staff member disabled", extra={"by": admin.email, "member": unquote(email).lower()})
+    return Response(body="", status_code=204)
+
+
+@bp.route("/staff/members/{email}/enable", methods=["POST"], content_types=ANY_BODY)
+@api
+def staff_enable_member(email):
+    admin = auth.staff(Action.MANAGE_MEMBERS)
+    members.enable(services(), unquote(email))
+    logger.info("staff member enabled", extra={"by": admin.email, "member": unquote(email).lower()})
     return Response(body="", status_code=204)
 
 
