@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from ..domain import catalog, sop, tracking
+from ..domain import catalog, history, sop, tracking
 from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFailed
 from ..domain.records import Complaint, WorkItem
 from ..domain.roles import PERMISSIONS, StaffMember, team_name
@@ -221,6 +221,8 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
     if complaint.personal_data_erased_at:  # the reporter closed their account (service/privacy.py)
         reporter = {"name": None, "email": None, "phone": None, "erased_at": complaint.personal_data_erased_at}
     emails, audit = [], []
+    # The sentences the console shows (domain/history.py): an agency's stage visit names the agency.
+    told = history.HistoryContext(anonymous=anonymous, opd_of_step={int(i.step): i.opd for i in items})
     for entry in trail:
         details = dict(entry.details or {})
         if entry.action == "email_sent":
@@ -244,6 +246,7 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
                     "action": entry.action,
                     "stage": entry.stage,
                     "details": details,
+                    "summary": history.summary(entry, told),
                 }
             )
     current = items[-1] if items and items[-1].decision is None and complaint.status == sop.STATUS_OPEN else None
