@@ -76,11 +76,18 @@ ACTIONS = frozenset(
 
 
 class EntryLike(Protocol):
-    at: str
-    actor: str
-    action: str
-    stage: str | None
-    details: Mapping[str, Any] | None
+    """An audit entry (domain/records.AuditEntry), read only."""
+
+    @property
+    def at(self) -> str: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def stage(self) -> str | None: ...
+    @property
+    def details(self) -> Mapping[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -332,7 +339,10 @@ def _what(entry: EntryLike, details: Mapping[str, Any], who: _Who, context: Hist
     if action == "attachment_requested":
         kind_id, kind_en = _file(details, "content_type")
         size_id, size_en = _size(details.get("size"))
-        return f"mulai mengunggah lampiran ({kind_id}{size_id})", f"started uploading an attachment ({kind_en}{size_en})"
+        return (
+            f"mulai mengunggah lampiran ({kind_id}{size_id})",
+            f"started uploading an attachment ({kind_en}{size_en})",
+        )
     if action == "attachment_added":
         kind_id, kind_en = _file(details, "detected_type")
         size_id, size_en = _size(details.get("size"))
@@ -394,7 +404,9 @@ def _what(entry: EntryLike, details: Mapping[str, Any], who: _Who, context: Hist
     if action == "personal_data_erased":
         files = details.get("attachments_deleted")
         extra_id = f", termasuk {files} lampiran" if isinstance(files, int) and files > 0 else ""
-        extra_en = f", with {files} attachment{'s' if files != 1 else ''}" if isinstance(files, int) and files > 0 else ""
+        extra_en = (
+            f", with {files} attachment{'s' if files != 1 else ''}" if isinstance(files, int) and files > 0 else ""
+        )
         return (
             f"menghapus data pribadi pelapor karena akunnya ditutup{extra_id}",
             f"erased the reporter's personal data because their account was closed{extra_en}",

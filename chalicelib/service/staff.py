@@ -16,7 +16,7 @@ from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFail
 from ..domain.records import Complaint, WorkItem
 from ..domain.roles import PERMISSIONS, StaffMember, team_name
 from ..domain.timestamps import iso, parse_iso
-from . import followup
+from . import followup, reply_templates
 from .actions import allowed_decisions
 from .attachments import attachments_of
 from .container import Services
@@ -251,6 +251,15 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
             )
     current = items[-1] if items and items[-1].decision is None and complaint.status == sop.STATUS_OPEN else None
     category = catalog.category(complaint.category)
+    allowed = allowed_decisions(sop.stage(current.stage), bool(current.followups)) if current else []
+    # The current stage's reply templates, filled for this case, so its decision form can offer them.
+    templates = (
+        reply_templates.offered(
+            svc, complaint, current.stage, any(a["outcome"] == "request_information" for a in allowed)
+        )
+        if current
+        else []
+    )
     view.update(
         {
             "channel": complaint.channel or "web",
@@ -271,11 +280,12 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
                 "label": {"id": sop.stage(current.stage).label_id, "en": sop.stage(current.stage).label_en},
                 "opd": current.opd,
                 "due_at": current.due_at,
-                "allowed": allowed_decisions(sop.stage(current.stage), bool(current.followups)),
+                "allowed": allowed,
                 "may_decide": member.owns_stage(current.stage, current.opd),
             },
             "opds": [{"code": o.code, "name": o.name} for o in catalog.OPDS.values()],
             "suggested_opd": category.opd if category else None,
+            "templates": templates,
         }
     )
     return view

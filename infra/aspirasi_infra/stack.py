@@ -31,6 +31,7 @@ from chalicelib.adapters.tables import (
     EmailModel,
     LinkModel,
     RateCounterModel,
+    ReplyTemplateModel,
     ReportModel,
     RevocationModel,
     TrackingNumberModel,
@@ -108,6 +109,8 @@ API_TABLE_ACTIONS = {
     # A closed account's or disabled member's tokens (service/access.py): revoked (Put), read on citizen
     # routes (Get), checked inside a submission's transaction (ConditionCheckItem).
     RevocationModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
+    # Reply templates (service/reply_templates.py): listed (Query), read (Get), written (Put), deleted.
+    ReplyTemplateModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"],
 }
 UPLOAD_MEMORY_MB = 1024
 # The uploads consumer judges what landed: the attachment settles, a rejected one frees its slot.

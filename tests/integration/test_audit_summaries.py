@@ -59,16 +59,20 @@ def test_a_case_through_its_stages_reads_as_sentences(stack, client, staff):
 
     case = case_of(client, dinkes, cid)
     assert_sentences(case, cid, CITIZEN.id)
-    by_action = {}
+    by_action: dict[str, list[dict]] = {}
     for entry in case["audit"]:
         by_action.setdefault(entry["action"], []).append(entry["summary"])
     assert {"submitted", "stage_entered", "decided", "information_answered"} <= set(by_action)
-    assert by_action["submitted"][0]["id"].endswith("Pelapor mengirim pengaduan lewat situs web dalam kategori Kesehatan.")
+    assert by_action["submitted"][0]["id"].endswith(
+        "Pelapor mengirim pengaduan lewat situs web dalam kategori Kesehatan."
+    )
     decided = [s["id"] for s in by_action["decided"]]
     assert "Operator/Agen Aspirasi Kaltim memutuskan “Terima” pada tahap “Penerimaan pengaduan”" in decided[0]
     assert "diteruskan ke Dinas Kesehatan" in decided[1]
-    assert decided[2].split(": ", 1)[1].startswith(
-        "Tim Pelayanan Aspirasi Pengaduan Dinas Kesehatan memutuskan “Minta informasi kepada pelapor”"
+    assert (
+        decided[2]
+        .split(": ", 1)[1]
+        .startswith("Tim Pelayanan Aspirasi Pengaduan Dinas Kesehatan memutuskan “Minta informasi kepada pelapor”")
     )
     assert "Pelapor menjawab pertanyaan petugas" in by_action["information_answered"][0]["id"]
     assert any("melanjutkan tahap “Tanggapan OPD”" in s["id"] for s in by_action["stage_entered"])

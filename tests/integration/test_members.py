@@ -316,7 +316,11 @@ def test_a_disabled_member_is_enabled_again_and_logs_in_afresh(client, stack, st
         if unknown == "warga@example.id":
             citizen_token(client, unknown)
         assert_problem(*call(client, "post", f"/staff/members/{unknown}/enable", token=admin), 404)
-    for token, status in ((staff.token("supervisor"), 403), (citizen_token(client, "lain@example.id"), 403), (None, 401)):
+    for token, status in (
+        (staff.token("supervisor"), 403),
+        (citizen_token(client, "lain@example.id"), 403),
+        (None, 401),
+    ):
         assert_problem(*call(client, "post", f"/staff/members/{email}/enable", token=token), status)
 
 

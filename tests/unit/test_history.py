@@ -7,6 +7,7 @@ import ast
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,7 @@ def _actions_in(path: Path) -> set[str]:
             continue
         arg = call.args[3] if len(call.args) > 3 else next((k.value for k in call.keywords if k.arg == "action"), None)
         if isinstance(arg, ast.Constant):
-            found.add(arg.value)
+            found.add(str(arg.value))
             continue
         assert isinstance(arg, ast.Name), f"{path}: an action that is neither a literal nor a parameter"
         function = parents[call]
@@ -53,7 +54,7 @@ def _actions_in(path: Path) -> set[str]:
             value = caller.args[index] if len(caller.args) > index else None
             value = value or next((k.value for k in caller.keywords if k.arg == arg.id), None)
             assert isinstance(value, ast.Constant), f"{path}: {function.name} called with an action not literal"
-            found.add(value.value)
+            found.add(str(value.value))
     return found
 
 
@@ -77,7 +78,7 @@ ACTORS = (
     "system:uploads",
     "open311:Aplikasi Kota",
 )
-DETAILS = (
+DETAILS: tuple[dict[str, Any], ...] = (
     {},
     {
         "step": 3,
@@ -138,15 +139,18 @@ def test_every_sentence_says_who_what_and_when_in_words(action):
 
 def test_the_reporter_is_never_named_and_staff_by_their_team():
     anonymous = history.HistoryContext(anonymous=True)
-    entry = new_audit_entry("c", AT, f"citizen:{UUID}", "submitted", details={"channel": "web", "category": "kesehatan"})
+    entry = new_audit_entry(
+        "c", AT, f"citizen:{UUID}", "submitted", details={"channel": "web", "category": "kesehatan"}
+    )
     assert history.summary(entry, anonymous) == {
         "id": "7 Des 2026 12.49 WITA: Pelapor mengirim pengaduan lewat situs web dalam kategori Kesehatan.",
         "en": "7 Dec 2026 12:49 WITA: The reporter submitted the complaint through the website in the category "
         "Kesehatan.",
     }
     entered = new_audit_entry("c", AT, "op@x.id", "submitted", details={"channel": "walk_in", "category": "kesehatan"})
-    assert "Operator/Agen Aspirasi Kaltim mencatat pengaduan yang diterima lewat datang langsung" in (
-        history.summary(entered)["id"]
+    assert (
+        "Operator/Agen Aspirasi Kaltim mencatat pengaduan yang diterima lewat datang langsung"
+        in (history.summary(entered)["id"])
     )
     assert "by walk-in" in history.summary(entered)["en"]
     decided = new_audit_entry(
