@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from . import catalog
 from .errors import ValidationFailed
-from .fields import LIMITS, REASON_MAX, has_forbidden_characters, one_line
+from .fields import LIMITS, REASON_MAX
 
 # The decision forms a template may serve: the agency's response, the review's return reason, the reply to
 # the reporter, and a question to the reporter (any stage that may ask).
@@ -91,42 +91,26 @@ def placeholder_errors(text: str) -> list[dict]:
 
 
 def parse(payload: Any) -> TemplateFields:
-    """A template as an admin or Diskominfo wrote it, or 422 naming each field that is not right."""
-    if not isinstance(payload, Mapping):
-        raise ValidationFailed([{"field": "", "code": "not_an_object"}])
-    errors: list[dict] = []
-    name = payload.get("name")
-    if not isinstance(name, str) or not name.strip():
-        errors.append({"field": "name", "code": "required" if name is None or isinstance(name, str) else "not_text"})
-    else:
-        name = one_line(name).strip()
-        if len(name) > MAX_NAME:
-            errors.append({"field": "name", "code": "too_long", "max_length": MAX_NAME})
-        elif has_forbidden_characters(name):
-            errors.append({"field": "name", "code": "invalid_characters"})
-    stage = payload.get("stage")
-    if not isinstance(stage, str) or stage not in STAGES:
-        errors.append({"field": "stage", "code": "required" if stage in (None, "") else "unknown_template_stage"})
-    category = payload.get("category")
-    if category in (None, ""):
-        category = None
-    elif not isinstance(category, str) or catalog.category(category) is None:
-        errors.append({"field": "category", "code": "unknown_category"})
-    text = payload.get("text")
-    if not isinstance(text, str) or not text.strip():
-        errors.append({"field": "text", "code": "required" if text is None or isinstance(text, str) else "not_text"})
-    else:
-        text = text.strip()
-        limit = MAX_TEXT.get(stage, min(MAX_TEXT.values())) if isinstance(stage, str) else min(MAX_TEXT.values())
-        if len(text) > limit:
+    """A template as an admin or Diskominfo wrote it (through ``models.TemplateRequest``), or 422 naming each
+    field that is not right: the placeholders, and the length the stage's decision takes."""
+    from . import models  # on use: a cold start without pydantic (docs/performance.md)
+
+    body, errors = models.errors_of(models.TemplateRequest, payload)
+    if body is not None:
+        limit = MAX_TEXT[body.stage]
+        if len(body.text) > limit:
             errors.append({"field": "text", "code": "too_long", "max_length": limit})
-        elif has_forbidden_characters(text, multiline=True):
-            errors.append({"field": "text", "code": "invalid_characters"})
         else:
-            errors += placeholder_errors(text)
-    if errors:
+            errors += placeholder_errors(body.text)
+    elif (
+        isinstance(payload, Mapping)
+        and isinstance(payload.get("text"), str)
+        and not any(e["field"] == "text" for e in errors)
+    ):
+        errors += placeholder_errors(payload["text"])  # said with the other fields' problems at once
+    if errors or body is None:
         raise ValidationFailed(errors)
-    return TemplateFields(name=str(name), stage=str(stage), category=category, text=str(text))
+    return TemplateFields(name=body.name, stage=body.stage, category=body.category, text=body.text)
 
 
 class CaseLike(Protocol):
