@@ -36,7 +36,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from . import catalog, coordinates, fields, reply_templates, sop
+from . import catalog, coordinates, fields, sop
 from .errors import ValidationFailed
 from .fields import (  # noqa: F401 (re-exported: the limits and patterns live in domain/fields.py)
     ACCOUNT_FIELD_MAX,
@@ -745,7 +745,7 @@ class SignUpAttributes(ApiModel):
 
 
 # -- staff: reply templates (domain/reply_templates.py checks the placeholders and the stage's length) ------------
-TEMPLATE_STAGES = reply_templates.STAGES
+TEMPLATE_STAGES = fields.TEMPLATE_STAGES
 # A long text as a complaint's description is (without its minimum: "Baik, {citizen_name}." is a template).
 TemplateText: TypeAlias = Annotated[str, StringConstraints(max_length=LIMITS["description"]), _TRIM, MULTILINE]
 
@@ -756,7 +756,7 @@ class TemplateRequest(ApiModel):
     ``unknown_placeholder`` or ``unbalanced_brace``); a question's or a review's text at most 2000 characters."""
 
     name: Annotated[
-        Annotated[str, StringConstraints(max_length=reply_templates.MAX_NAME), _TRIM],
+        Annotated[str, StringConstraints(max_length=fields.MAX_TEMPLATE_NAME), _TRIM],
         Field(examples=["Terima kasih, sudah ditindaklanjuti"]),
     ]
     stage: Annotated[

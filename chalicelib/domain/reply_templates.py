@@ -15,13 +15,13 @@ from typing import Any, Protocol
 
 from . import catalog
 from .errors import ValidationFailed
-from .fields import LIMITS, REASON_MAX
+from .fields import LIMITS, MAX_TEMPLATE_NAME, REASON_MAX, TEMPLATE_STAGES
 
 # The decision forms a template may serve: the agency's response, the review's return reason, the reply to
 # the reporter, and a question to the reporter (any stage that may ask).
-STAGES = ("opd_response", "review", "reply", "request_information")
+STAGES = TEMPLATE_STAGES
 PLACEHOLDERS = ("tracking_number", "title", "citizen_name", "agency")
-MAX_NAME = 100
+MAX_NAME = MAX_TEMPLATE_NAME
 # A filled template goes where a decision's text goes: a question or a review's reason is short (REASON_MAX),
 # a response or a reply a long text (as a complaint's description).
 MAX_TEXT = {
