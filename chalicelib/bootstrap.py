@@ -21,6 +21,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     from .adapters.ses import SesNotifier
     from .adapters.step_functions import StepFunctionsWorkflow
     from .adapters.store import Store
+    from .adapters.template_store import ReplyTemplateStore
     from .adapters.uploads import S3Uploads
     from .adapters.workbooks import XlsxWorkbooks
 
@@ -28,6 +29,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     store: ports.Store = Store()
     open311: ports.Open311Records = Open311Store()
     workbooks: ports.Workbooks = XlsxWorkbooks()
+    templates: ports.ReplyTemplates = ReplyTemplateStore()
     parts: dict[str, Any] = dict(
         settings=settings,
         store=store,
@@ -52,6 +54,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
         uploads=S3Uploads(settings.attachments_bucket, settings.region) if settings.attachments_bucket else None,
         open311=open311,
         workbooks=workbooks,
+        templates=templates,
     )
     parts.update(overrides)
     return Services(**parts)

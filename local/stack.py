@@ -208,6 +208,9 @@ def main() -> int:
     open311_key = api_keys.issue_key(
         app_module.services(), {"organisation": OPEN311_DEMO_CLIENT}, by="system:local-stack"
     )["api_key"]
+    from local import reply_templates
+
+    reply_templates.seed(app_module.services())  # a few, so the decision forms offer some at once
 
     # The handoff and uploads queues and the tables' streams, to the app's consumers (local/event_sources.py).
     from local.event_sources import event_sources

@@ -467,6 +467,25 @@ class RevocationModel(SharedConnectionModel):
     ttl = TTLAttribute(null=True)
 
 
+class ReplyTemplateModel(SharedConnectionModel):
+    """A reply template (domain/reply_templates.py): text staff reuse per stage and category, with
+    placeholders filled for the case. One partition (``scope`` = ``reply``) holds the few there are (at most
+    ``MAX_TEMPLATES``), so listing them is one Query, never a Scan."""
+
+    Meta = _meta("reply-templates")
+
+    scope = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)  # 16 random hex digits
+    name = UnicodeAttribute()
+    stage = UnicodeAttribute()  # opd_response, review, reply or request_information
+    category = UnicodeAttribute(null=True)  # a catalog category; none: every category
+    text = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()  # the member's email (who to ask about it)
+    updated_at = UnicodeAttribute()
+    updated_by = UnicodeAttribute()
+
+
 MODELS: tuple[type[Model], ...] = (
     ComplaintModel,
     TrackingNumberModel,
@@ -481,6 +500,7 @@ MODELS: tuple[type[Model], ...] = (
     EmailModel,
     RevocationModel,
     CaseRouteModel,
+    ReplyTemplateModel,
 )
 # Attributes DynamoDB's TTL is switched on for, per model.
 TTL_ATTRIBUTES = {LinkModel: "ttl", RateCounterModel: "ttl", AttachmentModel: "ttl", RevocationModel: "ttl"}

@@ -27,6 +27,9 @@ ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 MAX_FILENAME = 200
 CHANNELS = ("phone", "walk_in", "letter", "whatsapp", "social_media", "email", "sp4n_lapor")
+# Reply templates (domain/reply_templates.py): the decision forms they serve, and a template's name.
+TEMPLATE_STAGES = ("opd_response", "review", "reply", "request_information")
+MAX_TEMPLATE_NAME = 100
 # One email rule for every entry point (registration, login, members, every channel's reporter, Open311):
 # the address as a browser's <input type=email> takes it -- RFC 5322's atext and dots, at most 64 before
 # the @ -- at a domain of letters, digits and hyphens with a top-level domain. No brackets, blanks, quotes

@@ -742,3 +742,43 @@ class SignUpAttributes(ApiModel):
         ("email", "string_pattern_mismatch"): ("invalid_email", {}),
         ("phone_number", "string_too_long"): ("invalid_phone", {}),
     }
+
+
+# -- staff: reply templates (domain/reply_templates.py checks the placeholders and the stage's length) ------------
+TEMPLATE_STAGES = fields.TEMPLATE_STAGES
+# A long text as a complaint's description is (without its minimum: "Baik, {citizen_name}." is a template).
+TemplateText: TypeAlias = Annotated[str, StringConstraints(max_length=LIMITS["description"]), _TRIM, MULTILINE]
+
+
+class TemplateRequest(ApiModel):
+    """``POST /staff/templates``, ``PUT /staff/templates/{id}``: a reply template. Its text may use only the
+    placeholders ``{tracking_number}``, ``{title}``, ``{citizen_name}`` and ``{agency}`` (else 422 on ``text``:
+    ``unknown_placeholder`` or ``unbalanced_brace``); a question's or a review's text at most 2000 characters."""
+
+    name: Annotated[
+        Annotated[str, StringConstraints(max_length=fields.MAX_TEMPLATE_NAME), _TRIM],
+        Field(examples=["Terima kasih, sudah ditindaklanjuti"]),
+    ]
+    stage: Annotated[
+        Literal[TEMPLATE_STAGES],  # type: ignore[valid-type]
+        BeforeValidator(_blank_to_none),
+        Field(description="the decision form it serves", examples=["reply"]),
+    ]
+    category: Annotated[
+        Literal[CATEGORY_CODES] | None,  # type: ignore[valid-type]
+        BeforeValidator(_blank_to_none),
+        Field(description="a catalog category (GET /categories); absent: every category", examples=["kesehatan"]),
+    ] = None
+    text: Annotated[
+        TemplateText,
+        Field(
+            examples=["Yth. {citizen_name}, laporan {tracking_number} ({title}) sudah ditindaklanjuti oleh {agency}."]
+        ),
+    ]
+
+    codes: ClassVar = {
+        ("stage", "literal_error"): ("unknown_template_stage", {}),
+        ("stage", "string_type"): ("unknown_template_stage", {}),
+        ("category", "literal_error"): ("unknown_category", {}),
+        ("category", "string_type"): ("unknown_category", {}),
+    }

@@ -28,6 +28,7 @@ class Action(str, Enum):
     READ_REPORTS = "read_reports"  # GET /staff/reports/...
     MANAGE_MEMBERS = "manage_members"  # /staff/members
     MANAGE_API_KEYS = "manage_api_keys"  # /staff/api-keys (Open311 clients' keys)
+    MANAGE_TEMPLATES = "manage_templates"  # POST/PUT/DELETE /staff/templates (reply templates)
 
 
 # The one table: which roles may take which kind of action.
@@ -39,6 +40,7 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.READ_REPORTS: frozenset({"supervisor", "diskominfo", ADMIN}),
     Action.MANAGE_MEMBERS: frozenset({ADMIN}),
     Action.MANAGE_API_KEYS: frozenset({ADMIN}),
+    Action.MANAGE_TEMPLATES: frozenset({"diskominfo", ADMIN}),
 }
 # Roles that see every queue and every case (the others see their own queues; agencies their cases).
 SEES_EVERYTHING = frozenset({"supervisor", ADMIN})

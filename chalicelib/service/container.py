@@ -20,6 +20,7 @@ from .ports import (
     Metrics,
     Notifier,
     Open311Records,
+    ReplyTemplates,
     Store,
     TokenVerifier,
     Uploads,
@@ -45,3 +46,4 @@ class Services:
     now: Callable[[], datetime] = field(default=utcnow)
     # service/access.py: which accounts' tokens were revoked (closed, disabled), as this process last read
     revocations: RevocationCache = field(default_factory=RevocationCache)
+    templates: ReplyTemplates | None = None  # reply templates (None: the console offers none, writes answer 503)

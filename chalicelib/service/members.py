@@ -1,4 +1,4 @@
-"""Staff accounts, for admins: list the members of the staff groups, invite one, disable one.
+"""Staff accounts, for admins: list the members of the staff groups, invite one, disable one, enable one again.
 
 The accounts live in the identity provider (Cognito), reached through the small ``Directory``
 port. In the cloud Cognito emails the invitation itself (the pool's invitation template, rendered
@@ -107,16 +107,25 @@ def invite_member(svc, payload: Any) -> dict:
     return member.as_json()
 
 
+class SelfDisable(Conflict):
+    """An admin may not disable their own account: they would lock themselves out mid-task."""
+
+    code = "self_disable"
+
+
 def _other_admins(directory: Directory, email: str) -> list[Member]:
     """The other admins who can log in: enabled, with a password of their own (not only invited)."""
     return [m for m in directory.members_of(ADMIN) if m.enabled and m.status == "active" and m.email != email]
 
 
-def disable(svc, email: str) -> None:
+def disable(svc, email: str, by: str | None = None) -> None:
     """Disable a member and refuse at once the ID tokens they hold (service/access.py): Cognito stops new
-    logins, but a token it issued stays valid for its hour. ``svc`` is the ``Services`` container."""
+    logins, but a token it issued stays valid for its hour. ``svc`` is the ``Services`` container;
+    ``by`` the admin asking, who may not disable themselves."""
     if svc.directory is None:
         raise Unavailable("staff accounts are not configured")
+    if by is not None and (email or "").strip().lower() == by.strip().lower():
+        raise SelfDisable("an admin cannot disable their own account")
     member = disable_member(svc.directory, email)
     if member.subject:
         access.revoke(svc, member.subject, "disabled")
@@ -146,3 +155,19 @@ def disable_member(directory: Directory, email: str) -> Member:
             directory.enable(email)
             raise LastAdmin(f"{email} is the last enabled admin")
     return member
+
+
+def enable(svc, email: str) -> None:
+    """Enable a disabled member again (an enabled one stays as it is). Their old tokens stay refused: the
+    revocation written on disabling refuses every token issued before it (service/access.py), so they
+    log in afresh and the new tokens pass. ``svc`` is the ``Services`` container."""
+    if svc.directory is None:
+        raise Unavailable("staff accounts are not configured")
+    email = (email or "").strip().lower()
+    member = svc.directory.find(email) if is_email(email) else None
+    if member is None or not set(member.groups) & set(all_groups()):
+        raise NotFound("no such member")  # a citizen's account is not enabled from here either
+    if not member.enabled:
+        svc.directory.enable(email)
+    if svc.account_status is not None:
+        svc.account_status.forget()  # this process asks Cognito again next time

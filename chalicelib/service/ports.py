@@ -13,6 +13,7 @@ from typing import Protocol
 from ..domain.case_list import CaseFilter
 from ..domain.limits import CounterHit
 from ..domain.records import ApiKey, Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem
+from ..domain.reply_templates import ReplyTemplate
 from ..domain.report import Delta
 from ..domain.roles import Member
 
@@ -425,6 +426,24 @@ class Open311Records(Protocol):
         statuses: Iterable[str] = (),
         services: Iterable[tuple[str, str]] = (),
     ) -> list[Complaint]: ...
+
+
+class ReplyTemplates(Protocol):
+    """Reply templates (adapters/template_store.py): service/reply_templates.py, the staff case view."""
+
+    def reply_templates(self, scope: str) -> list[ReplyTemplate]: ...
+
+    def reply_template(self, scope: str, template_id: str) -> ReplyTemplate | None: ...
+
+    def add_reply_template(self, template: ReplyTemplate) -> None: ...
+
+    def replace_reply_template(self, template: ReplyTemplate) -> None:
+        """ConditionFailed if it was deleted meanwhile."""
+        ...
+
+    def delete_reply_template(self, scope: str, template_id: str) -> None:
+        """ConditionFailed if it is not there."""
+        ...
 
 
 # -- What the workflow (service/workflow/) needs of the store ---------------------------------------------

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from ..domain import catalog, sop, tracking
+from ..domain import catalog, history, sop, tracking
 from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFailed
 from ..domain.records import Complaint, WorkItem
 from ..domain.roles import PERMISSIONS, StaffMember, team_name
 from ..domain.timestamps import iso, parse_iso
-from . import followup
+from . import followup, reply_templates
 from .actions import allowed_decisions
 from .attachments import attachments_of
 from .container import Services
@@ -223,6 +223,8 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
     if complaint.personal_data_erased_at:  # the reporter closed their account (service/privacy.py)
         reporter = {"name": None, "email": None, "phone": None, "erased_at": complaint.personal_data_erased_at}
     emails, audit = [], []
+    # The sentences the console shows (domain/history.py): an agency's stage visit names the agency.
+    told = history.HistoryContext(anonymous=anonymous, opd_of_step={int(i.step): i.opd for i in items})
     for entry in trail:
         details = dict(entry.details or {})
         if entry.action == "email_sent":
@@ -246,10 +248,20 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
                     "action": entry.action,
                     "stage": entry.stage,
                     "details": details,
+                    "summary": history.summary(entry, told),
                 }
             )
     current = items[-1] if items and items[-1].decision is None and complaint.status == sop.STATUS_OPEN else None
     category = catalog.category(complaint.category)
+    allowed = allowed_decisions(sop.stage(current.stage), bool(current.followups)) if current else []
+    # The current stage's reply templates, filled for this case, so its decision form can offer them.
+    templates = (
+        reply_templates.offered(
+            svc, complaint, current.stage, any(a["outcome"] == "request_information" for a in allowed)
+        )
+        if current
+        else []
+    )
     view.update(
         {
             "channel": complaint.channel or "web",
@@ -270,11 +282,12 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
                 "label": {"id": sop.stage(current.stage).label_id, "en": sop.stage(current.stage).label_en},
                 "opd": current.opd,
                 "due_at": current.due_at,
-                "allowed": allowed_decisions(sop.stage(current.stage), bool(current.followups)),
+                "allowed": allowed,
                 "may_decide": member.owns_stage(current.stage, current.opd),
             },
             "opds": [{"code": o.code, "name": o.name} for o in catalog.OPDS.values()],
             "suggested_opd": category.opd if category else None,
+            "templates": templates,
         }
     )
     return view

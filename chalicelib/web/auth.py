@@ -70,6 +70,8 @@ def staff(action: Action) -> StaffMember:
     if held.get("email_verified") in (False, "false") or not caller.email:
         raise Forbidden("verified email required")
     ensure_enabled(held)
+    # A member disabled and enabled again logs in afresh: tokens from before the disabling stay refused.
+    access.ensure_active(services(), held["sub"], issued_at(held))
     return caller
 
 

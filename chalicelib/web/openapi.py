@@ -527,11 +527,18 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         example={"email": "petugas@aspirasi.kaltimprov.go.id", "name": "Budi Santoso", "groups": ["operator"]},
     ),
     ("DELETE", "/staff/members/{email}"): Op(
-        "Disable a staff account (admin; never the last admin)",
+        "Disable a staff account (admin; never the last admin, never oneself: 409 self-disable)",
         "admin",
         "staff",
         responses={204: NO_CONTENT},
         problems=(*AUTH, 404, 409),
+    ),
+    ("POST", "/staff/members/{email}/enable"): Op(
+        "Enable a disabled staff account again (admin; its tokens from before the disabling stay refused)",
+        "admin",
+        "staff",
+        responses={204: (None, "enabled (also when it was enabled already)")},
+        problems=(*AUTH, 404),
     ),
     ("GET", "/staff/api-keys"): Op(
         "Open311 clients' keys (admin)",
@@ -551,6 +558,46 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ),
     ("DELETE", "/staff/api-keys/{key_id}"): Op(
         "Revoke a key (admin)", "admin", "staff", responses={204: NO_CONTENT}, problems=(*AUTH, 404)
+    ),
+    ("GET", "/staff/templates"): Op(
+        "Reply templates (any staff), in the SOP's order of stages",
+        "staff",
+        "staff",
+        params=(
+            Param("stage", description="opd_response, review, reply or request_information; else 422"),
+            Param("category", description="a category's templates and those for every category; unknown: 422"),
+        ),
+        responses={200: (resp.ReplyTemplateList, "the templates")},
+        problems=(*AUTH, 422),
+    ),
+    ("POST", "/staff/templates"): Op(
+        "Add a reply template (Diskominfo, admin; at most 200)",
+        "staff",
+        "staff",
+        request=m.TemplateRequest,
+        responses={201: (resp.ReplyTemplateOut, "added; Location names it")},
+        problems=(*BODY, *AUTH, 409),
+        example={
+            "name": "Terima kasih, sudah ditindaklanjuti",
+            "stage": "reply",
+            "category": "kesehatan",
+            "text": "Yth. {citizen_name}, laporan {tracking_number} ({title}) sudah ditindaklanjuti oleh {agency}.",
+        },
+    ),
+    ("PUT", "/staff/templates/{template_id}"): Op(
+        "Replace a reply template (Diskominfo, admin)",
+        "staff",
+        "staff",
+        request=m.TemplateRequest,
+        responses={200: (resp.ReplyTemplateOut, "the template")},
+        problems=(*BODY, *AUTH, 404),
+    ),
+    ("DELETE", "/staff/templates/{template_id}"): Op(
+        "Delete a reply template (Diskominfo, admin)",
+        "staff",
+        "staff",
+        responses={204: NO_CONTENT},
+        problems=(*AUTH, 404),
     ),
     ("GET", "/openapi.json"): Op(
         "This document (OpenAPI 3.1)",

@@ -139,6 +139,20 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
         "Satu organisasi hanya boleh punya satu kunci aktif: cabut kunci lamanya (id) dulu.",
         "An organisation may hold one active key: revoke its current key (id) first.",
     ),
+    "self_disable": (
+        409,
+        "Tidak dapat menonaktifkan akun sendiri",
+        "You cannot disable your own account",
+        "Minta admin lain untuk menonaktifkan akun Anda.",
+        "Ask another admin to disable your account.",
+    ),
+    "too_many_templates": (
+        409,
+        "Terlalu banyak templat",
+        "Too many templates",
+        "Hapus templat yang tidak dipakai lagi sebelum menambah yang baru.",
+        "Delete a template no longer used before adding a new one.",
+    ),
     "last_admin": (
         409,
         "Admin terakhir",
@@ -342,6 +356,20 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "not_an_integer": ("harus bilangan bulat", "must be a whole number"),
     "file_empty": ("berkas kosong", "the file is empty"),
+    # reply templates (domain/reply_templates.py)
+    "unknown_template_stage": (
+        "tahap templat harus opd_response, review, reply atau request_information",
+        "the template's stage must be opd_response, review, reply or request_information",
+    ),
+    "unknown_placeholder": (
+        "penanda {{{placeholder}}} tidak dikenal; gunakan {{tracking_number}}, {{title}}, {{citizen_name}} "
+        "atau {{agency}}",
+        "unknown placeholder {{{placeholder}}}; use {{tracking_number}}, {{title}}, {{citizen_name}} or {{agency}}",
+    ),
+    "unbalanced_brace": (
+        "kurung kurawal tanpa pasangan; penanda ditulis seperti {{title}}",
+        "a brace without its pair; placeholders are written like {{title}}",
+    ),
     "file_too_large": ("berkas terlalu besar (maksimal {max_mb} MB)", "the file is too large (at most {max_mb} MB)"),
 }
 

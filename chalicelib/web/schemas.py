@@ -199,6 +199,30 @@ class DecisionResult(BaseModel):
 
 
 # -- staff (routes/staff.py) ---------------------------------------------------------------------
+class AuditSummary(BaseModel):
+    id: str = Field(description="the entry as a sentence in Indonesian: when (WITA), who (a role or team), what")
+    en: str = Field(description="the same in English")
+
+
+class OfferedTemplate(BaseModel):
+    id: str
+    name: str
+    stage: str = Field(description="the form it serves: the current stage's, or request_information")
+    text: str = Field(description="filled for the case ({citizen_name} of an anonymous report: Bapak/Ibu)")
+
+
+class ReplyTemplateOut(BaseModel):
+    id: str
+    name: str
+    stage: str = Field(description="opd_response, review, reply or request_information")
+    category: str | None = Field(None, description="absent: every category")
+    text: str = Field(description="with its placeholders, as written")
+
+
+class ReplyTemplateList(BaseModel):
+    items: list[ReplyTemplateOut]
+
+
 class StaffCase(ComplaintView):
     """The case as staff see it: the citizen's view plus channel, reporter, work items, audit, emails."""
 
@@ -206,9 +230,16 @@ class StaffCase(ComplaintView):
     external_ref: str | None = None
     reporter: dict[str, Any] | None = None
     work_items: list[dict[str, Any]] = []
-    audit: list[dict[str, Any]] = []
+    audit: list[dict[str, Any]] = Field(
+        [],
+        description="{at, actor, action, stage, details, summary}; summary is an AuditSummary {id, en}: the "
+        "sentence people read (no internal id, raw key or UTC stamp)",
+    )
     emails: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
+    templates: list[OfferedTemplate] = Field(
+        [], description="the current stage's reply templates (and questions, where it may ask), filled for the case"
+    )
 
 
 class CaseListEntry(BaseModel):

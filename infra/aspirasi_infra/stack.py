@@ -32,6 +32,7 @@ from chalicelib.adapters.tables import (
     EmailModel,
     LinkModel,
     RateCounterModel,
+    ReplyTemplateModel,
     ReportModel,
     RevocationModel,
     TrackingNumberModel,
@@ -111,6 +112,8 @@ API_TABLE_ACTIONS = {
     RevocationModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"],
     # The agencies' case lists (service/case_list.py): a route written with the decision (Put), listed (Query).
     CaseRouteModel: ["dynamodb:PutItem", "dynamodb:Query"],
+    # Reply templates (service/reply_templates.py): listed (Query), read (Get), written (Put), deleted.
+    ReplyTemplateModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"],
 }
 UPLOAD_MEMORY_MB = 1024
 # The uploads consumer judges what landed: the attachment settles, a rejected one frees its slot.

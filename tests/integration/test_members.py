@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import boto3
 import jwt
 import pytest
 
+from chalicelib.service import members
 from local.outbox import sent_emails
 
 from .helpers import assert_problem, call, citizen_token
@@ -264,26 +266,62 @@ def test_disable_signs_out_and_refuses_to_leave_no_admin(client, stack, staff, a
         response, problem = call(client, "delete", f"/staff/members/{unknown}", token=admin)
         assert_problem(response, problem, 404)
 
-    # The only admin who can log in cannot disable themself; an admin who is only invited does not count.
-    response, problem = call(client, "delete", f"/staff/members/{ADMIN}", token=admin)
+    # No admin disables themself (409 self_disable), whoever else is there.
+    response, problem = call(client, "delete", f"/staff/members/{ADMIN.upper()}", token=admin)
     assert_problem(response, problem, 409)
-    assert problem["type"].endswith("last-admin") and "admin" in problem["messages"]["en"]
+    assert problem["type"].endswith("self-disable") and "Tidak dapat menonaktifkan akun sendiri" in problem["title"]
+    staff.token("admin", email=f"admin3@{DOMAIN}")  # an active second admin
+    response, _ = call(client, "delete", f"/staff/members/admin3@{DOMAIN}", token=admin)
+    assert response.status_code == 204
+    # The last enabled admin who can log in is never disabled; an admin who is only invited does not count.
     response, _ = call(
         client, "post", "/staff/members", {"email": f"admin2@{DOMAIN}", "name": "Admin Dua", "groups": ["admin"]}, admin
     )
     assert response.status_code == 201
-    response, problem = call(client, "delete", f"/staff/members/{ADMIN}", token=admin)
-    assert_problem(response, problem, 409)
-    staff.token("admin", email=f"admin3@{DOMAIN}")  # an active second admin
-    response, _ = call(client, "delete", f"/staff/members/admin3@{DOMAIN}", token=admin)
-    assert response.status_code == 204
+    with pytest.raises(members.LastAdmin):
+        members.disable_member(stack.svc.directory, ADMIN)  # (an admin's own request is refused before this)
     fourth = staff.token("admin", email=f"admin4@{DOMAIN}")
-    response, _ = call(client, "delete", f"/staff/members/{ADMIN}", token=admin)
+    response, _ = call(client, "delete", f"/staff/members/{ADMIN}", token=fourth)
     assert response.status_code == 204  # another active admin remains
-    response, problem = call(client, "delete", f"/staff/members/admin4@{DOMAIN}", token=fourth)
-    assert_problem(response, problem, 409)  # admin4 is the last active admin
+    with pytest.raises(members.LastAdmin):
+        members.disable_member(stack.svc.directory, f"admin4@{DOMAIN}")
     idp = boto3.client("cognito-idp", region_name=stack.region)
     assert idp.admin_get_user(UserPoolId=stack.identity.user_pool_id, Username=f"admin4@{DOMAIN}")["Enabled"]
+
+
+def test_a_disabled_member_is_enabled_again_and_logs_in_afresh(client, stack, staff, admin):
+    email = f"operator@{DOMAIN}"
+    old_token = staff.token("operator", email=email)
+    assert call(client, "get", "/staff/me", token=old_token)[0].status_code == 200
+    response, body = call(client, "post", f"/staff/members/{email}/enable", token=admin)
+    assert response.status_code == 204 and body is None  # enabled already: nothing changes
+    assert call(client, "delete", f"/staff/members/{email}", token=admin)[0].status_code == 204
+    assert_problem(*call(client, "get", "/staff/me", token=old_token), 401)
+
+    response, body = call(client, "post", f"/staff/members/{email.upper()}/enable", token=admin)
+    assert response.status_code == 204 and body is None
+    _, listing = call(client, "get", "/staff/members", token=admin)
+    assert next(m for m in listing["items"] if m["email"] == email)["enabled"] is True
+    # A token from before the disabling stays refused (its account was disabled after it was issued) ...
+    assert_problem(*call(client, "get", "/staff/me", token=old_token), 401)
+    # ... and one from a new login (issued after the revocation, whose clock has whole seconds) is accepted.
+    time.sleep(1.1)
+    response, login = call(client, "post", "/auth/login", {"email": email, "password": "Petugas-Kaltim1"})
+    assert response.status_code == 200, login
+    response, me = call(client, "get", "/staff/me", token=login["id_token"])
+    assert response.status_code == 200 and me["email"] == email
+    assert call(client, "post", f"/staff/members/{email}/enable", token=admin)[0].status_code == 204  # again
+
+    for unknown in ("tidak.ada@dinas.id", "warga@example.id", "bukan-email"):
+        if unknown == "warga@example.id":
+            citizen_token(client, unknown)
+        assert_problem(*call(client, "post", f"/staff/members/{unknown}/enable", token=admin), 404)
+    for token, status in (
+        (staff.token("supervisor"), 403),
+        (citizen_token(client, "lain@example.id"), 403),
+        (None, 401),
+    ):
+        assert_problem(*call(client, "post", f"/staff/members/{email}/enable", token=token), status)
 
 
 def test_an_admin_disabled_meanwhile_puts_the_other_back(client, stack, staff, admin, monkeypatch):

@@ -191,6 +191,9 @@ def test_closing_the_account_erases_personal_data_and_keeps_the_record(client, s
     response, case = call(client, "get", f"/staff/complaints/{named}", token=operator)
     assert response.status_code == 200 and case["reporter"]["erased_at"] and case["reporter"]["email"] is None
     assert "personal_data_erased" in [a["action"] for a in case["audit"]]
+    erased = next(a["summary"] for a in case["audit"] if a["action"] == "personal_data_erased")
+    assert "Sistem menghapus data pribadi pelapor karena akunnya ditutup" in erased["id"]
+    assert not [a for a in case["audit"] if EMAIL in a["summary"]["id"] + a["summary"]["en"]]
     assert case["attachments"][0]["url"] is None
     sent = len(stack.emails_to(EMAIL))
     rejection = {"stage": "intake", "decision": "reject", "reason": "Bukan kewenangan layanan ini."}

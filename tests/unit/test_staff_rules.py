@@ -30,11 +30,21 @@ def test_a_citizen_may_do_nothing_on_the_staff_side():
     "group, allowed",
     [
         ("operator", {Action.READ_QUEUE, Action.READ_CASE, Action.DECIDE, Action.ENTER_COMPLAINT}),
-        ("diskominfo", {Action.READ_QUEUE, Action.READ_CASE, Action.DECIDE, Action.READ_REPORTS}),
+        (
+            "diskominfo",
+            {Action.READ_QUEUE, Action.READ_CASE, Action.DECIDE, Action.READ_REPORTS, Action.MANAGE_TEMPLATES},
+        ),
         ("supervisor", {Action.READ_QUEUE, Action.READ_CASE, Action.READ_REPORTS}),
         (
             "admin",
-            {Action.READ_QUEUE, Action.READ_CASE, Action.READ_REPORTS, Action.MANAGE_MEMBERS, Action.MANAGE_API_KEYS},
+            {
+                Action.READ_QUEUE,
+                Action.READ_CASE,
+                Action.READ_REPORTS,
+                Action.MANAGE_MEMBERS,
+                Action.MANAGE_API_KEYS,
+                Action.MANAGE_TEMPLATES,
+            },
         ),
         ("opd-DINKES", {Action.READ_QUEUE, Action.READ_CASE, Action.DECIDE}),
     ],

@@ -11,7 +11,7 @@ from chalice import Blueprint, Response
 from ...domain import sop
 from ...domain.roles import Action
 from ...rendering import render_page
-from ...service import api_keys, case_list, complaints, members, staff
+from ...service import api_keys, case_list, complaints, members, reply_templates, staff
 from .. import auth
 from ..http import ANY_BODY, api, header, json_response, limit, page, params, request_body, script_json
 from ..process import configured, logger, services
@@ -83,8 +83,17 @@ def staff_invite_member():
 @api
 def staff_disable_member(email):
     admin = auth.staff(Action.MANAGE_MEMBERS)
-    members.disable(services(), unquote(email))  # their tokens are refused at once (service/access.py)
+    members.disable(services(), unquote(email), by=admin.email)  # their tokens are refused at once (access.py)
     logger.info("staff member disabled", extra={"by": admin.email, "member": unquote(email).lower()})
+    return Response(body="", status_code=204)
+
+
+@bp.route("/staff/members/{email}/enable", methods=["POST"], content_types=ANY_BODY)
+@api
+def staff_enable_member(email):
+    admin = auth.staff(Action.MANAGE_MEMBERS)
+    members.enable(services(), unquote(email))
+    logger.info("staff member enabled", extra={"by": admin.email, "member": unquote(email).lower()})
     return Response(body="", status_code=204)
 
 
@@ -188,4 +197,40 @@ def staff_revoke_api_key(key_id):
     admin = auth.staff(Action.MANAGE_API_KEYS)
     api_keys.revoke_key(services(), key_id, by=admin.email)
     logger.info("api key revoked", extra={"by": admin.email, "key_id": key_id})
+    return Response(body="", status_code=204)
+
+
+# -- reply templates (read: staff; write: Diskominfo, admin; service/reply_templates.py) ----------------------
+@bp.route("/staff/templates", methods=["GET"])
+@api
+def staff_templates():
+    auth.staff(Action.READ_CASE)
+    query = params()
+    return json_response(reply_templates.list_templates(services(), query.get("stage"), query.get("category")))
+
+
+@bp.route("/staff/templates", methods=["POST"], content_types=ANY_BODY)
+@api
+def staff_create_template():
+    member = auth.staff(Action.MANAGE_TEMPLATES)
+    template = reply_templates.create_template(services(), request_body(), by=member.email)
+    logger.info("reply template created", extra={"by": member.email, "template_id": template["id"]})
+    return json_response(template, status=201, headers={"Location": f"/staff/templates/{template['id']}"})
+
+
+@bp.route("/staff/templates/{template_id}", methods=["PUT"], content_types=ANY_BODY)
+@api
+def staff_update_template(template_id):
+    member = auth.staff(Action.MANAGE_TEMPLATES)
+    template = reply_templates.update_template(services(), template_id, request_body(), by=member.email)
+    logger.info("reply template changed", extra={"by": member.email, "template_id": template_id})
+    return json_response(template)
+
+
+@bp.route("/staff/templates/{template_id}", methods=["DELETE"])
+@api
+def staff_delete_template(template_id):
+    member = auth.staff(Action.MANAGE_TEMPLATES)
+    reply_templates.delete_template(services(), template_id)
+    logger.info("reply template deleted", extra={"by": member.email, "template_id": template_id})
     return Response(body="", status_code=204)
