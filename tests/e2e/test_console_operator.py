@@ -159,8 +159,10 @@ def test_operator_sorts_filters_opens_with_the_keyboard_and_replies_from_a_templ
     assert_accessible(page, "confirmation of the final reply")
     page.click("[data-testid=confirm-yes]")
     expect(page.locator("#flash")).to_have_text("Keputusan tersimpan: Kirim balasan → dijawab.")
-    expect(page.locator("#case-status")).to_have_text("Dijawab")
+    expect(page.locator("[data-testid=decision-form]")).to_have_count(0)
     mail_to(local_stack, citizen.email, answered["tracking_number"], "Jawaban")
+    page.click("#case-reload")  # the reply went out: the case is answered
+    expect(page.locator("#case-status")).to_have_text("Dijawab")
 
     # Back to the queue: the case has left it, the focus is on the list again.
     page.click("#case-back")
