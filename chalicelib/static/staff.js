@@ -1503,7 +1503,9 @@ function rpRender() {
   $("rp-totals-more").textContent = fill("rp_more", {c: rpNum(totals.closed || 0), r: rpNum(totals.reminders || 0),
                                                        e: rpNum(totals.escalations || 0)});
   $("rp-tables").replaceChildren(...RP_TABLES.flatMap((spec) => [
-    el("h3", {}, t("rp_" + spec.key)), el("div", {class: "rp-scroll"}, rpTable(spec, r[spec.key] || []))]));
+    // On a phone a table scrolls sideways: its box is a named region the keyboard can reach and scroll.
+    el("h3", {}, t("rp_" + spec.key)), el("div", {class: "rp-scroll", tabIndex: 0, role: "region", "aria-label": t("rp_" + spec.key)},
+      rpTable(spec, r[spec.key] || []))]));
 }
 function rpTable(spec, rows) {
   const columns = [
