@@ -1168,7 +1168,8 @@ function renderDecision(c, kept) {
     const label = (o.label && o.label[lang]) || outcomeLabel(cur.stage, o.outcome);
     const then = fill("next_" + o.outcome, {opd: body.opd ? opdName(body.opd) : "", of: body.of || ""});
     const ok = await confirmDialog({title: fill("confirm_decision", {o: label, n: c.tracking_number}),
-      text: then + (UNDOABLE.has(o.outcome) ? " " + t("cannot_undo") : ""), details, yes: fill("yes_decide", {o: label}), danger: DANGER.has(o.outcome)});
+      text: then + (UNDOABLE.has(o.outcome) ? " " + t("cannot_undo") : ""), details,
+      yes: fill("yes_decide", {o: label.charAt(0).toLocaleLowerCase() + label.slice(1)}), danger: DANGER.has(o.outcome)});
     if (!ok) return;
     next.disabled = true; flash(t("wait"), true);
     try {
@@ -1425,6 +1426,7 @@ VIEWS.reports = "reports-view";
 const RP_TABLES = [{key: "by_stage", code: "stage", visits: true}, {key: "by_opd", code: "opd", visits: true},
   {key: "by_channel", code: "channel"}, {key: "by_category", code: "category"}, {key: "by_month", code: "month"}];
 const RP_SVG = "http://www.w3.org/2000/svg";
+const RP_NONE = "–";  // nothing measured: the same dash as the server's words (domain/durations.py)
 const RP_SVG_TAGS = new Set(["svg", "g", "rect", "line", "polyline", "circle", "text", "tspan", "title", "desc"]);
 let rpReport = null, rpSeq = 0;
 
@@ -1443,12 +1445,12 @@ function rpPeriod(choice) {
 }
 const rpLocale = () => lang === "en" ? "en-GB" : "id-ID";
 function rpNum(v, digits) {
-  return v === null || v === undefined ? "—" : new Intl.NumberFormat(rpLocale(), {maximumFractionDigits: digits || 0}).format(v);
+  return v === null || v === undefined ? RP_NONE : new Intl.NumberFormat(rpLocale(), {maximumFractionDigits: digits || 0}).format(v);
 }
-function rpPct(v) { return v === null || v === undefined ? "—" : rpNum(v, 1) + "%"; }
+function rpPct(v) { return v === null || v === undefined ? RP_NONE : rpNum(v, 1) + "%"; }
 function rpMinutes(v, text) {  // business minutes in words, as everywhere in the console; the server's words first
   if (text && (text[lang] || text.id)) return text[lang] || text.id;
-  if (v === null || v === undefined) return "—";
+  if (v === null || v === undefined) return RP_NONE;
   return duration(v, rpReport && rpReport.working_day_business_minutes);
 }
 function rpDay(iso) {
@@ -1498,7 +1500,7 @@ function rpRender() {
     figure("answered", rpNum(totals.answered)),
     figure("within", rpPct(totals.answered_within_sop_pct)),
     figure("open", rpNum(totals.open), fill("rp_overdue_open", {n: rpNum(totals.overdue_open || 0)}), totals.overdue_open > 0),
-    figure("rating", totals.rating_average === null || totals.rating_average === undefined ? "—" : rpNum(totals.rating_average, 1),
+    figure("rating", totals.rating_average === null || totals.rating_average === undefined ? RP_NONE : rpNum(totals.rating_average, 1),
            fill("rp_ratings_n", {n: rpNum(totals.ratings || 0)})));
   $("rp-totals-more").textContent = fill("rp_more", {c: rpNum(totals.closed || 0), r: rpNum(totals.reminders || 0),
                                                        e: rpNum(totals.escalations || 0)});
@@ -1518,7 +1520,7 @@ function rpTable(spec, rows) {
     ["breached", (row) => rpNum(row.breached)],
     ["reminders", (row) => rpNum(row.reminders)],
     ["escalations", (row) => rpNum(row.escalations)],
-    ["rating", (row) => row.rating_average === null || row.rating_average === undefined ? "—"
+    ["rating", (row) => row.rating_average === null || row.rating_average === undefined ? RP_NONE
       : rpNum(row.rating_average, 1) + " (" + rpNum(row.ratings) + ")"],
   ].filter(Boolean);
   const head = el("tr", {}, el("th", {scope: "col"}, t("rp_c_" + spec.code)),

@@ -101,7 +101,7 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
     expect(answered).to_have_text(number_id(data["totals"]["answered"]))
     expect(page.locator("[data-testid=rp-total-open]")).to_contain_text("terlambat")
 
-    # The five breakdowns: numbers right-aligned, "—" for what cannot be measured, "%" on shares.
+    # The five breakdowns: numbers right-aligned, "–" for what cannot be measured, "%" on shares.
     for code in ("stage", "opd", "channel", "category", "month"):
         expect(page.locator(f"[data-testid=rp-table-{code}]")).to_be_visible()
     intake = page.locator("[data-testid=rp-table-stage] tr[data-key=intake]")
@@ -112,7 +112,7 @@ def test_supervisor_reads_the_sla_report(local_stack, page):
     # SOP time and median in the report's own words ("10 menit", "2 hari kerja"), never "j"/"mnt"
     expect(cells.nth(1)).to_have_text(intake_row["sop_text"]["id"])
     expect(cells.nth(2)).to_have_text(intake_row["median_text"]["id"])
-    expect(cells.nth(4)).to_have_text(re.compile(r"^(\d+(,\d)?%|—)$"))
+    expect(cells.nth(4)).to_have_text(re.compile(r"^(\d+(,\d)?%|–)$"))
     assert cells.nth(0).evaluate("td => getComputedStyle(td).textAlign") == "right"
     web = page.locator("[data-testid=rp-table-channel] tr[data-key=web]")
     expect(web.locator("th")).to_have_text("Situs web (warga)")
