@@ -635,6 +635,7 @@ function renderQueue() {
   $("queue-count").textContent = !me ? "" : shown.length === queueItems.length ? fill("count_all", {n: queueItems.length})
     : fill("count_some", {n: shown.length, m: queueItems.length});
   $("queue-empty").hidden = !me || queueItems.length > 0;
+  $("queue-stages").hidden = $("queue-filters").hidden = $("queue-count").hidden = !queueItems.length;  // nothing to sort
   $("queue-table").hidden = !shown.length;
   $("queue-head").replaceChildren(...QUEUE_COLUMNS.map(([key, heading]) => {
     const sorted = queueSort.key === key;
