@@ -123,16 +123,16 @@ Object.assign(T.id, {nav_queue: "Antrean", nav_cases: "Semua kasus", nav_cases_o
   c_number: "Nomor", c_title: "Judul", c_stage: "Tahap", c_category: "Kategori / OPD", c_channel: "Saluran", c_received: "Diterima (WITA)",
   c_due: "Batas (WITA)", c_left: "Sisa waktu", c_overdue: "Terlambat", c_status: "Status", c_submitted: "Masuk (WITA)",
   sort_due_asc: "Batas waktu, paling awal", sort_left_asc: "Sisa waktu, paling sedikit", sort_received_desc: "Diterima, terbaru",
-  sort_received_asc: "Diterima, terlama", sort_number_asc: "Nomor", sort_stage_asc: "Tahap", sort_overdue_desc: "Terlambat dulu",
+  sort_received_asc: "Diterima, terlama", sort_number_asc: "Nomor", sort_stage_asc: "Tahap", sort_overdue_desc: "Terlambat dulu", sort_column: "{c}, {d}",
   u_minutes: "menit", u_minutes_1: "menit", u_whours: "jam kerja", u_whours_1: "jam kerja", u_days: "hari kerja", u_days_1: "hari kerja",
   less_than_minute: "kurang dari 1 menit", left: "sisa {d}", overdue_by: "terlambat {d}",
   search_label: "Cari: nomor laporan atau kata", search: "Cari", clear_filters: "Hapus saringan", any: "Semua", from_date: "Dari tanggal", to_date: "Sampai tanggal",
-  load_more: "Muat lagi", cases_found: "{n} kasus ditampilkan.", cases_more_exist: "Ada lagi: pilih \"Muat lagi\".", cases_none: "Tidak ada kasus yang cocok.",
+  load_more: "Muat lagi", cases_found: "{n} kasus ditampilkan.", cases_more_exist: "Ada lagi: pilih \"Muat lagi\".", cases_none: "Tidak ada kasus yang cocok.", cases_none_yet: "Belum ada kasus.",
   cases_intro: "Semua kasus, terbaru dulu: yang berjalan, dijawab dan selesai.", cases_intro_opd: "Setiap kasus yang pernah diteruskan ke OPD Anda, terbaru dulu: yang berjalan, dijawab dan selesai.",
   back: "← Kembali ke antrean", back_cases: "← Kembali ke daftar kasus", erased: "Data pribadi pelapor telah dihapus atas permintaannya",
   anonymous_reporter: "anonim (nama tidak ditampilkan)", opens_new_tab: "dibuka di tab baru", something_happened: "catatan",
   decision_mine: "Pilih keputusan, isi yang diminta, lalu periksa sebelum dikirim.", choose_decision: "Keputusan", other_choices: "Pilihan lain",
-  check_and_send: "Periksa lalu kirim", confirm_decision: "{o}: {n}", yes_decide: "Ya, {o}", go_back: "Kembali", cannot_undo: "Ini tidak dapat dibatalkan.",
+  check_and_send: "Periksa lalu kirim", to_decision: "Ke keputusan ↓", confirm_decision: "{o}: {n}", yes_decide: "Ya, {o}", go_back: "Kembali", cannot_undo: "Ini tidak dapat dibatalkan.",
   next_accept: "Laporan diterima dan diteruskan ke Tim Diskominfo untuk klasifikasi.",
   next_reject: "Laporan ditutup; pelapor menerima email berisi alasan ini.",
   next_request_information: "Pertanyaan ini dikirim ke pelapor; waktu SOP berhenti sampai pelapor menjawab.",
@@ -163,16 +163,16 @@ Object.assign(T.en, {nav_queue: "Queue", nav_cases: "All cases", nav_cases_opd: 
   c_number: "Number", c_title: "Title", c_stage: "Stage", c_category: "Category / agency", c_channel: "Channel", c_received: "Received (WITA)",
   c_due: "Due (WITA)", c_left: "Time left", c_overdue: "Overdue", c_status: "Status", c_submitted: "Received (WITA)",
   sort_due_asc: "Due, earliest first", sort_left_asc: "Time left, least first", sort_received_desc: "Received, newest first",
-  sort_received_asc: "Received, oldest first", sort_number_asc: "Number", sort_stage_asc: "Stage", sort_overdue_desc: "Overdue first",
+  sort_received_asc: "Received, oldest first", sort_number_asc: "Number", sort_stage_asc: "Stage", sort_overdue_desc: "Overdue first", sort_column: "{c}, {d}",
   u_minutes: "minutes", u_minutes_1: "minute", u_whours: "working hours", u_whours_1: "working hour", u_days: "working days",
   u_days_1: "working day", less_than_minute: "less than 1 minute", left: "{d} left", overdue_by: "{d} overdue",
   search_label: "Search: tracking number or words", search: "Search", clear_filters: "Clear filters", any: "All", from_date: "From", to_date: "To",
-  load_more: "Load more", cases_found: "{n} cases shown.", cases_more_exist: "There are more: choose \"Load more\".", cases_none: "No case matches.",
+  load_more: "Load more", cases_found: "{n} cases shown.", cases_more_exist: "There are more: choose \"Load more\".", cases_none: "No case matches.", cases_none_yet: "No cases yet.",
   cases_intro: "Every case, newest first: open, answered and closed.", cases_intro_opd: "Every case ever sent to your agency, newest first: open, answered and closed.",
   back: "← Back to the queue", back_cases: "← Back to the cases", erased: "The reporter's personal data was erased at their request",
   anonymous_reporter: "anonymous (name not shown)", opens_new_tab: "opens in a new tab", something_happened: "record",
   decision_mine: "Choose a decision, fill in what it needs, then check it before it is sent.", choose_decision: "Decision", other_choices: "Other choices",
-  check_and_send: "Check, then send", confirm_decision: "{o}: {n}", yes_decide: "Yes, {o}", go_back: "Go back", cannot_undo: "This cannot be undone.",
+  check_and_send: "Check, then send", to_decision: "To the decision ↓", confirm_decision: "{o}: {n}", yes_decide: "Yes, {o}", go_back: "Go back", cannot_undo: "This cannot be undone.",
   next_accept: "The report is accepted and goes to the Diskominfo team for classification.",
   next_reject: "The report is closed; the reporter gets an email with this reason.",
   next_request_information: "This question goes to the reporter; the SOP clock stops until they answer.",
@@ -602,8 +602,12 @@ function renderFilterOptions() {
   keep("f-channel", [new Option(t("all_channels"), "")].concat(ALL_CHANNELS.map((c) => new Option(channelName(c), c))));
   const sort = $("f-sort");
   sort.replaceChildren(...SORTS.map(([key, dir]) => new Option(t("sort_" + key + (dir > 0 ? "_asc" : "_desc")), key + ":" + dir)));
-  sort.value = queueSort.key + ":" + queueSort.dir;
-  if (sort.value !== queueSort.key + ":" + queueSort.dir) sort.selectedIndex = -1;
+  const current = queueSort.key + ":" + queueSort.dir;
+  if (!SORTS.some(([key, dir]) => key + ":" + dir === current)) {  // sorted by a column heading the list does not name
+    const column = QUEUE_COLUMNS.find((c) => c[0] === queueSort.key);
+    sort.append(new Option(fill("sort_column", {c: column ? t(column[1]) : queueSort.key, d: t(queueSort.dir > 0 ? "ascending" : "descending")}), current));
+  }
+  sort.value = current;
 }
 function renderQueue() {
   const f = queueFilters();
@@ -761,7 +765,8 @@ function renderCases() {
   $("cases-more").hidden = !casesToken;
   $("search-empty").hidden = !casesLoaded || casesItems.length > 0;
   const number = casesQuery && casesQuery.get("tracking_number");
-  $("search-empty").textContent = number ? fill("not_found", {n: number}) : t("cases_none");
+  const filtered = casesQuery && [...casesQuery.keys()].length > 0;
+  $("search-empty").textContent = number ? fill("not_found", {n: number}) : t(filtered ? "cases_none" : "cases_none_yet");
   list.replaceChildren(...casesItems.map((c) => caseRow(c, c.id, [
     el("td", {class: "t"}, c.title || ""),
     el("td", {class: "st"}, t("st_" + c.status) + (c.status === "open" && c.stage ? " · " + stageLabel(c.stage) : "")),
@@ -1092,6 +1097,7 @@ function renderDecision(c, kept) {
   forms.replaceChildren();
   const cur = c.current;
   card.hidden = !cur;
+  $("to-decision").hidden = !(cur && cur.may_decide);  // on a phone the form is below the case: a way straight there
   if (!cur) { $("decision-context").replaceChildren(); return; }
   $("decision-stage").textContent = (cur.label && cur.label[lang]) || stageLabel(cur.stage);
   $("decision-note").textContent = t(cur.may_decide ? "decision_mine" : "decision_not_mine");
@@ -1686,6 +1692,7 @@ $("queue-refresh").addEventListener("click", () => loadQueue().then(() => flash(
 $("queue-to-cases").addEventListener("click", () => showCases().catch((e) => flash(e.message, false)));
 $("case-reload").addEventListener("click", () => openCase(openCaseId, true).then(() => flash(t("refreshed"), true)).catch((e) => flash(e.message, false)));
 $("case-back").addEventListener("click", backToList);
+$("to-decision").addEventListener("click", () => { $("decision-card").scrollIntoView({block: "start"}); $("decision-title").focus({preventScroll: true}); });
 $("nav-queue").addEventListener("click", go("queue", loadQueue));
 $("nav-cases").addEventListener("click", () => showCases().catch((e) => flash(e.message, false)));
 $("nav-new").addEventListener("click", go("new", loadCategories));
