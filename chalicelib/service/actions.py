@@ -66,7 +66,6 @@ def allowed_decisions(stage: sop.Stage, followups: bool = True) -> list[dict]:
                 "confirm": outcome.name in IRREVERSIBLE,
             }
         )
-    out.sort(key=lambda o: not o["primary"])  # the primary first, the others in the SOP's order
     return out
 
 
