@@ -204,7 +204,11 @@ def describe_action(svc: Services, token: str) -> dict:
     reopened = None
     if int(complaint.reopens or 0) and complaint.reopen_reason:
         # Every stage of a reopened round shows why the citizen reopened it and what they were told before.
-        reopened = {"round": int(complaint.reopens), "reason": complaint.reopen_reason, "previous_reply": complaint.reply}
+        reopened = {
+            "round": int(complaint.reopens),
+            "reason": complaint.reopen_reason,
+            "previous_reply": complaint.reply,
+        }
     return {
         "stage": stage.name,
         "label": {"id": stage.label_id, "en": stage.label_en},

@@ -71,7 +71,8 @@ def test_officers_walk_the_action_pages(local_stack, size):
     used: set[str] = set()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport=SIZES[size], locale="id-ID")
+        width, height = SIZES[size]["width"], SIZES[size]["height"]
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
         page = context.new_page()
         failed: list[str] = []  # a photo the policy refused, or a link that did not load
         page.on("requestfailed", lambda request: failed.append(request.url))
@@ -91,7 +92,7 @@ def test_officers_walk_the_action_pages(local_stack, size):
         page.click("#form-accept button[type=submit]")
         expect(page.locator("h2.ok")).to_have_text("Keputusan tersimpan")
         expect(page.locator("main")).to_contain_text("Tim Pelayanan Aspirasi Pengaduan Diskominfo untuk klasifikasi")
-        assert f"/staff?case={kept['id']}" in page.locator("#onward").get_attribute("href")
+        assert f"/staff?case={kept['id']}" in (page.locator("#onward").get_attribute("href") or "")
         assert_accessible(page, f"accepted ({size})")
         shot(page, f"action-{size}-2-accepted.png")
 
@@ -123,7 +124,9 @@ def test_officers_walk_the_action_pages(local_stack, size):
         assert again.status_code == 409  # the link is used
 
         # 3. The agency responds (classified by its team's link in JSON meanwhile).
-        decide_json(next_link(local_stack, DISKOMINFO, kept["tracking_number"], used), {"kind": "aspiration", "opd": "DINKES"})
+        decide_json(
+            next_link(local_stack, DISKOMINFO, kept["tracking_number"], used), {"kind": "aspiration", "opd": "DINKES"}
+        )
         page.goto(next_link(local_stack, DINKES, kept["tracking_number"], used))
         expect(page.locator("h2#case-title")).to_contain_text("Tanggapan OPD")
         assert_accessible(page, f"agency ({size})")

@@ -124,7 +124,12 @@ def _classification(client, stack):
     cid = submit_by_api(client, token, title="Puskesmas tutup lagi")
     stack.walk(cid, ("intake", OPERATOR, {"decision": "accept"}))
     stack.waiting_at(cid, "classification")
-    return cid, stack.last_link(DISKOMINFO), "classification", {"kind": "duplicate", "of": stack.complaint(first).tracking_number}
+    return (
+        cid,
+        stack.last_link(DISKOMINFO),
+        "classification",
+        {"kind": "duplicate", "of": stack.complaint(first).tracking_number},
+    )
 
 
 def _agency(client, stack):
@@ -134,7 +139,9 @@ def _agency(client, stack):
 
 def _reply(client, stack):
     cid = submit_by_api(client, citizen_token(client))
-    stack.walk(cid, ("intake", OPERATOR, {"decision": "accept"}), ("classification", DISKOMINFO, {"kind": "information"}))
+    stack.walk(
+        cid, ("intake", OPERATOR, {"decision": "accept"}), ("classification", DISKOMINFO, {"kind": "information"})
+    )
     stack.waiting_at(cid, "reply")
     return cid, stack.last_link(OPERATOR), "reply", {"reply": "Jadwal puskesmas <em>08.00–14.00</em>."}
 
@@ -232,3 +239,22 @@ def test_a_reopened_case_shows_the_reason_and_the_previous_answer_beside_the_for
     assert "Masih tutup <siang>." in text and "Tanggapan sebelumnya / The previous response" in text
     assert "Dinas Kesehatan" in text
     assert_in_words(html)
+
+
+def test_photos_are_previewed_and_pdfs_open_in_a_new_tab(client, stack):
+    from ..samples import PDF, PNG
+    from .attachment_helpers import ask, upload
+
+    token = citizen_token(client)
+    cid = submit_by_api(client, token)
+    for filename, content_type, data in (("jalan.png", "image/png", PNG), ("surat.pdf", "application/pdf", PDF)):
+        _, asked = ask(client, token, cid, filename=filename, content_type=content_type, size=len(data))
+        upload(asked, data)
+    stack.pump_uploads()
+    stack.waiting_at(cid, "intake")
+    html = page(client, stack.last_link(OPERATOR))
+    bucket = "https://test-attachments.s3.ap-southeast-3.amazonaws.com/accepted/"
+    image = re.search(r'<a href="([^"]+)" rel="noopener noreferrer" download><img src="([^"]+)" alt=""', html)
+    assert image and image.group(1) == image.group(2) and image.group(1).startswith(bucket)
+    pdf = re.search(r'<a href="([^"]+)" target="_blank" rel="noopener noreferrer">surat.pdf', html)
+    assert pdf and pdf.group(1).startswith(bucket) and "<img" not in html[pdf.start() : pdf.end() + 80]
