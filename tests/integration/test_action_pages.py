@@ -218,7 +218,10 @@ def test_a_reopened_case_shows_the_reason_and_the_previous_answer_beside_the_for
         ("review", DISKOMINFO, {"decision": "approve"}),
         ("reply", OPERATOR, {"reply": "Jadwal sudah diperbaiki, buka sampai 14.00."}),
     )
-    stack.run_until(lambda: stack.complaint(cid).status == "answered", what="the reply")
+    stack.run_until(
+        lambda: stack.complaint(cid).status == "answered" and stack.complaint(cid).feedback_token,
+        what="the reply and the feedback window",
+    )
     response, body = call(client, "post", f"/complaints/{cid}/reopen", {"reason": "Masih tutup <siang>."}, token=token)
     assert response.status_code == 200, body
     stack.waiting_at(cid, "classification")
