@@ -16,6 +16,15 @@ from .links import RATING, resolve_link
 from .ports import ConditionFailed
 
 
+def duplicate_target(svc: Services, complaint_id: str, tracking_number: str) -> str:
+    """The id of the case a duplicate points to; ValidationFailed unless that case carries on."""
+    original = svc.store.complaint_by_tracking_number(tracking_number)
+    if original is None:
+        raise ValidationFailed([{"field": "of", "code": "unknown_case"}])
+    ensure_duplicate_target(complaint_id, original.id, original.kind, original.status, bool(original.answered_at))
+    return original.id
+
+
 def decide(
     svc: Services,
     complaint_id: str,
@@ -55,10 +64,7 @@ def decide(
     carries_on: str | None = None
     counted: Iterable[Delta] = ()
     if decision.outcome == "duplicate":
-        original = svc.store.complaint_by_tracking_number(decision.values["of"])
-        facts = (original.id, original.kind, original.status, bool(original.answered_at)) if original else (None, None)
-        ensure_duplicate_target(complaint_id, *facts)  # raises unless the original carries on
-        carries_on = original.id if original else None
+        carries_on = duplicate_target(svc, complaint_id, decision.values["of"])
     elif decision.outcome == "request_information":
         # The visit ends here, so its clock stops; the citizen sees the question at once.
         question = decision.values["question"]

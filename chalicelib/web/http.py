@@ -109,9 +109,17 @@ def page(html: str, status: int = 200) -> Response:
     return Response(body=html, status_code=status, headers=dict(PAGE_HEADERS))
 
 
-def message_page(ok: bool, title: tuple[str, str], text: tuple[str, str], status: int = 200) -> Response:
-    """The page of one message (templates/pages/message.html): a title and a text, in Indonesian and English."""
+def message_page(
+    ok: bool,
+    title: tuple[str, str],
+    text: tuple[str, str],
+    status: int = 200,
+    link: tuple[str, str, str] | None = None,
+) -> Response:
+    """The page of one message (templates/pages/message.html): a title and a text, in Indonesian and English,
+    and where there is a way onward, a ``link`` (url, Indonesian words, English words)."""
     context = {"ok": ok, "title_id": title[0], "title_en": title[1], "text_id": text[0], "text_en": text[1]}
+    context["link"] = {"url": link[0], "id": link[1], "en": link[2]} if link else None
     return page(render_page("message", context), status)
 
 

@@ -358,7 +358,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                     "application/json": {"schema": {"$ref": REF.format(model="DecisionResult")}},
                     HTML: {"schema": {"type": "string"}},
                 },
-                "decided (JSON, or a page for a form)",
+                "decided (JSON, or a page for a form); a form's reject, duplicate, not_our_authority or reply "
+                "without `confirm=1` only shows the page to check it (docs/api.md)",
             )
         },
         problems=(*BODY, 404, 409, 410, 503),

@@ -87,6 +87,10 @@ def act(link, payload, form=False):
     described = requests.get(link, headers={"Accept": "application/json"}, timeout=10).json()
     if form:
         response = requests.post(link, data=payload, headers={"Accept": "text/html"}, timeout=10)
+        if "Periksa sebelum mengirim" in response.text:  # what cannot be undone is checked once more
+            response = requests.post(
+                link, data={**payload, "confirm": "1"}, headers={"Accept": "text/html"}, timeout=10
+            )
         assert response.status_code == 200 and "Keputusan tersimpan" in response.text
     else:
         response = requests.post(link, json=payload, timeout=10)

@@ -98,7 +98,7 @@ def test_staff_decide_from_a_phone(local_stack, page):
     expect(page.locator("h2", has_text="Penerimaan pengaduan")).to_be_visible()
     expect(page.locator("dd", has_text="Banjir di Sempaja")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "staff-action-page.png"), full_page=True)
-    page.click("form.choice >> nth=0 >> button[type=submit]")  # "Terima / Accept"
+    page.click("#form-accept button[type=submit]")  # "Terima / Accept", the primary choice
     expect(page.locator("h2", has_text="Keputusan tersimpan")).to_be_visible()
     assert wait_for(
         lambda: next_link(local_stack, "diskominfo@aspirasi.kaltimprov.go.id", created["tracking_number"], set()),

@@ -171,6 +171,14 @@ def test_html_form_post_decides(client, stack):
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
         body="decision=reject&reason=Bukan+pengaduan+%3Cb%3E",
     )
+    # A rejection cannot be undone: the form's first post only shows it again (test_action_pages.py).
+    assert response.status_code == 200 and b"Periksa sebelum mengirim" in response.body
+    assert stack.items(created["id"])[0].decision is None
+    response = client.post(
+        f"/actions/{link}",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+        body="decision=reject&reason=Bukan+pengaduan+%3Cb%3E&confirm=1",
+    )
     assert response.status_code == 200 and b"Keputusan tersimpan" in response.body
     assert stack.items(created["id"])[0].decision == {"outcome": "reject", "reason": "Bukan pengaduan <b>"}
     again = client.post(

@@ -3,9 +3,8 @@ describes (mail scanners open links); the page's POST records."""
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
-from ...domain import sop
 from ...rendering import render_page
 from ...service import actions, decide, followup
 from ..http import ANY_BODY, FORM, api, header, json_response, message_page, page, params, request_body
@@ -43,6 +42,18 @@ def post_rating(link_token):
 
 
 # -- staff action links ---------------------------------------------------------------------
+def _action_page(described: dict, check: dict | None = None, prefill: dict | None = None) -> Response:
+    """The action page (no script). It shows the case's photos, fetched from the bucket's short-lived links."""
+    response = page(render_page("action", {"a": described, "check": check, "prefill": prefill}))
+    uploads = services().uploads
+    images = f" {uploads.origin}" if uploads is not None else ""
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'{images}; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+    return response
+
+
 @bp.route("/actions/{link_token}", methods=["GET"])
 @api
 def show_action(link_token):
@@ -50,22 +61,38 @@ def show_action(link_token):
     described = actions.describe_action(services(), link_token)
     if "application/json" in header("accept"):
         return json_response(described)
-    return page(render_page("action", {"a": described}))
+    return _action_page(described)
 
 
 @bp.route("/actions/{link_token}", methods=["POST"], content_types=ANY_BODY)
 @api
 def perform_action(link_token):
-    result = decide.decide_by_link(services(), link_token, request_body(form=True))
+    """Record the decision. The page's form (form-encoded) first shows a decision nobody can take back
+    once more ("Periksa sebelum mengirim") and records it only with ``confirm=1``; ``confirm=edit`` shows
+    the forms again with what was entered. A JSON client decides at once, as before."""
+    svc = services()
+    payload = request_body(form=True)
+    form = header("content-type").startswith(FORM)
+    if form:
+        choice = payload.pop("confirm", "")
+        if choice == "edit":
+            described = actions.describe_action(svc, link_token)
+            return _action_page(described, prefill=actions.prefill(described, payload))
+        if choice != "1":
+            check = actions.check_before_deciding(svc, link_token, payload)
+            if check is not None:
+                return _action_page(actions.describe_action(svc, link_token), check=check)
+    result = decide.decide_by_link(svc, link_token, payload)
     logger.info("decision recorded", extra={"stage": result["stage"], "outcome": result["outcome"]})
-    if header("content-type").startswith(FORM):
-        stage = sop.stage(result["stage"])
+    if form:
+        done = actions.after_decision(svc, link_token, result, payload)
         return message_page(
             True,
             ("Keputusan tersimpan", "Decision recorded"),
             (
-                f"{stage.label_id}: {result['outcome']}. Terima kasih; tahap berikutnya segera diberi tahu.",
-                f"{stage.label_en}: {result['outcome']}. Thank you; the next stage is being notified.",
+                f"{done['tracking_number']}, {done['stage']['id']}: {done['outcome']['id']}. {done['happens']['id']}",
+                f"{done['tracking_number']}, {done['stage']['en']}: {done['outcome']['en']}. {done['happens']['en']}",
             ),
+            link=(done["console_url"], "Buka laporan di konsol staf", "Open the case in the staff console"),
         )
     return json_response(result)
