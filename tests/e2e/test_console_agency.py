@@ -109,6 +109,7 @@ def test_agency_lists_its_answered_cases_and_answers_a_reopened_one(local_stack,
     row = page.locator(f'[data-testid=queue-item][data-tracking="{again["tracking_number"]}"]')
     expect(row).to_be_visible()
     shot(page, "console-agency-queue-phone.png")
+    assert_accessible(page, "agency: queue on a phone")
     row.locator("td.num button").click()
     expect(page.locator("#case-number")).to_have_text(again["tracking_number"])
     reason = page.locator("[data-testid=decision-reason]")

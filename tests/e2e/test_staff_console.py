@@ -1,4 +1,4 @@
-"""Staff at work on a phone: the console at /staff, headless Chromium, on the real local stack. (The desktop
+"""Staff at work on a phone (360x740): the console at /staff, headless Chromium, on the real local stack. (The desktop
 table, sorting, templates and each role's day: test_console_*.py.)"""
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def test_operator_accepts_a_case_from_the_queue(local_stack, page):
     tracking = created["tracking_number"]
     mail_to(local_stack, OPERATOR, tracking, "Penerimaan pengaduan")  # the intake stage is handed off
 
+    page.set_viewport_size(PHONE)
     sign_in(page, local_stack, OPERATOR)
     row = queue_row(page, tracking)
     expect(row).to_contain_text("Banjir <b>di</b> Sempaja")  # text, never markup
@@ -130,6 +131,7 @@ def test_agency_answers_from_the_console(local_stack, page):
     mail_to(local_stack, DLH, tracking, "Tanggapan OPD")
 
     # The action page's link to the console, /staff?case=<id>: the case opens after the login.
+    page.set_viewport_size(PHONE)
     page.goto(f"{local_stack.api}/staff?case={created['id']}")
     page.fill("#login-email", DLH)
     page.fill("#login-password", password_of(local_stack, DLH))
@@ -201,6 +203,7 @@ def test_operator_records_a_phone_complaint(local_stack, page):
 
 
 def test_admin_invites_a_member(local_stack, page):
+    page.set_viewport_size(PHONE)
     sign_in(page, local_stack, ADMIN)
     expect(page.locator("#nav-new")).to_be_hidden()
     page.click("#nav-members")
