@@ -1131,7 +1131,10 @@ function renderDecision(c, kept) {
         const area = el("textarea", {id: fid, name: f.name, required: true});
         if (f.max_length) area.maxLength = f.max_length;
         area.value = kept[fid] !== undefined ? kept[fid] : (f.name === "reply" ? opdResponse(c) : "");
-        const templates = templatesFor(c, f.name === "question" ? "request_information" : cur.stage);
+        // Templates are kept for the agency's response, the review's return reason, the reply and questions.
+        const kind = {question: "request_information", response: "opd_response", reply: "reply"}[f.name] ||
+          (f.name === "reason" && cur.stage === "review" ? "review" : null);
+        const templates = kind ? templatesFor(c, kind) : [];
         if (templates.length) {
           const sid = fid + "-tpl";
           const select = el("select", {id: sid, testid: "template-select"},

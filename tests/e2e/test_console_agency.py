@@ -4,6 +4,8 @@ previous answer beside the response box. Headless Chromium on the real local sta
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
 from playwright.sync_api import expect
@@ -120,7 +122,15 @@ def test_agency_lists_its_answered_cases_and_answers_a_reopened_one(local_stack,
         expect(history).not_to_contain_text(hidden)  # sentences, never the raw record
     shot(page, "console-agency-reopened-phone.png")
     assert_accessible(page, "agency: reopened case on a phone")
-    page.fill("[data-testid=decide-respond] textarea[name=response]", "Truk tambahan dikirim setiap hari mulai besok.")
+    # A response template (the local stack seeds a few), filled in for this case and this agency.
+    response = page.locator("[data-testid=decide-respond] textarea[name=response]")
+    page.select_option(
+        "[data-testid=decide-respond] [data-testid=template-select]", label="Tanggapan: sudah dijadwalkan"
+    )
+    expect(response).to_have_value(re.compile(again["tracking_number"]))
+    expect(response).to_have_value(re.compile("Dinas Lingkungan Hidup"))
+    expect(page.locator("[data-testid=decide-not_our_authority] [data-testid=template-select]")).to_have_count(0)
+    response.fill("Truk tambahan dikirim setiap hari mulai besok.")
     decide_in_console(page, "respond")
     expect(page.locator("#flash")).to_have_text("Keputusan tersimpan: Kirim tanggapan → Pemeriksaan tanggapan.")
 
