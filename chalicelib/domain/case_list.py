@@ -106,18 +106,18 @@ def parse_query(params: Mapping[str, str], today: date, zone) -> CaseQuery:
     }
     values: dict[str, str | None] = {}
     for field, choices in allowed.items():
-        value = params.get(field) or None
+        value = params.get(field)  # given but empty is wrong too (the document's enums have no "")
         if value is not None and value not in choices:
             errors.append({"field": field, "code": f"unknown_{field}"})
         values[field] = value
     q = (params.get("q") or "").strip() or None
     if q is not None and len(q) > MAX_Q:
         errors.append({"field": "q", "code": "too_long", "max_length": MAX_Q})
-    end = _date(params["to"]) if params.get("to") else today
+    end = _date(params["to"]) if "to" in params else today
     if end is None:
         errors.append({"field": "to", "code": "invalid_date"})
     start: date | None
-    if params.get("from"):
+    if "from" in params:
         start = _date(params["from"])
         if start is None:
             errors.append({"field": "from", "code": "invalid_date"})
@@ -127,7 +127,7 @@ def parse_query(params: Mapping[str, str], today: date, zone) -> CaseQuery:
         errors.append({"field": "to", "code": "before_from"})
     limit = DEFAULT_LIMIT
     raw_limit = params.get("limit")
-    if raw_limit:
+    if raw_limit is not None:
         if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
             errors.append({"field": "limit", "code": "invalid_limit"})
         else:

@@ -68,6 +68,15 @@ def test_every_wrong_parameter_is_named():
         parse_query({"from": "2026-12-02", "to": "2026-12-01"}, TODAY, WITA)
     assert fields_of(error) == [("to", "before_from")]
     assert parse_query({"limit": "50", "channel": "open311", "q": "  "}, TODAY, WITA).limit == 50
+    # A parameter given empty is as wrong as a wrong one (the console leaves out what it does not filter by).
+    with pytest.raises(ValidationFailed) as error:
+        parse_query({"status": "", "from": "", "to": "", "limit": ""}, TODAY, WITA)
+    assert fields_of(error) == [
+        ("status", "unknown_status"),
+        ("to", "invalid_date"),
+        ("from", "invalid_date"),
+        ("limit", "invalid_limit"),
+    ]
 
 
 def case(number: int, minutes_ago: int, title: str = "Jalan rusak", **changes) -> Complaint:
