@@ -76,13 +76,15 @@ class S3Uploads:
         content_type: str,
         original_name: str | None = None,
         expires: int = DOWNLOAD_EXPIRES_SECONDS,
+        inline: bool = False,
     ) -> str:
-        """A presigned GET that downloads (never displays inline) under a safe name and the checked type.
+        """A presigned GET that downloads under a safe name and the checked type; ``inline`` lets the browser
+        show it instead (a checked PDF for staff, in a new tab on the bucket's own origin, never ours).
 
         ``filename`` must be safe in a header as it is (ASCII, no quotes: domain.files.download_name);
         ``original_name`` adds the name as the citizen wrote it, percent-encoded (RFC 6266).
         """
-        disposition = f'attachment; filename="{filename}"'
+        disposition = f'{"inline" if inline else "attachment"}; filename="{filename}"'
         if original_name and original_name != filename:
             disposition += f"; filename*=UTF-8''{quote(original_name, safe='')}"
         return self._client.generate_presigned_url(

@@ -279,12 +279,11 @@ def attachment_view(svc: Services, attachment: Attachment, now: datetime) -> dic
     if accepted and kept and svc.uploads is not None:
         safe = download_name(attachment.filename, content_type)
         same_kind = safe.rsplit(".", 1)[-1].lower() == attachment.filename.rsplit(".", 1)[-1].lower()
-        view["url"] = svc.uploads.download_url(
-            stored_key(attachment.complaint_id, attachment.attachment_id),
-            safe,
-            content_type,
-            original_name=attachment.filename if same_kind else None,
-        )
+        key = stored_key(attachment.complaint_id, attachment.attachment_id)
+        original = attachment.filename if same_kind else None
+        view["url"] = svc.uploads.download_url(key, safe, content_type, original_name=original)
+        if content_type == "application/pdf":  # a checked PDF opens in a new tab to be read, not only saved
+            view["view_url"] = svc.uploads.download_url(key, safe, content_type, original_name=original, inline=True)
     elif accepted and not kept:
         view["status"] = "expired"  # removed by the bucket's lifecycle rule
     if attachment.status == REJECTED:

@@ -929,7 +929,7 @@ function attachmentsBox(c) {
   if (!files.length) { box.textContent = t("no_attachments"); return box; }
   const gallery = el("div", {class: "gallery"}), others = el("ul", {class: "rows"});
   for (const f of files) {
-    const href = safeUrl(f.url), name = f.filename || "file";
+    const href = safeUrl(f.view_url || f.url), name = f.filename || "file";
     const size = f.size ? " (" + Math.ceil(f.size / 1024) + " KB)" : "";
     const accepted = !f.status || f.status === "accepted";
     const type = f.content_type || "";

@@ -3,11 +3,13 @@ primary choice, and a check before a decision nobody can take back (form posts o
 
 from __future__ import annotations
 
+import html as entities
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
+import requests
 
 from .helpers import COMPLAINT, DINKES, DISKOMINFO, OPERATOR, call, citizen_token, submit_by_api, to_opd
 
@@ -261,3 +263,10 @@ def test_photos_are_previewed_and_pdfs_open_in_a_new_tab(client, stack):
     assert image and image.group(1) == image.group(2) and image.group(1).startswith(bucket)
     pdf = re.search(r'<a href="([^"]+)" target="_blank" rel="noopener noreferrer">surat.pdf', html)
     assert pdf and pdf.group(1).startswith(bucket) and "<img" not in html[pdf.start() : pdf.end() + 80]
+    # The PDF's link shows it in that tab (inline), the photo's saves it; both are the checked bytes.
+    shown = requests.get(entities.unescape(pdf.group(1)), timeout=10)
+    assert shown.status_code == 200 and shown.content == PDF
+    assert shown.headers["Content-Type"] == "application/pdf"
+    assert shown.headers["Content-Disposition"].startswith('inline; filename="surat.pdf"')
+    saved = requests.get(entities.unescape(image.group(1)), timeout=10)
+    assert saved.content == PNG and saved.headers["Content-Disposition"].startswith("attachment;")
