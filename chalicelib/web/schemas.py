@@ -96,6 +96,8 @@ class Attachment(BaseModel):
     content_type: str
     size: int | None = None
     status: str
+    url: str | None = Field(None, description="a presigned GET valid 5 minutes that downloads the checked file")
+    view_url: str | None = Field(None, description="a PDF only: the same link shown in the browser (inline)")
 
 
 class ComplaintView(BaseModel):
