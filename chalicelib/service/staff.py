@@ -120,6 +120,8 @@ def work_queue(
         "items": [_queue_entry(item, now, calendar) for item in page],
         "office_open": office_open,
         "as_of": iso(now),
+        # How long a working day is (the console says "2 hari kerja" of the minutes left, as the emails do).
+        "working_day_business_minutes": round(calendar.working_day().total_seconds() / 60),
     }
     if remaining:
         result["next_token"] = encode_page_token({"s": state, "q": remaining})

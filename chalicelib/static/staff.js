@@ -12,7 +12,7 @@ const T = {
     search_title:"Cari laporan", tracking_number:"Nomor laporan", search:"Cari", not_found:"Laporan {n} tidak ditemukan.",
     queue_title:"Antrean saya", overdue_only:"Hanya yang terlambat", refresh:"Muat ulang", more:"Tampilkan lagi",
     queue_empty:"Tidak ada pekerjaan di antrean.", roles:"Peran:", office_closed:"Kantor sedang tutup; waktu kerja tidak berjalan.",
-    office_open:"Waktu kerja berjalan.", left:"sisa {d} kerja", overdue_by:"terlambat {d}", hours:"j", minutes:"m", due:"batas",
+    office_open:"Waktu kerja berjalan.", left:"sisa {d} kerja", overdue_by:"terlambat {d}", due:"batas",
     back:"← Kembali ke antrean", entered_title:"Laporan tercatat", entered_number:"Nomor laporan untuk pelapor:",
     entered_hint:"Bacakan atau kirimkan nomor ini kepada pelapor. Laporan sekarang menunggu di tahap penerimaan.",
     decision:"Keputusan", decision_mine:"Pilih satu keputusan untuk tahap ini.", decision_not_mine:"Tahap ini ditangani oleh tim lain; Anda hanya dapat melihat.",
@@ -66,7 +66,7 @@ const T = {
     search_title:"Find a report", tracking_number:"Tracking number", search:"Search", not_found:"Report {n} not found.",
     queue_title:"My queue", overdue_only:"Overdue only", refresh:"Refresh", more:"Show more",
     queue_empty:"Nothing waiting in the queue.", roles:"Roles:", office_closed:"The office is closed; office time is not running.",
-    office_open:"Office time is running.", left:"{d} office time left", overdue_by:"{d} overdue", hours:"h", minutes:"m", due:"due",
+    office_open:"Office time is running.", left:"{d} office time left", overdue_by:"{d} overdue", due:"due",
     back:"← Back to the queue", entered_title:"Report recorded", entered_number:"Tracking number for the reporter:",
     entered_hint:"Read out or send this number to the reporter. The report now waits at intake.",
     decision:"Decision", decision_mine:"Choose one decision for this stage.", decision_not_mine:"Another team handles this stage; you can only look.",
@@ -561,6 +561,7 @@ async function loadQueue() {
     if (next) query.set("next_token", next);
     const page = await api("GET", "/staff/work-items?" + query.toString());
     items.push(...(page.items || [])); office = Boolean(page.office_open);
+    if (page.working_day_business_minutes > 0) queueDayMinutes = page.working_day_business_minutes;
     next = page.next_token || null;
     if (!next) break;
   }
@@ -574,11 +575,12 @@ function minutesLeft(it) {
   if (!Number.isFinite(base)) return null;
   return base - (officeOpen ? Math.floor((Date.now() - queueLoadedAt) / 60000) : 0);
 }
+let queueDayMinutes = 480;  // the office day of the queue's calendar (GET /staff/work-items says it)
 function isLate(it) { const left = minutesLeft(it); return Boolean(it.overdue) || (left !== null && left < 0); }
 function leftText(it) {
   const left = minutesLeft(it);
   if (left === null) return it.overdue ? t("late") : "";
-  return isLate(it) ? fill("overdue_by", {d: duration(Math.abs(left))}) : fill("left", {d: duration(left)});
+  return isLate(it) ? fill("overdue_by", {d: duration(Math.abs(left), queueDayMinutes)}) : fill("left", {d: duration(left, queueDayMinutes)});
 }
 function leftTag(it) {
   const left = minutesLeft(it), late = isLate(it);
