@@ -133,7 +133,10 @@ def problem_response(status: int, body: dict) -> Response:
     if wants_html():
         title_id, _, title_en = body["title"].partition(" / ")
         detail_id, _, detail_en = body["detail"].partition(" / ")
-        return message_page(False, (title_id, title_en), (detail_id, detail_en), status)
+        # An officer whose emailed link is used, expired or refused goes on in the console.
+        path = request().context.get("resourcePath", "") if request().context else ""
+        onward = ("/staff", "Buka konsol staf", "Open the staff console") if path.startswith("/actions/") else None
+        return message_page(False, (title_id, title_en), (detail_id, detail_en), status, link=onward)
     headers: dict[str, str | list[str]] = {"Content-Type": PROBLEM_JSON, "Cache-Control": "no-store"}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="aspirasi-kaltim"'

@@ -192,6 +192,7 @@ def test_what_cannot_be_undone_is_checked_first_then_decided_once(client, stack,
     # Replaying the confirmation is refused: the link is used, the stage decided once.
     status, html = post_form(client, link, {**fields, "confirm": "1"})
     assert status == 409 and "Sudah diputuskan" in html
+    assert '<a href="/staff" id="onward">Buka konsol staf' in html  # and the way on
     decisions = [e for e in stack.svc.store.audit_trail(cid) if e.action == "decided" and e.stage == stage]
     assert len(decisions) == 1
 
