@@ -35,11 +35,13 @@ bench: $(STAMP)
 monthly-report: $(STAMP)
 	$(PY) -m local.monthly_report $(if $(MONTH),--month $(MONTH)) $(if $(filter-out 0,$(FORCE)),--force)
 
-# The integration tests (moto in-process, one mock per test) run on two workers (pytest-xdist): they
-# spend most of their time waiting for moto's execution threads. The end-to-end tests stay one at a
-# time (each starts a local stack; two stacks and a browser at once would crowd two cores).
+# Two workers (pytest-xdist) where the tests mostly wait: the unit, infra and end-to-end modules (each
+# end-to-end module keeps its own local stack on free ports: --dist loadfile), then the integration
+# tests (moto's execution threads). The chaos suites hold times under injected faults, so they run
+# alone, with nothing else on the two cores.
 test: $(STAMP) chromium
-	$(PY) -m pytest tests/unit tests/infra tests/e2e
+	$(PY) -m pytest -n 2 --dist loadfile -m "not chaos" tests/unit tests/infra tests/e2e
+	$(PY) -m pytest -m chaos tests/e2e
 	$(PY) -m pytest -n 2 tests/integration
 
 # The browser check drives Debian's Chromium (Playwright's own browser download is not used).

@@ -44,7 +44,7 @@ from .chaos_play import (
     wait_for,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.chaos]
 
 # DynamoDB: the transactions and the conditional updates (an action link is no longer a PutItem of its own:
 # the transaction that claims its email stores it, issue 18).

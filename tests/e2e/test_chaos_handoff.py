@@ -43,7 +43,7 @@ from .chaos_play import (
     send,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.chaos]
 
 FAULTS = (
     "ses:SendRawEmail=0.3,stepfunctions:SendTaskSuccess=0.3,dynamodb:TransactWriteItems=0.2,"
