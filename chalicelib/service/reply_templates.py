@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..domain import catalog, reply_templates
@@ -81,15 +82,12 @@ def update_template(svc: Services, template_id: str, payload: Any, by: str) -> d
     """The whole template again (PUT): name, stage, category and text."""
     current = _existing(svc, template_id)
     fields = reply_templates.parse(payload)
-    template = ReplyTemplate(
-        scope=SCOPE,
-        id=current.id,
+    template = replace(
+        current,
         name=fields.name,
         stage=fields.stage,
         category=fields.category,
         text=fields.text,
-        created_at=current.created_at,
-        created_by=current.created_by,
         updated_at=iso(svc.now()),
         updated_by=by,
     )
