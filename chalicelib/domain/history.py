@@ -22,8 +22,8 @@ from .roles import team_name
 MONTHS_ID_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 MONTHS_EN_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-# The channels a complaint can arrive by, in words (domain/submission.CHANNEL_LABELS says the same for reports;
-# not imported: submission pulls in the phone library's rules, the history needs only names).
+# The channels a complaint can arrive by, as words inside a sentence ("lewat telepon"); the same codes as
+# domain/submission.CHANNEL_LABELS, whose labels stand alone in reports and forms ("Telepon").
 CHANNELS = {
     "web": ("situs web", "the website"),
     "phone": ("telepon", "phone"),

@@ -14,6 +14,7 @@ import pytest
 from chalicelib.domain import catalog, history, sop
 from chalicelib.domain.personal_data import ERASED_ACTOR
 from chalicelib.domain.records import new_audit_entry
+from chalicelib.domain.submission import CHANNEL_LABELS
 
 SOURCE = Path(__file__).resolve().parents[2] / "chalicelib"
 AT = "2026-12-07T04:49:06.976+00:00"  # 12:49 WITA
@@ -183,3 +184,7 @@ def test_an_agency_decision_names_the_agency_it_forwarded_to():
     )
     text = history.summary(entry)
     assert f"diteruskan ke {catalog.OPDS['DLH'].name}" in text["id"] and "forwarded to Dinas Lingkungan" in text["en"]
+
+
+def test_every_channel_has_words_for_a_sentence():
+    assert set(history.CHANNELS) == set(CHANNEL_LABELS)
