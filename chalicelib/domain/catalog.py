@@ -19,6 +19,9 @@ class Opd:
 class Subcategory:
     code: str
     name: str
+    # Its complaints are about a person (violence, a patient, a household's need): the public register lists
+    # them without a place, since the point could lead to that person (domain/publication.py).
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,23 @@ _OPDS = (
 OPDS: dict[str, Opd] = {opd.code: opd for opd in _OPDS}
 
 
+# Subcategories whose complaints are about a person (``Subcategory.sensitive``), by (category, subcategory).
+SENSITIVE = frozenset(
+    {
+        ("kesehatan", "jaminan-kesehatan"),
+        ("rumah-sakit", "pelayanan-rs"),
+        ("rumah-sakit", "biaya-rs"),
+        ("infrastruktur", "perumahan"),
+        ("sosial", "bansos"),
+        ("sosial", "disabilitas"),
+        ("sosial", "anak-terlantar"),
+        ("sosial", "kekerasan"),
+    }
+)
+
+
 def _cat(code: str, name: str, opd: str, *subs: tuple[str, str]) -> Category:
-    return Category(code, name, opd, tuple(Subcategory(c, n) for c, n in subs))
+    return Category(code, name, opd, tuple(Subcategory(c, n, (code, c) in SENSITIVE) for c, n in subs))
 
 
 _CATEGORIES = (
@@ -119,6 +137,7 @@ _CATEGORIES = (
         ("bansos", "Bantuan sosial"),
         ("disabilitas", "Layanan penyandang disabilitas"),
         ("anak-terlantar", "Anak dan lansia terlantar"),
+        ("kekerasan", "Kekerasan terhadap perempuan dan anak"),
         ("bencana-sosial", "Korban bencana sosial"),
     ),
     _cat(
@@ -200,13 +219,21 @@ def category(code: str) -> Category | None:
     return CATEGORIES.get(code)
 
 
+def is_sensitive(category_code: str | None, subcategory_code: str | None) -> bool:
+    """Whether complaints of this subcategory are published without a place (``Subcategory.sensitive``)."""
+    return (category_code, subcategory_code) in SENSITIVE
+
+
 def as_json() -> list[dict]:
     """The catalog in the shape ``GET /categories`` returns."""
     return [
         {
             "code": c.code,
             "name": c.name,
-            "subcategories": [{"code": s.code, "name": s.name} for s in c.subcategories],
+            "subcategories": [
+                {"code": s.code, "name": s.name, **({"sensitive": True} if s.sensitive else {})}
+                for s in c.subcategories
+            ],
             "opd": {"code": c.opd, "name": OPDS[c.opd].name},
         }
         for c in _CATEGORIES
