@@ -164,6 +164,9 @@ class Settings:
     password_reset_limit_per_hour: int = 20
     # Public status checks (GET /track/{tracking_number}, no login) a minute from one client address.
     track_limit_per_minute: int = 60
+    # Reads of the public register (GET /public/complaints, a case, the agencies' scorecards, open data) a
+    # minute from one client address: a page load makes two or three, a script far more.
+    public_limit_per_minute: int = 60
     # A state machine message whose handling failed comes again after this backoff (doubling from the
     # first to the most, by delivery count): seconds, not the queue's whole visibility timeout.
     retry_first_seconds: int = 2
@@ -248,6 +251,7 @@ class Settings:
             register_limit_per_hour=_positive(env, "REGISTER_LIMIT_PER_HOUR", 20),
             password_reset_limit_per_hour=_positive(env, "PASSWORD_RESET_LIMIT_PER_HOUR", 20),
             track_limit_per_minute=_positive(env, "TRACK_LIMIT_PER_MINUTE", 60),
+            public_limit_per_minute=_positive(env, "PUBLIC_LIMIT_PER_MINUTE", 60),
             retry_first_seconds=max(1, _int(env, "RETRY_FIRST_SECONDS", cls.retry_first_seconds)),
             retry_max_seconds=max(1, _int(env, "RETRY_MAX_SECONDS", cls.retry_max_seconds)),
             tile_url=_tile_url(env),

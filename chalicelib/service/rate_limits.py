@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NoReturn
 
-from ..domain.errors import SubmissionLimitReached
-from ..domain.limits import HOUR, CounterHit, window
+from ..domain.errors import SubmissionLimitReached, TooManyRequests
+from ..domain.limits import HOUR, MINUTE, CounterHit, window
 from ..domain.personal_data import subject_key
 from ..domain.planner import seconds_until
 from .container import Services
@@ -43,6 +43,28 @@ def hit(svc: Services, subject: str, limit: int, length: timedelta, metric: str)
         svc.metrics.count(metric)
         return Hit(None, seconds_until(now, ends))
     return Hit(count)
+
+
+class PublicReadsLimited(TooManyRequests):
+    """Too many reads of the public register from one client address in a minute (429, Retry-After)."""
+
+    code = "public_reads_limited"
+
+    def __init__(self, limit: int, retry_after: int):
+        super().__init__(f"at most {limit} public reads a minute", details={"limit": limit})
+        self.retry_after = retry_after
+
+
+PUBLIC_READS = "public"  # the public register's counters: public#<digest of the client address>#<minute>
+
+
+def admit_public_read(svc: Services, client: str | None) -> None:
+    """Count one read of the public register (list, case, scorecards, open data) against the client address's
+    minute (``PUBLIC_LIMIT_PER_MINUTE``), or refuse it. The counter holds a digest, never the address."""
+    limit = svc.settings.public_limit_per_minute
+    counted = hit(svc, f"{PUBLIC_READS}#{subject_key(client or 'unknown')}", limit, MINUTE, "PublicReadsLimited")
+    if counted.retry_after is not None:
+        raise PublicReadsLimited(limit, counted.retry_after)
 
 
 @dataclass(frozen=True)

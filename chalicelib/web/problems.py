@@ -216,6 +216,15 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
         "Tunggu sebentar lalu coba lagi.",
         "Wait a moment and try again.",
     ),
+    "public_reads_limited": (
+        429,
+        "Terlalu banyak permintaan",
+        "Too many requests",
+        "Alamat ini membuka daftar pengaduan publik lebih dari batas per menit (limit). Coba lagi setelah "
+        "Retry-After detik; untuk data lengkap gunakan data terbuka bulanan (/public/open-data.csv).",
+        "This address read the public register more often than a minute allows (limit). Try again after "
+        "Retry-After seconds; for the whole data use the monthly open data (/public/open-data.csv).",
+    ),
     "submission_limit": (
         429,
         "Terlalu banyak laporan dalam satu jam",
