@@ -221,7 +221,7 @@ def _case(n: int, rng: random.Random) -> Case:
         item.decided_at, item.decided_by = iso(at), f"{stage.role.value}@{DOMAIN}"
         item.sla_outcome, item.business_minutes = "met" if met else "breached", minutes
         deltas += report.visit_completed(at, stage_name, visit_opd, minutes, met)
-        if outcome == "aspiration":  # routed: the agency received it (the store counts it in the decision)
+        if outcome == "aspiration" and opd:  # routed: the agency received it (counted in the decision's write)
             deltas += report.routed(at, opd)
     complaint = ComplaintModel(
         complaint_id,
