@@ -17,10 +17,12 @@ Then each read goes through its real use case, as the API calls it:
   2026, for 17 September to 31 October 2026 (its days at the edge are read day by day) and for 2026;
 - ``tracking_search``: the staff search by tracking number, typed as a person reads it out
   (``staff.find_by_tracking_number``);
+- ``public_list``: the first page of the public register, ``GET /public/complaints`` without parameters
+  (``public_register.search``): the newest listed complaints of the last year;
 - ``public_scorecards`` / ``public_scorecards_year``: the agencies' public scorecards
   (``scorecards.agency_scorecards``, as ``GET /public/agencies`` calls it) for its default period (this
-  year so far) and for 2026: one Query of the ``opd#`` rows per month. Like every public read it first
-  counts its client (one UpdateItem of the rate counters: in the calls, the same at every size; a new
+  year so far) and for 2026: one Query of the ``opd#`` rows per month. Like every public read, these
+  first count their client (one UpdateItem of the rate counters: in the calls, the same at every size; a new
   client address each run, so the limit never refuses one).
 
 The complaints are laid out as the public register sees them: the web's and Open311's are public unless
@@ -83,6 +85,7 @@ from chalicelib.domain.submission import CHANNEL_LABELS  # noqa: E402
 from chalicelib.domain.timestamps import iso  # noqa: E402
 from chalicelib.service.complaints import list_complaints  # noqa: E402
 from chalicelib.service.container import Services  # noqa: E402
+from chalicelib.service.public_register import search as search_public_register  # noqa: E402
 from chalicelib.service.reports import sla_report  # noqa: E402
 from chalicelib.service.scorecards import agency_scorecards  # noqa: E402
 from chalicelib.service.staff import find_by_tracking_number, work_queue  # noqa: E402
@@ -95,6 +98,7 @@ BASE_SIZE = {"public_scorecards": 1_000, "public_scorecards_year": 1_000, "publi
 # Writes a read makes: a public read first counts its client (rate_limits.admit_public_read), one UpdateItem of
 # the rate counters, the same at every size (each run is a new client, so the counter never fills).
 WRITES = {"public_scorecards": 1, "public_scorecards_year": 1, "public_list": 1}
+PUBLIC_PAGE = 20  # GET /public/complaints without parameters: the newest 20 listed complaints of the last year
 REPEATS = (5, 25)  # runs per read and size, at least and at most; the medians are reported
 MEASURE_SECONDS = 1.0  # a read runs more than the least number of times while it has taken less than this
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)  # the services' clock: the data is laid out around it
@@ -536,6 +540,11 @@ def _reads(svc: Services) -> dict[str, tuple[str, Callable[[], object]]]:
         n = next(clients)
         return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
 
+    def public_list():
+        page = search_public_register(svc, {}, client())
+        assert 0 < len(page["items"]) <= PUBLIC_PAGE, page  # a full page once the tables hold more than 10
+        return page
+
     def scorecards(start: str | None, end: str | None):
         cards = agency_scorecards(svc, start, end, client())
         assert len(cards["items"]) == len(catalog.OPDS), cards
@@ -549,6 +558,7 @@ def _reads(svc: Services) -> dict[str, tuple[str, Callable[[], object]]]:
         "sla_45_days": ("SLA report, 45 days", lambda: sla_report(svc, *FORTY_FIVE_DAYS)),
         "sla_year": ("SLA report, one year", lambda: sla_report(svc, *YEAR)),
         "tracking_search": ("tracking-number search (staff)", search),
+        "public_list": ("public register, first page", public_list),
         "public_scorecards": ("public scorecards, this year so far", lambda: scorecards(None, None)),
         "public_scorecards_year": ("public scorecards, 2026", lambda: scorecards(*map(str, YEAR))),
     }
