@@ -163,7 +163,7 @@ def test_a_citizens_complaint_appears_once_accepted_with_nobody_in_it(stack, cli
     body = {
         **COMPLAINT,
         "title": "Puskesmas tutup siang, kata Siti",
-        "description": "Saya Siti Aminah, HP 0812-3456-7890, email siti.aminah@example.id: puskesmas tutup pukul 11.00.",
+        "description": "Saya Siti Aminah, HP 0812-3456-7890, email siti.aminah@example.id: tutup pukul 11.00.",
         "location": "Jl. Wahid Hasyim No. 12, Sempaja",
         "lat": -0.461234,
         "long": 117.156789,
@@ -185,7 +185,7 @@ def test_a_citizens_complaint_appears_once_accepted_with_nobody_in_it(stack, cli
     assert set(item) == ITEM_KEYS - {"answered_at", "answer"}
     assert item["tracking_number"] == number and (item["opd"], item["stage"]) == ("DINKES", "opd_response")
     assert item["title"] == "Puskesmas tutup siang, kata [nama]"
-    assert item["description"] == "Saya [nama], HP [telepon], email [email]: puskesmas tutup pukul 11.00."
+    assert item["description"] == "Saya [nama], HP [telepon], email [email]: tutup pukul 11.00."
     assert (item["lat"], item["long"]) == (-0.461, 117.157)
     assert item["stage_label"] == {"id": "Tanggapan OPD", "en": item["stage_label"]["en"]}
     response, case = get(client, f"/public/complaints/{number}")

@@ -232,7 +232,9 @@ def test_the_month_defaults_to_the_last_whole_one_and_refuses_one_not_begun():
 def test_the_csv_reads_back_with_its_header_and_runs_no_formula():
     rows = [
         open_data_row(replace(CASE, title='=HYPERLINK("http://evil.example","klik")', reply=None)),
-        open_data_row(replace(CASE, title="+62 bukan nomor", description="-1+1 di kolom", latitude=None, longitude=None)),
+        open_data_row(
+            replace(CASE, title="+62 bukan nomor", description="-1+1 di kolom", latitude=None, longitude=None)
+        ),
     ]
     text = open_data_csv(rows)
     assert text.startswith("\ufeff") and "\r\n" in text
