@@ -76,6 +76,7 @@ def test_the_scorecards_say_what_the_cases_did(stack, client):
     response, body = scorecards(client)
     assert response.status_code == 200, body
     assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # any site may show them, as the register
     today = report.local_day(stack.svc.now())
     assert (body["from"], body["to"]) == (f"{today.year}-01-01", today.isoformat())  # this year so far
     assert body["label"]["id"].endswith("(berjalan, s.d. hari ini)") and body["label"]["en"].endswith("(to date)")

@@ -59,11 +59,11 @@ def staff_sla_report():
 
 
 # Edges and browsers may keep the scorecards five minutes: the month's counters move slowly, and the same
-# period asked by many people is then read once.
+# period asked by many people is then read once. Readable from any origin, as the public register.
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
 
 
-@bp.route("/public/agencies", methods=["GET"])
+@bp.route("/public/agencies", methods=["GET"], cors=True)
 @api
 def public_agency_scorecards():
     """GET /public/agencies?from=YYYY-MM-DD&to=YYYY-MM-DD (whole months; no login)."""
