@@ -369,14 +369,17 @@ class Store(AttachmentStore, CaseLists, PrivacyStore, RateCounters, StageStore):
         )
 
     # -- the SLA report's counters ----------------------------------------------
-    def report_items(self, periods: Iterable[str]) -> tuple[list[tuple[str, str, dict[str, int]]], int]:
-        """Every counter item of these periods (one query each), and how many items were read."""
+    def report_items(self, periods: Iterable[str], rows: str = "") -> tuple[list[tuple[str, str, dict[str, int]]], int]:
+        """Every counter item of these periods (one query each), and how many items were read; with ``rows``,
+        only the rows that begin so (``opd#``: the agencies'), by the query's key condition, so the others
+        are not read at all."""
         connection = ReportModel._get_connection()
+        condition = ReportModel.row.startswith(rows) if rows else None
         items = []
         for period in periods:
             start = None
             while True:
-                page = connection.query(period, exclusive_start_key=start)
+                page = connection.query(period, range_key_condition=condition, exclusive_start_key=start)
                 for raw in page.get("Items", []):
                     counters = {name: int(float(value["N"])) for name, value in raw.items() if "N" in value}
                     items.append((raw["period"]["S"], raw["row"]["S"], counters))

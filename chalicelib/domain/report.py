@@ -2,7 +2,7 @@
 
 A report must not read every complaint, so the figures are kept as the work happens: each event
 (a complaint received, a stage visit completed, a reminder or escalation sent, an answer, a
-closing, a reopening, a rating) adds small deltas to counters of a few *rows* ("total",
+closing, a reopening, a rating, a case routed to an agency) adds small deltas to counters of a few *rows* ("total",
 "stage#intake", "opd#DINKES", "channel#web", "category#kesehatan") of one day and one month.
 The adapter writes them in the same DynamoDB transaction as the event itself, so a counter moves
 exactly when the event is recorded, never twice. Durations go into log-scale histograms, so the
@@ -10,7 +10,7 @@ median and the 90th percentile come back within one bucket (2 % of the value).
 
 Two kinds of counter are kept:
 - flows, counted on the day the event happened: received, completed visits, answers, closings,
-  reminders, escalations, ratings;
+  reminders, escalations, ratings, routings to an agency (``c_routed``, rows ``opd#…`` only);
 - ``c_open`` (row ``total`` only), counted on the day the case was *received* (+1 when received or
   reopened, -1 when answered or closed unanswered): "of the cases received in the period, how many
   are open now".
@@ -118,6 +118,13 @@ def visit_completed(at: datetime, stage: str, opd: str | None, minutes: float, m
     """A stage visit ended with a decision (not with a question: the visit that resumes it counts)."""
     rows = [f"stage#{stage}"] + ([f"opd#{opd}"] if opd else [])
     return _rows(at, rows, {"v_done": 1, "v_met" if met else "v_breached": 1, f"{VISIT_HIST}{bucket(minutes)}": 1})
+
+
+def routed(at: datetime, opd: str) -> list[Delta]:
+    """A case was routed to agency ``opd`` (classification's aspiration decision, again after a reopening or
+    after another agency said "not our authority"): what the public scorecards call *received*. Counted
+    in the decision's own transaction, so a decision retried or written twice counts once."""
+    return [Delta(at, f"opd#{opd}", {"c_routed": 1})]
 
 
 def clock_tick(

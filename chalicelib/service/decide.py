@@ -72,6 +72,8 @@ def decide(
     if decision.outcome != "request_information":  # a visit that asked is counted when its stage resumes and ends
         stage_minutes = minutes + float(item.carried_seconds or 0) / 60
         counted = report.visit_completed(now, item.stage, item.opd, stage_minutes, sla == "met")
+    if routed_opd is not None:  # the agency received the case (the public scorecards' "received")
+        counted = [*counted, *report.routed(now, routed_opd)]
     try:
         svc.store.record_decision(
             item.complaint_id,

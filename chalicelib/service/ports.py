@@ -279,8 +279,9 @@ class CaseWork(Protocol):
 
     def get_link(self, token_hash: str) -> Link | None: ...
 
-    def report_items(self, periods: Iterable[str]) -> tuple[list[tuple[str, str, dict[str, int]]], int]:
-        """Every SLA report counter item of these periods: (period, row, counters), and how many were read."""
+    def report_items(self, periods: Iterable[str], rows: str = "") -> tuple[list[tuple[str, str, dict[str, int]]], int]:
+        """Every SLA report counter item of these periods: (period, row, counters), and how many were read;
+        with ``rows``, only the rows beginning so (a key condition: the others are not read)."""
         ...
 
     def claim_report_email(self, month: str) -> bool:

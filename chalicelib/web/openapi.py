@@ -511,6 +511,27 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         },
         problems=(*AUTH, 422),
     ),
+    ("GET", "/public/agencies"): Op(
+        "The agencies' scorecards: received, answered, share within the SOP, median time, rating (no login)",
+        "complaints",
+        who="anyone, no login; counted per client address (429 with Retry-After over the limit); "
+        "`Cache-Control: public, max-age=300`. Whole months only (read from the month's running totals)",
+        params=(
+            Param(
+                "from",
+                schema={"type": "string", "examples": ["2026-01-01"]},
+                description="the first of a month, YYYY-MM-DD (WITA); absent or empty: 1 January of this year",
+            ),
+            Param(
+                "to",
+                schema={"type": "string", "examples": ["2026-03-31"]},
+                description="the last day of a month, or today or later in the current month; absent or empty: "
+                "today. At most 36 months; anything else 422 (`whole_months`, `period_too_long`)",
+            ),
+        ),
+        responses={200: (resp.AgencyScorecards, "every agency, sorted by name (docs/sla-report.md)")},
+        problems=(422, 429),
+    ),
     ("GET", "/staff/members"): Op(
         "Staff accounts (admin)",
         "admin",

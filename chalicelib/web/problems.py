@@ -327,6 +327,13 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "before_from": ("tanggal akhir tidak boleh sebelum tanggal awal", "the end date must not be before the start date"),
     "period_too_long": ("periode paling panjang 3 tahun", "the period may be at most 3 years"),
+    # the agencies' public scorecards (domain/scorecards.py): read from whole months' running totals
+    "whole_months": (
+        "periode harus bulan penuh: from tanggal 1, to tanggal terakhir bulan (atau hari ini atau sesudahnya "
+        "pada bulan berjalan), mis. from=2026-01-01&to=2026-03-31",
+        "the period must be whole months: from on the 1st, to on a month's last day (or today or later in the "
+        "current month), e.g. from=2026-01-01&to=2026-03-31",
+    ),
     "invalid_format": ("format harus json, csv, xlsx atau svg", "the format must be json, csv, xlsx or svg"),
     # location (domain/coordinates.py): lat and long of the map's pin
     "not_a_number": (

@@ -343,6 +343,33 @@ class SlaReport(BaseModel):
     by_category: list[dict[str, Any]]
 
 
+class AgencyScorecard(BaseModel):
+    """One agency's figures over the period (domain/scorecards.py; docs/sla-report.md, "Public scorecards")."""
+
+    opd: str = Field(examples=["DINKES"])
+    name: str = Field(examples=["Dinas Kesehatan"])
+    received: int = Field(description="cases routed to the agency (each routing once)")
+    answered: int = Field(description="cases whose first answer to the citizen was the agency's")
+    answered_within_sop_pct: float | None = Field(
+        description="share of the agency's own stage visits decided within the stage's SOP time; null: none"
+    )
+    median_business_minutes_to_answer: float | None = Field(
+        description="median business minutes of the agency's stage visits; null: none"
+    )
+    median_text: Label
+    average_rating: float | None = Field(description="of the citizens' ratings (1-5) of its answers; null: none")
+    ratings: int
+
+
+class AgencyScorecards(BaseModel):
+    """``GET /public/agencies``: every agency of the catalog, sorted by name."""
+
+    from_: str = Field(alias="from", examples=["2026-01-01"])
+    to: str = Field(examples=["2026-12-07"])
+    label: Label
+    items: list[AgencyScorecard]
+
+
 # -- problems (web/http.py, web/problems.py) ---------------------------------------------------------
 class FieldError(BaseModel):
     field: str = Field(description="the member of the body, nested ones joined with '.'; '' for the body itself")

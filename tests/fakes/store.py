@@ -200,14 +200,15 @@ class InMemoryTables:
         """By ``seq``, which sorts as time."""
         return [copy.deepcopy(e) for (cid, _), e in sorted(self.audit.items()) if cid == complaint_id]
 
-    def report_items(self, periods: Iterable[str]) -> tuple[list[tuple[str, str, dict[str, int]]], int]:
-        """Every counter item of these periods (a Query each: by row), and how many items were read."""
+    def report_items(self, periods: Iterable[str], rows: str = "") -> tuple[list[tuple[str, str, dict[str, int]]], int]:
+        """Every counter item of these periods (a Query each: by row), and how many items were read; ``rows``:
+        only the rows beginning so (the query's key condition: the others are not read)."""
         wanted = list(periods)
         items = [
             (period, row, dict(counters))
             for want in wanted
             for (period, row), counters in sorted(self.counters.items())
-            if period == want
+            if period == want and row.startswith(rows)
         ]
         return items, len(items)
 

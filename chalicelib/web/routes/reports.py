@@ -1,5 +1,6 @@
 """The SLA report for supervisors, Diskominfo and admins (service/reports.py): JSON for the console, a
-download (CSV, XLSX) or the console's charts (SVG)."""
+download (CSV, XLSX) or the console's charts (SVG); and the agencies' public scorecards, from the same
+running totals, for anyone (service/scorecards.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from chalice import Blueprint, Response
 
 from ...domain.report import XLSX_CONTENT_TYPE
 from ...domain.roles import Action
-from ...service import reports
+from ...service import reports, scorecards
 from .. import auth
+from ..auth import client_address
 from ..http import api, json_response, params
 from ..process import services
 
@@ -54,3 +56,17 @@ def staff_sla_report():
     if fmt == "json":
         return json_response(figures)
     return _report_file(figures, fmt, "en" if query.get("lang") == "en" else "id")
+
+
+# Edges and browsers may keep the scorecards five minutes: the month's counters move slowly, and the same
+# period asked by many people is then read once.
+PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
+
+
+@bp.route("/public/agencies", methods=["GET"])
+@api
+def public_agency_scorecards():
+    """GET /public/agencies?from=YYYY-MM-DD&to=YYYY-MM-DD (whole months; no login)."""
+    query = params()
+    figures = scorecards.agency_scorecards(services(), query.get("from"), query.get("to"), client=client_address())
+    return json_response(figures, headers=PUBLIC_CACHE)
