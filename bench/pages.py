@@ -169,9 +169,16 @@ def on_own_stack() -> list[tuple]:
                     line.split()[:2] for line in stack.banner if line.strip().startswith("operator@")
                 )
                 console = console_screens(stack.api, operator, password)
-                console_measured = measure(browser, stack.api, lambda url: url.startswith(tiles), screens=console)
-                public = measure(browser, stack.api, lambda url: url.startswith(tiles), screens=public_screens(stack.api))
-                return citizen + console_measured + public
+
+                def tile(url: str) -> bool:
+                    return url.startswith(tiles)
+
+                register = public_screens(stack.api)
+                return (
+                    citizen
+                    + measure(browser, stack.api, tile, screens=console)
+                    + measure(browser, stack.api, tile, screens=register)
+                )
             finally:
                 browser.close()
     finally:

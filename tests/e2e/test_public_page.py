@@ -171,7 +171,8 @@ def test_anyone_searches_filters_and_opens_cases(local_stack, seeded, open_page,
     expect(page.locator("#scores-body tr").first).to_be_visible()
     dlh = page.locator("#scores-body tr", has_text="Dinas Lingkungan Hidup")
     expect(dlh.locator("td").nth(1)).not_to_have_text("0")  # answered: the DLH's answer counts
-    expect(page.locator("#data-csv")).to_have_attribute("href", re.compile(r"^public/open-data\.csv\?month=\d{4}-\d\d$"))
+    csv = re.compile(r"^public/open-data\.csv\?month=\d{4}-\d\d$")
+    expect(page.locator("#data-csv")).to_have_attribute("href", csv)
     expect(page.locator("#data-json")).to_have_attribute("href", re.compile(r"^public/open-data\.json\?month="))
     expect(card(page, seeded["exposed"])).to_contain_text("[nama]")
     expect(card(page, seeded["answered"])).to_contain_text("dijawab dalam")
