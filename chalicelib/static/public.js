@@ -12,26 +12,27 @@ const T = {
   id: {app:"Aspirasi Kaltim", register:"Pengaduan publik", skip:"Langsung ke isi", report_link:"Lapor",
     intro:"Semua pengaduan yang tidak dirahasiakan pelapornya dan sudah diterima petugas, beserta jawabannya. Tidak ada nama, email atau nomor telepon pelapor.",
     err_summary:"Ada masalah", search_title:"Cari pengaduan", q:"Kata kunci", search:"Cari", apply:"Terapkan saringan", clear:"Hapus pencarian",
-    category:"Kategori", opd:"Instansi", status:"Status", period:"Periode", any_category:"Semua kategori", any_opd:"Semua instansi",
-    any_status:"Semua status", st_open:"Diproses", st_answered:"Dijawab", st_closed:"Selesai",
-    p_all:"Semua waktu", p_month:"Bulan ini", p_3m:"3 bulan terakhir", p_year:"Tahun ini", p_12m:"12 bulan terakhir",
+    category:"Kategori", opd:"Instansi", status:"Status", period:"Periode", any_category:"Semua", any_opd:"Semua",
+    any_status:"Semua", st_open:"Diproses", st_answered:"Dijawab", st_closed:"Selesai",
+    p_all:"Semua", p_month:"Bulan ini", p_3m:"3 bulan terakhir", p_year:"Tahun ini", p_12m:"12 bulan terakhir",
     results_title:"Hasil", more:"Muat lagi", loading:"Memuat…", none:"Tidak ada pengaduan yang cocok. Coba kata lain atau hapus saringan.",
     count:"{n} pengaduan ditampilkan", count_more:"{n} pengaduan ditampilkan; masih ada lagi", for_words:"untuk “{q}”",
-    submitted_on:"Dikirim {w}", answered_after:"dijawab dalam {d}", no_opd:"Belum ditentukan",
-    map_label:"Peta pengaduan yang berlokasi", map_hint:"Peta menampilkan pengaduan berlokasi dari hasil di atas. Angka pada lingkaran = jumlah pengaduan di sekitarnya; pilih untuk memperbesar.",
+    submitted_on:"Dikirim {w}", answered_after:"dijawab dalam {d}", no_opd:"Belum ditentukan", handled_by:"Ditangani: {o}", stage_now:"Tahap: {s}",
+    map_label:"Peta pengaduan yang berlokasi", map_hint:"Pengaduan berlokasi dari hasil ini. Angka dalam lingkaran = jumlah pengaduan di sekitarnya; pilih untuk memperbesar.",
     map_failed:"Gambar peta tidak dapat dimuat; penanda pengaduan tetap ditampilkan. Semua pengaduan ada di daftar.",
     map_none:"Tidak ada pengaduan berlokasi dalam hasil ini.", map_open:"Buka pengaduan", zoom_in:"Perbesar peta", zoom_out:"Perkecil peta",
     cluster:"{n} pengaduan", close_popup:"Tutup",
     back:"← Kembali ke hasil pencarian", back_all:"← Semua pengaduan", number:"Nomor", submitted:"Dikirim", place:"Lokasi", description:"Isi pengaduan",
     place_none:"Tidak dicantumkan", place_at:"Sekitar {lat}, {long} (dibulatkan ±100 m)",
-    answer_title:"Jawaban", answered_on:"Dijawab {w}", timeline:"Perjalanan pengaduan",
+    answer_title:"Jawaban", answered_on:"Dijawab {w}, {d} setelah dikirim.", timeline:"Perjalanan pengaduan",
     timeline_hint:"Setiap tahap punya batas waktu menurut SOP (hari kerja). Waktu ditampilkan dalam WITA.",
-    entered:"mulai {w}", completed:"selesai {w}", running:"sedang berjalan", due:"batas {w}",
+    entered:"Mulai: {w}", completed:"Selesai: {w}", running:"Selesai: belum, sedang berjalan", due:"Batas SOP: {w}",
     on_time:"tepat waktu", late:"terlambat", share:"Bagikan", share_label:"Alamat pengaduan ini", copy:"Salin tautan", copied:"Tautan disalin.",
     copy_failed:"Tautan tidak dapat disalin otomatis; pilih alamat di atas lalu salin.",
     opened:"Pengaduan {n}: {t}", not_found:"Pengaduan {n} tidak ada di daftar publik. Mungkin nomornya salah, pengaduannya dirahasiakan, atau belum diterima petugas.",
     bad_number:"Nomor pengaduan tidak dikenali. Bentuknya seperti KT-7K3M-9QXD.",
-    scores_title:"Kinerja instansi", scores_hint:"Dari semua pengaduan yang diterima tiap instansi (termasuk yang dirahasiakan), tanpa data pelapor. Target SOP: 2 hari kerja.",
+    scores_title:"Kinerja instansi", scores_hint:"Dari semua pengaduan yang diteruskan ke tiap instansi (termasuk yang dirahasiakan), tanpa data pelapor. \"Sesuai SOP\": instansi menanggapi dalam batas waktu tahapnya (2 hari kerja); waktu dihitung dalam jam kerja.",
+    scores_idle:"Tanpa pengaduan dalam periode ini: {l}.",
     sc_opd:"Instansi", sc_received:"Diterima", sc_answered:"Dijawab", sc_sop:"Dijawab sesuai SOP", sc_median:"Median waktu jawab", sc_rating:"Rata-rata nilai (1–5)",
     scores_caption:"Periode: {p}", scores_empty:"Belum ada pengaduan dalam periode ini.", ratings:"{n} penilaian", no_value:"—",
     data_title:"Data terbuka", data_intro:"Unduh pengaduan publik per bulan, dengan kolom yang sama seperti di halaman ini. Penjelasan kolom dan lisensi ada di dokumentasi data terbuka.",
@@ -44,26 +45,27 @@ const T = {
   en: {app:"Aspirasi Kaltim", register:"Public register", skip:"Skip to content", report_link:"Report a problem",
     intro:"Every complaint whose reporter did not ask for confidentiality and that the officers accepted, with its answer. No reporter's name, email or phone number.",
     err_summary:"There is a problem", search_title:"Search complaints", q:"Words", search:"Search", apply:"Apply filters", clear:"Clear the search",
-    category:"Category", opd:"Agency", status:"Status", period:"Period", any_category:"All categories", any_opd:"All agencies",
-    any_status:"Any status", st_open:"In progress", st_answered:"Answered", st_closed:"Closed",
-    p_all:"Any time", p_month:"This month", p_3m:"Last 3 months", p_year:"This year", p_12m:"Last 12 months",
+    category:"Category", opd:"Agency", status:"Status", period:"Period", any_category:"All", any_opd:"All",
+    any_status:"All", st_open:"In progress", st_answered:"Answered", st_closed:"Closed",
+    p_all:"All", p_month:"This month", p_3m:"Last 3 months", p_year:"This year", p_12m:"Last 12 months",
     results_title:"Results", more:"Load more", loading:"Loading…", none:"No complaint matches. Try other words or clear the filters.",
     count:"{n} complaints shown", count_more:"{n} complaints shown; there are more", for_words:"for “{q}”",
-    submitted_on:"Sent {w}", answered_after:"answered in {d}", no_opd:"Not assigned yet",
-    map_label:"Map of the located complaints", map_hint:"The map shows the located complaints of the results above. A number in a circle = how many complaints are near; select it to zoom in.",
+    submitted_on:"Sent {w}", answered_after:"answered in {d}", no_opd:"Not assigned yet", handled_by:"Handled by: {o}", stage_now:"Stage: {s}",
+    map_label:"Map of the located complaints", map_hint:"The located complaints of these results. A number in a circle = how many complaints are near; select it to zoom in.",
     map_failed:"The map's background could not load; the complaints' markers still show. Every complaint is in the list.",
     map_none:"No complaint in these results has a place.", map_open:"Open the complaint", zoom_in:"Zoom in", zoom_out:"Zoom out",
     cluster:"{n} complaints", close_popup:"Close",
     back:"← Back to the search results", back_all:"← All complaints", number:"Number", submitted:"Sent", place:"Place", description:"Complaint",
     place_none:"Not given", place_at:"Near {lat}, {long} (rounded to about 100 m)",
-    answer_title:"Answer", answered_on:"Answered {w}", timeline:"How the complaint went",
+    answer_title:"Answer", answered_on:"Answered {w}, {d} after it was sent.", timeline:"How the complaint went",
     timeline_hint:"Each stage has an SOP deadline (working days). Times are in WITA (Central Indonesia Time).",
-    entered:"started {w}", completed:"done {w}", running:"under way", due:"due {w}",
+    entered:"Started: {w}", completed:"Done: {w}", running:"Done: not yet, under way", due:"SOP deadline: {w}",
     on_time:"on time", late:"late", share:"Share", share_label:"This complaint's address", copy:"Copy the link", copied:"Link copied.",
     copy_failed:"The link could not be copied automatically; select the address above and copy it.",
     opened:"Complaint {n}: {t}", not_found:"Complaint {n} is not in the public register. The number may be wrong, the complaint confidential, or not yet accepted.",
     bad_number:"That is not a complaint number. It looks like KT-7K3M-9QXD.",
-    scores_title:"How the agencies perform", scores_hint:"From every complaint each agency received (confidential ones included), with no reporter's data. SOP target: 2 working days.",
+    scores_title:"How the agencies perform", scores_hint:"From every complaint passed to each agency (confidential ones included), with no reporter's data. \"Within the SOP\": the agency responded within its stage's deadline (2 working days); times count working hours.",
+    scores_idle:"No complaints in this period: {l}.",
     sc_opd:"Agency", sc_received:"Received", sc_answered:"Answered", sc_sop:"Answered within the SOP", sc_median:"Median time to answer", sc_rating:"Average rating (1–5)",
     scores_caption:"Period: {p}", scores_empty:"No complaints in this period yet.", ratings:"{n} ratings", no_value:"—",
     data_title:"Open data", data_intro:"Download the public complaints month by month, with the same fields as this page. The fields and the licence are described in the open data documentation.",
@@ -341,8 +343,8 @@ function renderResults() {
     a.href = caseHref(c.tracking_number);
     a.dataset.tracking = c.tracking_number;
     a.append(node("span", "num", c.tracking_number), node("span", "title", c.title));
-    const what = [c.category_name || c.category, c.subcategory_name].filter(Boolean).join(" · ");
-    a.append(node("span", "meta", what + " — " + (c.opd_name || t("no_opd"))));
+    a.append(node("span", "meta", c.category_name || c.category));
+    a.append(node("span", "meta", fill("handled_by", {o: c.opd_name || t("no_opd")})));
     const line = node("span", "meta");
     line.append(statusTag(c.status), " " + fill("submitted_on", {w: day(c.submitted_at)}));
     if (c.answered_at) line.append(", " + fill("answered_after", {d: duration(c.submitted_at, c.answered_at)}));
@@ -470,7 +472,7 @@ function renderCase(c) {
   const status = $("case-status");
   status.className = "tag " + (STATUSES.includes(c.status) ? c.status : "");
   status.textContent = t("st_" + c.status);
-  $("case-stage").textContent = pick(c.stage_label);
+  $("case-stage").textContent = c.stage_label ? fill("stage_now", {s: pick(c.stage_label)}) : "";
   $("case-category").textContent = [c.category_name || c.category, c.subcategory_name].filter(Boolean).join(" · ");
   $("case-opd").textContent = c.opd_name || t("no_opd");
   $("case-submitted").textContent = when(c.submitted_at);
@@ -479,15 +481,15 @@ function renderCase(c) {
   $("case-description").textContent = c.description || "";
   $("case-answer-box").hidden = !c.answer;
   $("case-answer").textContent = c.answer || "";
-  $("case-answered-at").textContent = c.answered_at ? fill("answered_on", {w: when(c.answered_at)}) + " — " + fill("answered_after", {d: duration(c.submitted_at, c.answered_at)}) : "";
+  $("case-answered-at").textContent = c.answered_at ? fill("answered_on", {w: when(c.answered_at), d: duration(c.submitted_at, c.answered_at)}) : "";
   $("case-timeline").replaceChildren(...(c.stages || []).map((s) => {
     const li = node("li"), top = node("span", "what", pick(s.label) || s.stage);
     li.append(top);
     if (s.on_time === true) li.append(" ", node("span", "tag done", t("on_time")));
     else if (s.on_time === false) li.append(" ", node("span", "tag late", t("late")));
-    const times = [fill("entered", {w: when(s.entered_at)}), s.completed_at ? fill("completed", {w: when(s.completed_at)}) : t("running")];
-    if (s.due_at) times.push(fill("due", {w: when(s.due_at)}));
-    li.append(node("span", "times", times.join(" · ")));
+    li.append(node("span", "times", fill("entered", {w: when(s.entered_at)})));
+    li.append(node("span", "times", s.completed_at ? fill("completed", {w: when(s.completed_at)}) : t("running")));
+    if (s.due_at) li.append(node("span", "times", fill("due", {w: when(s.due_at)})));
     return li;
   }));
   $("share-url").value = new URL(addressOf({case: c.tracking_number}), location.href).href;
@@ -524,15 +526,33 @@ function renderScores() {
   const rows = scores.items || [];
   $("scores-caption").textContent = fill("scores_caption", {p: pick(scores.label) || scores.from + " – " + scores.to});
   $("scores-empty").hidden = rows.length > 0;
-  $("scores-body").replaceChildren(...rows.map((a) => {
+  // The busiest agencies first (then by name, as the API gives them): what people look for.
+  const sorted = rows.map((a, i) => [a, i]).sort((x, y) => (y[0].received || 0) - (x[0].received || 0) || x[1] - y[1]).map((x) => x[0]);
+  const figures = (a) => {
+    const none = (v) => v === null || v === undefined;
+    return [number(a.received || 0), number(a.answered || 0),
+      none(a.answered_within_sop_pct) ? t("no_value") : number(a.answered_within_sop_pct, 1) + "%",
+      pick(a.median_text) || t("no_value"),
+      none(a.average_rating) ? t("no_value") : number(a.average_rating, 1) + " (" + fill("ratings", {n: number(a.ratings || 0)}) + ")"];
+  };
+  const heads = ["sc_received", "sc_answered", "sc_sop", "sc_median", "sc_rating"];
+  $("scores-body").replaceChildren(...sorted.map((a) => {
     const tr = node("tr"), name = node("th", "", a.name || a.opd);
     name.scope = "row";
-    const pct = a.answered_within_sop_pct === null || a.answered_within_sop_pct === undefined ? t("no_value") : number(a.answered_within_sop_pct, 1) + "%";
-    const rating = a.average_rating === null || a.average_rating === undefined ? t("no_value") : number(a.average_rating, 1) + " (" + fill("ratings", {n: number(a.ratings || 0)}) + ")";
-    tr.append(name, node("td", "n", number(a.received || 0)), node("td", "n", number(a.answered || 0)), node("td", "n", pct),
-              node("td", "", pick(a.median_text) || t("no_value")), node("td", "n", rating));
+    tr.append(name, ...figures(a).map((v, i) => node("td", i === 3 ? "" : "n", v)));
     return tr;
   }));
+  // On a phone the table would hide its columns to the right: one card per agency instead.
+  const busy = sorted.filter((a) => a.received || a.answered || a.ratings), idle = sorted.filter((a) => !busy.includes(a));
+  $("scores-idle").hidden = !idle.length;
+  $("scores-idle").textContent = fill("scores_idle", {l: idle.map((a) => a.name || a.opd).join(", ")});
+  $("scores-cards").replaceChildren(...busy.map((a) => {
+    const li = node("li"), dl = node("dl");
+    li.append(node("h3", "", a.name || a.opd), dl);
+    figures(a).forEach((v, i) => dl.append(node("dt", "", t(heads[i])), node("dd", "", v)));
+    return li;
+  }));
+  $("scores-cards-caption").textContent = $("scores-caption").textContent;
 }
 
 // -- open data: a month's CSV and JSON ----------------------------------------------------------------------
