@@ -32,10 +32,11 @@ const T = {
     opened:"Pengaduan {n}: {t}", not_found:"Pengaduan {n} tidak ada di daftar publik. Mungkin nomornya salah, pengaduannya dirahasiakan, atau belum diterima petugas.",
     bad_number:"Nomor pengaduan tidak dikenali. Bentuknya seperti KT-7K3M-9QXD.",
     scores_title:"Kinerja instansi", scores_hint:"Dari semua pengaduan yang diteruskan ke tiap instansi (termasuk yang dirahasiakan), tanpa data pelapor. \"Sesuai SOP\": instansi menanggapi dalam batas waktu tahapnya (2 hari kerja); waktu dihitung dalam jam kerja.",
-    scores_idle:"Tanpa pengaduan dalam periode ini: {l}.",
+    scores_table:"Tabel kinerja instansi", scores_idle:"Tanpa pengaduan dalam periode ini: {l}.",
     sc_opd:"Instansi", sc_received:"Diterima", sc_answered:"Dijawab", sc_sop:"Dijawab sesuai SOP", sc_median:"Median waktu jawab", sc_rating:"Rata-rata nilai (1–5)",
     scores_caption:"Periode: {p}", scores_empty:"Belum ada pengaduan dalam periode ini.", ratings:"{n} penilaian", no_value:"—",
-    data_title:"Data terbuka", data_intro:"Unduh pengaduan publik per bulan, dengan kolom yang sama seperti di halaman ini. Penjelasan kolom dan lisensi ada di dokumentasi data terbuka.",
+    data_title:"Data terbuka", data_intro:"Unduh pengaduan publik per bulan (satu baris per pengaduan, kolom yang sama seperti di halaman ini) untuk dianalisis atau dipakai ulang. Isinya sama seperti di halaman ini: tanpa data pelapor.",
+    api_docs:"Untuk aplikasi: dokumentasi API",
     data_month:"Bulan", never_title:"Yang tidak pernah dipublikasikan",
     never_people:"Nama, email, nomor telepon, akun dan lampiran pelapor. Di dalam teks, email dan nomor telepon diganti [email] dan [telepon], nama pelapor diganti [nama].",
     never_confidential:"Pengaduan yang dirahasiakan pelapornya, dan pengaduan yang belum atau tidak diterima petugas.",
@@ -65,10 +66,11 @@ const T = {
     opened:"Complaint {n}: {t}", not_found:"Complaint {n} is not in the public register. The number may be wrong, the complaint confidential, or not yet accepted.",
     bad_number:"That is not a complaint number. It looks like KT-7K3M-9QXD.",
     scores_title:"How the agencies perform", scores_hint:"From every complaint passed to each agency (confidential ones included), with no reporter's data. \"Within the SOP\": the agency responded within its stage's deadline (2 working days); times count working hours.",
-    scores_idle:"No complaints in this period: {l}.",
+    scores_table:"Table of the agencies' performance", scores_idle:"No complaints in this period: {l}.",
     sc_opd:"Agency", sc_received:"Received", sc_answered:"Answered", sc_sop:"Answered within the SOP", sc_median:"Median time to answer", sc_rating:"Average rating (1–5)",
     scores_caption:"Period: {p}", scores_empty:"No complaints in this period yet.", ratings:"{n} ratings", no_value:"—",
-    data_title:"Open data", data_intro:"Download the public complaints month by month, with the same fields as this page. The fields and the licence are described in the open data documentation.",
+    data_title:"Open data", data_intro:"Download the public complaints month by month (one row per complaint, the same fields as this page) to analyse or reuse. They hold what this page shows: no reporter's data.",
+    api_docs:"For apps: the API documentation",
     data_month:"Month", never_title:"What is never published",
     never_people:"The reporter's name, email, phone number, account and attachments. In the text, emails and phone numbers become [email] and [telepon], the reporter's name becomes [nama].",
     never_confidential:"Complaints whose reporter asked for confidentiality, and complaints not (yet) accepted by the officers.",
@@ -432,7 +434,7 @@ function renderMarkers(fit) {
   clusters.addLayers(located.map((c) => {
     const label = node("span", "visually-hidden", c.tracking_number + ": " + c.title);
     const marker = L.marker([c.lat, c.long], {icon: L.divIcon({html: label, className: "pin-public", iconSize: [22, 22]}), title: c.tracking_number});
-    marker.bindPopup(() => popupOf(c), {closeButton: true});
+    marker.bindPopup(() => popupOf(c), {closeButton: true, maxWidth: 240, autoPanPadding: [24, 24]});
     return marker;
   }));
   if (!located.length) mapNote(mapNoteKey === "map_failed" ? "map_failed" : "map_none");
