@@ -14,7 +14,10 @@ const T = {
     err_summary:"Ada masalah", search_title:"Cari pengaduan", q:"Kata kunci", search:"Cari", apply:"Terapkan saringan", clear:"Hapus pencarian",
     category:"Kategori", opd:"Instansi", status:"Status", period:"Periode", any_category:"Semua", any_opd:"Semua",
     any_status:"Semua", st_open:"Diproses", st_answered:"Dijawab", st_closed:"Selesai",
-    p_all:"Semua", p_month:"Bulan ini", p_3m:"3 bulan terakhir", p_year:"Tahun ini", p_12m:"12 bulan terakhir",
+    p_12m:"12 bulan terakhir", p_month:"Bulan ini", p_3m:"3 bulan terakhir", p_year:"Tahun ini",
+    q_hint:"Kata dari judul, isi atau jawaban, atau nomor pengaduan.",
+    sop_outcome:"Seluruh SOP (2 hari kerja): {o}", sop_met:"tercapai", sop_breached:"terlewati",
+    licence:"Lisensi CC BY 4.0: boleh dipakai ulang dengan menyebut sumbernya, Aspirasi Kaltim (Diskominfo Provinsi Kalimantan Timur).",
     results_title:"Hasil", more:"Muat lagi", loading:"Memuat…", none:"Tidak ada pengaduan yang cocok. Coba kata lain atau hapus saringan.",
     count:"{n} pengaduan ditampilkan", count_more:"{n} pengaduan ditampilkan; masih ada lagi", for_words:"untuk “{q}”",
     submitted_on:"Dikirim {w}", answered_after:"dijawab dalam {d}", no_opd:"Belum ditentukan", handled_by:"Ditangani: {o}", stage_now:"Tahap: {s}",
@@ -48,7 +51,10 @@ const T = {
     err_summary:"There is a problem", search_title:"Search complaints", q:"Words", search:"Search", apply:"Apply filters", clear:"Clear the search",
     category:"Category", opd:"Agency", status:"Status", period:"Period", any_category:"All", any_opd:"All",
     any_status:"All", st_open:"In progress", st_answered:"Answered", st_closed:"Closed",
-    p_all:"All", p_month:"This month", p_3m:"Last 3 months", p_year:"This year", p_12m:"Last 12 months",
+    p_12m:"Last 12 months", p_month:"This month", p_3m:"Last 3 months", p_year:"This year",
+    q_hint:"Words of the title, the complaint or the answer, or a complaint's number.",
+    sop_outcome:"The whole SOP (2 working days): {o}", sop_met:"met", sop_breached:"missed",
+    licence:"Licence CC BY 4.0: reuse it, naming the source, Aspirasi Kaltim (Diskominfo, East Kalimantan province).",
     results_title:"Results", more:"Load more", loading:"Loading…", none:"No complaint matches. Try other words or clear the filters.",
     count:"{n} complaints shown", count_more:"{n} complaints shown; there are more", for_words:"for “{q}”",
     submitted_on:"Sent {w}", answered_after:"answered in {d}", no_opd:"Not assigned yet", handled_by:"Handled by: {o}", stage_now:"Stage: {s}",
@@ -86,7 +92,7 @@ const BASE = location.pathname.replace(/[^/]*$/, "");
 const NUMBER = /^KT-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
 const FILTERS = ["q", "category", "opd", "status", "period"];
 const STATUSES = ["open", "answered", "closed"];
-const PERIODS = ["", "month", "3m", "year", "12m"];
+const PERIODS = ["", "month", "3m", "year"];  // "": the last 12 months (the API's default is a year)
 const KALTIM = [[-2.6, 113.6], [2.7, 119.2]];
 let lang = new URLSearchParams(location.search).get("lang") || localStorage.getItem("lang") || document.documentElement.lang || "id";
 if (!T[lang]) lang = "id";
@@ -146,7 +152,10 @@ function clearErrors() {
   $("errors").hidden = true;
   document.querySelectorAll(".field-error").forEach((e) => e.remove());
   document.querySelectorAll(".has-error").forEach((e) => e.classList.remove("has-error"));
-  document.querySelectorAll("[aria-invalid]").forEach((e) => { e.removeAttribute("aria-invalid"); e.removeAttribute("aria-describedby"); });
+  document.querySelectorAll("[aria-invalid]").forEach((e) => {
+    e.removeAttribute("aria-invalid");
+    if (e.dataset.describedby) e.setAttribute("aria-describedby", e.dataset.describedby); else e.removeAttribute("aria-describedby");
+  });
 }
 function showErrors(errors, quiet) {
   clearErrors();
@@ -163,7 +172,9 @@ function showErrors(errors, quiet) {
       message.append(node("span", "visually-hidden", t("err_summary") + ": "), text);
       group.classList.add("has-error");
       group.querySelector("label").after(message);
-      field.setAttribute("aria-invalid", "true"); field.setAttribute("aria-describedby", message.id);
+      field.dataset.describedby = field.getAttribute("aria-describedby") || "";  // its hint, given back on clearing
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", (message.id + " " + field.dataset.describedby).trim());
     } else li.textContent = text;
     return li;
   }));
@@ -210,7 +221,7 @@ function renderOptions() {
   const opds = Object.entries(agencies).sort((a, b) => a[1].localeCompare(b[1]));
   $("opd").replaceChildren(option("", t("any_opd")), ...opds.map(([code, name]) => option(code, name)));
   $("status").replaceChildren(option("", t("any_status")), ...STATUSES.map((s) => option(s, t("st_" + s))));
-  $("period").replaceChildren(...PERIODS.map((p) => option(p, t("p_" + (p || "all")))));
+  $("period").replaceChildren(...PERIODS.map((p) => option(p, t("p_" + (p || "12m")))));
   for (const [k, v] of Object.entries(keep)) $(k).value = v;
 }
 async function loadCategories() {
@@ -229,8 +240,8 @@ function todayWita() {  // the date in Samarinda (UTC+8), whatever the browser's
 // A period as the API's {from, to}: whole months up to today (the scorecards take whole months only).
 function periodRange(period) {
   const today = todayWita(), y = today.getFullYear(), m = today.getMonth();
-  const starts = {month: new Date(y, m, 1), "3m": new Date(y, m - 2, 1), year: new Date(y, 0, 1), "12m": new Date(y, m - 11, 1)};
-  return starts[period] ? {from: isoDay(starts[period]), to: isoDay(today)} : null;
+  const starts = {month: new Date(y, m, 1), "3m": new Date(y, m - 2, 1), year: new Date(y, 0, 1)};
+  return {from: isoDay(starts[period] || new Date(y, m - 11, 1)), to: isoDay(today)};  // else the last 12 months
 }
 
 // -- addresses (History API): the search and the case each have one ----------------------------------------
@@ -297,7 +308,7 @@ function apiQuery(filters, token) {
   const p = new URLSearchParams();
   for (const k of ["q", "category", "opd", "status"]) if (filters[k]) p.set(k, filters[k]);
   const range = periodRange(filters.period);
-  if (range) { p.set("from", range.from); p.set("to", range.to); }
+  p.set("from", range.from); p.set("to", range.to);
   p.set("limit", "20");
   if (token) p.set("next_token", token);
   return "/public/complaints?" + p.toString();
@@ -481,6 +492,9 @@ function renderCase(c) {
   $("case-place").textContent = typeof c.lat === "number" && typeof c.long === "number"
     ? fill("place_at", {lat: c.lat.toFixed(3), long: c.long.toFixed(3)}) : t("place_none");
   $("case-description").textContent = c.description || "";
+  $("case-sop").hidden = !["met", "breached"].includes(c.sop_outcome);
+  $("case-sop").textContent = $("case-sop").hidden ? "" : fill("sop_outcome", {o: t("sop_" + c.sop_outcome)});
+  $("case-sop").className = "tag " + (c.sop_outcome === "met" ? "done" : "late");
   $("case-answer-box").hidden = !c.answer;
   $("case-answer").textContent = c.answer || "";
   $("case-answered-at").textContent = c.answered_at ? fill("answered_on", {w: when(c.answered_at), d: duration(c.submitted_at, c.answered_at)}) : "";
@@ -507,11 +521,11 @@ $("copy").addEventListener("click", () => {
 // -- the agencies' scorecards (GET /public/agencies) for the chosen period --------------------------------
 let scores = null, scoresKey = null;
 async function loadScores(period) {
-  const range = periodRange(period), key = range ? range.from + range.to : "";
+  const range = periodRange(period), key = range.from + range.to;
   if (key === scoresKey) return;
   scoresKey = key;
   try {
-    const data = await api("GET", "/public/agencies" + (range ? `?from=${range.from}&to=${range.to}` : ""));
+    const data = await api("GET", `/public/agencies?from=${range.from}&to=${range.to}`);
     if (key !== scoresKey) return;
     scores = data;
     let added = false;
