@@ -14,7 +14,7 @@ const T = {
     err_summary:"Ada masalah", search_title:"Cari pengaduan", q:"Kata kunci", search:"Cari", apply:"Terapkan saringan", clear:"Hapus pencarian",
     category:"Kategori", opd:"Instansi", status:"Status", period:"Periode", any_category:"Semua", any_opd:"Semua",
     any_status:"Semua", st_open:"Diproses", st_answered:"Dijawab", st_closed:"Selesai",
-    p_12m:"12 bulan terakhir", p_month:"Bulan ini", p_3m:"3 bulan terakhir", p_year:"Tahun ini",
+    p_12m:"12 bulan", p_month:"Bulan ini", p_3m:"3 bulan", p_year:"Tahun ini",
     q_hint:"Kata dari judul, isi atau jawaban, atau nomor pengaduan.",
     sop_outcome:"Seluruh SOP (2 hari kerja): {o}", sop_met:"tercapai", sop_breached:"terlewati",
     licence:"Lisensi CC BY 4.0: boleh dipakai ulang dengan menyebut sumbernya, Aspirasi Kaltim (Diskominfo Provinsi Kalimantan Timur).",
@@ -51,7 +51,7 @@ const T = {
     err_summary:"There is a problem", search_title:"Search complaints", q:"Words", search:"Search", apply:"Apply filters", clear:"Clear the search",
     category:"Category", opd:"Agency", status:"Status", period:"Period", any_category:"All", any_opd:"All",
     any_status:"All", st_open:"In progress", st_answered:"Answered", st_closed:"Closed",
-    p_12m:"Last 12 months", p_month:"This month", p_3m:"Last 3 months", p_year:"This year",
+    p_12m:"12 months", p_month:"This month", p_3m:"3 months", p_year:"This year",
     q_hint:"Words of the title, the complaint or the answer, or a complaint's number.",
     sop_outcome:"The whole SOP (2 working days): {o}", sop_met:"met", sop_breached:"missed",
     licence:"Licence CC BY 4.0: reuse it, naming the source, Aspirasi Kaltim (Diskominfo, East Kalimantan province).",
@@ -395,7 +395,8 @@ function startMap() {
   for (const href of [CONFIG.leaflet_css, ...CONFIG.cluster_css]) load("link", {rel: "stylesheet", href}).catch(() => null);
   load("script", {src: CONFIG.leaflet_js}).then(() => load("script", {src: CONFIG.cluster_js})).then(() => {
     const L = window.L;
-    map = L.map("map", {zoomControl: false, minZoom: 5, maxBounds: [[-4, 112], [4, 121]]}).fitBounds(KALTIM);
+    // No fading: a popup shows whole at once (half-transparent text is hard to read, and axe says so).
+    map = L.map("map", {zoomControl: false, fadeAnimation: false, minZoom: 5, maxBounds: [[-4, 112], [4, 121]]}).fitBounds(KALTIM);
     renderZoom();
     const tiles = L.tileLayer(CONFIG.tile_url, {maxZoom: 18, attribution: escapeHtml(CONFIG.tile_attribution)});
     let failed = 0;
@@ -486,7 +487,8 @@ function renderCase(c) {
   const status = $("case-status");
   status.className = "tag " + (STATUSES.includes(c.status) ? c.status : "");
   status.textContent = t("st_" + c.status);
-  $("case-stage").textContent = c.stage_label ? fill("stage_now", {s: pick(c.stage_label)}) : "";
+  // The stage matters while the case is open; once answered, the status says it.
+  $("case-stage").textContent = c.stage_label && c.status === "open" ? fill("stage_now", {s: pick(c.stage_label)}) : "";
   $("case-category").textContent = [c.category_name || c.category, c.subcategory_name].filter(Boolean).join(" · ");
   $("case-opd").textContent = c.opd_name || t("no_opd");
   $("case-submitted").textContent = when(c.submitted_at);
@@ -549,7 +551,7 @@ function renderScores() {
     const none = (v) => v === null || v === undefined;
     return [number(a.received || 0), number(a.answered || 0),
       none(a.answered_within_sop_pct) ? t("no_value") : number(a.answered_within_sop_pct, 1) + "%",
-      pick(a.median_text) || t("no_value"),
+      none(a.median_business_minutes_to_answer) ? t("no_value") : pick(a.median_text) || t("no_value"),
       none(a.average_rating) ? t("no_value") : number(a.average_rating, 1) + " (" + fill("ratings", {n: number(a.ratings || 0)}) + ")"];
   };
   const heads = ["sc_received", "sc_answered", "sc_sop", "sc_median", "sc_rating"];
