@@ -65,16 +65,20 @@ def _month_walk(
     position: tuple[str, tuple[str, str] | None] | None,
     budget: ReadBudget = LIST_BUDGET,
     exact: bool = False,
+    guess: bool = False,
 ) -> tuple[list[Complaint], tuple[str, tuple[str, str] | None] | None]:
     """The month index walked newest first from ``position``: complaints created in [low, high] that pass
     ``condition`` (DynamoDB) and ``keep`` (Python), at most ``limit``, within ``budget``; and the next position.
-    ``exact``: nothing filters, so a page of ``limit + 1`` tells whether there is more."""
+    ``exact``: nothing filters, so a page of ``limit + 1`` tells whether there is more; ``guess``: a filter that
+    usually keeps most, so twice the page is asked for at first."""
     months = month_keys(datetime.fromisoformat(low), datetime.fromisoformat(high))
     after: tuple[str, str] | None = None
     if position is not None:
         month, after = position
         months = months[months.index(month) :] if month in months else []
-    page_size = min(limit + 1, budget.page_size) if exact else budget.page_size
+    # + 1: is there more? Unfiltered, that is exact; with a filter, twice the page is a guess that usually
+    # fills it in one query; with ``q`` (which matches little), whole pages.
+    page_size = min(limit + 1 if exact else 2 * limit + 1 if guess else budget.page_size, budget.page_size)
     found: list[Complaint] = []
     examined = queries = 0
     for number, month in enumerate(months):
@@ -148,7 +152,10 @@ class CaseLists:
             value = getattr(filter, name)
             if value is not None:
                 condition = condition & (getattr(ComplaintModel, name) == value)
-        return _month_walk(low, high, condition, filter.matches, limit, position, budget=budget or LIST_BUDGET)
+        guess = not filter.q  # most complaints are listed: without ``q`` a page of twice the limit usually does
+        return _month_walk(
+            low, high, condition, filter.matches, limit, position, budget=budget or LIST_BUDGET, guess=guess
+        )
 
     def cases_routed_to(
         self, opd: str, low: str, high: str, limit: int, before: str | None = None

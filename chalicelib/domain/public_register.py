@@ -269,7 +269,9 @@ def stages(items: Iterable[WorkItem], now: datetime) -> list[dict[str, Any]]:
         due = parse_iso(item.due_at)
         if item.decided_at:
             visit["completed_at"] = item.decided_at
-            on_time: bool | None = parse_iso(item.decided_at) <= due
+            # as the decision recorded it (service/decide.py: met when decided by due_at), else worked out
+            recorded = {"met": True, "breached": False}.get(item.sla_outcome or "")
+            on_time: bool | None = recorded if recorded is not None else parse_iso(item.decided_at) <= due
         else:
             on_time = False if now > due else None
         visit.update(due_at=item.due_at, on_time=on_time)
