@@ -16,13 +16,26 @@ Then each read goes through its real use case, as the API calls it:
 - ``sla_month`` / ``sla_45_days`` / ``sla_year``: the SLA report (``reports.sla_report``) for October
   2026, for 17 September to 31 October 2026 (its days at the edge are read day by day) and for 2026;
 - ``tracking_search``: the staff search by tracking number, typed as a person reads it out
-  (``staff.find_by_tracking_number``).
+  (``staff.find_by_tracking_number``);
+- ``public_list``: the first page of the public register, ``GET /public/complaints`` without parameters
+  (``public_register.search``): the newest listed complaints of the last year;
+- ``public_scorecards`` / ``public_scorecards_year``: the agencies' public scorecards
+  (``scorecards.agency_scorecards``, as ``GET /public/agencies`` calls it) for its default period (this
+  year so far) and for 2026: one Query of the ``opd#`` rows per month. Like every public read, these
+  first count their client (one UpdateItem of the rate counters: in the calls, the same at every size; a new
+  client address each run, so the limit never refuses one).
+
+The complaints are laid out as the public register sees them: the web's and Open311's are public unless
+the reporter kept them confidential (15 %), staff-entered ones are not; all but those waiting at intake and
+those refused there are past intake. The routing decisions count ``c_routed`` (``report.routed``).
 
 Per read and size: the items DynamoDB read (ScannedCount of each Query and Scan, the items GetItem
 and BatchGetItem returned), the kilobytes it returned and the calls, the latency of our code (wall
 time minus the time inside moto, which stands in for DynamoDB) and moto's own wall time, medians of
 5 to 25 runs; items read and our code's latency also as ratios to the 10-complaint figure (budget
-1.5x). (A recount from the complaints instead of the report's counters would read every complaint.)
+1.5x), for the public register's rows to the 1,000-complaint one (``BASE_SIZE``: issue 22's budget; 10
+complaints fill no public page and give few agencies' rows, less than any real month). (A recount from
+the complaints instead of the report's counters would read every complaint.)
 
 moto is not DynamoDB: it answers a Query by walking the table in memory, so its wall time grows with
 the table where DynamoDB's does not. That column is moto's, reported, not budgeted. To load and
@@ -72,11 +85,20 @@ from chalicelib.domain.submission import CHANNEL_LABELS  # noqa: E402
 from chalicelib.domain.timestamps import iso  # noqa: E402
 from chalicelib.service.complaints import list_complaints  # noqa: E402
 from chalicelib.service.container import Services  # noqa: E402
+from chalicelib.service.public_register import search as search_public_register  # noqa: E402
 from chalicelib.service.reports import sla_report  # noqa: E402
+from chalicelib.service.scorecards import agency_scorecards  # noqa: E402
 from chalicelib.service.staff import find_by_tracking_number, work_queue  # noqa: E402
 
 SIZES = (10, 1_000, 100_000)
 BUDGET = 1.5  # issue 12: each figure at most 1.5x the 10-complaint one
+# Issue 22: the public register's reads at most 1.5x their 1,000-complaint figure (10 complaints hold too few
+# listed cases and agencies' rows to fill a page or a scorecard: less to read than any real month).
+BASE_SIZE = {"public_scorecards": 1_000, "public_scorecards_year": 1_000, "public_list": 1_000}
+# Writes a read makes: a public read first counts its client (rate_limits.admit_public_read), one UpdateItem of
+# the rate counters, the same at every size (each run is a new client, so the counter never fills).
+WRITES = {"public_scorecards": 1, "public_scorecards_year": 1, "public_list": 1}
+PUBLIC_PAGE = 20  # GET /public/complaints without parameters: the newest 20 listed complaints of the last year
 REPEATS = (5, 25)  # runs per read and size, at least and at most; the medians are reported
 MEASURE_SECONDS = 1.0  # a read runs more than the least number of times while it has taken less than this
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)  # the services' clock: the data is laid out around it
@@ -154,6 +176,7 @@ def _case(n: int, rng: random.Random) -> Case:
         waiting_at = None
         channel = "web" if rng.random() < 0.55 else ("open311" if rng.random() < 0.1 else rng.choice(STAFF_CHANNELS))
         citizen = f"c0ffee00-0000-4000-8000-{rng.randrange(CITIZENS):012d}" if channel in ("web", "open311") else None
+    confidential = rng.random() < 0.15  # the reporter kept it from the public register
     ending = rng.choices(("information", "aspiration", "rejected"), (0.35, 0.6, 0.05))[0]
     path = PATHS[ending]
     if waiting_at is not None:  # its visits so far, the last one open
@@ -202,6 +225,8 @@ def _case(n: int, rng: random.Random) -> Case:
         item.decided_at, item.decided_by = iso(at), f"{stage.role.value}@{DOMAIN}"
         item.sla_outcome, item.business_minutes = "met" if met else "breached", minutes
         deltas += report.visit_completed(at, stage_name, visit_opd, minutes, met)
+        if outcome == "aspiration" and opd:  # routed: the agency received it (counted in the decision's write)
+            deltas += report.routed(at, opd)
     complaint = ComplaintModel(
         complaint_id,
         tracking_number=number,
@@ -225,7 +250,8 @@ def _case(n: int, rng: random.Random) -> Case:
         request_fingerprint=f"{n:064x}",
         notified={"received"},
         created_month=iso(received)[:7],
-        public=channel in ("web", "open311"),
+        confidential=confidential,
+        public=channel in ("web", "open311") and not confidential,  # as service/complaints.py sets it
         kind=None if ending == "rejected" or path[-1] in ("intake", "classification") else ending,
         opd=opd if "opd_response" in path else None,
         routed_opds={opd} if opd and "opd_response" in path else None,
@@ -456,8 +482,8 @@ def _moto_reads_as_dynamodb() -> Iterator[None]:
     items a sparse index holds). moto still walks those and every item of a table queried by key, so
     its wall time still grows with what the index or table holds. What the queries return is the same
     (moto skips items without the index's keys itself), so are the items read, and our code's time is
-    measured apart from moto's either way; the measured reads write nothing (checked), so the sorted
-    lists stay true.
+    measured apart from moto's either way; the measured reads write nothing but the public reads'
+    per-client counters, a table no read queries (checked), so the sorted lists stay true.
     """
     all_items, query = MotoTable.all_items, MotoTable.query
     arguments = inspect.signature(query)
@@ -507,6 +533,23 @@ def _reads(svc: Services) -> dict[str, tuple[str, Callable[[], object]]]:
         assert len(found["items"]) == 1, found
         return found
 
+    clients = iter(range(1, 1 << 30))
+
+    def client() -> str:
+        """A new client address each run: 10.x.y.z."""
+        n = next(clients)
+        return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+    def public_list():
+        page = search_public_register(svc, {}, client())
+        assert 0 < len(page["items"]) <= PUBLIC_PAGE, page  # a full page once the tables hold more than 10
+        return page
+
+    def scorecards(start: str | None, end: str | None):
+        cards = agency_scorecards(svc, start, end, client())
+        assert len(cards["items"]) == len(catalog.OPDS), cards
+        return cards
+
     return {
         "citizen_list": ("citizen's list of complaints", citizen_list),
         "operator_queue": ("staff queue page (operator)", lambda: work_queue(svc, OPERATOR, "open", 20)),
@@ -515,11 +558,15 @@ def _reads(svc: Services) -> dict[str, tuple[str, Callable[[], object]]]:
         "sla_45_days": ("SLA report, 45 days", lambda: sla_report(svc, *FORTY_FIVE_DAYS)),
         "sla_year": ("SLA report, one year", lambda: sla_report(svc, *YEAR)),
         "tracking_search": ("tracking-number search (staff)", search),
+        "public_list": ("public register, first page", public_list),
+        "public_scorecards": ("public scorecards, this year so far", lambda: scorecards(None, None)),
+        "public_scorecards_year": ("public scorecards, 2026", lambda: scorecards(*map(str, YEAR))),
     }
 
 
-def _measure_read(read: Callable[[], object], meter: Meter) -> dict:
-    """Runs ``read`` once untimed (moto sorts the table then), then REPEATS[0] to REPEATS[1] times."""
+def _measure_read(read: Callable[[], object], meter: Meter, writes: int = 0) -> dict:
+    """Runs ``read`` once untimed (moto sorts the table then), then REPEATS[0] to REPEATS[1] times.
+    ``writes``: the writes it makes (WRITES), none but a public read's per-client counter."""
     read()
     app: list[float] = []
     wall: list[float] = []
@@ -529,7 +576,7 @@ def _measure_read(read: Callable[[], object], meter: Meter) -> dict:
         started = time.perf_counter()
         result = read()
         elapsed = time.perf_counter() - started
-        assert meter.writes == 0, "a measured read wrote"
+        assert meter.writes == writes, f"a measured read wrote {meter.writes} times, not {writes}"
         if isinstance(result, dict) and "items_read" in result:  # the report says what it read
             assert result["items_read"] == meter.items, (result["items_read"], meter.items)
         app.append((elapsed - meter.aws_seconds) * 1000)
@@ -591,13 +638,14 @@ def measure(sizes: tuple[int, ...] = SIZES) -> dict:
                 with _moto_reads_as_dynamodb():
                     for name, (label, read) in named.items():
                         entry = reads.setdefault(name, {"label": label, "figures": {}, "ratios": {}})
-                        entry["figures"][size] = _measure_read(read, meter)
+                        entry["figures"][size] = _measure_read(read, meter, WRITES.get(name, 0))
                 measure_s += time.perf_counter() - started
         finally:
             gc.unfreeze()
             tables.reset_connections()  # its client was moto's: the next user makes its own
-    for entry in reads.values():
-        base = entry["figures"][sizes[0]]
+    for name, entry in reads.items():
+        entry["base"] = BASE_SIZE.get(name, sizes[0]) if BASE_SIZE.get(name) in sizes else sizes[0]
+        base = entry["figures"][entry["base"]]
         for size, figures in entry["figures"].items():
             entry["ratios"][size] = {key: _ratio(figures[key], base[key]) for key in ("items", "app_ms")}
     peak_kb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
@@ -624,12 +672,15 @@ def markdown(result: dict) -> str:
     ]
     over = []
     for name, entry in result["reads"].items():
+        own_base = entry.get("base", base)
+        label = entry["label"] + (f" (x: to {own_base:,})" if own_base != base else "")
         for size in sizes:
             figures, ratios = entry["figures"][size], entry["ratios"][size]
-            marks = {key: "" if within_budget(ratios[key]) else " (over)" for key in ("items", "app_ms")}
+            judged = size >= own_base  # a size below the row's base is shown, not judged
+            marks = {key: "" if not judged or within_budget(ratios[key]) else " (over)" for key in ("items", "app_ms")}
             over += [f"{name} {key} at {size:,} ({ratios[key]}x)" for key, mark in marks.items() if mark]
             cells = (
-                entry["label"] if size == base else "",
+                label if size == base else "",
                 f"{size:,}",
                 f"{figures['items']:,}",
                 f"{ratios['items']:.2f}{marks['items']}",
@@ -642,7 +693,9 @@ def markdown(result: dict) -> str:
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(
         [
-            f"x: ratio to the {base:,}-complaint figure; budget {result['budget']}x. Items read: ScannedCount of each "
+            f'x: ratio to the {base:,}-complaint figure (rows marked "x: to 1,000": to the 1,000-complaint one, '
+            "issue 22's budget for the public register, whose 10 complaints fill no page and few agencies' rows); "
+            f"budget {result['budget']}x. Items read: ScannedCount of each "
             "Query, the items each GetItem returned. Our code: wall time minus the time inside moto, medians of "
             f"{REPEATS[0]} to {REPEATS[1]} runs. moto wall: what the read takes in moto in all (moto walks its "
             "tables in memory: not DynamoDB's latency, not budgeted).",

@@ -42,10 +42,14 @@ def parse_period(today: date, start: str | None, end: str | None) -> tuple[date,
 def agency_scorecards(svc: Services, start: str | None, end: str | None, client: str | None) -> dict:
     """The scorecards of [start, end] for anyone; the read counts against ``client``'s minute first."""
     rate_limits.admit_public_read(svc, client)
-    today = report.local_day(svc.now())
-    first, last = parse_period(today, start, end)
+    first, last = parse_period(report.local_day(svc.now()), start, end)
+    return scorecards_of(svc, first, last)
+
+
+def scorecards_of(svc: Services, first: date, last: date) -> dict:
+    """The scorecards of a whole-months period (``parse_period``): one Query per month, of its ``opd#`` rows."""
     items, _read = svc.store.report_items(scorecards.periods_to_read(first, last), rows=scorecards.ROW_PREFIX)
-    return scorecards.build_scorecards(first, last, items, today, _working_day_minutes(svc))
+    return scorecards.build_scorecards(first, last, items, report.local_day(svc.now()), _working_day_minutes(svc))
 
 
 def _working_day_minutes(svc: Services) -> float:

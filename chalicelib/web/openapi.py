@@ -597,7 +597,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ),
     ("GET", "/public/agencies"): Op(
         "The agencies' scorecards: received, answered, share within the SOP, median time, rating (no login)",
-        "complaints",
+        "public register",
         who="anyone, no login; counted per client address (429 with Retry-After over the limit); "
         "`Cache-Control: public, max-age=300`. Whole months only (read from the month's running totals)",
         params=(

@@ -769,3 +769,27 @@ def test_the_latest_revocation_wins(store):
         store.revoke_tokens("subject", 150, "disabled", 150 + 86400)
     assert store.tokens_revoked_at("subject") == 200
     assert store.tokens_revoked_at("other") is None
+
+
+def test_the_report_counters_are_read_by_row_prefix(store):
+    """The agencies' rows of a period without the others (GET /public/agencies reads only those), and the
+    read count is what was read: the other rows are not read at all."""
+    store.seed_complaint(complaint())
+    store.seed_work_item(visit())
+    moment = START + timedelta(minutes=7)
+    decide(
+        store,
+        report=[
+            *report.visit_completed(moment, "opd_response", "DINKES", 7.0, True),
+            *report.routed(moment, "DISHUB"),
+            *report.received(moment, "web", "kesehatan"),
+        ],
+    )
+    periods = report.periods_of(moment)
+    everything, read_all = store.report_items(periods)
+    agencies, read = store.report_items(periods, rows="opd#")
+    assert read == len(agencies) == 4  # two agencies' rows, in the day's and in the month's partition
+    assert sorted(agencies) == sorted(item for item in everything if item[1].startswith("opd#"))
+    assert {row: values for period, row, values in agencies if period == periods[1]}["opd#DISHUB"] == {"c_routed": 1}
+    assert read_all > read
+    assert store.report_items(periods, rows="opd#NOBODY") == ([], 0)
