@@ -140,8 +140,10 @@ function errorOf(e) {
   const p = e.problem || {};
   const both = p.title ? {id: String(p.title).split(" / ")[0], en: String(p.title).split(" / ")[1] || p.title} : null;
   const message = both || (e.status === 0 ? "network" : {id: e.message, en: e.message});
-  const retry = p.retry_after || (e.status === 429 ? 60 : null);
-  return retry ? [{field: null, message}, {field: null, message: {key: "retry", values: {s: retry}}}] : [{field: null, message}];
+  const retry = e.status === 429 ? e.retryAfter || 60 : null;
+  if (!retry || !both) return [{field: null, message}];
+  const again = (l) => T[l].retry.replace("{s}", String(retry));  // one sentence: what happened, when to come back
+  return [{field: null, message: {id: both.id + ". " + again("id"), en: both.en + ". " + again("en")}}];
 }
 const say = (m) => (typeof m === "string" ? t(m) : m && m.key ? fill(m.key, m.values || {}) : pick(m));
 
