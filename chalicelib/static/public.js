@@ -301,7 +301,7 @@ function showView(name) {
   view = name;
   $("list-view").hidden = name !== "list";
   $("case-view").hidden = name !== "case";
-  if (name === "list") { startMap(); }
+  if (name === "list") { document.title = t("register") + " — " + t("app"); startMap(); }
 }
 
 // -- the search and its results ----------------------------------------------------------------------------
@@ -324,10 +324,14 @@ async function search(filters, more) {
   try {
     const data = await api("GET", apiQuery(filters, more ? nextToken : null));
     if (mine !== searching) return;
+    const before = items.length;
     items = more ? items.concat(data.items || []) : (data.items || []);
     nextToken = data.next_token || null;
     searched = filters;
     renderResults();
+    // "Muat lagi" may disappear with the last page: focus goes on to the first complaint it brought.
+    const first = more && $("results").querySelectorAll("a")[before];
+    if (first) first.focus();
     renderMarkers(!more);
     announce(summaryText());
   } catch (e) {
