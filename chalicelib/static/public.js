@@ -26,7 +26,7 @@ const T = {
     map_none:"Tidak ada pengaduan berlokasi dalam hasil ini.", map_open:"Buka pengaduan", zoom_in:"Perbesar peta", zoom_out:"Perkecil peta",
     cluster:"{n} pengaduan", close_popup:"Tutup",
     back:"← Kembali ke hasil pencarian", back_all:"← Semua pengaduan", number:"Nomor", submitted:"Dikirim", place:"Lokasi", description:"Isi pengaduan",
-    place_none:"Tidak dicantumkan", place_at:"Sekitar {lat}, {long} (dibulatkan ±100 m)",
+    place_none:"Tidak dicantumkan", place_at:"Sekitar {lat}, {long} (dibulatkan ±100 m)", place_map:"Lihat di OpenStreetMap (tab baru)",
     answer_title:"Jawaban", answered_on:"Dijawab {w}, {d} setelah dikirim.", timeline:"Perjalanan pengaduan",
     timeline_hint:"Setiap tahap punya batas waktu menurut SOP (hari kerja). Waktu ditampilkan dalam WITA.",
     entered:"Mulai: {w}", completed:"Selesai: {w}", running:"Selesai: belum, sedang berjalan", due:"Batas SOP: {w}",
@@ -63,7 +63,7 @@ const T = {
     map_none:"No complaint in these results has a place.", map_open:"Open the complaint", zoom_in:"Zoom in", zoom_out:"Zoom out",
     cluster:"{n} complaints", close_popup:"Close",
     back:"← Back to the search results", back_all:"← All complaints", number:"Number", submitted:"Sent", place:"Place", description:"Complaint",
-    place_none:"Not given", place_at:"Near {lat}, {long} (rounded to about 100 m)",
+    place_none:"Not given", place_at:"Near {lat}, {long} (rounded to about 100 m)", place_map:"See it on OpenStreetMap (new tab)",
     answer_title:"Answer", answered_on:"Answered {w}, {d} after it was sent.", timeline:"How the complaint went",
     timeline_hint:"Each stage has an SOP deadline (working days). Times are in WITA (Central Indonesia Time).",
     entered:"Started: {w}", completed:"Done: {w}", running:"Done: not yet, under way", due:"SOP deadline: {w}",
@@ -498,8 +498,14 @@ function renderCase(c) {
   $("case-category").textContent = [c.category_name || c.category, c.subcategory_name].filter(Boolean).join(" · ");
   $("case-opd").textContent = c.opd_name || t("no_opd");
   $("case-submitted").textContent = when(c.submitted_at);
-  $("case-place").textContent = typeof c.lat === "number" && typeof c.long === "number"
-    ? fill("place_at", {lat: c.lat.toFixed(3), long: c.long.toFixed(3)}) : t("place_none");
+  const located = typeof c.lat === "number" && typeof c.long === "number";
+  $("case-place").textContent = located ? fill("place_at", {lat: c.lat.toFixed(3), long: c.long.toFixed(3)}) : t("place_none");
+  if (located) {  // the rounded point on a full map, in a new tab
+    const link = node("a", "", t("place_map"));
+    link.href = `https://www.openstreetmap.org/?mlat=${c.lat}&mlon=${c.long}#map=16/${c.lat}/${c.long}`;
+    link.target = "_blank"; link.rel = "noopener noreferrer";
+    $("case-place").append(" — ", link);
+  }
   $("case-description").textContent = c.description || "";
   $("case-sop").hidden = !["met", "breached"].includes(c.sop_outcome);
   $("case-sop").textContent = $("case-sop").hidden ? "" : fill("sop_outcome", {o: t("sop_" + c.sop_outcome)});

@@ -257,6 +257,8 @@ def test_anyone_searches_filters_and_opens_cases(local_stack, seeded, open_page,
     expect(page.locator("#case-description")).to_contain_text("[email]")
     expect(page.locator("#case-description")).to_contain_text("[nama]")
     expect(page.locator("#case-place")).to_contain_text("-0.503, 117.150")
+    osm = page.locator("#case-place a")
+    expect(osm).to_have_attribute("href", "https://www.openstreetmap.org/?mlat=-0.503&mlon=117.15#map=16/-0.503/117.15")
     page.reload()
     expect(page.locator("#case-number")).to_have_text(seeded["exposed"])
     checked(page, f"case by its address ({size})", seeded)
