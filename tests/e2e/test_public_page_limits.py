@@ -11,7 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from local.launch import free_port
 
-from .a11y import SIZES, assert_accessible
+from .a11y import assert_accessible
 from .helpers import CHROMIUM, FLAGS, shot
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +23,7 @@ def test_too_many_searches_say_when_to_come_back(local_stack):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            page = browser.new_context(viewport=SIZES["phone"], locale="id-ID").new_page()
+            page = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID").new_page()  # a phone
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(f"{local_stack.api}/public", wait_until="networkidle")  # the list and the scorecards: 2 reads
