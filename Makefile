@@ -75,6 +75,11 @@ vendor:
 	mkdir -p chalicelib/static/vendor/leaflet
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE \
 	  chalicelib/static/vendor/leaflet/
+	mkdir -p chalicelib/static/vendor/leaflet.markercluster
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+	  node_modules/leaflet.markercluster/MIT-LICENCE.txt chalicelib/static/vendor/leaflet.markercluster/
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts cdk.out chalice.out

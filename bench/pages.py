@@ -1,11 +1,12 @@
-"""How much a phone downloads on each screen's first load -- the citizen page's and the staff console's
-(issue 20's budget, DESIGN.md §4 "Pages people use": at most 100 KiB of JavaScript and 1.4 MiB in all, gzip;
-map tiles excluded).
+"""How much a phone downloads on each screen's first load -- the citizen page's, the staff console's and the
+public register's (issue 20's budget, DESIGN.md §4 "Pages people use": at most 100 KiB of JavaScript and
+1.4 MiB in all, gzip; map tiles excluded).
 
 Each screen is opened in a fresh browser context at 360x740 (nothing cached), signed in where the screen needs
 it, and every response of Chromium's network log is added up, each body gzip-compressed as API Gateway would
 send it (the local server sends them plain). tests/e2e/test_citizen_page.py asserts the budget with these
-functions, tests/e2e/test_console_weight.py the console's; `make bench` prints the table into BENCHMARKS.md.
+functions, tests/e2e/test_console_weight.py the console's, tests/e2e/test_public_page.py the register's;
+`make bench` prints the table into BENCHMARKS.md.
 
     .venv/bin/python -m bench.pages
 """
@@ -105,6 +106,15 @@ def console_screens(api: str, email: str, password: str) -> list[tuple[str, str,
     return screens
 
 
+def public_screens(api: str, tracking_number: str | None = None) -> list[tuple[str, str, str | None, str | None]]:
+    """The public register's screens (no login): the search with its map and scorecards, and one case when
+    ``tracking_number`` names a complaint in the register."""
+    screens: list[tuple[str, str, str | None, str | None]] = [("public register", "/public", None, None)]
+    if tracking_number:
+        screens.append(("public: one case", f"/public?case={tracking_number}", None, None))
+    return screens
+
+
 def measure(
     browser, api: str, is_tile: Callable[[str], bool], check: Callable | None = None, screens: list | None = None
 ) -> list[tuple]:
@@ -159,7 +169,16 @@ def on_own_stack() -> list[tuple]:
                     line.split()[:2] for line in stack.banner if line.strip().startswith("operator@")
                 )
                 console = console_screens(stack.api, operator, password)
-                return citizen + measure(browser, stack.api, lambda url: url.startswith(tiles), screens=console)
+
+                def tile(url: str) -> bool:
+                    return url.startswith(tiles)
+
+                register = public_screens(stack.api)
+                return (
+                    citizen
+                    + measure(browser, stack.api, tile, screens=console)
+                    + measure(browser, stack.api, tile, screens=register)
+                )
             finally:
                 browser.close()
     finally:

@@ -25,7 +25,9 @@ function apiClient(page) {
     if (!response.ok) {
       const data = await response.json().catch(() => ({}));
       if (response.status === 401 && token) page.sessionEnded();
-      throw new ApiError(page.describe(data) || response.statusText, response.status, data);
+      const error = new ApiError(page.describe(data) || response.statusText, response.status, data);
+      error.retryAfter = Number(response.headers.get("Retry-After")) || null;  // a limit says when to come back
+      throw error;
     }
     return response;
   }

@@ -9,7 +9,7 @@ const CONFIG = JSON.parse(document.getElementById("config").textContent);
 const STAGES = CONFIG.stages;
 
 const T = {
-  id: {app:"Aspirasi Kaltim", skip:"Langsung ke isi", nav_label:"Menu", nav_new:"Laporan baru", nav_reports:"Laporan saya", nav_account:"Akun saya",
+  id: {app:"Aspirasi Kaltim", public_link:"Lihat pengaduan publik", skip:"Langsung ke isi", nav_label:"Menu", nav_new:"Laporan baru", nav_reports:"Laporan saya", nav_account:"Akun saya",
     intro:"Layanan Aspirasi dan Pengaduan Masyarakat Provinsi Kalimantan Timur. Sampaikan aspirasi atau pengaduan Anda; kami menjawab dalam sekitar 2 hari kerja.",
     to_track:"Punya nomor laporan? Cek statusnya tanpa masuk.",
     err_summary:"Ada masalah", login:"Masuk", register:"Daftar akun baru", email:"Email", password:"Kata sandi", name:"Nama lengkap", phone:"Nomor HP (tidak wajib)",
@@ -53,7 +53,7 @@ const T = {
     track_send:"Cek status", track_status:"Status", track_stage:"Tahap sekarang", track_category:"Kategori", track_opd:"Ditangani oleh",
     track_submitted:"Dikirim", track_answered:"Dijawab", track_stages:"Tahap yang dilalui", track_since:"sejak {w}", track_done:"selesai {w}",
     track_running:"sedang berjalan sejak {w}", track_result:"Laporan {n}: {s}.", signed_in_as:"Anda masuk sebagai", cancel:"Batal", err_error:"Kesalahan"},
-  en: {app:"Aspirasi Kaltim", skip:"Skip to content", nav_label:"Menu", nav_new:"New report", nav_reports:"My reports", nav_account:"My account",
+  en: {app:"Aspirasi Kaltim", public_link:"Public register", skip:"Skip to content", nav_label:"Menu", nav_new:"New report", nav_reports:"My reports", nav_account:"My account",
     intro:"The public aspiration and complaint service of East Kalimantan province. Send us your aspiration or complaint; we answer in about 2 working days.",
     to_track:"Have a tracking number? Check its status without logging in.",
     err_summary:"There is a problem", login:"Log in", register:"Create an account", email:"Email", password:"Password", name:"Full name", phone:"Mobile number (optional)",

@@ -140,8 +140,15 @@ _DECISION_EXAMPLE = {"decision": "accept"}
 OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/"): Op("The citizen web page", "pages", params=(LANG,), responses={200: HTML_PAGE}),
     ("GET", "/staff"): Op("The staff console page", "pages", params=(LANG,), responses={200: HTML_PAGE}),
+    ("GET", "/public"): Op(
+        "The public register's page: search, map, one case (`?case=`), the agencies' scorecards, open data",
+        "pages",
+        params=(LANG,),
+        responses={200: HTML_PAGE},
+    ),
     ("GET", "/static/{name}"): Op(
-        "The citizen page's script (`citizen.js`); cached a year when `v` is its content's hash",
+        "The pages' scripts (`api.js`, `citizen.js`, `staff.js`, `public.js`); cached a year when `v` is its "
+        "content's hash",
         "pages",
         params=(STATIC_VERSION,),
         responses={200: STATIC_FILE},
@@ -149,6 +156,14 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ),
     ("GET", "/static/vendor/leaflet/{name}"): Op(
         "The map library (Leaflet, vendored from npm: `leaflet.js`, `leaflet.css`), from our own origin",
+        "pages",
+        params=(STATIC_VERSION,),
+        responses={200: STATIC_FILE},
+        problems=(404,),
+    ),
+    ("GET", "/static/vendor/leaflet.markercluster/{name}"): Op(
+        "The map's clusters (leaflet.markercluster, vendored from npm: `leaflet.markercluster.js`, "
+        "`MarkerCluster.css`, `MarkerCluster.Default.css`), from our own origin",
         "pages",
         params=(STATIC_VERSION,),
         responses={200: STATIC_FILE},

@@ -1,5 +1,6 @@
-"""What anyone may open without signing in: the citizens' page, its script and the map library (served from
-our own origin, never a CDN), the categories it offers and the status check of a tracking number."""
+"""What anyone may open without signing in: the citizens' page, the public register's page (/public), their
+scripts and the map libraries (served from our own origin, never a CDN), the categories they offer and the
+status check of a tracking number."""
 
 from __future__ import annotations
 
@@ -26,9 +27,15 @@ STATIC = Path(__file__).parents[2] / "static"
 ASSETS = {
     "api.js": STATIC / "api.js",  # the API client both pages load first
     "citizen.js": STATIC / "citizen.js",
+    "public.js": STATIC / "public.js",  # the public register's page
     "staff.js": STATIC / "staff.js",
     "vendor/leaflet/leaflet.js": STATIC / "vendor" / "leaflet" / "leaflet.js",
     "vendor/leaflet/leaflet.css": STATIC / "vendor" / "leaflet" / "leaflet.css",
+    # the register's map groups nearby complaints into clusters
+    **{
+        f"vendor/leaflet.markercluster/{name}": STATIC / "vendor" / "leaflet.markercluster" / name
+        for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")
+    },
 }
 CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 # An address that names the file's content (?v=<hash>) never changes: cached for a year. Without it, an hour.
@@ -47,9 +54,9 @@ def asset_url(name: str) -> str:
     return f"static/{name}?v={_asset(name)[1]}"
 
 
-def _page_policy(origins: str) -> str:
-    """The citizen page runs only our own scripts (no inline script), shows tiles from TILE_URL's origin, and
-    talks to our API and, for attachments, the bucket."""
+def _page_policy(origins: str = "") -> str:
+    """The citizen page (and the register's) runs only our own scripts (no inline script), shows tiles from
+    TILE_URL's origin, and talks to our API and, for attachments, the bucket."""
     settings = services().settings
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -88,6 +95,43 @@ def index():
     return response
 
 
+def _language() -> str:
+    return "en" if params().get("lang") == "en" else "id"
+
+
+@bp.route("/public", methods=["GET"])
+@api
+def public_register():
+    """The public register (issue 22): anyone searches the complaints the province published, opens one with
+    its timeline and answer, sees each agency's scorecard and downloads the open data. The page reads
+    /public/complaints, /public/agencies and /categories from the browser; it carries no data itself."""
+    settings = services().settings
+    config = {
+        "tile_url": settings.tile_url,
+        "tile_attribution": settings.tile_attribution,
+        "leaflet_js": asset_url("vendor/leaflet/leaflet.js"),
+        "leaflet_css": asset_url("vendor/leaflet/leaflet.css"),
+        "cluster_js": asset_url("vendor/leaflet.markercluster/leaflet.markercluster.js"),
+        "cluster_css": [
+            asset_url("vendor/leaflet.markercluster/MarkerCluster.css"),
+            asset_url("vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+        ],
+    }
+    response = page(
+        render_page(
+            "public",
+            {
+                "lang": _language(),
+                "config_json": script_json(config),
+                "api_url": asset_url("api.js"),
+                "script_url": asset_url("public.js"),
+            },
+        )
+    )
+    response.headers["Content-Security-Policy"] = _page_policy()
+    return response
+
+
 def _static(name: str) -> Response:
     if name not in ASSETS:
         raise NotFound("no such file")
@@ -114,6 +158,12 @@ def static_file(name):
 @api
 def leaflet_file(name):
     return _static(f"vendor/leaflet/{name}")
+
+
+@bp.route("/static/vendor/leaflet.markercluster/{name}", methods=["GET"])
+@api
+def cluster_file(name):
+    return _static(f"vendor/leaflet.markercluster/{name}")
 
 
 @bp.route("/categories", methods=["GET"])
