@@ -7,6 +7,7 @@ then read with one BatchGetItem per page of routes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 
@@ -70,15 +71,12 @@ def _month_walk(
     """The month index walked newest first from ``position``: complaints created in [low, high] that pass
     ``condition`` (DynamoDB) and ``keep`` (Python), at most ``limit``, within ``budget``; and the next position.
     ``exact``: nothing filters, so a page of ``limit + 1`` tells whether there is more; ``guess``: a filter that
-    usually keeps most, so twice the page is asked for at first."""
+    usually keeps most, so a little more than the page is asked for at first (``_page_size``)."""
     months = month_keys(datetime.fromisoformat(low), datetime.fromisoformat(high))
     after: tuple[str, str] | None = None
     if position is not None:
         month, after = position
         months = months[months.index(month) :] if month in months else []
-    # + 1: is there more? Unfiltered, that is exact; with a filter, twice the page is a guess that usually
-    # fills it in one query; with ``q`` (which matches little), whole pages.
-    page_size = min(limit + 1 if exact else 2 * limit + 1 if guess else budget.page_size, budget.page_size)
     found: list[Complaint] = []
     examined = queries = 0
     for number, month in enumerate(months):
@@ -86,31 +84,55 @@ def _month_walk(
         if after is not None:
             start = {"created_month": {"S": month}, "created_at": {"S": after[0]}, "id": {"S": after[1]}}
             after = None
-        pages = ComplaintModel.by_month.query(
-            month,
-            ComplaintModel.created_at.between(low, high),
-            filter_condition=condition,
-            scan_index_forward=False,
-            page_size=page_size,
-            last_evaluated_key=start,
-        ).page_iter
-        for page in pages:
+        while True:  # one query at a time, each asking for about what the page still needs
+            size = _page_size(limit - len(found), len(found), examined, budget.page_size, exact, guess)
+            page = next(
+                iter(
+                    ComplaintModel.by_month.query(
+                        month,
+                        ComplaintModel.created_at.between(low, high),
+                        filter_condition=condition,
+                        scan_index_forward=False,
+                        page_size=size,
+                        last_evaluated_key=start,
+                    ).page_iter
+                )
+            )
             queries += 1
             items = page.get("Items", [])
+            last = page.get("LastEvaluatedKey")
             for index, raw in enumerate(items):
                 complaint = to_record(ComplaintModel.from_raw_data(raw), Complaint)
                 if keep(complaint):
                     found.append(complaint)
                     if len(found) == limit:
-                        more = index + 1 < len(items) or page.get("LastEvaluatedKey") or number + 1 < len(months)
+                        more = index + 1 < len(items) or last or number + 1 < len(months)
                         return found, (month, (complaint.created_at, complaint.id)) if more else None
             examined += page["ScannedCount"]
             if examined >= budget.examined or queries >= budget.queries:
-                last = page.get("LastEvaluatedKey")
                 if last:
                     return found, (month, (last["created_at"]["S"], last["id"]["S"]))
                 return found, ((months[number + 1], None) if number + 1 < len(months) else None)
+            if not last:
+                break
+            start = last
     return found, None
+
+
+def _page_size(needed: int, kept: int, examined: int, most: int, exact: bool, guess: bool) -> int:
+    """How many complaints the next query should read to fill the page, and not many more: a list's first
+    page then reads about the same number of items whatever the table holds (bench/flatness.py).
+
+    ``exact`` (nothing filters): what is needed and one more, which says whether there is more. Otherwise the
+    share kept so far (or, before any, ``guess``: most are kept) says how many to read, with a quarter more
+    for luck; ``q`` (which keeps little) reads whole pages."""
+    if exact:
+        return min(needed + 1, most)
+    if kept:
+        return min(math.ceil(needed * examined / kept * 1.25) + 1, most)
+    if guess and not examined:
+        return min(math.ceil(needed * 1.25) + 1, most)
+    return most
 
 
 class CaseLists:
@@ -152,7 +174,7 @@ class CaseLists:
             value = getattr(filter, name)
             if value is not None:
                 condition = condition & (getattr(ComplaintModel, name) == value)
-        guess = not filter.q  # most complaints are listed: without ``q`` a page of twice the limit usually does
+        guess = not filter.q  # most complaints are listed: without ``q`` a little more than the page usually fills it
         return _month_walk(
             low, high, condition, filter.matches, limit, position, budget=budget or LIST_BUDGET, guess=guess
         )
