@@ -7,11 +7,14 @@ then read with one BatchGetItem per page of routes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from ..domain.case_list import CaseFilter
+from ..domain.public_register import PublicFilter
 from ..domain.records import Complaint
-from .dynamo import listed, to_record  # noqa: F401  (listed: the public reads have it from here too)
+from ..service.ports import ReadBudget
+from .dynamo import listed, to_record
 from .open311_store import month_keys
 from .tables import CaseRouteModel, ComplaintModel
 
@@ -37,6 +40,66 @@ def _condition(filter: CaseFilter):
     return condition
 
 
+LIST_BUDGET = ReadBudget(MAX_EXAMINED, MAX_QUERIES, _PAGE)
+
+
+def _month_walk(
+    low: str,
+    high: str,
+    condition,
+    keep: Callable[[Complaint], bool],
+    limit: int,
+    position: tuple[str, tuple[str, str] | None] | None,
+    budget: ReadBudget = LIST_BUDGET,
+    exact: bool = False,
+    guess: bool = False,
+) -> tuple[list[Complaint], tuple[str, tuple[str, str] | None] | None]:
+    """The month index walked newest first from ``position``: complaints created in [low, high] that pass
+    ``condition`` (DynamoDB) and ``keep`` (Python), at most ``limit``, within ``budget``; and the next position.
+    ``exact``: nothing filters, so a page of ``limit + 1`` tells whether there is more; ``guess``: a filter that
+    usually keeps most, so twice the page is asked for at first."""
+    months = month_keys(datetime.fromisoformat(low), datetime.fromisoformat(high))
+    after: tuple[str, str] | None = None
+    if position is not None:
+        month, after = position
+        months = months[months.index(month) :] if month in months else []
+    # + 1: is there more? Unfiltered, that is exact; with a filter, twice the page is a guess that usually
+    # fills it in one query; with ``q`` (which matches little), whole pages.
+    page_size = min(limit + 1 if exact else 2 * limit + 1 if guess else budget.page_size, budget.page_size)
+    found: list[Complaint] = []
+    examined = queries = 0
+    for number, month in enumerate(months):
+        start = None
+        if after is not None:
+            start = {"created_month": {"S": month}, "created_at": {"S": after[0]}, "id": {"S": after[1]}}
+            after = None
+        pages = ComplaintModel.by_month.query(
+            month,
+            ComplaintModel.created_at.between(low, high),
+            filter_condition=condition,
+            scan_index_forward=False,
+            page_size=page_size,
+            last_evaluated_key=start,
+        ).page_iter
+        for page in pages:
+            queries += 1
+            items = page.get("Items", [])
+            for index, raw in enumerate(items):
+                complaint = to_record(ComplaintModel.from_raw_data(raw), Complaint)
+                if keep(complaint):
+                    found.append(complaint)
+                    if len(found) == limit:
+                        more = index + 1 < len(items) or page.get("LastEvaluatedKey") or number + 1 < len(months)
+                        return found, (month, (complaint.created_at, complaint.id)) if more else None
+            examined += page["ScannedCount"]
+            if examined >= budget.examined or queries >= budget.queries:
+                last = page.get("LastEvaluatedKey")
+                if last:
+                    return found, (month, (last["created_at"]["S"], last["id"]["S"]))
+                return found, ((months[number + 1], None) if number + 1 < len(months) else None)
+    return found, None
+
+
 class CaseLists:
     """The ``CaseLists`` port (service/ports.py): a mixin of adapters/store.py ``Store``."""
 
@@ -55,45 +118,31 @@ class CaseLists:
         call reads at most MAX_EXAMINED complaints in MAX_QUERIES queries, so a filter that matches little
         gives a short page with a position rather than an endless read.
         """
-        months = month_keys(datetime.fromisoformat(low), datetime.fromisoformat(high))
-        after: tuple[str, str] | None = None
-        if position is not None:
-            month, after = position
-            months = months[months.index(month) :] if month in months else []
         condition = _condition(filter)
-        page_size = limit + 1 if condition is None and not filter.q else _PAGE  # + 1: is there more?
-        found: list[Complaint] = []
-        examined = queries = 0
-        for number, month in enumerate(months):
-            start = None
-            if after is not None:
-                start = {"created_month": {"S": month}, "created_at": {"S": after[0]}, "id": {"S": after[1]}}
-                after = None
-            pages = ComplaintModel.by_month.query(
-                month,
-                ComplaintModel.created_at.between(low, high),
-                filter_condition=condition,
-                scan_index_forward=False,
-                page_size=page_size,
-                last_evaluated_key=start,
-            ).page_iter
-            for page in pages:
-                queries += 1
-                items = page.get("Items", [])
-                for index, raw in enumerate(items):
-                    complaint = to_record(ComplaintModel.from_raw_data(raw), Complaint)
-                    if filter.matches_text(complaint):
-                        found.append(complaint)
-                        if len(found) == limit:
-                            more = index + 1 < len(items) or page.get("LastEvaluatedKey") or number + 1 < len(months)
-                            return found, (month, (complaint.created_at, complaint.id)) if more else None
-                examined += page["ScannedCount"]
-                if examined >= MAX_EXAMINED or queries >= MAX_QUERIES:
-                    last = page.get("LastEvaluatedKey")
-                    if last:
-                        return found, (month, (last["created_at"]["S"], last["id"]["S"]))
-                    return found, ((months[number + 1], None) if number + 1 < len(months) else None)
-        return found, None
+        exact = condition is None and not filter.q
+        return _month_walk(low, high, condition, filter.matches_text, limit, position, exact=exact)
+
+    def listed_cases_between(
+        self,
+        low: str,
+        high: str,
+        filter: PublicFilter,
+        limit: int,
+        position: tuple[str, tuple[str, str] | None] | None = None,
+        budget: ReadBudget | None = None,
+    ) -> tuple[list[Complaint], tuple[str, tuple[str, str] | None] | None]:
+        """The public register's walk (service/public_register.py): as ``cases_received_between``, of listed
+        complaints only (``listed()`` ANDed with the filters in the FilterExpression, ``filter.matches`` --
+        ``is_listed`` again, and ``q`` on the published text -- on what was read), within ``budget``."""
+        condition = listed()
+        for name in ("status", "category", "subcategory", "opd"):
+            value = getattr(filter, name)
+            if value is not None:
+                condition = condition & (getattr(ComplaintModel, name) == value)
+        guess = not filter.q  # most complaints are listed: without ``q`` a page of twice the limit usually does
+        return _month_walk(
+            low, high, condition, filter.matches, limit, position, budget=budget or LIST_BUDGET, guess=guess
+        )
 
     def cases_routed_to(
         self, opd: str, low: str, high: str, limit: int, before: str | None = None

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.calendar import MONTHS_ID, WITA
+from ..domain.cells import safe_text
 from ..domain.durations import OFFICE_DAY_MINUTES, working_time
 from ..domain.report import period_text
 
@@ -39,8 +40,6 @@ TITLE_ID = "Laporan SLA Aspirasi Kaltim"
 TITLE_EN = "Aspirasi Kaltim SLA report"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
-# A text cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -180,12 +179,6 @@ SUMMARY_MONTH_COLUMNS: tuple[str, ...] = (
 
 
 # -- text that is safe in a cell ---------------------------------------------------------------
-def safe_text(value: Any) -> str:
-    """Text for a CSV cell: a leading ``= + - @`` (tab, CR) gets a ``'`` so no program runs it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _label(row: dict, lang: str = "id") -> str:
     label = row.get("label")
     if isinstance(label, dict):

@@ -13,7 +13,6 @@ may be short (even empty) while ``next_token`` says there is more to read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -26,11 +25,10 @@ from ..domain.records import Complaint
 from ..domain.roles import StaffMember
 from ..domain.timestamps import parse_iso
 from .container import Services
-from .paging import decode_page_token, encode_page_token, invalid_token, is_hex_id, is_time
+from .paging import decode_page_token, encode_page_token, invalid_token, is_hex_id, is_time, month_position, month_token
 
 ROUTE_CHUNK = 100  # routes read at once when filters may drop some (BatchGetItem takes 100 keys)
 MAX_ROUNDS = 5  # ... and at most this many reads per agency in one request
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 def list_cases(svc: Services, member: StaffMember, params: Mapping[str, str]) -> dict:
@@ -73,33 +71,10 @@ def _entry(complaint: Complaint, now) -> dict:
 
 
 # -- everything: the month index ---------------------------------------------------------------------
-def _month_position(token: str, query: CaseQuery) -> tuple[str, tuple[str, str] | None]:
-    """The month walk's position as we wrote it: {"m": month, "k": [created_at, id] or null}, in the range."""
-    data = decode_page_token(token)
-    if not isinstance(data, dict) or set(data) != {"m", "k"}:
-        raise invalid_token()
-    month, key = data["m"], data["k"]
-    if not isinstance(month, str) or not _MONTH.fullmatch(month) or not query.low[:7] <= month <= query.high[:7]:
-        raise invalid_token()
-    if key is None:
-        return month, None
-    if not isinstance(key, list) or len(key) != 2 or not all(isinstance(part, str) for part in key):
-        raise invalid_token()
-    created_at, complaint_id = key
-    if not (is_time(created_at) and is_hex_id(complaint_id) and created_at[:7] == month):
-        raise invalid_token()
-    if not query.low <= created_at <= query.high:  # DynamoDB refuses a start key outside the key condition
-        raise invalid_token()
-    return month, (created_at, complaint_id)
-
-
 def _by_month(svc: Services, query: CaseQuery, token: str | None) -> tuple[list[Complaint], str | None]:
-    position = _month_position(token, query) if token else None
+    position = month_position(token, query.low, query.high) if token else None
     found, following = svc.store.cases_received_between(query.low, query.high, query.filter, query.limit, position)
-    if following is None:
-        return found, None
-    month, key = following
-    return found, encode_page_token({"m": month, "k": list(key) if key else None})
+    return found, month_token(following) if following else None
 
 
 # -- an agency's (or one agency's) cases: the case-routes table ------------------------------------------

@@ -90,3 +90,32 @@ def start_key(token: str | None, shape: Mapping[str, KeyPart], **fixed: str) -> 
         if name in fixed and raw != fixed[name]:
             raise invalid_token()
     return key
+
+
+# -- the month walk's position (adapters/case_lists.py): {"m": month, "k": [created_at, id] or null} ------
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+def month_position(token: str, low: str, high: str) -> tuple[str, tuple[str, str] | None]:
+    """The month walk's position as we wrote it (``month_token``), inside the range [low, high]; else 422."""
+    data = decode_page_token(token)
+    if not isinstance(data, dict) or set(data) != {"m", "k"}:
+        raise invalid_token()
+    month, key = data["m"], data["k"]
+    if not isinstance(month, str) or not _MONTH.fullmatch(month) or not low[:7] <= month <= high[:7]:
+        raise invalid_token()
+    if key is None:
+        return month, None
+    if not isinstance(key, list) or len(key) != 2 or not all(isinstance(part, str) for part in key):
+        raise invalid_token()
+    created_at, complaint_id = key
+    if not (is_time(created_at) and is_hex_id(complaint_id) and created_at[:7] == month):
+        raise invalid_token()
+    if not low <= created_at <= high:  # DynamoDB refuses a start key outside the key condition
+        raise invalid_token()
+    return month, (created_at, complaint_id)
+
+
+def month_token(position: tuple[str, tuple[str, str] | None]) -> str:
+    month, key = position
+    return encode_page_token({"m": month, "k": list(key) if key else None})

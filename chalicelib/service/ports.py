@@ -12,6 +12,7 @@ from typing import Protocol
 
 from ..domain.case_list import CaseFilter
 from ..domain.limits import CounterHit
+from ..domain.public_register import PublicFilter
 from ..domain.records import ApiKey, Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from ..domain.reply_templates import ReplyTemplate
 from ..domain.report import Delta
@@ -30,6 +31,16 @@ class ConditionFailed(Exception):
     def __init__(self, reasons: Iterable[str | None] = ()):
         super().__init__("condition failed")
         self.reasons = list(reasons)
+
+
+@dataclass(frozen=True)
+class ReadBudget:
+    """What one request of a month walk may read (adapters/case_lists.py): complaints examined before the
+    filter, queries, and complaints asked for per query."""
+
+    examined: int = 1000
+    queries: int = 24
+    page_size: int = 100
 
 
 class Missing(LookupError):
@@ -392,6 +403,19 @@ class CaseLists(Protocol):
         """Complaints created in [low, high] matching ``filter``, newest first, at most ``limit`` (fewer when the
         read budget runs out), from ``position`` = (month, (created_at, id) of the last one read, or None);
         and the next page's position, or None at the end."""
+        ...
+
+    def listed_cases_between(
+        self,
+        low: str,
+        high: str,
+        filter: PublicFilter,
+        limit: int,
+        position: tuple[str, tuple[str, str] | None] | None = None,
+        budget: ReadBudget | None = None,
+    ) -> tuple[list[Complaint], tuple[str, tuple[str, str] | None] | None]:
+        """As ``cases_received_between``, for the public register: only complaints ``filter.matches`` (listed,
+        the filters, ``q`` on the published text), within ``budget``."""
         ...
 
     def cases_routed_to(

@@ -112,6 +112,15 @@ IDEMPOTENCY = Param(
     "a retry with the same key and body returns the first result (200) instead of a second one",
 )
 JURISDICTION = Param("jurisdiction_id", description="optional; ours if given")
+PUBLIC_WHO = (
+    "anyone, no login; each client address may read the register `PUBLIC_LIMIT_PER_MINUTE` times a minute "
+    "(429 with Retry-After over it)"
+)
+OPEN_DATA_MONTH = Param(
+    "month",
+    schema={"type": "string", "examples": ["2026-11"]},
+    description="YYYY-MM, a month in WITA; default the last whole month; a month not yet begun or another form: 422",
+)
 HTML_PAGE = ({HTML: {"schema": {"type": "string"}}}, "the page (HTML)")
 NO_CONTENT: tuple[Any, str] = (None, "done")
 STATIC_FILE = (
@@ -206,6 +215,66 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "as people write it: case, spaces and dashes do not matter (`kt 7k3m 9qxd`), O for 0, I or L for 1",
         responses={200: (resp.TrackedCase, "the case's status, stage and the dates of each stage")},
         problems=(404, 429),
+    ),
+    # -- the public register (routes/register.py; docs/api.md "The public register", docs/open-data.md)
+    ("GET", "/public/complaints"): Op(
+        "The public register: listed complaints, newest first (no login; nobody's data, text masked)",
+        "public register",
+        who=PUBLIC_WHO,
+        params=(
+            Param(
+                "q",
+                description="words of the published (masked) title, description or answer, or a tracking "
+                "number; at most 100 characters",
+            ),
+            Param("category", description="a category code (GET /categories)"),
+            Param("subcategory", description="a sub-category code (of `category` when both are given)"),
+            Param("opd", description="an agency code: complaints routed to it now"),
+            Param("status", schema={"type": "string", "enum": ["open", "answered", "closed"]}),
+            Param(
+                "from",
+                schema={"type": "string", "format": "date"},
+                description="first day (WITA); default 365 days before `to`",
+            ),
+            Param(
+                "to",
+                schema={"type": "string", "format": "date"},
+                description="last day (WITA), included; default today",
+            ),
+            Param("limit", schema={"type": "string", "examples": ["20"]}, description="1-50 (default 20); else 422"),
+            NEXT,
+        ),
+        responses={200: (resp.PublicItemList, "a page (Cache-Control: public, max-age=60)")},
+        problems=(422, 429),
+    ),
+    ("GET", "/public/complaints/{tracking_number}"): Op(
+        "One complaint of the public register, with its stages and whether each kept the SOP's time",
+        "public register",
+        who=PUBLIC_WHO,
+        responses={200: (resp.PublicCase, "the complaint (Cache-Control: public, max-age=60)")},
+        problems=(404, 429),
+    ),
+    ("GET", "/public/open-data.json"): Op(
+        "Open data: every listed complaint created in a month (WITA), CC BY 4.0",
+        "public register",
+        who=PUBLIC_WHO,
+        params=(OPEN_DATA_MONTH, NEXT),
+        responses={200: (resp.OpenData, "up to 5,000 rows, newest first; `next_token` when the month has more")},
+        problems=(422, 429),
+    ),
+    ("GET", "/public/open-data.csv"): Op(
+        "Open data as CSV (UTF-8 with BOM, RFC 4180), CC BY 4.0",
+        "public register",
+        who=PUBLIC_WHO,
+        params=(OPEN_DATA_MONTH, NEXT),
+        responses={
+            200: (
+                {"text/csv; charset=utf-8": {"schema": {"type": "string"}}},
+                "a header row and up to 5,000 rows, newest first (the columns of the JSON's rows); "
+                '`Link: <...>; rel="next"` when the month has more',
+            )
+        },
+        problems=(422, 429),
     ),
     ("POST", "/complaints"): Op(
         "Submit a complaint",
@@ -849,6 +918,7 @@ def document(routes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
                 "staff",
                 "admin",
                 "open311",
+                "public register",
                 "pages",
                 "documentation",
             )

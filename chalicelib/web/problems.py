@@ -75,6 +75,15 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
         "hubung tidak berpengaruh.",
         "Check the number in the receipt email (e.g. KT-7K4M-9Q2X); case, spaces and dashes do not matter.",
     ),
+    "not_in_public_register": (
+        404,
+        "Tidak ada dalam daftar pengaduan publik",
+        "Not in the public register",
+        "Tidak ada laporan publik dengan nomor ini. Laporan rahasia dan laporan yang belum diterima petugas "
+        "tidak ditampilkan; pelapor dapat memeriksa laporannya di /track/{nomor}.",
+        "No public report has this number. Confidential reports and reports not yet accepted are not shown; "
+        "the reporter can check theirs at /track/{number}.",
+    ),
     "already_decided": (
         409,
         "Sudah diputuskan",
@@ -328,6 +337,9 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "before_from": ("tanggal akhir tidak boleh sebelum tanggal awal", "the end date must not be before the start date"),
     "period_too_long": ("periode paling panjang 3 tahun", "the period may be at most 3 years"),
     "invalid_format": ("format harus json, csv, xlsx atau svg", "the format must be json, csv, xlsx or svg"),
+    # the public register's open data (domain/public_register.py)
+    "invalid_month": ("bulan harus berformat YYYY-MM, mis. 2026-11", "the month must be YYYY-MM, e.g. 2026-11"),
+    "future_month": ("bulan ini belum dimulai", "that month has not begun"),
     # location (domain/coordinates.py): lat and long of the map's pin
     "not_a_number": (
         "harus angka desimal (derajat WGS84), mis. -0.502",

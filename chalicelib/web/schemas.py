@@ -71,6 +71,80 @@ class TrackedCase(BaseModel):
     stages: list[TrackedStage] = Field(description="each stage visit in order (a stage may come twice)")
 
 
+# -- the public register (routes/register.py) -----------------------------------------------------
+class PublicItem(BaseModel):
+    """A listed complaint as anyone reads it: named fields only; the text masked (emails, phone numbers, the
+    reporter's name); the point rounded to 3 decimals, none for a sensitive sub-category."""
+
+    tracking_number: str = Field(examples=["KT-7K3M-9QXD"])
+    title: str = Field(description="masked: [email], [telepon], [nama]")
+    description: str = Field(description="masked as the title")
+    category: str = Field(examples=["kesehatan"])
+    category_name: str
+    subcategory: str
+    subcategory_name: str
+    opd: str | None = Field(None, description="the agency it was routed to (absent until routed)")
+    opd_name: str | None = None
+    status: Literal["open", "answered", "closed"]
+    stage: str = Field(examples=["opd_response"])
+    stage_label: Label
+    submitted_at: str
+    answered_at: str | None = Field(None, description="absent until the reply is sent")
+    answer: str | None = Field(None, description="the reply to the reporter, masked as the title")
+    lat: float | None = Field(None, description="WGS84, 3 decimals; absent when none or sensitive")
+    long: float | None = Field(None, description="WGS84, 3 decimals; absent when none or sensitive")
+
+
+class PublicItemList(BaseModel):
+    items: list[PublicItem]
+    next_token: str | None = Field(None, description="absent on the last page; a page may be short before it")
+
+
+class PublicStage(BaseModel):
+    stage: str
+    label: Label
+    entered_at: str
+    completed_at: str | None = Field(None, description="absent while the stage is under way")
+    due_at: str = Field(description="when the SOP wanted it done")
+    on_time: bool | None = Field(description="done by due_at; false if late or open past it; null if open, not due")
+
+
+class PublicCase(PublicItem):
+    stages: list[PublicStage]
+    sop_outcome: Literal["met", "breached"] | None = Field(None, description="the SOP's whole-case target, once closed")
+
+
+class OpenDataRow(BaseModel):
+    """A row of the open data: a ``PublicItem`` without ``stage_label`` (docs/open-data.md)."""
+
+    tracking_number: str
+    title: str
+    description: str
+    category: str
+    category_name: str
+    subcategory: str
+    subcategory_name: str
+    opd: str | None = None
+    opd_name: str | None = None
+    status: Literal["open", "answered", "closed"]
+    stage: str
+    submitted_at: str
+    answered_at: str | None = None
+    answer: str | None = None
+    lat: float | None = None
+    long: float | None = None
+
+
+class OpenData(BaseModel):
+    month: str = Field(examples=["2026-11"], description="a month in WITA")
+    generated_at: str
+    licence: Literal["CC BY 4.0"]
+    source: str = Field(examples=["Aspirasi Kaltim, Diskominfo Provinsi Kalimantan Timur"])
+    count: int = Field(description="rows in this answer")
+    items: list[OpenDataRow]
+    next_token: str | None = Field(None, description="more rows of the month: ask again with it")
+
+
 # -- a citizen's complaints (routes/complaints.py, routes/attachments.py) --------------------------
 class PendingQuestion(BaseModel):
     question: str

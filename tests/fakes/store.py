@@ -31,6 +31,7 @@ from chalicelib.domain.case_list import CaseFilter
 from chalicelib.domain.files import ACCEPTED, PENDING, REJECTED
 from chalicelib.domain.limits import CounterHit
 from chalicelib.domain.planner import ESCALATE, REMIND
+from chalicelib.domain.public_register import PublicFilter
 from chalicelib.domain.records import Attachment, AuditEntry, Complaint, EmailRecord, Link, WorkItem
 from chalicelib.domain.report import Delta
 from chalicelib.service.ports import (
@@ -39,6 +40,7 @@ from chalicelib.service.ports import (
     EMAIL_IN_FLIGHT,
     ConditionFailed,
     Missing,
+    ReadBudget,
     Store,
     WorkflowStore,
 )
@@ -812,6 +814,18 @@ class CaseWorkWrites(InMemoryTables):
         if len(matching) > limit:  # (DynamoDB's may also hand out a position that leads to nothing more)
             return page, (page[-1].created_month or "", (page[-1].created_at, page[-1].id))
         return page, None
+
+    def listed_cases_between(
+        self,
+        low: str,
+        high: str,
+        filter: PublicFilter,
+        limit: int,
+        position: tuple[str, tuple[str, str] | None] | None = None,
+        budget: ReadBudget | None = None,
+    ) -> tuple[list[Complaint], tuple[str, tuple[str, str] | None] | None]:
+        """As ``cases_received_between``: the same order and positions, no read budget."""
+        return self.cases_received_between(low, high, filter, limit, position)  # type: ignore[arg-type]
 
     def cases_routed_to(
         self, opd: str, low: str, high: str, limit: int, before: str | None = None

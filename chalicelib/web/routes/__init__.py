@@ -5,11 +5,12 @@ they are all imported when the Lambda starts (tests/unit/test_cold_start_imports
 
 from __future__ import annotations
 
-from . import accounts, attachments, complaints, docs, links, open311, privacy, public, reports, staff
+from . import accounts, attachments, complaints, docs, links, open311, privacy, public, register, reports, staff
 
 # Registered in this order (no route depends on it: Chalice and API Gateway match the most specific path).
 BLUEPRINTS = (
     public.bp,
+    register.bp,
     docs.bp,
     accounts.bp,
     complaints.bp,

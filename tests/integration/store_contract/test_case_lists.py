@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.case_list import CaseFilter
+from chalicelib.domain.public_register import PublicFilter
 from chalicelib.domain.records import Complaint
 from chalicelib.domain.timestamps import iso
-from chalicelib.service.ports import ConditionFailed
+from chalicelib.service.ports import ConditionFailed, ReadBudget
 
 from .support import CASE, START, at, complaint, note, visit
 
@@ -88,3 +89,37 @@ def test_the_month_walk_reads_newest_first_from_a_position(store):
     assert [c.id for c in phones] == [made[1].id, made[3].id]
     numbered, _ = store.cases_received_between(LOW, HIGH, CaseFilter(q="kt-aaaa-0002"), 10)
     assert [c.id for c in numbered] == [made[2].id]
+
+
+def test_the_public_walk_reads_only_listed_complaints_and_q_on_the_published_text(store):
+    listed = dict(public=True, stage="classification", citizen_name="Budi Santoso")
+    made = [
+        seeded(store, 1, 1, **listed, title="Jalan rusak, lapor Budi"),
+        seeded(store, 2, 2, **listed, confidential=True),
+        seeded(store, 3, 3, public=True, stage="intake"),  # not screened yet
+        seeded(store, 35, 4, **listed, opd="DINKES", status="answered"),
+        seeded(store, 36, 5, public=None, stage="reply"),  # entered by staff
+        seeded(store, 70, 6, **listed),
+    ]
+    shown = [made[0].id, made[3].id, made[5].id]
+    found, position = store.listed_cases_between(LOW, HIGH, PublicFilter(), 10)
+    assert [c.id for c in found] == shown and position is None
+    first, position = store.listed_cases_between(LOW, HIGH, PublicFilter(), 1)
+    assert [c.id for c in first] == shown[:1] and position is not None
+    rest, _ = store.listed_cases_between(LOW, HIGH, PublicFilter(), 10, position)
+    assert [c.id for c in rest] == shown[1:]
+    assert [c.id for c in store.listed_cases_between(LOW, HIGH, PublicFilter(opd="DINKES"), 10)[0]] == [made[3].id]
+    assert [c.id for c in store.listed_cases_between(LOW, HIGH, PublicFilter(status="answered"), 10)[0]] == [made[3].id]
+    assert store.listed_cases_between(LOW, HIGH, PublicFilter(q="budi"), 10)[0] == []  # masked: "[nama]"
+    assert [c.id for c in store.listed_cases_between(LOW, HIGH, PublicFilter(q="[NAMA]"), 10)[0]] == [made[0].id]
+    # a read budget of one item a call: short pages, each with where to go on, and together everything once
+    budget = ReadBudget(examined=1, queries=1, page_size=1)
+    collected, position, calls = [], None, 0
+    while True:
+        part, position = store.listed_cases_between(LOW, HIGH, PublicFilter(), 10, position, budget)
+        collected += [c.id for c in part]
+        calls += 1
+        if position is None:
+            break
+        assert calls < 20
+    assert collected == shown
