@@ -115,6 +115,18 @@ def test_closing_an_account_keeps_the_complaint_listed_without_the_person(client
             assert secret not in body, (fmt, secret)
     _, (request,) = o311_call(client, "get", f"requests/{named['tracking_number']}.json")
     assert request["status_notes"].startswith("Terima kasih Ibu [nama] [nama].")
+    # ... and in the public register: the case, the list, and a search for the name that finds nothing.
+    response = client.get(f"/public/complaints/{named['tracking_number']}", headers={"Accept": "application/json"})
+    case_body = json.loads(response.body)
+    assert response.status_code == 200 and case_body["title"] == "Puskesmas tutup siang, lapor [nama] [nama]"
+    assert case_body["answer"].startswith("Terima kasih Ibu [nama] [nama].")
+    listed = json.loads(client.get("/public/complaints", headers={"Accept": "application/json"}).body)["items"]
+    assert {named["tracking_number"], hidden["tracking_number"]} <= {i["tracking_number"] for i in listed}
+    searched = client.get("/public/complaints?q=Rahmawati", headers={"Accept": "application/json"})
+    assert json.loads(searched.body)["items"] == []
+    for body in (response.body.decode(), json.dumps(listed, ensure_ascii=False)):
+        for secret in [*reporter_secrets(), OTHER_EMAIL, "741123"]:
+            assert secret not in body, secret
 
     # Again (the same token, still valid for this route): nothing changes.
     again = {cid: stack.complaint(cid) for cid in before}
