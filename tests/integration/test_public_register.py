@@ -370,6 +370,7 @@ def test_a_case_shows_its_stages_on_time_or_not_and_the_sop_outcome(stack, clien
     response, case = get(client, f"/public/complaints/{complaint.tracking_number.lower().replace('-', '%20')}")
     assert response.status_code == 200, case
     assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert set(case) == ITEM_KEYS - {"answered_at", "answer"} | {"stages"}
     assert [(s["stage"], s["on_time"]) for s in case["stages"]] == [
         ("intake", True),
@@ -412,6 +413,7 @@ def test_open_data_json_and_csv_of_a_month(stack, client):
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == f'attachment; filename="aspirasi-kaltim-{last_month}.csv"'
     assert response.headers["Cache-Control"] == "public, max-age=86400" and "Link" not in response.headers
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # open data: readable from any site
     text = text_of(response)
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))

@@ -1,7 +1,8 @@
 """The public register's JSON and open data (service/public_register.py): anyone, no login, counted per client
 address. Cached at the edge (Cache-Control: public): a minute for the register, an hour for the running
 month's open data, a day for a past month's (it changes only when one of its cases is answered, closed or
-reopened). Errors are never cached (problem responses say no-store)."""
+reopened). Errors are never cached (problem responses say no-store). Readable from any origin (``cors=True``,
+as Open311): nothing here needs a login or differs by who asks."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ CURRENT_MONTH_CACHE = "public, max-age=3600"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
-@bp.route("/public/complaints", methods=["GET"])
+@bp.route("/public/complaints", methods=["GET"], cors=True)
 @api
 def public_complaints():
     """A page of listed complaints, newest first (filters, ``q`` on the published text, page tokens)."""
@@ -31,7 +32,7 @@ def public_complaints():
     return json_response(body, headers={"Cache-Control": REGISTER_CACHE})
 
 
-@bp.route("/public/complaints/{tracking_number}", methods=["GET"])
+@bp.route("/public/complaints/{tracking_number}", methods=["GET"], cors=True)
 @api
 def public_complaint(tracking_number):
     """One listed complaint with its stages (API Gateway hands the segment over percent-encoded)."""
@@ -47,14 +48,14 @@ def _cache(data: public_register.OpenData) -> str:
     return CURRENT_MONTH_CACHE if data.current else PAST_MONTH_CACHE
 
 
-@bp.route("/public/open-data.json", methods=["GET"])
+@bp.route("/public/open-data.json", methods=["GET"], cors=True)
 @api
 def open_data_json():
     data = _open_data()
     return json_response(data.as_json(), headers={"Cache-Control": _cache(data)})
 
 
-@bp.route("/public/open-data.csv", methods=["GET"])
+@bp.route("/public/open-data.csv", methods=["GET"], cors=True)
 @api
 def open_data_csv_file():
     """The month as CSV; more than one answer holds: ``Link: <...>; rel="next"`` (relative to this address)."""
