@@ -10,7 +10,9 @@ the same, and publish nobody. The rules, each a property the tests look for in e
   from named fields, never from the record as a whole). In the text that is published (title,
   description, the answer) every email address and phone number is masked and the reporter's
   registered name, whole or any part of it, becomes "[nama]" (``published_text``): people write
-  "saya Budi, hubungi 0812-3456-7890" into complaints, and replies greet them by name.
+  "saya Budi, hubungi 0812-3456-7890" into complaints, and replies greet them by name. Dates, times and
+  sums stay as written. When the reporter closes their account the stored text loses them for good
+  (``erase_person``, docs/privacy.md): their name can then no longer be masked at publication.
 - **Where, roughly.** Coordinates rounded to 3 decimals (about 110 m); a complaint in a category the
   catalog marks sensitive (violence, a patient, a household's poverty: ``catalog.is_sensitive``) has
   no place at all, since its point could lead to a person.
@@ -30,7 +32,7 @@ PLACES = 3  # decimals of a published coordinate: 0.001 degree is about 110 m
 MIN_NAME_PART = 3  # a part of the name shorter than this ("Al", "M.") is too common a word to replace
 
 # Anything around an "@" that could be an address, however odd its characters (RFC 5322's atext: ``{}'|`` too):
-# masked whole. Written out ("budi [at] gmail.com", "budi(at)gmail(dot)com") it is an address too.
+# masked whole. Written out ("budi [at] gmail.com", "budi(at)yahoo.co.id") it is an address too.
 _EMAIL = re.compile(r"[^\s@<>()\[\],;:\"]*(?:@|\s?[\[({]\s?at\s?[\])}]\s?)[^\s@<>()\[\]{},;:\"']+", re.IGNORECASE)
 # A run of digits with the separators people type (spaces, dashes, dots, slashes, brackets), optionally after
 # "+": it may hold phone numbers (``_mask_phone`` decides). Letters before it do not hide one ("HP0812...").
