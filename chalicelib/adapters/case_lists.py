@@ -11,30 +11,17 @@ import math
 from collections.abc import Callable
 from datetime import datetime
 
-from ..domain import sop
 from ..domain.case_list import CaseFilter
 from ..domain.public_register import PublicFilter
 from ..domain.records import Complaint
 from ..service.ports import ReadBudget
-from .dynamo import to_record
+from .dynamo import listed, to_record
 from .open311_store import month_keys
 from .tables import CaseRouteModel, ComplaintModel
 
 MAX_EXAMINED = 1000  # complaints one request of the month walk reads at most (filters and q may leave it short)
 MAX_QUERIES = 24  # ... and queries (months with nothing in them cost one each)
 _PAGE = 100
-
-
-def listed():
-    """domain/publication.is_listed as a DynamoDB filter: told public, not confidential, past intake. The
-    public reads (the register, open data, Open311's search) filter with it, then check each item with
-    ``is_listed`` again: the condition saves the transfer, the domain rule decides."""
-    return (
-        (ComplaintModel.public == True)  # noqa: E712 (a PynamoDB condition, not a comparison)
-        & (ComplaintModel.confidential == False)  # noqa: E712
-        & ComplaintModel.stage.exists()
-        & (ComplaintModel.stage != sop.FIRST_STAGE)
-    )
 
 
 def _condition(filter: CaseFilter):

@@ -1,6 +1,6 @@
 """Shared DynamoDB helpers for the adapters: conditions, transactions (with the report counters they
 move), audit entries. Public so the store's parts (store.py, attachment_store.py, privacy_store.py,
-rate_counters.py, open311_store.py) share them without importing each other."""
+rate_counters.py, open311_store.py, case_lists.py) share them without importing each other."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, Updat
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
-from ..domain import report
+from ..domain import report, sop
 from ..domain.records import AuditEntry
 from ..domain.report import Delta
 from ..service.ports import ConditionFailed
@@ -55,6 +55,18 @@ def update_complaint(
         tx.update(ComplaintModel(complaint_id), actions=actions, condition=ComplaintModel.id.exists() & condition)
         if audit is not None:
             save_audit(tx, audit)
+
+
+def listed():
+    """domain/publication.is_listed as a DynamoDB filter: told public, not confidential, past intake. The
+    public reads (the register, open data, Open311's search) filter with it, then check each item with
+    ``is_listed`` again: the condition saves the transfer, the domain rule decides."""
+    return (
+        (ComplaintModel.public == True)  # noqa: E712 (a PynamoDB condition, not a comparison)
+        & (ComplaintModel.confidential == False)  # noqa: E712
+        & ComplaintModel.stage.exists()
+        & (ComplaintModel.stage != sop.FIRST_STAGE)
+    )
 
 
 def condition_failed(error: Exception) -> bool:

@@ -1,5 +1,6 @@
 """DynamoDB access for Open311: its clients' API keys (their per-minute counters: rate_counters.py), and
-complaints read by date (the month index) or by tracking numbers (batch reads). Every access is a key or index query.
+complaints read by date (the month index: listed ones only, as the public register lists them) or by tracking
+numbers (batch reads). Every access is a key or index query.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from ..domain import publication
 from ..domain.calendar import months_between
 from ..domain.records import ApiKey, Complaint
-from .dynamo import condition_failed, to_model, to_record, transaction
+from .dynamo import condition_failed, listed, to_model, to_record, transaction
 from .tables import ApiKeyModel, ApiOrganisationModel, ComplaintModel, TrackingNumberModel
 
 # A public search reads at most this many complaints of its date range, newest first, whatever it finds.
@@ -107,22 +109,24 @@ class Open311Store:
         statuses: Iterable[str] = (),
         services: Iterable[tuple[str, str]] = (),
     ) -> list[Complaint]:
-        """Complaints created in [start, end], newest first, at most ``limit``, from the month index.
+        """The listed complaints (``publication.is_listed``: the public register's) created in [start, end],
+        newest first, at most ``limit``, from the month index.
 
-        ``statuses`` (ours) and ``services`` ((category, subcategory) pairs) narrow it as DynamoDB
-        filters: they save the transfer, not the reading. A public search must not read without end,
-        so a filtered one looks at no more than the newest ``MAX_EXAMINED`` of the range.
+        Listed, and ``statuses`` (ours) and ``services`` ((category, subcategory) pairs), are DynamoDB
+        filters: they save the transfer, not the reading; each item read is checked with ``is_listed``
+        again (the domain rule decides). A public search must not read without end, so it looks at no
+        more than the newest ``MAX_EXAMINED`` of the range.
         """
-        condition = None
+        condition = listed()
         statuses, services = list(statuses), list(services)
         if statuses:
-            condition = ComplaintModel.status.is_in(*statuses)
+            condition &= ComplaintModel.status.is_in(*statuses)
         if services:
             either = None
             for category, subcategory in services:
                 one = (ComplaintModel.category == category) & (ComplaintModel.subcategory == subcategory)
                 either = one if either is None else either | one
-            condition = either if condition is None else condition & either
+            condition &= either
         low, high = _utc(start), _utc(end)
         found: list[Complaint] = []
         examined = 0
@@ -135,7 +139,8 @@ class Open311Store:
                 page_size=_PAGE,
             ).page_iter
             for page in pages:  # page by page: a filter that matches little must not read the whole range
-                found += [to_record(ComplaintModel.from_raw_data(raw), Complaint) for raw in page.get("Items", [])]
+                read = [to_record(ComplaintModel.from_raw_data(raw), Complaint) for raw in page.get("Items", [])]
+                found += [c for c in read if publication.is_listed(c)]
                 examined += page["ScannedCount"]
                 if len(found) >= limit or examined >= MAX_EXAMINED:
                     return found[:limit]

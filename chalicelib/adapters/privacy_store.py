@@ -2,15 +2,16 @@
 correcting and erasing their reporter fields.
 
 Part of ``Store`` (a mixin, kept in its own file). Each complaint is erased in one transaction with
-its ``personal_data_erased`` audit entry, conditional on it still belonging to the citizen: a retry
-after a crash erases only what is left, and a complaint is never half erased. Removing
+its ``personal_data_erased`` audit entry, its text rewritten without the person in the same write,
+conditional on it still belonging to the citizen (and its text being what was read): a retry after a
+crash erases only what is left, and a complaint is never half erased. Removing
 ``citizen_id`` also takes the complaint out of the (sparse) citizen index, so a retry does not
 find it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist
@@ -48,14 +49,28 @@ class PrivacyStore:
         update_complaint(complaint_id, actions, ComplaintModel.citizen_id == citizen_id, audit)
 
     def erase_reporter(
-        self, complaint_id: str, citizen_id: str, fields: Sequence[str], erased_at: str, audit: AuditEntry
+        self,
+        complaint_id: str,
+        citizen_id: str,
+        fields: Sequence[str],
+        erased_at: str,
+        audit: AuditEntry,
+        texts: Mapping[str, tuple[str | None, str | None]] | None = None,
     ) -> None:
-        """Remove the personal ``fields`` of one complaint, note when, and note it in the audit, or nothing.
+        """Remove the personal ``fields`` of one complaint, rewrite its ``texts`` (field -> (the value read, the
+        value without the person)), note when, and note it in the audit; all of it or nothing.
 
-        Raises ConditionFailed when it was erased already (or was never this citizen's)."""
-        actions = [getattr(ComplaintModel, f).remove() for f in fields]
+        Raises ConditionFailed when it was erased already (or was never this citizen's), or when one of the
+        ``texts`` is no longer as read, written or not (the caller reads the case again)."""
+        actions: list[Action] = [getattr(ComplaintModel, f).remove() for f in fields]
         actions += [ComplaintModel.personal_data_erased_at.set(erased_at), ComplaintModel.updated_at.set(erased_at)]
-        update_complaint(complaint_id, actions, ComplaintModel.citizen_id == citizen_id, audit)
+        condition = ComplaintModel.citizen_id == citizen_id
+        for name, (read, rewritten) in (texts or {}).items():
+            attribute = getattr(ComplaintModel, name)
+            if rewritten != read:
+                actions.append(attribute.set(rewritten) if rewritten is not None else attribute.remove())
+            condition &= attribute.does_not_exist() if read is None else attribute == read
+        update_complaint(complaint_id, actions, condition, audit)
 
     def redact_audit(self, entry: AuditEntry, actor: str, details: dict) -> None:
         """Replace one audit entry's actor and details (the person taken out of them)."""

@@ -38,7 +38,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from . import catalog, coordinates, sop, submission
+from . import catalog, coordinates, publication, sop, submission
 from .calendar import WITA
 from .fields import has_forbidden_characters, is_email, normalise_phone
 from .submission import LIMITS
@@ -529,52 +529,48 @@ def _updated(complaint) -> str:
     return complaint.updated_at
 
 
-def text_is_public(complaint) -> bool:
-    """Whether the public may read a report's own text (description, place, media, the reply).
-
-    Only when its reporter was told so and did not keep it confidential (``public``: the web form and
-    Open311 clients; not reports staff entered, nor any from before the notice), and only once intake
-    has accepted it: a report waiting for intake, or rejected there, is not screened.
-    """
-    return (
-        bool(getattr(complaint, "public", None))
-        and not complaint.confidential
-        and complaint.stage not in (None, sop.FIRST_STAGE)
-    )
-
-
 def service_request(complaint) -> dict:
     """One ``request`` of GET Service Request(s), from a complaint (anything with its attributes).
 
-    Public: never who reported it (name, email, phone, account), never who entered it, never an external
-    device or account id. A report whose text is not public (``text_is_public``) shows no text of its
-    own: no description, address, coordinates, media or status notes (a reply may quote the report) --
-    only that it exists, its service, status, agency and dates. Fields the spec lists that we do not
-    keep are null.
+    Public, by the public register's rules (domain/publication.py): never who reported it (name, email,
+    phone, account), never who entered it, never an external device or account id, never ``media_url``
+    (it points at the reporter's own photo: an attachment). A report that is not listed
+    (``publication.is_listed``) shows no text of its own: no description, address, coordinates or status
+    notes (a reply may quote the report) -- only that it exists, its service, status, agency and dates.
+    A listed one shows its text as published (emails, phones and the reporter's name masked) and its point
+    rounded to 3 decimals; one in a sensitive category (``catalog.is_sensitive``) is listed without location:
+    no point and no address. Fields the spec lists that we do not keep are null.
     """
     code = service_code(complaint.category, complaint.subcategory)
     service = SERVICES.get(code)
-    hidden = not text_is_public(complaint)
+    shown = publication.is_listed(complaint)
+    name = getattr(complaint, "citizen_name", None)
+
+    def text(value: str | None, limit: int = MAX_DESCRIPTION) -> str | None:
+        return _clip(publication.published_text(value, name), limit) if shown else None
+
     notes = complaint.reply or (complaint.close_reason if complaint.status == sop.STATUS_CLOSED else None)
-    latitude, longitude = getattr(complaint, "latitude", None), getattr(complaint, "longitude", None)
+    point = publication.place(complaint) if shown else None
     return {
         "service_request_id": complaint.tracking_number,
         "status": public_status(complaint.status),
-        "status_notes": None if hidden else _clip(notes),
+        "status_notes": text(notes),
         "service_name": service.name if service else complaint.subcategory,
         "service_code": code,
-        "description": None if hidden else _clip(complaint.description),
+        "description": text(complaint.description),
         "agency_responsible": agency_responsible(complaint),
         "service_notice": service.notice if service else None,
         "requested_datetime": w3(complaint.created_at),
         "updated_datetime": w3(_updated(complaint)),
         "expected_datetime": w3(complaint.sop_due_at),
-        "address": None if hidden else complaint.location,
+        "address": None
+        if catalog.is_sensitive(complaint.category, complaint.subcategory)
+        else text(complaint.location),
         "address_id": None,
         "zipcode": None,
-        "lat": None if hidden or latitude is None else float(latitude),
-        "long": None if hidden or longitude is None else float(longitude),
-        "media_url": None if hidden else getattr(complaint, "media_url", None),
+        "lat": point[0] if point else None,
+        "long": point[1] if point else None,
+        "media_url": None,
     }
 
 

@@ -26,6 +26,11 @@ CORRECTABLE = ("name", "phone")
 # the case (category, title, description, location, the answers, the rating) stay (Pasal 15 and
 # docs/privacy.md); ``citizen_id`` goes too, which also takes the case out of the citizen index.
 PERSONAL_FIELDS = ("citizen_id", "citizen_email", "citizen_name", "citizen_phone", "device_id", "account_id")
+# A complaint's free text that stays, rewritten without the person (publication.erase_person) when their account
+# closes: what the public reads (title, description, location, the reply, a closing reason) and what may quote
+# it (the agency's answer, a reopening reason). Once the name is gone from the case, the public register could
+# no longer mask it in the text; the email and phone go from the stored text too.
+ERASED_TEXT_FIELDS = ("title", "description", "location", "reply", "close_reason", "opd_response", "reopen_reason")
 # What an erased address becomes in the notes of emails sent (the audit keeps that an email went out).
 ERASED = "(dihapus / erased)"
 # What an erased file name and the erased person's account id become wherever they were written.

@@ -1,7 +1,11 @@
 """Open311 GeoReport v2's use cases: discovery, services, search and read requests, create one.
 
-Reads are public (no key) and show what ``domain.georeport.service_request`` allows: never personal
-data, never the text of a confidential report; requests from every channel are listed. A POST needs
+Reads are public (no key) and follow the public register's rules (domain/publication.py), through
+``domain.georeport.service_request``: never personal data, never ``media_url``; the text only of a listed
+report, masked, its point rounded. The search by dates lists only listed reports (as the register does);
+a read by tracking number (``requests/{id}``, ``service_request_id=``, ``tokens/{token}``) answers for any
+existing report, without its text unless listed -- as ``/track`` does: whoever holds the number may know
+where the report stands, and only that. A POST needs
 an API key (service/api_keys.py), counts against the key's per-minute limit, and goes through the
 same submission path as every other complaint (``complaints._submit``): the tracking number is issued,
 the state machine starts and the reporter's email, if given, gets every email a web citizen gets.
@@ -14,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
-from ..domain import georeport, limits, sop
+from ..domain import georeport, limits, publication, sop
 from ..domain.errors import IdempotencyKeyReused, ValidationFailed
 from ..domain.georeport import Document, Open311Error
 from ..domain.submission import OPEN311, parse_submission
@@ -59,8 +63,9 @@ def admit_search(svc: Services, client: str | None) -> None:
 
 
 def search_requests(svc: Services, params: Mapping[str, str], client: str | None = None) -> Document:
-    """GET Service Requests: by ids, or by dates (at most 90 days), service codes and status; a page of 50
-    (``page_size`` up to 200). Public, so counted per client address (``admit_search``), valid or not."""
+    """GET Service Requests: by ids (any existing report, its text only if listed), or by dates (at most 90
+    days), service codes and status (listed reports only); a page of 50 (``page_size`` up to 200). Public, so
+    counted per client address (``admit_search``), valid or not."""
     admit_search(svc, client)
     search = georeport.parse_search(params, svc.now(), svc.settings.open311_jurisdiction_id)
     if search.ids or search.start is None or search.end is None:  # ids asked for (no date search)
@@ -72,7 +77,7 @@ def search_requests(svc: Services, params: Mapping[str, str], client: str | None
         statuses=sorted(search.our_statuses),
         services=[(s.category, s.subcategory) for s in search.services],
     )
-    return georeport.requests_document(complaints)
+    return georeport.requests_document(c for c in complaints if publication.is_listed(c))
 
 
 def _complaint(svc: Services, service_request_id: str):

@@ -5,7 +5,7 @@ The adapters implement them (adapters/), chalicelib/bootstrap.py wires them into
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -353,9 +353,16 @@ class PersonalData(Protocol):
         ...
 
     def erase_reporter(
-        self, complaint_id: str, citizen_id: str, fields: Sequence[str], erased_at: str, audit: AuditEntry
+        self,
+        complaint_id: str,
+        citizen_id: str,
+        fields: Sequence[str],
+        erased_at: str,
+        audit: AuditEntry,
+        texts: Mapping[str, tuple[str | None, str | None]] | None = None,
     ) -> None:
-        """ConditionFailed if erased already."""
+        """Remove ``fields`` and rewrite ``texts`` (field -> (as read, rewritten)) in one write. ConditionFailed if
+        erased already, or if a text is no longer as read (written meanwhile, or not)."""
         ...
 
     def redact_audit(self, entry: AuditEntry, actor: str, details: dict) -> None: ...

@@ -5,10 +5,11 @@
   history, attachments' metadata and the emails sent to them.
 - ``correct``: their name and phone (Pasal 6), in Cognito and on their non-anonymous complaints.
 - ``close_account``: erasure (Pasal 8, 9, 15): the personal fields of their complaints are erased,
-  their attachments' files deleted, their address removed from the notes of emails sent, each
-  complaint noted ``personal_data_erased`` in its audit, and then the Cognito account is deleted.
-  The facts of a case and its handling are the public record and stay (Pasal 15(1): public interest
-  and the agency's legal duty; docs/privacy.md says why).
+  their name, email and phone taken out of the complaints' text, their attachments' files deleted,
+  their address removed from the notes of emails sent, each complaint noted ``personal_data_erased``
+  in its audit, and then the Cognito account is deleted. The facts of a case and its handling are the
+  public record and stay, in the public register too (Pasal 15(1): public interest and the agency's
+  legal duty; docs/privacy.md says why).
 
 Complaints are found through the citizen index only (never a scan). Closing is safe to repeat after
 a crash at any point: each complaint is erased in one conditional transaction that also takes it out
@@ -20,7 +21,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Protocol, cast
 
-from ..domain import personal_data
+from ..domain import personal_data, publication
 from ..domain.errors import Forbidden, Unauthorized, Unavailable
 from ..domain.personal_data import export_filename  # noqa: F401  (the route names the download with it)
 from ..domain.records import Attachment, Complaint, new_audit_entry
@@ -183,20 +184,47 @@ def close_account(
     # First: from here on no token of theirs acts (a submission racing this closure is refused in its own
     # transaction); then the erasure, which a retry with the same token may finish.
     access.revoke(svc, citizen_id, "closed")
+    account = _directory(svc).account(username) or {}  # the registered name and phone, to take out of the text
+    person = (account.get("name"), account_email, account.get("phone"))
     erased = sum(
-        _erase(svc, complaint, citizen_id, account_email) for complaint in svc.store.all_complaints_of(citizen_id)
+        _erase(svc, complaint, citizen_id, account_email, person)
+        for complaint in svc.store.all_complaints_of(citizen_id)
     )
     deleted = _directory(svc).delete_account(username)  # last: until here a retry can find everything
     svc.metrics.count("AccountsClosed")
     return {"complaints_erased": erased, "account_deleted": deleted}
 
 
-def _erase(svc: Services, complaint: Complaint, citizen_id: str, account_email: str) -> int:
+def _without_person(
+    complaint: Complaint, person: tuple[str | None, str | None, str | None]
+) -> dict[str, tuple[str | None, str | None]]:
+    """The complaint's text fields (``personal_data.ERASED_TEXT_FIELDS``), each as (as read, without the person):
+    their name, email and phone as the case holds them and as the account does. Every field, changed or not:
+    the write holds only if none was written since it was read (a reply stored meanwhile is read again)."""
+    people = {(complaint.citizen_name, complaint.citizen_email, complaint.citizen_phone), person}
+    texts = {}
+    for name in personal_data.ERASED_TEXT_FIELDS:
+        value = getattr(complaint, name)
+        rewritten = value
+        for who, email, phone in people:
+            rewritten = publication.erase_person(rewritten, who, email, phone)
+        texts[name] = (value, rewritten)
+    return texts
+
+
+def _erase(
+    svc: Services,
+    complaint: Complaint,
+    citizen_id: str,
+    account_email: str,
+    person: tuple[str | None, str | None, str | None] = (None, None, None),
+) -> int:
     """Erase one complaint's personal data; 1 if this call erased it, 0 if it was done already.
 
     The person is taken out of every place the system wrote them (docs/privacy.md): the audit trail's
     actors and details (recipients, file names, their values), the stage visits' ``answered_by``, the
-    email outbox's recipients, the attachments' files, names and uploader; then the complaint itself."""
+    email outbox's recipients, the attachments' files, names and uploader; then the complaint itself, its
+    text rewritten without them (``person``: the account's name, email and phone) in the same write."""
     now = iso(svc.now())
     personal = (*_addresses(complaint, account_email), complaint.citizen_name, complaint.citizen_phone, citizen_id)
     redacted = 0
@@ -225,21 +253,28 @@ def _erase(svc: Services, complaint: Complaint, citizen_id: str, account_email: 
         uploader = personal_data.redact_actor(attachment.created_by, citizen_id) if attachment.created_by else None
         svc.store.erase_attachment(attachment, ERASED_REASON, personal_data.ERASED_FILENAME, now, created_by=uploader)
         files += 1
-    fields = [f for f in personal_data.PERSONAL_FIELDS if getattr(complaint, f, None) is not None]
-    audit = new_audit_entry(
-        complaint.id,
-        now,
-        "system:privacy",
-        "personal_data_erased",
-        details={
-            "fields": fields,
-            "attachments_deleted": files,
-            "audit_entries_redacted": redacted,
-            "reason": "account_closed",
-        },
-    )
-    try:
-        svc.store.erase_reporter(complaint.id, citizen_id, personal_data.PERSONAL_FIELDS, now, audit)
-    except ConditionFailed:
-        return 0  # erased by an earlier attempt that the index had not caught up with
-    return 1
+    for _ in range(3):  # a text written meanwhile (a reply) is read again and rewritten too
+        texts = _without_person(complaint, person)
+        fields = [f for f in personal_data.PERSONAL_FIELDS if getattr(complaint, f, None) is not None]
+        audit = new_audit_entry(
+            complaint.id,
+            now,
+            "system:privacy",
+            "personal_data_erased",
+            details={
+                "fields": fields,
+                "texts_rewritten": sorted(name for name, (read, rewritten) in texts.items() if rewritten != read),
+                "attachments_deleted": files,
+                "audit_entries_redacted": redacted,
+                "reason": "account_closed",
+            },
+        )  # which fields, never their values
+        try:
+            svc.store.erase_reporter(complaint.id, citizen_id, personal_data.PERSONAL_FIELDS, now, audit, texts)
+            return 1
+        except ConditionFailed:
+            current = svc.store.get_complaint(complaint.id)
+            if current is None or current.citizen_id != citizen_id:
+                return 0  # erased by an earlier attempt that the index had not caught up with
+            complaint = current
+    raise Unavailable("the complaint kept changing while it was erased; try again")

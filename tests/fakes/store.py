@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -1008,11 +1008,22 @@ class PersonalDataWrites(ComplaintWrites):
         self._reporter_changed(complaint_id, citizen_id, dict(changes), audit)
 
     def erase_reporter(
-        self, complaint_id: str, citizen_id: str, fields: Sequence[str], erased_at: str, audit: AuditEntry
+        self,
+        complaint_id: str,
+        citizen_id: str,
+        fields: Sequence[str],
+        erased_at: str,
+        audit: AuditEntry,
+        texts: Mapping[str, tuple[str | None, str | None]] | None = None,
     ) -> None:
         changes: dict[str, Any] = dict.fromkeys(fields)
         changes.update(personal_data_erased_at=erased_at, updated_at=erased_at)
-        self._reporter_changed(complaint_id, citizen_id, changes, audit)
+        changes.update({name: rewritten for name, (_, rewritten) in (texts or {}).items()})
+
+        def holds(c: Complaint) -> bool:
+            return c.citizen_id == citizen_id and all(getattr(c, n) == read for n, (read, _) in (texts or {}).items())
+
+        self._update_case(complaint_id, holds, changes, audit)
 
     def _reporter_changed(self, complaint_id: str, citizen_id: str, changes: dict[str, Any], audit: AuditEntry) -> None:
         """One transaction: the audit entry; the complaint if it exists and is still the citizen's."""

@@ -8,8 +8,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from chalicelib.domain import georeport
-from chalicelib.service import api_keys
+from chalicelib.service import api_keys, decide
 
+from .helpers import OPERATOR
 from .staff_helpers import DOMAIN
 
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
@@ -28,6 +29,14 @@ NEW_REQUEST = {
     "device_id": "device-7781",
     "account_id": "akun-5521",
 }
+
+
+def accepted(stack, complaint_id: str) -> None:
+    """Intake accepts the complaint (its text becomes public if its reporter was told so: Open311's search lists
+    only such complaints, domain/publication.is_listed), and its next stage is waiting."""
+    intake = stack.waiting_at(complaint_id, "intake")
+    decide.decide(stack.svc, complaint_id, int(intake.step), {"decision": "accept"}, actor=OPERATOR)
+    stack.waiting_at(complaint_id, "classification")
 
 
 def o311_call(client, method: str, path: str, form=None, headers=None, raw=None) -> tuple[Any, Any]:

@@ -24,7 +24,7 @@ from chalicelib.service.complaints import Citizen, submit_complaint
 from tests.samples import REQUEST_FIELDS
 
 from .helpers import COMPLAINT, DINKES, DISKOMINFO, OPERATOR, call, emitted_metrics
-from .open311_helpers import ADMIN, NEW_REQUEST, assert_error, issue, o311_call, xml_items
+from .open311_helpers import ADMIN, NEW_REQUEST, accepted, assert_error, issue, o311_call, xml_items
 
 pytestmark = pytest.mark.integration
 PERSONAL = ["Rina", "Wulandari", "rina.warga@example.id", "811-5500-123", "device-7781", "akun-5521", "open311:"]
@@ -152,11 +152,8 @@ def test_a_request_posted_with_a_key_runs_the_sop_and_reads_back_closed_with_the
     assert closed["status_notes"] == "Dinkes: jam layanan Puskesmas Sempaja kembali sampai 14.00."
     assert closed["agency_responsible"] == "Dinas Kesehatan"
     assert closed["updated_datetime"] == georeport.w3(stack.complaint(cid).answered_at)
-    assert (closed["lat"], closed["long"], closed["media_url"]) == (
-        "-0.4948",
-        "117.1436",
-        "https://foto.example.id/puskesmas.jpg",
-    )
+    # Listed now: its text and its point, rounded to 3 decimals; never the photo link (the reporter's own).
+    assert (closed["lat"], closed["long"], closed["media_url"]) == ("-0.495", "117.144", None)
     assert closed["description"] == NEW_REQUEST["description"] and closed["address"] == NEW_REQUEST["address_string"]
     for body in (response.body.decode(), json.dumps(o311_call(client, "get", f"requests/{number}.json")[1])):
         for secret in PERSONAL:
@@ -204,46 +201,48 @@ def test_public_reads_list_every_channel_and_never_personal_data_or_confidential
         entered["tracking_number"],
         created[0]["service_request_id"],
     }
-    intake = stack.waiting_at(anonymous["id"], "intake")  # screened: its text becomes public
-    decide_uc.decide(stack.svc, anonymous["id"], int(intake.step), {"decision": "accept"}, actor=OPERATOR)
-    stack.waiting_at(anonymous["id"], "classification")
+    accepted(stack, anonymous["id"])  # screened: listed, its text becomes public
+    listed = anonymous["tracking_number"]
 
     for fmt in ("json", "xml"):
         response, parsed = o311_call(client, "get", f"requests.{fmt}")
         assert response.status_code == 200 and response.headers["Cache-Control"] == "public, max-age=60"
         items = parsed if fmt == "json" else xml_items(parsed)
-        assert {i["service_request_id"] for i in items} == numbers  # every channel, newest first
-        assert [i["requested_datetime"] for i in items] == sorted(
-            (i["requested_datetime"] for i in items), reverse=True
-        )
-        assert all(list(i) == REQUEST_FIELDS for i in items)
-        body = response.body.decode()
-        for secret in [
-            "Budi",
-            "budi@example.id",
-            "6281299990000",
-            "Nama Tersembunyi",
-            "anon@example.id",
-            "Pak Rahasia",
-            "rahasia@example.id",
-            "0812-1111-2222",
-            OPERATOR,
-            *PERSONAL,
-            "Pungli oleh pegawai X",
-            "uang pelicin",
-            "Kantor Y",
-            "Antrean panjang",
-            "Antrean puskesmas sangat panjang.",
-        ]:  # the last: not screened by intake yet
-            assert secret not in body, (fmt, secret)
-        hidden = next(i for i in items if i["service_request_id"] == entered["tracking_number"])
+        # The search lists what the public register lists (domain/publication.is_listed): the one accepted at
+        # intake; not the confidential one, nor those intake has not screened yet.
+        assert [i["service_request_id"] for i in items] == [listed]
+        (shown,) = items
+        assert shown["description"] == "Petugas puskesmas kasar sekali."  # anonymous: public, the reporter hidden
+        # By tracking number every report of every channel answers, the unlisted ones without their text.
+        response, parsed = o311_call(client, "get", f"requests.{fmt}?service_request_id={','.join(sorted(numbers))}")
+        by_id = parsed if fmt == "json" else xml_items(parsed)
+        assert {i["service_request_id"] for i in by_id} == numbers
+        assert all(list(i) == REQUEST_FIELDS for i in items + by_id)
+        for body in (json.dumps(items), json.dumps(by_id)):
+            for secret in [
+                "Budi",
+                "budi@example.id",
+                "6281299990000",
+                "Nama Tersembunyi",
+                "anon@example.id",
+                "Pak Rahasia",
+                "rahasia@example.id",
+                "0812-1111-2222",
+                OPERATOR,
+                *PERSONAL,
+                "Pungli oleh pegawai X",
+                "uang pelicin",
+                "Kantor Y",
+                "Antrean panjang",
+                "Antrean puskesmas sangat panjang.",
+            ]:  # the last: not screened by intake yet
+                assert secret not in body, (fmt, secret)
+        hidden = next(i for i in by_id if i["service_request_id"] == entered["tracking_number"])
         assert hidden["description"] is None and hidden["address"] is None and hidden["status"] == "open"
         assert (
             hidden["service_code"] == "kepegawaian.disiplin-asn"
             and hidden["agency_responsible"] == "Badan Kepegawaian Daerah"
         )
-        shown = next(i for i in items if i["service_request_id"] == anonymous["tracking_number"])
-        assert shown["description"] == "Petugas puskesmas kasar sekali."  # anonymous: public, the reporter hidden
     response, (one,) = o311_call(client, "get", f"requests/{entered['tracking_number'].lower()}.json")
     assert one["service_request_id"] == entered["tracking_number"] and one["description"] is None
 
@@ -254,29 +253,42 @@ def test_filters_ids_and_the_90_day_rule(client, stack, monkeypatch):
     monkeypatch.setattr(stack.svc, "now", lambda: real_now() - timedelta(days=100))  # a complaint of long ago
     old, _ = submit_complaint(stack.svc, Citizen("citizen-7", "lama@example.id"), COMPLAINT)
     monkeypatch.setattr(stack.svc, "now", real_now)
-    # Its team email first, so the operator's newest link (what stack.decide takes) is the next case's.
-    stack.run_until(lambda: stack.items(old["id"]) and stack.items(old["id"])[-1].assigned_notified, what="its email")
+    accepted(stack, old["id"])
+    # The search lists only what intake accepted (domain/publication.is_listed): one rejected there is not listed,
+    # one closed later (a duplicate) is.
     rejected, _ = submit_complaint(
         stack.svc,
         Citizen("citizen-6", "tolak@example.id"),
         {**COMPLAINT, "category": "sosial", "subcategory": "bansos"},
     )
-    stack.waiting_at(rejected["id"], "intake")
-    stack.decide(OPERATOR, {"decision": "reject", "reason": "Bukan kewenangan Pemprov; hubungi Dinsos kota."})
+    intake = stack.waiting_at(rejected["id"], "intake")
+    reason = {"decision": "reject", "reason": "Bukan kewenangan Pemprov; hubungi Dinsos kota."}
+    decide_uc.decide(stack.svc, rejected["id"], int(intake.step), reason, actor=OPERATOR)
     stack.run_until(lambda: stack.complaint(rejected["id"]).status == "closed", what="the rejection")
+    duplicate, _ = submit_complaint(
+        stack.svc,
+        Citizen("citizen-4", "sama@example.id"),
+        {**COMPLAINT, "category": "sosial", "subcategory": "bansos"},
+    )
+    accepted(stack, duplicate["id"])
+    classification = stack.waiting_at(duplicate["id"], "classification")
+    same = {"kind": "duplicate", "of": old["tracking_number"]}
+    decide_uc.decide(stack.svc, duplicate["id"], int(classification.step), same, actor=DISKOMINFO)
+    stack.run_until(lambda: stack.complaint(duplicate["id"]).status == "closed", what="the duplicate closed")
     fresh, _ = submit_complaint(stack.svc, Citizen("citizen-5", "baru@example.id"), COMPLAINT)
+    accepted(stack, fresh["id"])
 
     def numbers(query, fmt="json"):
         response, parsed = o311_call(client, "get", f"requests.{fmt}?{query}")
         assert response.status_code == 200, parsed
         return [i["service_request_id"] for i in (parsed if fmt == "json" else xml_items(parsed))]
 
-    assert numbers("") == [fresh["tracking_number"], rejected["tracking_number"]]  # the most recent 90 days
+    assert numbers("") == [fresh["tracking_number"], duplicate["tracking_number"]]  # the most recent 90 days
     assert numbers("status=open") == [fresh["tracking_number"]]
-    assert numbers("status=closed", "xml") == [rejected["tracking_number"]]
-    _, (closed,) = o311_call(client, "get", f"requests/{rejected['tracking_number']}.json")
+    assert numbers("status=closed", "xml") == [duplicate["tracking_number"]]  # not the one rejected at intake
+    _, (closed,) = o311_call(client, "get", f"requests/{rejected['tracking_number']}.json")  # by its number: found
     assert closed["status"] == "closed" and closed["status_notes"] is None  # rejected at intake: no text shown
-    assert numbers("service_code=sosial.bansos") == [rejected["tracking_number"]]
+    assert numbers("service_code=sosial.bansos") == [duplicate["tracking_number"]]
     assert numbers("service_code=sosial.bansos&service_code=kesehatan.puskesmas") == numbers("")  # twice = a list
     assert numbers("service_code=pendidikan.ppdb") == []
     now = real_now()
@@ -286,11 +298,11 @@ def test_filters_ids_and_the_90_day_rule(client, stack, monkeypatch):
     )
     assert numbers(f"start_date={start}&end_date={end}") == [old["tracking_number"]]  # another month's partition
     assert numbers(f"start_date={start}", "xml") == [old["tracking_number"]]  # the 90 days after the start
-    ids = f"{old['tracking_number']},{fresh['tracking_number'].replace('-', '').lower()},KT-0000-0000"
-    assert numbers(f"service_request_id={ids}&status=closed&start_date=bukan-tanggal") == [
+    ids = f"{old['tracking_number']},{rejected['tracking_number'].replace('-', '').lower()},KT-0000-0000"
+    assert numbers(f"service_request_id={ids}&status=open&start_date=bukan-tanggal") == [
         old["tracking_number"],
-        fresh["tracking_number"],
-    ]  # ids override every other argument
+        rejected["tracking_number"],
+    ]  # ids override every other argument, and find any report (the unlisted one without its text)
 
     too_long = (
         f"start_date={(now - timedelta(days=91)).strftime('%Y-%m-%dT%H:%M:%SZ')}&end_date="
@@ -307,9 +319,9 @@ def test_filters_ids_and_the_90_day_rule(client, stack, monkeypatch):
         response, parsed = o311_call(client, "get", f"tokens/12345.{fmt}")
         assert_error(response, parsed, 404, "token 12345 not found")
 
-    # At most the limit, newest first, read month by month from the index.
+    # At most the limit, newest first, read month by month from the index; listed ones only.
     found = stack.svc.open311.complaints_created_between(now - timedelta(days=110), now, 2)
-    assert [c.tracking_number for c in found] == [fresh["tracking_number"], rejected["tracking_number"]]
+    assert [c.tracking_number for c in found] == [fresh["tracking_number"], duplicate["tracking_number"]]
     found = stack.svc.open311.complaints_created_between(now - timedelta(days=110), now, 3)
     assert [c.tracking_number for c in found][-1] == old["tracking_number"]
 
@@ -445,7 +457,8 @@ def test_a_filtered_search_reads_a_bounded_number_of_complaints(client, stack, m
     from chalicelib.adapters import open311_store
 
     for n in range(4):
-        submit_complaint(stack.svc, Citizen(f"citizen-{n}", f"w{n}@example.id"), COMPLAINT)
+        complaint, _ = submit_complaint(stack.svc, Citizen(f"citizen-{n}", f"w{n}@example.id"), COMPLAINT)
+        accepted(stack, complaint["id"])  # listed: the search finds only these
     monkeypatch.setattr(open311_store, "MAX_EXAMINED", 2)
     monkeypatch.setattr(open311_store, "_PAGE", 1)
     _, found = o311_call(client, "get", "requests.json?status=open")

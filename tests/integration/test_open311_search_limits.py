@@ -10,7 +10,7 @@ from chalicelib.adapters.tables import RateCounterModel
 from chalicelib.service.complaints import Citizen, submit_complaint
 
 from .helpers import COMPLAINT, emitted_metrics
-from .open311_helpers import assert_error, o311_call, xml_items
+from .open311_helpers import accepted, assert_error, o311_call, xml_items
 
 pytestmark = pytest.mark.integration
 LIMIT = 3
@@ -50,7 +50,8 @@ def test_a_search_answers_a_page_of_50_or_the_page_size_asked_up_to_200(client, 
     from chalicelib.domain import georeport
 
     for n in range(3):
-        submit_complaint(stack.svc, Citizen(f"citizen-{n}", f"w{n}@example.id"), COMPLAINT)
+        complaint, _ = submit_complaint(stack.svc, Citizen(f"citizen-{n}", f"w{n}@example.id"), COMPLAINT)
+        accepted(stack, complaint["id"])  # listed: the search finds only these
     monkeypatch.setattr(georeport, "PAGE_SIZE", 2)  # the default page, small enough to see it bite
     assert len(o311_call(client, "get", "requests.json")[1]) == 2
     _, page = o311_call(client, "get", "requests.xml?page_size=1")

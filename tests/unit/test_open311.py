@@ -364,7 +364,7 @@ def test_xml_starts_with_the_declaration_and_types_are_as_the_spec_writes_them()
     data = ours(georeport.services_document(), "json")[0]
     assert data["metadata"] is False and data["type"] == "realtime"
     request = ours(georeport.requests_document([complaint()]), "json")[0]
-    assert request["lat"] == -0.4948 and request["long"] == 117.1436  # numbers, as in the example
+    assert request["lat"] == -0.495 and request["long"] == 117.144  # numbers, as in the example (3 decimals: ours)
     assert request["address_id"] is None and request["zipcode"] is None  # listed by the spec, not kept by us
 
 
@@ -423,7 +423,7 @@ def test_public_requests_never_carry_personal_data_or_external_ids():
         {"stage": "intake", "status": "closed", "close_reason": "Bukan keluhan: Jl. Juanda milik kota."},  # rejected
     ],
 )
-def test_text_is_public_only_when_told_not_confidential_and_accepted_at_intake(changes):
+def test_text_is_shown_only_for_a_listed_report(changes):
     hidden = georeport.service_request(
         complaint(**{"status": "closed", "reply": "Kami perbaiki Jl. Juanda.", **changes})
     )
@@ -432,7 +432,29 @@ def test_text_is_public_only_when_told_not_confidential_and_accepted_at_intake(c
     assert hidden["status"] == "closed" and hidden["service_code"] == "infrastruktur.jalan-rusak"
     assert hidden["agency_responsible"] == "Dinas Pekerjaan Umum, Penataan Ruang dan Perumahan Rakyat"
     body, _ = georeport.render(georeport.requests_document([complaint(**changes)]), "xml")
-    assert "Juanda" not in body and "foto.example" not in body and "-0.4948" not in body
+    assert "Juanda" not in body and "foto.example" not in body and "-0.49" not in body
+
+
+def test_a_listed_reports_text_is_published_as_the_register_publishes_it():
+    """domain/publication.py's rules (issue 22): masked text, a rounded point, never the photo link."""
+    shown = georeport.service_request(
+        complaint(
+            status="answered",
+            description="Saya Siti Aminah (siti.aminah@mail.id, 0812-3456-7890): lubang di Jl. Juanda, Rp 15.000.000.",
+            location="Depan rumah Bu AMINAH, Jl. Juanda, hubungi +62 811 5500 123",
+            reply="Terima kasih Ibu Siti, lubang ditambal pukul 08.00-16.00.",
+            latitude=-0.494851,
+            longitude=117.143649,
+        )
+    )
+    assert shown["description"] == "Saya [nama] ([email], [telepon]): lubang di Jl. Juanda, Rp 15.000.000."
+    assert shown["address"] == "Depan rumah Bu [nama], Jl. Juanda, hubungi [telepon]"
+    assert shown["status_notes"] == "Terima kasih Ibu [nama], lubang ditambal pukul 08.00-16.00."
+    assert (shown["lat"], shown["long"]) == (-0.495, 117.144)  # about 110 m
+    assert shown["media_url"] is None  # the reporter's own photo: never published
+    sensitive = georeport.service_request(complaint(category="sosial", subcategory="bansos"))
+    assert sensitive["description"] == COMPLAINT["description"]  # listed, without location: no point, no address
+    assert sensitive["lat"] is None and sensitive["long"] is None and sensitive["address"] is None
 
 
 def test_status_notes_dates_and_agency():

@@ -725,6 +725,20 @@ def test_the_reporter_is_erased_once_and_leaves_the_citizen_index(store):
     assert actions(store) == ["personal_data_erased"]
 
 
+def test_the_erasure_rewrites_the_text_in_the_same_write_only_if_it_is_as_read(store):
+    store.seed_complaint(reporter(title="Lapor Budi", location="Samarinda", reply=None))
+    fields = ("citizen_id", "citizen_name", "citizen_phone")
+    stale = {"title": ("Lapor Budi", "Lapor [nama]"), "reply": ("Terima kasih Budi", "Terima kasih [nama]")}
+    with pytest.raises(ConditionFailed):  # the reply read is not the one stored: nothing is written
+        store.erase_reporter(CASE, CITIZEN, fields, at(9), note("personal_data_erased", 9), stale)
+    assert store.existing_complaint(CASE) == reporter(title="Lapor Budi", location="Samarinda")
+    texts = {"title": ("Lapor Budi", "Lapor [nama]"), "reply": (None, None), "location": ("Samarinda", "Samarinda")}
+    store.erase_reporter(CASE, CITIZEN, fields, at(9), note("personal_data_erased", 9), texts)
+    erased = store.existing_complaint(CASE)
+    assert (erased.title, erased.reply, erased.citizen_name, erased.citizen_id) == ("Lapor [nama]", None, None, None)
+    assert actions(store) == ["personal_data_erased"]
+
+
 def test_the_redactions_replace_what_named_the_person(store):
     entry = store.seed_audit(new_audit_entry(CASE, at(1), "citizen:sub", "submitted", details={"to": "w@x.id"}))
     store.seed_work_item(visit(answer="Di sini", answered_by="citizen:sub"))
