@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from ..domain.files import REJECTED
@@ -36,17 +37,25 @@ class PrivacyStore:
                 return found
 
     def correct_reporter(
-        self, complaint_id: str, citizen_id: str, changes: dict[str, str | None], audit: AuditEntry
+        self,
+        complaint_id: str,
+        citizen_id: str,
+        changes: dict[str, str | None],
+        audit: AuditEntry,
+        texts: Mapping[str, tuple[str | None, str | None]] | None = None,
     ) -> None:
         """Change the reporter fields of one of the citizen's complaints (``changes``: field -> new value,
-        None removes it), with its audit entry.
+        None removes it) and rewrite its ``texts`` (the old name taken out: ``erase_reporter``'s form), with its
+        audit entry; all of it or nothing.
 
-        Raises ConditionFailed when the complaint is no longer theirs (erased meanwhile)."""
-        actions = [
+        Raises ConditionFailed when the complaint is no longer theirs (erased meanwhile), or when one of the
+        ``texts`` is no longer as read (the caller reads the case again)."""
+        actions: list[Action] = [
             getattr(ComplaintModel, name).set(value) if value is not None else getattr(ComplaintModel, name).remove()
             for name, value in changes.items()
         ]
-        update_complaint(complaint_id, actions, ComplaintModel.citizen_id == citizen_id, audit)
+        rewrites, condition = _rewritten(texts, ComplaintModel.citizen_id == citizen_id)
+        update_complaint(complaint_id, actions + rewrites, condition, audit)
 
     def erase_reporter(
         self,
@@ -64,13 +73,8 @@ class PrivacyStore:
         ``texts`` is no longer as read, written or not (the caller reads the case again)."""
         actions: list[Action] = [getattr(ComplaintModel, f).remove() for f in fields]
         actions += [ComplaintModel.personal_data_erased_at.set(erased_at), ComplaintModel.updated_at.set(erased_at)]
-        condition = ComplaintModel.citizen_id == citizen_id
-        for name, (read, rewritten) in (texts or {}).items():
-            attribute = getattr(ComplaintModel, name)
-            if rewritten != read:
-                actions.append(attribute.set(rewritten) if rewritten is not None else attribute.remove())
-            condition &= attribute.does_not_exist() if read is None else attribute == read
-        update_complaint(complaint_id, actions, condition, audit)
+        rewrites, condition = _rewritten(texts, ComplaintModel.citizen_id == citizen_id)
+        update_complaint(complaint_id, actions + rewrites, condition, audit)
 
     def redact_audit(self, entry: AuditEntry, actor: str, details: dict) -> None:
         """Replace one audit entry's actor and details (the person taken out of them)."""
@@ -132,3 +136,17 @@ class PrivacyStore:
             return int(RevocationModel.get(subject_key, consistent_read=True).revoked_at)
         except DoesNotExist:
             return None
+
+
+def _rewritten(
+    texts: Mapping[str, tuple[str | None, str | None]] | None, condition: Condition
+) -> tuple[list[Action], Condition]:
+    """The writes of the ``texts`` that change (field -> (as read, rewritten)), and ``condition`` held to every
+    one of them still being as read, changed or not: a text written since is never overwritten unseen."""
+    actions: list[Action] = []
+    for name, (read, rewritten) in (texts or {}).items():
+        attribute = getattr(ComplaintModel, name)
+        if rewritten != read:
+            actions.append(attribute.set(rewritten) if rewritten is not None else attribute.remove())
+        condition &= attribute.does_not_exist() if read is None else attribute == read
+    return actions, condition

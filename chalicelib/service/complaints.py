@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from ..domain import report, sop
+from ..domain import publication, report, sop
 from ..domain.errors import AlreadyEntered, IdempotencyKeyReused, NotFound, ValidationFailed
 from ..domain.limits import CounterHit
 from ..domain.planner import whole_sop_due
@@ -91,8 +91,8 @@ def reporter_details(svc: Services, citizen: Citizen) -> tuple[str | None, str |
     Why the account and not the token: a token's claims are what the account held when it was issued -- an
     hour old after a correction (``PATCH /me``), and, on the local stack, without ``name`` or
     ``phone_number`` at all (moto's ID tokens carry neither), so every email said "Yth. Pelapor". The
-    account is the one source. The price is one identity-provider call per named submission (an anonymous
-    one stores neither, and asks nothing): the submission's budget is 3 AWS calls
+    account is the one source. The price is one identity-provider call per submission (an anonymous one
+    stores neither, but its text is stored without them): the submission's budget is 3 AWS calls
     (tests/integration/test_call_budgets.py). Without an identity provider (use-case tests), or when the
     account is not found, the token's claims stand: a closed account's token is refused anyway, by the
     submission's own transaction (``access.token_check``).
@@ -107,9 +107,10 @@ def reporter_details(svc: Services, citizen: Citizen) -> tuple[str | None, str |
 
 def submit_complaint(svc: Services, citizen: Citizen, payload, idempotency_key: str | None = None) -> tuple[dict, bool]:
     """A citizen's complaint from the web. Returns (view, created). The reporter's name and phone come from
-    the account (``reporter_details``), unless the complaint is anonymous."""
+    the account (``reporter_details``); an anonymous complaint does not keep them, and its text is stored
+    without them (``_submit``)."""
     submission = parse_submission(payload)
-    name, phone = (None, None) if submission.anonymous else reporter_details(svc, citizen)
+    name, phone = reporter_details(svc, citizen)  # an anonymous report stores neither, but loses them from its text
     reporter = Reporter(
         citizen_id=citizen.id,
         email=citizen.email,
@@ -158,6 +159,21 @@ def enter_complaint(
     return _submit(svc, reporter, submission, fingerprint, idempotency_key)
 
 
+def _anonymous_texts(reporter: Reporter, submission) -> tuple[str, str, str | None]:
+    """The title, description and location to store. An anonymous reporter chose not to be known, to staff as to
+    the public, yet no name is stored to mask at publication: so their registered name, email and phone written
+    in the text are stored already as "[nama]", "[email]", "[telepon]" (``publication.erase_person``). The
+    fingerprint stays the submission's as sent: a retry with the same Idempotency-Key finds this complaint."""
+    title, description, location = submission.title, submission.description, submission.location
+    if not submission.anonymous or not (reporter.name or reporter.email or reporter.phone):
+        return title, description, location
+
+    def without(text: str | None) -> str | None:
+        return publication.erase_person(text, reporter.name, reporter.email, reporter.phone)
+
+    return without(title) or "", without(description) or "", without(location)
+
+
 def _submit(
     svc: Services,
     reporter: Reporter,
@@ -186,6 +202,7 @@ def _submit(
     now = iso(moment)
     settings = svc.settings
     sop_due_at = iso(whole_sop_due(moment, timedelta(0), settings.calendar(), settings.time_scale, settings.sla))
+    title, description, location = _anonymous_texts(reporter, submission)
     for _ in range(_TRACKING_ATTEMPTS):
         complaint = Complaint(
             id=complaint_id,
@@ -201,9 +218,9 @@ def _submit(
             updated_at=now,
             category=submission.category,
             subcategory=submission.subcategory,
-            title=submission.title,
-            description=submission.description,
-            location=submission.location,
+            title=title,
+            description=description,
+            location=location,
             latitude=submission.latitude,
             longitude=submission.longitude,
             anonymous=submission.anonymous,

@@ -347,9 +347,15 @@ class PersonalData(Protocol):
     def all_complaints_of(self, citizen_id: str, page_size: int = 100) -> list[Complaint]: ...
 
     def correct_reporter(
-        self, complaint_id: str, citizen_id: str, changes: dict[str, str | None], audit: AuditEntry
+        self,
+        complaint_id: str,
+        citizen_id: str,
+        changes: dict[str, str | None],
+        audit: AuditEntry,
+        texts: Mapping[str, tuple[str | None, str | None]] | None = None,
     ) -> None:
-        """``changes``: reporter field -> value (None removes); ConditionFailed if no longer theirs."""
+        """``changes``: reporter field -> value (None removes); ``texts`` rewritten as in ``erase_reporter``, in
+        the same write. ConditionFailed if no longer theirs, or if a text is no longer as read."""
         ...
 
     def erase_reporter(

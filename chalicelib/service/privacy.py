@@ -18,6 +18,7 @@ of the index, the steps before it repeat harmlessly, and the account goes last.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, Protocol, cast
 
@@ -136,35 +137,53 @@ def _attachment_export(attachment: Attachment) -> dict:
 # -- correction ------------------------------------------------------------------------------
 def correct(svc: Services, citizen_id: str, username: str, payload: Any) -> dict:
     """Correct the name and/or phone: the account first, then the reporter fields of the citizen's
-    complaints that carry them (anonymous ones keep none). A retry repeats the same writes."""
+    complaints that carry them (anonymous ones keep none). A retry repeats the same writes.
+
+    A new name also takes the old one out of each complaint's text (``ERASED_TEXT_FIELDS``) in the same
+    write: the register masks only the name the complaint now carries, so the old name written in it
+    ("saya Budi ...") would otherwise be published as written. The old name is the complaint's and the
+    account's before the change (a retry after the account changed still finds the complaint's)."""
     correction = personal_data.parse_correction(payload)
-    _account(svc, username)  # a closed account is not corrected (its token may still be valid)
+    previous = _account(svc, username).get("name")  # a closed account is not corrected (its token may still be valid)
     _directory(svc).update_account(username, correction.name, correction.phone, correction.fields)
     now = iso(svc.now())
     changes: dict[str, str | None] = {"updated_at": now}  # the reporter fields to change (None removes one)
-    if "name" in correction.fields and correction.name is not None:  # a name is never removed, only changed
+    renamed = "name" in correction.fields and correction.name is not None  # a name is never removed, only changed
+    if renamed:
         changes["citizen_name"] = correction.name
     if "phone" in correction.fields:
         changes["citizen_phone"] = correction.phone or None
+
+    def old_names(complaint: Complaint) -> set[tuple[str | None, str | None, str | None]]:
+        if not renamed:
+            return set()
+        return {(n, None, None) for n in (complaint.citizen_name, previous) if not _same_name(n, correction.name)}
+
+    def write(complaint: Complaint, texts: dict[str, tuple[str | None, str | None]]) -> None:
+        rewritten = sorted(name for name, (read, new) in texts.items() if new != read)
+        details: dict[str, Any] = {"fields": list(correction.fields)}
+        if rewritten:
+            details["texts_rewritten"] = rewritten
+        audit = new_audit_entry(
+            complaint.id, now, f"citizen:{citizen_id}", "personal_data_corrected", details=details
+        )  # which fields, never their values
+        svc.store.correct_reporter(complaint.id, citizen_id, changes, audit, texts or None)
+
     corrected = 0
     for complaint in svc.store.all_complaints_of(citizen_id):
         if complaint.anonymous:
             continue  # no name or phone was stored with it, and none is added now
-        audit = new_audit_entry(
-            complaint.id,
-            now,
-            f"citizen:{citizen_id}",
-            "personal_data_corrected",
-            details={"fields": list(correction.fields)},
-        )  # which fields, never their values
-        try:
-            svc.store.correct_reporter(complaint.id, citizen_id, changes, audit)
-            corrected += 1
-        except ConditionFailed:
-            continue  # erased meanwhile: nothing of theirs is left on it
+        corrected += _rewrite_texts(svc, complaint, citizen_id, old_names, write)  # 0: erased meanwhile
     svc.metrics.count("PersonalDataCorrected")
     account = _account(svc, username)
     return {"account": account, "complaints_corrected": corrected, "note": TOKEN_NOTE}
+
+
+def _same_name(name: str | None, other: str | None) -> bool:
+    """Whether two names are one as written (spaces and case aside); no name is no old name to take out."""
+    if not name or not name.strip():
+        return True
+    return " ".join(name.split()).casefold() == " ".join((other or "").split()).casefold()
 
 
 # -- erasure and closing the account -------------------------------------------------------------
@@ -195,21 +214,46 @@ def close_account(
     return {"complaints_erased": erased, "account_deleted": deleted}
 
 
-def _without_person(
-    complaint: Complaint, person: tuple[str | None, str | None, str | None]
-) -> dict[str, tuple[str | None, str | None]]:
-    """The complaint's text fields (``personal_data.ERASED_TEXT_FIELDS``), each as (as read, without the person):
-    their name, email and phone as the case holds them and as the account does. Every field, changed or not:
-    the write holds only if none was written since it was read (a reply stored meanwhile is read again)."""
-    people = {(complaint.citizen_name, complaint.citizen_email, complaint.citizen_phone), person}
+People = set[tuple[str | None, str | None, str | None]]  # (name, email, phone) of each person to take out
+
+
+def _without_people(complaint: Complaint, people: People) -> dict[str, tuple[str | None, str | None]]:
+    """The complaint's text fields (``personal_data.ERASED_TEXT_FIELDS``), each as (as read, without the people).
+    Every field, changed or not: the write holds only if none was written since it was read (a reply stored
+    meanwhile is read again). No people: no texts (nothing to rewrite, nothing to hold the write to)."""
+    if not people:
+        return {}
     texts = {}
     for name in personal_data.ERASED_TEXT_FIELDS:
         value = getattr(complaint, name)
         rewritten = value
-        for who, email, phone in people:
+        for who, email, phone in sorted(people, key=str):
             rewritten = publication.erase_person(rewritten, who, email, phone)
         texts[name] = (value, rewritten)
     return texts
+
+
+def _rewrite_texts(
+    svc: Services,
+    complaint: Complaint,
+    citizen_id: str,
+    people: Callable[[Complaint], People],
+    write: Callable[[Complaint, dict[str, tuple[str | None, str | None]]], None],
+) -> int:
+    """Write the complaint with its texts without ``people`` (of the complaint as read) in one conditional write
+    (``write``: ConditionFailed when the complaint is no longer the citizen's or a text is no longer as read).
+    A text written meanwhile (a reply) is read again and rewritten too, up to three tries. 1 if written, 0 if
+    the complaint is no longer the citizen's (erased already)."""
+    for _ in range(3):
+        try:
+            write(complaint, _without_people(complaint, people(complaint)))
+            return 1
+        except ConditionFailed:
+            current = svc.store.get_complaint(complaint.id)
+            if current is None or current.citizen_id != citizen_id:
+                return 0  # erased by an earlier attempt (or meanwhile) that the index had not caught up with
+            complaint = current
+    raise Unavailable("the complaint kept changing while it was written; try again")
 
 
 def _erase(
@@ -253,28 +297,25 @@ def _erase(
         uploader = personal_data.redact_actor(attachment.created_by, citizen_id) if attachment.created_by else None
         svc.store.erase_attachment(attachment, ERASED_REASON, personal_data.ERASED_FILENAME, now, created_by=uploader)
         files += 1
-    for _ in range(3):  # a text written meanwhile (a reply) is read again and rewritten too
-        texts = _without_person(complaint, person)
-        fields = [f for f in personal_data.PERSONAL_FIELDS if getattr(complaint, f, None) is not None]
+
+    def everyone(current: Complaint) -> People:
+        """The person as the case holds them and as the account does."""
+        return {(current.citizen_name, current.citizen_email, current.citizen_phone), person}
+
+    def write(current: Complaint, texts: dict[str, tuple[str | None, str | None]]) -> None:
         audit = new_audit_entry(
-            complaint.id,
+            current.id,
             now,
             "system:privacy",
             "personal_data_erased",
             details={
-                "fields": fields,
+                "fields": [f for f in personal_data.PERSONAL_FIELDS if getattr(current, f, None) is not None],
                 "texts_rewritten": sorted(name for name, (read, rewritten) in texts.items() if rewritten != read),
                 "attachments_deleted": files,
                 "audit_entries_redacted": redacted,
                 "reason": "account_closed",
             },
         )  # which fields, never their values
-        try:
-            svc.store.erase_reporter(complaint.id, citizen_id, personal_data.PERSONAL_FIELDS, now, audit, texts)
-            return 1
-        except ConditionFailed:
-            current = svc.store.get_complaint(complaint.id)
-            if current is None or current.citizen_id != citizen_id:
-                return 0  # erased by an earlier attempt that the index had not caught up with
-            complaint = current
-    raise Unavailable("the complaint kept changing while it was erased; try again")
+        svc.store.erase_reporter(current.id, citizen_id, personal_data.PERSONAL_FIELDS, now, audit, texts)
+
+    return _rewrite_texts(svc, complaint, citizen_id, everyone, write)

@@ -1003,9 +1003,14 @@ class PersonalDataWrites(ComplaintWrites):
         return [copy.deepcopy(c) for c in self._by_citizen(citizen_id)]
 
     def correct_reporter(
-        self, complaint_id: str, citizen_id: str, changes: dict[str, str | None], audit: AuditEntry
+        self,
+        complaint_id: str,
+        citizen_id: str,
+        changes: dict[str, str | None],
+        audit: AuditEntry,
+        texts: Mapping[str, tuple[str | None, str | None]] | None = None,
     ) -> None:
-        self._reporter_changed(complaint_id, citizen_id, dict(changes), audit)
+        self._reporter_changed(complaint_id, citizen_id, dict(changes), audit, texts)
 
     def erase_reporter(
         self,
@@ -1018,19 +1023,27 @@ class PersonalDataWrites(ComplaintWrites):
     ) -> None:
         changes: dict[str, Any] = dict.fromkeys(fields)
         changes.update(personal_data_erased_at=erased_at, updated_at=erased_at)
+        self._reporter_changed(complaint_id, citizen_id, changes, audit, texts)
+
+    def _reporter_changed(
+        self,
+        complaint_id: str,
+        citizen_id: str,
+        changes: dict[str, Any],
+        audit: AuditEntry,
+        texts: Mapping[str, tuple[str | None, str | None]] | None = None,
+    ) -> None:
+        """One transaction: the audit entry; the complaint if it exists, is still the citizen's and each of
+        ``texts`` is still as read (then rewritten)."""
         changes.update({name: rewritten for name, (_, rewritten) in (texts or {}).items()})
+        for name in changes:
+            if name not in _COMPLAINT_FIELDS:
+                raise AttributeError(f"a complaint has no attribute {name!r}")
 
         def holds(c: Complaint) -> bool:
             return c.citizen_id == citizen_id and all(getattr(c, n) == read for n, (read, _) in (texts or {}).items())
 
         self._update_case(complaint_id, holds, changes, audit)
-
-    def _reporter_changed(self, complaint_id: str, citizen_id: str, changes: dict[str, Any], audit: AuditEntry) -> None:
-        """One transaction: the audit entry; the complaint if it exists and is still the citizen's."""
-        for name in changes:
-            if name not in _COMPLAINT_FIELDS:
-                raise AttributeError(f"a complaint has no attribute {name!r}")
-        self._update_case(complaint_id, lambda c: c.citizen_id == citizen_id, changes, audit)
 
     @staticmethod
     def _update_existing(record: Any, **changes: Any) -> None:

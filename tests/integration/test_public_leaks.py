@@ -3,7 +3,8 @@
 Hypothesis generates batches of complaints of every kind -- told public or not, confidential, anonymous, at
 every stage and status, in sensitive sub-categories and not, with 6-decimal points, in different months --
 each with a reporter whose name, email and phone are also written into its title, description, place, the
-answer, a closing reason and the agency's response (in the forms people write them), and whose account id,
+answer, a closing reason and the agency's response (in the forms people write them; an anonymous report's own
+text as the submission stores it, without its reporter, and staff's text without a name), and whose account id,
 Open311 device and account ids, photo link and attachment names are stored beside it. They are written to
 moto's tables as the store writes them (the complaint, its tracking number, its stage visits, its
 attachments): fixture data in real DynamoDB, no mock of our code. Then every public output is read through
@@ -30,6 +31,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
@@ -43,6 +45,8 @@ from chalicelib.domain.calendar import WITA
 from chalicelib.domain.public_register import LICENCE, SOURCE
 from chalicelib.domain.records import Attachment, Complaint, WorkItem
 from chalicelib.domain.timestamps import iso
+from chalicelib.service.complaints import Reporter as Submitter
+from chalicelib.service.complaints import _anonymous_texts
 from chalicelib.web.problems import PROBLEMS, TYPE_BASE
 
 from ..personal_text import ORDINARY, SEPARATORS, digit_runs, indonesian_emails, names, national_numbers, written_phone
@@ -162,10 +166,11 @@ def reporters(draw) -> Reporter:
 
 
 @st.composite
-def text_about(draw, reporter: Reporter, anonymous: bool) -> str:
-    """Ordinary text with the reporter's own data written into it (their name only when the case keeps it)."""
+def text_about(draw, reporter: Reporter, named: bool) -> str:
+    """Ordinary text with the reporter's own data written into it (their name only where it may be written: the
+    reporter's own words, or staff's on a case that names them)."""
     pieces = draw(st.lists(st.sampled_from(ORDINARY), min_size=1, max_size=3))
-    if not anonymous and draw(st.booleans()):
+    if named and draw(st.booleans()):
         words = reporter.name.split()
         said = draw(st.sampled_from([reporter.name, words[0], words[-1], reporter.name.upper(), reporter.name.lower()]))
         pieces.append(draw(st.sampled_from(["Saya {}", "Bapak {}", "Ibu {}.", "a.n. {}", "{}"])).format(said))
@@ -189,8 +194,13 @@ def generated(draw) -> Generated:
     at = iso(created)
     latitude = round(draw(st.floats(-2.5, 2.6)), 6) + 0.000001  # six decimals (not rounded to fewer)
     longitude = round(draw(st.floats(113.7, 119.1)), 6) + 0.000001
-    text = lambda: draw(text_about(reporter, anonymous))  # noqa: E731
+    own = lambda: draw(text_about(reporter, True))  # noqa: E731  (the reporter's words: their name too)
+    text = lambda: draw(text_about(reporter, not anonymous))  # noqa: E731  (staff's: no name they were not given)
     answered = status != sop.STATUS_OPEN
+    # Stored as the submission stores them: an anonymous report's text without its reporter (_anonymous_texts).
+    submitter = Submitter(None, reporter.email, reporter.name, "k", "a", phone=reporter.phone)
+    words = SimpleNamespace(anonymous=anonymous, title=own(), description=own(), location=own())
+    title, description, location = _anonymous_texts(submitter, words)
     complaint = Complaint(
         category=category,
         subcategory=subcategory,
@@ -202,9 +212,9 @@ def generated(draw) -> Generated:
         status=status,
         stage=stage,
         step=SOP_ORDER.index(stage) + 1 if stage else 0,
-        title=text(),
-        description=text(),
-        location=text(),
+        title=title,
+        description=description,
+        location=location,
         latitude=round(latitude, 6),
         longitude=round(longitude, 6),
         reply=text() if answered else None,

@@ -90,10 +90,30 @@ def test_a_submission_names_the_reporter_as_the_account_holds_them_not_as_the_to
     assert ("account", "sub-1") in w.identity.calls
 
 
-def test_an_anonymous_submission_asks_the_account_nothing_and_keeps_no_name():
+def test_an_anonymous_submission_keeps_no_name_and_its_text_loses_the_accounts():
+    """The account is read (its name and phone, the token's may be stale), but only to take them out of the
+    text: an anonymous complaint keeps neither; a retry of the request as sent finds it."""
     w = world()
     citizen = Citizen(id="sub-1", email=EMAIL, username="sub-1")
-    view, _ = submit_complaint(w.svc, citizen, {**COMPLAINT, "anonymous": True})
+    written = {
+        **COMPLAINT,
+        "anonymous": True,
+        "title": "Kata Aminah: jalan rusak",
+        "description": f"Saya Siti Aminah ({EMAIL}, 0812-3456-7890). Hubungi juga Pak Budi 0811 2222 333.",
+    }
+    view, created = submit_complaint(w.svc, citizen, written, "anon-0001")
     stored = w.store.get_complaint(view["id"])
-    assert stored is not None and (stored.citizen_name, stored.citizen_phone) == (None, None)
-    assert not [c for c in w.identity.calls if c[0] == "account"]
+    assert created and stored is not None and (stored.citizen_name, stored.citizen_phone) == (None, None)
+    assert stored.title == "Kata [nama]: jalan rusak"
+    assert stored.description == "Saya [nama] ([email], [telepon]). Hubungi juga Pak Budi 0811 2222 333."
+    assert ("account", "sub-1") in w.identity.calls
+    again, created = submit_complaint(w.svc, citizen, written, "anon-0001")
+    assert not created and again["id"] == view["id"]
+
+
+def test_a_named_submission_keeps_its_text_as_written():
+    w = world()
+    written = {**COMPLAINT, "description": "Saya Siti Aminah, 0812-3456-7890."}
+    view, _ = submit_complaint(w.svc, Citizen(id="sub-1", email=EMAIL, username="sub-1"), written)
+    stored = w.store.get_complaint(view["id"])
+    assert stored is not None and stored.description == "Saya Siti Aminah, 0812-3456-7890."  # masked when published

@@ -83,3 +83,13 @@ def test_records_are_exported_as_held_without_the_systems_secrets():
     name = personal_data.export_filename(datetime(2026, 11, 28, 21, 5, tzinfo=UTC))
     assert name == "data-saya-aspirasi-kaltim-20261128-210500.json"
     assert set(personal_data.PERSONAL_FIELDS) >= {"citizen_email", "citizen_name", "citizen_phone", "citizen_id"}
+
+
+def test_an_old_name_is_one_that_differs_from_the_new_beyond_spaces_and_case():
+    """``correct`` takes out of the text only an old name that is not the new one (nor empty)."""
+    from chalicelib.service.privacy import _same_name
+
+    assert _same_name(" siti  AMINAH ", "Siti Aminah")
+    assert _same_name(None, "Siti Aminah") and _same_name("  ", "Siti Aminah")  # no old name to take out
+    assert not _same_name("Siti Aminah", "Siti Aminah Rahmawati")
+    assert not _same_name("Siti Aminah", None)

@@ -739,6 +739,29 @@ def test_the_erasure_rewrites_the_text_in_the_same_write_only_if_it_is_as_read(s
     assert actions(store) == ["personal_data_erased"]
 
 
+def test_a_correction_rewrites_the_text_in_the_same_write_only_if_it_is_as_read(store):
+    store.seed_complaint(reporter(title="Lapor Budi", location=None, reply="Terima kasih Budi"))
+    changes: dict[str, str | None] = {"citizen_name": "Ahmad", "updated_at": at(9)}
+    stale = {"title": ("Lapor Budi", "Lapor [nama]"), "reply": (None, None)}
+    with pytest.raises(ConditionFailed):  # the reply read is not the one stored: nothing is written
+        store.correct_reporter(CASE, CITIZEN, changes, note("personal_data_corrected", 9), stale)
+    assert store.existing_complaint(CASE) == reporter(title="Lapor Budi", location=None, reply="Terima kasih Budi")
+    texts = {
+        "title": ("Lapor Budi", "Lapor [nama]"),
+        "reply": ("Terima kasih Budi", "Terima kasih [nama]"),
+        "location": (None, None),
+    }
+    store.correct_reporter(CASE, CITIZEN, changes, note("personal_data_corrected", 9), texts)
+    corrected = store.existing_complaint(CASE)
+    assert (corrected.title, corrected.reply, corrected.location, corrected.citizen_name) == (
+        "Lapor [nama]",
+        "Terima kasih [nama]",
+        None,
+        "Ahmad",
+    )
+    assert corrected.citizen_id == CITIZEN and actions(store) == ["personal_data_corrected"]
+
+
 def test_the_redactions_replace_what_named_the_person(store):
     entry = store.seed_audit(new_audit_entry(CASE, at(1), "citizen:sub", "submitted", details={"to": "w@x.id"}))
     store.seed_work_item(visit(answer="Di sini", answered_by="citizen:sub"))
