@@ -3,14 +3,15 @@ the rule a case must meet to be on it. Pure: the use case is service/case_list.p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from . import catalog, sop, tracking
 from .errors import ValidationFailed
 from .records import Complaint
 from .submission import ALL_CHANNELS
+from .timestamps import iso
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50
@@ -68,18 +69,59 @@ class CaseQuery:
     limit: int
 
 
-def _utc(moment: datetime) -> str:
-    """As ``created_at`` is written (domain/timestamps.iso), so the strings compare as times."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+@dataclass(frozen=True)
+class Window:
+    """What the staff's list and the public register read alike: ``q``, the time range (``low``..``high``, UTC
+    ISO strings comparable with ``created_at``) and the page size."""
+
+    q: str | None
+    low: str
+    high: str
+    limit: int
 
 
-def _date(value: str) -> date | None:
+def _day(value: str) -> date | None:
     if len(value) != 10:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def parse_window(
+    params: Mapping[str, str], today: date, zone, default_from: Callable[[date], date], errors: list[dict]
+) -> Window | None:
+    """``q``, ``from``, ``to`` and ``limit`` of a list, the days (YYYY-MM-DD) in ``zone`` (WITA), both included;
+    ``to`` defaults to today, ``from`` to ``default_from(to)``. None when anything is wrong, each error added
+    to ``errors`` (the caller has added its own fields' and raises them all together)."""
+    q = (params.get("q") or "").strip() or None
+    if q is not None and len(q) > MAX_Q:
+        errors.append({"field": "q", "code": "too_long", "max_length": MAX_Q})
+    end = _day(params["to"]) if "to" in params else today
+    if end is None:
+        errors.append({"field": "to", "code": "invalid_date"})
+    start: date | None
+    if "from" in params:
+        start = _day(params["from"])
+        if start is None:
+            errors.append({"field": "from", "code": "invalid_date"})
+    else:
+        start = default_from(end or today)
+    if start is not None and end is not None and start > end:
+        errors.append({"field": "to", "code": "before_from"})
+    limit = DEFAULT_LIMIT
+    raw_limit = params.get("limit")
+    if raw_limit is not None:
+        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+            errors.append({"field": "limit", "code": "invalid_limit"})
+        else:
+            limit = int(raw_limit)
+    if errors or start is None or end is None:
+        return None
+    low = datetime.combine(start, time.min, tzinfo=zone)
+    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone) - timedelta(milliseconds=1)
+    return Window(q, iso(low), iso(high), limit)
 
 
 def _months_before(day: date, months: int) -> date:
@@ -110,31 +152,7 @@ def parse_query(params: Mapping[str, str], today: date, zone) -> CaseQuery:
         if value is not None and value not in choices:
             errors.append({"field": field, "code": f"unknown_{field}"})
         values[field] = value
-    q = (params.get("q") or "").strip() or None
-    if q is not None and len(q) > MAX_Q:
-        errors.append({"field": "q", "code": "too_long", "max_length": MAX_Q})
-    end = _date(params["to"]) if "to" in params else today
-    if end is None:
-        errors.append({"field": "to", "code": "invalid_date"})
-    start: date | None
-    if "from" in params:
-        start = _date(params["from"])
-        if start is None:
-            errors.append({"field": "from", "code": "invalid_date"})
-    else:
-        start = _months_before(end or today, DEFAULT_MONTHS)
-    if start is not None and end is not None and start > end:
-        errors.append({"field": "to", "code": "before_from"})
-    limit = DEFAULT_LIMIT
-    raw_limit = params.get("limit")
-    if raw_limit is not None:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            errors.append({"field": "limit", "code": "invalid_limit"})
-        else:
-            limit = int(raw_limit)
-    if errors:
+    window = parse_window(params, today, zone, lambda end: _months_before(end, DEFAULT_MONTHS), errors)
+    if window is None:
         raise ValidationFailed(errors)
-    assert start is not None and end is not None
-    low = datetime.combine(start, time.min, tzinfo=zone)
-    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone) - timedelta(milliseconds=1)
-    return CaseQuery(CaseFilter(**values, q=q), _utc(low), _utc(high), limit)
+    return CaseQuery(CaseFilter(**values, q=window.q), window.low, window.high, window.limit)

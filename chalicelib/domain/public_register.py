@@ -15,20 +15,17 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from . import catalog, publication, sop, tracking
+from .case_list import STATUSES, parse_window
 from .cells import safe_text
 from .errors import ValidationFailed
 from .records import Complaint, WorkItem
-from .timestamps import parse_iso
+from .timestamps import iso, parse_iso
 
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 50
-DEFAULT_DAYS = 365  # without ``from``: this many days before ``to``
-MAX_Q = 100
-STATUSES = (sop.STATUS_OPEN, sop.STATUS_ANSWERED, sop.STATUS_CLOSED)
+DEFAULT_DAYS = 365  # without ``from``: this many days before ``to`` (q, the days and limit: case_list.parse_window)
 
 LICENCE = "CC BY 4.0"
 SOURCE = "Aspirasi Kaltim, Diskominfo Provinsi Kalimantan Timur"
@@ -103,20 +100,6 @@ class PublicQuery:
     limit: int
 
 
-def utc(moment: datetime) -> str:
-    """As ``created_at`` is written (domain/timestamps.iso), so the strings compare as times."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def _day(value: str) -> date | None:
-    if len(value) != 10:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _choice(params: Mapping[str, str], field: str, choices: Iterable[str], errors: list[dict]) -> str | None:
     value = params.get(field)  # given but empty is wrong too
     if value is not None and value not in set(choices):
@@ -143,34 +126,11 @@ def parse_query(params: Mapping[str, str], today: date, zone) -> PublicQuery:
     )
     subcategory = _choice(params, "subcategory", subcategories, errors)
     opd = _choice(params, "opd", catalog.OPDS, errors)
-    q = (params.get("q") or "").strip() or None
-    if q is not None and len(q) > MAX_Q:
-        errors.append({"field": "q", "code": "too_long", "max_length": MAX_Q})
-    end = _day(params["to"]) if "to" in params else today
-    if end is None:
-        errors.append({"field": "to", "code": "invalid_date"})
-    start: date | None
-    if "from" in params:
-        start = _day(params["from"])
-        if start is None:
-            errors.append({"field": "from", "code": "invalid_date"})
-    else:
-        start = (end or today) - timedelta(days=DEFAULT_DAYS)
-    if start is not None and end is not None and start > end:
-        errors.append({"field": "to", "code": "before_from"})
-    limit = DEFAULT_LIMIT
-    raw_limit = params.get("limit")
-    if raw_limit is not None:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
-            errors.append({"field": "limit", "code": "invalid_limit"})
-        else:
-            limit = int(raw_limit)
-    if errors:
+    window = parse_window(params, today, zone, lambda end: end - timedelta(days=DEFAULT_DAYS), errors)
+    if window is None:
         raise ValidationFailed(errors)
-    assert start is not None and end is not None
-    low = datetime.combine(start, time.min, tzinfo=zone)
-    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone) - timedelta(milliseconds=1)
-    return PublicQuery(PublicFilter(status, category, subcategory, opd, q), utc(low), utc(high), limit)
+    filter = PublicFilter(status, category, subcategory, opd, window.q)
+    return PublicQuery(filter, window.low, window.high, window.limit)
 
 
 # -- open data: one month ------------------------------------------------------------------------
@@ -203,7 +163,7 @@ def parse_month(params: Mapping[str, str], today: date, zone) -> Month:
     following = (first + timedelta(days=32)).replace(day=1)
     low = datetime.combine(first, time.min, tzinfo=zone)
     high = datetime.combine(following, time.min, tzinfo=zone) - timedelta(milliseconds=1)
-    return Month(f"{first:%Y-%m}", utc(low), utc(high), first == this_month)
+    return Month(f"{first:%Y-%m}", iso(low), iso(high), first == this_month)
 
 
 # -- what the public reads of a complaint ------------------------------------------------------------
