@@ -72,9 +72,10 @@ def _protected(text: str, before: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _phone_end(groups: list[tuple[int, int, str]], i: int, blocked: list[bool]) -> int | None:
-    """The last group of the longest phone number starting at group ``i`` (``_PHONE_LENGTHS``), or None. A short
-    group after a number already whole is not taken into it."""
+def _phone_end(text: str, groups: list[tuple[int, int, str]], i: int, blocked: list[bool]) -> int | None:
+    """The last group of the longest phone number starting at group ``i`` (``_PHONE_LENGTHS``), or None. Once the
+    number is whole, it takes no group after a short one it left out ("0812 3456 7890 1 Desember": the 1 is the
+    date's) nor one joined otherwise than its own groups ("0811-0000-00 3 desa": the 3 is the villages')."""
     first = groups[i][2]
     bounds = next(((low, high) for start, low, high in _PHONE_LENGTHS if first.startswith(start)), None)
     if bounds is None or blocked[i]:
@@ -84,11 +85,15 @@ def _phone_end(groups: list[tuple[int, int, str]], i: int, blocked: list[bool]) 
     for j in range(i, len(groups)):
         if blocked[j]:
             break
+        joined = text[groups[j - 1][1] : groups[j][0]] if j > i else ""
+        if best is not None and best > i and joined != text[groups[best - 1][1] : groups[best][0]]:
+            break
         digits += len(groups[j][2].lstrip("+"))
         if digits > high:
             break
-        trailing = best is not None and len(groups[j][2]) <= 2 and len(groups[j - 1][2]) >= 3
-        if digits >= low and not trailing:  # "0812 3456 7890 1 Desember": the 1 is the date's
+        if best is not None and len(groups[j][2]) <= 2 and len(groups[j - 1][2]) >= 3:
+            break
+        if digits >= low:
             best = j
     return best
 
@@ -104,9 +109,9 @@ def _mask_phone(match: re.Match) -> str:
     blocked = [any(s < end and start < e for s, e in kept) for start, end, _ in groups]
     out, cursor, i = [], 0, 0
     while i < len(groups):
-        best = _phone_end(groups, i, blocked)
+        best = _phone_end(text, groups, i, blocked)
         short = len(groups[i][2].lstrip("+")) <= 2 and groups[i][2].lstrip("+") != "62"
-        if best is not None and short and i + 1 < len(groups) and _phone_end(groups, i + 1, blocked) is not None:
+        if best is not None and short and i + 1 < len(groups) and _phone_end(text, groups, i + 1, blocked) is not None:
             best = None  # "05 0812 3456 7890": the number starts at 0812
         if best is None:
             i += 1

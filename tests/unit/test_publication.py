@@ -86,6 +86,7 @@ def test_erase_person_takes_out_their_name_email_and_phone_however_written_and_n
     own_email, own_phone = emails[0], numbers[0]
     other_written, other_nsn = other
     assume(other_nsn != own_phone and own_phone not in other_nsn and other_nsn not in own_phone)
+    assume(not name_parts_in(theirs, name))  # an address holding their name loses it: it may well be theirs
     text = f"{text} cc {theirs} / {other_written}"
     out = erase_person(text, name, own_email, e164(own_phone))
     assert out is not None
