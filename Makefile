@@ -39,6 +39,8 @@ monthly-report: $(STAMP)
 # end-to-end module keeps its own local stack on free ports: --dist loadfile), then the integration
 # tests (moto's execution threads). The chaos suites hold times under injected faults, so they run
 # alone, with nothing else on the two cores.
+# Properties (hypothesis) draw the same examples each run here; pytest run by hand explores new ones.
+test: export HYPOTHESIS_PROFILE = repeatable
 test: $(STAMP) chromium
 	$(PY) -m pytest -n 2 --dist loadfile -m "not chaos" tests/unit tests/infra tests/e2e
 	$(PY) -m pytest -m chaos tests/e2e
