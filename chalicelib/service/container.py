@@ -24,6 +24,8 @@ from .ports import (
     Store,
     TokenVerifier,
     Uploads,
+    WhatsAppApi,
+    WhatsAppRecords,
     Workbooks,
     Workflow,
 )
@@ -47,3 +49,5 @@ class Services:
     # service/access.py: which accounts' tokens were revoked (closed, disabled), as this process last read
     revocations: RevocationCache = field(default_factory=RevocationCache)
     templates: ReplyTemplates | None = None  # reply templates (None: the console offers none, writes answer 503)
+    whatsapp: WhatsAppApi | None = None  # the Cloud API (None: WHATSAPP_PHONE_NUMBER_ID unset, the channel is off)
+    whatsapp_records: WhatsAppRecords | None = None  # conversations, message ids, threads

@@ -17,6 +17,7 @@ from ..domain.records import ApiKey, Attachment, AuditEntry, Complaint, EmailRec
 from ..domain.reply_templates import ReplyTemplate
 from ..domain.report import Delta
 from ..domain.roles import Member
+from ..domain.whatsapp import Awaiting, ThreadEntry
 
 
 class Workflow(Protocol):
@@ -72,6 +73,47 @@ class Notifier(Protocol):
         self, to: Sequence[str], template: str, context: dict, attachments: Sequence[tuple[str, str, bytes]] = ()
     ) -> SentEmail:
         """``attachments``: (filename, content type, bytes) each."""
+        ...
+
+
+class WhatsAppApi(Protocol):
+    """The WhatsApp Business Cloud API (Meta's Graph API; adapters/whatsapp_api.py). A refusal for good (a
+    number not on WhatsApp, a template not approved) raises MessageRejected; anything else may be retried."""
+
+    def send_text(self, to: str, text: str) -> str:
+        """Free text to ``to`` (E.164); the message's id (wamid). Only within 24 hours of their last message."""
+        ...
+
+    def send_template(self, to: str, name: str, language: str, parameters: Sequence[str]) -> str:
+        """An approved template with its body parameters; the message's id. Allowed at any time."""
+        ...
+
+    def media(self, media_id: str) -> tuple[bytes, str]:
+        """The bytes and MIME type of a citizen's photo. Raises Missing when the media is gone."""
+        ...
+
+
+MessageRejected = EmailRejected  # the same meaning for any channel: refused for good, do not retry
+
+
+class WhatsAppRecords(Protocol):
+    """What the WhatsApp channel keeps (adapters/whatsapp_store.py): the conversation of each phone number
+    (24-hour TTL), the ids of messages handled, what a case awaits from the citizen, and each case's thread."""
+
+    def last_inbound_at(self, phone: str) -> str | None:
+        """When ``phone`` last wrote to us (ISO), if within the conversation's life: the 24-hour window."""
+        ...
+
+    def expect_reply(self, phone: str, awaiting: Awaiting, until: str) -> None:
+        """The phone's next message answers ``awaiting`` (a question, a rating) until ``until`` (ISO)."""
+        ...
+
+    def record_thread(self, complaint_id: str, entries: Sequence[ThreadEntry]) -> None:
+        """Add messages to the case's thread (idempotent: an entry is keyed by its message id)."""
+        ...
+
+    def thread(self, complaint_id: str) -> list[ThreadEntry]:
+        """The case's WhatsApp messages, oldest first."""
         ...
 
 
