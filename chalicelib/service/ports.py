@@ -17,7 +17,7 @@ from ..domain.records import ApiKey, Attachment, AuditEntry, Complaint, EmailRec
 from ..domain.reply_templates import ReplyTemplate
 from ..domain.report import Delta
 from ..domain.roles import Member
-from ..domain.whatsapp import Awaiting, ThreadEntry
+from ..domain.whatsapp import Awaiting, Conversation, Status, ThreadEntry
 
 
 class Workflow(Protocol):
@@ -93,6 +93,16 @@ class WhatsAppApi(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class StoredConversation:
+    """A phone's record: the report being written (None: idle), its version (optimistic locking: messages of
+    one phone may be handled concurrently) and when the phone last wrote (the 24-hour window)."""
+
+    conversation: Conversation | None
+    version: int
+    last_inbound_at: str | None
+
+
 MessageRejected = EmailRejected  # the same meaning for any channel: refused for good, do not retry
 
 
@@ -114,6 +124,40 @@ class WhatsAppRecords(Protocol):
 
     def thread(self, complaint_id: str) -> list[ThreadEntry]:
         """The case's WhatsApp messages, oldest first."""
+        ...
+
+    def conversation(self, phone: str) -> StoredConversation | None:
+        """The phone's record (None: never wrote, or its 24 hours ran out: the TTL's deletion may lag, so an
+        adapter answers None for a record past its ``expires_at`` too)."""
+        ...
+
+    def save_turn(
+        self,
+        phone: str,
+        message_id: str,
+        at: str,
+        conversation: Conversation | None,
+        expected_version: int | None,
+        expires_at: int,
+        clear_awaiting: bool = False,
+    ) -> None:
+        """One transaction: the message id recorded once, the phone's conversation (None: idle) written if its
+        version is still ``expected_version`` (None: no record yet), ``last_inbound_at`` = ``at``, TTL
+        ``expires_at`` (epoch seconds); and the awaiting item deleted when ``clear_awaiting``. Raises
+        ConditionFailed with ``reasons[0] == "ConditionalCheckFailed"`` if the message id was seen before,
+        ``reasons[1] == "ConditionalCheckFailed"`` if another message moved the conversation meanwhile."""
+        ...
+
+    def seen(self, message_id: str) -> bool:
+        """Whether a message with this id was handled already (its turn saved)."""
+        ...
+
+    def awaiting_reply(self, phone: str) -> tuple[Awaiting, str] | None:
+        """What the phone's next message answers, and until when (ISO); None if nothing."""
+        ...
+
+    def record_status(self, status: Status, at: str) -> None:
+        """A status callback for a message we sent: the thread entry with that id (if any) takes the status."""
         ...
 
 

@@ -4,10 +4,10 @@ tests drive them; integration tests use the real adapters on moto and the local 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from chalicelib.domain.whatsapp import Awaiting, ThreadEntry
-from chalicelib.service.ports import Missing
+from chalicelib.domain.whatsapp import Awaiting, Conversation, Status, ThreadEntry
+from chalicelib.service.ports import ConditionFailed, Missing, StoredConversation
 
 
 @dataclass
@@ -68,3 +68,51 @@ class InMemoryWhatsAppRecords:
 
     def thread(self, complaint_id: str) -> list[ThreadEntry]:
         return sorted(self.threads.get(complaint_id, {}).values(), key=lambda e: (e.at, e.message_id))
+
+    conversations: dict[str, tuple[StoredConversation, int]] = field(default_factory=dict)  # phone -> (it, expires)
+    message_ids: set[str] = field(default_factory=set)
+    statuses: list[tuple[Status, str]] = field(default_factory=list)
+    clock: int | None = None  # epoch seconds "now" for expiry; None: records never expire
+
+    def conversation(self, phone: str) -> StoredConversation | None:
+        found = self.conversations.get(phone)
+        if found is None or (self.clock is not None and found[1] <= self.clock):
+            return None
+        return found[0]
+
+    def save_turn(
+        self,
+        phone: str,
+        message_id: str,
+        at: str,
+        conversation: Conversation | None,
+        expected_version: int | None,
+        expires_at: int,
+        clear_awaiting: bool = False,
+    ) -> None:
+        seen = message_id in self.message_ids
+        current = self.conversations.get(phone)
+        version = current[0].version if current is not None else None
+        moved = version != expected_version
+        if seen or moved:
+            raise ConditionFailed(
+                ["ConditionalCheckFailed" if seen else "None", "ConditionalCheckFailed" if moved else "None"]
+            )
+        self.message_ids.add(message_id)
+        self.conversations[phone] = (StoredConversation(conversation, (version or 0) + 1, at), expires_at)
+        self.inbound_at[phone] = at
+        if clear_awaiting:
+            self.awaiting.pop(phone, None)
+
+    def seen(self, message_id: str) -> bool:
+        return message_id in self.message_ids
+
+    def awaiting_reply(self, phone: str) -> tuple[Awaiting, str] | None:
+        return self.awaiting.get(phone)
+
+    def record_status(self, status: Status, at: str) -> None:
+        self.statuses.append((status, at))
+        for thread in self.threads.values():
+            entry = thread.get(status.id)
+            if entry is not None:
+                thread[status.id] = replace(entry, status=status.status)
