@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo monthly-report load bench test unit integration e2e infra synth chromium vendor clean
+.PHONY: run demo whatsapp monthly-report load bench test unit integration e2e infra synth chromium vendor clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ load: $(STAMP)
 # ARGS="--quick", "--only calls,cost" or "--output FILE" run less or write elsewhere (python -m bench.run --help).
 bench: $(STAMP)
 	$(PY) -m bench.run $(ARGS)
+
+# Chat as a citizen on WhatsApp with the running local stack (`make run` in another terminal): what you type goes
+# to the webhook signed as Meta would; the replies come from the stand-in Graph API. SECRET: the banner's app secret.
+whatsapp: $(STAMP)
+	$(PY) -m local.whatsapp_chat --secret "$(SECRET)" $(ARGS)
 
 # The monthly SLA report email, now, on the running local stack (`make run` in another terminal):
 # last month, or MONTH=2026-10; FORCE=1 sends a month again (or the current one, as a preliminary report).
