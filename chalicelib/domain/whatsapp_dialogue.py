@@ -20,7 +20,7 @@ The steps (``Conversation.step``)::
 - ``place``: a location message inside East Kalimantan (domain/coordinates.py's box; outside: asked again), a
   text (the place's name, <= 300 characters), or ``lewati``.
 - ``photos``: JPEG or PNG image messages, at most ``files.MAX_PER_COMPLAINT`` (the fifth ends the step), or
-  ``selesai``/``lewati``. A photo sent earlier, while the complaint or the place is asked, is kept too.
+  ``selesai``/``lewati``. A photo sent earlier (at any step of the report) is kept too.
 - ``confirm``: the summary; ``KIRIM`` -> ``Submit`` and no conversation (the use case replies with
   ``submitted(tracking_number)``); the transcript, with the ``KIRIM``, is in ``Turn.extra["transcript"]``.
 
@@ -72,6 +72,7 @@ from .whatsapp import (
     ANSWER,
     IMAGE,
     LOCATION,
+    OTHER,
     RATING,
     TEXT,
     Action,
@@ -480,7 +481,8 @@ def _checked_or_dialogue(
     number = tracking.normalize(check.group(1)) if check is not None else None
     if number is not None:
         return Turn(conversation, _resume(conversation), CheckStatus(number))
-    if check is not None and not free_text:  # where free text is asked, "cek jalan ..." is the citizen's text
+    # Where free text is asked, "cek jalan ..." is the citizen's text; "cek KT-..." with a typo is still a check.
+    if check is not None and (not free_text or not check.group(1) or check.group(1).startswith("kt")):
         return Turn(conversation, (_again(conversation, _BAD_NUMBER) if _writing(conversation) else _BAD_NUMBER,))
     if awaiting is not None and awaiting.kind == ANSWER and not _writing(conversation):
         turn = _answer(conversation, awaiting, message, word)
@@ -525,10 +527,10 @@ def _dialogue(c: Conversation | None, message: Inbound, word: str, new_id: NewId
             return c, (f"{_STILL_WRITING}\n\n{_question(c)}",), None
         return Conversation(step=MENU), (menu(),), None
     if c is None or c.step == MENU:
-        return _at_menu(message, word, new_id)
+        return _at_menu(c, message, word, new_id)
     if c.step == TRACK:
         return _at_track(c, message, word)
-    if message.kind == IMAGE and c.step in (COMPLAINT, PLACE, PHOTOS, CONFIRM):
+    if message.kind == IMAGE:  # kept at any step of a report: what the citizen sent is never lost
         return _photo(c, message)
     if message.kind not in (TEXT, LOCATION):
         return c, (_again(c, f"{_NOT_READABLE} {_expected(c)}"),), None
@@ -543,7 +545,7 @@ def _dialogue(c: Conversation | None, message: Inbound, word: str, new_id: NewId
     return handler(c, message, word)
 
 
-def _at_menu(message: Inbound, word: str, new_id: NewId) -> _Step:
+def _at_menu(c: Conversation | None, message: Inbound, word: str, new_id: NewId) -> _Step:
     if word == "1":
         c = Conversation(step=CATEGORY, conversation_id=new_id())
         return c, (_category_question(),), None
@@ -551,14 +553,17 @@ def _at_menu(message: Inbound, word: str, new_id: NewId) -> _Step:
         return Conversation(step=TRACK), (_track_question(),), None
     if message.kind == TEXT and word.startswith("kt") and (number := tracking.normalize(word)):
         return None, (), CheckStatus(number)
-    return Conversation(step=MENU), (menu(),), None
+    if c is None:  # a first message: the menu is the greeting
+        return Conversation(step=MENU), (menu(),), None
+    problem = _expected(c) if message.kind != OTHER else f"{_NOT_READABLE} {_expected(c)}"
+    return c, (_again(c, problem),), None
 
 
 def _at_track(c: Conversation, message: Inbound, word: str) -> _Step:
     number = tracking.normalize(word) if message.kind == TEXT else None
     if number is None:
-        problem = _NOT_READABLE if message.kind not in (TEXT, LOCATION, IMAGE) else "Nomor laporan tidak dikenali."
-        return c, (_again(c, f"{problem} {_expected(c)}"),), None
+        problem = {TEXT: "Nomor laporan tidak dikenali.", OTHER: _NOT_READABLE}.get(message.kind)
+        return c, (_again(c, f"{problem} {_expected(c)}" if problem else _expected(c)),), None
     return None, (), CheckStatus(number)
 
 
