@@ -28,6 +28,8 @@ Commands, at any step (case, blanks and ``*`` ignored):
 
 - ``cek KT-XXXX-XXXX`` (case, blanks and dashes as people type them, domain/tracking.py) -> ``CheckStatus``;
   the conversation is returned exactly as it was, and a report being written is reminded after the status.
+  Where free text is asked (the complaint, the place, an answer), ``cek`` not followed by ``KT`` is the
+  citizen's text ("Cek jalan di depan pasar ..."); elsewhere a number that cannot be one is said so.
 - ``batal`` -> no conversation, a short confirmation.
 - ``menu`` or ``0`` -> the menu, unless a report is being written: then a reminder that ``batal`` discards
   it, and its question again (nothing typed is lost by a stray word).
@@ -42,13 +44,13 @@ A case waiting for the citizen (``awaiting``):
   other message uses the prompt up (``awaiting_used``) and the dialogue handles it: a rating never traps.
   ``rating_prompt`` tells how to start a new report instead (``menu``), so its numbers cannot be read as the
   menu's.
-- ANSWER: when no report is being written (no conversation, the menu or the ``track`` step does not count as
-  writing), a text is the answer -> ``AnswerQuestion``, except ``cek ...`` (checks), ``batal``, ``menu``/``0``
-  and, at the menu the citizen asked for, ``1``/``2``. A non-text message is asked to be a text. While a report
-  is being written, the question waits until it is sent or cancelled.
+- ANSWER: with no conversation open or at the menu, a text is the answer -> ``AnswerQuestion``, except
+  ``cek ...`` (checks), ``batal``, ``menu``/``0`` and, at the menu the citizen asked for, ``1``/``2`` (so a
+  citizen with a pending question can still start a report: ``menu``, then ``1``). A non-text message is
+  asked to be a text. While a report is being written (or a tracking number is asked), the question waits.
 
 Expiry: the store keeps a conversation 24 hours after the citizen's last message (whatsapp.CONVERSATION_HOURS,
-the table's TTL); an expired one arrives here as None, so the next message simply shows the menu.
+the table's TTL); an expired one arrives here as None, and the next message is read as a first one.
 
 Transcript: while a report is being written (from the ``1`` that starts it), every message in and reply out
 is appended as ``(now, "in"|"out", text)`` to ``Conversation.transcript``, the last ``TRANSCRIPT_MAX`` kept; on
