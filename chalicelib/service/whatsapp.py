@@ -111,7 +111,14 @@ def _run(svc: Services, message: Message) -> bool:
         records.record_thread(outcome.case, outcome.before)
     sent = _send(svc, phone, [*turn.replies, *outcome.replies])
     if outcome.case is not None and sent:
-        records.record_thread(outcome.case, [ThreadEntry(now, "out", text, wamid) for wamid, text in sent])
+        # A millisecond apart, after the message they answer: the thread reads in order whatever the wamids.
+        records.record_thread(
+            outcome.case,
+            [
+                ThreadEntry(iso(moment + timedelta(milliseconds=n)), "out", text, wamid)
+                for n, (wamid, text) in enumerate(sent, 1)
+            ],
+        )
     keep = conversation if outcome.keep_draft else turn.conversation
     try:
         records.save_turn(
@@ -163,11 +170,11 @@ def _act(svc: Services, message: Message, conversation: Conversation | None, tur
     if isinstance(action, Submit):
         return _submit(svc, message, conversation, action, moment)
     if isinstance(action, CheckStatus):
-        return _check(svc, message, action)
+        return _check(svc, message, action, moment)
     if isinstance(action, AnswerQuestion):
-        return _answer(svc, message, action)
+        return _answer(svc, message, action, moment)
     if isinstance(action, Rate):
-        return _rate(svc, message, action)
+        return _rate(svc, message, action, moment)
     return _Outcome()
 
 
@@ -191,13 +198,12 @@ def _submit(
     )
     for index, (media_id, mime_type) in enumerate(action.photos, 1):
         _attach_photo(svc, complaint, message, index, media_id, mime_type)
-    at = _message_time(message)
     transcript = conversation.transcript if conversation is not None else ()
     entries = [
-        ThreadEntry(when, direction, text, f"{action.conversation_id}:{n}")
+        ThreadEntry(when, direction, text, f"{action.conversation_id}:{n:04d}")
         for n, (when, direction, text) in enumerate(transcript)
     ]
-    entries.append(ThreadEntry(at, "in", message.inbound.text, message.id, kind=message.inbound.kind))
+    entries.append(_inbound_entry(message, moment))
     return _Outcome([dialogue.submitted(complaint.tracking_number)], case=complaint.id, before=entries)
 
 
@@ -265,7 +271,7 @@ def _attach_photo(svc: Services, complaint: Complaint, message: Message, index: 
 
 
 # -- cek, answers, ratings ---------------------------------------------------------------------------------
-def _check(svc: Services, message: Message, action: CheckStatus) -> _Outcome:
+def _check(svc: Services, message: Message, action: CheckStatus, moment: datetime) -> _Outcome:
     try:
         view = status_check.track(svc, action.tracking_number, client=f"whatsapp:{message.phone}")
     except status_check.UnknownTrackingNumber:
@@ -279,30 +285,32 @@ def _check(svc: Services, message: Message, action: CheckStatus) -> _Outcome:
         view = {**view, "answer": complaint.reply}  # the reporter may read the reply; anyone else only the status
     outcome = _Outcome([dialogue.status_reply(view, own)])
     if own and complaint is not None:
-        outcome.case, outcome.before = complaint.id, [_inbound_entry(message)]
+        outcome.case, outcome.before = complaint.id, [_inbound_entry(message, moment)]
     return outcome
 
 
-def _answer(svc: Services, message: Message, action: AnswerQuestion) -> _Outcome:
+def _answer(svc: Services, message: Message, action: AnswerQuestion, moment: datetime) -> _Outcome:
     complaint = _reporters_case(svc, message, action.complaint_id)
     if complaint is None:
         return _Outcome([dialogue.menu()], awaiting_used=True)
     try:
         followup.answer_question(svc, complaint, {"answer": action.answer}, f"whatsapp:{message.phone}")
     except ValidationFailed as refused:  # too long, say: the question still waits for an answer
-        return _Outcome([dialogue.submit_refused(refused.errors)], case=complaint.id, before=[_inbound_entry(message)])
+        return _Outcome(
+            [dialogue.submit_refused(refused.errors)], case=complaint.id, before=[_inbound_entry(message, moment)]
+        )
     except NoQuestionPending:
         return _Outcome([dialogue.menu()], awaiting_used=True)
     log.info("whatsapp answer recorded", extra={"message_id": message.id, "complaint_id": complaint.id})
     return _Outcome(
         [dialogue.answer_recorded(complaint.tracking_number)],
         case=complaint.id,
-        before=[_inbound_entry(message)],
+        before=[_inbound_entry(message, moment)],
         awaiting_used=True,
     )
 
 
-def _rate(svc: Services, message: Message, action: Rate) -> _Outcome:
+def _rate(svc: Services, message: Message, action: Rate, moment: datetime) -> _Outcome:
     complaint = _reporters_case(svc, message, action.complaint_id)
     if complaint is None:
         return _Outcome([dialogue.menu()], awaiting_used=True)
@@ -315,7 +323,7 @@ def _rate(svc: Services, message: Message, action: Rate) -> _Outcome:
         return _Outcome([dialogue.menu()], awaiting_used=True)
     log.info("whatsapp rating recorded", extra={"message_id": message.id, "complaint_id": complaint.id})
     return _Outcome(
-        [dialogue.rated(action.stars)], case=complaint.id, before=[_inbound_entry(message)], awaiting_used=True
+        [dialogue.rated(action.stars)], case=complaint.id, before=[_inbound_entry(message, moment)], awaiting_used=True
     )
 
 
@@ -328,8 +336,9 @@ def _reporters_case(svc: Services, message: Message, complaint_id: str) -> Compl
     return complaint
 
 
-def _inbound_entry(message: Message) -> ThreadEntry:
-    return ThreadEntry(_message_time(message), "in", message.inbound.text, message.id, kind=message.inbound.kind)
+def _inbound_entry(message: Message, moment: datetime) -> ThreadEntry:
+    """The citizen's message on the case's thread, at the time it was handled (as the dialogue's transcript)."""
+    return ThreadEntry(iso(moment), "in", message.inbound.text, message.id, kind=message.inbound.kind)
 
 
 def _codes(errors: list[dict]) -> list[str]:
