@@ -96,7 +96,6 @@ def _run(svc: Services, message: Message) -> bool:
     conversation = stored.conversation if stored is not None else None
     awaiting = _awaiting(records.awaiting_reply(phone), moment)
     turn = dialogue.respond(conversation, awaiting, message.inbound, now, new_id=lambda: uuid4().hex)
-    svc.metrics.count("WhatsAppMessages")
     log.info(
         "whatsapp turn",
         extra={
@@ -130,6 +129,7 @@ def _run(svc: Services, message: Message) -> bool:
             expires_at=int((moment + timedelta(hours=CONVERSATION_HOURS)).timestamp()),
             clear_awaiting=turn.awaiting_used and outcome.awaiting_used,
         )
+        svc.metrics.count("WhatsAppMessages")  # once a message's turn is saved: handled once, counted once
     except ConditionFailed as failed:
         seen, moved = [*failed.reasons, None, None][:2]
         if seen == _CHECKED:

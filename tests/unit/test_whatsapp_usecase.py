@@ -319,6 +319,7 @@ def test_a_conversation_moved_meanwhile_runs_the_message_again():
     (one,) = phone.say("1")
     assert store.seen(one.id) and store.seen("wamid.other.0")
     assert store.conversations[PHONE][0].version == 3  # halo, the other message, then "1" on top
+    assert w.metrics.total("WhatsAppMessages") == 2  # run twice, counted once
 
 
 def test_a_conversation_that_keeps_moving_is_left_for_sqs_to_deliver_again():
