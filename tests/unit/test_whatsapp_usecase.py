@@ -166,7 +166,7 @@ def test_a_refused_submission_keeps_the_draft_at_its_summary():
     w = world()
     phone = Phone(w)
     report = [*REPORT]
-    report[4] = "Antrean\nlama"  # a description under the minimum: the web's field rules refuse it
+    report[5] = "Jl. Wahid \u202eHasyim"  # a text-direction override: the web's field rules refuse it
     phone.say(*report)
     before = records(w).conversation(PHONE).conversation
     phone.say("KIRIM")
