@@ -150,6 +150,11 @@ class S3Uploads:
             "source_etag": head.get("Metadata", {}).get(_SOURCE_ETAG, ""),
         }
 
+    def put_upload(self, key: str, data: bytes, content_type: str) -> None:
+        """Put bytes at an upload key ourselves (a WhatsApp photo fetched from the Graph API): S3 then tells the
+        uploads queue, and the photo is checked and cleaned like a browser's upload."""
+        self._client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
     def discard_upload(self, key: str) -> None:
         """Remove the uploaded object only (what landed at the policy's key); a checked copy stays."""
         self._client.delete_object(Bucket=self.bucket, Key=key)

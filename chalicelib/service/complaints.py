@@ -30,6 +30,7 @@ from .views import complaint_view, summary_view
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("5d1f0c3e-8a7b-4f7e-9c51-6b0e2a9d4c11")
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 _TRACKING_ATTEMPTS = 5
+WHATSAPP = "whatsapp"  # the channel (domain/submission.CHANNELS) of complaints written on WhatsApp
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,34 @@ def enter_complaint(
         idempotency_key = "external-ref"
     fingerprint = _fingerprint(*submission.fingerprint_fields(), *entry.fingerprint_fields())
     return _submit(svc, reporter, submission, fingerprint, idempotency_key)
+
+
+def submit_by_whatsapp(
+    svc: Services, phone: str, profile_name: str | None, payload, conversation_id: str
+) -> tuple[Complaint, bool]:
+    """A complaint a citizen wrote on WhatsApp (service/whatsapp.py, on ``KIRIM``): the web's rules, the same
+    use case. Its idempotency key is the conversation: a redelivered ``KIRIM`` finds the first complaint. Counted
+    against the phone's hourly allowance as the web counts an account's (SUBMISSION_LIMIT_PER_HOUR). Not public
+    on the register: the citizen was not told it could be (``_submit``)."""
+    submission = parse_submission(payload)
+    scope = f"whatsapp:{phone}"
+    reporter = Reporter(
+        citizen_id=None,
+        email=None,
+        name=profile_name,
+        phone=phone,
+        key_scope=scope,
+        actor=scope,
+        channel=WHATSAPP,
+    )
+    return _submit(
+        svc,
+        reporter,
+        submission,
+        _fingerprint(*submission.fingerprint_fields()),
+        conversation_id,
+        allowance=lambda cid: rate_limits.submission_allowance(svc, scope, cid),
+    )
 
 
 def _anonymous_texts(reporter: Reporter, submission) -> tuple[str, str, str | None]:

@@ -105,6 +105,11 @@ def rate_as_citizen(svc: Services, complaint_id: str, citizen_id: str, payload) 
     return _rate(svc, _owned(svc, complaint_id, citizen_id), payload, f"citizen:{citizen_id}")
 
 
+def rate_by_whatsapp(svc: Services, complaint: Complaint, stars: int, actor: str) -> dict:
+    """The citizen's rating sent on WhatsApp (service/whatsapp.py), the phone's next message after the reply."""
+    return _rate(svc, complaint, {"score": stars}, actor)
+
+
 def _rating_link(svc: Services, token: str):
     link = resolve_link(svc, token)
     if link.role != RATING:

@@ -197,6 +197,10 @@ class Uploads(Protocol):
 
     def discard_upload(self, key: str) -> None: ...
 
+    def put_upload(self, key: str, data: bytes, content_type: str) -> None:
+        """Bytes at an upload key, as if a browser had posted them (the uploads queue checks them)."""
+        ...
+
     def delete(self, key: str) -> None:
         """Every copy of the attachment uploaded at ``key`` (erasure: nothing of the file may remain)."""
         ...

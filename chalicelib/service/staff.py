@@ -174,8 +174,31 @@ def find_by_tracking_number(svc: Services, member: StaffMember, text: str | None
 
 
 def _person(actor: str, anonymous: bool) -> str:
-    """The audit's actor; an anonymous reporter's account id is not shown to staff."""
-    return "citizen" if anonymous and actor.startswith("citizen:") else actor
+    """The audit's actor; an anonymous reporter's account id (or WhatsApp number) is not shown to staff."""
+    if anonymous and actor.startswith("citizen:"):
+        return "citizen"
+    return "whatsapp" if anonymous and actor.startswith("whatsapp:") else actor
+
+
+def _whatsapp_thread(svc: Services, complaint: Complaint) -> list[dict[str, str | None]] | None:
+    """The case's WhatsApp messages (service/whatsapp.py, workflow/outbox.py), oldest first, for a case that came
+    by WhatsApp; None for any other channel. ``status`` is what Meta last said of a message we sent."""
+    if (complaint.channel or "web") != "whatsapp":
+        return None
+    if svc.whatsapp_records is None:
+        return []
+    thread = []
+    for entry in svc.whatsapp_records.thread(complaint.id):
+        message: dict[str, str | None] = {
+            "at": entry.at,
+            "direction": entry.direction,
+            "text": entry.text,
+            "kind": entry.kind,
+        }
+        if entry.direction == "out":
+            message["status"] = entry.status
+        thread.append(message)
+    return thread
 
 
 def _work_item_view(item: WorkItem, svc: Services, complaint: Complaint) -> dict:
@@ -292,6 +315,9 @@ def staff_case(svc: Services, member: StaffMember, complaint_id: str) -> dict:
             "templates": templates,
         }
     )
+    thread = _whatsapp_thread(svc, complaint)
+    if thread is not None:
+        view["whatsapp"] = thread
     return view
 
 

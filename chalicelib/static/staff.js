@@ -17,6 +17,8 @@ const T = {
     entered_hint:"Bacakan atau kirimkan nomor ini kepada pelapor. Laporan sekarang menunggu di tahap penerimaan.",
     decision:"Keputusan", decision_not_mine:"Tahap ini ditangani oleh tim lain; Anda hanya dapat melihat.",
     steps_title:"Tahapan SOP", audit_title:"Riwayat", emails_title:"Email terkirim", none:"Belum ada.",
+    wa_title:"Percakapan WhatsApp", wa_in:"Pelapor", wa_out:"Aspirasi Kaltim", wa_sent:"terkirim", wa_delivered:"diterima", wa_read:"dibaca", wa_failed:"gagal",
+    wa_location:"lokasi", wa_image:"foto", wa_template:"templat",
     number:"Nomor", status:"Status", stage:"Tahap", stage_due:"Batas waktu tahap", kind:"Jenis", category:"Kategori", opd:"OPD",
     channel:"Saluran", external_ref:"Nomor referensi (tidak wajib, mis. ID SP4N-LAPOR!)", ref_short:"Referensi", reporter:"Pelapor", entered_by:"Dicatat oleh",
     created:"Masuk", location_short:"Lokasi", description:"Isi laporan", confidential_short:"Rahasia", attachments:"Lampiran", reply:"Balasan", close_reason:"Alasan penutupan",
@@ -71,6 +73,8 @@ const T = {
     entered_hint:"Read out or send this number to the reporter. The report now waits at intake.",
     decision:"Decision", decision_not_mine:"Another team handles this stage; you can only look.",
     steps_title:"SOP stages", audit_title:"History", emails_title:"Emails sent", none:"None yet.",
+    wa_title:"WhatsApp conversation", wa_in:"Reporter", wa_out:"Aspirasi Kaltim", wa_sent:"sent", wa_delivered:"delivered", wa_read:"read", wa_failed:"failed",
+    wa_location:"location", wa_image:"photo", wa_template:"template",
     number:"Number", status:"Status", stage:"Stage", stage_due:"Stage due", kind:"Kind", category:"Category", opd:"Agency",
     channel:"Channel", external_ref:"Reference (optional, e.g. SP4N-LAPOR! ID)", ref_short:"Reference", reporter:"Reporter", entered_by:"Entered by",
     created:"Received", location_short:"Location", description:"Report", confidential_short:"Confidential", attachments:"Attachments", reply:"Reply", close_reason:"Closing reason",
@@ -1031,6 +1035,24 @@ function renderCase(c) {
   $("case-emails").replaceChildren(...emails.map((m) => el("li", {},
     el("span", {class: "muted"}, when(m.sent_at)), " · ", m.subject || "",
     el("div", {class: "muted"}, "→ " + (m.to || []).join(", ")))));
+  renderWhatsApp(c);
+}
+
+// A WhatsApp case's conversation: who wrote, when (WITA), what became of our messages; the text as text.
+const WA_STATUSES = ["sent", "delivered", "read", "failed"];
+const WA_KINDS = ["location", "image", "template"];
+function renderWhatsApp(c) {
+  const thread = c.whatsapp || [];
+  $("case-whatsapp-section").hidden = !c.whatsapp;
+  $("case-whatsapp-none").hidden = thread.length > 0;
+  $("case-whatsapp").replaceChildren(...thread.map((m) => {
+    const out = m.direction === "out";
+    const meta = [t(out ? "wa_out" : "wa_in"), when(m.at)];
+    if (WA_KINDS.includes(m.kind)) meta.push(t("wa_" + m.kind));
+    if (out && WA_STATUSES.includes(m.status)) meta.push(t("wa_" + m.status));
+    return el("li", {class: out ? "wa-out" : "wa-in", testid: "case-whatsapp-message", dataset: {direction: out ? "out" : "in"}},
+      el("div", {class: "muted"}, meta.join(" · ")), el("div", {class: "pre"}, m.text || ""));
+  }));
 }
 
 // What the audit trail's actions mean, for an entry without a sentence of its own.

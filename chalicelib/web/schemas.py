@@ -299,6 +299,18 @@ class ReplyTemplateList(BaseModel):
     items: list[ReplyTemplateOut]
 
 
+class WhatsAppThreadMessage(BaseModel):
+    """One message of a WhatsApp case's conversation (the citizen's or ours), oldest first."""
+
+    at: str
+    direction: str = Field(description="in (from the citizen) or out (from Aspirasi Kaltim)")
+    text: str
+    kind: str = Field(description="text, location, image or template")
+    status: str | None = Field(
+        None, description="ours only: sent, delivered, read or failed (what WhatsApp last reported)"
+    )
+
+
 class StaffCase(ComplaintView):
     """The case as staff see it: the citizen's view plus channel, reporter, work items, audit, emails."""
 
@@ -315,6 +327,9 @@ class StaffCase(ComplaintView):
     current: dict[str, Any] | None = None
     templates: list[OfferedTemplate] = Field(
         [], description="the current stage's reply templates (and questions, where it may ask), filled for the case"
+    )
+    whatsapp: list[WhatsAppThreadMessage] | None = Field(
+        None, description="a case of channel whatsapp only: its WhatsApp conversation, oldest first"
     )
 
 

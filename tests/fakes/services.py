@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from chalicelib.bootstrap import build_services
 from chalicelib.config import Settings
@@ -26,6 +27,7 @@ class FakeWorld:
     notifier: FakeNotifier = field(default_factory=FakeNotifier)
     metrics: FakeMetrics = field(default_factory=FakeMetrics)
     identity: FakeIdentity = field(default_factory=FakeIdentity)
+    overrides: dict[str, Any] = field(default_factory=dict)  # more parts by name: whatsapp=FakeWhatsAppApi(), ...
     svc: Services = field(init=False)
 
     def __post_init__(self) -> None:
@@ -38,6 +40,7 @@ class FakeWorld:
             identity=self.identity,
             uploads=None,
             now=lambda: self.now,
+            **self.overrides,
         )
 
     def later(self, **delta: float) -> FakeWorld:
