@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import uuid4
 
 from ..domain import sop
@@ -108,7 +109,8 @@ def _run(svc: Services, message: Message) -> bool:
     outcome = _act(svc, message, conversation, turn, moment)
     if outcome.case is not None and outcome.before:
         records.record_thread(outcome.case, outcome.before)
-    sent = _send(svc, phone, [*turn.replies, *outcome.replies])
+    # The action's own reply first (the tracking number, the status), then the dialogue's ("Lanjutkan ...").
+    sent = _send(svc, phone, [*outcome.replies, *turn.replies])
     if outcome.case is not None and sent:
         # A millisecond apart, after the message they answer: the thread reads in order whatever the wamids.
         records.record_thread(
@@ -168,7 +170,7 @@ def _send(svc: Services, phone: str, texts: list[str]) -> list[tuple[str, str]]:
 def _act(svc: Services, message: Message, conversation: Conversation | None, turn: Turn, moment: datetime) -> _Outcome:
     action = turn.action
     if isinstance(action, Submit):
-        return _submit(svc, message, conversation, action, moment)
+        return _submit(svc, message, conversation, action, moment, turn.extra.get("transcript"))
     if isinstance(action, CheckStatus):
         return _check(svc, message, action, moment)
     if isinstance(action, AnswerQuestion):
@@ -180,7 +182,12 @@ def _act(svc: Services, message: Message, conversation: Conversation | None, tur
 
 # -- KIRIM: the complaint, its photos, its thread ----------------------------------------------------------
 def _submit(
-    svc: Services, message: Message, conversation: Conversation | None, action: Submit, moment: datetime
+    svc: Services,
+    message: Message,
+    conversation: Conversation | None,
+    action: Submit,
+    moment: datetime,
+    transcript: Any = None,
 ) -> _Outcome:
     try:
         complaint, created = complaints.submit_by_whatsapp(
@@ -198,12 +205,18 @@ def _submit(
     )
     for index, (media_id, mime_type) in enumerate(action.photos, 1):
         _attach_photo(svc, complaint, message, index, media_id, mime_type)
-    transcript = conversation.transcript if conversation is not None else ()
+    # The dialogue hands the whole transcript over, ending with this KIRIM (the conversation itself is closed).
+    whole = transcript is not None
+    if not whole:
+        transcript = conversation.transcript if conversation is not None else ()
     entries = [
         ThreadEntry(when, direction, text, f"{action.conversation_id}:{n:04d}")
         for n, (when, direction, text) in enumerate(transcript)
     ]
-    entries.append(_inbound_entry(message, moment))
+    if whole and entries:  # its last entry is this KIRIM: keyed by its own message id, as any message in
+        entries[-1] = replace(entries[-1], message_id=message.id)
+    else:
+        entries.append(_inbound_entry(message, moment))
     return _Outcome([dialogue.submitted(complaint.tracking_number)], case=complaint.id, before=entries)
 
 

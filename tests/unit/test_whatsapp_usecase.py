@@ -162,17 +162,15 @@ def test_a_kirim_delivered_again_after_a_crash_makes_no_second_complaint():
     assert w.metrics.total("ComplaintSubmitted") == 2  # by category and by channel, once each
 
 
-def test_a_refused_submission_keeps_the_draft_at_its_summary():
+def test_what_the_web_would_refuse_is_cleaned_before_it_reaches_the_complaint():
     w = world()
     phone = Phone(w)
     report = [*REPORT]
     report[5] = "Jl. Wahid \u202eHasyim"  # a text-direction override: the web's field rules refuse it
-    phone.say(*report)
-    before = records(w).conversation(PHONE).conversation
-    phone.say("KIRIM")
-    assert not w.store.complaints
-    after = records(w).conversation(PHONE).conversation
-    assert after is not None and after == before  # still at the summary, nothing of the draft lost
+    phone.say(*report, "KIRIM")
+    (complaint,) = w.store.complaints.values()
+    assert complaint.location == "Jl. Wahid Hasyim"  # the dialogue keeps what the field rules accept
+    assert records(w).conversation(PHONE).conversation is None
 
 
 def test_the_hourly_allowance_counts_per_phone():
