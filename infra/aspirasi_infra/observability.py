@@ -230,7 +230,7 @@ class Observability(Construct):
         alarm(
             "WhatsAppSendsFailed",
             failed,
-            "The WhatsApp Cloud API refused a message to a citizen (token, template, number) or a status said failed.",
+            "The WhatsApp Cloud API refused a message to a citizen (token, template, window, number).",
         )
         self._whatsapp_widgets = [
             cw.GraphWidget(
