@@ -125,7 +125,9 @@ def status(
 
 def delivery(*items: dict) -> dict:
     """One POST's payload: the messages and statuses in one change, each sender in ``contacts[]``."""
-    messages, statuses, contacts = [], [], {}
+    messages: list[dict] = []
+    statuses: list[dict] = []
+    contacts: dict[str, dict] = {}
     for item in items:
         item = dict(item)
         if item.pop("_status", False):

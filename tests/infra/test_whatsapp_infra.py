@@ -120,12 +120,10 @@ def test_alarms_on_dead_letters_and_failed_sends_are_on_the_dashboard(resources)
         for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
     }
     sends = alarms["WhatsAppSendsFailed"]
-    assert (sends["Namespace"], sends["MetricName"], sends["Statistic"]) == (
-        "AspirasiKaltim",
-        "WhatsAppSendsFailed",
-        "Sum",
-    )
-    assert "Dimensions" not in sends and sends["Period"] == 300 and sends["Threshold"] == 1
+    (query,) = sends["Metrics"]  # one series, labelled
+    stat = query["MetricStat"]
+    assert stat["Metric"] == {"MetricName": "WhatsAppSendsFailed", "Namespace": "AspirasiKaltim"}  # no dimensions
+    assert (stat["Period"], stat["Stat"], sends["Threshold"]) == (300, "Sum", 1)
     assert sends["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     dlq = alarms["WhatsAppDeadLettersWaiting"]
     dlq_id = _ref_of(resources, "AWS::SQS::Queue", QueueName="aspirasi-kaltim-whatsapp-dlq")

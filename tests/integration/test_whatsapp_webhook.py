@@ -36,7 +36,7 @@ def stack_env():
 
 def queued(stack) -> list[str]:
     """The bodies waiting in the WhatsApp queue (received, then made visible again)."""
-    bodies = []
+    bodies: list[tuple[str, str]] = []
     while True:
         got = stack.sqs.receive_message(
             QueueUrl=stack.whatsapp.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0, WaitTimeSeconds=0
