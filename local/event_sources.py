@@ -1,7 +1,8 @@
 """Lambda's event source mappings on the local stack, wired in one place.
 
 The cloud hands the app three kinds of records (infra/aspirasi_infra/stack.py): the handoff queue's
-messages to ``on_handoff``, S3's ObjectCreated events (via the uploads queue) to ``on_upload``, and the
+messages to ``on_handoff``, S3's ObjectCreated events (via the uploads queue) to ``on_upload``, the WhatsApp
+webhook's POSTs (via the WhatsApp queue) to ``on_whatsapp``, and the
 work-items and complaints tables' stream records to ``on_change`` (a decision, an answer or a reopening
 reaches the state machine that way). ``event_sources`` builds the pollers that play those mappings, for
 `make run` (local/stack.py: ``EventSources.start`` polls in threads until stopped) and for the
