@@ -65,6 +65,7 @@ def test_the_handshake_answers_the_challenge_for_our_verify_token(client):
     assert response.status_code == 200
     assert response.body in (b"1158201444", "1158201444")
     assert response.headers["Content-Type"].startswith("text/plain")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize(

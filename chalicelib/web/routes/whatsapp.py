@@ -52,7 +52,12 @@ def verify_whatsapp_webhook():
     return Response(
         body=query.get("hub.challenge", ""),
         status_code=200,
-        headers={"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"},
+        # The challenge is Meta's text echoed back: plain text that no browser may read as anything else.
+        headers={
+            "Content-Type": "text/plain; charset=utf-8",
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
