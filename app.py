@@ -13,12 +13,23 @@ from chalicelib.web import consumers, http
 from chalicelib.web.process import logger, services
 from chalicelib.web.routes import BLUEPRINTS
 
-__all__ = ["app", "logger", "monthly_report", "on_change", "on_handoff", "on_upload", "pre_signup", "services"]
+__all__ = [
+    "app",
+    "logger",
+    "monthly_report",
+    "on_change",
+    "on_handoff",
+    "on_upload",
+    "on_whatsapp",
+    "pre_signup",
+    "services",
+]
 
 # configure_logs=False: Powertools logs (chalicelib/web/process.py); Chalice would log every line twice.
 app = Chalice(app_name="aspirasi-kaltim", configure_logs=False)
 HANDOFF_QUEUE = os.environ.get("HANDOFF_QUEUE_NAME", "aspirasi-kaltim-handoff")
 UPLOADS_QUEUE = os.environ.get("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
+WHATSAPP_QUEUE = os.environ.get("WHATSAPP_QUEUE_NAME", "aspirasi-kaltim-whatsapp")
 
 app.register_blueprint(http.blueprint)  # no routes: gives the HTTP helpers the request being served
 for blueprint in BLUEPRINTS:
@@ -38,6 +49,14 @@ def on_upload(event):
 def on_handoff(event):
     """The state machine's messages. Failed records go back to the queue (ReportBatchItemFailures)."""
     return consumers.process_batch("handoff", event.to_dict(), consumers.handle_handoff, event.context)
+
+
+# -- the WhatsApp webhook's POSTs (web/routes/whatsapp.py queues them, signature checked) ---------------
+@app.on_sqs_message(queue=WHATSAPP_QUEUE, batch_size=10)
+def on_whatsapp(event):
+    """Citizens' WhatsApp messages and the statuses of ours (service/whatsapp.py). Failed records go back to
+    the queue (ReportBatchItemFailures); past the redrive limit, to its dead letters."""
+    return consumers.process_batch("whatsapp", event.to_dict(), consumers.handle_whatsapp, event.context)
 
 
 # -- decisions, answers and reopenings, from the tables' streams, to the state machine ---------------

@@ -23,6 +23,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     from .adapters.store import Store
     from .adapters.template_store import ReplyTemplateStore
     from .adapters.uploads import S3Uploads
+    from .adapters.whatsapp_store import WhatsAppStore
     from .adapters.workbooks import XlsxWorkbooks
 
     # Typed as their ports, so mypy holds each adapter to what the use cases may call.
@@ -55,6 +56,7 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
         open311=open311,
         workbooks=workbooks,
         templates=templates,
+        whatsapp_records=WhatsAppStore(),
     )
     parts.update(overrides)
     return Services(**parts)

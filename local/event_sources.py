@@ -1,7 +1,8 @@
 """Lambda's event source mappings on the local stack, wired in one place.
 
 The cloud hands the app three kinds of records (infra/aspirasi_infra/stack.py): the handoff queue's
-messages to ``on_handoff``, S3's ObjectCreated events (via the uploads queue) to ``on_upload``, and the
+messages to ``on_handoff``, S3's ObjectCreated events (via the uploads queue) to ``on_upload``, the WhatsApp
+webhook's POSTs (via the WhatsApp queue) to ``on_whatsapp``, and the
 work-items and complaints tables' stream records to ``on_change`` (a decision, an answer or a reopening
 reaches the state machine that way). ``event_sources`` builds the pollers that play those mappings, for
 `make run` (local/stack.py: ``EventSources.start`` polls in threads until stopped) and for the
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import boto3
 
 from local.poller import Poller
-from local.provision import Resources, UploadResources
+from local.provision import QueueResources, Resources, UploadResources
 from local.stream_poller import DEFAULT_BACKOFF, StreamPoller, stream_arn_of, streams_client
 
 log = logging.getLogger("aspirasi.local")
@@ -31,6 +32,7 @@ class EventSources:
     handoff: Poller  # the handoff queue -> app.on_handoff
     uploads: Poller | None  # the uploads queue (S3's ObjectCreated events) -> app.on_upload
     streams: list[StreamPoller]  # the work-items and complaints streams -> app.on_change
+    whatsapp: Poller | None = None  # the WhatsApp queue (the webhook's POSTs) -> app.on_whatsapp
 
     def deliver_streams(self) -> int:
         """One read of every stream; how many records were handled."""
@@ -39,6 +41,7 @@ class EventSources:
     def start(self, stop: threading.Event) -> list[threading.Thread]:
         """Poll every source in daemon threads until ``stop`` is set, as the mappings would."""
         queues = [("sqs-poller", self.handoff)] + ([("uploads-poller", self.uploads)] if self.uploads else [])
+        queues += [("whatsapp-poller", self.whatsapp)] if self.whatsapp else []
         threads = [
             threading.Thread(target=_poll_queue, args=(poller, stop), name=name, daemon=True) for name, poller in queues
         ]
@@ -75,10 +78,12 @@ def event_sources(
     *,
     on_change: Handler | None = None,
     stream_backoff: tuple[float, float] = DEFAULT_BACKOFF,
+    whatsapp: QueueResources | None = None,
 ) -> EventSources:
-    """The pollers for ``app_module``'s three consumers on the provisioned ``resources`` (and ``uploads``, the
-    attachments' queue, when given). ``on_change`` replaces ``app_module.on_change`` (the in-process stack
-    wraps it to deliver a batch twice); ``stream_backoff`` shortens the streams' retry backoff."""
+    """The pollers for ``app_module``'s consumers on the provisioned ``resources`` (and ``uploads``, the
+    attachments' queue, and ``whatsapp``, the WhatsApp queue, when given). ``on_change`` replaces
+    ``app_module.on_change`` (the in-process stack wraps it to deliver a batch twice); ``stream_backoff``
+    shortens the streams' retry backoff."""
     from chalicelib.adapters.tables import ComplaintModel, WorkItemModel
 
     sqs = boto3.client("sqs", region_name=region)
@@ -87,6 +92,9 @@ def event_sources(
     return EventSources(
         handoff=Poller(sqs, resources.queue_url, resources.queue_arn, region, app_module.on_handoff),
         uploads=uploads_poller(app_module, region, uploads) if uploads else None,
+        whatsapp=Poller(sqs, whatsapp.queue_url, whatsapp.queue_arn, region, app_module.on_whatsapp)
+        if whatsapp
+        else None,
         streams=[
             StreamPoller(
                 streams, stream_arn_of(dynamodb, model.Meta.table_name), region, handler, backoff=stream_backoff

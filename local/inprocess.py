@@ -27,7 +27,15 @@ from local import aws_calls
 from local.event_sources import event_sources
 from local.outbox import action_tokens, sent_emails
 from local.poller import LambdaContext, sqs_event
-from local.provision import Identity, UploadResources, provision, provision_cognito, provision_uploads
+from local.provision import (
+    Identity,
+    QueueResources,
+    UploadResources,
+    provision,
+    provision_cognito,
+    provision_uploads,
+    provision_whatsapp,
+)
 
 REGION = "ap-southeast-3"
 aws_calls.install()  # every client created from here on can count its calls (bench/lifecycle.py, call budgets)
@@ -37,12 +45,21 @@ STREAM_BACKOFF = (0.2, 1.6)
 
 
 class Harness:
-    def __init__(self, app_module, resources, services, uploads: UploadResources, identity: Identity):
+    def __init__(
+        self,
+        app_module,
+        resources,
+        services,
+        uploads: UploadResources,
+        identity: Identity,
+        whatsapp: QueueResources | None = None,
+    ):
         self.app = app_module
         self.resources = resources
         self.svc = services
         self.uploads = uploads  # the attachments bucket and its queue: pump_uploads()
         self.identity = identity  # the user pool and its client
+        self.whatsapp = whatsapp  # the WhatsApp queue (the webhook's POSTs): pump_whatsapp()
         self.region = resources.region
         self.sqs = boto3.client("sqs", region_name=self.region)
         self.sfn = boto3.client("stepfunctions", region_name=self.region)
@@ -50,7 +67,13 @@ class Harness:
         # (local/event_sources.py); the streams' records go through _on_change, which can hand a batch over twice.
         self._stream_deliveries = 1
         self.sources = event_sources(
-            app_module, self.region, resources, uploads, on_change=self._on_change, stream_backoff=STREAM_BACKOFF
+            app_module,
+            self.region,
+            resources,
+            uploads,
+            on_change=self._on_change,
+            stream_backoff=STREAM_BACKOFF,
+            whatsapp=whatsapp,
         )
 
     # -- delivering -----------------------------------------------------------------
@@ -92,6 +115,15 @@ class Harness:
         """Deliver S3's ObjectCreated events (attachments) to the uploads consumer, as Lambda would."""
         poller = self.sources.uploads
         assert poller is not None  # the harness always gives event_sources its uploads queue
+        handled = 0
+        while n := poller.poll_once():
+            handled += n
+        return handled
+
+    def pump_whatsapp(self) -> int:
+        """Deliver the webhook's queued POSTs to the WhatsApp consumer, as Lambda would."""
+        poller = self.sources.whatsapp
+        assert poller is not None  # the harness always gives event_sources its WhatsApp queue
         handled = 0
         while n := poller.poll_once():
             handled += n
@@ -208,6 +240,8 @@ def running_stack(env: dict[str, str]) -> Iterator[Harness]:
             uploads = provision_uploads(
                 REGION, env["ATTACHMENTS_BUCKET"], f"test-uploads-{uuid.uuid4().hex[:8]}", [env["PUBLIC_BASE_URL"]]
             )
+            whatsapp = provision_whatsapp(REGION, f"test-whatsapp-{uuid.uuid4().hex[:8]}")
+            os.environ["WHATSAPP_QUEUE_NAME"] = whatsapp.queue_url.rsplit("/", 1)[1]
             identity = provision_cognito(
                 REGION,
                 {"operator@aspirasi.kaltimprov.go.id": "operator"},
@@ -223,7 +257,7 @@ def running_stack(env: dict[str, str]) -> Iterator[Harness]:
             config.settings.cache_clear()
             app = importlib.import_module("app")
             app.services.cache_clear()
-            harness = Harness(app, resources, app.services(), uploads, identity)
+            harness = Harness(app, resources, app.services(), uploads, identity, whatsapp)
             try:
                 yield harness
             finally:

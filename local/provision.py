@@ -169,6 +169,25 @@ def provision_uploads(
 
 
 @dataclass(frozen=True)
+class QueueResources:
+    queue_url: str
+    queue_arn: str
+    dead_letter_url: str
+
+
+def provision_whatsapp(
+    region: str,
+    queue_name: str,
+    *,
+    visibility_timeout: int = VISIBILITY_TIMEOUT,
+    max_receive_count: int = MAX_RECEIVE_COUNT,
+) -> QueueResources:
+    """The WhatsApp queue (the webhook's POSTs, raw) with its dead-letter queue, as the CDK stack makes it."""
+    sqs = boto3.client("sqs", region_name=region)
+    return QueueResources(*_consumer_queue(sqs, queue_name, visibility_timeout, max_receive_count))
+
+
+@dataclass(frozen=True)
 class Identity:
     user_pool_id: str
     client_id: str

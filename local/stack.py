@@ -157,6 +157,7 @@ def main() -> int:
     os.environ.setdefault("HANDOFF_QUEUE_NAME", "aspirasi-kaltim-handoff")
     os.environ.setdefault("ATTACHMENTS_BUCKET", "aspirasi-kaltim-attachments")
     os.environ.setdefault("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
+    os.environ.setdefault("WHATSAPP_QUEUE_NAME", "aspirasi-kaltim-whatsapp")
     os.environ.setdefault("OPEN311_ENDPOINT_TYPE", "test")  # what Open311 service discovery says of this endpoint
 
     import requests
@@ -174,7 +175,13 @@ def main() -> int:
     ).raise_for_status()
 
     from chalicelib.config import settings
-    from local.provision import local_queue_settings, provision, provision_cognito, provision_uploads
+    from local.provision import (
+        local_queue_settings,
+        provision,
+        provision_cognito,
+        provision_uploads,
+        provision_whatsapp,
+    )
 
     queues = local_queue_settings(os.environ)  # SQS_VISIBILITY_TIMEOUT, SQS_MAX_RECEIVE_COUNT
     resources = provision(REGION, os.environ["HANDOFF_QUEUE_NAME"], SENDER_DOMAIN, **queues)
@@ -186,6 +193,8 @@ def main() -> int:
         _page_origins(os.environ["PUBLIC_BASE_URL"], port),
         **queues,
     )
+    # The webhook's POSTs, queued for the WhatsApp consumer (as in the cloud: web/routes/whatsapp.py).
+    whatsapp_queue = provision_whatsapp(REGION, os.environ["WHATSAPP_QUEUE_NAME"], **queues)
     from chalicelib.domain.roles import all_groups
 
     identity = provision_cognito(REGION, _staff(SENDER_DOMAIN), _staff_password, groups=all_groups())
@@ -212,10 +221,10 @@ def main() -> int:
 
     reply_templates.seed(app_module.services())  # a few, so the decision forms offer some at once
 
-    # The handoff and uploads queues and the tables' streams, to the app's consumers (local/event_sources.py).
+    # The handoff, uploads and WhatsApp queues and the tables' streams, to the app's consumers (local/event_sources.py).
     from local.event_sources import event_sources
 
-    sources = event_sources(app_module, REGION, resources, uploads)
+    sources = event_sources(app_module, REGION, resources, uploads, whatsapp=whatsapp_queue)
     from chalice.config import Config
     from chalice.local import ThreadedHTTPServer, create_local_server
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from functools import lru_cache
 
@@ -37,3 +38,21 @@ def delay_redelivery(queue_arn: str, receipt_handle: str, seconds: int) -> None:
             if attempt + 1 == TRIES:
                 raise
             time.sleep(0.05 * 4**attempt)
+
+
+WHATSAPP_QUEUE_DEFAULT = "aspirasi-kaltim-whatsapp"
+_urls: dict[tuple[str, str], str] = {}  # (region, queue name) -> URL: GetQueueUrl once per process
+
+
+def whatsapp_queue_url(region: str) -> str:
+    """The WhatsApp queue's URL: ``WHATSAPP_QUEUE_URL`` if set, else asked once (``WHATSAPP_QUEUE_NAME``)."""
+    name = os.environ.get("WHATSAPP_QUEUE_NAME") or WHATSAPP_QUEUE_DEFAULT
+    url = os.environ.get("WHATSAPP_QUEUE_URL") or _urls.get((region, name))
+    if not url:
+        url = _urls[(region, name)] = _client(region).get_queue_url(QueueName=name)["QueueUrl"]
+    return url
+
+
+def send_whatsapp_delivery(region: str, raw_body: bytes) -> None:
+    """One webhook POST's raw body, as Meta sent it, to the WhatsApp consumer (app.on_whatsapp)."""
+    _client(region).send_message(QueueUrl=whatsapp_queue_url(region), MessageBody=raw_body.decode("utf-8", "replace"))

@@ -486,6 +486,42 @@ class ReplyTemplateModel(SharedConnectionModel):
     updated_by = UnicodeAttribute()
 
 
+class WhatsAppModel(SharedConnectionModel):
+    """What the WhatsApp channel keeps (adapters/whatsapp_store.py), one table of several item kinds:
+
+    - ``phone#<E164>`` / ``conversation``: the report being written (``dialogue``, JSON or null), ``version``
+      (optimistic locking), ``last_inbound_at``; expires 24 hours after the phone's last message.
+    - ``phone#<E164>`` / ``awaiting``: what a case waits for from the phone (``kind``, ``complaint_id``,
+      ``tracking_number``, ``until``).
+    - ``message#<wamid>`` / ``in``: a citizen's message handled (``phone``, ``at``); kept 8 days, Meta retries a day.
+    - ``message#<wamid>`` / ``out``: a message we sent: where its thread entry is (``complaint_id``, ``entry``).
+    - ``case#<complaint_id>`` / ``<ISO at>#<wamid>``: a case's WhatsApp thread (``direction``, ``text``,
+      ``kind``, ``status``, ``status_at``), oldest first.
+    """
+
+    Meta = _meta("whatsapp")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    dialogue = JSONAttribute(null=True)
+    version = NumberAttribute(null=True)
+    last_inbound_at = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)
+    complaint_id = UnicodeAttribute(null=True)
+    tracking_number = UnicodeAttribute(null=True)
+    until = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    at = UnicodeAttribute(null=True)
+    entry = UnicodeAttribute(null=True)
+    direction = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    status_at = UnicodeAttribute(null=True)
+    status_rank = NumberAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # DynamoDB removes the item a while after it
+
+
 MODELS: tuple[type[Model], ...] = (
     ComplaintModel,
     TrackingNumberModel,
@@ -501,9 +537,16 @@ MODELS: tuple[type[Model], ...] = (
     RevocationModel,
     CaseRouteModel,
     ReplyTemplateModel,
+    WhatsAppModel,
 )
 # Attributes DynamoDB's TTL is switched on for, per model.
-TTL_ATTRIBUTES = {LinkModel: "ttl", RateCounterModel: "ttl", AttachmentModel: "ttl", RevocationModel: "ttl"}
+TTL_ATTRIBUTES = {
+    LinkModel: "ttl",
+    RateCounterModel: "ttl",
+    AttachmentModel: "ttl",
+    RevocationModel: "ttl",
+    WhatsAppModel: "expires_at",
+}
 
 
 def create_tables() -> None:

@@ -1,5 +1,5 @@
 """What the app's event handlers do (app.py keeps only their decorators, which name the Lambda functions):
-the uploads and handoff queues' records, the tables' stream records, Cognito's pre sign-up trigger and the
+the uploads, handoff and WhatsApp queues' records, the tables' stream records, Cognito's pre sign-up trigger and the
 monthly report. A failed queue record comes again after a backoff by its delivery count; past the redrive
 limit it goes to the DLQ."""
 
@@ -76,6 +76,30 @@ def handle_handoff(record: SQSRecord) -> None:
             _retry_later(record, "handoff message failed", error)
             raise
         logger.info("handoff message handled")
+
+
+# -- the WhatsApp webhook's POSTs, queued raw by web/routes/whatsapp.py --------------------------------------
+def handle_whatsapp(record: SQSRecord) -> None:
+    """One webhook POST (its signature checked before it was queued): parsed, handed to the use case. Logs
+    counts only: the messages are what citizens wrote, and a wamid encodes the sender's phone number."""
+    from ..domain import whatsapp_webhook
+    from ..service.whatsapp import handle_delivery
+
+    with logger.append_context_keys(message_id=record.message_id):
+        try:
+            delivery = whatsapp_webhook.parse(json.loads(record.body))
+        except ValueError:  # not Meta's shape (json's errors are ValueErrors too): retrying cannot help
+            logger.warning("WhatsApp webhook body is not a WhatsApp notification; dropped")
+            return
+        with logger.append_context_keys(
+            whatsapp_messages=len(delivery.messages), whatsapp_statuses=len(delivery.statuses)
+        ):
+            try:
+                handle_delivery(services(), delivery)
+            except Exception as error:
+                _retry_later(record, "WhatsApp delivery failed", error)
+                raise
+            logger.info("WhatsApp delivery handled")
 
 
 def _delivery_count(record: SQSRecord) -> int:

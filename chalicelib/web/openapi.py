@@ -121,6 +121,9 @@ OPEN_DATA_MONTH = Param(
     schema={"type": "string", "examples": ["2026-11"]},
     description="YYYY-MM, a month in WITA; default the last whole month; a month not yet begun or another form: 422",
 )
+# Meta's webhook notification (object whatsapp_business_account, entry[].changes[].value.messages[] and
+# statuses[]): Meta documents it; we read it tolerantly (domain/whatsapp_webhook.py).
+WHATSAPP_PAYLOAD = TypeAdapter(dict[str, Any])
 HTML_PAGE = ({HTML: {"schema": {"type": "string"}}}, "the page (HTML)")
 NO_CONTENT: tuple[Any, str] = (None, "done")
 STATIC_FILE = (
@@ -705,6 +708,35 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         responses={204: NO_CONTENT},
         problems=(*AUTH, 404),
     ),
+    ("GET", "/channels/whatsapp/webhook"): Op(
+        "WhatsApp Cloud API webhook: Meta's verification handshake",
+        "channels",
+        who="Meta, when the webhook is registered (the verify token is in the WhatsApp secret)",
+        params=(
+            Param("hub.mode", schema={"type": "string", "enum": ["subscribe"]}, required=True),
+            Param("hub.verify_token", description="must equal the channel's verify token", required=True),
+            Param("hub.challenge", description="answered back as the body", required=True),
+        ),
+        responses={200: ({"text/plain; charset=utf-8": {"schema": {"type": "string"}}}, "`hub.challenge`")},
+        problems=(403, 404),
+    ),
+    ("POST", "/channels/whatsapp/webhook"): Op(
+        "WhatsApp Cloud API webhook: messages and statuses, queued at once",
+        "channels",
+        who="Meta's servers: `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app secret>`",
+        params=(
+            Param(
+                "X-Hub-Signature-256",
+                "header",
+                {"type": "string", "pattern": "^sha256=[0-9a-f]{64}$"},
+                "checked over the body's exact bytes before it is read; missing or wrong: 401, nothing queued",
+                required=True,
+            ),
+        ),
+        request=WHATSAPP_PAYLOAD,
+        responses={200: ({"application/json": {"schema": {"type": "object"}}}, "`{}`: queued")},
+        problems=(401, 404, 413),
+    ),
     ("GET", "/openapi.json"): Op(
         "This document (OpenAPI 3.1)",
         "documentation",
@@ -954,6 +986,7 @@ def document(routes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
                 "staff",
                 "admin",
                 "open311",
+                "channels",
                 "public register",
                 "pages",
                 "documentation",

@@ -257,6 +257,30 @@ PROBLEMS: dict[str, tuple[int, str, str, str, str]] = {
         "Coba lagi beberapa saat lagi.",
         "Try again in a moment.",
     ),
+    # the WhatsApp webhook (web/routes/whatsapp.py): what Meta's servers, not people, are told
+    "channel_off": (
+        404,
+        "Saluran WhatsApp tidak aktif",
+        "The WhatsApp channel is off",
+        "Layanan ini belum menerima pesan WhatsApp (WHATSAPP_PHONE_NUMBER_ID belum diatur).",
+        "This service does not take WhatsApp messages yet (WHATSAPP_PHONE_NUMBER_ID is not set).",
+    ),
+    "whatsapp_verification_failed": (
+        403,
+        "Verifikasi webhook ditolak",
+        "Webhook verification refused",
+        "hub.mode harus subscribe dan hub.verify_token harus token verifikasi yang tersimpan di rahasia WhatsApp.",
+        "hub.mode must be subscribe and hub.verify_token the verify token kept in the WhatsApp secret.",
+    ),
+    "whatsapp_signature_invalid": (
+        401,
+        "Tanda tangan tidak sah",
+        "Invalid signature",
+        "Header X-Hub-Signature-256 harus sha256=<HMAC-SHA256 isi permintaan persis seperti dikirim, dengan app "
+        "secret>. Tidak ada yang disimpan.",
+        "The X-Hub-Signature-256 header must be sha256=<HMAC-SHA256 of the body exactly as sent, with the app "
+        "secret>. Nothing was stored.",
+    ),
     "internal": (
         500,
         "Terjadi kesalahan pada sistem",

@@ -47,10 +47,12 @@ class Observability(Construct):
         change_function: str,
         change_dead_letters,
         firewall: str,
+        whatsapp_dead_letters=None,
     ) -> None:
         super().__init__(scope, construct_id)
         action = actions.SnsAction(topic)
         self.alarms: dict[str, cw.Alarm] = {}
+        self._whatsapp_widgets: list[cw.IWidget] = []
 
         def alarm(
             name: str,
@@ -151,6 +153,8 @@ class Observability(Construct):
             change_dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
             "A stream record was given up after its retries: a decision waits for its stage's next timer.",
         )
+        if whatsapp_dead_letters is not None:
+            self._whatsapp(alarm, whatsapp_dead_letters, functions.get("WhatsApp"))
         api = partial(cw.Metric, namespace="AWS/ApiGateway", dimensions_map={"ApiName": api_name}, period=FIVE_MINUTES)
         server_errors = api(metric_name="5XXError", statistic="Average")  # a rate: 0..1
         alarm(
@@ -162,6 +166,8 @@ class Observability(Construct):
         )
 
         self.dashboard = self._dashboard(prefix, state_machine, dead_letters, functions, api)
+        if self._whatsapp_widgets:
+            self.dashboard.add_widgets(*self._whatsapp_widgets)
         waf = partial(cw.Metric, namespace="AWS/WAFV2", statistic="Sum", period=FIVE_MINUTES)
         self.dashboard.add_widgets(
             cw.GraphWidget(
@@ -210,6 +216,47 @@ class Observability(Construct):
                 ],
             ),
         )
+
+    def _whatsapp(self, alarm, dead_letters, function: str | None) -> None:
+        """The WhatsApp channel: its dead letters, and sends the Cloud API refused (one series, no dimensions)."""
+        waiting = dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum")
+        alarm(
+            "WhatsAppDeadLettersWaiting",
+            waiting,
+            "A WhatsApp webhook POST failed 13 times and waits in the dead-letter queue: citizens' messages or "
+            "statuses are not handled.",
+        )
+        failed = app_metric("WhatsAppSendsFailed").with_(period=FIVE_MINUTES, label="WhatsApp sends failed")
+        alarm(
+            "WhatsAppSendsFailed",
+            failed,
+            "The WhatsApp Cloud API refused a message to a citizen (token, template, window, number).",
+        )
+        self._whatsapp_widgets = [
+            cw.GraphWidget(
+                title="WhatsApp: messages sent and failed",
+                width=12,
+                left=[app_metric("WhatsAppSent").with_(label="sent"), failed],
+                right=[waiting.with_(label="webhook POSTs given up (DLQ)")],
+            ),
+            cw.GraphWidget(
+                title="WhatsApp: webhook consumer",
+                width=12,
+                left=[
+                    cw.Metric(
+                        namespace="AWS/Lambda",
+                        metric_name=name,
+                        statistic="Sum",
+                        label=name.lower(),
+                        dimensions_map={"FunctionName": function},
+                        period=FIVE_MINUTES,
+                    )
+                    for name in ("Invocations", "Errors")
+                ]
+                if function
+                else [],
+            ),
+        ]
 
     def _dashboard(self, prefix, state_machine, dead_letters, functions, api) -> cw.Dashboard:
         def search(expression: str, label: str) -> cw.MathExpression:

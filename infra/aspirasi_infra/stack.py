@@ -14,6 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -36,6 +37,7 @@ from chalicelib.adapters.tables import (
     ReportModel,
     RevocationModel,
     TrackingNumberModel,
+    WhatsAppModel,
     WorkItemModel,
 )
 from chalicelib.domain.roles import all_groups
@@ -59,6 +61,15 @@ API_STAGE = "api"
 # throttled one comes back within 10 s for its first 10 tries, then backs off too (about 11 minutes in
 # all); a crash without that backoff waits the queue's visibility timeout (6 minutes) each time.
 HANDOFF_MAX_RECEIVES = 13
+# A WhatsApp webhook POST is tried this often (the same backoff: about 28 minutes) before its dead letters.
+WHATSAPP_MAX_RECEIVES = 13
+# The WhatsApp webhook's own API Gateway throttle: Meta posts what citizens send and the statuses of ours (a
+# few a second at provincial scale); Meta retries what is refused, so a flood waits instead of crowding the API.
+WHATSAPP_WEBHOOK_RATE = 25
+WHATSAPP_WEBHOOK_BURST = 50
+WHATSAPP_WEBHOOK_PATH = "/channels/whatsapp/webhook"
+# Meta's Graph API (the version the adapter was written against); -c whatsappApiUrl=... to move on.
+WHATSAPP_API_URL = "https://graph.facebook.com/v21.0"
 
 # The only IAM actions this stack grants on "*", and why AWS requires it.
 WILDCARD_ACTIONS = {
@@ -115,6 +126,34 @@ API_TABLE_ACTIONS = {
     # Reply templates (service/reply_templates.py): listed (Query), read (Get), written (Put), deleted.
     ReplyTemplateModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"],
 }
+# The WhatsApp channel's table (adapters/whatsapp_store.py): the staff console reads a case's thread (Query).
+API_TABLE_ACTIONS[WhatsAppModel] = ["dynamodb:Query"]
+# The WhatsApp consumer (app.on_whatsapp, service/whatsapp.py): a citizen's message makes, checks, answers or
+# rates a complaint through the same use cases as the API (its complaint, tracking number, audit entry, report
+# counters and rate counter; photos as attachments), and keeps the conversation, the message ids handled and
+# the case's thread (TransactWriteItems: Put, Update, Delete; statuses: Update).
+WHATSAPP_TABLE_ACTIONS = {
+    ComplaintModel: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
+    ],
+    TrackingNumberModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+    WorkItemModel: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+    AuditModel: ["dynamodb:PutItem", "dynamodb:Query"],
+    ReportModel: ["dynamodb:UpdateItem"],
+    RateCounterModel: ["dynamodb:UpdateItem"],
+    AttachmentModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+    WhatsAppModel: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:Query",
+    ],
+}
 UPLOAD_MEMORY_MB = 1024
 # The uploads consumer judges what landed: the attachment settles, a rejected one frees its slot.
 UPLOAD_TABLE_ACTIONS = {
@@ -132,6 +171,9 @@ HANDOFF_TABLE_ACTIONS = {
     # Each email once (service/workflow/outbox.py send_once): claimed with a lease and marked sent or refused
     # (Update, also inside the transaction with its audit note), read back (Get), written whole (Put).
     EmailModel: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    # A case's news to a WhatsApp citizen (service/workflow/outbox.py): the 24-hour window read (Get), the
+    # message put in the case's thread with its status pointer (Put), the question's or rating's wait (Put).
+    WhatsAppModel: ["dynamodb:GetItem", "dynamodb:PutItem"],
 }
 # The monthly report email (service/monthly_report.py): the report reads the month's counters (Query) and
 # the queues' overdue visits (Query on the work items' queue index; GetItem: the receipt time of a visit
@@ -198,6 +240,34 @@ class AspirasiStack(Stack):
             self, "Handoff", f"{prefix}-handoff", max_receive_count=HANDOFF_MAX_RECEIVES
         )
         self.dead_letters = dead_letters
+
+        # -- the WhatsApp channel: the webhook's queue, the Cloud API's secrets, the phone number ------------
+        self.whatsapp_queue, self.whatsapp_dead_letters = consumer_queue(
+            self, "WhatsAppQueue", f"{prefix}-whatsapp", max_receive_count=WHATSAPP_MAX_RECEIVES
+        )
+        # The operator puts Meta's access token and app secret in it (docs/operations.md#whatsapp); the stack
+        # only creates it, with a random verify token, so no token is ever in the template.
+        self.whatsapp_secret = secretsmanager.Secret(
+            self,
+            "WhatsAppSecret",
+            secret_name=f"{prefix}/whatsapp",
+            description="WhatsApp Cloud API: access_token, app_secret (Meta's) and verify_token (the webhook's).",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=json.dumps({"access_token": "", "app_secret": ""}),
+                generate_string_key="verify_token",
+                exclude_punctuation=True,
+                password_length=40,
+            ),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        whatsapp_phone_number_id = CfnParameter(
+            self,
+            "WhatsAppPhoneNumberId",
+            type="String",
+            default="",
+            allowed_pattern=r"^[0-9]*$",
+            description="The WhatsApp Cloud API phone number id (Meta's App Dashboard); empty: the channel is off.",
+        )
 
         # -- the state machine, from the same file the local stack uses -------------------
         machine_logs = logs.LogGroup(self, "StateMachineLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN)
@@ -321,6 +391,44 @@ class AspirasiStack(Stack):
             )
 
         handoff_role.add_to_policy(send_email())
+        # The secret: the API checks the webhook's signature and verify token; the handoff consumer tells a
+        # WhatsApp citizen their case's news (service/workflow/outbox.py); the WhatsApp consumer answers.
+        whatsapp_logs = logs.LogGroup(
+            self, "WhatsAppFunctionLogs", retention=RETENTION, removal_policy=RemovalPolicy.RETAIN
+        )
+        whatsapp_role = self._function_role(
+            "WhatsAppFunctionRole",
+            whatsapp_logs,
+            WHATSAPP_TABLE_ACTIONS,
+            "SQS consumer: citizens' WhatsApp messages and the statuses of ours.",
+        )
+        for role in (api_role, handoff_role, whatsapp_role):
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["secretsmanager:GetSecretValue"], resources=[self.whatsapp_secret.secret_arn]
+                )
+            )
+        api_role.add_to_policy(
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.whatsapp_queue.queue_arn])
+        )
+        whatsapp_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:ChangeMessageVisibility",
+                ],
+                resources=[self.whatsapp_queue.queue_arn],
+            )
+        )
+        # A WhatsApp complaint starts its execution as the API's do; its photos are stored checked (accepted/*).
+        whatsapp_role.add_to_policy(
+            iam.PolicyStatement(actions=["states:StartExecution"], resources=[self.state_machine.state_machine_arn])
+        )
+        whatsapp_role.add_to_policy(
+            iam.PolicyStatement(actions=["s3:PutObject", "s3:GetObject"], resources=[stored_objects_arn(prefix)])
+        )
         # The API emails the owner of an address someone tried to register again (service/accounts.py).
         api_role.add_to_policy(send_email())
         # The tables' stream consumer (app.py on_change, infra/aspirasi_infra/delivery.py): reads the two
@@ -405,6 +513,11 @@ class AspirasiStack(Stack):
             "SUBMISSION_LIMIT_PER_HOUR": str(context("submissionLimitPerHour") or 10),
             # Team mailboxes, e.g. -c mailboxes='{"MAILBOX_OPD_DINKES": "aspirasi@dinkes.kaltimprov.go.id"}'.
             **_mailboxes(context("mailboxes")),
+            # The WhatsApp channel (docs/operations.md#whatsapp): off while the phone number id is empty.
+            "WHATSAPP_PHONE_NUMBER_ID": whatsapp_phone_number_id.value_as_string,
+            "WHATSAPP_SECRET_ARN": self.whatsapp_secret.secret_arn,
+            "WHATSAPP_API_URL": context("whatsappApiUrl") or WHATSAPP_API_URL,
+            "WHATSAPP_QUEUE_NAME": f"{prefix}-whatsapp",
         }
         self.chalice = Chalice(
             self,
@@ -429,6 +542,19 @@ class AspirasiStack(Stack):
         event = "Events.OnHandoffSqsEventSource.Properties"
         handoff.add_property_override(f"{event}.Queue", self.queue.queue_arn)
         handoff.add_property_override(f"{event}.FunctionResponseTypes", ["ReportBatchItemFailures"])
+        # The webhook sends to the WhatsApp queue by its URL (no GetQueueUrl call, nor its permission).
+        self.chalice.add_environment_variable("WHATSAPP_QUEUE_URL", self.whatsapp_queue.queue_url, "APIHandler")
+        on_whatsapp = self.chalice.get_resource("OnWhatsapp")
+        on_whatsapp.add_property_override("Role", whatsapp_role.role_arn)
+        on_whatsapp.add_property_override("Timeout", 60)
+        # A citizen's photo is checked and stored without its metadata, as the uploads consumer does.
+        on_whatsapp.add_property_override("MemorySize", UPLOAD_MEMORY_MB)
+        on_whatsapp.add_property_override(
+            "LoggingConfig", {"LogGroup": whatsapp_logs.log_group_name, "LogFormat": "JSON"}
+        )
+        whatsapp_event = "Events.OnWhatsappSqsEventSource.Properties"
+        on_whatsapp.add_property_override(f"{whatsapp_event}.Queue", self.whatsapp_queue.queue_arn)
+        on_whatsapp.add_property_override(f"{whatsapp_event}.FunctionResponseTypes", ["ReportBatchItemFailures"])
         rest_api = self.chalice.get_resource("RestAPI")
         self.api_url = f"https://{rest_api.ref}.execute-api.{self.region}.{self.url_suffix}/api"
         # The bucket for attachments; its CORS lets the citizen page (the API's origin, or the public site's)
@@ -526,7 +652,17 @@ class AspirasiStack(Stack):
                     "MetricsEnabled": True,
                     "LoggingLevel": "ERROR",
                     "DataTraceEnabled": False,
-                }
+                },
+                {
+                    # MethodSettings write the path's slashes as "~1" after a leading "/" (/~1a~1b is /a/b).
+                    "ResourcePath": "/" + WHATSAPP_WEBHOOK_PATH.replace("/", "~1"),
+                    "HttpMethod": "POST",
+                    "ThrottlingRateLimit": WHATSAPP_WEBHOOK_RATE,
+                    "ThrottlingBurstLimit": WHATSAPP_WEBHOOK_BURST,
+                    "MetricsEnabled": True,
+                    "LoggingLevel": "ERROR",
+                    "DataTraceEnabled": False,
+                },
             ],
         )
         rest_api.add_property_override(
@@ -578,17 +714,27 @@ class AspirasiStack(Stack):
                 "Upload": upload.ref,
                 "MonthlyReport": monthly_report.ref,
                 "Change": on_change.ref,
+                "WhatsApp": on_whatsapp.ref,
             },
             api_name="aspirasi-kaltim",
             topic=self.alarm_topic,
             change_function=on_change.ref,
             change_dead_letters=self.change_dead_letters,
             firewall=self.firewall.name,
+            whatsapp_dead_letters=self.whatsapp_dead_letters,
         )
         self.attachments.alarm(prefix, self.alarm_topic)
         ops.dashboard.add_widgets(*self.attachments.widgets())
         self._suppress(
-            gateway_logging, machine_role, api_role, handoff_role, upload_role, report_role, change_role, signup_role
+            gateway_logging,
+            machine_role,
+            api_role,
+            handoff_role,
+            upload_role,
+            report_role,
+            change_role,
+            signup_role,
+            whatsapp_role,
         )
 
     @staticmethod
@@ -673,7 +819,17 @@ class AspirasiStack(Stack):
                 },
             ],
         )
-        for dead_letters in (self.dead_letters, self.change_dead_letters):
+        NagSuppressions.add_resource_suppressions(
+            self.whatsapp_secret,
+            [
+                {
+                    "id": "AwsSolutions-SMG4",
+                    "reason": "Meta issues the access token and app secret; they are rotated at Meta and put in "
+                    "the secret by the operator (docs/operations.md#whatsapp), not by a rotation Lambda.",
+                }
+            ],
+        )
+        for dead_letters in (self.dead_letters, self.change_dead_letters, self.whatsapp_dead_letters):
             NagSuppressions.add_resource_suppressions(
                 dead_letters, [{"id": "AwsSolutions-SQS3", "reason": "This queue is a dead-letter queue."}]
             )

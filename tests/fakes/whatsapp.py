@@ -9,6 +9,9 @@ from dataclasses import dataclass, field, replace
 from chalicelib.domain.whatsapp import Awaiting, Conversation, Status, ThreadEntry
 from chalicelib.service.ports import ConditionFailed, Missing, StoredConversation
 
+# As adapters/whatsapp_store.py ranks them: a status callback never moves an entry back to an earlier status.
+STATUS_RANK = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
 
 @dataclass
 class FakeWhatsAppApi:
@@ -56,6 +59,8 @@ class InMemoryWhatsAppRecords:
     threads: dict[str, dict[str, ThreadEntry]] = field(default_factory=dict)  # complaint -> message id -> entry
 
     def last_inbound_at(self, phone: str) -> str | None:
+        if phone in self.conversations and self.conversation(phone) is None:
+            return None  # the record's 24 hours ran out (as the DynamoDB adapter answers before the TTL deletes it)
         return self.inbound_at.get(phone)
 
     def expect_reply(self, phone: str, awaiting: Awaiting, until: str) -> None:
@@ -91,8 +96,8 @@ class InMemoryWhatsAppRecords:
         clear_awaiting: bool = False,
     ) -> None:
         seen = message_id in self.message_ids
-        current = self.conversations.get(phone)
-        version = current[0].version if current is not None else None
+        current = self.conversation(phone)  # a record past its expiry is no record: a new conversation may start
+        version = current.version if current is not None else None
         moved = version != expected_version
         if seen or moved:
             raise ConditionFailed(
@@ -112,7 +117,10 @@ class InMemoryWhatsAppRecords:
 
     def record_status(self, status: Status, at: str) -> None:
         self.statuses.append((status, at))
+        rank = STATUS_RANK.get(status.status)
         for thread in self.threads.values():
             entry = thread.get(status.id)
-            if entry is not None:
-                thread[status.id] = replace(entry, status=status.status)
+            # callbacks come out of order: a status never goes back (read stays read after a late "delivered")
+            if entry is not None and entry.direction == "out" and rank is not None:
+                if STATUS_RANK.get(entry.status or "", 0) < rank:
+                    thread[status.id] = replace(entry, status=status.status)

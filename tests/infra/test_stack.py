@@ -81,7 +81,7 @@ def test_state_machine_is_the_statemachine_file_with_substitutions(resources):
 
 def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
     queues = of_type(resources, "AWS::SQS::Queue")
-    assert len(queues) == 5 and all(q["Properties"]["SqsManagedSseEnabled"] for q in queues.values())
+    assert len(queues) == 7 and all(q["Properties"]["SqsManagedSseEnabled"] for q in queues.values())
     (handoff,) = [q["Properties"] for q in queues.values() if q["Properties"]["QueueName"] == "aspirasi-kaltim-handoff"]
     assert handoff["RedrivePolicy"]["maxReceiveCount"] == 13  # with the consumer's backoff: ~11-28 minutes of retries
     functions = of_type(resources, "AWS::Serverless::Function")
@@ -92,21 +92,31 @@ def test_handoff_queue_dead_letters_encryption_and_batch_failures(resources):
 
 def test_functions_are_traced_sized_and_log_with_retention(resources):
     functions = of_type(resources, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "OnHandoff", "OnUpload", "MonthlyReport", "OnChange", "PreSignup"}
+    assert set(functions) == {
+        "APIHandler",
+        "OnHandoff",
+        "OnUpload",
+        "MonthlyReport",
+        "OnChange",
+        "PreSignup",
+        "OnWhatsapp",
+    }
     log_groups = of_type(resources, "AWS::Logs::LogGroup")
     assert all(g["Properties"].get("RetentionInDays") for g in log_groups.values())
     roles = set()
-    timeouts = {"OnHandoff": 60, "OnUpload": 60, "MonthlyReport": 120, "OnChange": 60, "PreSignup": 5}
+    timeouts = {"OnHandoff": 60, "OnUpload": 60, "MonthlyReport": 120, "OnChange": 60, "PreSignup": 5, "OnWhatsapp": 60}
     for name, function in functions.items():
         props = function["Properties"]
-        # The uploads consumer decodes photos to store them without metadata (domain/images.py).
-        assert props["Tracing"] == "Active" and props["MemorySize"] == {"OnUpload": 1024}.get(name, 512)
+        # The uploads and WhatsApp consumers decode photos to store them without metadata (domain/images.py).
+        assert props["Tracing"] == "Active" and props["MemorySize"] == {"OnUpload": 1024, "OnWhatsapp": 1024}.get(
+            name, 512
+        )
         assert props["Timeout"] == timeouts.get(name, 30)
         assert props["LoggingConfig"]["LogGroup"]["Ref"] in log_groups
         if name != "PreSignup":  # the trigger reads no table (test_a_self_sign_up_at_cognito_passes_...)
             assert props["Environment"]["Variables"]["TABLE_PREFIX"] == "aspirasi-kaltim"
         roles.add(json.dumps(props["Role"]))
-    assert len(roles) == 6  # one least-privilege role per function
+    assert len(roles) == 7  # one least-privilege role per function
 
 
 def test_api_gateway_throttles_and_logs_without_link_tokens(resources):
@@ -233,6 +243,10 @@ def test_alarms(resources):
         "ChangeFunctionThrottles",
         "ChangeIteratorAge",
         "ChangeDeadLettersWaiting",
+        "WhatsAppFunctionErrors",
+        "WhatsAppFunctionThrottles",
+        "WhatsAppDeadLettersWaiting",
+        "WhatsAppSendsFailed",
     }
     opd = alarms["OpdDeadlineBreached"]
     assert (opd["Namespace"], opd["MetricName"]) == ("AspirasiKaltim", "SlaBreached")

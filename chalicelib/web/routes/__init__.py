@@ -5,7 +5,20 @@ they are all imported when the Lambda starts (tests/unit/test_cold_start_imports
 
 from __future__ import annotations
 
-from . import accounts, attachments, complaints, docs, links, open311, privacy, public, register, reports, staff
+from . import (
+    accounts,
+    attachments,
+    complaints,
+    docs,
+    links,
+    open311,
+    privacy,
+    public,
+    register,
+    reports,
+    staff,
+    whatsapp,
+)
 
 # Registered in this order (no route depends on it: Chalice and API Gateway match the most specific path).
 BLUEPRINTS = (
@@ -20,4 +33,5 @@ BLUEPRINTS = (
     staff.bp,
     reports.bp,
     open311.bp,
+    whatsapp.bp,
 )
