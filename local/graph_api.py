@@ -25,6 +25,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TEXT_MAX = 4096
@@ -43,6 +44,7 @@ _TITLES = {
 }
 
 Response = tuple[int, bytes, str]  # (status, body, content type)
+Headers = Mapping[str, str] | Message  # a dict in a test, http.server's headers when served
 
 
 def _json(status: int, value: object) -> Response:
@@ -81,7 +83,7 @@ class GraphStandIn:
         self._failures: list[tuple[int, int | None]] = []  # (code, status) of the next sends
 
     # -- what a route does ------------------------------------------------------------------------------------
-    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Response | None:
+    def handle(self, method: str, path: str, headers: Headers, body: bytes) -> Response | None:
         """The answer to a request, or None when the path is not the stand-in's (the outbox serves it)."""
         parts = [p for p in path.split("?")[0].split("/") if p]
         if len(parts) >= 2 and parts[0] == "graph":
@@ -109,7 +111,7 @@ class GraphStandIn:
             return self._fail(body)
         return None
 
-    def _authorized(self, headers: Mapping[str, str]) -> bool:
+    def _authorized(self, headers: Headers) -> bool:
         given = headers.get("Authorization") or ""
         expected = f"Bearer {self._token()}"
         return bool(self._token()) and hmac.compare_digest(given.encode(), expected.encode())
