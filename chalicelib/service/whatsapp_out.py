@@ -139,7 +139,7 @@ class WhatsAppSender:
             wamid = self.api.send_template(phone, name, self.settings.whatsapp_template_language, parameters)
             shown, kind = filled(APPROVED_TEXTS[news], parameters), TEMPLATE
         self._thread(context["complaint_id"], ThreadEntry(iso(self.now()), "out", shown, wamid, kind))
-        return SentEmail(wamid, shown.splitlines()[0] if shown else template)
+        return SentEmail(wamid, subject(shown) or template)
 
     def _thread(self, complaint_id: str, entry: ThreadEntry) -> None:
         """The message in the case's thread, best effort: it is out, and failing now would send it again."""
@@ -150,6 +150,14 @@ class WhatsAppSender:
             except Exception:
                 if attempt == 2:
                     log.warning("a WhatsApp message of complaint %s is sent but missing from its thread", complaint_id)
+
+
+def subject(text: str) -> str:
+    """What the audit trail and the outbox record call the message: its first line, up to a colon (what follows
+    is a question's or an answer's text, which the trail need not repeat)."""
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    head, colon, _ = first.partition(":")
+    return (head + colon)[:160]
 
 
 def filled(body: str, parameters: Sequence[str]) -> str:

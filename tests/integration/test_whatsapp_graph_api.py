@@ -23,6 +23,10 @@ from chalicelib.adapters.whatsapp_api import GraphApi, GraphApiError
 from chalicelib.config import ConfigError, Settings
 from chalicelib.service.ports import EmailOutcomeUnknown, MessageRejected, Missing
 from local.graph_api import GraphStandIn, serve
+from tests.fakes.whatsapp import InMemoryWhatsAppRecords
+
+from .helpers import call
+from .staff_helpers import PHONE_CALL
 
 TOKEN = "local-access-token-for-tests"
 NUMBER_ID = "local-phone-number-id"
@@ -291,3 +295,27 @@ def test_a_secret_that_is_not_json_stops_without_showing_it(secret_arn):
     with pytest.raises(ConfigError) as raised:
         secrets.whatsapp_secrets(Settings(region="ap-southeast-3", whatsapp_secret_arn=secret_arn), {})
     assert "sm-token" not in str(raised.value)
+
+
+# -- the whole way: a WhatsApp case on the stack (moto) tells its citizen through the stand-in ----------------------
+def test_a_whatsapp_case_tells_its_citizen_once_through_the_graph_api(stack, client, staff, graph, monkeypatch):
+    """The real store's claim records (key "wa:received"), the state machine's message, the real client over HTTP.
+    The channel's records are the port's fake here (their DynamoDB adapter has its own tests)."""
+    records = InMemoryWhatsAppRecords()
+    monkeypatch.setattr(stack.svc, "whatsapp", graph.api)
+    monkeypatch.setattr(stack.svc, "whatsapp_records", records)
+    entry = {**PHONE_CALL, "channel": "whatsapp", "reporter": {"name": "Pak Darto", "phone": "0812 5555 1234"}}
+    response, created = call(client, "post", "/staff/complaints", entry, staff.token("operator"))
+    assert response.status_code == 201, created
+    cid = created["id"]
+    stack.waiting_at(cid, "intake")
+    [sent] = graph.messages()  # the citizen never wrote: the approved template
+    assert (sent["to"], sent["type"]) == ("+6281255551234", "template")
+    number = created["tracking_number"]
+    assert sent["template"] == {"name": "aspirasi_diterima", "language": "id", "parameters": [number]}
+    record = stack.svc.store.get_email(cid, "wa:received")
+    assert record is not None and record.sent_at and record.ses_message_id == sent["id"]
+    assert stack.audit_actions(cid).count("whatsapp_sent") == 1
+    assert [(e.direction, e.message_id, e.kind) for e in records.thread(cid)] == [("out", sent["id"], "template")]
+    stack.deliver_twice()  # whatever comes again sends nothing again
+    assert len(graph.messages()) == 1

@@ -125,7 +125,7 @@ def test_within_24_hours_of_the_citizens_last_message_the_news_is_free_text(wa):
     assert (entry.direction, entry.text, entry.message_id, entry.kind) == ("out", sent["text"], sent["id"], "text")
     assert "whatsapp_sent" in wa.actions()
     audit = next(e for e in wa.world.store.audit_trail(CASE) if e.action == "whatsapp_sent")
-    assert audit.details == {"template": "received", "to": [PHONE], "subject": f"Laporan {NUMBER} sudah kami terima."}
+    assert audit.details == {"template": "received", "subject": f"Laporan {NUMBER} sudah kami terima."}
     record = wa.world.store.get_email(CASE, "wa:received")
     assert record is not None and record.sent_at and record.ses_message_id == sent["id"]
     assert _undimensioned(wa.world, "WhatsAppSent") == 1
@@ -282,6 +282,8 @@ def test_the_reply_outside_the_window_is_the_reply_template_with_the_answer(wa):
     [reply] = wa.api.sent
     assert (reply["template"], reply["parameters"]) == ("aspirasi_jawaban", [NUMBER, "Sudah ditangani."])
     assert "Balas angka 1–5" in wa.records.thread(CASE)[0].text
+    record = wa.world.store.get_email(CASE, "wa:reply")
+    assert record is not None and record.subject == f"Laporan {NUMBER} sudah dijawab:"  # not the answer's text
 
 
 # -- every piece of news tell_citizen sends ------------------------------------------------------------------------

@@ -203,10 +203,12 @@ def _mark_sent(
     would have its redelivery send it again once the lease has run out.
     """
     at = iso(svc.now())
-    details = {"template": template, "to": to, "subject": sent.subject}
-    if action == WHATSAPP_SENT:
-        note = new_audit_entry(complaint_id, at, SYSTEM, "whatsapp_sent", stage, details)
+    if action == WHATSAPP_SENT:  # no phone number in the trail: the case's thread and the record hold it
+        note = new_audit_entry(
+            complaint_id, at, SYSTEM, "whatsapp_sent", stage, {"template": template, "subject": sent.subject}
+        )
     else:
+        details = {"template": template, "to": to, "subject": sent.subject}
         note = new_audit_entry(complaint_id, at, SYSTEM, "email_sent", stage, details)
     try:
         return _tried(
