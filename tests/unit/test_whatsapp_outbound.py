@@ -128,7 +128,7 @@ def test_within_24_hours_of_the_citizens_last_message_the_news_is_free_text(wa):
     assert audit.details == {"template": "received", "subject": f"Laporan {NUMBER} sudah kami terima."}
     record = wa.world.store.get_email(CASE, "wa:received")
     assert record is not None and record.sent_at and record.ses_message_id == sent["id"]
-    assert _undimensioned(wa.world, "WhatsAppSent") == 1
+    assert wa.world.metrics.counted.count(("WhatsAppSent", 1, {})) == 1 and wa.world.metrics.total("WhatsAppSent") == 1
     assert wa.world.notifier.sent == []  # no email address: no email
 
 
@@ -335,3 +335,29 @@ def test_a_long_answer_is_cut_to_fit_a_template_parameter():
     assert whatsapp_out.one_line("kata " * 500).endswith("…")
     assert len(whatsapp_out.one_line("kata " * 500)) == whatsapp_out.PARAMETER_MAX
     assert whatsapp_out.one_line("  ") == "-"
+
+
+# -- Meta's answers, told apart (adapters/whatsapp_api.py; over HTTP: tests/integration/test_whatsapp_graph_api.py) --
+@pytest.mark.parametrize(
+    ("status", "code", "permanent"),
+    [
+        (400, 131026, True),  # undeliverable
+        (400, 131047, True),  # free text outside the window
+        (400, 100, True),
+        (400, 132001, True),  # a template Meta does not know
+        (400, 132015, True),  # a paused template
+        (400, 132069, False),  # a flow throttled
+        (400, 130429, False),  # throttled, as Meta sometimes answers it
+        (429, 131056, False),
+        (429, 100, False),
+        (401, 190, False),  # our token: ours to fix, the message waits for it
+        (500, 131000, False),
+        (503, 131026, False),
+        (400, None, False),  # an answer we cannot read is not a refusal
+        (400, 131042, False),  # a payment problem: ours to fix
+    ],
+)
+def test_only_a_refusal_of_this_message_is_permanent(status, code, permanent):
+    from chalicelib.adapters.whatsapp_api import is_permanent
+
+    assert is_permanent(status, code) is permanent

@@ -146,8 +146,7 @@ def send_once(
         _release(svc, complaint_id, key, lease_until)  # so the redelivery need not wait for the lease
         raise
     if action == WHATSAPP_SENT:
-        svc.metrics.count("WhatsAppSent", dimensions={"Template": template})
-        svc.metrics.count("WhatsAppSent")
+        svc.metrics.count("WhatsAppSent")  # one series (a custom metric per template would cost for little)
     return _mark_sent(svc, complaint_id, key, stage, list(to), template, sent, assigned_step, action)
 
 
