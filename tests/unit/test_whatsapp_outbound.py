@@ -20,7 +20,7 @@ from chalicelib.domain.records import Complaint
 from chalicelib.domain.timestamps import iso
 from chalicelib.domain.whatsapp import ANSWER, RATING, Awaiting
 from chalicelib.service import whatsapp_out
-from chalicelib.service.ports import MessageRejected
+from chalicelib.service.ports import EmailOutcomeUnknown, MessageRejected
 from chalicelib.service.workflow import handle_message, outbox
 from tests.fakes.services import FakeWorld
 from tests.fakes.whatsapp import FakeWhatsAppApi, InMemoryWhatsAppRecords
@@ -179,6 +179,22 @@ def test_a_send_that_failed_for_now_is_sent_by_the_redelivery(wa):
     with outbox.redelivery(True):
         wa.enter()
     assert len(wa.api.sent) == 1 and len(wa.api.tries) == 2
+
+
+def test_an_answer_lost_on_the_way_is_counted_and_the_message_sent_again(wa, monkeypatch):
+    def lost(to: str, name: str, language: str, parameters: Any) -> str:
+        raise EmailOutcomeUnknown("ReadTimeout")
+
+    monkeypatch.setattr(wa.api, "send_template", lost)
+    with pytest.raises(EmailOutcomeUnknown):
+        wa.enter()
+    assert _undimensioned(wa.world, "WhatsAppOutcomeUnknown") == 1
+    record = wa.world.store.get_email(CASE, "wa:received")
+    assert record is not None and record.sent_at is None and record.lease_until is None
+    monkeypatch.undo()
+    with outbox.redelivery(True):
+        wa.enter()
+    assert [m["template"] for m in wa.api.sent] == ["aspirasi_diterima"]
 
 
 def test_a_refused_send_is_recorded_and_the_case_goes_on(wa):

@@ -165,7 +165,8 @@ def _outcome_unknown(
     svc.metrics.count(_UNKNOWN[action], dimensions={"Template": template})
     svc.metrics.count(_UNKNOWN[action])  # all kinds in one series, as EmailsRejected
     log.warning(
-        "email outcome unknown (%s): complaint_id=%s template=%s email_key=%s; it is sent again, maybe twice",
+        "%s outcome unknown (%s): complaint_id=%s template=%s email_key=%s; it is sent again, maybe twice",
+        "whatsapp" if action == WHATSAPP_SENT else "email",
         error,
         complaint_id,
         template,
