@@ -317,8 +317,27 @@ NEWS = {
 }
 
 
+def _told_in_the_workflow() -> set[str]:
+    """The news the workflow's ``tell_citizen`` calls name (their third argument, a literal)."""
+    import ast
+    from pathlib import Path
+
+    told = set()
+    for path in (Path(__file__).parents[2] / "chalicelib" / "service" / "workflow").glob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "tell_citizen":
+                assert isinstance(call.args[2], ast.Constant), f"{path.name}: tell_citizen with a template not literal"
+                told.add(str(call.args[2].value))
+    return told
+
+
 def test_every_piece_of_news_has_a_text_and_a_template():
-    assert set(NEWS) == set(whatsapp_out.KIND_OF)
+    from chalicelib.rendering import TEMPLATES
+
+    told = _told_in_the_workflow()
+    assert {"received", "reply"} <= told  # the search works
+    assert told == set(NEWS) == set(whatsapp_out.KIND_OF)
+    assert {p.stem for p in (TEMPLATES / "whatsapp").glob("*.txt")} == told
 
 
 @pytest.mark.parametrize("template", sorted(NEWS))
