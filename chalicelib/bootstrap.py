@@ -18,11 +18,13 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
     from .adapters.cognito import CognitoDirectory, CognitoIdentity, JwtVerifier, StaffAccountStatus
     from .adapters.metrics import PowertoolsMetrics
     from .adapters.open311_store import Open311Store
+    from .adapters.secrets import whatsapp_secrets
     from .adapters.ses import SesNotifier
     from .adapters.step_functions import StepFunctionsWorkflow
     from .adapters.store import Store
     from .adapters.template_store import ReplyTemplateStore
     from .adapters.uploads import S3Uploads
+    from .adapters.whatsapp_api import GraphApi
     from .adapters.whatsapp_store import WhatsAppStore
     from .adapters.workbooks import XlsxWorkbooks
 
@@ -57,6 +59,14 @@ def build_services(settings: Settings, **overrides: Any) -> Services:
         workbooks=workbooks,
         templates=templates,
         whatsapp_records=WhatsAppStore(),
+        # The Graph API's token is read on each send (cached, adapters/secrets.py): a rotation needs no restart.
+        whatsapp=GraphApi(
+            settings.whatsapp_api_url,
+            settings.whatsapp_phone_number_id,
+            lambda: whatsapp_secrets(settings).access_token,
+        )
+        if settings.whatsapp_phone_number_id
+        else None,
     )
     parts.update(overrides)
     return Services(**parts)

@@ -112,6 +112,13 @@ def _tile_url(env: Mapping[str, str]) -> str:
     return value
 
 
+def _api_url(env: Mapping[str, str]) -> str:
+    value = env.get("WHATSAPP_API_URL", Settings.whatsapp_api_url).strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+        raise ConfigError("WHATSAPP_API_URL must be an http(s) URL, e.g. https://graph.facebook.com/v21.0")
+    return value
+
+
 def tile_origin(tile_url: str) -> str:
     """The origin the map's tiles come from, as a Content-Security-Policy source ({s} subdomains: a wildcard)."""
     scheme, _, rest = tile_url.partition("://")
@@ -179,6 +186,17 @@ class Settings:
     # the tile server asks for. The page allows images from this origin only (Content-Security-Policy).
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "© OpenStreetMap contributors"
+    # WhatsApp (Cloud API): the business number's id at Meta ("" switches the channel off), the Graph API's base,
+    # the Secrets Manager secret holding the access token, app secret and verify token (adapters/secrets.py), and
+    # the approved message templates sent outside the 24-hour window (each: the tracking number as {{1}}).
+    whatsapp_phone_number_id: str = ""
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_secret_arn: str = ""
+    whatsapp_template_language: str = "id"
+    whatsapp_reply_template: str = "aspirasi_jawaban"
+    whatsapp_receipt_template: str = "aspirasi_diterima"
+    whatsapp_question_template: str = "aspirasi_pertanyaan"
+    whatsapp_update_template: str = "aspirasi_kabar"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -256,6 +274,14 @@ class Settings:
             retry_max_seconds=max(1, _int(env, "RETRY_MAX_SECONDS", cls.retry_max_seconds)),
             tile_url=_tile_url(env),
             tile_attribution=env.get("TILE_ATTRIBUTION", cls.tile_attribution).strip(),
+            whatsapp_phone_number_id=env.get("WHATSAPP_PHONE_NUMBER_ID", "").strip(),
+            whatsapp_api_url=_api_url(env),
+            whatsapp_secret_arn=env.get("WHATSAPP_SECRET_ARN", "").strip(),
+            whatsapp_template_language=env.get("WHATSAPP_TEMPLATE_LANGUAGE", cls.whatsapp_template_language).strip(),
+            whatsapp_reply_template=env.get("WHATSAPP_REPLY_TEMPLATE", cls.whatsapp_reply_template).strip(),
+            whatsapp_receipt_template=env.get("WHATSAPP_RECEIPT_TEMPLATE", cls.whatsapp_receipt_template).strip(),
+            whatsapp_question_template=env.get("WHATSAPP_QUESTION_TEMPLATE", cls.whatsapp_question_template).strip(),
+            whatsapp_update_template=env.get("WHATSAPP_UPDATE_TEMPLATE", cls.whatsapp_update_template).strip(),
         )
 
     def calendar(self) -> Calendar:

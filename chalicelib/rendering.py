@@ -114,3 +114,10 @@ def render_email(name: str, context: dict) -> RenderedEmail:
 
 def render_page(name: str, context: dict) -> str:
     return environment().get_template(f"pages/{name}.html").render(context)
+
+
+def render_whatsapp(name: str, context: dict) -> str:
+    """A WhatsApp message to a citizen (``whatsapp/<name>.txt``): plain text, the confidential case's words
+    withheld as in emails (a phone is shared and read over shoulders too)."""
+    text = environment().get_template(f"whatsapp/{name}.txt").render(withhold_confidential(context))
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())

@@ -61,7 +61,29 @@ def _page_origins(public_base_url: str, port: int) -> list[str]:
     return [f"{public.scheme}://{public.netloc}", f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
 
 
-def outbox_server(port: int, region: str, app_module=None) -> ThreadingHTTPServer:
+def graph_stand_in():
+    """The stand-in Graph API (local/graph_api.py), reading the token, number id and templates the app reads."""
+    from chalicelib.config import settings
+    from local.graph_api import GraphStandIn
+
+    def approved() -> list[str]:
+        cfg = settings()
+        return [
+            cfg.whatsapp_reply_template,
+            cfg.whatsapp_receipt_template,
+            cfg.whatsapp_question_template,
+            cfg.whatsapp_update_template,
+        ]
+
+    return GraphStandIn(
+        lambda: os.environ.get("WHATSAPP_ACCESS_TOKEN", ""),
+        lambda: os.environ.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+        approved,
+    )
+
+
+def outbox_server(port: int, region: str, app_module=None, graph=None) -> ThreadingHTTPServer:
+    """The outbox (emails), the schedules' trigger and, with ``graph``, the stand-in Graph API (WhatsApp)."""
     from urllib.parse import unquote
 
     from chalicelib.rendering import render_page
@@ -69,7 +91,21 @@ def outbox_server(port: int, region: str, app_module=None) -> ThreadingHTTPServe
     from local.outbox import attachment, sent_emails
 
     class Handler(BaseHTTPRequestHandler):
+        def _graph(self, method: str) -> bool:
+            """Served by the stand-in Graph API (/graph/..., /whatsapp/...) if its path is one of its own."""
+            if graph is None or not self.path.startswith(("/graph/", "/whatsapp/")):
+                return False
+            length = int(self.headers.get("Content-Length") or 0)
+            answer = graph.handle(method, self.path, self.headers, self.rfile.read(length) if length else b"")
+            if answer is None:
+                self.send_error(404)
+            else:
+                self._send(*answer)
+            return True
+
         def do_GET(self):  # noqa: N802 (http.server's naming)
+            if self._graph("GET"):
+                return
             path, extra = self.path.split("?")[0], {}
             parts = [unquote(p) for p in path.split("/")[1:]]
             if path == "/messages":
@@ -88,6 +124,8 @@ def outbox_server(port: int, region: str, app_module=None) -> ThreadingHTTPServe
 
         def do_POST(self):  # noqa: N802
             """``/schedules/<name>`` fires that schedule now (``make monthly-report``); the body is its ``detail``."""
+            if self._graph("POST"):
+                return
             parts = self.path.split("?")[0].split("/")
             if app_module is None or len(parts) != 3 or parts[1] != "schedules":
                 self.send_error(404)
@@ -159,6 +197,11 @@ def main() -> int:
     os.environ.setdefault("UPLOADS_QUEUE_NAME", "aspirasi-kaltim-uploads")
     os.environ.setdefault("WHATSAPP_QUEUE_NAME", "aspirasi-kaltim-whatsapp")
     os.environ.setdefault("OPEN311_ENDPOINT_TYPE", "test")  # what Open311 service discovery says of this endpoint
+    # WhatsApp: the stand-in Graph API on the outbox's port (local/graph_api.py), fresh secrets each start.
+    os.environ.setdefault("WHATSAPP_PHONE_NUMBER_ID", "local-phone-number-id")
+    os.environ.setdefault("WHATSAPP_API_URL", f"http://127.0.0.1:{outbox_port}/graph/v21.0")
+    for name in ("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"):
+        os.environ[name] = secrets.token_urlsafe(24)
 
     import requests
     from moto.server import ThreadedMotoServer
@@ -236,7 +279,7 @@ def main() -> int:
         "127.0.0.1",
         port,
     )
-    outbox = outbox_server(outbox_port, REGION, app_module)
+    outbox = outbox_server(outbox_port, REGION, app_module, graph_stand_in())
     stop = threading.Event()
     sources.start(stop)
     threading.Thread(target=outbox.serve_forever, name="outbox", daemon=True).start()
@@ -260,6 +303,11 @@ invitations sent from the console arrive in the outbox):""")
 Open311 GeoReport v2 at http://127.0.0.1:{port}/open311/v2 (discovery.json, services.json, requests.json, ...);
 its key for the organisation "{OPEN311_DEMO_CLIENT}" (POST requests with api_key=...):
 Open311 API key: {open311_key}""")
+    print(f"""
+WhatsApp (Cloud API webhook POST/GET http://127.0.0.1:{port}/channels/whatsapp/webhook); the stand-in Graph API
+records what the app sends: http://127.0.0.1:{outbox_port}/whatsapp/messages
+WhatsApp verify token: {os.environ["WHATSAPP_VERIFY_TOKEN"]}
+WhatsApp app secret: {os.environ["WHATSAPP_APP_SECRET"]}""")
     if chaos_config.active:
         print(f"\nChaos mode ON: {chaos_config.describe()}; each fault is logged as 'chaos: ...'")
     print("\nReady. Ctrl-C stops everything.", flush=True)

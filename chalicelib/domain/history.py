@@ -59,6 +59,7 @@ ACTIONS = frozenset(
         "question_reminder_sent",
         "information_answered",
         "email_sent",
+        "whatsapp_sent",
         "attachment_requested",
         "attachment_added",
         "attachment_rejected",
@@ -336,6 +337,8 @@ def _what(entry: EntryLike, details: Mapping[str, Any], who: _Who, context: Hist
         )
     if action == "email_sent":
         return f"mengirim email pemberitahuan{at_id}", f"sent a notification email{at_en}"
+    if action == "whatsapp_sent":
+        return f"mengirim pemberitahuan lewat WhatsApp{at_id}", f"sent a notification on WhatsApp{at_en}"
     if action == "attachment_requested":
         kind_id, kind_en = _file(details, "content_type")
         size_id, size_en = _size(details.get("size"))

@@ -13,11 +13,20 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from datetime import timedelta
 
-from ...domain.records import new_audit_entry
+from ...domain.records import Complaint, new_audit_entry
 from ...domain.timestamps import iso
+from .. import whatsapp_out
 from ..container import Services
 from ..links import deferred_links, issue_rating_link
-from ..ports import EMAIL_DONE, EMAIL_IN_FLIGHT, ConditionFailed, EmailOutcomeUnknown, EmailRejected, SentEmail
+from ..ports import (
+    EMAIL_DONE,
+    EMAIL_IN_FLIGHT,
+    ConditionFailed,
+    EmailOutcomeUnknown,
+    EmailRejected,
+    Notifier,
+    SentEmail,
+)
 from ..views import case_context
 from .case import SYSTEM
 
@@ -34,6 +43,12 @@ def _pause(attempt: int) -> None:
 
 
 Email = tuple[list, str, dict]  # (to, template, context)
+
+EMAIL_SENT, WHATSAPP_SENT = "email_sent", "whatsapp_sent"  # the audit action of each channel's message
+# Each channel's metrics: refused for good (one series without dimensions: what its alarm watches), and
+# outcome unknown. A WhatsApp send is counted too (WhatsAppSent), the dashboard's measure of the channel.
+_REFUSED = {EMAIL_SENT: "EmailsRejected", WHATSAPP_SENT: "WhatsAppSendsFailed"}
+_UNKNOWN = {EMAIL_SENT: "EmailOutcomeUnknown", WHATSAPP_SENT: "WhatsAppOutcomeUnknown"}
 
 # Whether the message being handled came before (SQS's receive count > 1). A redelivery reads what an earlier
 # delivery may have written before it writes again: a read is cheaper than a conditional write that fails,
@@ -73,6 +88,8 @@ def send_once(
     stage: str | None,
     build: Callable[[], Email],
     assigned_step: int | None = None,
+    notifier: Notifier | None = None,
+    action: str = EMAIL_SENT,
 ) -> bool:
     """Send the case's email ``key`` once, however often (and however concurrently) the message comes.
 
@@ -95,6 +112,9 @@ def send_once(
     on the way (EmailOutcomeUnknown: counted, then retried), sends it twice: the at-least-once window.
     An email the mail service refuses for good is recorded as done, unsent, and the case goes on.
     True: this call marked it sent (and the team told, with ``assigned_step``).
+
+    Another channel's message goes the same way with its ``notifier`` (default ``svc.notifier``, SES) and its
+    audit ``action`` (WHATSAPP_SENT: service/whatsapp_out.py's sender; its keys begin "wa:").
     """
     if is_redelivery():
         earlier = svc.store.get_email(complaint_id, key)
@@ -111,24 +131,28 @@ def send_once(
     if claimed == EMAIL_IN_FLIGHT:
         raise EmailInFlight(key, lease.total_seconds())
     try:
-        sent = svc.notifier.send(to, template, context)
+        sent = (notifier or svc.notifier).send(to, template, context)
     except EmailRejected as rejected:
-        log.warning("email %s refused for good (%s); the case goes on without it", template, rejected)
-        svc.metrics.count("EmailsRejected", dimensions={"Template": template})
-        svc.metrics.count("EmailsRejected")  # all kinds in one series: what the alarm watches
+        log.warning("%s %s refused for good (%s); the case goes on without it", action, template, rejected)
+        svc.metrics.count(_REFUSED[action], dimensions={"Template": template})
+        svc.metrics.count(_REFUSED[action])  # all kinds in one series: what the alarm watches
         svc.store.mark_email_rejected(complaint_id, key, str(rejected), template, list(to))
         return False
     except EmailOutcomeUnknown as unknown:
-        _outcome_unknown(svc, complaint_id, key, template, unknown)
+        _outcome_unknown(svc, complaint_id, key, template, unknown, action)
         _release(svc, complaint_id, key, lease_until)
         raise
     except Exception:
         _release(svc, complaint_id, key, lease_until)  # so the redelivery need not wait for the lease
         raise
-    return _mark_sent(svc, complaint_id, key, stage, list(to), template, sent, assigned_step)
+    if action == WHATSAPP_SENT:
+        svc.metrics.count("WhatsAppSent")  # one series (a custom metric per template would cost for little)
+    return _mark_sent(svc, complaint_id, key, stage, list(to), template, sent, assigned_step, action)
 
 
-def _outcome_unknown(svc: Services, complaint_id: str, key: str, template: str, error: EmailOutcomeUnknown) -> None:
+def _outcome_unknown(
+    svc: Services, complaint_id: str, key: str, template: str, error: EmailOutcomeUnknown, action: str = EMAIL_SENT
+) -> None:
     """SES may have taken the email but its answer was lost: count it, and let the message fail.
 
     The choice is to send again (a possible duplicate) rather than to mark it sent (a possible loss).
@@ -138,10 +162,11 @@ def _outcome_unknown(svc: Services, complaint_id: str, key: str, template: str, 
     first decision wins, the other link answers 409). SES rarely times out after taking a message; the
     metric shows how rarely. The log names the case and the template, never the addresses.
     """
-    svc.metrics.count("EmailOutcomeUnknown", dimensions={"Template": template})
-    svc.metrics.count("EmailOutcomeUnknown")  # all kinds in one series, as EmailsRejected
+    svc.metrics.count(_UNKNOWN[action], dimensions={"Template": template})
+    svc.metrics.count(_UNKNOWN[action])  # all kinds in one series, as EmailsRejected
     log.warning(
-        "email outcome unknown (%s): complaint_id=%s template=%s email_key=%s; it is sent again, maybe twice",
+        "%s outcome unknown (%s): complaint_id=%s template=%s email_key=%s; it is sent again, maybe twice",
+        "whatsapp" if action == WHATSAPP_SENT else "email",
         error,
         complaint_id,
         template,
@@ -169,6 +194,7 @@ def _mark_sent(
     template: str,
     sent: SentEmail,
     assigned_step: int | None = None,
+    action: str = EMAIL_SENT,
 ) -> bool:
     """Mark the email sent and note it in the audit trail (one transaction, with ``assigned_step``), retried
     a few times. True if this call marked it.
@@ -177,9 +203,13 @@ def _mark_sent(
     would have its redelivery send it again once the lease has run out.
     """
     at = iso(svc.now())
-    note = new_audit_entry(
-        complaint_id, at, SYSTEM, "email_sent", stage, {"template": template, "to": to, "subject": sent.subject}
-    )
+    if action == WHATSAPP_SENT:  # no phone number in the trail: the case's thread and the record hold it
+        note = new_audit_entry(
+            complaint_id, at, SYSTEM, "whatsapp_sent", stage, {"template": template, "subject": sent.subject}
+        )
+    else:
+        details = {"template": template, "to": to, "subject": sent.subject}
+        note = new_audit_entry(complaint_id, at, SYSTEM, "email_sent", stage, details)
     try:
         return _tried(
             lambda: svc.store.record_email_sent(
@@ -225,26 +255,41 @@ def _tried(
 
 
 def tell_citizen(svc: Services, complaint_id: str, template: str, key: str | None = None, **extra) -> None:
-    """Email the citizen once per piece of news (``key``, default the template), even when SQS
-    delivers the message again."""
+    """Tell the citizen once per piece of news (``key``, default the template), even when SQS delivers the
+    message again: by email if the case has an address, and on WhatsApp too if it came by WhatsApp."""
     key = key or template
     complaint = svc.store.existing_complaint(complaint_id)
-    if not complaint.citizen_email:
-        return  # entered by staff for a reporter without email: the operator keeps them informed
-    if key in (complaint.notified or ()):
-        return  # sent before emails had records of their own (the complaint's old ``notified`` set)
+    # Without an email (entered by staff for a reporter without one) the operator keeps them informed; a key in
+    # the complaint's old ``notified`` set was emailed before emails had records of their own.
+    if complaint.citizen_email and key not in (complaint.notified or ()):
+
+        def build() -> Email:
+            context = {
+                "c": case_context(complaint),
+                "base_url": svc.settings.public_base_url,
+                "case_url": f"{svc.settings.public_base_url}/?case={complaint.id}",
+                # the page's status check, open without logging in (the receipt tells the number's use)
+                "track_url": f"{svc.settings.public_base_url}/?track={complaint.tracking_number}",
+                **extra,
+            }
+            if template == "reply":
+                context["rating_url"] = issue_rating_link(svc, complaint.id, svc.now())
+            return [complaint.citizen_email], template, context
+
+        send_once(svc, complaint_id, key, complaint.stage, build)
+    if whatsapp_out.reaches(svc, complaint):
+        _tell_on_whatsapp(svc, complaint, template, key, extra)
+
+
+def _tell_on_whatsapp(svc: Services, complaint: Complaint, template: str, key: str, extra: dict) -> None:
+    """The same news on WhatsApp, once (its own claim, key "wa:<key>"): free text within 24 hours of the
+    citizen's last message, else the approved template. A refusal for good is recorded and the case goes on."""
+    assert svc.whatsapp is not None and svc.whatsapp_records is not None and complaint.citizen_phone
+    phone = complaint.citizen_phone
+    last_inbound_at = svc.whatsapp_records.last_inbound_at(phone)  # read here: build() makes no AWS call
+    sender = whatsapp_out.WhatsAppSender(svc.whatsapp, svc.whatsapp_records, svc.settings, svc.now)
 
     def build() -> Email:
-        context = {
-            "c": case_context(complaint),
-            "base_url": svc.settings.public_base_url,
-            "case_url": f"{svc.settings.public_base_url}/?case={complaint.id}",
-            # the page's status check, open without logging in (the receipt tells the number's use)
-            "track_url": f"{svc.settings.public_base_url}/?track={complaint.tracking_number}",
-            **extra,
-        }
-        if template == "reply":
-            context["rating_url"] = issue_rating_link(svc, complaint.id, svc.now())
-        return [complaint.citizen_email], template, context
+        return [phone], template, whatsapp_out.context(svc, complaint, template, extra, last_inbound_at)
 
-    send_once(svc, complaint_id, key, complaint.stage, build)
+    send_once(svc, complaint.id, f"wa:{key}", complaint.stage, build, notifier=sender, action=WHATSAPP_SENT)
