@@ -158,6 +158,13 @@ def outbox_server(port: int, region: str, app_module=None, graph=None) -> Thread
     return ThreadingHTTPServer(("127.0.0.1", port), Handler)
 
 
+def _chat_ports(port: int, outbox_port: int) -> str:
+    """`make whatsapp`'s ARGS when the stack is not on its default ports."""
+    if (port, outbox_port) == (8000, 8025):
+        return ""
+    return f' ARGS="--api http://127.0.0.1:{port} --outbox http://127.0.0.1:{outbox_port}"'
+
+
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
@@ -307,7 +314,9 @@ Open311 API key: {open311_key}""")
 WhatsApp (Cloud API webhook POST/GET http://127.0.0.1:{port}/channels/whatsapp/webhook); the stand-in Graph API
 records what the app sends: http://127.0.0.1:{outbox_port}/whatsapp/messages
 WhatsApp verify token: {os.environ["WHATSAPP_VERIFY_TOKEN"]}
-WhatsApp app secret: {os.environ["WHATSAPP_APP_SECRET"]}""")
+WhatsApp app secret: {os.environ["WHATSAPP_APP_SECRET"]}
+Chat as a citizen on WhatsApp (another terminal):
+  make whatsapp SECRET={os.environ["WHATSAPP_APP_SECRET"]}{_chat_ports(port, outbox_port)}""")
     if chaos_config.active:
         print(f"\nChaos mode ON: {chaos_config.describe()}; each fault is logged as 'chaos: ...'")
     print("\nReady. Ctrl-C stops everything.", flush=True)

@@ -17,9 +17,13 @@ STAMP = ".venv/.installed"  # the Makefile's $(STAMP): never remade here
 
 
 def make(
-    target: str, *assignments: str, env: dict[str, str] | None = None, timeout: float = 600
+    target: str,
+    *assignments: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 600,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `make <target> [NAME=value ...]` in the repository; its output is captured."""
+    """Run `make <target> [NAME=value ...]` in the repository; its output is captured (``input``: its stdin)."""
     return subprocess.run(
         ["make", "--no-print-directory", "-o", STAMP, f"PY={sys.executable}", target, *assignments],
         cwd=ROOT,
@@ -28,6 +32,7 @@ def make(
         text=True,
         timeout=timeout,
         check=False,
+        input=input,
     )
 
 

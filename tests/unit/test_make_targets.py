@@ -20,6 +20,7 @@ RUN_BY = {
     "monthly-report": "tests/e2e/test_monthly_report_local.py",
     "load": "tests/e2e/test_make_load_and_bench.py",
     "bench": "tests/e2e/test_make_load_and_bench.py",
+    "whatsapp": "tests/e2e/test_whatsapp_local.py",
 }
 SUITES = {"unit", "integration", "e2e", "infra"}  # each runs its own directory of tests
 TARGETS_THAT_TEST = SUITES | {"test"}
