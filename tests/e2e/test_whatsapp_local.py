@@ -180,7 +180,8 @@ def test_a_report_by_whatsapp_from_first_message_to_the_reply(local_stack):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
-            page = browser.new_context(viewport=size, locale="id-ID").new_page()
+            page = browser.new_context(locale="id-ID").new_page()
+            page.set_viewport_size({"width": size["width"], "height": size["height"]})
             sign_in(page, stack, OPERATOR)
             find_case(page, tracking)
             section = page.locator("#case-whatsapp-section")
