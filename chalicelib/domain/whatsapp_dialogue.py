@@ -119,9 +119,12 @@ _DONE = ("selesai", "lewati", "cukup", "tidak", "tidak ada", "skip", "kirim")  #
 _SKIP = ("lewati", "tidak", "tidak ada", "skip")
 _NUMBER = re.compile(r"(?:no\.?|nomor)?\s*(\d{1,3})\s*[.)]?")
 _CHECK = re.compile(r"cek\b\s*:?\s*(.*)", re.DOTALL)
+_NUMBERED_STEPS = (MENU, TRACK, CATEGORY, SUBCATEGORY)
 _STARS = re.compile(r"(?:nilai|bintang)?\s*([1-5])\s*(?:bintang)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 NewId = Callable[[], str]
+# A transcript entry's length: sixty of them stay well under DynamoDB's 400 KB item (with the draft itself).
+ENTRY_MAX = 1500
 
 
 # -- texts --------------------------------------------------------------------------------------------------
@@ -172,7 +175,7 @@ def submit_refused(errors: list[dict]) -> str:
         if problem not in problems:
             problems.append(problem)
     detail = "; ".join(problems) or "isian tidak sesuai aturan"
-    return f"Maaf, laporan belum bisa dikirim: {detail}.\nBalas *1* untuk membuat laporan lagi."
+    return f"Maaf, laporan belum bisa dikirim: {detail}.\nKetik *batal*, lalu *1* untuk menulis laporan lagi."
 
 
 _STATUS_WORDS = {
@@ -223,6 +226,14 @@ def not_found(tracking_number: str) -> str:
 
 def answer_recorded(tracking_number: str) -> str:
     return f"Terima kasih. Jawaban Anda untuk laporan *{tracking_number}* sudah kami teruskan ke petugas."
+
+
+def waiting_question(tracking_number: str) -> str:
+    """A team waits for the citizen's answer while they write another report: how to answer first."""
+    return (
+        f"Catatan: petugas menunggu jawaban Anda untuk laporan *{tracking_number}*. "
+        "Untuk menjawabnya, ketik *batal* (laporan yang sedang ditulis dibuang), lalu kirim jawaban Anda."
+    )
 
 
 def rated(stars: int) -> str:
@@ -387,12 +398,16 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def _stars(message: Inbound) -> int | None:
+def _stars(message: Inbound, numbered: bool = False) -> int | None:
+    """The rating a message gives. At a step that asks for a number (``numbered``: the menu, a category) a bare
+    digit is that step's answer: only "nilai 4", "4 bintang" or stars rate there."""
     if message.kind != TEXT:
         return None
     word = _word(message.text)
     if word and set(word) <= {"⭐", "\ufe0f", " "} and 1 <= word.count("⭐") <= 5:
         return word.count("⭐")
+    if numbered and word.isdigit():
+        return None
     match = _STARS.fullmatch(word)
     return int(match.group(1)) if match else None
 
@@ -449,7 +464,7 @@ def _record(
     """The conversation after a turn with the turn in its transcript (while a report is being written)."""
     if after is None or not after.conversation_id:
         return after
-    entries = [(now, "in", _described(message)), *((now, "out", r) for r in replies)]
+    entries = [(now, "in", _described(message)[:ENTRY_MAX]), *((now, "out", r[:ENTRY_MAX]) for r in replies)]
     old = before.transcript if before is not None and before.conversation_id == after.conversation_id else ()
     return replace(after, transcript=(*old, *entries)[-TRANSCRIPT_MAX:])
 
@@ -465,7 +480,7 @@ def respond(
     if conversation is not None and conversation.step not in STEPS:  # a step this code no longer knows
         conversation = None
     if awaiting is not None and awaiting.kind == RATING:
-        stars = _stars(message)
+        stars = _stars(message, numbered=conversation is not None and conversation.step in _NUMBERED_STEPS)
         if stars is not None:
             return Turn(conversation, _resume(conversation), Rate(awaiting.complaint_id, stars), awaiting_used=True)
         return replace(_checked_or_dialogue(conversation, None, message, now, new_id), awaiting_used=True)
@@ -492,6 +507,8 @@ def _checked_or_dialogue(
             return turn
     before = conversation
     after, replies, action = _dialogue(conversation, message, word, new_id)
+    if awaiting is not None and awaiting.kind == ANSWER and _writing(after) and action is None:
+        replies = (*replies, waiting_question(awaiting.tracking_number))
     if isinstance(action, Submit):
         transcript = (*before.transcript, (now, "in", _described(message)))[-TRANSCRIPT_MAX:] if before else ()
         return Turn(None, replies, action, extra={"transcript": transcript})

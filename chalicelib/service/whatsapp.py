@@ -69,8 +69,10 @@ def handle_message(svc: Services, message: Message) -> None:
     for _ in range(_ATTEMPTS):
         if _run(svc, message):
             return
-        log.info("whatsapp conversation moved meanwhile: running the message again", extra={"message_id": message.id})
-    raise ConversationKeptMoving(f"conversation kept moving while handling {message.id}")
+        log.info(
+            "whatsapp conversation moved meanwhile: running the message again", extra={"message_ref": _ref(message.id)}
+        )
+    raise ConversationKeptMoving(f"conversation kept moving while handling message {_ref(message.id)}")
 
 
 @dataclass
@@ -89,18 +91,18 @@ def _run(svc: Services, message: Message) -> bool:
     records, phone = svc.whatsapp_records, message.phone
     assert records is not None and svc.whatsapp is not None
     if records.seen(message.id):
-        log.info("whatsapp message seen before", extra={"message_id": message.id})
+        log.info("whatsapp message seen before", extra={"message_ref": _ref(message.id)})
         return True
     moment = svc.now()
-    now = iso(moment)
     stored = records.conversation(phone)
     conversation = stored.conversation if stored is not None else None
     awaiting = _awaiting(records.awaiting_reply(phone), moment)
-    turn = dialogue.respond(conversation, awaiting, message.inbound, now, new_id=lambda: uuid4().hex)
+    # The transcript keeps the message's own time, as its thread entry does: a re-run writes the same entries.
+    turn = dialogue.respond(conversation, awaiting, message.inbound, _message_time(message), new_id=lambda: uuid4().hex)
     log.info(
         "whatsapp turn",
         extra={
-            "message_id": message.id,
+            "message_ref": _ref(message.id),
             "step_before": conversation.step if conversation else None,
             "step_after": turn.conversation.step if turn.conversation else None,
             "action": type(turn.action).__name__ if turn.action else None,
@@ -129,13 +131,14 @@ def _run(svc: Services, message: Message) -> bool:
             keep,
             stored.version if stored is not None else None,
             expires_at=int((moment + timedelta(hours=CONVERSATION_HOURS)).timestamp()),
-            clear_awaiting=turn.awaiting_used and outcome.awaiting_used,
+            # Used up: by the action it asked for, or by a message that was not one (a rating never traps).
+            clear_awaiting=turn.awaiting_used and (turn.action is None or outcome.awaiting_used),
         )
         svc.metrics.count("WhatsAppMessages")  # once a message's turn is saved: handled once, counted once
     except ConditionFailed as failed:
         seen, moved = [*failed.reasons, None, None][:2]
         if seen == _CHECKED:
-            log.info("whatsapp message saved by another run", extra={"message_id": message.id})
+            log.info("whatsapp message saved by another run", extra={"message_ref": _ref(message.id)})
             return True
         if moved == _CHECKED:
             return False
@@ -194,17 +197,19 @@ def _submit(
             svc, message.phone, message.profile_name, action.payload, action.conversation_id
         )
     except ValidationFailed as refused:
-        log.info("whatsapp submission refused", extra={"message_id": message.id, "errors": _codes(refused.errors)})
+        log.info(
+            "whatsapp submission refused", extra={"message_ref": _ref(message.id), "errors": _codes(refused.errors)}
+        )
         return _Outcome([dialogue.submit_refused(refused.errors)], keep_draft=True)
     except SubmissionLimitReached:
-        log.info("whatsapp submission rate limited", extra={"message_id": message.id})
+        log.info("whatsapp submission rate limited", extra={"message_ref": _ref(message.id)})
         return _Outcome([dialogue.submit_refused([{"code": "rate_limited"}])], keep_draft=True)
     log.info(
         "whatsapp complaint submitted",
-        extra={"message_id": message.id, "complaint_id": complaint.id, "created": created},
+        extra={"message_ref": _ref(message.id), "complaint_id": complaint.id, "created": created},
     )
     for index, (media_id, mime_type) in enumerate(action.photos, 1):
-        _attach_photo(svc, complaint, message, index, media_id, mime_type)
+        _attach_photo(svc, complaint, message, index, media_id, mime_type, action.conversation_id)
     # The dialogue hands the whole transcript over, ending with this KIRIM (the conversation itself is closed).
     whole = transcript is not None
     if not whole:
@@ -214,27 +219,32 @@ def _submit(
         for n, (when, direction, text) in enumerate(transcript)
     ]
     if whole and entries:  # its last entry is this KIRIM: keyed by its own message id, as any message in
-        entries[-1] = replace(entries[-1], message_id=message.id)
+        entries[-1] = replace(entries[-1], at=_message_time(message), message_id=message.id)
     else:
         entries.append(_inbound_entry(message, moment))
     return _Outcome([dialogue.submitted(complaint.tracking_number)], case=complaint.id, before=entries)
 
 
-def photo_attachment_id(message: Message, media_id: str) -> str:
+def photo_attachment_id(complaint: Complaint, conversation_id: str, media_id: str) -> str:
     """The attachment id of a photo sent with a report: 24 hex digits that sort by time like
-    ``attachments.new_attachment_id`` (the KIRIM message's time in milliseconds), then a digest of the media id,
-    so the same KIRIM delivered again reserves the same attachment, not a second one."""
-    return f"{message.timestamp * 1000:012x}{hashlib.sha256(media_id.encode()).hexdigest()[:12]}"
+    ``attachments.new_attachment_id`` (the complaint's creation in milliseconds), then a digest of the report's
+    conversation and the media id. Both are the complaint's own, so a KIRIM delivered again, or sent twice and
+    handled at once, reserves the same attachment, not a second one."""
+    created_ms = int(parse_iso(complaint.created_at).timestamp() * 1000)
+    digest = hashlib.sha256(f"{conversation_id}\n{media_id}".encode()).hexdigest()[:12]
+    return f"{created_ms:012x}{digest}"
 
 
-def _attach_photo(svc: Services, complaint: Complaint, message: Message, index: int, media_id: str, mime: str) -> None:
+def _attach_photo(
+    svc: Services, complaint: Complaint, message: Message, index: int, media_id: str, mime: str, conversation_id: str
+) -> None:
     """Fetch a photo from the Graph API and hand it to the attachment pipeline: a reserved attachment, the bytes
     at its upload key; the uploads queue then checks it and removes its EXIF as for a browser's upload."""
     assert svc.whatsapp is not None
     if svc.uploads is None:
         log.warning("whatsapp photo not kept: attachments not configured", extra={"complaint_id": complaint.id})
         return
-    attachment_id = photo_attachment_id(message, media_id)
+    attachment_id = photo_attachment_id(complaint, conversation_id, media_id)
     existing = svc.store.get_attachment(complaint.id, attachment_id)
     if existing is not None and existing.status != PENDING:
         return  # checked already (a redelivered KIRIM)
@@ -290,7 +300,7 @@ def _check(svc: Services, message: Message, action: CheckStatus, moment: datetim
     except status_check.UnknownTrackingNumber:
         return _Outcome([dialogue.not_found(action.tracking_number)])
     except status_check.TrackingLimited:
-        log.info("whatsapp status check rate limited", extra={"message_id": message.id})
+        log.info("whatsapp status check rate limited", extra={"message_ref": _ref(message.id)})
         return _Outcome([dialogue.submit_refused([{"code": "rate_limited"}])])
     complaint = svc.store.complaint_by_tracking_number(view["tracking_number"])
     own = complaint is not None and complaint.citizen_phone == message.phone
@@ -314,7 +324,7 @@ def _answer(svc: Services, message: Message, action: AnswerQuestion, moment: dat
         )
     except NoQuestionPending:
         return _Outcome([dialogue.menu()], awaiting_used=True)
-    log.info("whatsapp answer recorded", extra={"message_id": message.id, "complaint_id": complaint.id})
+    log.info("whatsapp answer recorded", extra={"message_ref": _ref(message.id), "complaint_id": complaint.id})
     return _Outcome(
         [dialogue.answer_recorded(complaint.tracking_number)],
         case=complaint.id,
@@ -332,9 +342,9 @@ def _rate(svc: Services, message: Message, action: Rate, moment: datetime) -> _O
     except AlreadyRated:
         pass  # rated by this very message before a crash, or by another way: the same thanks
     except DomainError as refused:  # not answered (yet, or reopened), an out-of-range score
-        log.info("whatsapp rating refused", extra={"message_id": message.id, "code": refused.code})
+        log.info("whatsapp rating refused", extra={"message_ref": _ref(message.id), "code": refused.code})
         return _Outcome([dialogue.menu()], awaiting_used=True)
-    log.info("whatsapp rating recorded", extra={"message_id": message.id, "complaint_id": complaint.id})
+    log.info("whatsapp rating recorded", extra={"message_ref": _ref(message.id), "complaint_id": complaint.id})
     return _Outcome(
         [dialogue.rated(action.stars)], case=complaint.id, before=[_inbound_entry(message, moment)], awaiting_used=True
     )
@@ -350,8 +360,14 @@ def _reporters_case(svc: Services, message: Message, complaint_id: str) -> Compl
 
 
 def _inbound_entry(message: Message, moment: datetime) -> ThreadEntry:
-    """The citizen's message on the case's thread, at the time it was handled (as the dialogue's transcript)."""
-    return ThreadEntry(iso(moment), "in", message.inbound.text, message.id, kind=message.inbound.kind)
+    """The citizen's message on the case's thread, at its own time (Meta's timestamp): a run of it again keys the
+    same entry (``<at>#<message id>``), so a redelivery or a re-run does not show it twice."""
+    return ThreadEntry(_message_time(message), "in", message.inbound.text, message.id, kind=message.inbound.kind)
+
+
+def _ref(message_id: str) -> str:
+    """What the logs name a message by: a wamid is base64 of data holding the sender's number."""
+    return hashlib.sha256(message_id.encode()).hexdigest()[:12]
 
 
 def _codes(errors: list[dict]) -> list[str]:

@@ -422,13 +422,12 @@ class AspirasiStack(Stack):
                 resources=[self.whatsapp_queue.queue_arn],
             )
         )
-        # A WhatsApp complaint starts its execution as the API's do; its photos are stored checked (accepted/*).
+        # A WhatsApp complaint starts its execution as the API's do. Its photos are put where a browser's upload
+        # lands (attachments/*), and the uploads consumer checks them and keeps the clean copy (accepted/*).
         whatsapp_role.add_to_policy(
             iam.PolicyStatement(actions=["states:StartExecution"], resources=[self.state_machine.state_machine_arn])
         )
-        whatsapp_role.add_to_policy(
-            iam.PolicyStatement(actions=["s3:PutObject", "s3:GetObject"], resources=[stored_objects_arn(prefix)])
-        )
+        whatsapp_role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject"], resources=[objects_arn(prefix)]))
         # The API emails the owner of an address someone tried to register again (service/accounts.py).
         api_role.add_to_policy(send_email())
         # The tables' stream consumer (app.py on_change, infra/aspirasi_infra/delivery.py): reads the two

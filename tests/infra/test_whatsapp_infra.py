@@ -106,6 +106,15 @@ def test_least_privilege_on_the_secret_and_the_queue(resources):
     assert not any(a == "*" or a.endswith(":*") for s in consumer for a in _actions(s))
 
 
+def test_the_consumer_puts_photos_only_where_uploads_land_and_is_checked_there(resources):
+    """A citizen's photo goes where a browser's upload lands (attachments/*): the uploads consumer checks it and
+    keeps the clean copy (accepted/*), which the WhatsApp consumer can neither write nor read."""
+    s3 = [s for s in _statements(resources, "WhatsAppFunctionRole") if any(a.startswith("s3:") for a in _actions(s))]
+    assert [_actions(s) for s in s3] == [["s3:PutObject"]]
+    (resource,) = [s["Resource"] for s in s3]
+    assert json.dumps(resource).endswith('/attachments/*"]]}'), resource
+
+
 def test_the_webhook_has_its_own_throttle(resources):
     (api,) = of_type(resources, "AWS::Serverless::Api").values()
     settings = {(m["ResourcePath"], m["HttpMethod"]): m for m in api["Properties"]["MethodSettings"]}

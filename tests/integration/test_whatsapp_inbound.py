@@ -88,7 +88,9 @@ def test_photos_sent_on_whatsapp_are_checked_like_uploads_and_lose_their_exif(st
     citizen.send(kirim)  # delivered again: the same complaint, the same attachments
     assert stack.pump_uploads() >= 2
     attachments = {a.attachment_id: a for a in stack.svc.store.attachments(complaint.id, 10)}
-    home, exe = photo_attachment_id(kirim, "media-home"), photo_attachment_id(kirim, "media-exe")
+    # The report's conversation id: its thread's transcript entries are keyed "<conversation id>:<n>".
+    conversation_id = stack.svc.whatsapp_records.thread(complaint.id)[0].message_id.split(":")[0]
+    home, exe = (photo_attachment_id(complaint, conversation_id, media) for media in ("media-home", "media-exe"))
     assert set(attachments) == {home, exe}
     assert attachments[home].status == files.ACCEPTED and attachments[home].created_by == f"whatsapp:{PHONE}"
     assert attachments[exe].status == files.REJECTED

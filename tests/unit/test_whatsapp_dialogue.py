@@ -491,10 +491,24 @@ def test_a_number_from_one_to_five_rates_the_reply(typed, stars):
 
 
 def test_a_rating_in_the_middle_of_a_report_keeps_the_report():
-    before = at(wd.CATEGORY)
+    before = at(wd.PHOTOS)
     turn = say(before, text("3"), RATE)
     assert turn.action == Rate("c-1", 3) and turn.conversation == before
     assert turn.replies == (f"{wd._RESUME}\n\n{wd._question(before)}",)
+
+
+@pytest.mark.parametrize("step", [wd.MENU, wd.CATEGORY, wd.SUBCATEGORY])
+def test_where_a_number_is_asked_a_bare_digit_is_that_steps_answer_not_a_rating(step):
+    """The villager who got the menu after the reply and types "1" starts a report; they do not give 1 star."""
+    before = at(step)
+    turn = say(before, text("1"), RATE)
+    assert turn.action is None and turn.awaiting_used
+    assert say(before, text("nilai 4"), RATE).action == Rate("c-1", 4)  # said as a rating, it still rates
+
+
+def test_a_question_waiting_while_a_report_is_written_is_mentioned():
+    turn = say(at(wd.PLACE), text("Jl. Juanda, Samarinda"), QUESTION)
+    assert turn.action is None and "menunggu jawaban" in turn.replies[-1] and "KT-" in turn.replies[-1]
 
 
 @pytest.mark.parametrize(

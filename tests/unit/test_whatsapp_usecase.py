@@ -294,6 +294,17 @@ def test_a_digit_after_the_reply_rates_it_once():
     assert w.metrics.total("CitizenRating") == 4
 
 
+def test_a_message_that_is_no_rating_uses_the_rating_up_so_the_menus_numbers_stay_the_menus():
+    """After the reply a villager writes "halo", gets the menu and answers "1": a new report, not one star."""
+    w = world()
+    seeded(w, a_case(status=sop.STATUS_ANSWERED, answered_at=iso(START), reply="Sudah diperbaiki."))
+    records(w).expect_reply(PHONE, Awaiting(RATING, CASE, TRACKING), iso(START + timedelta(days=3)))
+    Phone(w).say("halo", "1")
+    assert w.store.existing_complaint(CASE).rating is None
+    assert records(w).awaiting_reply(PHONE) is None
+    assert "Pilih kategori" in replies(w)[-1]
+
+
 class MovedByAnother(InMemoryWhatsAppRecords):
     """Another message of the same phone saves its turn just before this one does, ``times`` times."""
 
