@@ -40,10 +40,13 @@ class EventSources:
 
     def start(self, stop: threading.Event) -> list[threading.Thread]:
         """Poll every source in daemon threads until ``stop`` is set, as the mappings would."""
-        queues = [("sqs-poller", self.handoff)] + ([("uploads-poller", self.uploads)] if self.uploads else [])
-        queues += [("whatsapp-poller", self.whatsapp)] if self.whatsapp else []
+        queues = [("sqs-poller", self.handoff, 1)] + ([("uploads-poller", self.uploads, 1)] if self.uploads else [])
+        # A citizen's message wakes the long poll at once (SQS answers when one arrives); a retry's backoff
+        # (ChangeMessageVisibility) waits up to the poll's end. Idle, the channel's poller asks moto 5x less.
+        queues += [("whatsapp-poller", self.whatsapp, 5)] if self.whatsapp else []
         threads = [
-            threading.Thread(target=_poll_queue, args=(poller, stop), name=name, daemon=True) for name, poller in queues
+            threading.Thread(target=_poll_queue, args=(poller, stop, wait), name=name, daemon=True)
+            for name, poller, wait in queues
         ]
         threads.append(threading.Thread(target=self._poll_streams, args=(stop,), name="stream-poller", daemon=True))
         for thread in threads:
@@ -60,10 +63,10 @@ class EventSources:
                 stop.wait(1)
 
 
-def _poll_queue(poller: Poller, stop: threading.Event) -> None:
+def _poll_queue(poller: Poller, stop: threading.Event, wait_seconds: int = 1) -> None:
     while not stop.is_set():
         try:
-            if not poller.poll_once(wait_seconds=1):
+            if not poller.poll_once(wait_seconds=wait_seconds):
                 stop.wait(0.2)
         except Exception:  # keep polling: Lambda's event source mapping would too
             log.exception("poller error")
