@@ -12,8 +12,6 @@ printed); what the stack sends back is read from the stand-in Graph API's record
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -22,6 +20,8 @@ import time
 from pathlib import Path
 
 import requests
+
+from chalicelib.domain.whatsapp_webhook import signature
 
 HELP = __doc__.split("Besides text:")[1]
 
@@ -53,11 +53,10 @@ def payload(wa_id: str, message: dict, name: str = "Warga") -> dict:
 
 def post(api: str, secret: str, body: dict) -> None:
     raw = json.dumps(body, ensure_ascii=False).encode()
-    signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
     response = requests.post(
         f"{api}/channels/whatsapp/webhook",
         data=raw,
-        headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature},
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature(raw, secret)},
         timeout=10,
     )
     if response.status_code != 200:

@@ -71,6 +71,7 @@ def parse_submission(payload: Any) -> Submission:
 # How a complaint reached the operators when it did not come through the web form.
 CHANNELS = fields.CHANNELS
 WEB = "web"
+WHATSAPP = "whatsapp"  # one of CHANNELS: an operator enters such reports, and citizens write them there
 # Other programs, through the Open311 GeoReport v2 API (service/open311.py): a channel the domain
 # knows, but not one an operator picks when entering a complaint (that is CHANNELS).
 OPEN311 = "open311"

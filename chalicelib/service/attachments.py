@@ -79,34 +79,17 @@ def request_upload(svc: Services, citizen_id: str, complaint_id: str, payload) -
     if len(existing) >= MAX_ATTEMPTS:
         raise AttachmentLimitReached("too many attachments were asked for on this complaint")
 
-    attachment_id = new_attachment_id(now)
-    key = object_key(complaint_id, attachment_id)
-    attachment = Attachment(
-        complaint_id=complaint_id,
-        attachment_id=attachment_id,
-        filename=request.filename,
-        content_type=request.content_type,
-        size=request.size,
-        status=PENDING,
-        s3_key=key,
-        created_at=iso(now),
-        created_by=f"citizen:{citizen_id}",
-        ttl=now + timedelta(days=RETENTION_DAYS + 30),
-    )  # the record outlives the file a month
-    audit = new_audit_entry(
-        complaint_id,
-        iso(now),
-        f"citizen:{citizen_id}",
-        "attachment_requested",
-        details={
-            "attachment_id": attachment_id,
-            "filename": request.filename,
-            "content_type": request.content_type,
-            "size": request.size,
-        },
-    )
     try:
-        svc.store.reserve_attachment(attachment, audit, MAX_PER_COMPLAINT, sop.STATUS_OPEN)
+        attachment = reserve(
+            svc,
+            complaint_id,
+            new_attachment_id(now),
+            request.filename,
+            request.content_type,
+            request.size,
+            f"citizen:{citizen_id}",
+            now,
+        )
     except ConditionFailed:
         # The new attachment's and audit entry's keys are fresh: it is the complaint's condition that failed.
         current = svc.store.get_complaint(complaint_id)
@@ -115,8 +98,39 @@ def request_upload(svc: Services, citizen_id: str, complaint_id: str, payload) -
         if current.status != sop.STATUS_OPEN:
             raise ComplaintNotOpen("attachments only while the complaint is open") from None
         raise AttachmentLimitReached(f"at most {MAX_PER_COMPLAINT} attachments per complaint") from None
-    upload = uploads.presigned_post(key, request.content_type, request.size)
+    upload = uploads.presigned_post(attachment.s3_key, request.content_type, request.size)
     return {**attachment_view(svc, attachment, now), "upload": upload, "upload_expires_at": iso(now + UPLOAD_WINDOW)}
+
+
+def reserve(
+    svc: Services,
+    complaint_id: str,
+    attachment_id: str,
+    filename: str,
+    content_type: str,
+    size: int,
+    actor: str,
+    now: datetime,
+) -> Attachment:
+    """A pending slot for one file at its upload key, with its audit entry, if the case is open and has room
+    (MAX_PER_COMPLAINT); raises ConditionFailed otherwise, or if the slot exists. The upload (a browser's, or a
+    WhatsApp photo: service/whatsapp.py) is then checked when it lands (``check_upload``)."""
+    attachment = Attachment(
+        complaint_id=complaint_id,
+        attachment_id=attachment_id,
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        status=PENDING,
+        s3_key=object_key(complaint_id, attachment_id),
+        created_at=iso(now),
+        created_by=actor,
+        ttl=now + timedelta(days=RETENTION_DAYS + 30),
+    )  # the record outlives the file a month
+    details = {"attachment_id": attachment_id, "filename": filename, "content_type": content_type, "size": size}
+    audit = new_audit_entry(complaint_id, iso(now), actor, "attachment_requested", details=details)
+    svc.store.reserve_attachment(attachment, audit, MAX_PER_COMPLAINT, sop.STATUS_OPEN)
+    return attachment
 
 
 def _give_back_stale_slots(svc: Services, attachments: list[Attachment], now: datetime) -> None:

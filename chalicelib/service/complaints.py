@@ -17,7 +17,7 @@ from ..domain.limits import CounterHit
 from ..domain.planner import whole_sop_due
 from ..domain.records import Complaint, new_audit_entry
 from ..domain.roles import StaffMember
-from ..domain.submission import OPEN311, WEB, parse_entry, parse_submission
+from ..domain.submission import OPEN311, WEB, WHATSAPP, parse_entry, parse_submission
 from ..domain.timestamps import iso, parse_iso
 from ..domain.tracking import new_tracking_number
 from . import access, rate_limits
@@ -30,7 +30,6 @@ from .views import complaint_view, summary_view
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("5d1f0c3e-8a7b-4f7e-9c51-6b0e2a9d4c11")
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 _TRACKING_ATTEMPTS = 5
-WHATSAPP = "whatsapp"  # the channel (domain/submission.CHANNELS) of complaints written on WhatsApp
 
 
 @dataclass(frozen=True)

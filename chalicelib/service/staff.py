@@ -15,6 +15,7 @@ from ..domain import catalog, history, sop, tracking
 from ..domain.errors import Forbidden, NotCurrentStage, NotFound, ValidationFailed
 from ..domain.records import Complaint, WorkItem
 from ..domain.roles import PERMISSIONS, StaffMember, team_name
+from ..domain.submission import WHATSAPP
 from ..domain.timestamps import iso, parse_iso
 from . import followup, reply_templates
 from .actions import allowed_decisions
@@ -183,7 +184,7 @@ def _person(actor: str, anonymous: bool) -> str:
 def _whatsapp_thread(svc: Services, complaint: Complaint) -> list[dict[str, str | None]] | None:
     """The case's WhatsApp messages (service/whatsapp.py, workflow/outbox.py), oldest first, for a case that came
     by WhatsApp; None for any other channel. ``status`` is what Meta last said of a message we sent."""
-    if (complaint.channel or "web") != "whatsapp":
+    if complaint.channel != WHATSAPP:
         return None
     if svc.whatsapp_records is None:
         return []

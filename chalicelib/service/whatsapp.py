@@ -19,11 +19,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from ..domain import sop
 from ..domain import whatsapp_dialogue as dialogue
 from ..domain.errors import AlreadyRated, DomainError, NoQuestionPending, SubmissionLimitReached, ValidationFailed
-from ..domain.files import MAX_PER_COMPLAINT, PENDING, RETENTION_DAYS, object_key
-from ..domain.records import Attachment, Complaint, new_audit_entry
+from ..domain.files import PENDING, object_key
+from ..domain.records import Complaint
 from ..domain.timestamps import iso, parse_iso
 from ..domain.whatsapp import (
     CONVERSATION_HOURS,
@@ -38,7 +37,7 @@ from ..domain.whatsapp import (
     ThreadEntry,
     Turn,
 )
-from . import complaints, followup, status_check
+from . import attachments, complaints, followup, status_check
 from .container import Services
 from .ports import ConditionFailed, MessageRejected, Missing
 
@@ -256,35 +255,18 @@ def _attach_photo(
     content_type = content_type or mime
     key = object_key(complaint.id, attachment_id)
     if existing is None:
-        now = svc.now()
-        actor = f"whatsapp:{message.phone}"
         filename = f"whatsapp-{index}.{_EXTENSIONS.get(content_type, 'bin')}"
-        attachment = Attachment(
-            complaint_id=complaint.id,
-            attachment_id=attachment_id,
-            filename=filename,
-            content_type=content_type,
-            size=len(data),
-            status=PENDING,
-            s3_key=key,
-            created_at=iso(now),
-            created_by=actor,
-            ttl=now + timedelta(days=RETENTION_DAYS + 30),
-        )
-        audit = new_audit_entry(
-            complaint.id,
-            iso(now),
-            actor,
-            "attachment_requested",
-            details={
-                "attachment_id": attachment_id,
-                "filename": filename,
-                "content_type": content_type,
-                "size": len(data),
-            },
-        )
         try:
-            svc.store.reserve_attachment(attachment, audit, MAX_PER_COMPLAINT, sop.STATUS_OPEN)
+            attachments.reserve(
+                svc,
+                complaint.id,
+                attachment_id,
+                filename,
+                content_type,
+                len(data),
+                f"whatsapp:{message.phone}",
+                svc.now(),
+            )
         except ConditionFailed:
             if svc.store.get_attachment(complaint.id, attachment_id) is None:
                 log.warning("whatsapp photo not kept: case full or closed", extra={"attachment_id": attachment_id})

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..config import Settings
 from ..domain.records import Complaint
+from ..domain.submission import WHATSAPP
 from ..domain.timestamps import iso, parse_iso
 from ..domain.whatsapp import ANSWER, CONVERSATION_HOURS, RATING, TEXT, Awaiting, ThreadEntry
 from ..rendering import render_whatsapp
@@ -64,7 +65,7 @@ def template_name(settings: Settings, kind: str) -> str:
 def reaches(svc: Services, complaint: Complaint) -> bool:
     """Whether the case's news goes to its citizen on WhatsApp: a WhatsApp report, a phone, the channel on."""
     return bool(
-        complaint.channel == "whatsapp"
+        complaint.channel == WHATSAPP
         and complaint.citizen_phone
         and svc.whatsapp is not None
         and svc.whatsapp_records is not None

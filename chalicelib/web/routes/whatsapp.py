@@ -5,7 +5,6 @@ checked against their signature over the raw bytes and queued whole for the What
 from __future__ import annotations
 
 import hmac
-import os
 
 from chalice import Blueprint, Response
 
@@ -23,8 +22,9 @@ WEBHOOK = "/channels/whatsapp/webhook"
 
 
 def _channel_on() -> bool:
-    """The channel is on where the deployment names its WhatsApp phone number (WHATSAPP_PHONE_NUMBER_ID)."""
-    return bool(os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "").strip())
+    """The channel is on where the deployment names its WhatsApp phone number (WHATSAPP_PHONE_NUMBER_ID): the
+    setting bootstrap reads to wire the Graph API, so the webhook and the sender agree."""
+    return bool(settings().whatsapp_phone_number_id)
 
 
 def _problem(code: str) -> Response:
